@@ -1,0 +1,90 @@
+package gridscore
+
+import "time"
+
+// Flags a worker's result can carry.
+const (
+	// FlagNoBallots: no satisfaction ballot in the quarter; the worker keeps
+	// the full satisfaction score and the center sees the survey is missing.
+	FlagNoBallots = "no_ballots"
+	// FlagInterviewDue: the worker refused an assignment (discipline.disobey)
+	// and an interview (约谈) is due.
+	FlagInterviewDue = "interview_due"
+)
+
+// Result is the assessment of one quarter as of a moment (DATA.md §3).
+type Result struct {
+	Quarter string         `json:"quarter"`
+	AsOf    time.Time      `json:"as_of"`
+	Scheme  string         `json:"scheme"`
+	Workers []WorkerResult `json:"workers"`
+	// Notes are remarks for the center about the computation itself, such as
+	// a year computed without official holiday data. Not part of DATA.md §3.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// WorkerResult is one worker's assessment. Total, Rank and Categories are nil
+// for a worker who is not eligible.
+type WorkerResult struct {
+	WorkerID   string          `json:"worker_id"`
+	Name       string          `json:"name"`
+	Type       WorkerType      `json:"type"`
+	Town       string          `json:"town"`
+	GridCode   string          `json:"grid_code"`
+	Eligible   bool            `json:"eligible"`
+	Reason     string          `json:"reason"`
+	Total      *Points         `json:"total"`
+	Rank       *int            `json:"rank"`
+	Categories *CategoryScores `json:"categories"`
+	Deductions []Deduction     `json:"deductions"`
+	Flags      []string        `json:"flags"`
+	Pay        Fen             `json:"pay_yuan"`
+}
+
+// HasFlag reports whether the result carries flag f.
+func (w *WorkerResult) HasFlag(f string) bool {
+	for _, x := range w.Flags {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// CategoryScores are the five category scores, each already floored at 0.
+type CategoryScores struct {
+	Info         Points `json:"info"`
+	Events       Points `json:"events"`
+	KeyWork      Points `json:"key_work"`
+	Discipline   Points `json:"discipline"`
+	Satisfaction Points `json:"satisfaction"`
+}
+
+// Get returns the score of category c.
+func (c *CategoryScores) Get(id CategoryID) Points {
+	switch id {
+	case CatInfo:
+		return c.Info
+	case CatEvents:
+		return c.Events
+	case CatKeyWork:
+		return c.KeyWork
+	case CatDiscipline:
+		return c.Discipline
+	default:
+		return c.Satisfaction
+	}
+}
+
+// Deduction is one itemised deduction, before the category floor: the rule,
+// the period it belongs to (a month 2023-07, a date 2023-07-03, or the
+// quarter 2023Q3), how many occurrences, the points, a sentence a grid worker
+// understands, and the ids of the records it rests on.
+type Deduction struct {
+	Rule     RuleID   `json:"rule"`
+	Period   string   `json:"period"`
+	Count    int      `json:"count"`
+	Points   Points   `json:"points"`
+	Detail   string   `json:"detail"`
+	Evidence []string `json:"evidence"`
+}
