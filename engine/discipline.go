@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// channelName is the Chinese name of each login channel.
+var channelName = map[gs.Channel]string{gs.ChannelApp: "网格E通", gs.ChannelPC: "PC端"}
+
+// logins applies discipline.login: every duty day needs an app login, and a
+// full-time stationed worker also a pc login; each (day, channel) without
+// one is one deduction.
+func (ix *index) logins(wc *workerContext) []gs.Deduction {
+	channels := []gs.Channel{gs.ChannelApp}
+	if wc.w.Type == gs.FullTime && wc.w.Stationed {
+		channels = append(channels, gs.ChannelPC)
+	}
+	seen := ix.loginDays[wc.w.ID]
+	var ds []gs.Deduction
+	for _, d := range wc.dutyDays(ix.first, ix.last) {
+		for _, c := range channels {
+			if seen[loginKey{d, c}] {
+				continue
+			}
+			ds = append(ds, gs.Deduction{
+				Rule: gs.RuleDisciplineLogin, Period: d.String(), Count: 1,
+				Points:   ix.scheme.Points[gs.RuleDisciplineLogin],
+				Detail:   fmt.Sprintf("%s（工作日）未登录%s", dateLabel(d), channelName[c]),
+				Evidence: []string{},
+			})
+		}
+	}
+	return ds
+}
+
+// interval is a merged patrol: from start to end, made of the patrols ids.
+type interval struct {
+	start, end time.Time
+	ids        []string
+}
+
+// mergedPatrols merges the worker's patrols that have an end and overlap or
+// touch into single intervals, in order of start.
+func mergedPatrols(ps []*gs.Patrol) []interval {
+	var ivs []interval
+	for _, p := range ps {
+		if p.EndedAt.IsZero() {
+			continue // a patrol with no end is ignored
+		}
+		ivs = append(ivs, interval{p.StartedAt, p.EndedAt, []string{p.ID}})
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i].start.Before(ivs[j].start) })
+	var out []interval
+	for _, iv := range ivs {
+		if n := len(out); n > 0 && !iv.start.After(out[n-1].end) {
+			last := &out[n-1]
+			if iv.end.After(last.end) {
+				last.end = iv.end
+			}
+			last.ids = append(last.ids, iv.ids...)
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
+}
+
+// patrols applies discipline.patrol: on every duty day the worker needs
+// patrols_per_day merged patrols that start that day and last at least
+// patrol_min_hours.
+func (ix *index) patrols(wc *workerContext) []gs.Deduction {
+	if !ix.scheme.PatrolApplies(wc.w.Type) || ix.scheme.PatrolsPerDay == 0 {
+		return nil
+	}
+	minLen := time.Duration(ix.scheme.PatrolMinMinutes) * time.Minute
+	counted := map[gs.Date]int{}
+	started := map[gs.Date][]string{}
+	for _, iv := range mergedPatrols(ix.workerPatrols[wc.w.ID]) {
+		d := gs.DateOf(iv.start)
+		started[d] = append(started[d], iv.ids...)
+		if iv.end.Sub(iv.start) >= minLen {
+			counted[d]++
+		}
+	}
+	need := ix.scheme.PatrolsPerDay
+	var ds []gs.Deduction
+	for _, d := range wc.dutyDays(ix.first, ix.last) {
+		missing := max(0, need-counted[d])
+		if missing == 0 {
+			continue
+		}
+		ev := sortedIDs(append([]string{}, started[d]...))
+		ds = append(ds, gs.Deduction{
+			Rule: gs.RuleDisciplinePatrol, Period: d.String(), Count: missing,
+			Points: ix.scheme.Points[gs.RuleDisciplinePatrol] * gs.Points(missing),
+			Detail: fmt.Sprintf("%s有效巡查%d次（每次不少于%s），少%d次",
+				dateLabel(d), counted[d], hoursText(ix.scheme.PatrolMinMinutes), missing),
+			Evidence: ev,
+		})
+	}
+	return ds
+}
+
+// meetings applies discipline.meeting: each absence without leave from a
+// meeting held in the quarter.
+func (ix *index) meetings(wc *workerContext) []gs.Deduction {
+	var ds []gs.Deduction
+	for _, a := range ix.absences[wc.w.ID] {
+		m := a.meeting
+		if !ix.q.ContainsDate(m.HeldOn) {
+			continue
+		}
+		ds = append(ds, gs.Deduction{
+			Rule: gs.RuleDisciplineMeeting, Period: m.HeldOn.String(), Count: 1,
+			Points:   ix.scheme.Points[gs.RuleDisciplineMeeting],
+			Detail:   fmt.Sprintf("%s无故缺席“%s”", dateLabel(m.HeldOn), m.Title),
+			Evidence: []string{m.ID},
+		})
+	}
+	return ds
+}
+
+// quiz applies discipline.quiz: the wrong answers of the worker's spot
+// checks in the quarter, each costing the rule's points.
+func (ix *index) quiz(wc *workerContext) []gs.Deduction {
+	var ds []gs.Deduction
+	for _, z := range ix.quizzes[wc.w.ID] {
+		if z.WrongAnswers <= 0 || !ix.q.ContainsDate(z.TakenOn) {
+			continue
+		}
+		ds = append(ds, gs.Deduction{
+			Rule: gs.RuleDisciplineQuiz, Period: z.TakenOn.String(), Count: z.WrongAnswers,
+			Points:   ix.scheme.Points[gs.RuleDisciplineQuiz] * gs.Points(z.WrongAnswers),
+			Detail:   fmt.Sprintf("%s应知应会抽查答错%d处", dateLabel(z.TakenOn), z.WrongAnswers),
+			Evidence: []string{z.ID},
+		})
+	}
+	return ds
+}

@@ -1,0 +1,191 @@
+// Package engine is the scoring engine: a pure function from a scheme, a
+// calendar, a quarter's records and the moment as_of to every worker's
+// assessment, each deduction itemised with the records it rests on.
+//
+// It does no I/O and never reads the clock: as_of is an argument. Every
+// number comes from the scheme (gridscore.Scheme); RULES.md is the contract.
+package engine
+
+import (
+	"sort"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// Calendar tells which dates are workdays (RULES.md §0). The calendar package
+// implements it; tests may pass their own.
+type Calendar interface {
+	IsWorkday(d gs.Date) bool
+}
+
+// Input is everything one assessment depends on.
+type Input struct {
+	Scheme   *gs.Scheme
+	Calendar Calendar
+	Records  *gs.Records
+	Quarter  gs.Quarter
+	// AsOf is the moment of the assessment: open events are judged at it.
+	AsOf time.Time
+}
+
+// Assess computes the assessment of the quarter for every worker in post on
+// at least one day of it (RULES.md §1–§7). Workers are listed by town, then
+// rank, then worker_id; workers who are not assessed follow the ranked ones
+// of their town.
+func Assess(in Input) *gs.Result {
+	ix := newIndex(in)
+	res := &gs.Result{
+		Quarter: in.Quarter.String(),
+		AsOf:    in.AsOf.In(gs.CST).Truncate(time.Second),
+		Scheme:  in.Scheme.ID,
+		Workers: []gs.WorkerResult{},
+	}
+	for i := range in.Records.Workers {
+		w := &in.Records.Workers[i]
+		if !ix.listed(w) {
+			continue
+		}
+		res.Workers = append(res.Workers, ix.assessWorker(w))
+	}
+	rank(res.Workers)
+	return res
+}
+
+// assessWorker computes one listed worker's result.
+func (ix *index) assessWorker(w *gs.Worker) gs.WorkerResult {
+	r := gs.WorkerResult{
+		WorkerID:   w.ID,
+		Name:       w.Name,
+		Type:       w.Type,
+		Town:       ix.grids[w.GridCode].Town,
+		GridCode:   w.GridCode,
+		Deductions: []gs.Deduction{},
+		Flags:      []string{},
+	}
+	if ok, reason := ix.eligible(w); !ok {
+		r.Reason = reason
+		r.Pay = ix.pay(w, nil)
+		return r
+	}
+	r.Eligible = true
+	wc := ix.newWorkerContext(w)
+	var ds []gs.Deduction
+	ds = append(ds, ix.findingDeductions(wc)...)
+	ds = append(ds, ix.quota(wc)...)
+	ds = append(ds, ix.batch(wc)...)
+	ds = append(ds, ix.cards(wc)...)
+	ds = append(ds, ix.irregular(wc)...)
+	ds = append(ds, ix.seriousLate(wc)...)
+	ds = append(ds, ix.missingEntry(wc)...)
+	ds = append(ds, ix.visits(wc)...)
+	ds = append(ds, ix.logins(wc)...)
+	ds = append(ds, ix.patrols(wc)...)
+	ds = append(ds, ix.meetings(wc)...)
+	ds = append(ds, ix.quiz(wc)...)
+	sortDeductions(ds)
+	if ds != nil {
+		r.Deductions = ds
+	}
+
+	sat, noBallots := ix.satisfaction(wc)
+	cats := ix.categoryScores(ds, sat)
+	total := cats.Info + cats.Events + cats.KeyWork + cats.Discipline + cats.Satisfaction
+	r.Categories = &cats
+	r.Total = &total
+	if noBallots {
+		r.Flags = append(r.Flags, gs.FlagNoBallots)
+	}
+	for _, d := range ds {
+		if d.Rule == gs.RuleDisciplineDisobey {
+			r.Flags = append(r.Flags, gs.FlagInterviewDue)
+			break
+		}
+	}
+	r.Pay = ix.pay(w, &total)
+	return r
+}
+
+// categoryScores sums the deductions per category and floors each category
+// at 0 (扣完为止).
+func (ix *index) categoryScores(ds []gs.Deduction, satisfaction gs.Points) gs.CategoryScores {
+	sum := map[gs.CategoryID]gs.Points{}
+	for _, d := range ds {
+		sum[gs.CategoryOf(d.Rule)] += d.Points
+	}
+	score := func(c gs.CategoryID) gs.Points {
+		return max(0, ix.scheme.Max[c]-sum[c])
+	}
+	return gs.CategoryScores{
+		Info:         score(gs.CatInfo),
+		Events:       score(gs.CatEvents),
+		KeyWork:      score(gs.CatKeyWork),
+		Discipline:   score(gs.CatDiscipline),
+		Satisfaction: satisfaction,
+	}
+}
+
+// ruleOrder orders rules as RULES.md lists them.
+var ruleOrder = func() map[gs.RuleID]int {
+	m := map[gs.RuleID]int{}
+	for i, r := range gs.AllRules {
+		m[r] = i
+	}
+	return m
+}()
+
+// sortDeductions orders deductions by rule (as RULES.md lists them), then
+// period, then first evidence id.
+func sortDeductions(ds []gs.Deduction) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.Rule != b.Rule {
+			return ruleOrder[a.Rule] < ruleOrder[b.Rule]
+		}
+		if a.Period != b.Period {
+			return a.Period < b.Period
+		}
+		return firstOf(a.Evidence) < firstOf(b.Evidence)
+	})
+}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// rank gives eligible workers of the same town competition ranks by total
+// (1, 2, 2, 4) and orders the list by town, rank, worker_id.
+func rank(ws []gs.WorkerResult) {
+	byTown := map[string][]int{}
+	for i := range ws {
+		if ws[i].Eligible {
+			byTown[ws[i].Town] = append(byTown[ws[i].Town], i)
+		}
+	}
+	for _, idx := range byTown {
+		sort.Slice(idx, func(a, b int) bool { return *ws[idx[a]].Total > *ws[idx[b]].Total })
+		for pos, i := range idx {
+			rk := pos + 1
+			if pos > 0 && *ws[idx[pos-1]].Total == *ws[i].Total {
+				rk = *ws[idx[pos-1]].Rank
+			}
+			ws[i].Rank = &rk
+		}
+	}
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := &ws[i], &ws[j]
+		if a.Town != b.Town {
+			return a.Town < b.Town
+		}
+		if (a.Rank == nil) != (b.Rank == nil) {
+			return a.Rank != nil
+		}
+		if a.Rank != nil && *a.Rank != *b.Rank {
+			return *a.Rank < *b.Rank
+		}
+		return a.WorkerID < b.WorkerID
+	})
+}

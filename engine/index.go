@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// index holds the records grouped the way the rules look them up, built once
+// per assessment so that each worker costs only their own records.
+type index struct {
+	scheme  *gs.Scheme
+	cal     Calendar
+	q       gs.Quarter
+	first   gs.Date // first day of the quarter
+	last    gs.Date // last day of the quarter
+	asOf    time.Time
+	months  [3]gs.Month
+	workday map[gs.Date]bool // every day of the quarter → workday?
+	// monthWorkdays is the number of workdays of each month of the quarter.
+	monthWorkdays [3]int
+
+	grids         map[string]gs.Grid
+	byGrid        map[string][]*gs.Worker // workers by grid code
+	events        map[string][]*gs.Event
+	loginDays     map[string]map[loginKey]bool
+	workerPatrols map[string][]*gs.Patrol
+	leaves        map[string][]*gs.Leave
+	findings      map[string][]*gs.Finding
+	quizzes       map[string][]*gs.Quiz
+	ballots       map[string][]*gs.Ballot
+	absences      map[string][]absence
+	persons       map[string][]*gs.Person    // by grid code
+	registered    map[string]*gs.Person      // by person id
+	personVisits  map[string][]*gs.Visit     // by person id
+	rosters       map[string][]*gs.RosterRow // by grid code
+}
+
+// loginKey is one (date, channel) on which a worker logged in.
+type loginKey struct {
+	day     gs.Date
+	channel gs.Channel
+}
+
+// absence is an attendance row with status absent, joined with its meeting.
+type absence struct {
+	meeting *gs.Meeting
+}
+
+func newIndex(in Input) *index {
+	rs := in.Records
+	ix := &index{
+		scheme:        in.Scheme,
+		cal:           in.Calendar,
+		q:             in.Quarter,
+		first:         in.Quarter.First(),
+		last:          in.Quarter.Last(),
+		asOf:          in.AsOf,
+		months:        in.Quarter.Months(),
+		workday:       map[gs.Date]bool{},
+		grids:         map[string]gs.Grid{},
+		byGrid:        map[string][]*gs.Worker{},
+		rosters:       map[string][]*gs.RosterRow{},
+		events:        map[string][]*gs.Event{},
+		loginDays:     map[string]map[loginKey]bool{},
+		workerPatrols: map[string][]*gs.Patrol{},
+		leaves:        map[string][]*gs.Leave{},
+		findings:      map[string][]*gs.Finding{},
+		quizzes:       map[string][]*gs.Quiz{},
+		ballots:       map[string][]*gs.Ballot{},
+		absences:      map[string][]absence{},
+		persons:       map[string][]*gs.Person{},
+		registered:    map[string]*gs.Person{},
+		personVisits:  map[string][]*gs.Visit{},
+	}
+	for d := ix.first; d <= ix.last; d++ {
+		wd := in.Calendar.IsWorkday(d)
+		ix.workday[d] = wd
+		if wd {
+			ix.monthWorkdays[ix.monthIndex(d)]++
+		}
+	}
+	for _, g := range rs.Grids {
+		ix.grids[g.Code] = g
+	}
+	for i := range rs.Events {
+		e := &rs.Events[i]
+		ix.events[e.WorkerID] = append(ix.events[e.WorkerID], e)
+	}
+	for _, l := range rs.Logins {
+		m := ix.loginDays[l.WorkerID]
+		if m == nil {
+			m = map[loginKey]bool{}
+			ix.loginDays[l.WorkerID] = m
+		}
+		m[loginKey{gs.DateOf(l.At), l.Channel}] = true
+	}
+	for i := range rs.Patrols {
+		p := &rs.Patrols[i]
+		ix.workerPatrols[p.WorkerID] = append(ix.workerPatrols[p.WorkerID], p)
+	}
+	for i := range rs.Leaves {
+		l := &rs.Leaves[i]
+		ix.leaves[l.WorkerID] = append(ix.leaves[l.WorkerID], l)
+	}
+	for i := range rs.Findings {
+		f := &rs.Findings[i]
+		ix.findings[f.WorkerID] = append(ix.findings[f.WorkerID], f)
+	}
+	for i := range rs.Quizzes {
+		z := &rs.Quizzes[i]
+		ix.quizzes[z.WorkerID] = append(ix.quizzes[z.WorkerID], z)
+	}
+	for i := range rs.Ballots {
+		b := &rs.Ballots[i]
+		ix.ballots[b.WorkerID] = append(ix.ballots[b.WorkerID], b)
+	}
+	meetings := map[string]*gs.Meeting{}
+	for i := range rs.Meetings {
+		meetings[rs.Meetings[i].ID] = &rs.Meetings[i]
+	}
+	for _, a := range rs.Attendance {
+		if m := meetings[a.MeetingID]; m != nil && a.Status == gs.StatusAbsent {
+			ix.absences[a.WorkerID] = append(ix.absences[a.WorkerID], absence{meeting: m})
+		}
+	}
+	for i := range rs.Register {
+		p := &rs.Register[i]
+		ix.persons[p.GridCode] = append(ix.persons[p.GridCode], p)
+		ix.registered[p.PersonID] = p
+	}
+	for i := range rs.Visits {
+		v := &rs.Visits[i]
+		ix.personVisits[v.PersonID] = append(ix.personVisits[v.PersonID], v)
+	}
+	for i := range rs.Rosters {
+		r := &rs.Rosters[i]
+		ix.rosters[r.GridCode] = append(ix.rosters[r.GridCode], r)
+	}
+	for i := range rs.Workers {
+		w := &rs.Workers[i]
+		ix.byGrid[w.GridCode] = append(ix.byGrid[w.GridCode], w)
+	}
+	return ix
+}
+
+// monthIndex returns 0, 1 or 2: which month of the quarter d falls in.
+func (ix *index) monthIndex(d gs.Date) int {
+	for i, m := range ix.months {
+		if d <= m.Last() {
+			return i
+		}
+	}
+	return 2
+}
+
+// listed reports whether the worker was in post on at least one day of the
+// quarter, and so appears in its result.
+func (ix *index) listed(w *gs.Worker) bool {
+	return w.HiredOn <= ix.last && (w.LeftOn.IsZero() || w.LeftOn >= ix.first)
+}
+
+// eligible applies RULES.md §1: hired_on + min tenure ≤ last day of Q, with
+// month arithmetic clamped to the end of the month.
+func (ix *index) eligible(w *gs.Worker) (bool, string) {
+	n := ix.scheme.MinTenureMonths
+	due := w.HiredOn.AddMonths(n)
+	if due <= ix.last {
+		return true, ""
+	}
+	return false, fmt.Sprintf("在岗未满%d个月（%s入职，%s满%d个月，本季度末为%s），不参加本季度考核",
+		n, w.HiredOn, due, n, ix.last)
+}
+
+// workerContext holds what the rules need about one eligible worker: their
+// duty days and the months in which they had any.
+type workerContext struct {
+	w    *gs.Worker
+	duty map[gs.Date]bool // duty days of the quarter
+	// monthDuty counts the duty days of each month of the quarter.
+	monthDuty [3]int
+	onLeave   map[gs.Date]bool
+}
+
+func (ix *index) newWorkerContext(w *gs.Worker) *workerContext {
+	wc := &workerContext{w: w, duty: map[gs.Date]bool{}, onLeave: map[gs.Date]bool{}}
+	for _, l := range ix.leaves[w.ID] {
+		for d := max(l.From, ix.first); d <= min(l.To, ix.last); d++ {
+			wc.onLeave[d] = true
+		}
+	}
+	for d := ix.first; d <= ix.last; d++ {
+		if ix.workday[d] && w.InPost(d) && !wc.onLeave[d] {
+			wc.duty[d] = true
+			wc.monthDuty[ix.monthIndex(d)]++
+		}
+	}
+	return wc
+}
+
+// dutyDays returns the worker's duty days in [from, to], in order.
+func (wc *workerContext) dutyDays(from, to gs.Date) []gs.Date {
+	var ds []gs.Date
+	for d := from; d <= to; d++ {
+		if wc.duty[d] {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
+// hasDutyDay reports whether the worker has a duty day in [from, to].
+func (wc *workerContext) hasDutyDay(from, to gs.Date) bool {
+	for d := from; d <= to; d++ {
+		if wc.duty[d] {
+			return true
+		}
+	}
+	return false
+}
+
+// pay computes the performance pay of RULES.md §7, exact to the fen and
+// rounded half-up. total is nil for a worker who is not assessed.
+func (ix *index) pay(w *gs.Worker, total *gs.Points) gs.Fen {
+	var base int64
+	if w.Type == gs.FullTime {
+		monthly := ix.scheme.MonthlyPerformance
+		if w.MonthlyPerformanceFen != nil {
+			monthly = *w.MonthlyPerformanceFen
+		}
+		months := 0
+		for _, m := range ix.months {
+			if w.HiredOn <= m.Last() && (w.LeftOn.IsZero() || w.LeftOn >= m.First()) {
+				months++
+			}
+		}
+		base = int64(monthly) * int64(months)
+	} else {
+		base = int64(ix.scheme.QuarterlySubsidy)
+		if w.QuarterlySubsidyFen != nil {
+			base = int64(*w.QuarterlySubsidyFen)
+		}
+	}
+	if total == nil {
+		if ix.scheme.IneligiblePay == gs.IneligiblePayNone {
+			return 0
+		}
+		return gs.Fen(base)
+	}
+	return gs.Fen(divRoundHalfUp(base*int64(*total), 10000))
+}
+
+// divRoundHalfUp returns n/d rounded half-up, for n ≥ 0 and d > 0.
+func divRoundHalfUp(n, d int64) int64 {
+	return (2*n + d) / (2 * d)
+}
+
+// sortedIDs returns the ids sorted, for stable evidence lists.
+func sortedIDs(ids []string) []string {
+	sort.Strings(ids)
+	return ids
+}
+
+// monthLabel is the Chinese name of a month ("7月").
+func monthLabel(m gs.Month) string { return fmt.Sprintf("%d月", int(m.Month)) }
+
+// dateLabel is a Chinese date ("7月3日").
+func dateLabel(d gs.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) }
