@@ -1,0 +1,272 @@
+// Package store keeps the records of every kind of DATA.md §1 in SQLite (the
+// default, one file next to the program) or PostgreSQL, through database/sql
+// and portable SQL, so that PostgreSQL-compatible engines accept it too.
+//
+// Writes go through one connection and reads through a pool; each method is
+// one transaction. Errors carry a gridscore error code where the database
+// says something a person can act on (a conflict, a bad value, a busy
+// database) and wrap the driver's error for the logs.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/gridscore/gridscore"
+)
+
+// dialect names the database engine behind a DB.
+type dialect int
+
+const (
+	sqliteDialect dialect = iota
+	postgresDialect
+)
+
+// String returns the engine's name, as printed in messages.
+func (d dialect) String() string {
+	if d == postgresDialect {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// sqliteBusyTimeout is how long a SQLite connection waits for a lock held by
+// another connection or process before giving up with SQLITE_BUSY.
+const sqliteBusyTimeout = 10 * time.Second
+
+// DB is the records store. It is safe for concurrent use.
+type DB struct {
+	dialect dialect
+	// read serves queries; write serves transactions that change rows. On
+	// SQLite write is a separate pool of exactly one connection, so writers
+	// queue in Go instead of fighting over the file lock; on PostgreSQL both
+	// are the same pool.
+	read  *sql.DB
+	write *sql.DB
+	// migrations is the goose provider for the embedded migrations, bound to
+	// the write pool.
+	migrations *goose.Provider
+}
+
+// Option changes how Open sets a store up.
+type Option func(*options)
+
+type options struct {
+	migrate  bool
+	maxConns int
+}
+
+// WithMigrate makes Open bring the schema up to date before it returns, as
+// the command line does; the server instead checks SchemaCurrent and refuses
+// an outdated schema.
+func WithMigrate() Option { return func(o *options) { o.migrate = true } }
+
+// WithMaxConns sets the size of the read pool (on PostgreSQL, of the only
+// pool). Zero or less keeps the default.
+func WithMaxConns(n int) Option { return func(o *options) { o.maxConns = n } }
+
+// Open opens the store at target: a PostgreSQL URL (postgres:// or
+// postgresql://) or else the path of a SQLite file, created if missing. It
+// checks that the database answers but does not touch the schema unless
+// WithMigrate is given.
+func Open(ctx context.Context, target string, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var db *DB
+	var err error
+	if isPostgresURL(target) {
+		db, err = openPostgres(ctx, target, o)
+	} else {
+		db, err = openSQLite(ctx, target, o)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if db.migrations, err = newProvider(db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if o.migrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// OpenAndMigrate opens the store at target and brings its schema up to date,
+// for the command line.
+func OpenAndMigrate(ctx context.Context, target string, opts ...Option) (*DB, error) {
+	return Open(ctx, target, append(opts, WithMigrate())...)
+}
+
+// isPostgresURL reports whether target names a PostgreSQL server.
+func isPostgresURL(target string) bool {
+	t := strings.ToLower(target)
+	return strings.HasPrefix(t, "postgres://") || strings.HasPrefix(t, "postgresql://")
+}
+
+// openPostgres opens one pool used for reads and writes.
+func openPostgres(ctx context.Context, url string, o options) (*DB, error) {
+	pool, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, gridscore.Errorf(gridscore.EINVALID, "数据库地址无效：%v", err)
+	}
+	n := o.maxConns
+	if n <= 0 {
+		n = 10
+	}
+	pool.SetMaxOpenConns(n)
+	pool.SetMaxIdleConns(n)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{dialect: postgresDialect, read: pool, write: pool}
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, db.wrap("connect to postgres", err)
+	}
+	return db, nil
+}
+
+// openSQLite opens the file at path as PocketBase does: every connection
+// sets busy_timeout first, then WAL, foreign keys and synchronous=NORMAL;
+// writes go through a pool of one connection that begins its transactions
+// IMMEDIATE, reads through a larger pool.
+func openSQLite(ctx context.Context, path string, o options) (*DB, error) {
+	if path == "" {
+		return nil, gridscore.Errorf(gridscore.EINVALID, "未指定数据库文件")
+	}
+	if strings.ContainsRune(path, '?') {
+		return nil, gridscore.Errorf(gridscore.EINVALID, "数据库文件名不能包含“?”：%s", path)
+	}
+	// Without a "file:" prefix the driver takes everything before '?' as the
+	// path verbatim, so spaces and Chinese characters need no escaping.
+	params := []string{
+		"_pragma=busy_timeout(" + strconv.FormatInt(sqliteBusyTimeout.Milliseconds(), 10) + ")",
+		"_pragma=journal_mode(WAL)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=synchronous(NORMAL)",
+	}
+	dsn := path + "?" + strings.Join(params, "&")
+
+	// The writer is opened and pinged first, so a new file is switched to WAL
+	// by the connection that will write it.
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, gridscore.Errorf(gridscore.EINVALID, "无法打开数据库文件 %s：%v", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	db := &DB{dialect: sqliteDialect, write: write}
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, db.wrap("open sqlite "+path, err)
+	}
+
+	read, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		write.Close()
+		return nil, gridscore.Errorf(gridscore.EINVALID, "无法打开数据库文件 %s：%v", path, err)
+	}
+	n := o.maxConns
+	if n <= 0 {
+		n = max(4, runtime.GOMAXPROCS(0))
+	}
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxIdleTime(5 * time.Minute)
+	db.read = read
+	if err := read.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, db.wrap("open sqlite "+path, err)
+	}
+	return db, nil
+}
+
+// Close closes the provider and both pools, returning the first error.
+func (db *DB) Close() error {
+	var first error
+	keep := func(err error) {
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	if db.migrations != nil {
+		keep(db.migrations.Close())
+	}
+	if db.read != nil {
+		keep(db.read.Close())
+	}
+	if db.write != nil && db.write != db.read {
+		keep(db.write.Close())
+	}
+	if first != nil {
+		return fmt.Errorf("store: close: %w", first)
+	}
+	return nil
+}
+
+// readTx begins a read-only transaction that sees one snapshot of the data:
+// on PostgreSQL REPEATABLE READ, since the default READ COMMITTED takes a new
+// snapshot for each statement; on SQLite in WAL mode a deferred transaction
+// keeps the snapshot of its first read.
+func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == postgresDialect {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, db.wrap("begin read", err)
+	}
+	return tx, nil
+}
+
+// Counts returns the number of stored rows of each kind, keyed by the kind's
+// name of DATA.md §1 (see Kinds), read in one snapshot.
+func (db *DB) Counts(ctx context.Context) (map[string]int64, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	counts := make(map[string]int64, len(tables))
+	for _, t := range tables {
+		n, err := countRows(ctx, tx, t.name)
+		if err != nil {
+			return nil, db.wrap("count "+t.name, err)
+		}
+		counts[t.name] = n
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("count", err)
+	}
+	return counts, nil
+}
+
+// countRows returns the number of rows of one table.
+func countRows(ctx context.Context, q queryer, table string) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n)
+	return n, err
+}
+
+// queryer is what the read helpers need: a transaction or a pool.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// Load returns, read in one snapshot, every stored grid, worker, leave,
+// register entry, roster row, meeting, attendance and calendar day (the
+// reference tables, which are small) and the time-series records of the
+// window [from, to):
+//
+//   - events whose reported_at or deadline lies in the window,
+//   - logins by their time, patrols by started_at, visits by visited_at and
+//     ballots by cast_at,
+//   - findings by occurred_on and quizzes by taken_on, a date being in the
+//     window when any part of that day (in CST) is.
+//
+// Records of each kind are ordered by their key, strings compared byte by
+// byte, so both engines return the same order.
+func (db *DB) Load(ctx context.Context, from, to time.Time) (*gridscore.Records, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	recs, err := load(ctx, tx, newWindow(from, to))
+	if err != nil {
+		return nil, db.wrap("load", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("load", err)
+	}
+	sortRecords(recs)
+	return recs, nil
+}
+
+// window is [from, to) in the units of the columns: unix seconds for
+// instants, 'YYYY-MM-DD' for dates (both bounds inclusive for dates).
+type window struct {
+	lo, hi         int64  // lo <= t < hi
+	firstDay, last string // firstDay <= d <= last
+}
+
+// newWindow converts [from, to) to column units. Stored instants are whole
+// seconds, so a bound with a fraction of a second rounds up.
+func newWindow(from, to time.Time) window {
+	ceil := func(t time.Time) int64 {
+		s := t.Unix()
+		if t.Nanosecond() > 0 {
+			s++
+		}
+		return s
+	}
+	return window{
+		lo:       ceil(from),
+		hi:       ceil(to),
+		firstDay: gridscore.DateOf(from).String(),
+		last:     gridscore.DateOf(to.Add(-time.Nanosecond)).String(),
+	}
+}
+
+// load reads every kind through q.
+func load(ctx context.Context, q queryer, w window) (*gridscore.Records, error) {
+	r := &gridscore.Records{}
+	instant := func(col string) (string, []any) {
+		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
+	}
+	day := func(col string) (string, []any) {
+		return col + " >= $1 AND " + col + " <= $2", []any{w.firstDay, w.last}
+	}
+	all := func() (string, []any) { return "", nil }
+	events := func() (string, []any) {
+		return "(reported_at >= $1 AND reported_at < $2) OR (deadline >= $1 AND deadline < $2)",
+			[]any{w.lo, w.hi}
+	}
+
+	var err error
+	do := func(kind string, where func() (string, []any), scan func(*sql.Rows) error) {
+		if err != nil {
+			return
+		}
+		cond, args := where()
+		err = queryTable(ctx, q, kind, cond, args, scan)
+	}
+	do("grids", all, func(rows *sql.Rows) error {
+		var g gridscore.Grid
+		err := rows.Scan(&g.Code, &g.Name, text(&g.Community), &g.Town)
+		r.Grids = append(r.Grids, g)
+		return err
+	})
+	do("workers", all, func(rows *sql.Rows) error {
+		wk, err := scanWorker(rows)
+		r.Workers = append(r.Workers, wk)
+		return err
+	})
+	do("events", events, func(rows *sql.Rows) error {
+		var e gridscore.Event
+		err := rows.Scan(&e.ID, &e.WorkerID, &e.Flow, &e.Severity, text(&e.Category),
+			timeDest{&e.OccurredAt}, timeDest{&e.ReportedAt}, timeDest{&e.Deadline},
+			timeDest{&e.ClosedAt}, text(&e.Card), flagDest{&e.Irregular})
+		r.Events = append(r.Events, e)
+		return err
+	})
+	do("logins", func() (string, []any) { return instant("logged_at") }, func(rows *sql.Rows) error {
+		var l gridscore.Login
+		err := rows.Scan(&l.WorkerID, &l.Channel, timeDest{&l.At})
+		r.Logins = append(r.Logins, l)
+		return err
+	})
+	do("patrols", func() (string, []any) { return instant("started_at") }, func(rows *sql.Rows) error {
+		var p gridscore.Patrol
+		err := rows.Scan(&p.ID, &p.WorkerID, timeDest{&p.StartedAt}, timeDest{&p.EndedAt}, &p.DistanceM)
+		r.Patrols = append(r.Patrols, p)
+		return err
+	})
+	do("leaves", all, func(rows *sql.Rows) error {
+		var l gridscore.Leave
+		err := rows.Scan(&l.WorkerID, dateDest{&l.From}, dateDest{&l.To}, text(&l.Reason))
+		r.Leaves = append(r.Leaves, l)
+		return err
+	})
+	do("register", all, func(rows *sql.Rows) error {
+		var p gridscore.Person
+		err := rows.Scan(&p.PersonID, &p.Category, &p.GridCode, timeDest{&p.EnteredAt},
+			timeDest{&p.LeftAt}, text(&p.Name), text(&p.IDNumber))
+		r.Register = append(r.Register, p)
+		return err
+	})
+	do("rosters", all, func(rows *sql.Rows) error {
+		var x gridscore.RosterRow
+		err := rows.Scan(&x.PersonID, dateDest{&x.ListedOn}, &x.Category, &x.GridCode, text(&x.Department))
+		r.Rosters = append(r.Rosters, x)
+		return err
+	})
+	do("visits", func() (string, []any) { return instant("visited_at") }, func(rows *sql.Rows) error {
+		var v gridscore.Visit
+		err := rows.Scan(&v.ID, &v.PersonID, &v.WorkerID, timeDest{&v.VisitedAt}, text(&v.Note))
+		r.Visits = append(r.Visits, v)
+		return err
+	})
+	do("meetings", all, func(rows *sql.Rows) error {
+		var m gridscore.Meeting
+		err := rows.Scan(&m.ID, dateDest{&m.HeldOn}, &m.Title, text(&m.Kind))
+		r.Meetings = append(r.Meetings, m)
+		return err
+	})
+	do("attendance", all, func(rows *sql.Rows) error {
+		var a gridscore.Attendance
+		err := rows.Scan(&a.MeetingID, &a.WorkerID, &a.Status)
+		r.Attendance = append(r.Attendance, a)
+		return err
+	})
+	do("findings", func() (string, []any) { return day("occurred_on") }, func(rows *sql.Rows) error {
+		var f gridscore.Finding
+		err := rows.Scan(&f.ID, &f.WorkerID, &f.Kind, dateDest{&f.OccurredOn}, &f.Count,
+			text(&f.Note), text(&f.Evidence))
+		r.Findings = append(r.Findings, f)
+		return err
+	})
+	do("quiz", func() (string, []any) { return day("taken_on") }, func(rows *sql.Rows) error {
+		var x gridscore.Quiz
+		err := rows.Scan(&x.ID, &x.WorkerID, dateDest{&x.TakenOn}, &x.WrongAnswers)
+		r.Quizzes = append(r.Quizzes, x)
+		return err
+	})
+	do("ballots", func() (string, []any) { return instant("cast_at") }, func(rows *sql.Rows) error {
+		var b gridscore.Ballot
+		err := rows.Scan(&b.ID, &b.WorkerID, &b.RaterGroup, &b.Rating, timeDest{&b.CastAt})
+		r.Ballots = append(r.Ballots, b)
+		return err
+	})
+	do("calendar", all, func(rows *sql.Rows) error {
+		var c gridscore.CalendarDay
+		err := rows.Scan(dateDest{&c.Date}, &c.Kind, text(&c.Name))
+		r.Calendar = append(r.Calendar, c)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// loadWorkers returns every stored worker, ordered by ID.
+func loadWorkers(ctx context.Context, q queryer) ([]gridscore.Worker, error) {
+	var ws []gridscore.Worker
+	err := queryTable(ctx, q, "workers", "", nil, func(rows *sql.Rows) error {
+		w, err := scanWorker(rows)
+		ws = append(ws, w)
+		return err
+	})
+	slices.SortFunc(ws, func(a, b gridscore.Worker) int { return strings.Compare(a.ID, b.ID) })
+	return ws, err
+}
+
+// scanWorker reads one row of workers.
+func scanWorker(rows *sql.Rows) (gridscore.Worker, error) {
+	var w gridscore.Worker
+	err := rows.Scan(&w.ID, &w.Name, &w.Type, flagDest{&w.Stationed}, &w.GridCode,
+		dateDest{&w.HiredOn}, dateDest{&w.LeftOn}, text(&w.Phone),
+		fenDest{&w.MonthlyPerformanceFen}, fenDest{&w.QuarterlySubsidyFen})
+	return w, err
+}
+
+// queryTable selects every column of the named table (in its order in
+// tables) from the rows matching cond, or all rows when cond is empty, and
+// calls scan for each row.
+func queryTable(ctx context.Context, q queryer, kind, cond string, args []any, scan func(*sql.Rows) error) error {
+	t := tableNamed(kind)
+	query := "SELECT " + t.selectList() + " FROM " + t.name
+	if cond != "" {
+		query += " WHERE " + cond
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// tableNamed returns the table of a kind.
+func tableNamed(kind string) *table {
+	for i := range tables {
+		if tables[i].name == kind {
+			return &tables[i]
+		}
+	}
+	panic("store: no table " + kind)
+}
+
+// sortRecords orders the records of each kind by key.
+func sortRecords(r *gridscore.Records) {
+	slices.SortFunc(r.Grids, func(a, b gridscore.Grid) int { return strings.Compare(a.Code, b.Code) })
+	slices.SortFunc(r.Workers, func(a, b gridscore.Worker) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Events, func(a, b gridscore.Event) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Logins, func(a, b gridscore.Login) int {
+		return cmp.Or(strings.Compare(a.WorkerID, b.WorkerID),
+			strings.Compare(string(a.Channel), string(b.Channel)), a.At.Compare(b.At))
+	})
+	slices.SortFunc(r.Patrols, func(a, b gridscore.Patrol) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Leaves, func(a, b gridscore.Leave) int {
+		return cmp.Or(strings.Compare(a.WorkerID, b.WorkerID), cmp.Compare(a.From, b.From))
+	})
+	slices.SortFunc(r.Register, func(a, b gridscore.Person) int { return strings.Compare(a.PersonID, b.PersonID) })
+	slices.SortFunc(r.Rosters, func(a, b gridscore.RosterRow) int {
+		return cmp.Or(strings.Compare(a.PersonID, b.PersonID), cmp.Compare(a.ListedOn, b.ListedOn))
+	})
+	slices.SortFunc(r.Visits, func(a, b gridscore.Visit) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Meetings, func(a, b gridscore.Meeting) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Attendance, func(a, b gridscore.Attendance) int {
+		return cmp.Or(strings.Compare(a.MeetingID, b.MeetingID), strings.Compare(a.WorkerID, b.WorkerID))
+	})
+	slices.SortFunc(r.Findings, func(a, b gridscore.Finding) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Quizzes, func(a, b gridscore.Quiz) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Ballots, func(a, b gridscore.Ballot) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(r.Calendar, func(a, b gridscore.CalendarDay) int { return cmp.Compare(a.Date, b.Date) })
+}
