@@ -1,0 +1,107 @@
+package csvfile
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gridscore/gridscore"
+)
+
+// column is one column of a kind: its English key and Chinese header (either
+// names it in a file's header), whether a row must fill it, and its position
+// in the kind's column list. Each kind has its own column values.
+type column struct {
+	key      string
+	zh       string
+	required bool
+	pos      int
+}
+
+// label names the column in messages by both names: worker_id（工号）.
+func (c *column) label() string { return c.key + "（" + c.zh + "）" }
+
+// kind is one record kind of DATA.md §1: its names (file or sheet), its
+// columns in DATA.md order (the order the writer uses), the columns that make
+// a row unique, and the functions that turn a row into a record and a record
+// back into cells.
+type kind struct {
+	id      int
+	name    string
+	zh      string
+	cols    []*column
+	keyCols []*column
+	// parse reads r and, if r.ok, adds the record to the batch.
+	parse func(r *row)
+	// count is the number of records of the kind in recs.
+	count func(recs *gridscore.Records) int
+	// format writes record i of recs as Chinese cells into out (len(cols)).
+	format func(recs *gridscore.Records, i int, out []string)
+}
+
+// kinds lists every kind in DATA.md order; kindByName maps an English kind
+// name (lower case) or a Chinese one to its kind.
+var (
+	kinds      []*kind
+	kindByName = map[string]*kind{}
+)
+
+func init() {
+	for _, k := range []*kind{
+		gridsKind, workersKind, eventsKind, loginsKind, patrolsKind, leavesKind,
+		registerKind, rostersKind, visitsKind, meetingsKind, attendanceKind,
+		findingsKind, quizKind, ballotsKind, calendarKind,
+	} {
+		register(k)
+	}
+}
+
+// register sets the columns' positions and adds k to the lists. It panics on
+// a column shared between kinds, a programming error.
+func register(k *kind) {
+	for i, c := range k.cols {
+		if c.pos != 0 || slices.ContainsFunc(kinds, func(o *kind) bool { return slices.Contains(o.cols, c) }) {
+			panic(fmt.Sprintf("csvfile: column %s of %s is not the kind's own", c.key, k.name))
+		}
+		c.pos = i
+	}
+	k.id = len(kinds)
+	kinds = append(kinds, k)
+	kindByName[k.name] = k
+	kindByName[k.zh] = k
+}
+
+// lookupKind returns the kind a file or sheet name stands for: its English
+// name in any case, or its Chinese name, with surrounding spaces ignored.
+func lookupKind(name string) *kind {
+	name = strings.TrimSpace(name)
+	if k, ok := kindByName[name]; ok {
+		return k
+	}
+	return kindByName[strings.ToLower(name)]
+}
+
+// kindNames lists the accepted names for an error message.
+func kindNames() string {
+	var names []string
+	for _, k := range kinds {
+		names = append(names, k.name+"（"+k.zh+"）")
+	}
+	return strings.Join(names, "、")
+}
+
+// keyLabel names the key columns of k: worker_id（工号）+from（开始日期）.
+func (k *kind) keyLabel() string {
+	labels := make([]string, len(k.keyCols))
+	for i, c := range k.keyCols {
+		labels[i] = c.label()
+	}
+	return strings.Join(labels, "+")
+}
+
+// req and opt build the columns of a kind.
+func req(key, zh string) *column { return &column{key: key, zh: zh, required: true} }
+func opt(key, zh string) *column { return &column{key: key, zh: zh} }
+
+// keyOf joins the values of a composite key.
+func keyOf(parts ...string) string { return strings.Join(parts, "\x1f") }

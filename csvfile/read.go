@@ -1,0 +1,242 @@
+// Package csvfile reads and writes the import files of DATA.md §1: one CSV
+// file per record kind (UTF-8 with or without BOM, or GB18030) or one XLSX
+// workbook with a sheet per kind.
+//
+// Reading validates every row and collects every problem of every file
+// before returning, since an import is all or nothing: the person who
+// prepared the files gets one list of everything to fix, each line in the
+// form "file:row: column: problem" with rows numbered as a spreadsheet shows
+// them. What cannot be checked without the database (do the workers, grids,
+// meetings and persons named exist?) is checked by Batch.CheckReferences,
+// which the import service calls inside its transaction.
+package csvfile
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Loader collects import files one by one (from paths on disk or from
+// uploads) and returns the batch they make. Problems are collected, not
+// returned one by one: Batch reports them all at the end.
+type Loader struct {
+	b     *builder
+	paths map[string]bool // absolute paths already read
+}
+
+// NewLoader returns an empty Loader.
+func NewLoader() *Loader {
+	return &Loader{b: newBuilder(), paths: map[string]bool{}}
+}
+
+// Read reads the import files at paths (files, or folders whose .csv and
+// .xlsx files are read, not descending into subfolders) and returns the
+// records with their origins. If anything is wrong, the error is a *Report
+// listing every problem and the batch is nil.
+func Read(paths ...string) (*Batch, error) {
+	l := NewLoader()
+	for _, p := range paths {
+		l.AddPath(p)
+	}
+	return l.Batch()
+}
+
+// Batch returns what was read, or a *Report with every problem found.
+func (l *Loader) Batch() (*Batch, error) {
+	if err := l.b.report.err(); err != nil {
+		return nil, err
+	}
+	b := l.b.batch
+	return &b, nil
+}
+
+// AddPath reads a file, or every .csv and .xlsx file of a folder (in name
+// order; hidden files and Excel's "~$" lock files are skipped).
+func (l *Loader) AddPath(path string) {
+	info, err := os.Stat(path)
+	if err != nil {
+		l.b.fileProblem(path, 0, "", "无法读取："+ioMessage(err))
+		return
+	}
+	if !info.IsDir() {
+		l.addPathFile(path)
+		return
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		l.b.fileProblem(path, 0, "", "无法读取文件夹："+ioMessage(err))
+		return
+	}
+	found := false
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || formatOf(name) == "" {
+			continue
+		}
+		found = true
+		l.addPathFile(filepath.Join(path, name))
+	}
+	if !found {
+		l.b.fileProblem(path, 0, "", "文件夹中没有 .csv 或 .xlsx 文件")
+	}
+}
+
+func (l *Loader) addPathFile(path string) {
+	if abs, err := filepath.Abs(path); err == nil {
+		if l.paths[abs] {
+			return
+		}
+		l.paths[abs] = true
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		l.b.fileProblem(filepath.Base(path), 0, "", "无法读取："+ioMessage(err))
+		return
+	}
+	defer f.Close()
+	l.AddFile(filepath.Base(path), f)
+}
+
+// AddFile reads one file from data: a CSV file named <kind>.csv or a
+// workbook named *.xlsx, as the name says (an upload's file name, say).
+// Messages name the file by the base name of name.
+func (l *Loader) AddFile(name string, data io.ReadSeeker) {
+	name = filepath.Base(name)
+	switch formatOf(name) {
+	case "csv":
+		l.addCSV(name, data)
+	case "xlsx":
+		l.addXLSX(name, data)
+	default:
+		l.b.fileProblem(name, 0, "", "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
+	}
+}
+
+// formatOf returns "csv" or "xlsx" by the file's extension (in any case), or
+// "" for any other file.
+func formatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return "csv"
+	case ".xlsx":
+		return "xlsx"
+	}
+	return ""
+}
+
+// ioMessage words an I/O error for people.
+func ioMessage(err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "文件或文件夹不存在"
+	case errors.Is(err, os.ErrPermission):
+		return "没有读取权限"
+	}
+	return err.Error()
+}
+
+// source is one file or sheet being read: the name used in messages, its
+// kind, and where each of the kind's columns is in its rows.
+type source struct {
+	label    string
+	kind     *kind
+	index    []int // per kind column position: index of the cell, -1 if absent
+	width    int   // number of header cells
+	excel    bool  // cells come from a workbook (serial dates allowed)
+	date1904 bool  // the workbook counts dates from 1904
+}
+
+// header maps the header cells to the kind's columns, reporting duplicated
+// and missing columns. It returns false when a required column is missing:
+// the rows of such a file are not read (every one would fail the same way).
+func (b *builder) header(src *source, cells []string) bool {
+	k := src.kind
+	if strings.TrimSpace(strings.Join(cells, "")) == "" {
+		b.fileProblem(src.label, 1, "", "第 1 行应为表头，但它是空行")
+		return false
+	}
+	src.width = len(cells)
+	src.index = make([]int, len(k.cols))
+	for i := range src.index {
+		src.index[i] = -1
+	}
+	for i, cell := range cells {
+		name := strings.TrimSpace(strings.TrimPrefix(cell, "\uFEFF"))
+		for _, c := range k.cols {
+			if name != c.zh && !strings.EqualFold(name, c.key) {
+				continue
+			}
+			if j := src.index[c.pos]; j >= 0 {
+				b.fileProblem(src.label, 1, c.label(), "列重复（第 "+columnName(j)+" 列和第 "+columnName(i)+" 列）")
+			} else {
+				src.index[c.pos] = i
+			}
+			break
+		}
+	}
+	ok := true
+	for _, c := range k.cols {
+		if c.required && src.index[c.pos] < 0 {
+			b.fileProblem(src.label, 1, c.label(), "缺少必填列")
+			ok = false
+		}
+	}
+	return ok
+}
+
+// columnName returns the spreadsheet name of the 0-based column i: A, B, …
+// Z, AA, …
+func columnName(i int) string {
+	var b []byte
+	for i++; i > 0; i = (i - 1) / 26 {
+		b = append(b, byte('A'+(i-1)%26))
+	}
+	slices.Reverse(b)
+	return string(b)
+}
+
+// row reads one data row of src numbered num. Blank rows (every cell empty)
+// are skipped; cells beyond the header must be empty.
+func (b *builder) row(src *source, num int, fields []string) {
+	blank := true
+	for _, f := range fields {
+		if strings.TrimSpace(f) != "" {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		return
+	}
+	r := row{src: src, b: b, fields: fields, num: num, ok: true}
+	for i := src.width; i < len(fields); i++ {
+		if strings.TrimSpace(fields[i]) != "" {
+			r.ok = false
+			b.report.add(Problem{File: src.label, Row: num, Column: "第 " + columnName(i) + " 列",
+				Message: "表头之外的列有内容（该行可能多了逗号或错位）"})
+			return
+		}
+	}
+	src.kind.parse(&r)
+}
+
+// kindOf returns the kind a file or sheet named name (without extension)
+// holds, reporting a problem when it is none.
+func (b *builder) kindOf(label, name string) *kind {
+	k := lookupKind(name)
+	if k == nil {
+		b.fileProblem(label, 0, "", "无法从名称 "+quote(name)+" 看出数据类别；应为以下之一："+kindNames())
+	}
+	return k
+}
+
+// quote wraps s in Chinese quotation marks for a message.
+func quote(s string) string { return "“" + s + "”" }
+
+// hasPrefix reports whether data begins with p.
+func hasPrefix(data []byte, p string) bool { return bytes.HasPrefix(data, []byte(p)) }

@@ -1,0 +1,185 @@
+package csvfile
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// row is one data row being read: its cells, where it is, and whether a
+// problem was found in it. The accessors below read one column each, report a
+// problem in Chinese when the value is wrong, and return the zero value then;
+// the kind's parse function adds the record only if the row stayed ok.
+type row struct {
+	src    *source
+	b      *builder
+	fields []string
+	num    int
+	ok     bool
+}
+
+// origin returns where the row is.
+func (r *row) origin() Origin { return Origin{File: r.src.label, Row: r.num} }
+
+// raw returns the trimmed cell of column c, or "" when the file has no such
+// column or the row is short.
+func (r *row) raw(c *column) string {
+	i := r.src.index[c.pos]
+	if i < 0 || i >= len(r.fields) {
+		return ""
+	}
+	return strings.TrimSpace(r.fields[i])
+}
+
+// fail reports a problem with column c of this row.
+func (r *row) fail(c *column, msg string) {
+	r.ok = false
+	r.b.report.add(Problem{File: r.src.label, Row: r.num, Column: c.label(), Message: msg})
+}
+
+// present returns the cell of c and whether it is non-empty, reporting an
+// empty required cell.
+func (r *row) present(c *column) (string, bool) {
+	s := r.raw(c)
+	if s == "" {
+		if c.required {
+			r.fail(c, "必填，不能为空")
+		}
+		return "", false
+	}
+	return s, true
+}
+
+// text reads a free-text or identifier column.
+func (r *row) text(c *column) string {
+	s, _ := r.present(c)
+	return s
+}
+
+// enum reads a column with a closed set of values and returns its code.
+func (r *row) enum(c *column, e *enum) string {
+	s, ok := r.present(c)
+	if !ok {
+		return ""
+	}
+	code, ok := e.parse(s)
+	if !ok {
+		r.fail(c, "无法识别的值 "+strconv.Quote(s)+"，应为："+e.hint())
+	}
+	return code
+}
+
+// boolean reads 是/否, true/false or 1/0; empty is false.
+func (r *row) boolean(c *column) bool {
+	return r.enum(c, booleans) == "true"
+}
+
+// stamp parses the cell of c as a date or timestamp; an Excel serial number
+// is accepted in a workbook.
+func (r *row) stamp(c *column, what string) (stamp, bool) {
+	s, ok := r.present(c)
+	if !ok {
+		return stamp{}, false
+	}
+	if r.src.excel {
+		if st, ok := excelSerial(s, r.src.date1904); ok {
+			return st, true
+		}
+	}
+	st, msg := parseStamp(s)
+	if msg != "" {
+		r.fail(c, what+msg)
+		return stamp{}, false
+	}
+	return st, true
+}
+
+// date reads a date (2023-07-03, 2023/7/3, 2023年7月3日). A time of exactly
+// 00:00 is tolerated, since spreadsheets like to add one to dates.
+func (r *row) date(c *column) gridscore.Date {
+	st, ok := r.stamp(c, "日期")
+	if !ok {
+		return 0
+	}
+	if !st.midnight() {
+		r.fail(c, "应为日期，不带时间："+strconv.Quote(r.raw(c)))
+		return 0
+	}
+	return st.date()
+}
+
+// timestamp reads a date and time; without a zone it is CST.
+func (r *row) timestamp(c *column) time.Time {
+	st, ok := r.stamp(c, "日期时间")
+	if !ok {
+		return time.Time{}
+	}
+	if !st.hasTime {
+		r.fail(c, "缺少时间（应为 2023-07-03 09:15 这样的日期时间）："+strconv.Quote(r.raw(c)))
+		return time.Time{}
+	}
+	return st.time()
+}
+
+// integer reads a whole number of at least min; an empty optional cell gives
+// def.
+func (r *row) integer(c *column, min, def int64) int64 {
+	s, ok := r.present(c)
+	if !ok {
+		return def
+	}
+	v, ok := parseInt(s)
+	if !ok && r.src.excel {
+		v, ok = excelInteger(s)
+	}
+	if !ok {
+		r.fail(c, "应为整数："+strconv.Quote(s))
+		return def
+	}
+	if v < min {
+		r.fail(c, "不能小于 "+strconv.FormatInt(min, 10)+"："+strconv.Quote(s))
+		return def
+	}
+	return v
+}
+
+// money reads an optional amount in yuan with at most two decimals, exactly
+// (no floating point), into fen; empty gives nil.
+func (r *row) money(c *column) *gridscore.Fen {
+	s, ok := r.present(c)
+	if !ok {
+		return nil
+	}
+	v, ok := gridscore.ParseHundredths(s)
+	if !ok && r.src.excel {
+		v, ok = excelHundredths(s)
+	}
+	if !ok {
+		r.fail(c, "金额应为元，最多两位小数："+strconv.Quote(s))
+		return nil
+	}
+	if v < 0 {
+		r.fail(c, "金额不能为负数："+strconv.Quote(s))
+		return nil
+	}
+	f := gridscore.Fen(v)
+	return &f
+}
+
+// order reports a problem on column later when both values are set and later
+// comes before earlier: something that cannot happen (left before hired,
+// ended before started).
+func (r *row) order(earlier, later int64, c *column, msg string) {
+	if earlier != 0 && later != 0 && later < earlier {
+		r.fail(c, msg)
+	}
+}
+
+// orderTime is order for timestamps.
+func (r *row) orderTime(earlier, later time.Time, c *column, msg string) {
+	if !earlier.IsZero() && !later.IsZero() && later.Before(earlier) {
+		r.fail(c, msg)
+	}
+}

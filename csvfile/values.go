@@ -1,0 +1,343 @@
+package csvfile
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// enum is a closed set of values a column accepts. Each value has the code the
+// domain uses (the English key of DATA.md), the Chinese label written on
+// export, and any further spellings accepted on import. Lookups are
+// case-insensitive, so "APP", "App" and "app" are one spelling.
+type enum struct {
+	values []enumValue
+	lookup map[string]string // lower-case spelling → code
+	labels map[string]string // code → Chinese label
+}
+
+type enumValue struct {
+	code    string
+	zh      string
+	aliases []string
+}
+
+func newEnum(values ...enumValue) *enum {
+	e := &enum{values: values, lookup: map[string]string{}, labels: map[string]string{}}
+	for _, v := range values {
+		e.labels[v.code] = v.zh
+		for _, s := range append([]string{v.code, v.zh}, v.aliases...) {
+			e.lookup[strings.ToLower(s)] = v.code
+		}
+	}
+	return e
+}
+
+// parse returns the code for the spelling s (already trimmed).
+func (e *enum) parse(s string) (string, bool) {
+	code, ok := e.lookup[s]
+	if !ok {
+		code, ok = e.lookup[strings.ToLower(s)]
+	}
+	return code, ok
+}
+
+// label returns the Chinese label of a code, or the code itself if unknown.
+func (e *enum) label(code string) string {
+	if zh, ok := e.labels[code]; ok {
+		return zh
+	}
+	return code
+}
+
+// hint lists the accepted values for an error message.
+func (e *enum) hint() string {
+	var zh, en []string
+	for _, v := range e.values {
+		zh = append(zh, v.zh)
+		en = append(en, v.code)
+	}
+	return strings.Join(zh, "、") + "（或 " + strings.Join(en, "、") + "）"
+}
+
+// The value sets of DATA.md §1.
+var (
+	workerTypes = newEnum(
+		enumValue{code: string(gridscore.FullTime), zh: "专职"},
+		enumValue{code: string(gridscore.PartTime), zh: "兼职"})
+	flows = newEnum(
+		enumValue{code: string(gridscore.FlowSelfHandled), zh: "自办"},
+		enumValue{code: string(gridscore.FlowReported), zh: "上报"},
+		enumValue{code: string(gridscore.FlowAssigned), zh: "转办"})
+	severities = newEnum(
+		enumValue{code: string(gridscore.SeverityGeneral), zh: "一般"},
+		enumValue{code: string(gridscore.SeverityMajor), zh: "较大"},
+		enumValue{code: string(gridscore.SeveritySerious), zh: "重大"})
+	cards = newEnum(
+		enumValue{code: string(gridscore.CardYellow), zh: "黄牌"},
+		enumValue{code: string(gridscore.CardRed), zh: "红牌"})
+	channels = newEnum(
+		enumValue{code: string(gridscore.ChannelApp), zh: "网格E通", aliases: []string{"APP"}},
+		enumValue{code: string(gridscore.ChannelPC), zh: "PC端"})
+	categories = newEnum(
+		enumValue{code: string(gridscore.CategoryDrug), zh: "吸毒人员"},
+		enumValue{code: string(gridscore.CategoryCorrection), zh: "社区矫正人员"},
+		enumValue{code: string(gridscore.CategoryReleased), zh: "刑释人员"},
+		enumValue{code: string(gridscore.CategoryMental), zh: "重症精神病患者"})
+	statuses = newEnum(
+		enumValue{code: string(gridscore.StatusPresent), zh: "出席"},
+		enumValue{code: string(gridscore.StatusLeave), zh: "请假"},
+		enumValue{code: string(gridscore.StatusAbsent), zh: "缺席"})
+	findingKinds = newEnum(
+		enumValue{code: string(gridscore.FindingInfoStale), zh: "基础信息未及时更新"},
+		enumValue{code: string(gridscore.FindingInfoIncomplete), zh: "基础信息录入不全或有误"},
+		enumValue{code: string(gridscore.FindingOmitGeneral), zh: "一般信息漏报"},
+		enumValue{code: string(gridscore.FindingOmitMajor), zh: "较大信息漏报"},
+		enumValue{code: string(gridscore.FindingSeriousUnreported), zh: "重大信息未报"},
+		enumValue{code: string(gridscore.FindingLostControl), zh: "人员失控"},
+		enumValue{code: string(gridscore.FindingItemsUnhandled), zh: "平台事项漏处理"},
+		enumValue{code: string(gridscore.FindingInspection), zh: "暗访或举报"},
+		enumValue{code: string(gridscore.FindingDisobey), zh: "不服从安排"},
+		enumValue{code: string(gridscore.FindingPhone), zh: "网格手机"})
+	raterGroups = newEnum(
+		enumValue{code: string(gridscore.RaterCadre), zh: "干部"},
+		enumValue{code: string(gridscore.RaterResident), zh: "群众"})
+	ratings = newEnum(
+		enumValue{code: string(gridscore.RatingSatisfied), zh: "满意"},
+		enumValue{code: string(gridscore.RatingBasic), zh: "基本满意"},
+		enumValue{code: string(gridscore.RatingUnsatisfied), zh: "不满意"})
+	dayKinds = newEnum(
+		enumValue{code: string(gridscore.DayHoliday), zh: "休息日"},
+		enumValue{code: string(gridscore.DayWorkday), zh: "工作日"})
+	booleans = newEnum(
+		enumValue{code: "true", zh: "是", aliases: []string{"1"}},
+		enumValue{code: "false", zh: "否", aliases: []string{"0"}})
+)
+
+// stamp is a date with an optional time of day and zone, as read from text.
+type stamp struct {
+	year, month, day   int
+	hasTime            bool
+	hour, min, sec, ns int
+	hasZone            bool
+	offset             int // seconds east of UTC, when hasZone
+}
+
+// midnight reports whether the stamp has no time or a zoneless 00:00:00.
+func (s *stamp) midnight() bool {
+	return !s.hasTime || (!s.hasZone && s.hour == 0 && s.min == 0 && s.sec == 0 && s.ns == 0)
+}
+
+func (s *stamp) date() gridscore.Date {
+	return gridscore.NewDate(s.year, time.Month(s.month), s.day)
+}
+
+// time returns the instant in CST; a stamp without a zone is read as CST.
+func (s *stamp) time() time.Time {
+	loc := gridscore.CST
+	if s.hasZone && s.offset != 8*3600 {
+		loc = time.FixedZone("", s.offset)
+	}
+	return time.Date(s.year, time.Month(s.month), s.day, s.hour, s.min, s.sec, s.ns, loc).In(gridscore.CST)
+}
+
+// Years outside this range are taken for typing errors.
+const minYear, maxYear = 1900, 2100
+
+// parseStamp reads the date and timestamp forms of DATA.md §1 by hand (no
+// regular expressions: it runs once per cell on files of millions of rows):
+//
+//	2023-07-03  2023/7/3  2023年7月3日
+//
+// each optionally followed by a time (space or T, then H:MM or H:MM:SS with an
+// optional fraction) and a zone (Z, +08:00, +0800). It returns a Chinese
+// message when s is not such a value or names a day or time that does not
+// exist.
+func parseStamp(s string) (stamp, string) {
+	var st stamp
+	p := scanner{s: s}
+	bad := "格式无法识别：" + strconv.Quote(s)
+	var ok bool
+	if st.year, ok = p.digits(4, 4); !ok {
+		return st, bad
+	}
+	var sep2, end string
+	switch {
+	case p.lit("-"):
+		sep2 = "-"
+	case p.lit("/"):
+		sep2 = "/"
+	case p.lit("年"):
+		sep2, end = "月", "日"
+	default:
+		return st, bad
+	}
+	if st.month, ok = p.digits(1, 2); !ok || !p.lit(sep2) {
+		return st, bad
+	}
+	if st.day, ok = p.digits(1, 2); !ok {
+		return st, bad
+	}
+	if end != "" {
+		p.lit(end)
+	}
+	if st.year < minYear || st.year > maxYear {
+		return st, "年份超出合理范围：" + strconv.Quote(s)
+	}
+	if st.month < 1 || st.month > 12 || st.day < 1 || st.day > gridscore.DaysIn(st.year, time.Month(st.month)) {
+		return st, "日期不存在：" + strconv.Quote(s)
+	}
+	if p.done() {
+		return st, ""
+	}
+	// Time of day.
+	if !p.lit("T") && !p.spaces() {
+		return st, bad
+	}
+	st.hasTime = true
+	if st.hour, ok = p.digits(1, 2); !ok || !p.lit(":") {
+		return st, bad
+	}
+	if st.min, ok = p.digits(2, 2); !ok {
+		return st, bad
+	}
+	if p.lit(":") {
+		if st.sec, ok = p.digits(2, 2); !ok {
+			return st, bad
+		}
+		if p.lit(".") {
+			start := p.i
+			frac, ok := p.digits(1, 9)
+			if !ok {
+				return st, bad
+			}
+			for n := p.i - start; n < 9; n++ {
+				frac *= 10
+			}
+			st.ns = frac
+		}
+	}
+	if st.hour > 23 || st.min > 59 || st.sec > 59 {
+		return st, "时间不存在：" + strconv.Quote(s)
+	}
+	if p.done() {
+		return st, ""
+	}
+	// Zone.
+	p.spaces()
+	st.hasZone = true
+	switch {
+	case p.lit("Z"), p.lit("z"):
+	case p.peek('+'), p.peek('-'):
+		sign := 1
+		if p.s[p.i] == '-' {
+			sign = -1
+		}
+		p.i++
+		h, ok := p.digits(2, 2)
+		if !ok {
+			return st, bad
+		}
+		m := 0
+		if p.lit(":") {
+			if m, ok = p.digits(2, 2); !ok {
+				return st, bad
+			}
+		} else if !p.done() {
+			if m, ok = p.digits(2, 2); !ok {
+				return st, bad
+			}
+		}
+		if h > 14 || m > 59 {
+			return st, bad
+		}
+		st.offset = sign * (h*3600 + m*60)
+	default:
+		return st, bad
+	}
+	if !p.done() {
+		return st, bad
+	}
+	return st, ""
+}
+
+// scanner walks a string byte by byte for parseStamp.
+type scanner struct {
+	s string
+	i int
+}
+
+func (p *scanner) done() bool { return p.i == len(p.s) }
+
+func (p *scanner) peek(b byte) bool { return p.i < len(p.s) && p.s[p.i] == b }
+
+// lit consumes the literal l if it comes next.
+func (p *scanner) lit(l string) bool {
+	if strings.HasPrefix(p.s[p.i:], l) {
+		p.i += len(l)
+		return true
+	}
+	return false
+}
+
+// spaces consumes one or more spaces.
+func (p *scanner) spaces() bool {
+	start := p.i
+	for p.i < len(p.s) && p.s[p.i] == ' ' {
+		p.i++
+	}
+	return p.i > start
+}
+
+// digits consumes between min and max ASCII digits and returns their value.
+func (p *scanner) digits(min, max int) (int, bool) {
+	v, n := 0, 0
+	for p.i < len(p.s) && n < max && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+		v = v*10 + int(p.s[p.i]-'0')
+		p.i++
+		n++
+	}
+	return v, n >= min
+}
+
+// parseInt reads a plain decimal integer (an optional sign, then digits).
+func parseInt(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil
+}
+
+// The formats the writer uses; the reader accepts both.
+const (
+	dateLayout  = "2006-01-02"
+	stampLayout = "2006-01-02 15:04:05.999999999"
+)
+
+// formatTime prints t in CST to the second (with a fraction only when t has
+// one, so that write then read gives the same instant), or "" for zero.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(gridscore.CST).Format(stampLayout)
+}
+
+// formatBool prints 是 or 否.
+func formatBool(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+// formatFen prints an optional amount in yuan with two decimals.
+func formatFen(f *gridscore.Fen) string {
+	if f == nil {
+		return ""
+	}
+	return f.String()
+}
