@@ -27,8 +27,14 @@ func NewDate(y int, m time.Month, d int) Date {
 
 // DateOf returns the CST date of the instant t.
 func DateOf(t time.Time) Date {
-	c := t.In(CST)
-	return NewDate(c.Year(), c.Month(), c.Day())
+	// CST has a fixed offset and no leap seconds in Unix time, so the date is
+	// plain integer arithmetic on the seconds.
+	s := t.Unix() + 8*3600
+	days := s / 86400
+	if s%86400 < 0 {
+		days--
+	}
+	return Date(days + epochOffset)
 }
 
 // IsZero reports whether d is the "no date" value.

@@ -19,8 +19,9 @@ type Result struct {
 	Scheme  string         `json:"scheme"`
 	Workers []WorkerResult `json:"workers"`
 	// Notes are remarks for the center about the computation itself, such as
-	// a year computed without official holiday data. Not part of DATA.md §3.
-	Notes []string `json:"notes,omitempty"`
+	// a year computed without official holiday data. Not part of the JSON of
+	// DATA.md §3: the command line prints them apart.
+	Notes []string `json:"-"`
 }
 
 // WorkerResult is one worker's assessment. Total, Rank and Categories are nil

@@ -13,14 +13,7 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // monthEvents returns the worker's events entered (by reported_at) in month i
 // of the quarter.
 func (ix *index) monthEvents(wc *workerContext, i int) []*gs.Event {
-	m := ix.months[i]
-	var es []*gs.Event
-	for _, e := range ix.events[wc.w.ID] {
-		if d := gs.DateOf(e.ReportedAt); d >= m.First() && d <= m.Last() {
-			es = append(es, e)
-		}
-	}
-	return es
+	return wc.monthEvents[i]
 }
 
 // quota applies events.quota: for each month with a duty day, the quota

@@ -11,14 +11,16 @@ import (
 // index holds the records grouped the way the rules look them up, built once
 // per assessment so that each worker costs only their own records.
 type index struct {
-	scheme  *gs.Scheme
-	cal     Calendar
-	q       gs.Quarter
-	first   gs.Date // first day of the quarter
-	last    gs.Date // last day of the quarter
-	asOf    time.Time
-	months  [3]gs.Month
-	workday map[gs.Date]bool // every day of the quarter → workday?
+	scheme *gs.Scheme
+	cal    Calendar
+	q      gs.Quarter
+	first  gs.Date // first day of the quarter
+	last   gs.Date // last day of the quarter
+	asOf   time.Time
+	months [3]gs.Month
+	// monthLast is the last day of each month of the quarter.
+	monthLast [3]gs.Date
+	workday   map[gs.Date]bool // every day of the quarter → workday?
 	// monthWorkdays is the number of workdays of each month of the quarter.
 	monthWorkdays [3]int
 
@@ -74,6 +76,9 @@ func newIndex(in Input) *index {
 		persons:       map[string][]*gs.Person{},
 		registered:    map[string]*gs.Person{},
 		personVisits:  map[string][]*gs.Visit{},
+	}
+	for i, m := range ix.months {
+		ix.monthLast[i] = m.Last()
 	}
 	for d := ix.first; d <= ix.last; d++ {
 		wd := in.Calendar.IsWorkday(d)
@@ -148,8 +153,8 @@ func newIndex(in Input) *index {
 
 // monthIndex returns 0, 1 or 2: which month of the quarter d falls in.
 func (ix *index) monthIndex(d gs.Date) int {
-	for i, m := range ix.months {
-		if d <= m.Last() {
+	for i := range ix.monthLast {
+		if d <= ix.monthLast[i] {
 			return i
 		}
 	}
@@ -182,6 +187,9 @@ type workerContext struct {
 	// monthDuty counts the duty days of each month of the quarter.
 	monthDuty [3]int
 	onLeave   map[gs.Date]bool
+	// monthEvents holds the worker's events by the month of the quarter in
+	// which they were entered (reported_at).
+	monthEvents [3][]*gs.Event
 }
 
 func (ix *index) newWorkerContext(w *gs.Worker) *workerContext {
@@ -195,6 +203,12 @@ func (ix *index) newWorkerContext(w *gs.Worker) *workerContext {
 		if ix.workday[d] && w.InPost(d) && !wc.onLeave[d] {
 			wc.duty[d] = true
 			wc.monthDuty[ix.monthIndex(d)]++
+		}
+	}
+	for _, e := range ix.events[w.ID] {
+		if d := gs.DateOf(e.ReportedAt); d >= ix.first && d <= ix.last {
+			i := ix.monthIndex(d)
+			wc.monthEvents[i] = append(wc.monthEvents[i], e)
 		}
 	}
 	return wc
