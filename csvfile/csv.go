@@ -99,7 +99,7 @@ func (b *builder) readCSV(src *source, text io.Reader) {
 func csvMessage(e *csv.ParseError) string {
 	switch {
 	case errors.Is(e.Err, csv.ErrBareQuote):
-		return "未加引号的值中出现了双引号（第 " + strconv.Itoa(e.Column) + " 个字符）"
+		return "未加引号的值中出现了双引号（含引号的值应整体用双引号括起，值中的引号写成两个）"
 	case errors.Is(e.Err, csv.ErrQuote):
 		return "引号不成对（从第 " + strconv.Itoa(e.StartLine) + " 行开始的值没有结束引号，或结束引号后还有字符）"
 	}

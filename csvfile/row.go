@@ -77,8 +77,9 @@ func (r *row) boolean(c *column) bool {
 }
 
 // stamp parses the cell of c as a date or timestamp; an Excel serial number
-// is accepted in a workbook.
-func (r *row) stamp(c *column, what string) (stamp, bool) {
+// is accepted in a workbook. what names the expected value and hint shows
+// its forms, for a message about a value in no known form.
+func (r *row) stamp(c *column, what, hint string) (stamp, bool) {
 	s, ok := r.present(c)
 	if !ok {
 		return stamp{}, false
@@ -90,7 +91,10 @@ func (r *row) stamp(c *column, what string) (stamp, bool) {
 	}
 	st, msg := parseStamp(s)
 	if msg != "" {
-		r.fail(c, what+msg)
+		if strings.HasPrefix(msg, "格式") {
+			msg = what + msg + hint
+		}
+		r.fail(c, msg)
 		return stamp{}, false
 	}
 	return st, true
@@ -99,7 +103,7 @@ func (r *row) stamp(c *column, what string) (stamp, bool) {
 // date reads a date (2023-07-03, 2023/7/3, 2023年7月3日). A time of exactly
 // 00:00 is tolerated, since spreadsheets like to add one to dates.
 func (r *row) date(c *column) gridscore.Date {
-	st, ok := r.stamp(c, "日期")
+	st, ok := r.stamp(c, "日期", "（应为 2023-07-03、2023/7/3 或 2023年7月3日）")
 	if !ok {
 		return 0
 	}
@@ -112,7 +116,7 @@ func (r *row) date(c *column) gridscore.Date {
 
 // timestamp reads a date and time; without a zone it is CST.
 func (r *row) timestamp(c *column) time.Time {
-	st, ok := r.stamp(c, "日期时间")
+	st, ok := r.stamp(c, "日期时间", "（应为 2023-07-03 09:15、2023/7/3 9:15:00 或 2023-07-03T09:15:00+08:00 等）")
 	if !ok {
 		return time.Time{}
 	}

@@ -1,0 +1,213 @@
+package csvfile_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
+)
+
+// The report lists every bad row of every file, rows numbered as a
+// spreadsheet shows them: a quoted value with a line break is one row and a
+// blank line is a row too.
+func TestEveryProblemOfEveryFile(t *testing.T) {
+	t.Parallel()
+	events := "event_id,worker_id,flow,reported_at,category\n" + // row 1
+		"E1,W1,自办,2023-07-03 09:00,治安\n" + // row 2
+		"E2,W1,上报,2023-07-03 10:00,\"跨两行\n的类别\"\n" + // row 3
+		"\n" + // row 4, blank
+		"E3,W1,转办,2023-07-32 10:00,环境\n" + // row 5: bad date
+		"E4,W1,self_handled,2023-07-04 10:00,环境\n" // row 6
+	other := "事件编号,工号,办理方式,上报时间\n" +
+		"E10,W2,上报,2023-07-05 08:00\n" +
+		"E11,W2,转交,2023-07-05 09:00\n" // row 3: unknown flow
+	dir := writeFiles(t, map[string]string{"events.csv": events})
+	dir2 := writeFiles(t, map[string]string{"事件.csv": other})
+	got := problems(t, dir, dir2)
+	want := []string{
+		`events.csv:5: reported_at（上报时间）: 日期不存在："2023-07-32 10:00"`,
+		`事件.csv:3: flow（办理方式）: 无法识别的值 "转交"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestRowProblems(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file, content string
+		want                []string
+	}{
+		{"required value empty", "grids.csv", "grid_code,grid_name,town\nG1,,XX镇\n",
+			[]string{"grids.csv:2: grid_name（网格名称）: 必填，不能为空"}},
+		{"several problems in one row", "workers.csv",
+			"worker_id,name,type,grid_code,hired_on,left_on,stationed\nW1,张三,临时工,G1,2023-07-01,2023-06-30,也许\n",
+			[]string{
+				`workers.csv:2: type（类型）: 无法识别的值 "临时工"，应为：专职、兼职（或 full_time、part_time）`,
+				`workers.csv:2: stationed（居委会驻地）: 无法识别的值 "也许"，应为：是、否（或 true、false）`,
+				"workers.csv:2: left_on（离职日期）: 离职日期早于入职日期",
+			}},
+		{"leave ends before it starts", "leaves.csv", "worker_id,from,to\nW1,2023-07-05,2023-07-04\n",
+			[]string{"leaves.csv:2: to（结束日期）: 结束日期早于开始日期"}},
+		{"patrol ends before it starts", "patrols.csv", "patrol_id,worker_id,started_at,ended_at\nP1,W1,2023-07-05 09:00,2023-07-05 08:59\n",
+			[]string{"patrols.csv:2: ended_at（结束时间）: 结束时间早于开始时间"}},
+		{"negative distance", "patrols.csv", "patrol_id,worker_id,started_at,distance_m\nP1,W1,2023-07-05 09:00,-3\n",
+			[]string{`patrols.csv:2: distance_m（里程米）: 不能小于 0："-3"`}},
+		{"count zero", "findings.csv", "finding_id,worker_id,kind,occurred_on,count\nF1,W1,phone,2023-07-05,0\n",
+			[]string{`findings.csv:2: count（次数）: 不能小于 1："0"`}},
+		{"money with three decimals", "workers.csv",
+			"worker_id,name,type,grid_code,hired_on,quarterly_subsidy_yuan\nW1,张三,兼职,G1,2023-07-01,1.005\n",
+			[]string{`workers.csv:2: quarterly_subsidy_yuan（季度补助金额）: 金额应为元，最多两位小数："1.005"`}},
+		{"wrong answers not a number", "quiz.csv", "quiz_id,worker_id,taken_on,wrong_answers\nQ1,W1,2023-07-05,两处\n",
+			[]string{`quiz.csv:2: wrong_answers（答错处数）: 应为整数："两处"`}},
+		{"event reported before it occurred", "events.csv",
+			"event_id,worker_id,flow,occurred_at,reported_at\nE1,W1,上报,2023-07-05 10:00,2023-07-05 09:00\n",
+			[]string{"events.csv:2: reported_at（上报时间）: 上报时间早于发生时间"}},
+		{"cells beyond the header", "grids.csv", "grid_code,grid_name,town\nG1,一网格,XX镇,多余\n",
+			[]string{"grids.csv:2: 第 D 列: 表头之外的列有内容（该行可能多了逗号或错位）"}},
+		{"stray quote", "grids.csv", "grid_code,grid_name,town\nG1,一\"网格,XX镇\nG2,,XX镇\n",
+			[]string{
+				"grids.csv:2: CSV 格式错误：未加引号的值中出现了双引号（含引号的值应整体用双引号括起，值中的引号写成两个）",
+				"grids.csv:3: grid_name（网格名称）: 必填，不能为空",
+			}},
+		{"unknown file name", "人员.csv", "a,b\n1,2\n",
+			[]string{"人员.csv: 无法从名称 “人员” 看出数据类别；应为以下之一：grids（网格）、workers（网格员）、events（事件）、logins（登录）、patrols（巡查）、leaves（请假）、register（特殊人群）、rosters（部门名单）、visits（走访）、meetings（会议）、attendance（考勤）、findings（核查记录）、quiz（应知应会）、ballots（满意度）、calendar（工作日历）"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := problems(t, writeFiles(t, map[string]string{tc.file: tc.content}))
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDefaultsAndValueSpellings(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"events.csv": "event_id,worker_id,flow,reported_at,severity,card,irregular\n" +
+			"E1,W1,上报,2023-07-05 09:00,,,\n" +
+			"E2,W1,ASSIGNED,2023-07-05 09:00,重大,红牌,1\n",
+		"logins.csv":   "worker_id,channel,at\nW1,APP,2023-07-05 08:00\nW1,网格E通,2023-07-05 09:00\nW1,PC端,2023-07-05 08:00\nW1,pc,2023-07-05 10:00\n",
+		"findings.csv": "finding_id,worker_id,kind,occurred_on\nF1,W1,暗访或举报,2023-07-05\n",
+	})
+	b := mustRead(t, dir)
+	e := b.Records.Events
+	if e[0].Severity != gridscore.SeverityGeneral || !e[0].OccurredAt.Equal(e[0].ReportedAt) || e[0].Card != gridscore.CardNone || e[0].Irregular {
+		t.Errorf("defaults not applied: %+v", e[0])
+	}
+	if e[1].Flow != gridscore.FlowAssigned || e[1].Severity != gridscore.SeveritySerious || e[1].Card != gridscore.CardRed || !e[1].Irregular {
+		t.Errorf("values misread: %+v", e[1])
+	}
+	var chans []gridscore.Channel
+	for _, l := range b.Records.Logins {
+		chans = append(chans, l.Channel)
+	}
+	if want := []gridscore.Channel{"app", "app", "pc", "pc"}; !reflect.DeepEqual(chans, want) {
+		t.Errorf("channels = %v, want %v", chans, want)
+	}
+	if f := b.Records.Findings[0]; f.Count != 1 || f.Kind != gridscore.FindingInspection {
+		t.Errorf("finding = %+v", f)
+	}
+}
+
+func TestNotCSV(t *testing.T) {
+	t.Parallel()
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	w, _ := zw.Create("a.txt")
+	w.Write([]byte("hello"))
+	zw.Close()
+	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+	for _, tc := range []struct {
+		name, content, want string
+	}{
+		{"png", png, "events.csv: 不是 CSV 文本文件（含有二进制内容），请另存为 CSV（UTF-8 或 GB18030 编码）"},
+		{"zip", zipped.String(), "events.csv: 这是 ZIP 或 XLSX 文件而不是 CSV 文件；XLSX 工作簿的文件名应以 .xlsx 结尾"},
+		{"utf16", "\xFF\xFEe\x00v\x00", "events.csv: 文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为 CSV（UTF-8 或 GB18030 编码）"},
+		{"neither UTF-8 nor GB18030", "event_id\n\xFF\xFF\xFF\n", "events.csv: 编码无法识别：既不是 UTF-8 也不是 GB18030，请另存为 CSV（UTF-8 或 GB18030 编码）"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := problems(t, writeFiles(t, map[string]string{"events.csv": tc.content}))
+			if len(got) != 1 || got[0] != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPaths(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"grids.csv":   "grid_code,grid_name,town\nG1,一网格,XX镇\n",
+		"readme.txt":  "not read",
+		"~$book.xlsx": "lock file",
+	})
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(sub, "grids.csv"), []byte("grid_code,grid_name,town\nG2,二网格,XX镇\n"), 0o644)
+
+	// A folder, the same file again by name: read once, subfolder ignored.
+	b := mustRead(t, dir, filepath.Join(dir, "grids.csv"))
+	if len(b.Records.Grids) != 1 || b.Records.Grids[0].Code != "G1" {
+		t.Errorf("grids = %+v", b.Records.Grids)
+	}
+
+	got := problems(t, filepath.Join(dir, "readme.txt"), filepath.Join(dir, "missing.csv"))
+	want := []string{
+		filepath.Join(dir, "missing.csv") + ": 无法读取：文件或文件夹不存在",
+		"readme.txt: 不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestDuplicateKeys(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"events.csv": "event_id,worker_id,flow,reported_at\n" +
+			"E1,W1,上报,2023-07-05 09:00\n" +
+			"E2,W1,上报,2023-07-05 10:00\n" +
+			"E1,W1,上报,2023/7/5 9:00\n" + // same as row 2: kept once
+			"E2,W2,上报,2023-07-05 10:00\n", // differs from row 3
+		"leaves.csv": "worker_id,from,to\nW1,2023-07-03,2023-07-04\n",
+	})
+	dir2 := writeFiles(t, map[string]string{
+		"请假.csv": "工号,开始日期,结束日期\nW1,2023年7月3日,2023年7月5日\n",
+	})
+	got := problems(t, dir, dir2)
+	want := []string{
+		`events.csv:5: event_id（事件编号）: 与 events.csv:3 重复（"E2"），但两行内容不同`,
+		`请假.csv:2: worker_id（工号）+from（开始日期）: 与 leaves.csv:2 重复（"W1 2023-07-03"），但两行内容不同`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+
+	b := mustRead(t, writeFiles(t, map[string]string{"events.csv": "event_id,worker_id,flow,reported_at\n" +
+		"E1,W1,上报,2023-07-05 09:00\nE1,W1,reported,2023-07-05 09:00:00\n"}))
+	if len(b.Records.Events) != 1 || b.Origins.Events[0].Row != 2 {
+		t.Errorf("identical rows not merged: %+v %+v", b.Records.Events, b.Origins.Events)
+	}
+}
+
+func TestReportIsInvalidInput(t *testing.T) {
+	t.Parallel()
+	_, err := csvfile.Read(writeFiles(t, map[string]string{"grids.csv": "grid_code,grid_name,town\nG1,,XX镇\n"}))
+	if code := gridscore.ErrorCode(err); code != gridscore.EINVALID {
+		t.Errorf("ErrorCode = %q, want %q", code, gridscore.EINVALID)
+	}
+	if msg := gridscore.ErrorMessage(err); !strings.Contains(msg, "grids.csv:2: grid_name（网格名称）") {
+		t.Errorf("ErrorMessage = %q", msg)
+	}
+}
