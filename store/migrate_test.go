@@ -1,0 +1,94 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
+)
+
+func TestSchemaCurrent(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenTarget(t, b.target(t)) // not migrated
+
+		for range 2 { // asking twice: the first question must not change the answer
+			if ok, err := db.SchemaCurrent(ctx); err != nil || ok {
+				t.Fatalf("SchemaCurrent on an empty database = %v, %v; want false, nil", ok, err)
+			}
+		}
+		if _, err := db.Counts(ctx); err == nil {
+			t.Errorf("Counts works on an empty database, want an error: the tables should not exist yet")
+		}
+
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
+		if ok, err := db.SchemaCurrent(ctx); err != nil || !ok {
+			t.Fatalf("SchemaCurrent after Migrate = %v, %v; want true, nil", ok, err)
+		}
+	})
+}
+
+func TestMigrateTwiceIsHarmless(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		mustImport(t, db, fullRecords())
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		if ok, err := db.SchemaCurrent(ctx); err != nil || !ok {
+			t.Fatalf("SchemaCurrent after migrating twice = %v, %v; want true, nil", ok, err)
+		}
+		if d := diffRecords(mustLoad(t, db, everythingFrom, everythingTo), fullRecords()); d != "" {
+			t.Errorf("records changed by a second migrate:\n%s", d)
+		}
+	})
+}
+
+func TestOpenAndMigrateReopensExistingStore(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		target := b.target(t)
+		db, err := store.OpenAndMigrate(ctx, target)
+		if err != nil {
+			t.Fatalf("open and migrate: %v", err)
+		}
+		mustImport(t, db, fullRecords())
+		if err := db.Close(); err != nil {
+			t.Fatalf("close: %v", err)
+		}
+
+		again := MustOpenTarget(t, target)
+		if ok, err := again.SchemaCurrent(ctx); err != nil || !ok {
+			t.Fatalf("SchemaCurrent after reopening = %v, %v; want true, nil", ok, err)
+		}
+		if d := diffRecords(mustLoad(t, again, everythingFrom, everythingTo), fullRecords()); d != "" {
+			t.Errorf("records after reopening:\n%s", d)
+		}
+	})
+}
+
+func TestOpenRefusesBadSQLitePath(t *testing.T) {
+	_, err := store.Open(context.Background(), t.TempDir()+"/what?.db")
+	if code := gridscore.ErrorCode(err); code != gridscore.EINVALID {
+		t.Errorf("Open of a path with '?' = %v (code %q), want code %q", err, code, gridscore.EINVALID)
+	}
+}
+
+func TestKindsMatchRecords(t *testing.T) {
+	// kindsOf pairs Kinds with the fields of Records by position.
+	want := []string{"grids", "workers", "events", "logins", "patrols", "leaves", "register",
+		"rosters", "visits", "meetings", "attendance", "findings", "quiz", "ballots", "calendar"}
+	got := store.Kinds()
+	if len(got) != len(want) {
+		t.Fatalf("Kinds() = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Kinds() = %v, want %v", got, want)
+		}
+	}
+}
