@@ -128,7 +128,7 @@ func checkOverlaps(rep *Report, workers map[string]postHolder) {
 				rep.add(Problem{
 					File: at.origin.File, Row: at.origin.Row, Column: wkGrid.label(),
 					Message: "网格 " + strconv.Quote(grid) + " 同一天有两名网格员在岗：与 " + describe(other) +
-						" 重叠 " + overlapDays(a.w, b.w),
+						"重叠的日期为 " + overlapDays(a.w, b.w),
 				})
 			}
 		}
