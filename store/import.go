@@ -23,7 +23,10 @@ type Known struct {
 	PersonIDs map[string]bool
 }
 
-// KindStats tells what an import did with the records of one kind.
+// KindStats tells what an import did with the records of one kind. Inserted
+// comes from the table's row count before and after writing, so on
+// PostgreSQL it is exact only when no other import runs at the same time;
+// Inserted+Updated is always exact.
 type KindStats struct {
 	// Received is the number of records given.
 	Received int64

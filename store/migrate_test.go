@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/gridscore/gridscore"
@@ -90,5 +92,18 @@ func TestKindsMatchRecords(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("Kinds() = %v, want %v", got, want)
 		}
+	}
+}
+
+func TestOpenSQLitePathWithSpacesAndChinese(t *testing.T) {
+	// Staff keep files in folders such as "网格 考核" on their desktops.
+	target := filepath.Join(t.TempDir(), "网格 考核", "考核 数据.db")
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db := MustOpenTarget(t, target, store.WithMigrate())
+	mustImport(t, db, fullRecords())
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("the database is not at the path given: %v", err)
 	}
 }
