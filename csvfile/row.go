@@ -108,7 +108,7 @@ func (r *row) date(c *column) gridscore.Date {
 		return 0
 	}
 	if !st.midnight() {
-		r.fail(c, "应为日期，不带时间："+strconv.Quote(r.raw(c)))
+		r.fail(c, "应为日期，不带时间："+st.display(r.raw(c)))
 		return 0
 	}
 	return st.date()

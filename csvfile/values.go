@@ -1,6 +1,7 @@
 package csvfile
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -122,7 +123,17 @@ type stamp struct {
 	hasTime            bool
 	hour, min, sec, ns int
 	hasZone            bool
-	offset             int // seconds east of UTC, when hasZone
+	offset             int  // seconds east of UTC, when hasZone
+	serial             bool // read from a workbook's serial number
+}
+
+// display shows the value for a message: as typed, or for a workbook's
+// serial number as the date and time it stands for.
+func (s *stamp) display(typed string) string {
+	if !s.serial {
+		return strconv.Quote(typed)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d", s.year, s.month, s.day, s.hour, s.min, s.sec)
 }
 
 // midnight reports whether the stamp has no time or a zoneless 00:00:00.

@@ -134,7 +134,7 @@ func excelSerial(s string, date1904 bool) (stamp, bool) {
 	t := excelBase(false).AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second)
 	return stamp{
 		year: t.Year(), month: int(t.Month()), day: t.Day(),
-		hasTime: true, hour: t.Hour(), min: t.Minute(), sec: t.Second(),
+		hasTime: true, hour: t.Hour(), min: t.Minute(), sec: t.Second(), serial: true,
 	}, true
 }
 
