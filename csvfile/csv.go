@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -101,7 +100,7 @@ func csvMessage(e *csv.ParseError) string {
 	case errors.Is(e.Err, csv.ErrBareQuote):
 		return "未加引号的值中出现了双引号（含引号的值应整体用双引号括起，值中的引号写成两个）"
 	case errors.Is(e.Err, csv.ErrQuote):
-		return "引号不成对（从第 " + strconv.Itoa(e.StartLine) + " 行开始的值没有结束引号，或结束引号后还有字符）"
+		return "引号不成对（以引号开头的值缺少结束引号，或结束引号后还有其他字符）"
 	}
 	return e.Err.Error()
 }

@@ -92,9 +92,10 @@ func (r *row) stamp(c *column, what, hint string) (stamp, bool) {
 	st, msg := parseStamp(s)
 	if msg != "" {
 		if strings.HasPrefix(msg, "格式") {
-			msg = what + msg + hint
+			r.fail(c, what+msg+"："+strconv.Quote(s)+hint)
+		} else {
+			r.fail(c, msg+"："+strconv.Quote(s))
 		}
-		r.fail(c, msg)
 		return stamp{}, false
 	}
 	return st, true

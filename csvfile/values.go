@@ -163,13 +163,13 @@ const minYear, maxYear = 1900, 2100
 //	2023-07-03  2023/7/3  2023年7月3日
 //
 // each optionally followed by a time (space or T, then H:MM or H:MM:SS with an
-// optional fraction) and a zone (Z, +08:00, +0800). It returns a Chinese
-// message when s is not such a value or names a day or time that does not
-// exist.
+// optional fraction) and a zone (Z, +08:00, +0800). It returns a short
+// Chinese message when s is not such a value ("格式无法识别") or names a day or
+// time that does not exist.
 func parseStamp(s string) (stamp, string) {
 	var st stamp
 	p := scanner{s: s}
-	bad := "格式无法识别：" + strconv.Quote(s)
+	const bad = "格式无法识别"
 	var ok bool
 	if st.year, ok = p.digits(4, 4); !ok {
 		return st, bad
@@ -195,10 +195,10 @@ func parseStamp(s string) (stamp, string) {
 		p.lit(end)
 	}
 	if st.year < minYear || st.year > maxYear {
-		return st, "年份超出合理范围：" + strconv.Quote(s)
+		return st, "年份超出合理范围"
 	}
 	if st.month < 1 || st.month > 12 || st.day < 1 || st.day > gridscore.DaysIn(st.year, time.Month(st.month)) {
-		return st, "日期不存在：" + strconv.Quote(s)
+		return st, "日期不存在"
 	}
 	if p.done() {
 		return st, ""
@@ -231,7 +231,7 @@ func parseStamp(s string) (stamp, string) {
 		}
 	}
 	if st.hour > 23 || st.min > 59 || st.sec > 59 {
-		return st, "时间不存在：" + strconv.Quote(s)
+		return st, "时间不存在"
 	}
 	if p.done() {
 		return st, ""
