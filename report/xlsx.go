@@ -112,4 +112,3 @@ func notes(r *gs.WorkerResult) string {
 	}
 	return strings.Join(ns, "；")
 }
-
