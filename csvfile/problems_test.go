@@ -77,6 +77,8 @@ func TestRowProblems(t *testing.T) {
 				"grids.csv:2: CSV 格式错误：未加引号的值中出现了双引号（含引号的值应整体用双引号括起，值中的引号写成两个）",
 				"grids.csv:3: grid_name（网格名称）: 必填，不能为空",
 			}},
+		{"ID number mangled by Excel", "register.csv", "person_id,category,grid_code,entered_at,id_number\nP1,吸毒人员,G1,2023-07-01 08:00,3.30102E+17\n",
+			[]string{"register.csv:2: id_number（身份证号）: 数字被 Excel 改成了科学计数法（3.30102E+17），原来的数字已丢失：请把该列设为文本格式后重新填写"}},
 		{"unknown file name", "人员.csv", "a,b\n1,2\n",
 			[]string{"人员.csv: 无法从名称 “人员” 看出数据类别；应为以下之一：grids（网格）、workers（网格员）、events（事件）、logins（登录）、patrols（巡查）、leaves（请假）、register（特殊人群）、rosters（部门名单）、visits（走访）、meetings（会议）、attendance（考勤）、findings（核查记录）、quiz（应知应会）、ballots（满意度）、calendar（工作日历）"}},
 	} {

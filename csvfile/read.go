@@ -23,7 +23,8 @@ import (
 
 // Loader collects import files one by one (from paths on disk or from
 // uploads) and returns the batch they make. Problems are collected, not
-// returned one by one: Batch reports them all at the end.
+// returned one by one: Batch reports them all at the end. A Loader is not
+// safe for concurrent use.
 type Loader struct {
 	b     *builder
 	paths map[string]bool // absolute paths already read

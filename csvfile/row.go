@@ -52,10 +52,35 @@ func (r *row) present(c *column) (string, bool) {
 	return s, true
 }
 
-// text reads a free-text or identifier column.
+// text reads a free-text or identifier column. A value Excel turned into
+// scientific notation (an ID number or a long code typed into a number cell:
+// 3.30102E+17) has lost its digits and is refused.
 func (r *row) text(c *column) string {
 	s, _ := r.present(c)
+	if scientific(s) {
+		r.fail(c, "数字被 Excel 改成了科学计数法（"+s+"），原来的数字已丢失：请把该列设为文本格式后重新填写")
+		return ""
+	}
 	return s
+}
+
+// scientific reports whether s has the form 1.23E+17.
+func scientific(s string) bool {
+	p := scanner{s: s}
+	if _, ok := p.digits(1, 1); !ok {
+		return false
+	}
+	if p.lit(".") {
+		if _, ok := p.digits(1, 30); !ok {
+			return false
+		}
+	}
+	if !p.lit("E") && !p.lit("e") {
+		return false
+	}
+	p.lit("+")
+	_, ok := p.digits(1, 3)
+	return ok && p.done()
 }
 
 // enum reads a column with a closed set of values and returns its code.
