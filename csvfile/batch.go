@@ -18,6 +18,11 @@ import (
 type Batch struct {
 	Records gridscore.Records
 	Origins Origins
+	// unreadable holds, per kind name, the keys of rows that were named but
+	// could not be read (a bad value in another column). Reference checks
+	// treat them as present, so that one bad worker row does not also report
+	// every event of that worker as naming an unknown worker.
+	unreadable map[string]map[string]bool
 }
 
 // Origins holds, for each kind, the origin of each record of that kind in
@@ -66,6 +71,17 @@ func (b *builder) fileProblem(file string, row int, column, msg string) {
 // naming both rows.
 func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 	if !r.ok {
+		if key != "" {
+			u := r.b.batch.unreadable
+			if u == nil {
+				u = map[string]map[string]bool{}
+				r.b.batch.unreadable = u
+			}
+			if u[r.src.kind.name] == nil {
+				u[r.src.kind.name] = map[string]bool{}
+			}
+			u[r.src.kind.name][key] = true
+		}
 		return
 	}
 	seen := r.b.seen[r.src.kind.id]

@@ -38,7 +38,8 @@ func NewLoader() *Loader {
 // Read reads the import files at paths (files, or folders whose .csv and
 // .xlsx files are read, not descending into subfolders) and returns the
 // records with their origins. If anything is wrong, the error is a *Report
-// listing every problem and the batch is nil.
+// listing every problem, and the batch holds only the rows that could be
+// read: enough to check their references too, never to be written.
 func Read(paths ...string) (*Batch, error) {
 	l := NewLoader()
 	for _, p := range paths {
@@ -47,13 +48,11 @@ func Read(paths ...string) (*Batch, error) {
 	return l.Batch()
 }
 
-// Batch returns what was read, or a *Report with every problem found.
+// Batch returns what was read and, if anything was wrong, a *Report with
+// every problem found; the batch then holds only the rows that could be read.
 func (l *Loader) Batch() (*Batch, error) {
-	if err := l.b.report.err(); err != nil {
-		return nil, err
-	}
 	b := l.b.batch
-	return &b, nil
+	return &b, l.b.report.err()
 }
 
 // AddPath reads a file, or every .csv and .xlsx file of a folder (in name

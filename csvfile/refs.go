@@ -34,14 +34,17 @@ func (b *Batch) CheckReferences(stored Known) error {
 	recs, orgs := &b.Records, &b.Origins
 
 	grids := setOf(stored.GridCodes)
+	maps.Copy(grids, b.unreadable["grids"])
 	for _, g := range recs.Grids {
 		grids[g.Code] = true
 	}
 	meetings := setOf(stored.MeetingIDs)
+	maps.Copy(meetings, b.unreadable["meetings"])
 	for _, m := range recs.Meetings {
 		meetings[m.ID] = true
 	}
 	persons := setOf(stored.PersonIDs)
+	maps.Copy(persons, b.unreadable["register"])
 	for _, p := range recs.Register {
 		persons[p.PersonID] = true
 	}
@@ -58,6 +61,7 @@ func (b *Batch) CheckReferences(stored Known) error {
 	}
 	workerRef := func(id string) (bool, string) {
 		_, ok := workers[id]
+		ok = ok || b.unreadable["workers"][id]
 		return ok, "工号 " + strconv.Quote(id) + " 没有对应的网格员"
 	}
 	check := func(o []Origin, c *column, id func(i int) string, ref func(string) (bool, string)) {

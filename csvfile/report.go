@@ -97,3 +97,15 @@ func (r *Report) err() error {
 	}
 	return &Report{Problems: r.sorted()}
 }
+
+// JoinReports combines the problems of several reports (nil ones are
+// skipped) into one sorted report, or returns nil when there are none.
+func JoinReports(reports ...*Report) error {
+	var all Report
+	for _, r := range reports {
+		if r != nil {
+			all.Problems = append(all.Problems, r.Problems...)
+		}
+	}
+	return all.err()
+}

@@ -352,3 +352,14 @@ func formatFen(f *gridscore.Fen) string {
 	}
 	return f.String()
 }
+
+// ParseTimestamp reads one timestamp in any form DATA.md §1 accepts
+// (2023-10-08 09:00:00, 2023/10/8 9:00, RFC 3339, …; a date alone is its
+// 00:00), as the command line's --as-of does. A value without a zone is CST.
+func ParseTimestamp(s string) (time.Time, error) {
+	st, msg := parseStamp(strings.TrimSpace(s))
+	if msg != "" {
+		return time.Time{}, gridscore.Errorf(gridscore.EINVALID, "时间 %q %s", s, msg)
+	}
+	return st.time(), nil
+}

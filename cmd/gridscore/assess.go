@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/report"
+)
+
+// AssessCommand is `gridscore assess`: the provisional result of a quarter.
+type AssessCommand struct {
+	m *Main
+	storeFlags
+	schemeFlag
+	quarter, asOf, format, out string
+}
+
+// Run parses the arguments, computes and writes the result.
+func (c *AssessCommand) Run(ctx context.Context, args []string) error {
+	fs := newFlagSet(c.m, "assess", "gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]")
+	c.storeFlags.register(fs, c.m)
+	c.schemeFlag.register(fs, c.m)
+	fs.StringVar(&c.quarter, "quarter", "", "考核季度，如 2023Q3（必填）")
+	fs.StringVar(&c.asOf, "as-of", "", "计算时点，如 \"2023-10-08 09:00:00\"（北京时间；默认现在）")
+	fs.StringVar(&c.format, "format", "table", "输出格式：table（终端表格）、json、xlsx")
+	fs.StringVar(&c.out, "out", "", "输出到文件（默认标准输出；xlsx 建议指定）")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("多余的参数 %q", fs.Args())}
+	}
+	if c.quarter == "" {
+		return usageError{"请用 --quarter 指定季度，如 --quarter 2023Q3"}
+	}
+	q, err := gs.ParseQuarter(c.quarter)
+	if err != nil {
+		return usageError{gs.ErrorMessage(err)}
+	}
+	asOf := c.m.Now()
+	if c.asOf != "" {
+		if asOf, err = csvfile.ParseTimestamp(c.asOf); err != nil {
+			return usageError{fmt.Sprintf("--as-of 时间格式有误：%q（可用 2023-10-08 09:00:00、2023/10/8 9:00 或 RFC 3339）", c.asOf)}
+		}
+	}
+	var write func(io.Writer, *gs.Result) error
+	switch c.format {
+	case "table":
+		write = report.WriteTable
+	case "json":
+		write = report.WriteJSON
+	case "xlsx":
+		write = report.WriteXLSX
+	default:
+		return usageError{fmt.Sprintf("不支持的格式 %q：可用 table、json、xlsx", c.format)}
+	}
+	sch, err := c.schemeFlag.load()
+	if err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := (&app.Service{DB: db, Scheme: sch}).Assess(ctx, q, asOf.Truncate(time.Second))
+	if err != nil {
+		return err
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(c.m.Stderr, "注意："+n)
+	}
+	if c.out == "" {
+		w := bufio.NewWriter(c.m.Stdout)
+		if err := write(w, res); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
+	return writeFile(c.out, func(w io.Writer) error { return write(w, res) })
+}
+
+// writeFile writes a file through a temporary name and renames it into
+// place, so that a failed write never leaves half a file.
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(dirOf(path), ".gridscore-*")
+	if err != nil {
+		return fmt.Errorf("无法写入 %s：%w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("无法写入 %s：%w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("无法写入 %s：%w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}

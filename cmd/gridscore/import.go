@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	gs "github.com/gridscore/gridscore"
+	"sort"
+
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store"
+)
+
+// ImportCommand is `gridscore import`: read DATA.md files and store them, all
+// or nothing.
+type ImportCommand struct {
+	m *Main
+	storeFlags
+}
+
+// kindName is the Chinese name of each kind, for the import summary.
+var kindName = map[string]string{
+	"grids": "网格", "workers": "网格员", "events": "事件", "logins": "登录", "patrols": "巡查",
+	"leaves": "请假", "register": "特殊人群", "rosters": "部门名单", "visits": "走访",
+	"meetings": "会议", "attendance": "考勤", "findings": "核查记录", "quiz": "应知应会",
+	"ballots": "满意度", "calendar": "工作日历",
+}
+
+// Run parses the arguments and imports.
+func (c *ImportCommand) Run(ctx context.Context, args []string) error {
+	fs := newFlagSet(c.m, "import", "gridscore import [--db 文件 | --dsn URL] 路径...")
+	c.storeFlags.register(fs, c.m)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"请给出要导入的文件或文件夹"}
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := &app.Service{DB: db}
+	stats, err := svc.ImportFiles(ctx, fs.Args()...)
+	var rep *csvfile.Report
+	if errors.As(err, &rep) {
+		fmt.Fprintf(c.m.Stderr, "导入失败，未写入任何数据。发现 %d 处问题：\n", len(rep.Problems))
+		fmt.Fprintln(c.m.Stderr, rep.Error())
+		return gs.Errorf(gs.EINVALID, "数据有误，请修改后重新导入")
+	} else if err != nil {
+		return err
+	}
+	kinds := make([]string, 0, len(stats))
+	for k := range stats {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool { return kindOrder(kinds[i]) < kindOrder(kinds[j]) })
+	fmt.Fprintln(c.m.Stdout, "导入成功：")
+	for _, k := range kinds {
+		s := stats[k]
+		fmt.Fprintf(c.m.Stdout, "  %s %d 条：新增 %d，更新 %d，未变 %d\n", kindName[k], s.Received, s.Inserted, s.Updated, s.Unchanged)
+	}
+	return nil
+}
+
+func kindOrder(k string) int {
+	for i, x := range store.Kinds() {
+		if x == k {
+			return i
+		}
+	}
+	return len(kindName)
+}

@@ -1,0 +1,149 @@
+// Command gridscore assesses grid workers (网格员) each quarter by a town's
+// regulation. It is the only place that wires the adapters together.
+//
+//	gridscore import [--db FILE | --dsn URL] PATH...
+//	gridscore assess --quarter 2023Q3 [--as-of TIME] [--format table|json|xlsx] [--out FILE]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}
+
+// Main is the program: its output streams, its environment and its clock
+// are fields so that a test can run it in-process.
+type Main struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Now            func() time.Time
+}
+
+const usage = `gridscore —— 网格员季度考核
+
+用法：
+  gridscore import [--db 文件 | --dsn URL] 路径...     导入数据文件或文件夹（全部成功才写入）
+  gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
+                                                      计算季度考核结果（不修改数据）
+  gridscore scheme                                    输出默认考核方案（YAML），可修改后用 --scheme 加载
+
+每个命令的选项：gridscore 命令 -h
+`
+
+// Run runs one command and returns the exit code: 0 success, 1 the command
+// failed (bad data, a store error), 2 the command line was wrong.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "import":
+		err = (&ImportCommand{m: m}).Run(ctx, args[1:])
+	case "assess":
+		err = (&AssessCommand{m: m}).Run(ctx, args[1:])
+	case "scheme":
+		_, err = m.Stdout.Write(scheme.DefaultYAML())
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(m.Stderr, "未知命令 %q\n\n%s", args[0], usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "gridscore %s：%s\n", args[0], ue.msg)
+		return 2
+	default:
+		fmt.Fprintf(m.Stderr, "gridscore %s：%s\n", args[0], gs.ErrorMessage(err))
+		if gs.ErrorCode(err) == gs.EINTERNAL {
+			fmt.Fprintf(m.Stderr, "（详细信息：%v）\n", err)
+		}
+		return 1
+	}
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// storeFlags are the options every command that opens the store shares.
+type storeFlags struct {
+	db, dsn string
+}
+
+func (s *storeFlags) register(fs *flag.FlagSet, m *Main) {
+	fs.StringVar(&s.db, "db", envOr(m.Getenv, "GRIDSCORE_DB", "gridscore.db"), "内置 SQLite 数据库文件（环境变量 GRIDSCORE_DB）")
+	fs.StringVar(&s.dsn, "dsn", m.Getenv("GRIDSCORE_DSN"), "PostgreSQL 连接串 postgres://…（环境变量 GRIDSCORE_DSN），设置后不使用 --db")
+}
+
+// open opens the chosen store and brings its schema up to date.
+func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
+	target := s.db
+	if s.dsn != "" {
+		if !strings.HasPrefix(s.dsn, "postgres://") && !strings.HasPrefix(s.dsn, "postgresql://") {
+			return nil, usageError{"--dsn 应为 postgres:// 开头的 PostgreSQL 连接串"}
+		}
+		target = s.dsn
+	}
+	return store.OpenAndMigrate(ctx, target)
+}
+
+// schemeFlag loads the default scheme or the one named by --scheme.
+type schemeFlag struct{ path string }
+
+func (s *schemeFlag) register(fs *flag.FlagSet, m *Main) {
+	fs.StringVar(&s.path, "scheme", m.Getenv("GRIDSCORE_SCHEME"), "考核方案 YAML 文件（默认内置 xx-town-2023；环境变量 GRIDSCORE_SCHEME）")
+}
+
+func (s *schemeFlag) load() (gs.Scheme, error) {
+	if s.path == "" {
+		return scheme.Default(), nil
+	}
+	return scheme.Load(s.path)
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting and
+// prints its usage on the command's stderr.
+func newFlagSet(m *Main, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "用法：%s\n\n选项：\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
