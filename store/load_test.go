@@ -104,7 +104,7 @@ func TestLoadEmptyStore(t *testing.T) {
 
 func TestConcurrentImportAndLoad(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
-		target := b.target(t)
+		target := b.Target(t)
 		// Two handles on one database, as the command line and the server
 		// would have: writers must wait for each other, not fail.
 		first := MustOpenTarget(t, target)

@@ -13,7 +13,7 @@ import (
 func TestSchemaCurrent(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		db := MustOpenTarget(t, b.target(t)) // not migrated
+		db := MustOpenTarget(t, b.Target(t)) // not migrated
 
 		for range 2 { // asking twice: the first question must not change the answer
 			if ok, err := db.SchemaCurrent(ctx); err != nil || ok {
@@ -53,7 +53,7 @@ func TestMigrateTwiceIsHarmless(t *testing.T) {
 func TestOpenAndMigrateReopensExistingStore(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		target := b.target(t)
+		target := b.Target(t)
 		db, err := store.OpenAndMigrate(ctx, target)
 		if err != nil {
 			t.Fatalf("open and migrate: %v", err)

@@ -43,6 +43,7 @@ const usage = `gridscore —— 网格员季度考核
   gridscore import [--db 文件 | --dsn URL] 路径...     导入数据文件或文件夹（全部成功才写入）
   gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
                                                       计算季度考核结果（不修改数据）
+  gridscore migrate [--db 文件 | --dsn URL]           将数据库表结构升级到最新版本
   gridscore scheme                                    输出默认考核方案（YAML），可修改后用 --scheme 加载
 
 每个命令的选项：gridscore 命令 -h
@@ -61,6 +62,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&ImportCommand{m: m}).Run(ctx, args[1:])
 	case "assess":
 		err = (&AssessCommand{m: m}).Run(ctx, args[1:])
+	case "migrate":
+		err = (&MigrateCommand{m: m}).Run(ctx, args[1:])
 	case "scheme":
 		_, err = m.Stdout.Write(scheme.DefaultYAML())
 	case "help", "-h", "--help":
@@ -103,14 +106,23 @@ func (s *storeFlags) register(fs *flag.FlagSet, m *Main) {
 	fs.StringVar(&s.dsn, "dsn", m.Getenv("GRIDSCORE_DSN"), "PostgreSQL 连接串 postgres://…（环境变量 GRIDSCORE_DSN），设置后不使用 --db")
 }
 
+// target returns the store to open: the PostgreSQL URL when given, else the
+// SQLite file.
+func (s *storeFlags) target() (string, error) {
+	if s.dsn == "" {
+		return s.db, nil
+	}
+	if !strings.HasPrefix(s.dsn, "postgres://") && !strings.HasPrefix(s.dsn, "postgresql://") {
+		return "", usageError{"--dsn 应为 postgres:// 开头的 PostgreSQL 连接串"}
+	}
+	return s.dsn, nil
+}
+
 // open opens the chosen store and brings its schema up to date.
 func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
-	target := s.db
-	if s.dsn != "" {
-		if !strings.HasPrefix(s.dsn, "postgres://") && !strings.HasPrefix(s.dsn, "postgresql://") {
-			return nil, usageError{"--dsn 应为 postgres:// 开头的 PostgreSQL 连接串"}
-		}
-		target = s.dsn
+	target, err := s.target()
+	if err != nil {
+		return nil, err
 	}
 	return store.OpenAndMigrate(ctx, target)
 }

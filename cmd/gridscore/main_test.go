@@ -216,3 +216,13 @@ func TestAssessXLSXAndUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestMigrate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "gs.db")
+	if code, out, errOut := run(t, db, "migrate"); code != 0 || !strings.Contains(out, "已升级") {
+		t.Fatalf("first migrate: exit %d %s%s", code, out, errOut)
+	}
+	if code, out, _ := run(t, db, "migrate"); code != 0 || !strings.Contains(out, "无需升级") {
+		t.Errorf("second migrate: exit %d %s", code, out)
+	}
+}
