@@ -43,6 +43,8 @@ const usage = `gridscore —— 网格员季度考核
   gridscore import [--db 文件 | --dsn URL] 路径...     导入数据文件或文件夹（全部成功才写入）
   gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
                                                       计算季度考核结果（不修改数据）
+  gridscore demo [--workers N --quarter 2023Q3 --seed S] [--out 文件夹]
+                                                      生成示范数据：默认导入示范镇 青山镇，--workers 生成任意规模
   gridscore migrate [--db 文件 | --dsn URL]           将数据库表结构升级到最新版本
   gridscore scheme                                    输出默认考核方案（YAML），可修改后用 --scheme 加载
 
@@ -62,6 +64,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&ImportCommand{m: m}).Run(ctx, args[1:])
 	case "assess":
 		err = (&AssessCommand{m: m}).Run(ctx, args[1:])
+	case "demo":
+		err = (&DemoCommand{m: m}).Run(ctx, args[1:])
 	case "migrate":
 		err = (&MigrateCommand{m: m}).Run(ctx, args[1:])
 	case "scheme":
