@@ -6,13 +6,9 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/calendar"
 	"github.com/gridscore/gridscore/csvfile"
-	"github.com/gridscore/gridscore/engine"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -55,28 +51,6 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.Impor
 		return nil, err
 	}
 	return stats, nil
-}
-
-// patrolMargin is how far before the quarter patrols are loaded, so that a
-// patrol of the last evening before the quarter that runs into its first day
-// merges as RULES.md §5 says.
-const patrolMargin = 7
-
-// Assess computes the provisional result of quarter q as of asOf from the
-// stored records. It changes nothing.
-func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
-	from := q.First().AddDays(-patrolMargin).Start()
-	to := q.Last().End()
-	recs, err := s.DB.Load(ctx, from, to)
-	if err != nil {
-		return nil, err
-	}
-	cal := calendar.New(recs.Calendar)
-	res := engine.Assess(engine.Input{Scheme: &s.Scheme, Calendar: cal, Records: recs, Quarter: q, AsOf: asOf})
-	if y := q.Year; !cal.HasOfficial(y) {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d年没有国家法定节假日数据，工作日按周一至周五计算（本中心在工作日历中录入的调整仍然有效）。", y))
-	}
-	return res, nil
 }
 
 func keys(m map[string]bool) []string {

@@ -19,7 +19,7 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 	if wc.w.Type == gs.FullTime && wc.w.Stationed {
 		channels = append(channels, gs.ChannelPC)
 	}
-	seen := ix.loginDays[wc.w.ID]
+	seen := wc.ch.loginDays[wc.w.ID]
 	var ds []gs.Deduction
 	for _, d := range wc.dutyDays(ix.first, ix.last) {
 		for _, c := range channels {
@@ -79,7 +79,7 @@ func (ix *index) patrols(wc *workerContext) []gs.Deduction {
 	minLen := time.Duration(ix.scheme.PatrolMinMinutes) * time.Minute
 	counted := map[gs.Date]int{}
 	started := map[gs.Date][]string{}
-	for _, iv := range mergedPatrols(ix.workerPatrols[wc.w.ID]) {
+	for _, iv := range mergedPatrols(wc.ch.patrols[wc.w.ID]) {
 		d := gs.DateOf(iv.start)
 		started[d] = append(started[d], iv.ids...)
 		if iv.end.Sub(iv.start) >= minLen {

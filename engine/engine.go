@@ -34,26 +34,68 @@ type Input struct {
 // rank, then worker_id; workers who are not assessed follow the ranked ones
 // of their town.
 func Assess(in Input) *gs.Result {
-	ix := newIndex(in)
-	res := &gs.Result{
-		Quarter: in.Quarter.String(),
-		AsOf:    in.AsOf.In(gs.CST).Truncate(time.Second),
-		Scheme:  in.Scheme.ID,
-		Workers: []gs.WorkerResult{},
+	e := New(in)
+	return e.Finish(e.AssessChunk(in.Records))
+}
+
+// Engine assesses one quarter chunk by chunk: New indexes the records every
+// worker's assessment may look at (workers, grids, the register, rosters,
+// visits, leaves, meetings, findings, quizzes, ballots), AssessChunk assesses
+// the workers whose events, logins and patrols it is given, and Finish ranks
+// all the results. A town or a province is thus assessed without holding its
+// high-volume records in memory at once. An Engine is safe for concurrent
+// AssessChunk calls.
+type Engine struct {
+	ix *index
+	in Input
+}
+
+// New indexes in.Records for the quarter; its events, logins and patrols are
+// not used (they come with each chunk).
+func New(in Input) *Engine {
+	return &Engine{ix: newIndex(in), in: in}
+}
+
+// AssessChunk assesses every listed worker (in post on a day of the quarter)
+// who has any event, login or patrol in chunk, or whose id is in
+// chunk.Workers; chunk's events, logins and patrols must be all of those
+// workers' records of the quarter.
+func (e *Engine) AssessChunk(chunk *gs.Records) []gs.WorkerResult {
+	ch := newChunk(chunk)
+	ids := map[string]bool{}
+	for i := range chunk.Workers {
+		ids[chunk.Workers[i].ID] = true
 	}
-	for i := range in.Records.Workers {
-		w := &in.Records.Workers[i]
-		if !ix.listed(w) {
+	var out []gs.WorkerResult
+	for _, w := range e.ix.workerList {
+		if !ids[w.ID] && ch.events[w.ID] == nil && ch.loginDays[w.ID] == nil && ch.patrols[w.ID] == nil {
 			continue
 		}
-		res.Workers = append(res.Workers, ix.assessWorker(w))
+		if e.ix.listed(w) {
+			out = append(out, e.ix.assessWorker(w, ch))
+		}
+	}
+	return out
+}
+
+// Finish ranks the results of all chunks and returns the quarter's result,
+// listed by town, rank and worker id.
+func (e *Engine) Finish(workers []gs.WorkerResult) *gs.Result {
+	res := &gs.Result{
+		Quarter: e.in.Quarter.String(),
+		AsOf:    e.in.AsOf.In(gs.CST).Truncate(time.Second),
+		Scheme:  e.in.Scheme.ID,
+		Workers: workers,
+	}
+	if res.Workers == nil {
+		res.Workers = []gs.WorkerResult{}
 	}
 	rank(res.Workers)
 	return res
 }
 
 // assessWorker computes one listed worker's result.
-func (ix *index) assessWorker(w *gs.Worker) gs.WorkerResult {
+func (ix *index) assessWorker(w *gs.Worker, ch *chunk) gs.WorkerResult {
 	r := gs.WorkerResult{
 		WorkerID:   w.ID,
 		Name:       w.Name,
@@ -69,7 +111,7 @@ func (ix *index) assessWorker(w *gs.Worker) gs.WorkerResult {
 		return r
 	}
 	r.Eligible = true
-	wc := ix.newWorkerContext(w)
+	wc := ix.newWorkerContext(w, ch)
 	var ds []gs.Deduction
 	ds = append(ds, ix.findingDeductions(wc)...)
 	ds = append(ds, ix.quota(wc)...)

@@ -132,7 +132,7 @@ func (ix *index) cardOf(e *gs.Event) gs.Card {
 // by the event's deadline, or by reported_at where it has none.
 func (ix *index) cards(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
-	for _, e := range ix.events[wc.w.ID] {
+	for _, e := range wc.ch.events[wc.w.ID] {
 		when := e.Deadline
 		if when.IsZero() {
 			when = e.ReportedAt
@@ -174,7 +174,7 @@ func fmtTime(t time.Time) string { return t.In(gs.CST).Format("2006-01-02 15:04"
 // reported_at in the quarter.
 func (ix *index) irregular(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
-	for _, e := range ix.events[wc.w.ID] {
+	for _, e := range wc.ch.events[wc.w.ID] {
 		if !e.Irregular || !ix.q.Contains(e.ReportedAt) {
 			continue
 		}
@@ -194,7 +194,7 @@ func (ix *index) irregular(wc *workerContext) []gs.Deduction {
 func (ix *index) seriousLate(wc *workerContext) []gs.Deduction {
 	limit := time.Duration(ix.scheme.SeriousReportMinutes) * time.Minute
 	var ds []gs.Deduction
-	for _, e := range ix.events[wc.w.ID] {
+	for _, e := range wc.ch.events[wc.w.ID] {
 		if e.Severity != gs.SeveritySerious || !ix.q.Contains(e.ReportedAt) {
 			continue
 		}

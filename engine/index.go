@@ -24,20 +24,53 @@ type index struct {
 	// monthWorkdays is the number of workdays of each month of the quarter.
 	monthWorkdays [3]int
 
-	grids         map[string]gs.Grid
-	byGrid        map[string][]*gs.Worker // workers by grid code
-	events        map[string][]*gs.Event
-	loginDays     map[string]map[loginKey]bool
-	workerPatrols map[string][]*gs.Patrol
-	leaves        map[string][]*gs.Leave
-	findings      map[string][]*gs.Finding
-	quizzes       map[string][]*gs.Quiz
-	ballots       map[string][]*gs.Ballot
-	absences      map[string][]absence
-	persons       map[string][]*gs.Person    // by grid code
-	registered    map[string]*gs.Person      // by person id
-	personVisits  map[string][]*gs.Visit     // by person id
-	rosters       map[string][]*gs.RosterRow // by grid code
+	grids        map[string]gs.Grid
+	byGrid       map[string][]*gs.Worker // workers by grid code
+	workerList   []*gs.Worker            // every worker, in the order given
+	leaves       map[string][]*gs.Leave
+	findings     map[string][]*gs.Finding
+	quizzes      map[string][]*gs.Quiz
+	ballots      map[string][]*gs.Ballot
+	absences     map[string][]absence
+	persons      map[string][]*gs.Person    // by grid code
+	registered   map[string]*gs.Person      // by person id
+	personVisits map[string][]*gs.Visit     // by person id
+	rosters      map[string][]*gs.RosterRow // by grid code
+}
+
+// chunk holds the high-volume records of some workers (events, logins and
+// patrols) grouped by worker. A large town or province is assessed chunk by
+// chunk so that these never have to be in memory all at once.
+type chunk struct {
+	events    map[string][]*gs.Event
+	loginDays map[string]map[loginKey]bool
+	patrols   map[string][]*gs.Patrol
+}
+
+// newChunk groups the events, logins and patrols of rs by worker.
+func newChunk(rs *gs.Records) *chunk {
+	ch := &chunk{
+		events:    map[string][]*gs.Event{},
+		loginDays: map[string]map[loginKey]bool{},
+		patrols:   map[string][]*gs.Patrol{},
+	}
+	for i := range rs.Events {
+		e := &rs.Events[i]
+		ch.events[e.WorkerID] = append(ch.events[e.WorkerID], e)
+	}
+	for _, l := range rs.Logins {
+		m := ch.loginDays[l.WorkerID]
+		if m == nil {
+			m = map[loginKey]bool{}
+			ch.loginDays[l.WorkerID] = m
+		}
+		m[loginKey{gs.DateOf(l.At), l.Channel}] = true
+	}
+	for i := range rs.Patrols {
+		p := &rs.Patrols[i]
+		ch.patrols[p.WorkerID] = append(ch.patrols[p.WorkerID], p)
+	}
+	return ch
 }
 
 // loginKey is one (date, channel) on which a worker logged in.
@@ -54,28 +87,25 @@ type absence struct {
 func newIndex(in Input) *index {
 	rs := in.Records
 	ix := &index{
-		scheme:        in.Scheme,
-		cal:           in.Calendar,
-		q:             in.Quarter,
-		first:         in.Quarter.First(),
-		last:          in.Quarter.Last(),
-		asOf:          in.AsOf,
-		months:        in.Quarter.Months(),
-		workday:       map[gs.Date]bool{},
-		grids:         map[string]gs.Grid{},
-		byGrid:        map[string][]*gs.Worker{},
-		rosters:       map[string][]*gs.RosterRow{},
-		events:        map[string][]*gs.Event{},
-		loginDays:     map[string]map[loginKey]bool{},
-		workerPatrols: map[string][]*gs.Patrol{},
-		leaves:        map[string][]*gs.Leave{},
-		findings:      map[string][]*gs.Finding{},
-		quizzes:       map[string][]*gs.Quiz{},
-		ballots:       map[string][]*gs.Ballot{},
-		absences:      map[string][]absence{},
-		persons:       map[string][]*gs.Person{},
-		registered:    map[string]*gs.Person{},
-		personVisits:  map[string][]*gs.Visit{},
+		scheme:       in.Scheme,
+		cal:          in.Calendar,
+		q:            in.Quarter,
+		first:        in.Quarter.First(),
+		last:         in.Quarter.Last(),
+		asOf:         in.AsOf,
+		months:       in.Quarter.Months(),
+		workday:      map[gs.Date]bool{},
+		grids:        map[string]gs.Grid{},
+		byGrid:       map[string][]*gs.Worker{},
+		rosters:      map[string][]*gs.RosterRow{},
+		leaves:       map[string][]*gs.Leave{},
+		findings:     map[string][]*gs.Finding{},
+		quizzes:      map[string][]*gs.Quiz{},
+		ballots:      map[string][]*gs.Ballot{},
+		absences:     map[string][]absence{},
+		persons:      map[string][]*gs.Person{},
+		registered:   map[string]*gs.Person{},
+		personVisits: map[string][]*gs.Visit{},
 	}
 	for i, m := range ix.months {
 		ix.monthLast[i] = m.Last()
@@ -89,22 +119,6 @@ func newIndex(in Input) *index {
 	}
 	for _, g := range rs.Grids {
 		ix.grids[g.Code] = g
-	}
-	for i := range rs.Events {
-		e := &rs.Events[i]
-		ix.events[e.WorkerID] = append(ix.events[e.WorkerID], e)
-	}
-	for _, l := range rs.Logins {
-		m := ix.loginDays[l.WorkerID]
-		if m == nil {
-			m = map[loginKey]bool{}
-			ix.loginDays[l.WorkerID] = m
-		}
-		m[loginKey{gs.DateOf(l.At), l.Channel}] = true
-	}
-	for i := range rs.Patrols {
-		p := &rs.Patrols[i]
-		ix.workerPatrols[p.WorkerID] = append(ix.workerPatrols[p.WorkerID], p)
 	}
 	for i := range rs.Leaves {
 		l := &rs.Leaves[i]
@@ -147,6 +161,7 @@ func newIndex(in Input) *index {
 	for i := range rs.Workers {
 		w := &rs.Workers[i]
 		ix.byGrid[w.GridCode] = append(ix.byGrid[w.GridCode], w)
+		ix.workerList = append(ix.workerList, w)
 	}
 	return ix
 }
@@ -183,6 +198,7 @@ func (ix *index) eligible(w *gs.Worker) (bool, string) {
 // duty days and the months in which they had any.
 type workerContext struct {
 	w    *gs.Worker
+	ch   *chunk           // the worker's events, logins and patrols
 	duty map[gs.Date]bool // duty days of the quarter
 	// monthDuty counts the duty days of each month of the quarter.
 	monthDuty [3]int
@@ -192,8 +208,8 @@ type workerContext struct {
 	monthEvents [3][]*gs.Event
 }
 
-func (ix *index) newWorkerContext(w *gs.Worker) *workerContext {
-	wc := &workerContext{w: w, duty: map[gs.Date]bool{}, onLeave: map[gs.Date]bool{}}
+func (ix *index) newWorkerContext(w *gs.Worker, ch *chunk) *workerContext {
+	wc := &workerContext{w: w, ch: ch, duty: map[gs.Date]bool{}, onLeave: map[gs.Date]bool{}}
 	for _, l := range ix.leaves[w.ID] {
 		for d := max(l.From, ix.first); d <= min(l.To, ix.last); d++ {
 			wc.onLeave[d] = true
@@ -205,7 +221,7 @@ func (ix *index) newWorkerContext(w *gs.Worker) *workerContext {
 			wc.monthDuty[ix.monthIndex(d)]++
 		}
 	}
-	for _, e := range ix.events[w.ID] {
+	for _, e := range ch.events[w.ID] {
 		if d := gs.DateOf(e.ReportedAt); d >= ix.first && d <= ix.last {
 			i := ix.monthIndex(d)
 			wc.monthEvents[i] = append(wc.monthEvents[i], e)

@@ -69,7 +69,36 @@ func newWindow(from, to time.Time) window {
 
 // load reads every kind through q.
 func load(ctx context.Context, q queryer, w window) (*gridscore.Records, error) {
+	r, err := loadShared(ctx, q, w)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadHeavy(ctx, q, w, "", "", r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// heavyKinds are the high-volume kinds, read worker range by worker range
+// when a quarter is assessed in chunks.
+var heavyKinds = map[string]bool{"events": true, "logins": true, "patrols": true}
+
+// loadHeavy reads into r the events, logins and patrols of the window whose
+// worker_id lies in [lo, hi] (every worker when lo and hi are empty).
+func loadHeavy(ctx context.Context, q queryer, w window, lo, hi string, r *gridscore.Records) error {
+	return loadKinds(ctx, q, w, lo, hi, r, func(kind string) bool { return heavyKinds[kind] })
+}
+
+// loadShared reads every kind but the heavy ones.
+func loadShared(ctx context.Context, q queryer, w window) (*gridscore.Records, error) {
 	r := &gridscore.Records{}
+	err := loadKinds(ctx, q, w, "", "", r, func(kind string) bool { return !heavyKinds[kind] })
+	return r, err
+}
+
+// loadKinds reads into r the kinds for which want is true; lo and hi, when
+// not empty, limit the heavy kinds to a range of worker ids.
+func loadKinds(ctx context.Context, q queryer, w window, lo, hi string, r *gridscore.Records, want func(kind string) bool) error {
 	instant := func(col string) (string, []any) {
 		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
 	}
@@ -84,10 +113,14 @@ func load(ctx context.Context, q queryer, w window) (*gridscore.Records, error) 
 
 	var err error
 	do := func(kind string, where func() (string, []any), scan func(*sql.Rows) error) {
-		if err != nil {
+		if err != nil || !want(kind) {
 			return
 		}
 		cond, args := where()
+		if lo != "" && heavyKinds[kind] {
+			cond = "worker_id >= $3 AND worker_id <= $4 AND (" + cond + ")"
+			args = append(args, lo, hi)
+		}
 		err = queryTable(ctx, q, kind, cond, args, scan)
 	}
 	do("grids", all, func(rows *sql.Rows) error {
@@ -183,10 +216,7 @@ func load(ctx context.Context, q queryer, w window) (*gridscore.Records, error) 
 		r.Calendar = append(r.Calendar, c)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	return err
 }
 
 // loadWorkers returns every stored worker, ordered by ID.

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/calendar"
+	"github.com/gridscore/gridscore/engine"
+)
+
+// patrolMargin is how many days before the quarter patrols are loaded, so
+// that a patrol of the last evening before the quarter that runs into its
+// first day merges as RULES.md §5 says.
+const patrolMargin = 7
+
+// ChunkWorkers is how many workers' events, logins and patrols are read and
+// assessed at a time: enough to keep both cores busy, few enough that a
+// province's records never sit in memory at once.
+const ChunkWorkers = 2000
+
+// Assess computes the provisional result of quarter q as of asOf from the
+// stored records, reading them in one snapshot, worker range by worker
+// range, while the engine assesses the previous range on another goroutine.
+// It changes nothing.
+func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
+	from := q.First().AddDays(-patrolMargin).Start()
+	to := q.Last().End()
+
+	var (
+		eng     *engine.Engine
+		cal     *calendar.Calendar
+		chunks  = make(chan *gs.Records, 1)
+		results = make(chan []gs.WorkerResult, 1)
+	)
+	go func() {
+		var all []gs.WorkerResult
+		for c := range chunks {
+			all = append(all, eng.AssessChunk(c)...)
+		}
+		results <- all
+	}()
+	err := s.DB.LoadChunked(ctx, from, to, ChunkWorkers,
+		func(shared *gs.Records) error {
+			cal = calendar.New(shared.Calendar)
+			eng = engine.New(engine.Input{Scheme: &s.Scheme, Calendar: cal, Records: shared, Quarter: q, AsOf: asOf})
+			return nil
+		},
+		func(part *gs.Records) error {
+			select {
+			case chunks <- part:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	close(chunks)
+	all := <-results
+	if err != nil {
+		return nil, err
+	}
+	if eng == nil { // nothing was loaded: cannot happen without an error
+		return nil, gs.Errorf(gs.EINTERNAL, "未能读取考核数据")
+	}
+	res := eng.Finish(all)
+	if !cal.HasOfficial(q.Year) {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d年没有国家法定节假日数据，工作日按周一至周五计算（本中心在工作日历中录入的调整仍然有效）。", q.Year))
+	}
+	return res, nil
+}
