@@ -78,44 +78,75 @@ func WriteKind(w io.Writer, kindName string, recs *gridscore.Records, enc Encodi
 }
 
 func writeKind(w io.Writer, k *kind, recs *gridscore.Records, enc Encoding) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	var out io.Writer = bw
-	var gb io.WriteCloser
+	kw, err := newKindWriter(w, k, enc)
+	if err != nil {
+		return err
+	}
+	if err := kw.write(recs); err != nil {
+		return err
+	}
+	return kw.finish()
+}
+
+// kindWriter writes the rows of one kind as CSV text in one encoding: the
+// byte order mark (UTF-8) and the Chinese header when it is made, then the
+// rows of each write.
+type kindWriter struct {
+	k     *kind
+	bw    *bufio.Writer
+	gb    io.WriteCloser // the GB18030 encoder between cw and bw, or nil
+	cw    *csv.Writer
+	cells []string
+}
+
+// newKindWriter starts the text of kind k on w: BOM (UTF-8 only) and header.
+func newKindWriter(w io.Writer, k *kind, enc Encoding) (*kindWriter, error) {
+	kw := &kindWriter{k: k, bw: bufio.NewWriterSize(w, 1<<16), cells: make([]string, len(k.cols))}
+	var out io.Writer = kw.bw
 	switch enc {
 	case UTF8:
-		if _, err := bw.WriteString("\uFEFF"); err != nil {
-			return err
+		if _, err := kw.bw.WriteString("\uFEFF"); err != nil {
+			return nil, err
 		}
 	case GB18030:
-		gb = transform.NewWriter(bw, encoding.ReplaceUnsupported(simplifiedchinese.GB18030.NewEncoder()))
-		out = gb
+		kw.gb = transform.NewWriter(kw.bw, encoding.ReplaceUnsupported(simplifiedchinese.GB18030.NewEncoder()))
+		out = kw.gb
 	default:
-		return fmt.Errorf("csvfile: unknown encoding %d", enc)
+		return nil, fmt.Errorf("csvfile: unknown encoding %d", enc)
 	}
-	cw := csv.NewWriter(out)
-	cw.UseCRLF = true
-	cells := make([]string, len(k.cols))
+	kw.cw = csv.NewWriter(out)
+	kw.cw.UseCRLF = true
 	for i, c := range k.cols {
-		cells[i] = c.zh
+		kw.cells[i] = c.zh
 	}
-	if err := cw.Write(cells); err != nil {
-		return err
+	if err := kw.cw.Write(kw.cells); err != nil {
+		return nil, err
 	}
-	for i, n := 0, k.count(recs); i < n; i++ {
-		clear(cells)
-		k.format(recs, i, cells)
-		if err := cw.Write(cells); err != nil {
+	return kw, nil
+}
+
+// write appends a row for every record of the kind in recs.
+func (kw *kindWriter) write(recs *gridscore.Records) error {
+	for i, n := 0, kw.k.count(recs); i < n; i++ {
+		clear(kw.cells)
+		kw.k.format(recs, i, kw.cells)
+		if err := kw.cw.Write(kw.cells); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+// finish flushes everything written to the underlying writer.
+func (kw *kindWriter) finish() error {
+	kw.cw.Flush()
+	if err := kw.cw.Error(); err != nil {
 		return err
 	}
-	if gb != nil {
-		if err := gb.Close(); err != nil {
+	if kw.gb != nil {
+		if err := kw.gb.Close(); err != nil {
 			return err
 		}
 	}
-	return bw.Flush()
+	return kw.bw.Flush()
 }
