@@ -9,9 +9,28 @@ package engine_test
 // Reproduce one seed with
 //
 //	go test ./engine/ -run 'TestDifferential/seed=17$' -v
+//
+// and run without -run to see (with -v) how often each rule was exercised;
+// the test fails if the generator stops exercising a rule.
+//
+// The generator clusters records on the boundaries RULES.md draws: hire dates
+// around quarter end − min_tenure_months (with month-end clamping), hand-overs
+// of a grid on the 27th–29th, leaves ending just before the burst window or
+// the visit day, event counts around the (scaled) quota and around half in
+// the burst window, deadlines and closes at 0, ±1 s, the limit and twice it,
+// open events against an as_of inside or after the quarter, given cards on
+// every flow, serious events reported at 1:59, 2:00, 2:00:01 and 2:01,
+// roster rows due on the quarter's edges, register rows entered at 00:00 on
+// the 1st or 23:59:59 before it and removed on the 27th/28th, visits at
+// 23:59:59 on the 28th and 00:00 on the 29th, patrols that touch, overlap,
+// cross midnight, have no end, are 0 s long or exactly 3 h, logins at 00:00
+// and 23:59:59, calendar overrides, two towns, ties, and in 30% of towns
+// timestamps in UTC, EST or JST locations (the instant's CST date counts).
+// One town in eight uses a scheme with every parameter moved off the default.
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -46,6 +65,9 @@ type refGen struct {
 	qLast  refDay
 	cal    *calendar.Calendar
 	nextID int
+	// care scales the chance of trouble in a worker's events (1 = sloppy),
+	// so that not every worker's events category ends at 0.
+	care float64
 }
 
 func (g *refGen) id(prefix string) string {
@@ -108,6 +130,24 @@ func refGenerate(seed uint64) *refCase {
 		s.IneligiblePay = gs.IneligiblePayNone
 	case 2:
 		s.QuarterlySubsidy = 60000
+	case 3:
+		// Another town: every parameter moved off the default.
+		s.MinTenureMonths = 3
+		s.BatchDays, s.BatchShare = 7, 60
+		s.RedFactor = 300
+		s.SeriousReportMinutes = 90
+		s.EntryDays, s.VisitDay = 10, 25
+		s.VisitsPerMonth = map[gs.Category]int{gs.CategoryDrug: 2, gs.CategoryCorrection: 1, gs.CategoryReleased: 1, gs.CategoryMental: 0}
+		s.PatrolAppliesTo = []gs.WorkerType{gs.FullTime}
+		s.PatrolsPerDay, s.PatrolMinMinutes = 1, 150
+		s.RatingWeights = map[gs.Rating]int64{gs.RatingSatisfied: 100, gs.RatingBasic: 50, gs.RatingUnsatisfied: 0}
+		s.GroupWeights = map[gs.RaterGroup]int64{gs.RaterCadre: 25, gs.RaterResident: 75}
+		s.Quotas = map[gs.WorkerType]gs.Quota{gs.FullTime: {Total: 40, Reported: 5}, gs.PartTime: {Total: 30, Reported: 3}}
+		s.Points = maps.Clone(s.Points)
+		s.Points[gs.RuleDisciplineQuiz] = 25
+		s.Points[gs.RuleEventsRed] = 1200
+		s.Points[gs.RuleDisciplineLogin] = 150
+		s.MonthlyPerformance = 33333
 	}
 
 	// Calendar overrides.
@@ -124,6 +164,7 @@ func refGenerate(seed uint64) *refCase {
 	for i := range g.rec.Workers {
 		w := &g.rec.Workers[i]
 		g.leaves(w)
+		g.care = refPick(g, 1.0, 0.1, 0.01)
 		g.events(w)
 		g.logins(w)
 		g.patrols(w)
@@ -137,7 +178,48 @@ func refGenerate(seed uint64) *refCase {
 		g.cloneForTie()
 	}
 	asOf := g.asOf()
+	if g.chance(0.3) {
+		g.relocate()
+		asOf = g.loc(asOf)
+	}
 	return &refCase{seed: seed, scheme: s, rec: g.rec, quarter: g.q, asOf: asOf}
+}
+
+// refZones are the locations timestamps may arrive in: the instant is what
+// counts, and its date is always the CST date (RULES.md §0). An RFC 3339
+// timestamp from the API may well carry +00:00.
+var refZones = []*time.Location{time.UTC, time.FixedZone("EST", -5*3600), time.FixedZone("JST", 9*3600), refCST}
+
+// loc moves t to a random location, keeping the instant.
+func (g *refGen) loc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(refZones[g.intn(len(refZones))])
+}
+
+// relocate moves every timestamp of the records to random locations.
+func (g *refGen) relocate() {
+	r := g.rec
+	for i := range r.Events {
+		e := &r.Events[i]
+		e.OccurredAt, e.ReportedAt, e.Deadline, e.ClosedAt = g.loc(e.OccurredAt), g.loc(e.ReportedAt), g.loc(e.Deadline), g.loc(e.ClosedAt)
+	}
+	for i := range r.Logins {
+		r.Logins[i].At = g.loc(r.Logins[i].At)
+	}
+	for i := range r.Patrols {
+		r.Patrols[i].StartedAt, r.Patrols[i].EndedAt = g.loc(r.Patrols[i].StartedAt), g.loc(r.Patrols[i].EndedAt)
+	}
+	for i := range r.Register {
+		r.Register[i].EnteredAt, r.Register[i].LeftAt = g.loc(r.Register[i].EnteredAt), g.loc(r.Register[i].LeftAt)
+	}
+	for i := range r.Visits {
+		r.Visits[i].VisitedAt = g.loc(r.Visits[i].VisitedAt)
+	}
+	for i := range r.Ballots {
+		r.Ballots[i].CastAt = g.loc(r.Ballots[i].CastAt)
+	}
 }
 
 func (g *refGen) asOf() time.Time {
@@ -161,7 +243,7 @@ func (g *refGen) hireDay() refDay {
 	case 3, 4, 5, 6:
 		// The boundary: last day of Q minus 6 months, ± 3 days. For a
 		// quarter ending on the 30th this covers the clamped 31st.
-		return refAddMonths(g.qLast, -6) + refDay(g.between(-3, 3))
+		return refAddMonths(g.qLast, -g.s.MinTenureMonths) + refDay(g.between(-3, 3))
 	case 7:
 		// Month ends whose +6 months clamp: 08-31, 03-31, 12-31, 05-31.
 		y := g.q.Year - g.intn(2)
@@ -220,6 +302,14 @@ func (g *refGen) workers() {
 				hired = g.hireDay()
 			} else {
 				hired = prevLeft + 1 + refDay(g.intn(4))
+				if g.chance(0.3) {
+					// Start on a month's visit day or on the first day of
+					// its burst window, or just before.
+					mo := g.months[g.intn(3)]
+					if d := refPick(g, mo.day(g.s.VisitDay), mo.last-refDay(g.s.BatchDays), mo.last-refDay(g.s.BatchDays)+1); d > prevLeft {
+						hired = d
+					}
+				}
 			}
 			w.HiredOn = hired.gs()
 			last := k == len(chain)-1
@@ -256,12 +346,13 @@ func (g *refGen) leaves(w *gs.Worker) {
 	}
 	for n := g.between(1, 2); n > 0; n-- {
 		var from, to refDay
-		if g.chance(0.3) {
+		if g.chance(0.4) {
 			mo := g.months[g.intn(3)]
-			from, to = mo.first, mo.last // a whole month
-			if g.chance(0.5) {
-				to = mo.last - 5 // leaves the burst window
-			}
+			from = mo.first
+			// A whole month; up to the burst window or just before it;
+			// up to the visit day.
+			to = refPick(g, mo.last, mo.last-refDay(g.s.BatchDays), mo.last-refDay(g.s.BatchDays)-1,
+				mo.day(g.s.VisitDay), mo.day(g.s.VisitDay)-1)
 		} else {
 			from = g.qFirst + refDay(g.between(-5, int(g.qLast-g.qFirst)))
 			to = from + refDay(g.intn(25))
@@ -305,7 +396,11 @@ func (g *refGen) events(w *gs.Worker) {
 	}
 	for _, mo := range g.months {
 		var total, reported, inLast int
-		switch k := g.intn(20); {
+		k := g.intn(20)
+		if g.care < 1 && g.chance(0.6) {
+			k = 0
+		}
+		switch {
 		case k < 7: // around the (scaled) quota
 			duty, work := g.dutyDays(w, mo)
 			tq, rq := refScaledQuota(g.s.Quotas[w.Type], duty, work)
@@ -351,29 +446,31 @@ func (g *refGen) event(w *gs.Worker, at time.Time, reported bool) {
 	switch k := g.intn(100); {
 	case k < 8:
 		e.Severity = gs.SeverityMajor
-	case k < 16:
+	case k < 8+int(8*g.care):
 		e.Severity = gs.SeveritySerious
 		e.OccurredAt = at.Add(-refPick(g, 2*time.Hour, 2*time.Hour+time.Second, 2*time.Hour+time.Minute,
 			119*time.Minute, 5*time.Hour, 0))
 	}
 	if g.chance(0.4) {
-		limit := refPick(g, time.Hour, 2*time.Hour, 24*time.Hour, 72*time.Hour, 7*24*time.Hour, 15*24*time.Hour)
+		limit := refPick(g, 0, time.Hour, 2*time.Hour, 24*time.Hour, 72*time.Hour, 7*24*time.Hour, 15*24*time.Hour)
 		e.Deadline = at.Add(limit)
 		if g.chance(0.03) {
 			e.Deadline = at.Add(-time.Hour) // a deadline before entry
 			limit = -time.Hour
 		}
-		if g.chance(0.6) {
+		if !g.chance(g.care) {
+			e.ClosedAt = e.Deadline.Add(-time.Duration(g.intn(100)) * time.Minute)
+		} else if g.chance(0.6) {
 			e.ClosedAt = e.Deadline.Add(refPick(g, -time.Minute, 0, time.Second, limit-time.Second, limit,
 				limit+time.Second, 2*limit, -limit/2))
 		}
 	} else if g.chance(0.3) {
 		e.ClosedAt = at.Add(time.Duration(g.between(1, 5000)) * time.Minute)
 	}
-	if g.chance(0.08) {
+	if g.chance(0.08 * g.care) {
 		e.Card = refPick(g, gs.CardYellow, gs.CardRed)
 	}
-	e.Irregular = g.chance(0.06)
+	e.Irregular = g.chance(0.06 * g.care)
 	g.rec.Events = append(g.rec.Events, e)
 }
 
@@ -454,7 +551,7 @@ func (g *refGen) ballots(w *gs.Worker) {
 		groups = groups[g.intn(2):][:1]
 	}
 	outside := g.chance(0.1)
-	for n := g.between(1, 10); n > 0; n-- {
+	for n := refPick(g, g.between(1, 10), g.between(1, 10), g.between(11, 33)); n > 0; n-- {
 		var at time.Time
 		switch {
 		case outside:
@@ -648,18 +745,23 @@ func refFmtPts(v int64) string { return gs.Points(v).String() }
 // refStats counts what the random towns covered, so that a generator change
 // that stops exercising a rule shows in -v output.
 type refStats struct {
-	listed, eligible, ties int
-	rules                  map[gs.RuleID]int
+	seeds, listed, eligible, ties int
+	rules                         map[gs.RuleID]int
+	partial                       map[gs.CategoryID]int // scores strictly between 0 and the max
 }
 
 func TestDifferential(t *testing.T) {
-	st := &refStats{rules: map[gs.RuleID]int{}}
+	st := &refStats{rules: map[gs.RuleID]int{}, partial: map[gs.CategoryID]int{}}
 	for seed := uint64(1); seed <= refSeeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			st.seeds++
 			refCompare(t, refGenerate(seed), st)
 		})
 	}
-	t.Logf("listed %d, eligible %d, tied ranks %d", st.listed, st.eligible, st.ties)
+	if st.seeds < refSeeds {
+		return // -run picked some seeds: no coverage report
+	}
+	t.Logf("listed %d, eligible %d, tied ranks %d, partial category scores %v", st.listed, st.eligible, st.ties, st.partial)
 	for _, r := range gs.AllRules {
 		t.Logf("  %-22s deducted for %d workers", r, st.rules[r])
 		if st.rules[r] == 0 {
@@ -702,59 +804,96 @@ func refCompare(t *testing.T, c *refCase, st *refStats) {
 			continue
 		}
 		st.listed++
-		fail := func(what, ref, eng, rule string) {
-			t.Errorf("%s: worker %s (%s, grid %s): %s: reference %s, engine %s\n%s", head, id, w.Type, e.GridCode, what, ref, eng, refDumpWorker(c, id, rule))
-			if rule != "" {
-				t.Errorf("  engine deductions for %s:\n%s", rule, refEngineDeductions(e, gs.RuleID(rule)))
+		var diffs []string
+		var diffRules []gs.RuleID
+		fail := func(what, ref, eng string) {
+			diffs = append(diffs, fmt.Sprintf("%s: reference %s, engine %s", what, ref, eng))
+		}
+		// report prints every difference of the worker once, with the
+		// worker's records and, per differing rule, the records the rule
+		// rests on and the engine's own deductions.
+		report := func() {
+			if len(diffs) == 0 {
+				return
 			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s: worker %s (%s, town %s, grid %s):\n", head, id, w.Type, w.Town, e.GridCode)
+			for _, d := range diffs {
+				fmt.Fprintf(&b, "  ✗ %s\n", d)
+			}
+			b.WriteString(refDumpWorker(c, id, ""))
+			for _, r := range diffRules {
+				fmt.Fprintf(&b, "  -- records for %s:\n%s", r, refDumpWorker(c, id, string(r)))
+				fmt.Fprintf(&b, "  -- engine deductions for %s:\n%s", r, refEngineDeductions(e, r))
+			}
+			t.Error(b.String())
 		}
 		if w.Eligible != e.Eligible {
-			fail("eligible", fmt.Sprint(w.Eligible), fmt.Sprint(e.Eligible), "")
+			fail("eligible", fmt.Sprint(w.Eligible), fmt.Sprint(e.Eligible)+" ("+e.Reason+")")
+			report()
 			continue
 		}
 		if int64(e.Pay) != w.Pay {
-			fail("pay_yuan", gs.Fen(w.Pay).String(), e.Pay.String(), "")
+			fail("pay_yuan", gs.Fen(w.Pay).String(), e.Pay.String())
 		}
 		if !w.Eligible {
 			if e.Total != nil || e.Categories != nil || e.Rank != nil || len(e.Deductions) > 0 {
-				fail("ineligible worker has scores", "none", fmt.Sprintf("total %v cats %v rank %v %d deductions", e.Total, e.Categories, e.Rank, len(e.Deductions)), "")
+				fail("ineligible worker has scores", "none", fmt.Sprintf("total %v cats %v rank %v %d deductions", e.Total, e.Categories, e.Rank, len(e.Deductions)))
 			}
+			report()
 			continue
 		}
 		st.eligible++
 		if e.Total == nil || e.Categories == nil || e.Rank == nil {
-			fail("scores", "present", "nil", "")
+			fail("scores", "present", "nil")
+			report()
 			continue
 		}
-		eng := map[gs.RuleID]int64{}
+		eng, engCount := map[gs.RuleID]int64{}, map[gs.RuleID]int64{}
 		for _, d := range e.Deductions {
 			eng[d.Rule] += int64(d.Points)
+			engCount[d.Rule] += int64(d.Count)
 		}
 		for _, r := range gs.AllRules {
-			if w.Rules[r] != eng[r] {
-				fail("rule "+string(r), refFmtPts(w.Rules[r]), refFmtPts(eng[r]), string(r))
+			switch {
+			case w.Rules[r] != eng[r]:
+				fail("rule "+string(r), refFmtPts(w.Rules[r]), refFmtPts(eng[r]))
+				diffRules = append(diffRules, r)
+			case w.Counts[r] != engCount[r]:
+				fail("rule "+string(r)+" count", fmt.Sprint(w.Counts[r]), fmt.Sprint(engCount[r]))
+				diffRules = append(diffRules, r)
 			}
 			if w.Rules[r] > 0 {
 				st.rules[r]++
 			}
 		}
 		for _, cat := range gs.AllCategories {
+			if v := w.Cats[cat]; v > 0 && v < int64(c.scheme.Max[cat]) {
+				st.partial[cat]++
+			}
 			if w.Cats[cat] != int64(e.Categories.Get(cat)) {
-				fail("category "+string(cat), refFmtPts(w.Cats[cat]), e.Categories.Get(cat).String(), "")
+				fail("category "+string(cat), refFmtPts(w.Cats[cat]), e.Categories.Get(cat).String())
 			}
 		}
 		if w.Total != int64(*e.Total) {
-			fail("total", refFmtPts(w.Total), e.Total.String(), "")
+			fail("total", refFmtPts(w.Total), e.Total.String())
 		}
 		if w.Rank != *e.Rank {
-			fail("rank", fmt.Sprint(w.Rank), fmt.Sprint(*e.Rank), "")
+			var town []string
+			for _, x := range res.Workers {
+				if x.Town == w.Town && x.Eligible && x.Total != nil {
+					town = append(town, fmt.Sprintf("%s:%s (ref %s)", x.WorkerID, x.Total, refFmtPts(want[x.WorkerID].Total)))
+				}
+			}
+			fail("rank", fmt.Sprint(w.Rank), fmt.Sprintf("%d; town totals %v", *e.Rank, town))
 		}
 		if w.NoBallots != e.HasFlag(gs.FlagNoBallots) {
-			fail("no_ballots", fmt.Sprint(w.NoBallots), fmt.Sprint(e.HasFlag(gs.FlagNoBallots)), "")
+			fail("no_ballots", fmt.Sprint(w.NoBallots), fmt.Sprint(e.HasFlag(gs.FlagNoBallots)))
 		}
 		if w.Interview != e.HasFlag(gs.FlagInterviewDue) {
-			fail("interview_due", fmt.Sprint(w.Interview), fmt.Sprint(e.HasFlag(gs.FlagInterviewDue)), "")
+			fail("interview_due", fmt.Sprint(w.Interview), fmt.Sprint(e.HasFlag(gs.FlagInterviewDue)))
 		}
+		report()
 		key := w.Town + "/" + fmt.Sprint(w.Rank)
 		ranks[key]++
 		if ranks[key] == 2 {
@@ -780,7 +919,7 @@ func refShort[T any](xs []T, n int) string {
 	return fmt.Sprint(xs[:n]) + fmt.Sprintf("…(+%d)", len(xs)-n)
 }
 
-const refTF = "01-02 15:04:05"
+const refTF = "2006-01-02 15:04:05"
 
 func refT(t time.Time) string {
 	if t.IsZero() {
@@ -802,15 +941,17 @@ func refDumpWorker(c *refCase, id, rule string) string {
 	if w == nil {
 		return "  (no such worker)"
 	}
-	fmt.Fprintf(&b, "  worker %s %s stationed=%v grid=%s hired %s left %s perf=%v sub=%v\n", w.ID, w.Type, w.Stationed, w.GridCode,
-		w.HiredOn, w.LeftOn, w.MonthlyPerformanceFen, w.QuarterlySubsidyFen)
-	for _, l := range r.Leaves {
-		if l.WorkerID == id {
-			fmt.Fprintf(&b, "  leave %s..%s\n", l.From, l.To)
+	if rule == "" {
+		fmt.Fprintf(&b, "  worker %s %s stationed=%v grid=%s hired %s left %s perf=%v sub=%v\n", w.ID, w.Type, w.Stationed, w.GridCode,
+			w.HiredOn, w.LeftOn, w.MonthlyPerformanceFen, w.QuarterlySubsidyFen)
+		for _, l := range r.Leaves {
+			if l.WorkerID == id {
+				fmt.Fprintf(&b, "  leave %s..%s\n", l.From, l.To)
+			}
 		}
-	}
-	if len(r.Calendar) > 0 {
-		fmt.Fprintf(&b, "  calendar overrides: %v\n", r.Calendar)
+		if len(r.Calendar) > 0 {
+			fmt.Fprintf(&b, "  calendar overrides: %v\n", r.Calendar)
+		}
 	}
 	lines := 0
 	line := func(format string, a ...any) {
@@ -822,9 +963,54 @@ func refDumpWorker(c *refCase, id, rule string) string {
 		lines++
 	}
 	switch {
+	case rule == "events.quota" || rule == "events.batch":
+		// Per month: events, reported ones, those of the burst window,
+		// duty days and workdays.
+		cal := calendar.New(r.Calendar)
+		for _, mo := range refQuarter(c.quarter) {
+			var total, rep, late, duty, work, dutyBefore int
+			for _, e := range r.Events {
+				if d := refDayOf(e.ReportedAt); e.WorkerID == id && d >= mo.first && d <= mo.last {
+					total++
+					if e.Flow == gs.FlowReported {
+						rep++
+					}
+					if d > mo.last-refDay(c.scheme.BatchDays) {
+						late++
+					}
+				}
+			}
+			for d := mo.first; d <= mo.last; d++ {
+				if !cal.IsWorkday(d.gs()) {
+					continue
+				}
+				work++
+				onLeave := false
+				for _, l := range r.Leaves {
+					onLeave = onLeave || l.WorkerID == id && refMustDay(l.From) <= d && d <= refMustDay(l.To)
+				}
+				if refInPost(w, d) && !onLeave {
+					duty++
+					if d <= mo.last-refDay(c.scheme.BatchDays) {
+						dutyBefore++
+					}
+				}
+			}
+			line("%s: %d events, %d reported, %d in the last %d days; %d duty days (%d before the window) of %d workdays",
+				mo, total, rep, late, c.scheme.BatchDays, duty, dutyBefore, work)
+		}
 	case strings.HasPrefix(rule, "events."):
 		for _, e := range r.Events {
-			if e.WorkerID == id {
+			show := e.WorkerID == id
+			switch rule {
+			case "events.yellow", "events.red":
+				show = show && e.Flow != gs.FlowReported && (e.Card != "" || !e.Deadline.IsZero())
+			case "events.irregular":
+				show = show && e.Irregular
+			case "events.serious_late":
+				show = show && e.Severity == gs.SeveritySerious
+			}
+			if show {
 				line("%s %s %s occ %s rep %s dl %s closed %s card=%q irr=%v", e.ID, e.Flow, e.Severity, refT(e.OccurredAt), refT(e.ReportedAt),
 					refT(e.Deadline), refT(e.ClosedAt), e.Card, e.Irregular)
 			}
@@ -887,7 +1073,7 @@ func refDumpWorker(c *refCase, id, rule string) string {
 	}
 	if rule != "" {
 		for _, f := range r.Findings {
-			if f.WorkerID == id {
+			if f.WorkerID == id && string(refFindingRule[f.Kind]) == rule {
 				line("finding %s %s on %s ×%d", f.ID, f.Kind, f.OccurredOn, f.Count)
 			}
 		}

@@ -11,8 +11,26 @@ package engine_test
 // the calendar. Every score is an integer in hundredths; satisfaction uses
 // math/big rationals. No float enters a score.
 //
-// Readings of RULES.md where the text leaves room (see the report in
-// differential_test.go's header for the list) are marked "reading:".
+// Readings where RULES.md leaves room (the engine agrees with every one):
+//
+//   - as_of only judges open events (§3 cards). Quota months, duty days,
+//     logins and patrols after as_of are assessed like the others, so a
+//     provisional result in the middle of the quarter deducts for days that
+//     have not come yet.
+//   - An event closed after as_of is judged by its closed_at, not as open.
+//   - A card's time limit may be 0 or negative (deadline at or before
+//     reported_at): then any overdue is red, as the formula says.
+//   - missing_entry looks only at the register row with the same person_id
+//     and its entered_at (a person entered and removed before the due date
+//     was entered in time).
+//   - Grid deductions (missing_entry, visits) fall on the worker in post on
+//     the day named; nobody when the grid is empty that day.
+//   - Patrols are merged over all the worker's patrols with an end, across
+//     days; a merged patrol counts for the date it starts.
+//   - A finding's count of 0 counts once (DATA.md: default 1).
+//   - Group weights whose sum over the groups with ballots is 0: full score
+//     without the no_ballots flag (the engine's reading; not generated).
+//   - A worker who is not assessed carries no flags (not compared).
 
 import (
 	"math/big"
@@ -729,6 +747,9 @@ func (m *refModel) satisfaction(wr *refWorkerRecs) (int64, bool) {
 			gw := big.NewRat(m.s.GroupWeights[g], 100)
 			num.Add(num, new(big.Rat).Mul(gw, big.NewRat(a.sum, a.n*100)))
 			den.Add(den, gw)
+		}
+		if den.Sign() == 0 {
+			return max, false // reading: the engine's
 		}
 		rate = new(big.Rat).Quo(num, den)
 	}
