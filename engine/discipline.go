@@ -20,10 +20,13 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 		channels = append(channels, gs.ChannelPC)
 	}
 	seen := wc.ch.loginDays[wc.w.ID]
+	if seen == nil {
+		seen = &logins{}
+	}
 	var ds []gs.Deduction
 	for _, d := range wc.dutyDays(ix.first, ix.last) {
 		for _, c := range channels {
-			if seen[loginKey{d, c}] {
+			if seen.of(c).has(d) {
 				continue
 			}
 			ds = append(ds, gs.Deduction{

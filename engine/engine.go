@@ -61,7 +61,7 @@ func New(in Input) *Engine {
 // chunk.Workers; chunk's events, logins and patrols must be all of those
 // workers' records of the quarter.
 func (e *Engine) AssessChunk(chunk *gs.Records) []gs.WorkerResult {
-	ch := newChunk(chunk)
+	ch := newChunk(chunk, e.ix.first)
 	ids := map[string]bool{}
 	for i := range chunk.Workers {
 		ids[chunk.Workers[i].ID] = true

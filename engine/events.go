@@ -198,7 +198,11 @@ func (ix *index) seriousLate(wc *workerContext) []gs.Deduction {
 		if e.Severity != gs.SeveritySerious || !ix.q.Contains(e.ReportedAt) {
 			continue
 		}
-		if delay := e.ReportedAt.Sub(e.OccurredAt); delay > limit {
+		occurred := e.OccurredAt
+		if occurred.IsZero() {
+			occurred = e.ReportedAt // DATA.md: occurred_at defaults to reported_at
+		}
+		if delay := e.ReportedAt.Sub(occurred); delay > limit {
 			ds = append(ds, gs.Deduction{
 				Rule: gs.RuleEventsSeriousLate, Period: gs.DateOf(e.ReportedAt).String(), Count: 1,
 				Points: ix.scheme.Points[gs.RuleEventsSeriousLate],

@@ -20,7 +20,7 @@ type index struct {
 	months [3]gs.Month
 	// monthLast is the last day of each month of the quarter.
 	monthLast [3]gs.Date
-	workday   map[gs.Date]bool // every day of the quarter → workday?
+	workday   daySet // the workdays of the quarter
 	// monthWorkdays is the number of workdays of each month of the quarter.
 	monthWorkdays [3]int
 
@@ -43,15 +43,15 @@ type index struct {
 // chunk so that these never have to be in memory all at once.
 type chunk struct {
 	events    map[string][]*gs.Event
-	loginDays map[string]map[loginKey]bool
+	loginDays map[string]*logins
 	patrols   map[string][]*gs.Patrol
 }
 
 // newChunk groups the events, logins and patrols of rs by worker.
-func newChunk(rs *gs.Records) *chunk {
+func newChunk(rs *gs.Records, first gs.Date) *chunk {
 	ch := &chunk{
 		events:    map[string][]*gs.Event{},
-		loginDays: map[string]map[loginKey]bool{},
+		loginDays: map[string]*logins{},
 		patrols:   map[string][]*gs.Patrol{},
 	}
 	for i := range rs.Events {
@@ -61,10 +61,10 @@ func newChunk(rs *gs.Records) *chunk {
 	for _, l := range rs.Logins {
 		m := ch.loginDays[l.WorkerID]
 		if m == nil {
-			m = map[loginKey]bool{}
+			m = &logins{app: daySet{first: first}, pc: daySet{first: first}}
 			ch.loginDays[l.WorkerID] = m
 		}
-		m[loginKey{gs.DateOf(l.At), l.Channel}] = true
+		m.of(l.Channel).set(gs.DateOf(l.At))
 	}
 	for i := range rs.Patrols {
 		p := &rs.Patrols[i]
@@ -73,10 +73,36 @@ func newChunk(rs *gs.Records) *chunk {
 	return ch
 }
 
-// loginKey is one (date, channel) on which a worker logged in.
-type loginKey struct {
-	day     gs.Date
-	channel gs.Channel
+// daySet is a set of days of one quarter, a bit a day (a quarter has at
+// most 92 days). Days outside the quarter are never in it.
+type daySet struct {
+	first gs.Date
+	bits  [2]uint64
+}
+
+// has reports whether d is in the set.
+func (s *daySet) has(d gs.Date) bool {
+	i := int(d - s.first)
+	return i >= 0 && i < 128 && s.bits[i>>6]&(1<<(i&63)) != 0
+}
+
+// set adds d to the set; a day outside the quarter is ignored.
+func (s *daySet) set(d gs.Date) {
+	if i := int(d - s.first); i >= 0 && i < 128 {
+		s.bits[i>>6] |= 1 << (i & 63)
+	}
+}
+
+// logins are the days of the quarter on which a worker logged in, by channel.
+type logins struct{ app, pc daySet }
+
+// of returns the days of channel c (a channel other than pc counts as app,
+// the only other channel the import accepts).
+func (l *logins) of(c gs.Channel) *daySet {
+	if c == gs.ChannelPC {
+		return &l.pc
+	}
+	return &l.app
 }
 
 // absence is an attendance row with status absent, joined with its meeting.
@@ -94,7 +120,7 @@ func newIndex(in Input) *index {
 		last:         in.Quarter.Last(),
 		asOf:         in.AsOf,
 		months:       in.Quarter.Months(),
-		workday:      map[gs.Date]bool{},
+		workday:      daySet{first: in.Quarter.First()},
 		grids:        map[string]gs.Grid{},
 		byGrid:       map[string][]*gs.Worker{},
 		rosters:      map[string][]*gs.RosterRow{},
@@ -112,7 +138,9 @@ func newIndex(in Input) *index {
 	}
 	for d := ix.first; d <= ix.last; d++ {
 		wd := in.Calendar.IsWorkday(d)
-		ix.workday[d] = wd
+		if wd {
+			ix.workday.set(d)
+		}
 		if wd {
 			ix.monthWorkdays[ix.monthIndex(d)]++
 		}
@@ -198,26 +226,26 @@ func (ix *index) eligible(w *gs.Worker) (bool, string) {
 // duty days and the months in which they had any.
 type workerContext struct {
 	w    *gs.Worker
-	ch   *chunk           // the worker's events, logins and patrols
-	duty map[gs.Date]bool // duty days of the quarter
+	ch   *chunk // the worker's events, logins and patrols
+	duty daySet // duty days of the quarter
 	// monthDuty counts the duty days of each month of the quarter.
 	monthDuty [3]int
-	onLeave   map[gs.Date]bool
+	onLeave   daySet
 	// monthEvents holds the worker's events by the month of the quarter in
 	// which they were entered (reported_at).
 	monthEvents [3][]*gs.Event
 }
 
 func (ix *index) newWorkerContext(w *gs.Worker, ch *chunk) *workerContext {
-	wc := &workerContext{w: w, ch: ch, duty: map[gs.Date]bool{}, onLeave: map[gs.Date]bool{}}
+	wc := &workerContext{w: w, ch: ch, duty: daySet{first: ix.first}, onLeave: daySet{first: ix.first}}
 	for _, l := range ix.leaves[w.ID] {
 		for d := max(l.From, ix.first); d <= min(l.To, ix.last); d++ {
-			wc.onLeave[d] = true
+			wc.onLeave.set(d)
 		}
 	}
 	for d := ix.first; d <= ix.last; d++ {
-		if ix.workday[d] && w.InPost(d) && !wc.onLeave[d] {
-			wc.duty[d] = true
+		if ix.workday.has(d) && w.InPost(d) && !wc.onLeave.has(d) {
+			wc.duty.set(d)
 			wc.monthDuty[ix.monthIndex(d)]++
 		}
 	}
@@ -234,7 +262,7 @@ func (ix *index) newWorkerContext(w *gs.Worker, ch *chunk) *workerContext {
 func (wc *workerContext) dutyDays(from, to gs.Date) []gs.Date {
 	var ds []gs.Date
 	for d := from; d <= to; d++ {
-		if wc.duty[d] {
+		if wc.duty.has(d) {
 			ds = append(ds, d)
 		}
 	}
@@ -244,7 +272,7 @@ func (wc *workerContext) dutyDays(from, to gs.Date) []gs.Date {
 // hasDutyDay reports whether the worker has a duty day in [from, to].
 func (wc *workerContext) hasDutyDay(from, to gs.Date) bool {
 	for d := from; d <= to; d++ {
-		if wc.duty[d] {
+		if wc.duty.has(d) {
 			return true
 		}
 	}
