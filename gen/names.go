@@ -16,7 +16,7 @@ var (
 		"青", "东", "西", "南", "北", "柳", "白", "石", "桃", "金", "龙", "凤", "黄", "红",
 		"长", "新", "太", "安", "永", "清", "平", "高", "双", "马", "杨", "梅", "竹", "松",
 		"花", "云", "沙", "玉", "宝", "福", "兴", "丰", "和", "泰", "明", "光", "枫", "莲",
-		"荷", "桂", "鹤", "燕", "盘", "龟",
+		"荷", "桂", "鹤", "燕", "盘", "桑",
 	}
 	placeSecond = []string{
 		"山", "湖", "塘", "河", "桥", "坪", "溪", "林", "岗", "口", "湾", "坝", "田", "岭",
@@ -40,24 +40,23 @@ var (
 	kindTownship = townKind{"乡", 8}
 )
 
-// townNamer gives each town index a distinct name: index i takes the
-// two-syllable name number (offset + i·stride) mod len, a permutation of all
-// names because stride is prime to len.
+// townNamer gives each town index a distinct name: a seeded shuffle of
+// every two-syllable name, prefixed by placeExtra once all are taken. The
+// kind of town (镇, 街道, 乡) is drawn per index.
 type townNamer struct {
-	offset, stride int
+	seed  uint64
+	order []int // a permutation of the two-syllable names
 }
 
 func newTownNamer(seed int64) townNamer {
-	n := len(placeFirst) * len(placeSecond)
 	r := rand.New(rand.NewPCG(uint64(seed), 0x6e616d6573)) // "names"
-	stride := 7919                                         // prime, and larger than every factor of n
-	return townNamer{offset: r.IntN(n), stride: stride % n}
+	return townNamer{seed: uint64(seed), order: r.Perm(len(placeFirst) * len(placeSecond))}
 }
 
 // name returns the distinct base name of town i (青山) and its kind.
 func (tn townNamer) name(i int) (string, townKind) {
-	n := len(placeFirst) * len(placeSecond)
-	j := (tn.offset + (i%n)*tn.stride) % n
+	n := len(tn.order)
+	j := tn.order[i%n]
 	base := placeFirst[j/len(placeSecond)] + placeSecond[j%len(placeSecond)]
 	if round := i / n; round > 0 {
 		if round <= len(placeExtra) {
@@ -67,7 +66,7 @@ func (tn townNamer) name(i int) (string, townKind) {
 		}
 	}
 	kind := kindTown
-	switch h := (j*31 + i) % 10; {
+	switch h := rand.New(rand.NewPCG(tn.seed, uint64(i)<<8|0x6b)).IntN(10); {
 	case h < 2:
 		kind = kindSubdist
 	case h == 2:

@@ -25,10 +25,11 @@ type town struct {
 	grids   []gridPlan
 	workers []workerPlan
 
-	dayBuf  []int16 // scratch lists of day indices
-	dayBuf2 []int16
-	idBuf   []byte // scratch for building ids
-	perm    []int
+	dayBuf    []int16 // scratch lists of day indices
+	dayBuf2   []int16
+	idBuf     []byte // scratch for building ids
+	perm      []int
+	usedNames []bool // community names taken in the town
 }
 
 // gridPlan is one grid: its code, whether it is a village grid, and the
@@ -118,16 +119,19 @@ func (t *town) addGridsAndWorkers() {
 	urban := (nGrids*t.kind.urbanShare + 50) / 100
 	codeWidth := max(3, len(strconv.Itoa(nGrids)))
 
-	// Communities and villages of a few grids each, named from a
-	// permutation of place names so that no two of a town share a name.
+	// Communities and villages of a few grids each, with place names no
+	// two of the town share.
 	nNames := len(placeFirst) * len(placeSecond)
-	offset, stride := r.IntN(nNames), 7
-	community, left, village, k := "", 0, false, 0
+	t.usedNames = append(t.usedNames[:0], make([]bool, nNames)...)
+	community, left, village := "", 0, false
 	for g := range nGrids {
 		if left == 0 {
 			village = g >= urban
-			j := (offset + k*stride) % nNames
-			k++
+			j := r.IntN(nNames)
+			for t.usedNames[j] {
+				j = (j + 1) % nNames
+			}
+			t.usedNames[j] = true
 			community = placeFirst[j/len(placeSecond)] + placeSecond[j%len(placeSecond)]
 			if village {
 				community += "村"
