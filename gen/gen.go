@@ -165,14 +165,13 @@ func overridesFor(q gs.Quarter) []gs.CalendarDay {
 // closed after the quarter), by index from the quarter's first day.
 type days struct {
 	first      gs.Date
-	n          int     // days of the quarter
-	mid        []int64 // unix seconds of each day's 00:00 CST
-	work       []bool  // workday
-	month      []int8  // 0..2 within the quarter, 3 after it
-	dom        []int8  // day of the month
-	yymm       [][4]byte
-	monthStart [4]int // index of each month's first day; [3] = n
-	workdays   [3]int // workdays of each month
+	n          int       // days of the quarter
+	mid        []int64   // unix seconds of each day's 00:00 CST
+	work       []bool    // workday
+	month      []int8    // 0..2 within the quarter, 3 after it
+	yymm       [][4]byte // year and month of each day, as ids show them (2307)
+	monthStart [4]int    // index of each month's first day; [3] = n
+	workdays   [3]int    // workdays of each month
 	workMask   mask
 }
 
@@ -187,7 +186,6 @@ func newDays(q gs.Quarter, cal *calendar.Calendar) *days {
 	t.mid = make([]int64, n+tail)
 	t.work = make([]bool, n+tail)
 	t.month = make([]int8, n+tail)
-	t.dom = make([]int8, n+tail)
 	t.yymm = make([][4]byte, n+tail)
 	base := first.Start().Unix()
 	months := q.Months()
@@ -195,7 +193,6 @@ func newDays(q gs.Quarter, cal *calendar.Calendar) *days {
 		d := first.AddDays(i)
 		t.mid[i] = base + int64(i)*86400
 		t.work[i] = cal.IsWorkday(d)
-		t.dom[i] = int8(d.Day())
 		putDigits(t.yymm[i][0:2], d.Year()%100)
 		putDigits(t.yymm[i][2:4], int(d.Month()))
 		t.month[i] = 3
@@ -221,16 +218,21 @@ func (t *days) at(i, sec int) time.Time {
 	return time.Unix(t.mid[i]+int64(sec), 0).In(gs.CST)
 }
 
-// index returns the day index of the instant u (unix seconds).
+// index returns the day index of the instant u (unix seconds), negative
+// before the quarter.
 func (t *days) index(u int64) int {
-	return int((u - t.mid[0]) / 86400)
+	x := u - t.mid[0]
+	i := x / 86400
+	if x < 0 && x%86400 != 0 {
+		i--
+	}
+	return int(i)
 }
 
 // mask is a set of day indices of the quarter (at most 92 days).
 type mask [2]uint64
 
 func (m *mask) set(i int)      { m[i>>6] |= 1 << (i & 63) }
-func (m *mask) clear(i int)    { m[i>>6] &^= 1 << (i & 63) }
 func (m mask) has(i int) bool  { return m[i>>6]&(1<<(i&63)) != 0 }
 func (m mask) and(o mask) mask { return mask{m[0] & o[0], m[1] & o[1]} }
 func (m *mask) setRange(from, to int) {

@@ -25,6 +25,36 @@ func TestDistrictShape(t *testing.T) {
 	}
 }
 
+// TestHolidaysRespected checks 2024Q1 against the official arrangement:
+// nobody logs in or patrols on the Spring Festival holiday, everybody does
+// on the Sundays made workdays (调休上班) and on the center's own override.
+func TestHolidaysRespected(t *testing.T) {
+	t.Parallel()
+	q := gs.Quarter{Year: 2024, Q: 1}
+	town := collect(t, Options{Workers: 200, Quarter: q, Seed: 3})[0]
+	if len(town.Calendar) != 1 || town.Calendar[0].Kind != gs.DayWorkday || town.Calendar[0].Date.Weekday() != time.Saturday {
+		t.Fatalf("calendar overrides %+v, want one Saturday made a workday", town.Calendar)
+	}
+	logins := map[gs.Date]int{}
+	for _, l := range town.Logins {
+		logins[gs.DateOf(l.At)]++
+	}
+	patrols := map[gs.Date]int{}
+	for _, p := range town.Patrols {
+		patrols[gs.DateOf(p.StartedAt)]++
+	}
+	for _, d := range []gs.Date{gs.NewDate(2024, 2, 12), gs.NewDate(2024, 2, 13), gs.NewDate(2024, 1, 1), gs.NewDate(2024, 3, 9)} {
+		if logins[d] > 0 || patrols[d] > 0 {
+			t.Errorf("%s (a day off): %d logins, %d patrols", d, logins[d], patrols[d])
+		}
+	}
+	for _, d := range []gs.Date{gs.NewDate(2024, 2, 4), gs.NewDate(2024, 2, 18), town.Calendar[0].Date} {
+		if logins[d] < 150 || patrols[d] < 300 {
+			t.Errorf("%s (a workday): %d logins, %d patrols", d, logins[d], patrols[d])
+		}
+	}
+}
+
 func checkShape(t *testing.T, q gs.Quarter, towns []*gs.Records) {
 	if len(towns) < 2 {
 		t.Fatalf("600 workers make %d towns, want at least 2", len(towns))
