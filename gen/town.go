@@ -3,6 +3,7 @@ package gen
 import (
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 )
@@ -185,7 +186,7 @@ func (t *town) addGridsAndWorkers() {
 		leavers--
 		rec.LeftOn = d.first.AddDays(15 + r.IntN(max(1, d.n-40)))
 		t.workers[i].inPost = inPostMask(d, rec.HiredOn, rec.LeftOn)
-		t.addWorker(g, rec.LeftOn.AddDays(1+r.IntN(10)), 1)
+		t.addWorker(g, weekday(rec.LeftOn.AddDays(1+r.IntN(10))), 1)
 	}
 }
 
@@ -245,9 +246,9 @@ func inPostMask(d *days, hired, left gs.Date) mask {
 // weekday.
 func weekday(d gs.Date) gs.Date {
 	switch d.Weekday() {
-	case 6:
+	case time.Saturday:
 		return d + 2
-	case 0:
+	case time.Sunday:
 		return d + 1
 	}
 	return d
