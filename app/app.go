@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/csvfile"
@@ -22,35 +21,60 @@ type Service struct {
 // record, all or nothing: a file that cannot be read, a bad row anywhere or
 // a reference to an unknown worker, grid, meeting or person writes nothing
 // and returns a *csvfile.Report naming every bad row.
+//
+// The files stream through in bounded memory, in one transaction of the
+// store: one goroutine reads and checks them (csvfile.Scanner) and hands
+// chunks of records over a channel to this one, which writes them
+// (store.ImportTx). Once a problem is found nothing more is written, the
+// reading goes on to report every problem, and the transaction is rolled
+// back.
 func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.ImportStats, error) {
-	batch, err := csvfile.Read(paths...)
-	var readProblems *csvfile.Report
-	if err != nil && !errors.As(err, &readProblems) {
-		return nil, err
-	}
-	recs := &batch.Records
-	if readProblems != nil {
-		// Nothing will be written, but the rows that could be read still have
-		// their references checked, so that one report lists every bad row.
-		recs = &gs.Records{}
-	}
-	stats, err := s.DB.Import(ctx, recs, func(stored *store.Known) error {
-		refErr := batch.CheckReferences(csvfile.Known{
-			GridCodes:  keys(stored.Grids),
-			Workers:    stored.Workers,
-			MeetingIDs: keys(stored.MeetingIDs),
-			PersonIDs:  keys(stored.PersonIDs),
-		})
-		var refProblems *csvfile.Report
-		if refErr != nil && !errors.As(refErr, &refProblems) {
-			return refErr
-		}
-		return csvfile.JoinReports(readProblems, refProblems)
-	})
+	it, err := s.DB.BeginImport(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return stats, nil
+	defer it.Rollback()
+	stored, err := it.Known(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc := &csvfile.Scanner{Known: csvfile.Known{
+		GridCodes:  keys(stored.Grids),
+		Workers:    stored.Workers,
+		MeetingIDs: keys(stored.MeetingIDs),
+		PersonIDs:  keys(stored.PersonIDs),
+	}}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *gs.Records, 4)
+	scanned := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		scanned <- sc.Scan(ctx, paths, func(recs *gs.Records) error {
+			select {
+			case chunks <- recs:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var writeErr error
+	for recs := range chunks {
+		if writeErr == nil {
+			if writeErr = it.Write(ctx, recs); writeErr != nil {
+				cancel() // stops the reading; the chunks left are drained
+			}
+		}
+	}
+	if err := <-scanned; writeErr == nil && err != nil {
+		writeErr = err // a *csvfile.Report, or a failure to read
+	}
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	return it.Commit(ctx)
 }
 
 func keys(m map[string]bool) []string {

@@ -1,7 +1,7 @@
 package csvfile
 
 import (
-	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -45,20 +45,91 @@ type Origins struct {
 	Calendar   []Origin
 }
 
-// builder accumulates a batch and its problems while files are read.
+// builder accumulates the records and the problems of the files read. A
+// Loader's builder keeps every record in batch; a Scanner's keeps only the
+// current chunk there and hands each full chunk on (see stream).
 type builder struct {
 	batch  Batch
 	report Report
-	seen   []map[string]int // per kind id: key → index of the record
+	// keys, per kind id, holds the keys read so far (nil until the first).
+	keys []*keyTable
+	// spans, per kind id, lists the sources of the kind in the order they
+	// were started, with the first ordinal of each; next is the ordinal
+	// after the last row seen. A row's ordinal is its source's base plus
+	// its row number: one uint32 names any row of the import.
+	spans [][]span
+	next  []uint32
+	// unreadable is Batch.unreadable, for the whole import.
+	unreadable map[string]map[string]bool
+	// stream is the state of a streaming read, nil when reading into memory.
+	stream *stream
+}
+
+// span is where a source's rows start in the ordinals of its kind.
+type span struct {
+	base  uint32
+	label string
 }
 
 func newBuilder() *builder {
-	b := &builder{seen: make([]map[string]int, len(kinds))}
-	for i := range b.seen {
-		b.seen[i] = map[string]int{}
+	return &builder{
+		keys:       make([]*keyTable, len(kinds)),
+		spans:      make([][]span, len(kinds)),
+		next:       make([]uint32, len(kinds)),
+		unreadable: map[string]map[string]bool{},
 	}
-	return b
 }
+
+// newSource returns a file or sheet of kind k named label in messages.
+func (b *builder) newSource(label string, k *kind) *source {
+	return &source{label: label, kind: k}
+}
+
+// start gives src the ordinals after those of every source of its kind read
+// so far; it is called when src begins to be read.
+func (b *builder) start(src *source) {
+	k := src.kind
+	src.base = b.next[k.id]
+	b.spans[k.id] = append(b.spans[k.id], span{base: src.base, label: src.label})
+}
+
+// originAt returns the file and row of the row of kind k with ordinal ord.
+func (b *builder) originAt(k *kind, ord uint32) Origin {
+	ss := b.spans[k.id]
+	i := sort.Search(len(ss), func(i int) bool { return ss[i].base > ord }) - 1
+	return Origin{File: ss[i].label, Row: int(ord - ss[i].base)}
+}
+
+// keyTable returns the table of the keys of kind k.
+func (b *builder) keyTable(k *kind) *keyTable {
+	if b.keys[k.id] == nil {
+		b.keys[k.id] = &keyTable{}
+	}
+	return b.keys[k.id]
+}
+
+// presizeAfter is the number of rows of a file after which its key table
+// is sized for the whole file (and the files of the kind still to come), by
+// the bytes those rows took.
+const presizeAfter = 20_000
+
+// presize sizes the key table of kind k for the rest of its rows, estimated
+// from rows records read in offset bytes of a file of size bytes.
+func (b *builder) presize(k *kind, rows int, offset, size int64) {
+	t := b.keyTable(k)
+	if t.sized || offset <= 0 {
+		return
+	}
+	total := size
+	if b.stream != nil {
+		total += b.stream.bytesAhead
+	}
+	t.reserve(int(float64(rows) * float64(total) / float64(offset)))
+}
+
+// stopped reports whether reading should stop: a streaming read whose
+// receiver failed or whose context ended.
+func (b *builder) stopped() bool { return b.stream != nil && b.stream.err != nil }
 
 // fileProblem reports a problem with a whole file (or with its header row
 // when row is 1).
@@ -68,34 +139,38 @@ func (b *builder) fileProblem(file string, row int, column, msg string) {
 
 // add appends rec with its origin unless a record with the same key was
 // already read: an identical one is dropped, a different one is a problem
-// naming both rows.
+// naming both rows. A streaming read hands the chunk on when it is full.
 func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
+	b, k := r.b, r.src.kind
 	if !r.ok {
 		if key != "" {
-			u := r.b.batch.unreadable
+			u := b.unreadable[k.name]
 			if u == nil {
-				u = map[string]map[string]bool{}
-				r.b.batch.unreadable = u
+				u = map[string]bool{}
+				b.unreadable[k.name] = u
 			}
-			if u[r.src.kind.name] == nil {
-				u[r.src.kind.name] = map[string]bool{}
-			}
-			u[r.src.kind.name][key] = true
+			u[key] = true
 		}
 		return
 	}
-	seen := r.b.seen[r.src.kind.id]
-	if i, dup := seen[key]; dup {
-		if !reflect.DeepEqual((*recs)[i], rec) {
+	sum := digest(&rec)
+	if first, dup := b.keyTable(k).insert(hashKey(key), sum, r.src.base+uint32(r.num)); dup {
+		if first.sum != sum {
 			r.ok = false
-			r.b.report.add(Problem{
-				File: r.src.label, Row: r.num, Column: r.src.kind.keyLabel(),
-				Message: "与 " + (*origins)[i].String() + " 重复（" + strconv.Quote(strings.ReplaceAll(key, "\x1f", " ")) + "），但两行内容不同",
+			b.report.add(Problem{
+				File: r.src.label, Row: r.num, Column: k.keyLabel(),
+				Message: "与 " + b.originAt(k, first.ord).String() + " 重复（" + strconv.Quote(strings.ReplaceAll(key, "\x1f", " ")) + "），但两行内容不同",
 			})
 		}
 		return
 	}
-	seen[key] = len(*recs)
+	if b.stream != nil && cap(*recs) == 0 {
+		*recs = make([]T, 0, b.stream.chunk)
+		*origins = make([]Origin, 0, b.stream.chunk)
+	}
 	*recs = append(*recs, rec)
 	*origins = append(*origins, r.origin())
+	if b.stream != nil && len(*recs) >= b.stream.chunk {
+		b.flush(k)
+	}
 }

@@ -1,45 +1,22 @@
 package csvfile
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"io"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 )
 
 // addCSV reads one CSV file named label from data.
-func (l *Loader) addCSV(label string, data io.ReadSeeker) {
+func (l *Loader) addCSV(label string, data io.Reader) {
 	b := l.b
 	k := b.kindOf(label, strings.TrimSuffix(label, filepath.Ext(label)))
 	if k == nil {
 		return
 	}
-	enc, msg := sniff(data)
-	if msg != "" {
-		b.fileProblem(label, 0, "", msg)
-		return
-	}
-	if _, err := data.Seek(0, io.SeekStart); err != nil {
-		b.fileProblem(label, 0, "", "无法读取："+err.Error())
-		return
-	}
-	var text io.Reader
-	if enc == encUTF8 {
-		br := bufio.NewReaderSize(data, 1<<16)
-		if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
-			br.Discard(3)
-		}
-		text = br
-	} else {
-		text = transform.NewReader(bufio.NewReaderSize(data, 1<<16), simplifiedchinese.GB18030.NewDecoder())
-	}
-	b.readCSV(&source{label: label, kind: k}, text)
+	b.readCSV(b.newSource(label, k), data, 0)
 }
 
 // readCSV reads the header and the rows of a CSV text.
@@ -49,14 +26,19 @@ func (l *Loader) addCSV(label string, data io.ReadSeeker) {
 // encoding/csv skips) still counts as a row. The row of each record is found
 // from the line its first field starts on and the line the previous record
 // ended on.
-func (b *builder) readCSV(src *source, text io.Reader) {
-	cr := csv.NewReader(text)
+//
+// size is the size of the file in bytes when known (else 0), which lets a
+// streaming read size its duplicate-key table from the first rows.
+func (b *builder) readCSV(src *source, data io.Reader, size int64) {
+	b.start(src)
+	cr := csv.NewReader(newDecoder(data))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	var (
 		row     int // spreadsheet row of the last record
 		endLine int // line the last record ended on
 		header  = true
+		records int // data records read
 	)
 	for {
 		rec, err := cr.Read()
@@ -73,7 +55,12 @@ func (b *builder) readCSV(src *source, text io.Reader) {
 			}
 			continue
 		} else if err != nil {
-			b.fileProblem(src.label, 0, "", "读取失败："+err.Error())
+			var enc *encodingError
+			if errors.As(err, &enc) {
+				b.fileProblem(src.label, 0, "", enc.msg)
+			} else {
+				b.fileProblem(src.label, 0, "", "读取失败："+err.Error())
+			}
 			return
 		}
 		start, _ := cr.FieldPos(0)
@@ -88,6 +75,12 @@ func (b *builder) readCSV(src *source, text io.Reader) {
 			continue
 		}
 		b.row(src, row, rec)
+		if b.stopped() {
+			return
+		}
+		if records++; records == presizeAfter && size > 0 {
+			b.presize(src.kind, records, cr.InputOffset(), size)
+		}
 	}
 	if header {
 		b.fileProblem(src.label, 0, "", "文件为空：第 1 行应为表头")
@@ -103,78 +96,6 @@ func csvMessage(e *csv.ParseError) string {
 		return "引号不成对（以引号开头的值缺少结束引号，或结束引号后还有其他字符）"
 	}
 	return e.Err.Error()
-}
-
-// textEncoding is the text encoding of a CSV file being read.
-type textEncoding int
-
-const (
-	encUTF8 textEncoding = iota
-	encGB18030
-)
-
-// sniff reads data to the end and decides its encoding: UTF-8 if it is valid
-// UTF-8, otherwise GB18030 if it is valid GB18030. Anything else, and
-// anything with a NUL byte, is not a CSV text file; the message says so,
-// naming the likely cause.
-func sniff(data io.Reader) (textEncoding, string) {
-	buf := make([]byte, 1<<16)
-	var (
-		carry      []byte // incomplete UTF-8 sequence at the end of the previous chunk
-		utf8OK     = true
-		gb         gbState
-		first      = true
-		binaryText = "不是 CSV 文本文件（含有二进制内容），请另存为 CSV（UTF-8 或 GB18030 编码）"
-	)
-	for {
-		n, err := io.ReadFull(data, buf)
-		chunk := buf[:n]
-		if first && n > 0 {
-			first = false
-			switch {
-			case hasPrefix(chunk, "PK\x03\x04"):
-				return 0, "这是 ZIP 或 XLSX 文件而不是 CSV 文件；XLSX 工作簿的文件名应以 .xlsx 结尾"
-			case hasPrefix(chunk, "\xFF\xFE"), hasPrefix(chunk, "\xFE\xFF"):
-				return 0, "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为 CSV（UTF-8 或 GB18030 编码）"
-			}
-		}
-		if hasNUL(chunk) {
-			return 0, binaryText
-		}
-		if utf8OK {
-			whole := append(carry, chunk...)
-			cut := completeUTF8(whole)
-			utf8OK = utf8.Valid(whole[:cut])
-			carry = append(carry[:0:0], whole[cut:]...)
-		}
-		gb.feed(chunk)
-		if !utf8OK && gb.bad {
-			return 0, "编码无法识别：既不是 UTF-8 也不是 GB18030，请另存为 CSV（UTF-8 或 GB18030 编码）"
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
-		}
-		if err != nil {
-			return 0, "读取失败：" + err.Error()
-		}
-	}
-	switch {
-	case utf8OK && len(carry) == 0:
-		return encUTF8, ""
-	case !gb.bad && gb.state == 0:
-		return encGB18030, ""
-	}
-	return 0, "编码无法识别：既不是 UTF-8 也不是 GB18030，请另存为 CSV（UTF-8 或 GB18030 编码）"
-}
-
-// hasNUL reports whether b contains a zero byte, which no text file has.
-func hasNUL(b []byte) bool {
-	for _, c := range b {
-		if c == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // completeUTF8 returns the length of b without a trailing incomplete (but

@@ -52,54 +52,60 @@ func Read(paths ...string) (*Batch, error) {
 // every problem found; the batch then holds only the rows that could be read.
 func (l *Loader) Batch() (*Batch, error) {
 	b := l.b.batch
+	b.unreadable = l.b.unreadable
 	return &b, l.b.report.err()
 }
 
 // AddPath reads a file, or every .csv and .xlsx file of a folder (in name
 // order; hidden files and Excel's "~$" lock files are skipped).
 func (l *Loader) AddPath(path string) {
+	l.b.expandPath(path, func(file string) {
+		if abs, err := filepath.Abs(file); err == nil {
+			if l.paths[abs] {
+				return
+			}
+			l.paths[abs] = true
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			l.b.fileProblem(filepath.Base(file), 0, "", "无法读取："+ioMessage(err))
+			return
+		}
+		defer f.Close()
+		l.AddFile(filepath.Base(file), f)
+	})
+}
+
+// expandPath calls found with path if it is a file, or with each .csv and
+// .xlsx file of the folder path (in name order; hidden files and Excel's
+// "~$" lock files are skipped), reporting a path that cannot be read.
+func (b *builder) expandPath(path string, found func(file string)) {
 	info, err := os.Stat(path)
 	if err != nil {
-		l.b.fileProblem(path, 0, "", "无法读取："+ioMessage(err))
+		b.fileProblem(path, 0, "", "无法读取："+ioMessage(err))
 		return
 	}
 	if !info.IsDir() {
-		l.addPathFile(path)
+		found(path)
 		return
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		l.b.fileProblem(path, 0, "", "无法读取文件夹："+ioMessage(err))
+		b.fileProblem(path, 0, "", "无法读取文件夹："+ioMessage(err))
 		return
 	}
-	found := false
+	some := false
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || formatOf(name) == "" {
 			continue
 		}
-		found = true
-		l.addPathFile(filepath.Join(path, name))
+		some = true
+		found(filepath.Join(path, name))
 	}
-	if !found {
-		l.b.fileProblem(path, 0, "", "文件夹中没有 .csv 或 .xlsx 文件")
+	if !some {
+		b.fileProblem(path, 0, "", "文件夹中没有 .csv 或 .xlsx 文件")
 	}
-}
-
-func (l *Loader) addPathFile(path string) {
-	if abs, err := filepath.Abs(path); err == nil {
-		if l.paths[abs] {
-			return
-		}
-		l.paths[abs] = true
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		l.b.fileProblem(filepath.Base(path), 0, "", "无法读取："+ioMessage(err))
-		return
-	}
-	defer f.Close()
-	l.AddFile(filepath.Base(path), f)
 }
 
 // AddFile reads one file from data: a CSV file named <kind>.csv or a
@@ -145,10 +151,11 @@ func ioMessage(err error) string {
 type source struct {
 	label    string
 	kind     *kind
-	index    []int // per kind column position: index of the cell, -1 if absent
-	width    int   // number of header cells
-	excel    bool  // cells come from a workbook (serial dates allowed)
-	date1904 bool  // the workbook counts dates from 1904
+	base     uint32 // ordinal of row 0 (see builder.spans)
+	index    []int  // per kind column position: index of the cell, -1 if absent
+	width    int    // number of header cells
+	excel    bool   // cells come from a workbook (serial dates allowed)
+	date1904 bool   // the workbook counts dates from 1904
 }
 
 // header maps the header cells to the kind's columns, reporting duplicated
@@ -212,6 +219,9 @@ func (b *builder) row(src *source, num int, fields []string) {
 	}
 	if blank {
 		return
+	}
+	if end := src.base + uint32(num) + 1; end > b.next[src.kind.id] {
+		b.next[src.kind.id] = end
 	}
 	r := row{src: src, b: b, fields: fields, num: num, ok: true}
 	for i := src.width; i < len(fields); i++ {

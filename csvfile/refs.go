@@ -31,38 +31,84 @@ type Known struct {
 // record of the batch.
 func (b *Batch) CheckReferences(stored Known) error {
 	var rep Report
-	recs, orgs := &b.Records, &b.Origins
+	refs := newRefSets(stored, b.unreadable)
+	for _, k := range kinds {
+		refs.learn(k, &b.Records, &b.Origins)
+	}
+	for _, k := range kinds {
+		refs.check(&rep, k, &b.Records, &b.Origins)
+	}
+	checkOverlaps(&rep, refs.workers)
+	return rep.err()
+}
 
-	grids := setOf(stored.GridCodes)
-	maps.Copy(grids, b.unreadable["grids"])
-	for _, g := range recs.Grids {
-		grids[g.Code] = true
+// refSets is what the records of an import may name: the grids, workers,
+// meetings and registered persons stored or read (learnt) so far, and the
+// keys of rows that were named but could not be read, which count as
+// present.
+type refSets struct {
+	grids, meetings, persons map[string]bool
+	workers                  map[string]postHolder
+	unreadable               map[string]map[string]bool
+}
+
+// newRefSets returns the sets of what is stored; unreadable is shared with
+// the builder, which adds to it as it reads.
+func newRefSets(stored Known, unreadable map[string]map[string]bool) *refSets {
+	s := &refSets{
+		grids:      setOf(stored.GridCodes),
+		meetings:   setOf(stored.MeetingIDs),
+		persons:    setOf(stored.PersonIDs),
+		workers:    make(map[string]postHolder, len(stored.Workers)),
+		unreadable: unreadable,
 	}
-	meetings := setOf(stored.MeetingIDs)
-	maps.Copy(meetings, b.unreadable["meetings"])
-	for _, m := range recs.Meetings {
-		meetings[m.ID] = true
-	}
-	persons := setOf(stored.PersonIDs)
-	maps.Copy(persons, b.unreadable["register"])
-	for _, p := range recs.Register {
-		persons[p.PersonID] = true
-	}
-	workers := make(map[string]postHolder, len(stored.Workers)+len(recs.Workers))
 	for i := range stored.Workers {
-		workers[stored.Workers[i].ID] = postHolder{w: &stored.Workers[i]}
+		s.workers[stored.Workers[i].ID] = postHolder{w: &stored.Workers[i]}
 	}
-	for i := range recs.Workers {
-		workers[recs.Workers[i].ID] = postHolder{w: &recs.Workers[i], origin: &orgs.Workers[i]}
-	}
+	return s
+}
 
+// learn adds the records of kind k of recs that other rows may name. A
+// worker read replaces a stored one with the same ID.
+func (s *refSets) learn(k *kind, recs *gridscore.Records, orgs *Origins) {
+	// Kinds are told apart by name: comparing with the kind variables would
+	// make their initialisation refer to itself (parse → add → flush → here).
+	switch k.name {
+	case "grids":
+		for _, g := range recs.Grids {
+			s.grids[g.Code] = true
+		}
+	case "workers":
+		for i := range recs.Workers {
+			w, o := recs.Workers[i], orgs.Workers[i]
+			s.workers[w.ID] = postHolder{w: &w, origin: &o}
+		}
+	case "meetings":
+		for _, m := range recs.Meetings {
+			s.meetings[m.ID] = true
+		}
+	case "register":
+		for _, p := range recs.Register {
+			s.persons[p.PersonID] = true
+		}
+	}
+}
+
+// check reports every record of kind k in recs that names a grid, worker,
+// meeting or registered person that is not known.
+func (s *refSets) check(rep *Report, k *kind, recs *gridscore.Records, orgs *Origins) {
 	gridRef := func(code string) (bool, string) {
-		return grids[code], "网格编码 " + strconv.Quote(code) + " 没有对应的网格"
+		return s.grids[code] || s.unreadable["grids"][code], "网格编码 " + strconv.Quote(code) + " 没有对应的网格"
 	}
 	workerRef := func(id string) (bool, string) {
-		_, ok := workers[id]
-		ok = ok || b.unreadable["workers"][id]
-		return ok, "工号 " + strconv.Quote(id) + " 没有对应的网格员"
+		_, ok := s.workers[id]
+		return ok || s.unreadable["workers"][id], "工号 " + strconv.Quote(id) + " 没有对应的网格员"
+	}
+	personRef := func(id string) (bool, string) {
+		return s.persons[id] || s.unreadable["register"][id], "人员编号 " + strconv.Quote(id) + " 不在特殊人群登记中"
+	}
+	meetingRef := func(id string) (bool, string) {
+		return s.meetings[id] || s.unreadable["meetings"][id], "会议编号 " + strconv.Quote(id) + " 没有对应的会议"
 	}
 	check := func(o []Origin, c *column, id func(i int) string, ref func(string) (bool, string)) {
 		for i := range o {
@@ -71,28 +117,36 @@ func (b *Batch) CheckReferences(stored Known) error {
 			}
 		}
 	}
-
-	check(orgs.Workers, wkGrid, func(i int) string { return recs.Workers[i].GridCode }, gridRef)
-	check(orgs.Register, rgGrid, func(i int) string { return recs.Register[i].GridCode }, gridRef)
-	check(orgs.Rosters, roGrid, func(i int) string { return recs.Rosters[i].GridCode }, gridRef)
-	check(orgs.Events, evWorker, func(i int) string { return recs.Events[i].WorkerID }, workerRef)
-	check(orgs.Logins, lgWorker, func(i int) string { return recs.Logins[i].WorkerID }, workerRef)
-	check(orgs.Patrols, paWorker, func(i int) string { return recs.Patrols[i].WorkerID }, workerRef)
-	check(orgs.Leaves, lvWorker, func(i int) string { return recs.Leaves[i].WorkerID }, workerRef)
-	check(orgs.Visits, viPerson, func(i int) string { return recs.Visits[i].PersonID }, func(id string) (bool, string) {
-		return persons[id], "人员编号 " + strconv.Quote(id) + " 不在特殊人群登记中"
-	})
-	check(orgs.Visits, viWorker, func(i int) string { return recs.Visits[i].WorkerID }, workerRef)
-	check(orgs.Attendance, atMeeting, func(i int) string { return recs.Attendance[i].MeetingID }, func(id string) (bool, string) {
-		return meetings[id], "会议编号 " + strconv.Quote(id) + " 没有对应的会议"
-	})
-	check(orgs.Attendance, atWorker, func(i int) string { return recs.Attendance[i].WorkerID }, workerRef)
-	check(orgs.Findings, fiWorker, func(i int) string { return recs.Findings[i].WorkerID }, workerRef)
-	check(orgs.Quizzes, qzWorker, func(i int) string { return recs.Quizzes[i].WorkerID }, workerRef)
-	check(orgs.Ballots, baWorker, func(i int) string { return recs.Ballots[i].WorkerID }, workerRef)
-
-	checkOverlaps(&rep, workers)
-	return rep.err()
+	// A department roster may name persons who are not on the register
+	// (finding them is its purpose), so its person_id is not checked.
+	switch k.name {
+	case "workers":
+		check(orgs.Workers, wkGrid, func(i int) string { return recs.Workers[i].GridCode }, gridRef)
+	case "register":
+		check(orgs.Register, rgGrid, func(i int) string { return recs.Register[i].GridCode }, gridRef)
+	case "rosters":
+		check(orgs.Rosters, roGrid, func(i int) string { return recs.Rosters[i].GridCode }, gridRef)
+	case "events":
+		check(orgs.Events, evWorker, func(i int) string { return recs.Events[i].WorkerID }, workerRef)
+	case "logins":
+		check(orgs.Logins, lgWorker, func(i int) string { return recs.Logins[i].WorkerID }, workerRef)
+	case "patrols":
+		check(orgs.Patrols, paWorker, func(i int) string { return recs.Patrols[i].WorkerID }, workerRef)
+	case "leaves":
+		check(orgs.Leaves, lvWorker, func(i int) string { return recs.Leaves[i].WorkerID }, workerRef)
+	case "visits":
+		check(orgs.Visits, viPerson, func(i int) string { return recs.Visits[i].PersonID }, personRef)
+		check(orgs.Visits, viWorker, func(i int) string { return recs.Visits[i].WorkerID }, workerRef)
+	case "attendance":
+		check(orgs.Attendance, atMeeting, func(i int) string { return recs.Attendance[i].MeetingID }, meetingRef)
+		check(orgs.Attendance, atWorker, func(i int) string { return recs.Attendance[i].WorkerID }, workerRef)
+	case "findings":
+		check(orgs.Findings, fiWorker, func(i int) string { return recs.Findings[i].WorkerID }, workerRef)
+	case "quiz":
+		check(orgs.Quizzes, qzWorker, func(i int) string { return recs.Quizzes[i].WorkerID }, workerRef)
+	case "ballots":
+		check(orgs.Ballots, baWorker, func(i int) string { return recs.Ballots[i].WorkerID }, workerRef)
+	}
 }
 
 // postHolder is a worker with the origin of its row, nil for a stored one.

@@ -14,33 +14,58 @@ import (
 // after its kind (English or Chinese); an empty sheet with another name (the
 // "Sheet1" a new workbook has) is ignored. Messages name a sheet as
 // book.xlsx[sheet].
-func (l *Loader) addXLSX(label string, data io.ReadSeeker) {
-	b := l.b
-	f, err := excelize.OpenReader(data)
-	if err != nil {
-		b.fileProblem(label, 0, "", "不是有效的 XLSX 工作簿（文件损坏，或是旧版 .xls 改了扩展名）")
+func (l *Loader) addXLSX(label string, data io.Reader) {
+	f, sheets := l.b.openWorkbook(label, data)
+	if f == nil {
 		return
 	}
 	defer f.Close()
+	for _, sh := range sheets {
+		l.b.readSheet(f, sh.name, sh.src)
+	}
+}
+
+// sheet is a sheet of a workbook to read, with its source.
+type sheet struct {
+	name string
+	src  *source
+}
+
+// openWorkbook opens a workbook named label and returns it with the sheets
+// that hold a kind, reporting a workbook that cannot be opened (nil is then
+// returned) and non-empty sheets named after no kind. The caller closes the
+// workbook.
+func (b *builder) openWorkbook(label string, data io.Reader) (*excelize.File, []sheet) {
+	f, err := excelize.OpenReader(data)
+	if err != nil {
+		b.fileProblem(label, 0, "", "不是有效的 XLSX 工作簿（文件损坏，或是旧版 .xls 改了扩展名）")
+		return nil, nil
+	}
 	date1904 := false
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904
 	}
-	for _, sheet := range f.GetSheetList() {
-		src := &source{label: label + "[" + sheet + "]", excel: true, date1904: date1904}
-		if src.kind = lookupKind(sheet); src.kind == nil {
-			if !sheetEmpty(f, sheet) {
-				b.kindOf(src.label, sheet)
+	var sheets []sheet
+	for _, name := range f.GetSheetList() {
+		sheetLabel := label + "[" + name + "]"
+		k := lookupKind(name)
+		if k == nil {
+			if !sheetEmpty(f, name) {
+				b.kindOf(sheetLabel, name)
 			}
 			continue
 		}
-		b.readSheet(f, sheet, src)
+		src := b.newSource(sheetLabel, k)
+		src.excel, src.date1904 = true, date1904
+		sheets = append(sheets, sheet{name: name, src: src})
 	}
+	return f, sheets
 }
 
 // readSheet reads the header and the rows of one sheet. Cells are read raw,
 // so a date cell gives its serial number, converted by the row accessors.
 func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
+	b.start(src)
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		b.fileProblem(src.label, 0, "", "无法读取工作表："+err.Error())
@@ -63,6 +88,9 @@ func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
 			continue
 		}
 		b.row(src, num, cells)
+		if b.stopped() {
+			return
+		}
 	}
 	if num == 0 {
 		b.fileProblem(src.label, 0, "", "工作表为空：第 1 行应为表头")

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 
 	"github.com/gridscore/gridscore"
@@ -51,55 +50,31 @@ type ImportStats map[string]KindStats
 // changes nothing. Before writing, check (if not nil) is called with what is
 // stored; if it returns an error nothing is written and that error is
 // returned unchanged, so callers can errors.As it.
+//
+// Import holds recs in memory; an import of any size streams through an
+// ImportTx instead, which Import uses for its writing.
 func (db *DB) Import(ctx context.Context, recs *gridscore.Records, check func(stored *Known) error) (ImportStats, error) {
 	if recs == nil {
 		recs = &gridscore.Records{}
 	}
-	rows, received := rowsOf(recs)
-
-	tx, err := db.write.BeginTx(ctx, nil)
+	it, err := db.BeginImport(ctx)
 	if err != nil {
-		return nil, db.wrap("import: begin", err)
+		return nil, err
 	}
-	defer tx.Rollback()
-
+	defer it.Rollback()
 	if check != nil {
-		known, err := loadKnown(ctx, tx)
+		known, err := it.Known(ctx)
 		if err != nil {
-			return nil, db.wrap("import: load stored references", err)
+			return nil, err
 		}
 		if err := check(known); err != nil {
 			return nil, err
 		}
 	}
-
-	stats := make(ImportStats)
-	for i := range tables {
-		if received[i] == 0 {
-			continue
-		}
-		t := &tables[i]
-		before, err := countRows(ctx, tx, t.name)
-		if err != nil {
-			return nil, db.wrap("import "+t.name, err)
-		}
-		written, err := upsert(ctx, tx, t, rows[i])
-		if err != nil {
-			return nil, db.wrap("import "+t.name, err)
-		}
-		after, err := countRows(ctx, tx, t.name)
-		if err != nil {
-			return nil, db.wrap("import "+t.name, err)
-		}
-		s := KindStats{Received: int64(received[i]), Inserted: after - before}
-		s.Updated = written - s.Inserted
-		s.Unchanged = s.Received - written
-		stats[t.name] = s
+	if err := it.Write(ctx, recs); err != nil {
+		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, db.wrap("import: commit", err)
-	}
-	return stats, nil
+	return it.Commit(ctx)
 }
 
 // loadKnown reads what check needs, inside the import's transaction.
@@ -146,58 +121,16 @@ const (
 	maxBatchRows   = 500
 )
 
-// upsert writes rows into t in multi-row INSERT statements and returns how
-// many rows were inserted or changed. A row whose key is stored replaces the
-// stored row only where a column differs, so an identical row is not
-// rewritten and not counted; a table whose columns are all key (logins)
-// ignores rows already stored.
-func upsert(ctx context.Context, tx *sql.Tx, t *table, rows [][]any) (int64, error) {
-	per := min(maxBatchRows, maxBatchParams/len(t.cols))
-	var full *sql.Stmt // the statement for a full batch, prepared once
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	var written int64
-	args := make([]any, 0, per*len(t.cols))
-	for start := 0; start < len(rows); start += per {
-		batch := rows[start:min(start+per, len(rows))]
-		args = args[:0]
-		for _, r := range batch {
-			args = append(args, r...)
-		}
-		var res sql.Result
-		var err error
-		if len(batch) == per && len(rows) > per {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, upsertSQL(t, per)); err != nil {
-					return 0, err
-				}
-			}
-			res, err = full.ExecContext(ctx, args...)
-		} else {
-			res, err = tx.ExecContext(ctx, upsertSQL(t, len(batch)), args...)
-		}
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
-		written += n
-	}
-	return written, nil
-}
-
-// upsertSQL returns the statement that writes n rows into t:
+// upsertSQL returns the statement that writes n rows into t on SQLite
+// (PostgreSQL writes through COPY and a staging table instead):
 //
-//	INSERT INTO t (k, a, b) VALUES ($1, $2, $3), ...
+//	INSERT INTO t (k, a, b) VALUES (?, ?, ?), ...
 //	ON CONFLICT (k) DO UPDATE SET a = excluded.a, b = excluded.b
 //	WHERE t.a IS DISTINCT FROM excluded.a OR t.b IS DISTINCT FROM excluded.b
 //
-// The placeholders are $n, which PostgreSQL and SQLite both accept.
+// The placeholders are anonymous: binding numbered ones ($n) costs the
+// SQLite driver a search by name for each, quadratic in a statement of
+// hundreds of rows.
 func upsertSQL(t *table, n int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO ")
@@ -205,22 +138,23 @@ func upsertSQL(t *table, n int) string {
 	b.WriteString(" (")
 	b.WriteString(t.selectList())
 	b.WriteString(") VALUES ")
-	p := 1
+	row := "(?" + strings.Repeat(", ?", len(t.cols)-1) + ")"
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteByte('(')
-		for j := range t.cols {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
-			p++
-		}
-		b.WriteByte(')')
+		b.WriteString(row)
 	}
+	b.WriteString(conflictSQL(t))
+	return b.String()
+}
+
+// conflictSQL returns the clause of an upsert into t that replaces a stored
+// row with the same key where a column differs, so an identical row is not
+// rewritten and not counted; a table whose columns are all key (logins)
+// ignores rows already stored.
+func conflictSQL(t *table) string {
+	var b strings.Builder
 	b.WriteString(" ON CONFLICT (")
 	b.WriteString(strings.Join(t.key(), ", "))
 	b.WriteString(")")

@@ -1,0 +1,94 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store/storetest"
+)
+
+// benchEvents is the number of event rows of BenchmarkImportEvents;
+// GRIDSCORE_BENCH_EVENTS changes it.
+func benchEvents() int {
+	if n, err := strconv.Atoi(os.Getenv("GRIDSCORE_BENCH_EVENTS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+// BenchmarkImportEvents imports a file of a million events (and the grids
+// and workers they name) into a fresh store of each engine through
+// ImportFiles, and inserts the same events into another fresh store with a
+// bare prepared single-row INSERT in one transaction (store.BareInserter,
+// the floor), reporting both rates, their ratio and the import's peak
+// memory.
+//
+//	go test -run XXX -bench ImportEvents -benchtime 1x ./app/
+func BenchmarkImportEvents(b *testing.B) {
+	n := benchEvents()
+	dir := b.TempDir()
+	tw := town{workers: 3000, events: n}
+	tw.write(b, dir)
+
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			ctx := context.Background()
+			var importRate, bareRate, heapMB, rssMB float64
+			for b.Loop() {
+				b.StopTimer()
+				db := mustOpen(b, be.Target(b))
+				svc := &app.Service{DB: db}
+				mem := startMemPeak()
+				b.StartTimer()
+				start := time.Now()
+				stats, err := svc.ImportFiles(ctx, dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				importRate = float64(tw.rows()) / time.Since(start).Seconds()
+				b.StopTimer()
+				heapMB, rssMB = mem.done()
+				if s := stats["events"]; s.Inserted != int64(n) {
+					b.Fatalf("events stats = %+v", s)
+				}
+
+				// The floor's rows are read only now, so that they do not
+				// count in the import's memory.
+				batch, err := csvfile.Read(filepath.Join(dir, "events.csv"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				events := batch.Records.Events
+				bare := mustOpen(b, be.Target(b))
+				ins, err := bare.NewBareInserter(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for start := 0; start < len(events); start += genPart {
+					part := events[start:min(start+genPart, len(events))]
+					if err := ins.Insert(ctx, &gs.Records{Events: part}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				rows, spent, err := ins.Commit()
+				if err != nil {
+					b.Fatal(err)
+				}
+				bareRate = float64(rows) / spent.Seconds()
+				b.StartTimer()
+			}
+			b.ReportMetric(importRate, "import-rows/s")
+			b.ReportMetric(bareRate, "bare-rows/s")
+			b.ReportMetric(importRate/bareRate, "ratio")
+			b.ReportMetric(heapMB, "peak-heap-MB")
+			b.ReportMetric(rssMB, "peak-RSS-MB")
+		})
+	}
+}

@@ -1,0 +1,226 @@
+package csvfile
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/gridscore/gridscore"
+	"github.com/xuri/excelize/v2"
+)
+
+// Scanner reads import files of any size in bounded memory and hands their
+// records on in chunks, for an import that writes while it reads.
+//
+// It validates every row as Read does and checks references as
+// CheckReferences does, against Known (what the store holds, loaded in the
+// transaction that will write) and the records read so far. For that the
+// files are read by kind, in streamOrder: grids, workers, the register and
+// meetings come before the kinds that name them, so that when a chunk is
+// handed on every record it may name has been read. Files of one kind are
+// read in the order given.
+//
+// What it keeps grows with the grids, workers, meetings and registered
+// persons, not with the rows: each chunk is dropped once handed on, and
+// duplicate keys are found with a table of about 30 bytes a row of the kind
+// being read (see keyTable), freed when the next kind begins. The problems
+// found are kept, to be reported together.
+//
+// A Scanner is used once.
+type Scanner struct {
+	// Known is what the store holds that rows may name.
+	Known Known
+	// ChunkRows is the most records of one kind handed on at once; zero
+	// means DefaultChunkRows.
+	ChunkRows int
+}
+
+// DefaultChunkRows is the chunk size of a Scanner that sets none.
+const DefaultChunkRows = 8192
+
+// streamOrder is the order in which a Scanner reads the kinds: the kinds
+// that other rows name (grids, workers, register, meetings) first, then the
+// others in the order of DATA.md.
+var streamOrder = []*kind{
+	gridsKind, workersKind, registerKind, meetingsKind,
+	eventsKind, loginsKind, patrolsKind, leavesKind, rostersKind, visitsKind,
+	attendanceKind, findingsKind, quizKind, ballotsKind, calendarKind,
+}
+
+// stream is the state of a Scanner's read: where chunks go, the reference
+// sets, and the first error of emit, which stops the read.
+type stream struct {
+	ctx        context.Context
+	chunk      int
+	emit       func(*gridscore.Records) error
+	refs       *refSets
+	bytesAhead int64 // bytes of the CSV files of the kind not yet started
+	err        error
+}
+
+// planned is one source to read: a CSV file, or a sheet of an open workbook.
+type planned struct {
+	src  *source
+	path string         // CSV file
+	size int64          // CSV file size
+	book *excelize.File // workbook of a sheet
+	name string         // sheet name
+	seq  int            // position among the inputs
+}
+
+// Scan reads the DATA.md files or folders at paths (as Read does) and calls
+// emit with the records read, a chunk at a time: each call has records of
+// one kind only (at most ChunkRows), which emit may keep. Once a problem is
+// found, emit is no longer called, but the reading goes on so that every
+// problem is reported.
+//
+// Scan returns nil when every row of every file is good and every reference
+// resolves; a *Report listing every problem (the chunks already handed on
+// must then be discarded: the import is all or nothing); or the error of
+// emit or of ctx, which stops the reading at once.
+func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscore.Records) error) error {
+	b := newBuilder()
+	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable)}
+	if st.chunk <= 0 {
+		st.chunk = DefaultChunkRows
+	}
+	b.stream = st
+
+	plan, books := b.plan(paths)
+	defer func() {
+		for _, f := range books {
+			f.Close()
+		}
+	}()
+	rank := make(map[*kind]int, len(streamOrder))
+	for i, k := range streamOrder {
+		rank[k] = i
+	}
+	slices.SortStableFunc(plan, func(a, b planned) int { return rank[a.src.kind] - rank[b.src.kind] })
+
+	for i, p := range plan {
+		k := p.src.kind
+		if i == 0 || plan[i-1].src.kind != k {
+			st.bytesAhead = 0
+			for _, q := range plan[i:] {
+				if q.src.kind == k {
+					st.bytesAhead += q.size
+				}
+			}
+		}
+		st.bytesAhead -= p.size
+		if p.book != nil {
+			b.readSheet(p.book, p.name, p.src)
+		} else {
+			b.readPlannedCSV(p)
+		}
+		if b.stopped() {
+			return st.err
+		}
+		if i == len(plan)-1 || plan[i+1].src.kind != k {
+			b.endKind(k)
+		}
+		if b.stopped() {
+			return st.err
+		}
+	}
+	return b.report.err()
+}
+
+// plan lists the sources of the files at paths, opening workbooks to list
+// their sheets (the workbooks returned stay open for reading), and reports
+// every path that cannot be read.
+func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
+	var (
+		plan  []planned
+		books []*excelize.File
+		seen  = map[string]bool{}
+	)
+	for _, path := range paths {
+		b.expandPath(path, func(file string) {
+			if abs, err := filepath.Abs(file); err == nil {
+				if seen[abs] {
+					return
+				}
+				seen[abs] = true
+			}
+			label := filepath.Base(file)
+			switch formatOf(label) {
+			case "csv":
+				k := b.kindOf(label, strings.TrimSuffix(label, filepath.Ext(label)))
+				if k == nil {
+					return
+				}
+				info, err := os.Stat(file)
+				if err != nil {
+					b.fileProblem(label, 0, "", "无法读取："+ioMessage(err))
+					return
+				}
+				plan = append(plan, planned{src: b.newSource(label, k), path: file, size: info.Size(), seq: len(plan)})
+			case "xlsx":
+				f, err := os.Open(file)
+				if err != nil {
+					b.fileProblem(label, 0, "", "无法读取："+ioMessage(err))
+					return
+				}
+				book, sheets := b.openWorkbook(label, f)
+				f.Close()
+				if book == nil {
+					return
+				}
+				books = append(books, book)
+				for _, sh := range sheets {
+					plan = append(plan, planned{src: sh.src, book: book, name: sh.name, seq: len(plan)})
+				}
+			default:
+				b.fileProblem(label, 0, "", "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
+			}
+		})
+	}
+	return plan, books
+}
+
+// readPlannedCSV opens and reads a planned CSV file.
+func (b *builder) readPlannedCSV(p planned) {
+	f, err := os.Open(p.path)
+	if err != nil {
+		b.fileProblem(p.src.label, 0, "", "无法读取："+ioMessage(err))
+		return
+	}
+	defer f.Close()
+	b.readCSV(p.src, io.Reader(f), p.size)
+}
+
+// flush checks the references of the chunk of kind k, learns what later
+// kinds may name, and hands the chunk on unless a problem was found.
+func (b *builder) flush(k *kind) {
+	st := b.stream
+	recs, orgs := &b.batch.Records, &b.batch.Origins
+	if k.count(recs) == 0 {
+		return
+	}
+	st.refs.check(&b.report, k, recs, orgs)
+	st.refs.learn(k, recs, orgs)
+	chunk := b.batch.Records
+	b.batch.Records, b.batch.Origins = gridscore.Records{}, Origins{}
+	if st.err == nil {
+		st.err = st.ctx.Err()
+	}
+	if st.err == nil && len(b.report.Problems) == 0 {
+		st.err = st.emit(&chunk)
+	}
+}
+
+// endKind finishes kind k once its last file is read: the last chunk goes,
+// the one-worker-per-grid rule is checked when workers were read, and the
+// kind's key table is freed.
+func (b *builder) endKind(k *kind) {
+	b.flush(k)
+	if k == workersKind {
+		checkOverlaps(&b.report, b.stream.refs.workers)
+	}
+	b.keys[k.id] = nil
+}

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/gridscore/gridscore"
+)
+
+// ImportTx is one import written in parts: a transaction that records are
+// written into while they are still being read, so that an import of any
+// size needs memory only for the part in hand. Nothing is visible to others
+// before Commit, and Rollback (or any error) leaves the store as it was:
+// all or nothing, however many parts.
+//
+// Each Write upserts its records as Import does: a record whose key is
+// stored replaces the stored row where it differs, an identical one changes
+// nothing. On SQLite the rows go through prepared multi-row INSERT … ON
+// CONFLICT statements on the one write connection; on PostgreSQL each Write
+// copies its rows (COPY) into a temporary staging table, dropped at the end
+// of the transaction, and upserts them from there with one INSERT … SELECT …
+// ON CONFLICT statement.
+//
+// An ImportTx is not safe for concurrent use: one goroutine writes while
+// others may read the files. Begin it with DB.BeginImport and always end it
+// with Commit or Rollback (a Rollback after Commit does nothing).
+type ImportTx struct {
+	db     *DB
+	conn   *sql.Conn
+	tx     *sql.Tx
+	tables []*tableWriter // per table of tables, nil until first written
+	done   bool
+}
+
+// tableWriter is what an ImportTx keeps for one table it has written to.
+type tableWriter struct {
+	t        *table
+	before   int64 // rows before the first write
+	received int64 // records given
+	written  int64 // rows inserted or changed
+	// SQLite: the prepared statement writing per rows, the rows waiting for
+	// a full statement, and the argument buffer.
+	per     int
+	full    *sql.Stmt
+	pending [][]any
+	args    []any
+	// PostgreSQL: the staging table and the statement that upserts from it.
+	stage, merge string
+}
+
+// BeginImport begins an import transaction on the write connection.
+func (db *DB) BeginImport(ctx context.Context) (*ImportTx, error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, db.wrap("import: connect", err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, db.wrap("import: begin", err)
+	}
+	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables))}, nil
+}
+
+// Known reads, inside the transaction, what is stored that records may
+// refer to, for checking references before and while writing.
+func (it *ImportTx) Known(ctx context.Context) (*Known, error) {
+	k, err := loadKnown(ctx, it.tx)
+	if err != nil {
+		return nil, it.db.wrap("import: load stored references", err)
+	}
+	return k, nil
+}
+
+// Write upserts every record of recs. Within one call a later record with
+// the key of an earlier one replaces it; records with the same key given
+// in different calls are written in turn, the last one staying.
+func (it *ImportTx) Write(ctx context.Context, recs *gridscore.Records) error {
+	if it.done {
+		return it.db.wrap("import: write", sql.ErrTxDone)
+	}
+	rows, received := rowsOf(recs)
+	for i := range tables {
+		if received[i] == 0 {
+			continue
+		}
+		tw, err := it.writer(ctx, i)
+		if err != nil {
+			return it.db.wrap("import "+tables[i].name, err)
+		}
+		tw.received += int64(received[i])
+		if it.db.dialect == postgresDialect {
+			err = it.copyUpsert(ctx, tw, rows[i])
+		} else {
+			err = it.stmtUpsert(ctx, tw, rows[i])
+		}
+		if err != nil {
+			return it.db.wrap("import "+tw.t.name, err)
+		}
+	}
+	return nil
+}
+
+// writer returns the writer of table i, counting the table's rows and
+// preparing its statements on first use.
+func (it *ImportTx) writer(ctx context.Context, i int) (*tableWriter, error) {
+	if tw := it.tables[i]; tw != nil {
+		return tw, nil
+	}
+	t := &tables[i]
+	before, err := countRows(ctx, it.tx, t.name)
+	if err != nil {
+		return nil, err
+	}
+	tw := &tableWriter{t: t, before: before}
+	if it.db.dialect == postgresDialect {
+		tw.stage = "gs_stage_" + t.name
+		if _, err := it.tx.ExecContext(ctx, "CREATE TEMP TABLE "+tw.stage+" (LIKE "+t.name+") ON COMMIT DROP"); err != nil {
+			return nil, err
+		}
+		tw.merge = "INSERT INTO " + t.name + " (" + t.selectList() + ") SELECT " + t.selectList() + " FROM " + tw.stage + conflictSQL(t)
+	} else {
+		tw.per = min(maxBatchRows, maxBatchParams/len(t.cols))
+		if tw.full, err = it.tx.PrepareContext(ctx, upsertSQL(t, tw.per)); err != nil {
+			return nil, err
+		}
+	}
+	it.tables[i] = tw
+	return tw, nil
+}
+
+// stmtUpsert writes rows on SQLite, per rows a statement; rows short of a
+// full statement wait for the next call, or for Commit.
+func (it *ImportTx) stmtUpsert(ctx context.Context, tw *tableWriter, rows [][]any) error {
+	if len(tw.pending) > 0 {
+		take := min(tw.per-len(tw.pending), len(rows))
+		tw.pending = append(tw.pending, rows[:take]...)
+		rows = rows[take:]
+		if len(tw.pending) < tw.per {
+			return nil
+		}
+		if err := it.execFull(ctx, tw, tw.pending); err != nil {
+			return err
+		}
+		tw.pending = tw.pending[:0]
+	}
+	for ; len(rows) >= tw.per; rows = rows[tw.per:] {
+		if err := it.execFull(ctx, tw, rows[:tw.per]); err != nil {
+			return err
+		}
+	}
+	tw.pending = append(tw.pending, rows...)
+	return nil
+}
+
+// execFull runs the prepared statement on per rows.
+func (it *ImportTx) execFull(ctx context.Context, tw *tableWriter, rows [][]any) error {
+	tw.args = tw.args[:0]
+	for _, r := range rows {
+		tw.args = append(tw.args, r...)
+	}
+	res, err := tw.full.ExecContext(ctx, tw.args...)
+	return tw.count(res, err)
+}
+
+// flushPending writes the rows still waiting on SQLite.
+func (it *ImportTx) flushPending(ctx context.Context, tw *tableWriter) error {
+	if len(tw.pending) == 0 {
+		return nil
+	}
+	tw.args = tw.args[:0]
+	for _, r := range tw.pending {
+		tw.args = append(tw.args, r...)
+	}
+	res, err := it.tx.ExecContext(ctx, upsertSQL(tw.t, len(tw.pending)), tw.args...)
+	tw.pending = tw.pending[:0]
+	return tw.count(res, err)
+}
+
+// count adds the rows a statement inserted or changed.
+func (tw *tableWriter) count(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	tw.written += n
+	return err
+}
+
+// copyUpsert writes rows on PostgreSQL: COPY into the staging table, one
+// INSERT … SELECT … ON CONFLICT from it, and the staging table emptied. The
+// rows of one call have distinct keys (rowsOf keeps the last of a key), as
+// one INSERT … ON CONFLICT DO UPDATE may not touch a row twice.
+func (it *ImportTx) copyUpsert(ctx context.Context, tw *tableWriter, rows [][]any) error {
+	err := it.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return errors.New("the PostgreSQL connection is not pgx's")
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{tw.stage}, tw.t.cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	res, err := it.tx.ExecContext(ctx, tw.merge)
+	if err := tw.count(res, err); err != nil {
+		return err
+	}
+	_, err = it.tx.ExecContext(ctx, "TRUNCATE "+tw.stage)
+	return err
+}
+
+// Commit writes what is still waiting, commits, and returns what the import
+// did per kind (see KindStats). On any error nothing is written.
+func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
+	if it.done {
+		return nil, it.db.wrap("import: commit", sql.ErrTxDone)
+	}
+	stats := make(ImportStats)
+	for _, tw := range it.tables {
+		if tw == nil {
+			continue
+		}
+		if err := it.flushPending(ctx, tw); err != nil {
+			it.Rollback()
+			return nil, it.db.wrap("import "+tw.t.name, err)
+		}
+		if tw.full != nil {
+			tw.full.Close()
+		}
+		after, err := countRows(ctx, it.tx, tw.t.name)
+		if err != nil {
+			it.Rollback()
+			return nil, it.db.wrap("import "+tw.t.name, err)
+		}
+		s := KindStats{Received: tw.received, Inserted: after - tw.before}
+		s.Updated = tw.written - s.Inserted
+		s.Unchanged = s.Received - tw.written
+		stats[tw.t.name] = s
+	}
+	it.done = true
+	err := it.tx.Commit()
+	it.conn.Close() // returns the connection to the pool; the commit decided
+	if err != nil {
+		return nil, it.db.wrap("import: commit", err)
+	}
+	return stats, nil
+}
+
+// Rollback abandons the import: nothing it wrote stays. It does nothing
+// after Commit or a previous Rollback.
+func (it *ImportTx) Rollback() error {
+	if it.done {
+		return nil
+	}
+	it.done = true
+	err := it.tx.Rollback()
+	it.conn.Close()
+	if errors.Is(err, sql.ErrTxDone) {
+		err = nil
+	}
+	return it.db.wrap("import: rollback", err)
+}
