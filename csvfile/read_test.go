@@ -44,6 +44,7 @@ func mustRead(tb testing.TB, paths ...string) *csvfile.Batch {
 	if err != nil {
 		tb.Fatalf("Read: %v", err)
 	}
+	scanAgrees(tb, csvfile.Known{}, paths...)
 	return b
 }
 
@@ -52,6 +53,7 @@ func mustRead(tb testing.TB, paths ...string) *csvfile.Batch {
 func problems(tb testing.TB, paths ...string) []string {
 	tb.Helper()
 	_, err := csvfile.Read(paths...)
+	scanAgrees(tb, csvfile.Known{}, paths...)
 	return reportLines(tb, err)
 }
 

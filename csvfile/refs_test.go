@@ -85,7 +85,9 @@ func TestCheckReferences(t *testing.T) {
 		}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := mustRead(t, writeFiles(t, tc.files))
+			dir := writeFiles(t, tc.files)
+			b := mustRead(t, dir)
+			scanAgrees(t, stored(), dir)
 			err := b.CheckReferences(stored())
 			if tc.want == nil {
 				if err != nil {
