@@ -45,6 +45,8 @@ const usage = `gridscore —— 网格员季度考核
                                                       计算季度考核结果（不修改数据）
   gridscore demo [--workers N --quarter 2023Q3 --seed S] [--out 文件夹]
                                                       生成示范数据：默认导入示范镇 青山镇，--workers 生成任意规模
+  gridscore bench [--workers 200,5000,100000] [--stores sqlite,postgres] [--out BENCHMARKS.md]
+                                                      性能基准：导入、计算与基准扫描、基准插入，写入 BENCHMARKS.md
   gridscore migrate [--db 文件 | --dsn URL]           将数据库表结构升级到最新版本
   gridscore scheme                                    输出默认考核方案（YAML），可修改后用 --scheme 加载
 
@@ -64,6 +66,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&ImportCommand{m: m}).Run(ctx, args[1:])
 	case "assess":
 		err = (&AssessCommand{m: m}).Run(ctx, args[1:])
+	case "bench":
+		err = (&BenchCommand{m: m}).Run(ctx, args[1:])
 	case "demo":
 		err = (&DemoCommand{m: m}).Run(ctx, args[1:])
 	case "migrate":

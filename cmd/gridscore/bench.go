@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/gen"
+	"github.com/gridscore/gridscore/store"
+)
+
+// BenchCommand is `gridscore bench`: the benchmark harness of issue 3. For
+// each size and store it generates a quarter as DATA.md files, imports them
+// with `gridscore import` and assesses them with `gridscore assess` (child
+// processes, so that each one's peak memory is its own), and measures the
+// floors on the same store: a bare scan of the columns the engine needs and
+// a bare prepared insert of the same rows. It writes the table to a Markdown
+// file.
+type BenchCommand struct {
+	m                       *Main
+	sizes, stores, dsn, out string
+	quarter                 string
+	dir                     string
+}
+
+// benchRow is one measured (store, size).
+type benchRow struct {
+	store                 string
+	workers               int
+	rows                  int64
+	importTime, bareTime  time.Duration
+	bareRows              int64
+	importRSS, assessRSS  int64 // KiB
+	floorRows             int64
+	floorTime, assessTime time.Duration
+}
+
+// Run parses the arguments and runs the benchmarks.
+func (c *BenchCommand) Run(ctx context.Context, args []string) error {
+	fs := newFlagSet(c.m, "bench", "gridscore bench [--workers 200,5000,100000] [--stores sqlite,postgres] [--dsn URL] [--out BENCHMARKS.md]")
+	fs.StringVar(&c.sizes, "workers", "200,5000,100000", "网格员人数，逗号分隔")
+	fs.StringVar(&c.stores, "stores", "sqlite,postgres", "要测试的数据库：sqlite、postgres")
+	fs.StringVar(&c.dsn, "dsn", envOr(c.m.Getenv, "GRIDSCORE_DSN", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL 服务器（在其中新建临时 schema）")
+	fs.StringVar(&c.out, "out", "BENCHMARKS.md", "结果写入的 Markdown 文件")
+	fs.StringVar(&c.quarter, "quarter", "2023Q3", "生成数据的季度")
+	fs.StringVar(&c.dir, "dir", "", "存放生成文件和 SQLite 数据库的文件夹（默认临时文件夹）")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	q, err := gs.ParseQuarter(c.quarter)
+	if err != nil {
+		return usageError{gs.ErrorMessage(err)}
+	}
+	var sizes []int
+	for _, s := range strings.Split(c.sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return usageError{fmt.Sprintf("--workers 应为逗号分隔的正整数：%q", c.sizes)}
+		}
+		sizes = append(sizes, n)
+	}
+	if c.dir == "" {
+		if c.dir, err = os.MkdirTemp("", "gridscore-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(c.dir)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var results []benchRow
+	for _, n := range sizes {
+		files := filepath.Join(c.dir, fmt.Sprintf("data-%d", n))
+		fmt.Fprintf(c.m.Stderr, "生成 %d 名网格员的数据……\n", n)
+		if _, _, err := c.child(ctx, self, "demo", "--workers", strconv.Itoa(n), "--quarter", c.quarter, "--seed", "1", "--out", files); err != nil {
+			return err
+		}
+		for _, st := range strings.Split(c.stores, ",") {
+			st = strings.TrimSpace(st)
+			row, err := c.measure(ctx, self, st, n, q, files)
+			if err != nil {
+				return fmt.Errorf("%s，%d 人：%w", st, n, err)
+			}
+			results = append(results, row)
+			fmt.Fprintln(c.m.Stderr, formatRow(row))
+		}
+		os.RemoveAll(files)
+	}
+	return writeFile(c.out, func(w io.Writer) error { return writeBenchmarks(w, results, c.quarter) })
+}
+
+// measure runs one (store, size).
+func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs.Quarter, files string) (benchRow, error) {
+	row := benchRow{store: st, workers: n}
+	target, cleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("import_%d", n))
+	if err != nil {
+		return row, err
+	}
+	defer cleanup()
+	flag := "--db"
+	if st == "postgres" {
+		flag = "--dsn"
+	}
+	fmt.Fprintf(c.m.Stderr, "[%s %d] 导入……\n", st, n)
+	start := time.Now()
+	_, rss, err := c.child(ctx, self, "import", flag, target, files)
+	if err != nil {
+		return row, err
+	}
+	row.importTime, row.importRSS = time.Since(start), rss
+
+	db, err := store.Open(ctx, target)
+	if err != nil {
+		return row, err
+	}
+	counts, err := db.Counts(ctx)
+	if err != nil {
+		db.Close()
+		return row, err
+	}
+	for _, v := range counts {
+		row.rows += v
+	}
+	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描……\n", st, n)
+	start = time.Now()
+	row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End())
+	row.floorTime = time.Since(start)
+	db.Close()
+	if err != nil {
+		return row, err
+	}
+	fmt.Fprintf(c.m.Stderr, "[%s %d] 计算考核……\n", st, n)
+	start = time.Now()
+	_, rss, err = c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
+	if err != nil {
+		return row, err
+	}
+	row.assessTime, row.assessRSS = time.Since(start), rss
+
+	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准插入……\n", st, n)
+	bareTarget, bareCleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("bare_%d", n))
+	if err != nil {
+		return row, err
+	}
+	defer bareCleanup()
+	bdb, err := store.OpenAndMigrate(ctx, bareTarget)
+	if err != nil {
+		return row, err
+	}
+	defer bdb.Close()
+	ins, err := bdb.NewBareInserter(ctx)
+	if err != nil {
+		return row, err
+	}
+	err = gen.Generate(gen.Options{Workers: n, Quarter: q, Seed: 1}, func(town *gs.Records) error { return ins.Insert(ctx, town) })
+	if err != nil {
+		ins.Rollback()
+		return row, err
+	}
+	row.bareRows, row.bareTime, err = ins.Commit()
+	return row, err
+}
+
+// freshTarget returns an empty store of kind st and a function removing it.
+func (c *BenchCommand) freshTarget(ctx context.Context, st, name string) (string, func(), error) {
+	switch st {
+	case "sqlite":
+		path := filepath.Join(c.dir, name+".db")
+		return path, func() { os.Remove(path); os.Remove(path + "-wal"); os.Remove(path + "-shm") }, nil
+	case "postgres":
+		admin, err := sql.Open("pgx", c.dsn)
+		if err != nil {
+			return "", nil, err
+		}
+		schema := "gridscore_bench_" + name
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			admin.Close()
+			return "", nil, err
+		}
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			admin.Close()
+			return "", nil, err
+		}
+		u, err := url.Parse(c.dsn)
+		if err != nil {
+			admin.Close()
+			return "", nil, err
+		}
+		qv := u.Query()
+		qv.Set("search_path", schema)
+		u.RawQuery = qv.Encode()
+		return u.String(), func() {
+			admin.ExecContext(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+			admin.Close()
+		}, nil
+	default:
+		return "", nil, usageError{fmt.Sprintf("未知的数据库 %q：可用 sqlite、postgres", st)}
+	}
+}
+
+// child runs this program with args and returns its stdout and peak
+// resident memory in KiB.
+func (c *BenchCommand) child(ctx context.Context, self string, args ...string) (string, int64, error) {
+	cmd := exec.CommandContext(ctx, self, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	cmd.Env = append(os.Environ(), "GRIDSCORE_DSN=", "GRIDSCORE_DB=")
+	if err := cmd.Run(); err != nil {
+		return "", 0, fmt.Errorf("gridscore %s：%v\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss // KiB on Linux
+	}
+	return out.String(), rss, nil
+}
+
+func rate(n int64, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}
+
+func formatRow(r benchRow) string {
+	importRate, bareRate := rate(r.rows, r.importTime), rate(r.bareRows, r.bareTime)
+	return fmt.Sprintf("| %s | %d | %d | %.1f s | %.0f | %.0f | %.0f%% | %d MiB | %d | %.2f s | %.2f s | %.2f× | %d MiB |",
+		r.store, r.workers, r.rows, r.importTime.Seconds(), importRate, bareRate, 100*importRate/max(bareRate, 1),
+		r.importRSS/1024, r.floorRows, r.floorTime.Seconds(), r.assessTime.Seconds(),
+		r.assessTime.Seconds()/max(r.floorTime.Seconds(), 1e-9), r.assessRSS/1024)
+}
+
+// writeBenchmarks writes the Markdown report.
+func writeBenchmarks(w io.Writer, rows []benchRow, quarter string) error {
+	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
+		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floors are measured on the same store: a bare scan reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×).\n\n", quarter)
+	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bare insert rows/s | import / bare | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rows {
+		fmt.Fprintln(w, formatRow(r))
+	}
+	return nil
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			if _, v, ok := strings.Cut(l, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
+}
+
+func memTotal() string {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "memory unknown"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "MemTotal:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return fmt.Sprintf("%d GiB RAM", kb/1024/1024)
+			}
+		}
+	}
+	return "memory unknown"
+}
