@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -18,13 +19,22 @@ const patrolMargin = 7
 // ChunkWorkers is how many workers' events, logins and patrols are read and
 // assessed at a time: enough to keep both cores busy, few enough that a
 // province's records never sit in memory at once.
-const ChunkWorkers = 2000
+const ChunkWorkers = 5000
+
+// assessMemory is the heap size at which Assess collects garbage.
+const assessMemory = 1 << 30
 
 // Assess computes the provisional result of quarter q as of asOf from the
 // stored records, reading them in one snapshot, worker range by worker
 // range, while the engine assesses the previous range on another goroutine.
 // It changes nothing.
 func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
+	// The records of a chunk are garbage once assessed. Rather than collect
+	// garbage every time the heap doubles, collect only as the heap nears
+	// assessMemory: a chunk's records fit well within it, and the collector
+	// then costs next to nothing.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(assessMemory))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	from := q.First().AddDays(-patrolMargin).Start()
 	to := q.Last().End()
 

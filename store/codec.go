@@ -96,6 +96,10 @@ type timeDest struct{ p *time.Time }
 
 // Scan implements sql.Scanner.
 func (d timeDest) Scan(src any) error {
+	if v, ok := src.(int64); ok { // the common case, without conversions
+		*d.p = time.Unix(v, 0).In(gridscore.CST)
+		return nil
+	}
 	if src == nil {
 		*d.p = time.Time{}
 		return nil
@@ -131,8 +135,12 @@ type flagDest struct{ p *bool }
 
 // Scan implements sql.Scanner.
 func (d flagDest) Scan(src any) error {
-	if b, ok := src.(bool); ok {
-		*d.p = b
+	switch v := src.(type) {
+	case bool:
+		*d.p = v
+		return nil
+	case int64:
+		*d.p = v != 0
 		return nil
 	}
 	var n sql.NullInt64
@@ -148,6 +156,10 @@ type textDest[T ~string] struct{ p *T }
 
 // Scan implements sql.Scanner.
 func (d textDest[T]) Scan(src any) error {
+	if v, ok := src.(string); ok { // the common case, without conversions
+		*d.p = T(v)
+		return nil
+	}
 	var s sql.NullString
 	if err := s.Scan(src); err != nil {
 		return fmt.Errorf("text column: %w", err)

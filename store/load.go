@@ -96,10 +96,27 @@ func loadShared(ctx context.Context, q queryer, w window) (*gridscore.Records, e
 	return r, err
 }
 
+// heavyOnly reports whether want selects only the heavy kinds.
+func heavyOnly(want func(kind string) bool) bool {
+	return want("events") && !want("grids")
+}
+
 // loadKinds reads into r the kinds for which want is true; lo and hi, when
 // not empty, limit the heavy kinds to a range of worker ids.
 func loadKinds(ctx context.Context, q queryer, w window, lo, hi string, r *gridscore.Records, want func(kind string) bool) error {
+	// When the heavy kinds are read on their own (in chunks), their time
+	// columns are written +col so that the planner does not read them through
+	// a time index: a range of workers is read through the worker_id index,
+	// and all workers by a scan of the table in storage order, both far
+	// faster than a time index's lookup of every row.
+	hint := "+"
+	if lo == "" && !heavyOnly(want) {
+		hint = "" // Load: the whole window through the time indexes
+	}
 	instant := func(col string) (string, []any) {
+		if heavyKinds[tableOfCol(col)] {
+			col = hint + col
+		}
 		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
 	}
 	day := func(col string) (string, []any) {
@@ -107,7 +124,7 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi string, r *grids
 	}
 	all := func() (string, []any) { return "", nil }
 	events := func() (string, []any) {
-		return "(reported_at >= $1 AND reported_at < $2) OR (deadline >= $1 AND deadline < $2)",
+		return "(" + hint + "reported_at >= $1 AND " + hint + "reported_at < $2) OR (" + hint + "deadline >= $1 AND " + hint + "deadline < $2)",
 			[]any{w.lo, w.hi}
 	}
 
@@ -136,7 +153,7 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi string, r *grids
 	})
 	do("events", events, func(rows *sql.Rows) error {
 		var e gridscore.Event
-		err := rows.Scan(&e.ID, &e.WorkerID, &e.Flow, &e.Severity, text(&e.Category),
+		err := rows.Scan(&e.ID, text(&e.WorkerID), text(&e.Flow), text(&e.Severity), text(&e.Category),
 			timeDest{&e.OccurredAt}, timeDest{&e.ReportedAt}, timeDest{&e.Deadline},
 			timeDest{&e.ClosedAt}, text(&e.Card), flagDest{&e.Irregular})
 		r.Events = append(r.Events, e)
@@ -144,13 +161,13 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi string, r *grids
 	})
 	do("logins", func() (string, []any) { return instant("logged_at") }, func(rows *sql.Rows) error {
 		var l gridscore.Login
-		err := rows.Scan(&l.WorkerID, &l.Channel, timeDest{&l.At})
+		err := rows.Scan(text(&l.WorkerID), text(&l.Channel), timeDest{&l.At})
 		r.Logins = append(r.Logins, l)
 		return err
 	})
 	do("patrols", func() (string, []any) { return instant("started_at") }, func(rows *sql.Rows) error {
 		var p gridscore.Patrol
-		err := rows.Scan(&p.ID, &p.WorkerID, timeDest{&p.StartedAt}, timeDest{&p.EndedAt}, &p.DistanceM)
+		err := rows.Scan(text(&p.ID), text(&p.WorkerID), timeDest{&p.StartedAt}, timeDest{&p.EndedAt}, &p.DistanceM)
 		r.Patrols = append(r.Patrols, p)
 		return err
 	})
@@ -298,4 +315,15 @@ func sortRecords(r *gridscore.Records) {
 	slices.SortFunc(r.Quizzes, func(a, b gridscore.Quiz) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(r.Ballots, func(a, b gridscore.Ballot) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(r.Calendar, func(a, b gridscore.CalendarDay) int { return cmp.Compare(a.Date, b.Date) })
+}
+
+// tableOfCol names the heavy table a time column belongs to ("" for others).
+func tableOfCol(col string) string {
+	switch col {
+	case "logged_at":
+		return "logins"
+	case "started_at":
+		return "patrols"
+	}
+	return ""
 }
