@@ -95,3 +95,17 @@ func TestHundredthsAreExact(t *testing.T) {
 		t.Errorf("5 fen prints %s", s)
 	}
 }
+
+func TestMasking(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"张三": "张*", "欧阳小明": "欧***", "李": "李", "": ""} {
+		if got := gs.MaskName(in); got != want {
+			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"110101199001011234": "110101********1234", "12345": "*****"} {
+		if got := gs.MaskIDNumber(in); got != want {
+			t.Errorf("MaskIDNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
