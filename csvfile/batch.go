@@ -103,7 +103,7 @@ func (b *builder) originAt(k *kind, ord uint32) Origin {
 // keyTable returns the table of the keys of kind k.
 func (b *builder) keyTable(k *kind) *keyTable {
 	if b.keys[k.id] == nil {
-		b.keys[k.id] = &keyTable{}
+		b.keys[k.id] = &keyTable{offHeap: b.stream != nil}
 	}
 	return b.keys[k.id]
 }

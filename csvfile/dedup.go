@@ -52,10 +52,18 @@ const (
 
 // keyTable is an open-addressing hash set of key hashes with linear
 // probing, in shards.
+//
+// A streaming read keeps its tables outside the Go heap (offHeap, where the
+// system allows, see allocSlots): a table of millions of keys lives as long
+// as its kind is read, and on the heap it would let the garbage collector
+// wait for as much garbage again before collecting, doubling the memory an
+// import needs. Such a table must be freed.
 type keyTable struct {
-	shards [shards][]slot
-	used   [shards]int
-	sized  bool // reserve was called
+	shards  [shards][]slot
+	mapped  [shards]bool // the shard's slots are outside the heap
+	used    [shards]int
+	sized   bool // reserve was called
+	offHeap bool
 }
 
 // insert adds a key with its content hash and ordinal, or returns the slot
@@ -85,8 +93,13 @@ func (t *keyTable) insert(key keyHash, sum, ord uint32) (slot, bool) {
 
 // grow rehashes shard s into n slots.
 func (t *keyTable) grow(s uint64, n int) {
-	old := t.shards[s]
-	tab := make([]slot, n)
+	old, oldMapped := t.shards[s], t.mapped[s]
+	var tab []slot
+	if t.offHeap {
+		tab, t.mapped[s] = allocSlots(n)
+	} else {
+		tab, t.mapped[s] = make([]slot, n), false
+	}
 	for _, e := range old {
 		if e.ord == 0 {
 			continue
@@ -100,6 +113,19 @@ func (t *keyTable) grow(s uint64, n int) {
 		tab[i] = e
 	}
 	t.shards[s] = tab
+	if oldMapped {
+		freeSlots(old)
+	}
+}
+
+// free releases the slots kept outside the heap; the table is empty after.
+func (t *keyTable) free() {
+	for s := range t.shards {
+		if t.mapped[s] {
+			freeSlots(t.shards[s])
+		}
+		t.shards[s], t.mapped[s], t.used[s] = nil, false, 0
+	}
 }
 
 // reserve makes room for about n keys in all, so that a table sized from an

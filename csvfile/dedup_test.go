@@ -10,8 +10,9 @@ import (
 
 func TestKeyTableFindsEveryKeyAgain(t *testing.T) {
 	t.Parallel()
-	for _, reserve := range []int{0, 50_000, 400_000} {
-		var tab keyTable
+	for _, reserve := range []int{0, 50_000, 400_000, -1} {
+		tab := keyTable{offHeap: reserve != 50_000}
+		defer tab.free()
 		if reserve > 0 {
 			tab.reserve(reserve)
 		}
@@ -35,7 +36,8 @@ func TestKeyTableFindsEveryKeyAgain(t *testing.T) {
 
 func TestKeyTableSizedFromAnEstimateStaysSmall(t *testing.T) {
 	t.Parallel()
-	var tab keyTable
+	tab := keyTable{offHeap: true}
+	defer tab.free()
 	const n = 1_000_000
 	tab.reserve(n)
 	for i := range n {

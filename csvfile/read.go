@@ -7,12 +7,19 @@
 // prepared the files gets one list of everything to fix, each line in the
 // form "file:row: column: problem" with rows numbered as a spreadsheet shows
 // them. What cannot be checked without the database (do the workers, grids,
-// meetings and persons named exist?) is checked by Batch.CheckReferences,
-// which the import service calls inside its transaction.
+// meetings and persons named exist?) is checked against what the store
+// holds, loaded inside the transaction that will write.
+//
+// There are two ways to read. Read (and Loader, for uploads) returns every
+// record in memory as a Batch, whose CheckReferences then checks the
+// references: for small imports and tests. A Scanner reads files of any size
+// once, row by row, checking references as it goes and handing the records
+// on in chunks to be written while it reads; it keeps only what references
+// need and a compact table of the keys read. Both validate every row alike
+// and report the same problems.
 package csvfile
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -247,6 +254,3 @@ func (b *builder) kindOf(label, name string) *kind {
 
 // quote wraps s in Chinese quotation marks for a message.
 func quote(s string) string { return "“" + s + "”" }
-
-// hasPrefix reports whether data begins with p.
-func hasPrefix(data []byte, p string) bool { return bytes.HasPrefix(data, []byte(p)) }

@@ -2,7 +2,6 @@ package csvfile
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,7 +67,6 @@ type planned struct {
 	size int64          // CSV file size
 	book *excelize.File // workbook of a sheet
 	name string         // sheet name
-	seq  int            // position among the inputs
 }
 
 // Scan reads the DATA.md files or folders at paths (as Read does) and calls
@@ -93,6 +91,11 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 	defer func() {
 		for _, f := range books {
 			f.Close()
+		}
+		for _, t := range b.keys {
+			if t != nil {
+				t.free()
+			}
 		}
 	}()
 	rank := make(map[*kind]int, len(streamOrder))
@@ -159,7 +162,7 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 					b.fileProblem(label, 0, "", "无法读取："+ioMessage(err))
 					return
 				}
-				plan = append(plan, planned{src: b.newSource(label, k), path: file, size: info.Size(), seq: len(plan)})
+				plan = append(plan, planned{src: b.newSource(label, k), path: file, size: info.Size()})
 			case "xlsx":
 				f, err := os.Open(file)
 				if err != nil {
@@ -173,7 +176,7 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 				}
 				books = append(books, book)
 				for _, sh := range sheets {
-					plan = append(plan, planned{src: sh.src, book: book, name: sh.name, seq: len(plan)})
+					plan = append(plan, planned{src: sh.src, book: book, name: sh.name})
 				}
 			default:
 				b.fileProblem(label, 0, "", "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
@@ -191,7 +194,7 @@ func (b *builder) readPlannedCSV(p planned) {
 		return
 	}
 	defer f.Close()
-	b.readCSV(p.src, io.Reader(f), p.size)
+	b.readCSV(p.src, f, p.size)
 }
 
 // flush checks the references of the chunk of kind k, learns what later
@@ -222,5 +225,8 @@ func (b *builder) endKind(k *kind) {
 	if k == workersKind {
 		checkOverlaps(&b.report, b.stream.refs.workers)
 	}
-	b.keys[k.id] = nil
+	if t := b.keys[k.id]; t != nil {
+		t.free()
+		b.keys[k.id] = nil
+	}
 }

@@ -22,10 +22,14 @@ type Known struct {
 	PersonIDs map[string]bool
 }
 
-// KindStats tells what an import did with the records of one kind. Inserted
-// comes from the table's row count before and after writing, so on
-// PostgreSQL it is exact only when no other import runs at the same time;
-// Inserted+Updated is always exact.
+// KindStats tells what an import did with the records of one kind.
+// Received (records given) and Inserted+Updated (rows written: from the
+// engine's count of rows each statement inserted or changed) are always
+// exact. Inserted comes from the table's row count before the first write
+// and before the commit, so on PostgreSQL it is exact only when no other
+// import runs at the same time; Updated is the rest of the rows written.
+// A key given again in a later ImportTx.Write counts as written again when
+// its content differs, as unchanged when it is the same.
 type KindStats struct {
 	// Received is the number of records given.
 	Received int64
