@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// Sessions live in the database so that several servers share them, and the
+// audit log records who did what to accounts (and, later, to records and
+// quarters). A session is stored under a hash of its token: whoever reads
+// the table cannot log in with it.
+
+// Session is a login session, keyed by the hash of its token.
+type Session struct {
+	TokenHash  string
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	// ExpiresAt is when the session ends unless it is used before then.
+	ExpiresAt time.Time
+}
+
+// errNoSession is the error for a session that does not exist (or has
+// expired).
+func errNoSession() error {
+	return gridscore.Errorf(gridscore.ENOTFOUND, "会话不存在")
+}
+
+// CreateSession stores a session for an enabled account, and deletes the
+// account's sessions that expired before s.CreatedAt. ENOTFOUND if the
+// account does not exist or is disabled.
+func (db *DB) CreateSession(ctx context.Context, s Session) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+		SELECT $1, id, $3, $4, $5 FROM users WHERE id = $2 AND disabled = 0`,
+		s.TokenHash, s.UserID, s.CreatedAt.Unix(), s.LastSeenAt.Unix(), s.ExpiresAt.Unix())
+	if err != nil {
+		return db.wrap("create session", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return db.wrap("create session", err)
+	} else if n == 0 {
+		return gridscore.Errorf(gridscore.ENOTFOUND, "账号不存在或已停用")
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2`,
+		s.UserID, s.CreatedAt.Unix()); err != nil {
+		return db.wrap("create session: delete expired", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap("create session", err)
+	}
+	return nil
+}
+
+// SessionByTokenHash returns the session with the token hash and its
+// account, expired or not (the caller judges), ENOTFOUND if there is none.
+func (db *DB) SessionByTokenHash(ctx context.Context, tokenHash string) (*Session, *gridscore.User, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	var s Session
+	var u gridscore.User
+	row := tx.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.town, u.worker_id,
+		       u.disabled, u.must_change_password, u.created_at,
+		       s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at
+		  FROM sessions s JOIN users u ON u.id = s.user_id
+		 WHERE s.token_hash = $1`, tokenHash)
+	err = scanUser(row, &u, &s.TokenHash, &s.UserID, timeDest{&s.CreatedAt}, timeDest{&s.LastSeenAt}, timeDest{&s.ExpiresAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, errNoSession()
+	} else if err != nil {
+		return nil, nil, db.wrap("read session", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, db.wrap("read session", err)
+	}
+	return &s, &u, nil
+}
+
+// TouchSession records that the session was used at now and extends it to
+// expiresAt. ENOTFOUND if it is gone or expired before now: an expired
+// session is never revived.
+func (db *DB) TouchSession(ctx context.Context, tokenHash string, now, expiresAt time.Time) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3
+		WHERE token_hash = $1 AND expires_at > $2`, tokenHash, now.Unix(), expiresAt.Unix())
+	if err != nil {
+		return db.wrap("touch session", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return db.wrap("touch session", err)
+	} else if n == 0 {
+		return errNoSession()
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap("touch session", err)
+	}
+	return nil
+}
+
+// DeleteSession deletes the session with the token hash, if there is one.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := db.deleteSessions(ctx, "delete session", `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+	return err
+}
+
+// DeleteUserSessions deletes every session of the account and returns how
+// many there were.
+func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
+	return db.deleteSessions(ctx, "delete user sessions", `DELETE FROM sessions WHERE user_id = $1`, userID)
+}
+
+// DeleteExpiredSessions deletes every session expired at now and returns how
+// many there were, for a periodic clean-up.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	return db.deleteSessions(ctx, "delete expired sessions", `DELETE FROM sessions WHERE expires_at <= $1`, now.Unix())
+}
+
+// deleteSessions runs one DELETE in a transaction and returns the rows
+// deleted.
+func (db *DB) deleteSessions(ctx context.Context, op, del string, arg any) (int64, error) {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, del, arg)
+	if err != nil {
+		return 0, db.wrap(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, db.wrap(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, db.wrap(op, err)
+	}
+	return n, nil
+}
+
+// AuditEntry is one line of the append-only audit log: who did what to
+// which object, when, and why or with what result.
+type AuditEntry struct {
+	ID int64 // given by the store, in the order of appending
+	At time.Time
+	// Username is who acted: an account's username, or a name such as
+	// "命令行" for the command line.
+	Username string
+	// Action is a short English key such as "login_failed" (the app names
+	// each in Chinese).
+	Action string
+	// Object is what was acted on, such as "user:wang" (may be empty).
+	Object string
+	// Detail is free Chinese text (may be empty).
+	Detail string
+}
+
+// AppendAudit appends one entry to the audit log.
+func (db *DB) AppendAudit(ctx context.Context, at time.Time, username, action, object, detail string) error {
+	return db.AppendAuditEntries(ctx, AuditEntry{At: at, Username: username, Action: action, Object: object, Detail: detail})
+}
+
+// AppendAuditEntries appends entries to the audit log in one transaction,
+// in their order (their ID fields are ignored).
+func (db *DB) AppendAuditEntries(ctx context.Context, e ...AuditEntry) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.appendAudit(ctx, tx, e); err != nil {
+		return db.wrap("append audit", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap("append audit", err)
+	}
+	return nil
+}
+
+// appendAudit appends entries inside tx with the next ids. On PostgreSQL
+// it holds the log against other writers until tx ends (see nextID).
+func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, entries []AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	id, err := db.nextID(ctx, tx, "audit_log")
+	if err != nil {
+		return err
+	}
+	for i, e := range entries {
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, username, action, object, detail)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+			id+int64(i), e.At.Unix(), e.Username, e.Action, textValue(e.Object), textValue(e.Detail))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuditFilter chooses entries of the audit log; a zero field does not
+// filter.
+type AuditFilter struct {
+	Username string
+	Action   string
+	Object   string
+	// From and To bound the time: From <= At < To.
+	From, To time.Time
+	// BeforeID pages backwards: only entries older than this id.
+	BeforeID int64
+	// Limit is the most entries returned: 100 when zero, at most 1000.
+	Limit int
+}
+
+// Audit returns the entries of the audit log chosen by f, newest first.
+func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	var conds []string
+	var args []any
+	where := func(cond string, arg any) {
+		args = append(args, arg)
+		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Username != "" {
+		where("username = ?", f.Username)
+	}
+	if f.Action != "" {
+		where("action = ?", f.Action)
+	}
+	if f.Object != "" {
+		where("object = ?", f.Object)
+	}
+	if !f.From.IsZero() {
+		where("at >= ?", f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		where("at < ?", f.To.Unix())
+	}
+	if f.BeforeID > 0 {
+		where("id < ?", f.BeforeID)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	q := "SELECT id, at, username, action, object, detail FROM audit_log"
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	q += " ORDER BY id DESC LIMIT " + strconv.Itoa(limit)
+
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, db.wrap("read audit log", err)
+	}
+	defer rows.Close()
+	var entries []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.ID, timeDest{&e.At}, &e.Username, &e.Action, text(&e.Object), text(&e.Detail)); err != nil {
+			return nil, db.wrap("read audit log", err)
+		}
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("read audit log", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("read audit log", err)
+	}
+	return entries, nil
+}

@@ -1,0 +1,346 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// Accounts (issue 4). The store keeps a password hash and the login
+// counters beside each account; it never sees a password. Every method is
+// one transaction on the write pool (or the read pool for reads), and
+// methods that change an account append the audit entries they are given
+// in the same transaction, so a change and its record stand or fall
+// together.
+
+// userCols is the select list that scanUser reads.
+const userCols = `id, username, display_name, role, town, worker_id, disabled, must_change_password, created_at`
+
+// scanner is a row or rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// scanUser scans userCols, then extra columns, into u and extra.
+func scanUser(row scanner, u *gridscore.User, extra ...any) error {
+	return row.Scan(append([]any{&u.ID, &u.Username, text(&u.DisplayName), text(&u.Role),
+		text(&u.Town), text(&u.WorkerID), flagDest{&u.Disabled}, flagDest{&u.MustChangePassword},
+		timeDest{&u.CreatedAt}}, extra...)...)
+}
+
+// errNoUser is the error for an account that does not exist.
+func errNoUser(username string) error {
+	return gridscore.Errorf(gridscore.ENOTFOUND, "用户“%s”不存在", username)
+}
+
+// writeTx begins a transaction that changes rows, on the write pool.
+func (db *DB) writeTx(ctx context.Context) (*sql.Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, db.wrap("begin", err)
+	}
+	return tx, nil
+}
+
+// nextID returns the id after the largest in table, and on PostgreSQL
+// first locks the table against other writers until tx ends, so that no
+// concurrent transaction takes the same id (reads go on; SQLite's write
+// transactions are exclusive already). A transaction that locks users and
+// audit_log locks them in that order.
+func (db *DB) nextID(ctx context.Context, tx *sql.Tx, table string) (int64, error) {
+	if db.dialect == postgresDialect {
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE "+table+" IN EXCLUSIVE MODE"); err != nil {
+			return 0, err
+		}
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM "+table).Scan(&id)
+	return id, err
+}
+
+// CreateUser stores a new account with its password hash, sets u.ID, and
+// appends the audit entries. A username already taken, or a worker who
+// already has an account, is ECONFLICT; the caller validates u.
+func (db *DB) CreateUser(ctx context.Context, u *gridscore.User, passwordHash string, audit ...AuditEntry) error {
+	_, err := db.createUser(ctx, u, passwordHash, false, audit)
+	if gridscore.ErrorCode(err) == gridscore.ECONFLICT {
+		// A unique index refused the row: say which.
+		if why := db.userClash(ctx, u); why != nil {
+			return why
+		}
+	}
+	return err
+}
+
+// CreateFirstUser stores u as CreateUser does, but only when there is no
+// account at all, and reports whether it did. Two servers starting at once
+// on one database create one account between them.
+func (db *DB) CreateFirstUser(ctx context.Context, u *gridscore.User, passwordHash string, audit ...AuditEntry) (bool, error) {
+	return db.createUser(ctx, u, passwordHash, true, audit)
+}
+
+// createUser stores u; with onlyFirst it writes nothing (and reports
+// false) when an account exists.
+func (db *DB) createUser(ctx context.Context, u *gridscore.User, hash string, onlyFirst bool, audit []AuditEntry) (bool, error) {
+	u.ID = 0
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	id, err := db.nextID(ctx, tx, "users") // locks out other writers first
+	if err != nil {
+		return false, db.wrap("create user", err)
+	}
+	if onlyFirst && id > 1 {
+		return false, nil // the largest id is at least 1: an account exists
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, role, town, worker_id,
+		password_hash, disabled, must_change_password, failed_logins, locked_until, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10)`,
+		id, u.Username, textValue(u.DisplayName), string(u.Role), textValue(u.Town), textValue(u.WorkerID),
+		hash, flagValue(u.Disabled), flagValue(u.MustChangePassword), u.CreatedAt.Unix())
+	if err != nil {
+		return false, db.wrap("create user "+u.Username, err)
+	}
+	if err := db.appendAudit(ctx, tx, audit); err != nil {
+		return false, db.wrap("create user: audit", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, db.wrap("create user "+u.Username, err)
+	}
+	u.ID = id
+	return true, nil
+}
+
+// userClash explains why a new account u was refused: its username or its
+// worker is taken (ECONFLICT), or nil when neither is.
+func (db *DB) userClash(ctx context.Context, u *gridscore.User) error {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE username = $1`, u.Username).Scan(&n)
+	if err != nil {
+		return db.wrap("create user: check username", err)
+	}
+	if n > 0 {
+		return gridscore.Errorf(gridscore.ECONFLICT, "用户名“%s”已被使用", u.Username)
+	}
+	if u.WorkerID == "" {
+		return nil
+	}
+	var other string
+	err = db.read.QueryRowContext(ctx, `SELECT username FROM users WHERE worker_id = $1`, u.WorkerID).Scan(&other)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return db.wrap("create user: check worker", err)
+	}
+	return gridscore.Errorf(gridscore.ECONFLICT, "工号 %s 已有账号“%s”", u.WorkerID, other)
+}
+
+// UserByUsername returns the account with the username, ENOTFOUND if none.
+func (db *DB) UserByUsername(ctx context.Context, username string) (*gridscore.User, error) {
+	return db.userWhere(ctx, "username = $1", username, username)
+}
+
+// UserByID returns the account with the id, ENOTFOUND if none.
+func (db *DB) UserByID(ctx context.Context, id int64) (*gridscore.User, error) {
+	return db.userWhere(ctx, "id = $1", id, fmt.Sprintf("#%d", id))
+}
+
+// userWhere reads the one account matching cond (with one argument).
+func (db *DB) userWhere(ctx context.Context, cond string, arg any, name string) (*gridscore.User, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var u gridscore.User
+	err = scanUser(tx.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE "+cond, arg), &u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoUser(name)
+	} else if err != nil {
+		return nil, db.wrap("read user "+name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("read user "+name, err)
+	}
+	return &u, nil
+}
+
+// Users returns every account, ordered by username (byte by byte, the same
+// on both engines).
+func (db *DB) Users(ctx context.Context) ([]gridscore.User, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT "+userCols+" FROM users")
+	if err != nil {
+		return nil, db.wrap("list users", err)
+	}
+	defer rows.Close()
+	var users []gridscore.User
+	for rows.Next() {
+		var u gridscore.User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, db.wrap("list users", err)
+		}
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("list users", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("list users", err)
+	}
+	slices.SortFunc(users, func(a, b gridscore.User) int { return cmp.Compare(a.Username, b.Username) })
+	return users, nil
+}
+
+// SetPasswordHash replaces an account's password hash and sets
+// MustChangePassword to mustChange. It also clears the failed logins and
+// any lock (an administrator's reset unlocks the account) and ends every
+// session of the account, so that whoever knew the old password is logged
+// out. ENOTFOUND if there is no such account.
+func (db *DB) SetPasswordHash(ctx context.Context, username, passwordHash string, mustChange bool, audit ...AuditEntry) error {
+	return db.updateUser(ctx, "set password", username, audit,
+		`UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL
+		  WHERE username = $1`, passwordHash, flagValue(mustChange))
+}
+
+// SetUserDisabled disables an account (ending its sessions) or enables it
+// again. ENOTFOUND if there is no such account.
+func (db *DB) SetUserDisabled(ctx context.Context, username string, disabled bool, audit ...AuditEntry) error {
+	return db.updateUser(ctx, "set disabled", username, audit,
+		`UPDATE users SET disabled = $2, failed_logins = 0, locked_until = NULL WHERE username = $1`,
+		flagValue(disabled))
+}
+
+// updateUser runs one UPDATE of the account named by $1, ends the
+// account's sessions and appends audit, in one transaction.
+func (db *DB) updateUser(ctx context.Context, op, username string, audit []AuditEntry, update string, args ...any) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, update, append([]any{username}, args...)...)
+	if err != nil {
+		return db.wrap(op+" "+username, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return db.wrap(op+" "+username, err)
+	} else if n == 0 {
+		return errNoUser(username)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)`, username); err != nil {
+		return db.wrap(op+" "+username+": end sessions", err)
+	}
+	if err := db.appendAudit(ctx, tx, audit); err != nil {
+		return db.wrap(op+" "+username+": audit", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap(op+" "+username, err)
+	}
+	return nil
+}
+
+// LoginAttempt is what BeginLogin found and counted.
+type LoginAttempt struct {
+	User gridscore.User
+	// PasswordHash is the stored hash to check the password against.
+	PasswordHash string
+	// Locked is true when the account was locked at the attempt's time
+	// (until LockedUntil); the attempt was not counted.
+	Locked bool
+	// Locks is true when this attempt was the last one allowed: unless
+	// LoginSucceeded follows, the account stays locked until LockedUntil.
+	Locks       bool
+	LockedUntil time.Time
+}
+
+// BeginLogin starts a login attempt on the account at time now. Unless the
+// account is disabled or locked, the attempt is counted as a failure before
+// the password is checked, so that attempts running in parallel, on one
+// server or several, cannot get past the limit: the maxFailures-th
+// consecutive attempt locks the account until now+lockFor, and
+// LoginSucceeded undoes the count and the lock. A lock that has run out
+// starts the count afresh. ENOTFOUND if there is no such account.
+func (db *DB) BeginLogin(ctx context.Context, username string, now time.Time, maxFailures int, lockFor time.Duration) (*LoginAttempt, error) {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	q := "SELECT " + userCols + ", password_hash, failed_logins, locked_until FROM users WHERE username = $1"
+	if db.dialect == postgresDialect {
+		q += " FOR UPDATE" // SQLite's write transactions are exclusive already
+	}
+	var a LoginAttempt
+	var failed int
+	var lockedUntil sql.NullInt64
+	err = scanUser(tx.QueryRowContext(ctx, q, username), &a.User, &a.PasswordHash, &failed, &lockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoUser(username)
+	} else if err != nil {
+		return nil, db.wrap("begin login "+username, err)
+	}
+	switch {
+	case a.User.Disabled: // nothing to count
+	case lockedUntil.Valid && lockedUntil.Int64 > now.Unix():
+		a.Locked = true
+		a.LockedUntil = time.Unix(lockedUntil.Int64, 0).In(gridscore.CST)
+	default:
+		if lockedUntil.Valid { // the lock has run out
+			failed = 0
+		}
+		failed++
+		var until any
+		if failed >= maxFailures {
+			a.Locks = true
+			a.LockedUntil = now.Add(lockFor).Truncate(time.Second).In(gridscore.CST)
+			until = a.LockedUntil.Unix()
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1`, a.User.ID, failed, until)
+		if err != nil {
+			return nil, db.wrap("begin login "+username, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("begin login "+username, err)
+	}
+	return &a, nil
+}
+
+// LoginSucceeded clears the failed logins and any lock of the account after
+// its password was checked, and appends audit. ENOTFOUND if the account is
+// gone or was disabled meanwhile.
+func (db *DB) LoginSucceeded(ctx context.Context, userID int64, audit ...AuditEntry) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
+		WHERE id = $1 AND disabled = 0`, userID)
+	if err != nil {
+		return db.wrap("login", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return db.wrap("login", err)
+	} else if n == 0 {
+		return errNoUser(fmt.Sprintf("#%d", userID))
+	}
+	if err := db.appendAudit(ctx, tx, audit); err != nil {
+		return db.wrap("login: audit", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap("login", err)
+	}
+	return nil
+}
