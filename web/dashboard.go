@@ -1,0 +1,251 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/report"
+)
+
+// Stats are the headline numbers of a group of workers.
+type Stats struct {
+	Workers, Eligible, Flagged int
+	Average, Highest, Lowest   string
+}
+
+func statsOf(s summary) Stats {
+	avg, high, low := s.text()
+	return Stats{Workers: s.workers, Eligible: s.eligible, Flagged: s.flagged, Average: avg, Highest: high, Lowest: low}
+}
+
+// DashboardPage is a town's dashboard for the quarter: the headline numbers,
+// the charts, the workers who need attention and the ranking.
+type DashboardPage struct {
+	Page
+	Period Period
+	Town   string
+	// ToDistrict is set for the district center, which came from the
+	// district's overview.
+	ToDistrict bool
+	Notes      []string
+	Stats      Stats
+	Histogram  Histogram
+	Categories CategoryChart
+	Flagged    []FlagRow
+	Ranking    []RankRow
+	// Categories' names, in order, for the ranking's header.
+	CategoryNames []string
+}
+
+// RankRow is one worker's line in the ranking.
+type RankRow struct {
+	Rank, WorkerID, Name, Grid, Type string
+	Scores                           [5]string
+	Total, Pay                       string
+	Eligible                         bool
+	// Note lists the flags in words.
+	Note string
+	URL  string
+}
+
+// FlagRow is a worker who needs attention, with why.
+type FlagRow struct {
+	WorkerID, Name, Grid, URL string
+	Tags                      []string
+}
+
+// DistrictPage is the district center's overview: every town's numbers,
+// each linking to the town's dashboard.
+type DistrictPage struct {
+	Page
+	Period     Period
+	Notes      []string
+	Stats      Stats
+	Histogram  Histogram
+	Categories CategoryChart
+	Towns      []TownRow
+}
+
+// TownRow is one town of the district overview.
+type TownRow struct {
+	Town, URL string
+	Stats     Stats
+}
+
+// dashboard is the home page: the district's overview, the town's
+// dashboard, or a grid worker's own quarter.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	switch u.Role {
+	case gs.RoleWorker:
+		p, err := s.period(r)
+		if err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/workers/"+url.PathEscape(u.WorkerID)+p.Query(), http.StatusSeeOther)
+		return nil
+	case gs.RoleDistrict:
+		return s.district(w, r, u)
+	default:
+		return s.town(w, r, u, u.Town)
+	}
+}
+
+// seesTownBoard reports whether u may see a town's dashboard and ranking:
+// the centers of the town and the district, not a grid worker (who sees
+// only their own results).
+func seesTownBoard(u *gs.User, town string) bool {
+	return u.Role != gs.RoleWorker && u.CanSeeTown(town)
+}
+
+// townDashboard is /towns/{town}: a town's dashboard, for the district and
+// the town's own center.
+func (s *Server) townDashboard(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	town := r.PathValue("town")
+	if !seesTownBoard(u, town) {
+		if u.Role == gs.RoleWorker {
+			return forbidden("网格员只能查看本人的考核结果。")
+		}
+		return forbidden("您只能查看本镇街的考核数据。")
+	}
+	return s.town(w, r, u, town)
+}
+
+// town renders the dashboard of town.
+func (s *Server) town(w http.ResponseWriter, r *http.Request, u *gs.User, town string) error {
+	if !seesTownBoard(u, town) {
+		return forbidden("您只能查看本镇街的考核数据。")
+	}
+	p, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.result(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	ws := inTown(res.Workers, town)
+	if len(ws) == 0 && u.Role == gs.RoleDistrict {
+		return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+	}
+	sum := summarize(ws)
+	page := &DashboardPage{
+		Page:       s.page(u, town+" "+p.Quarter.String()+" 考核总览", "home"),
+		Period:     p,
+		Town:       town,
+		ToDistrict: u.Role == gs.RoleDistrict,
+		Notes:      res.Notes,
+		Stats:      statsOf(sum),
+		Histogram:  newHistogram(ws),
+		Categories: newCategoryChart(sum, s.Service.Scheme.Max),
+	}
+	for _, c := range gs.AllCategories {
+		page.CategoryNames = append(page.CategoryNames, report.CategoryName[c])
+	}
+	for _, wr := range ws {
+		link := workerURL(wr.WorkerID, p)
+		page.Ranking = append(page.Ranking, rankRow(wr, link))
+		if tags := flagTags(wr); len(tags) > 0 {
+			page.Flagged = append(page.Flagged, FlagRow{WorkerID: wr.WorkerID, Name: wr.Name, Grid: wr.GridCode, URL: link, Tags: tags})
+		}
+	}
+	return s.render(w, r, http.StatusOK, "dashboard", page)
+}
+
+// district renders the district's overview.
+func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if u.Role != gs.RoleDistrict {
+		return forbidden("只有区中心可以查看全区总览。")
+	}
+	p, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.result(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	byTown := map[string][]gs.WorkerResult{}
+	for _, wr := range res.Workers {
+		if u.CanSeeTown(wr.Town) {
+			byTown[wr.Town] = append(byTown[wr.Town], wr)
+		}
+	}
+	var all []gs.WorkerResult
+	page := &DistrictPage{Page: s.page(u, "全区 "+p.Quarter.String()+" 考核总览", "home"), Period: p, Notes: res.Notes}
+	for town, ws := range byTown {
+		all = append(all, ws...)
+		page.Towns = append(page.Towns, TownRow{Town: town, URL: "/towns/" + url.PathEscape(town) + p.Query(), Stats: statsOf(summarize(ws))})
+	}
+	sort.Slice(page.Towns, func(i, j int) bool { return page.Towns[i].Town < page.Towns[j].Town })
+	sum := summarize(all)
+	page.Stats = statsOf(sum)
+	page.Histogram = newHistogram(all)
+	page.Categories = newCategoryChart(sum, s.Service.Scheme.Max)
+	return s.render(w, r, http.StatusOK, "district", page)
+}
+
+// inTown returns the results of the workers of town, in the result's order
+// (by rank).
+func inTown(ws []gs.WorkerResult, town string) []gs.WorkerResult {
+	var out []gs.WorkerResult
+	for _, w := range ws {
+		if w.Town == town {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// workerURL is the link to a worker's quarter, keeping the period.
+func workerURL(id string, p Period) string {
+	return "/workers/" + url.PathEscape(id) + p.Query()
+}
+
+// rankRow is a worker's line of the ranking.
+func rankRow(w gs.WorkerResult, link string) RankRow {
+	row := RankRow{
+		Rank: "—", WorkerID: w.WorkerID, Name: w.Name, Grid: w.GridCode, Type: report.TypeName(w.Type),
+		Total: "—", Pay: w.Pay.String(), Eligible: w.Eligible, URL: link,
+	}
+	for i := range row.Scores {
+		row.Scores[i] = "—"
+	}
+	if w.Rank != nil {
+		row.Rank = strconv.Itoa(*w.Rank)
+	}
+	if w.Total != nil {
+		row.Total = w.Total.String()
+	}
+	if w.Categories != nil {
+		for i, c := range gs.AllCategories {
+			row.Scores[i] = w.Categories.Get(c).String()
+		}
+	}
+	row.Note = strings.Join(flagTags(w), "；")
+	return row
+}
+
+// flagTags are the reasons a worker needs the center's attention: not
+// assessed (with why), no satisfaction ballot, an interview due.
+func flagTags(w gs.WorkerResult) []string {
+	var tags []string
+	if !w.Eligible {
+		tag := "不参加考核"
+		if w.Reason != "" {
+			tag += "：" + w.Reason
+		}
+		tags = append(tags, tag)
+	}
+	for _, f := range w.Flags {
+		if name, ok := report.FlagName[f]; ok {
+			tags = append(tags, name)
+		} else {
+			tags = append(tags, f)
+		}
+	}
+	return tags
+}

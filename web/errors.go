@@ -1,0 +1,91 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// codeStatus maps each error code of the domain to the HTTP status it is
+// answered with: the one table of the kind (an unknown code is internal).
+var codeStatus = map[string]int{
+	gs.EINVALID:      http.StatusBadRequest,
+	gs.EUNAUTHORIZED: http.StatusUnauthorized,
+	gs.EFORBIDDEN:    http.StatusForbidden,
+	gs.ENOTFOUND:     http.StatusNotFound,
+	gs.ECONFLICT:     http.StatusConflict,
+	gs.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// statusOf returns the HTTP status for err's code.
+func statusOf(err error) int {
+	if s, ok := codeStatus[gs.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// errorHeading is the heading of the error page for each status.
+var errorHeading = map[int]string{
+	http.StatusBadRequest:          "请求有误",
+	http.StatusUnauthorized:        "请先登录",
+	http.StatusForbidden:           "没有权限",
+	http.StatusNotFound:            "没有找到",
+	http.StatusConflict:            "操作冲突",
+	http.StatusInternalServerError: "系统出错",
+}
+
+// ErrorPage tells a person what went wrong, in Chinese, and where to go on.
+type ErrorPage struct {
+	Page
+	Status  int
+	Heading string
+	Message string
+}
+
+// renderError answers a request with err's status and an error page. An
+// internal error is logged in full and shown as a generic message: its
+// details are for the logs, not for the person at the browser. u may be nil.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u *gs.User, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request canceled", slog.String("path", r.URL.Path))
+		return
+	}
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.Logger.LogAttrs(r.Context(), slog.LevelError, "internal error",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.String("user", infoOf(r).user),
+			slog.Any("error", err))
+	}
+	page := &ErrorPage{
+		Page:    s.page(u, errorHeading[status], ""),
+		Status:  status,
+		Heading: errorHeading[status],
+		Message: gs.ErrorMessage(err),
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if rerr := s.render(w, r, status, "error", page); rerr != nil {
+		s.Logger.LogAttrs(r.Context(), slog.LevelError, "render error page", slog.Any("error", rerr))
+		http.Error(w, "系统出错，请稍后再试。", http.StatusInternalServerError)
+	}
+}
+
+// notFound answers a path the route table does not know.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, nil, gs.Errorf(gs.ENOTFOUND, "您要找的页面不存在。"))
+}
+
+// show renders a page for a handler that does not return errors.
+func (s *Server) show(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	if err := s.render(w, r, status, name, data); err != nil {
+		s.renderError(w, r, nil, err)
+	}
+}
+
+// forbidden is the error of a role asking for what it may not see.
+func forbidden(msg string) error { return gs.Errorf(gs.EFORBIDDEN, "%s", msg) }

@@ -1,0 +1,170 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store"
+	"github.com/gridscore/gridscore/web"
+)
+
+// password is the password of every test account.
+const password = "test-pass-1"
+
+// accounts are the test accounts, one of every role and two grid workers of
+// the demo town.
+var accounts = []gs.User{
+	{Username: "district", DisplayName: "区中心", Role: gs.RoleDistrict},
+	{Username: "admin", DisplayName: "青山镇管理员", Role: gs.RoleTownAdmin, Town: demo.TownName},
+	{Username: "staff", DisplayName: "青山镇工作人员", Role: gs.RoleTownStaff, Town: demo.TownName},
+	{Username: "QS001", DisplayName: "王建华", Role: gs.RoleWorker, Town: demo.TownName, WorkerID: "QS001"},
+	{Username: "QS013", DisplayName: "赵磊", Role: gs.RoleWorker, Town: demo.TownName, WorkerID: "QS013"},
+}
+
+// fixture is the web application on a fresh SQLite store holding the demo
+// town and the test accounts, served in-process.
+type fixture struct {
+	t       *testing.T
+	db      *store.DB
+	auth    *app.Auth
+	server  *web.Server
+	handler http.Handler
+	logs    *syncBuffer
+}
+
+// syncBuffer is a buffer the server's goroutines may log into.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// clock is the fixed moment of the tests: the demo's as-of moment.
+var clock = demo.AsOf()
+
+// newFixture builds the application on a new store in t.TempDir.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.OpenAndMigrate(ctx, filepath.Join(t.TempDir(), "gridscore.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return clock }
+	auth := &app.Auth{DB: db, Now: now}
+	for _, u := range accounts {
+		u := u
+		if err := auth.CreateUser(ctx, &u, password); err != nil {
+			t.Fatalf("create %s: %v", u.Username, err)
+		}
+	}
+	logs := &syncBuffer{}
+	srv := &web.Server{
+		Service: &app.Service{DB: db, Scheme: scheme.Default()},
+		Auth:    auth,
+		Logger:  slog.New(slog.NewTextHandler(logs, nil)),
+		Now:     now,
+		Quarter: demo.Quarter(),
+		AsOf:    demo.AsOf(),
+	}
+	return &fixture{t: t, db: db, auth: auth, server: srv, handler: srv.Handler(), logs: logs}
+}
+
+// do sends a request to the application and returns the response with its
+// body read.
+func (f *fixture) do(req *http.Request) (*http.Response, string) {
+	f.t.Helper()
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+// get requests path with the session token (none when "").
+func (f *fixture) get(path, token string) (*http.Response, string) {
+	f.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	withSession(req, token)
+	return f.do(req)
+}
+
+// post posts a form to path with the session token (none when "").
+func (f *fixture) post(path string, form url.Values, token string) (*http.Response, string) {
+	f.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	withSession(req, token)
+	return f.do(req)
+}
+
+func withSession(req *http.Request, token string) {
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: "gridscore_session", Value: token})
+	}
+}
+
+// login signs in through the login form and returns the session token.
+func (f *fixture) login(username string) string {
+	f.t.Helper()
+	res, body := f.post("/login", url.Values{"username": {username}, "password": {password}}, "")
+	if res.StatusCode != http.StatusSeeOther {
+		f.t.Fatalf("login %s: status %d, want 303\n%s", username, res.StatusCode, body)
+	}
+	c := sessionCookie(res)
+	if c == nil || c.Value == "" {
+		f.t.Fatalf("login %s: no session cookie", username)
+	}
+	return c.Value
+}
+
+// sessionCookie returns the session cookie a response sets, or nil.
+func sessionCookie(res *http.Response) *http.Cookie {
+	for _, c := range res.Cookies() {
+		if c.Name == "gridscore_session" {
+			return c
+		}
+	}
+	return nil
+}
+
+// workerName returns the name of demo worker id.
+func workerName(t *testing.T, id string) string {
+	t.Helper()
+	for _, w := range demo.Town(1).Workers {
+		if w.ID == id {
+			return w.Name
+		}
+	}
+	t.Fatalf("no demo worker %s", id)
+	return ""
+}

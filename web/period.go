@@ -1,0 +1,136 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// Period is the quarter a page shows and the moment its result is computed
+// at, from ?quarter=2023Q3&as_of=2023-10-08T09:00 or the server's defaults.
+type Period struct {
+	Quarter gs.Quarter
+	AsOf    time.Time
+	// given holds the parameters the URL named, normalized, so that links
+	// keep them and a page without them keeps following the defaults.
+	given url.Values
+}
+
+// asOfLayouts are the forms of as_of accepted, in CST: what a datetime-local
+// field sends, and what people type.
+var asOfLayouts = []string{
+	"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05",
+}
+
+// asOfField is how an as_of is written into URLs and the datetime-local
+// field.
+const asOfField = "2006-01-02T15:04"
+
+// period reads the quarter and the moment from the request.
+func (s *Server) period(r *http.Request) (Period, error) {
+	now := s.Now()
+	p := Period{given: url.Values{}}
+	q := r.URL.Query()
+	switch v := strings.TrimSpace(q.Get("quarter")); {
+	case v != "":
+		quarter, err := gs.ParseQuarter(v)
+		if err != nil {
+			return Period{}, gs.Errorf(gs.EINVALID, "季度格式应为 2023Q3 这样的写法：%q", v)
+		}
+		p.Quarter = quarter
+		p.given.Set("quarter", quarter.String())
+	case s.Quarter != (gs.Quarter{}):
+		p.Quarter = s.Quarter
+	default:
+		d := gs.DateOf(now)
+		p.Quarter = gs.Quarter{Year: d.Year(), Q: (int(d.Month())-1)/3 + 1}
+	}
+	switch v := strings.TrimSpace(q.Get("as_of")); {
+	case v != "":
+		t, ok := parseAsOf(v)
+		if !ok {
+			return Period{}, gs.Errorf(gs.EINVALID, "计算时点格式应为 2023-10-08 09:00 这样的写法：%q", v)
+		}
+		p.AsOf = t
+		p.given.Set("as_of", t.Format(asOfField))
+	case !s.AsOf.IsZero():
+		p.AsOf = s.AsOf
+	default:
+		p.AsOf = now
+	}
+	p.AsOf = p.AsOf.In(gs.CST).Truncate(time.Second)
+	return p, nil
+}
+
+// parseAsOf reads a moment in CST in one of asOfLayouts, or a date alone
+// (the start of that day).
+func parseAsOf(v string) (time.Time, bool) {
+	for _, layout := range asOfLayouts {
+		if t, err := time.ParseInLocation(layout, v, gs.CST); err == nil {
+			return t, true
+		}
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, gs.CST); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// Query returns the URL query that keeps the period the URL named ("" when
+// it named none), starting with "?".
+func (p Period) Query() string {
+	if len(p.given) == 0 {
+		return ""
+	}
+	return "?" + p.given.Encode()
+}
+
+// With returns the period's query with extra parameters added ("?..." or
+// "" when empty).
+func (p Period) With(extra url.Values) string {
+	v := url.Values{}
+	for k, vs := range p.given {
+		v[k] = vs
+	}
+	for k, vs := range extra {
+		for _, x := range vs {
+			if x != "" {
+				v.Add(k, x)
+			}
+		}
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// QuarterText is the quarter in Chinese: 2023年第3季度.
+func (p Period) QuarterText() string {
+	return p.Quarter.String()[:4] + "年第" + p.Quarter.String()[5:] + "季度"
+}
+
+// AsOfText is the moment in CST: 2023-10-08 09:00.
+func (p Period) AsOfText() string { return p.AsOf.In(gs.CST).Format("2006-01-02 15:04") }
+
+// AsOfField is the moment as the datetime-local field of the period form
+// wants it.
+func (p Period) AsOfField() string { return p.AsOf.In(gs.CST).Format(asOfField) }
+
+// Hidden is a hidden field of a form.
+type Hidden struct{ Name, Value string }
+
+// Hidden returns the period the URL named as hidden fields, so that a form
+// (the workers search) keeps it.
+func (p Period) Hidden() []Hidden {
+	var out []Hidden
+	for _, k := range []string{"quarter", "as_of"} {
+		if v := p.given.Get(k); v != "" {
+			out = append(out, Hidden{Name: k, Value: v})
+		}
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Page is what the shared layout needs from every page: the title, the
+// signed-in user (nil on the login page and for anonymous errors) and which
+// item of the navigation is current.
+type Page struct {
+	Title string
+	User  *gs.User
+	// Nav is the current navigation item: "home", "workers" or "".
+	Nav string
+}
+
+// RoleName is the Chinese name of the user's role.
+func (p Page) RoleName() string {
+	if p.User == nil {
+		return ""
+	}
+	return gs.RoleName[p.User.Role]
+}
+
+// UserLabel is how the header names the signed-in user.
+func (p Page) UserLabel() string {
+	if p.User == nil {
+		return ""
+	}
+	if p.User.DisplayName != "" {
+		return p.User.DisplayName
+	}
+	return p.User.Username
+}
+
+// ShowWorkers reports whether the navigation offers the workers list, which
+// is for the centers, not for a grid worker.
+func (p Page) ShowWorkers() bool { return p.User != nil && p.User.Role != gs.RoleWorker }
+
+// page returns the layout fields of a page for user u.
+func (s *Server) page(u *gs.User, title, nav string) Page {
+	return Page{Title: title, User: u, Nav: nav}
+}
+
+// pages are the page templates, each the shared layout plus one page's
+// content, parsed once when the program starts: a broken template stops the
+// tests and the start-up, never a person's click.
+var pages = mustParsePages()
+
+// pageNames lists the page templates (templates/<name>.html).
+var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker"}
+
+func mustParsePages() map[string]*template.Template {
+	p, err := parsePages()
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// parsePages parses the layout and the partials (files named _*.html) once
+// and each page on a clone of them.
+func parsePages() (map[string]*template.Template, error) {
+	base := template.New("").Funcs(template.FuncMap{"asset": assetURL})
+	base, err := base.ParseFS(templateFiles, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// render writes page name with data and the status. The page is rendered
+// into a buffer first, so that a failure is an error to report rather than
+// half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	t, ok := pages[name]
+	if !ok {
+		return fmt.Errorf("render: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// asset is an embedded static file.
+type asset struct {
+	body        []byte
+	contentType string
+}
+
+// assets holds the static files by their content-hashed names (app.css is
+// served as app.<hash>.css), and assetURLs the URL of each by its plain name.
+// A changed file gets a new URL, so browsers may cache every URL for ever.
+var assets, assetURLs = mustLoadAssets()
+
+func mustLoadAssets() (map[string]asset, map[string]string) {
+	byHashed, urls := map[string]asset{}, map[string]string{}
+	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		name := path.Base(p)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		byHashed[hashed] = asset{body: body, contentType: mime.TypeByExtension(ext)}
+		urls[name] = "/static/" + hashed
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return byHashed, urls
+}
+
+// assetURL returns the content-hashed URL of static file name (a template
+// function: an unknown name fails the page, and so the tests).
+func assetURL(name string) (string, error) {
+	u, ok := assetURLs[name]
+	if !ok {
+		return "", fmt.Errorf("no static file %q", name)
+	}
+	return u, nil
+}
+
+// serveAsset serves a static file by its hashed name, cacheable for a year.
+func serveAsset(w http.ResponseWriter, r *http.Request) {
+	a, ok := assets[r.PathValue("file")]
+	if !ok {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "文件不存在", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", a.contentType)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(a.body)
+}

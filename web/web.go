@@ -1,0 +1,81 @@
+// Package web serves gridscore's web application: server-rendered Chinese
+// pages for the district center, the town centers and the grid workers.
+//
+// The package is an adapter: it turns HTTP requests into calls of the
+// application service (app.Service) and the account service
+// (gridscore.AuthService) and renders their answers with html/template.
+// Everything it needs is a field of Server, filled in by cmd; there is no
+// global configuration. The route table is in routes.go; the security that
+// wraps every request (sessions, cross-origin protection, headers, role
+// checks) in middleware.go and session.go.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+)
+
+// Server is the web application. Fill in the fields, then call Handler once
+// and serve what it returns.
+type Server struct {
+	// Service computes the quarter's results from the stored records.
+	Service *app.Service
+	// Auth checks passwords and keeps the sessions.
+	Auth gs.AuthService
+	// Logger receives one line per request and every internal error.
+	Logger *slog.Logger
+	// Secure marks the session cookie Secure: set it when serving TLS.
+	Secure bool
+	// Now is the clock (time.Now in production, fixed in tests).
+	Now func() time.Time
+
+	// Quarter and AsOf, when set, are the quarter shown and the moment it is
+	// computed at when the URL names neither: the demo sets them to its
+	// data's quarter. Zero means the current quarter, as of now.
+	Quarter gs.Quarter
+	AsOf    time.Time
+
+	// assessSlot lets one assessment run at a time: app.Service.Assess
+	// changes the process-wide garbage collector settings while it runs and
+	// restores them afterwards, which overlapping calls would leave in the
+	// wrong state; it also bounds the memory that assessments take.
+	assessSlot chan struct{}
+}
+
+// Handler returns the application's handler: the route table wrapped in
+// request logging, panic recovery, security headers and cross-origin
+// protection.
+func (s *Server) Handler() http.Handler {
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	s.assessSlot = make(chan struct{}, 1)
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, nil, gs.Errorf(gs.EFORBIDDEN, "请求来自其他网站，已被拒绝。请回到本系统的页面重新操作。"))
+	}))
+	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(s.routes()))))
+}
+
+// result returns quarter q's result as of asOf: today the provisional result
+// computed live from the stored records. This is the one place pages get a
+// result from, so that a stored snapshot of a published or finalized quarter
+// can take the place of live computing here.
+func (s *Server) result(ctx context.Context, p Period) (*gs.Result, error) {
+	select {
+	case s.assessSlot <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.assessSlot }()
+	return s.Service.Assess(ctx, p.Quarter, p.AsOf)
+}

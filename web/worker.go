@@ -1,0 +1,203 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/report"
+)
+
+// WorkerPage is one worker's quarter: the headline result, every category
+// with its deductions (rule, period, count, points, the sentence that
+// explains it and the records it rests on), the flags and the pay.
+type WorkerPage struct {
+	Page
+	Period Period
+	Worker WorkerSummary
+	// Categories is empty for a worker who is not assessed.
+	Categories []CategoryRow
+	// Other holds deductions of a worker not assessed, if any.
+	Other []DeductionRow
+	Tags  []string
+	// People are the special-population persons the deductions name, with
+	// names and ID numbers masked unless the user may see them in full.
+	People []PersonRow
+	// Masked tells whether People is masked.
+	Masked bool
+	// Own is set when a grid worker looks at their own quarter.
+	Own bool
+	// TownURL links back to the town's dashboard (for the centers).
+	TownURL string
+}
+
+// WorkerSummary is the head of a worker's quarter.
+type WorkerSummary struct {
+	WorkerID, Name, Type, Town, Grid string
+	Eligible                         bool
+	Reason                           string
+	Rank, Total, Pay                 string
+	Deductions                       int
+}
+
+// CategoryRow is one category of a worker's quarter.
+type CategoryRow struct {
+	Name, Score, Full string
+	// Deducted is the sum of the category's deductions before the floor
+	// at 0 ("0" when none).
+	Deducted   string
+	Deductions []DeductionRow
+}
+
+// DeductionRow is one itemised deduction.
+type DeductionRow struct {
+	Rule, Period, Points, Detail string
+	Count                        int
+	Evidence                     []string
+}
+
+// PersonRow is a special-population person named by a deduction.
+type PersonRow struct {
+	PersonID, Category, Grid, Name, IDNumber string
+}
+
+// populationName is the Chinese name of each special-population category.
+var populationName = map[gs.Category]string{
+	gs.CategoryDrug:       "吸毒人员",
+	gs.CategoryCorrection: "社区矫正人员",
+	gs.CategoryReleased:   "刑释人员",
+	gs.CategoryMental:     "重症精神病患者",
+}
+
+// workerQuarter is /workers/{id}: a worker's quarter.
+func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	id := r.PathValue("id")
+	// A grid worker may see only themself. The check comes before anything
+	// is read, so the answer tells nothing about whether id exists.
+	if u.Role == gs.RoleWorker && !u.CanSeeWorker(id, u.Town) {
+		return forbidden("网格员只能查看本人的考核结果。")
+	}
+	p, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.result(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	var wr *gs.WorkerResult
+	for i := range res.Workers {
+		if res.Workers[i].WorkerID == id {
+			wr = &res.Workers[i]
+			break
+		}
+	}
+	if wr == nil {
+		if u.Role == gs.RoleWorker {
+			return gs.Errorf(gs.ENOTFOUND, "%s 还没有您的考核结果。", p.QuarterText())
+		}
+		return gs.Errorf(gs.ENOTFOUND, "%s 没有工号为“%s”的网格员。", p.QuarterText(), id)
+	}
+	if !u.CanSeeWorker(wr.WorkerID, wr.Town) {
+		return forbidden("您只能查看本镇街网格员的考核结果。")
+	}
+	page := &WorkerPage{
+		Page:   s.page(u, wr.Name+" "+p.Quarter.String()+" 考核结果", "home"),
+		Period: p,
+		Worker: WorkerSummary{
+			WorkerID: wr.WorkerID, Name: wr.Name, Type: report.TypeName(wr.Type), Town: wr.Town, Grid: wr.GridCode,
+			Eligible: wr.Eligible, Reason: wr.Reason, Rank: "—", Total: "—", Pay: wr.Pay.String(),
+			Deductions: len(wr.Deductions),
+		},
+		Tags:   flagTags(*wr),
+		Masked: !u.SeesPersonalData(),
+		Own:    u.Role == gs.RoleWorker,
+	}
+	if u.Role != gs.RoleWorker {
+		page.Nav = "workers"
+		if seesTownBoard(u, wr.Town) {
+			page.TownURL = "/towns/" + url.PathEscape(wr.Town) + p.Query()
+		}
+	}
+	if wr.Rank != nil {
+		page.Worker.Rank = strconv.Itoa(*wr.Rank)
+	}
+	if wr.Total != nil {
+		page.Worker.Total = wr.Total.String()
+	}
+	byCategory := map[gs.CategoryID][]DeductionRow{}
+	deducted := map[gs.CategoryID]gs.Points{}
+	for _, d := range wr.Deductions {
+		c := gs.CategoryOf(d.Rule)
+		byCategory[c] = append(byCategory[c], deductionRow(d))
+		deducted[c] += d.Points
+	}
+	if wr.Categories != nil {
+		for _, c := range gs.AllCategories {
+			page.Categories = append(page.Categories, CategoryRow{
+				Name: report.CategoryName[c], Score: wr.Categories.Get(c).String(),
+				Full: s.Service.Scheme.Max[c].String(), Deducted: deducted[c].String(),
+				Deductions: byCategory[c],
+			})
+		}
+	} else {
+		for _, c := range gs.AllCategories {
+			page.Other = append(page.Other, byCategory[c]...)
+		}
+	}
+	if page.People, err = s.people(r.Context(), wr.Deductions, page.Masked); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "worker", page)
+}
+
+// deductionRow is a deduction in words.
+func deductionRow(d gs.Deduction) DeductionRow {
+	name := report.RuleName[d.Rule]
+	if name == "" {
+		name = string(d.Rule)
+	}
+	return DeductionRow{
+		Rule: name, Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
+		Detail: d.Detail, Evidence: d.Evidence,
+	}
+}
+
+// people returns the special-population persons that the deductions name
+// among their evidence, masked when masked is set. It reads the register only
+// when a key-work deduction (the rules about these persons) is there.
+func (s *Server) people(ctx context.Context, ds []gs.Deduction, masked bool) ([]PersonRow, error) {
+	ids := map[string]bool{}
+	for _, d := range ds {
+		if gs.CategoryOf(d.Rule) == gs.CatKeyWork {
+			for _, e := range d.Evidence {
+				ids[e] = true
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// An empty window reads the reference tables (the register among them)
+	// and no records of any period.
+	now := s.Now()
+	recs, err := s.Service.DB.Load(ctx, now, now)
+	if err != nil {
+		return nil, err
+	}
+	var out []PersonRow
+	for _, p := range recs.Register {
+		if !ids[p.PersonID] {
+			continue
+		}
+		row := PersonRow{PersonID: p.PersonID, Category: populationName[p.Category], Grid: p.GridCode, Name: p.Name, IDNumber: p.IDNumber}
+		if masked {
+			row.Name, row.IDNumber = gs.MaskName(p.Name), gs.MaskIDNumber(p.IDNumber)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
