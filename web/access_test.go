@@ -46,6 +46,7 @@ var matrix = []route{
 // requests get 401; a grid worker gets 403 for anything but their own
 // quarter; a town's center gets 403 for another town.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tokens := map[string]string{"": ""}
 	for _, r := range roles[1:] {
@@ -103,6 +104,7 @@ func queryOf(p string) string {
 // another worker's quarter gets a Chinese 403 page that shows nothing of that
 // worker, whatever period the URL names.
 func TestWorkerCannotSeeAnotherWorker(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	token := f.login("QS001")
 	other := workerName(t, "QS013")
@@ -142,6 +144,7 @@ func TestWorkerCannotSeeAnotherWorker(t *testing.T) {
 // with a Chinese 403 and changes nothing (the session survives a forged
 // logout; a forged login sets no cookie).
 func TestCrossOriginPostsRefused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	token := f.login("admin")
 	forged := func(path string, form url.Values) *http.Response {
@@ -182,6 +185,7 @@ func TestCrossOriginPostsRefused(t *testing.T) {
 // and no page has inline script or style that the policy would have to
 // allow.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	token := f.login("admin")
 	_, page := f.get("/", token)

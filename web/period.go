@@ -134,3 +134,15 @@ func (p Period) Hidden() []Hidden {
 	}
 	return out
 }
+
+// Notes are remarks on the moment chosen: before the quarter began, or
+// while it is still running.
+func (p Period) Notes() []string {
+	switch {
+	case p.AsOf.Before(p.Quarter.First().Start()):
+		return []string{"计算时点 " + p.AsOfText() + " 早于本季度开始，本季度还没有任何记录，以下结果仅供参考。"}
+	case p.AsOf.Before(p.Quarter.Last().End()):
+		return []string{"本季度尚未结束，结果会随新的记录而变化。"}
+	}
+	return nil
+}
