@@ -47,6 +47,8 @@ const usage = `gridscore —— 网格员季度考核
                                                       生成示范数据：默认导入示范镇 青山镇，--workers 生成任意规模
   gridscore bench [--workers 200,5000,100000] [--stores sqlite,postgres] [--out BENCHMARKS.md]
                                                       性能基准：导入、计算与基准扫描、基准插入，写入 BENCHMARKS.md
+  gridscore serve [--addr :8080] [--demo]             启动网页服务（--demo：载入示范镇和示范账号）
+  gridscore user add|passwd|list                      管理账号
   gridscore migrate [--db 文件 | --dsn URL]           将数据库表结构升级到最新版本
   gridscore scheme                                    输出默认考核方案（YAML），可修改后用 --scheme 加载
 
@@ -70,6 +72,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&BenchCommand{m: m}).Run(ctx, args[1:])
 	case "demo":
 		err = (&DemoCommand{m: m}).Run(ctx, args[1:])
+	case "serve":
+		err = (&ServeCommand{m: m}).Run(ctx, args[1:])
+	case "user":
+		err = (&UserCommand{m: m}).Run(ctx, args[1:])
 	case "migrate":
 		err = (&MigrateCommand{m: m}).Run(ctx, args[1:])
 	case "scheme":
