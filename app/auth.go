@@ -102,26 +102,17 @@ func Actor(ctx context.Context) string {
 	return ActorSystem
 }
 
-func (a *Auth) idleTimeout() time.Duration {
-	if a.IdleTimeout > 0 {
-		return a.IdleTimeout
+// positiveOr returns v, or def when v is not positive (a setting left zero).
+func positiveOr[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
 	}
-	return DefaultIdleTimeout
+	return def
 }
 
-func (a *Auth) maxFailures() int {
-	if a.MaxFailures > 0 {
-		return a.MaxFailures
-	}
-	return DefaultMaxFailures
-}
-
-func (a *Auth) lockFor() time.Duration {
-	if a.LockFor > 0 {
-		return a.LockFor
-	}
-	return DefaultLockFor
-}
+func (a *Auth) idleTimeout() time.Duration { return positiveOr(a.IdleTimeout, DefaultIdleTimeout) }
+func (a *Auth) maxFailures() int           { return positiveOr(a.MaxFailures, DefaultMaxFailures) }
+func (a *Auth) lockFor() time.Duration     { return positiveOr(a.LockFor, DefaultLockFor) }
 
 func (a *Auth) now() time.Time {
 	if a.Now != nil {
