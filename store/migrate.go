@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -49,11 +50,30 @@ func newProvider(db *DB) (*goose.Provider, error) {
 
 // Migrate brings the schema up to date by applying every migration not yet
 // applied. Running it on an up-to-date schema does nothing.
+//
+// On SQLite goose has no lock between processes, so two processes opening a
+// new file at once may both try to apply a migration; the loser's attempt
+// fails (its transaction rolls back) and it then finds the schema applied by
+// the winner, or tries again.
 func (db *DB) Migrate(ctx context.Context) error {
-	if _, err := db.migrations.Up(ctx); err != nil {
-		return db.wrap("migrate", err)
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if _, err = db.migrations.Up(ctx); err == nil {
+			return nil
+		}
+		if db.dialect != sqliteDialect {
+			break
+		}
+		if ok, cerr := db.SchemaCurrent(ctx); cerr == nil && ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return db.wrap("migrate", ctx.Err())
+		case <-time.After(time.Duration(50*(attempt+1)) * time.Millisecond):
+		}
 	}
-	return nil
+	return db.wrap("migrate", err)
 }
 
 // SchemaCurrent reports whether every migration this program knows has been
