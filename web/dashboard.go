@@ -52,10 +52,12 @@ type RankRow struct {
 	URL  string
 }
 
-// FlagRow is a worker who needs attention, with why.
+// FlagRow is a worker who needs attention, with why: short tags, and the
+// reason a worker is not assessed in full.
 type FlagRow struct {
 	WorkerID, Name, Grid, URL string
 	Tags                      []string
+	Reason                    string
 }
 
 // DistrictPage is the district center's overview: every town's numbers,
@@ -149,7 +151,7 @@ func (s *Server) town(w http.ResponseWriter, r *http.Request, u *gs.User, town s
 		link := workerURL(wr.WorkerID, p)
 		page.Ranking = append(page.Ranking, rankRow(wr, link))
 		if tags := flagTags(wr); len(tags) > 0 {
-			page.Flagged = append(page.Flagged, FlagRow{WorkerID: wr.WorkerID, Name: wr.Name, Grid: wr.GridCode, URL: link, Tags: tags})
+			page.Flagged = append(page.Flagged, FlagRow{WorkerID: wr.WorkerID, Name: wr.Name, Grid: wr.GridCode, URL: link, Tags: tags, Reason: wr.Reason})
 		}
 	}
 	return s.render(w, r, http.StatusOK, "dashboard", page)
@@ -229,16 +231,12 @@ func rankRow(w gs.WorkerResult, link string) RankRow {
 	return row
 }
 
-// flagTags are the reasons a worker needs the center's attention: not
-// assessed (with why), no satisfaction ballot, an interview due.
+// flagTags are the reasons, in short, a worker needs the center's
+// attention: not assessed, no satisfaction ballot, an interview due.
 func flagTags(w gs.WorkerResult) []string {
 	var tags []string
 	if !w.Eligible {
-		tag := "不参加考核"
-		if w.Reason != "" {
-			tag += "：" + w.Reason
-		}
-		tags = append(tags, tag)
+		tags = append(tags, "不参加考核")
 	}
 	for _, f := range w.Flags {
 		if name, ok := report.FlagName[f]; ok {

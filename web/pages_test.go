@@ -36,7 +36,7 @@ func TestTownDashboard(t *testing.T) {
 			// The charts.
 			`<svg class="chart"`, `aria-label="总分分布：`, `aria-label="各类别平均得分：`,
 			// Who needs attention, and why.
-			"需约谈", "本季度无满意度评价", "不参加考核：在岗未满6个月",
+			"需约谈", "本季度无满意度评价", `<span class="tag">不参加考核</span><br><span class="muted small">在岗未满6个月`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: dashboard lacks %q", role, want)

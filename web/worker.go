@@ -50,6 +50,9 @@ type CategoryRow struct {
 	// at 0 ("0" when none).
 	Deducted   string
 	Deductions []DeductionRow
+	// Rated is set for the satisfaction category, scored from the ballots
+	// rather than by deductions.
+	Rated bool
 }
 
 // DeductionRow is one itemised deduction.
@@ -140,7 +143,7 @@ func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.Use
 			page.Categories = append(page.Categories, CategoryRow{
 				Name: report.CategoryName[c], Score: wr.Categories.Get(c).String(),
 				Full: s.Service.Scheme.Max[c].String(), Deducted: deducted[c].String(),
-				Deductions: byCategory[c],
+				Deductions: byCategory[c], Rated: c == gs.CatSatisfaction,
 			})
 		}
 	} else {

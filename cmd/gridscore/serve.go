@@ -248,8 +248,11 @@ func (c *ServeCommand) loadDemo(ctx context.Context, db *store.DB, auth *app.Aut
 		case gs.RoleWorker:
 			u.Town, u.DisplayName = demo.TownName, names[a.workerID]
 			label += " " + names[a.workerID]
+		case gs.RoleTownAdmin:
+			u.Town, u.DisplayName = demo.TownName, demo.TownName+"管理员"
+			label += "（" + demo.TownName + "）"
 		default:
-			u.Town, u.DisplayName = demo.TownName, demo.TownName+label
+			u.Town, u.DisplayName = demo.TownName, demo.TownName+"工作人员"
 			label += "（" + demo.TownName + "）"
 		}
 		err := auth.CreateUser(ctx, u, demoPassword)
