@@ -243,3 +243,29 @@ func TestTownWithoutData(t *testing.T) {
 		t.Error("another town's data is shown")
 	}
 }
+
+// TestWorkerListPages: a long list is shown page by page, the pages keep the
+// search and the period, and a page past the end shows the last.
+func TestWorkerListPages(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.server.PageSize = 10
+	f.handler = f.server.Handler()
+	token := f.login("staff")
+	_, body := f.get("/workers?quarter=2023Q3&q=QS", token)
+	if n := count(`<tr><td><a href="/workers/`, body); n != 10 {
+		t.Errorf("first page: %d rows, want 10", n)
+	}
+	for _, want := range []string{"共 21 人，第 1–10 人", "第 1 / 3 页", `href="/workers?page=2&amp;q=QS&amp;quarter=2023Q3" rel="next"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("first page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `rel="prev"`) {
+		t.Error("the first page links a previous one")
+	}
+	_, body = f.get("/workers?quarter=2023Q3&q=QS&page=9", token)
+	if n := count(`<tr><td><a href="/workers/`, body); n != 1 || !strings.Contains(body, "QS021") || !strings.Contains(body, `rel="prev"`) || strings.Contains(body, `rel="next"`) {
+		t.Errorf("page past the end: %d rows, want the last page with QS021 only", n)
+	}
+}

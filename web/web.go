@@ -40,6 +40,9 @@ type Server struct {
 	Quarter gs.Quarter
 	AsOf    time.Time
 
+	// PageSize is how many rows a list shows per page (default 50).
+	PageSize int
+
 	// assessSlot lets one assessment run at a time: app.Service.Assess
 	// changes the process-wide garbage collector settings while it runs and
 	// restores them afterwards, which overlapping calls would leave in the
@@ -56,6 +59,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	if s.PageSize <= 0 {
+		s.PageSize = 50
 	}
 	s.assessSlot = make(chan struct{}, 1)
 

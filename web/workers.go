@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
@@ -20,9 +22,21 @@ type WorkersPage struct {
 	Towns    []Option
 	Grids    []Option
 	Types    []Option
-	Rows     []WorkerRow
-	// Visible is how many workers the user may see before filtering.
-	Visible int
+	// Rows are the workers of this page of the list.
+	Rows []WorkerRow
+	// Visible is how many workers the user may see before filtering, and
+	// Matched how many match the filters.
+	Visible, Matched int
+	Pager            Pager
+}
+
+// Pager is the position in a list shown page by page.
+type Pager struct {
+	Page, Pages int
+	// First and Last number the rows shown (from 1).
+	First, Last int
+	// Prev and Next link to the neighbouring pages ("" at either end).
+	Prev, Next string
 }
 
 // WorkerFilter is the list's query, as typed.
@@ -93,6 +107,10 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		}
 		return a.WorkerID < b.WorkerID
 	})
+	page.Matched = len(page.Rows)
+	page.Rows, page.Pager = s.paginate(page.Rows, r.URL.Query().Get("page"), func(n int) string {
+		return "/workers" + p.With(url.Values{"q": {f.Q}, "town": {f.Town}, "grid": {f.Grid}, "type": {f.Type}, "page": {strconv.Itoa(n)}})
+	})
 	page.Towns = options(towns, f.Town)
 	page.Grids = options(grids, f.Grid)
 	page.Types = []Option{
@@ -100,6 +118,27 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		{Value: string(gs.PartTime), Label: report.TypeName(gs.PartTime), Selected: f.Type == string(gs.PartTime)},
 	}
 	return s.render(w, r, http.StatusOK, "workers", page)
+}
+
+// paginate returns the rows of the page asked for (the last page when past
+// it, the first when not a number) and where that page stands; link
+// returns the URL of page n.
+func (s *Server) paginate(rows []WorkerRow, asked string, link func(n int) string) ([]WorkerRow, Pager) {
+	pages := max((len(rows)+s.PageSize-1)/s.PageSize, 1)
+	n, err := strconv.Atoi(asked)
+	if err != nil || n < 1 {
+		n = 1
+	}
+	n = min(n, pages)
+	from, to := (n-1)*s.PageSize, min(n*s.PageSize, len(rows))
+	pg := Pager{Page: n, Pages: pages, First: from + 1, Last: to}
+	if n > 1 {
+		pg.Prev = link(n - 1)
+	}
+	if n < pages {
+		pg.Next = link(n + 1)
+	}
+	return rows[from:to], pg
 }
 
 // options turns a set of values into sorted choices, marking the chosen
