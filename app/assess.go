@@ -21,20 +21,25 @@ const patrolMargin = 7
 // province's records never sit in memory at once.
 const ChunkWorkers = 5000
 
-// assessMemory is the heap size at which Assess collects garbage.
-const assessMemory = 1 << 30
+// TuneGCForBatch sets the process's garbage collector for a one-shot batch
+// assessment (the command line): the records of a chunk are garbage once
+// assessed, so rather than collect every time the heap doubles, collect only
+// as the heap nears limit. A server, which assesses while serving pages,
+// keeps the default. It returns a function restoring the settings.
+func TuneGCForBatch(limit int64) (restore func()) {
+	oldLimit := debug.SetMemoryLimit(limit)
+	oldPercent := debug.SetGCPercent(-1)
+	return func() {
+		debug.SetGCPercent(oldPercent)
+		debug.SetMemoryLimit(oldLimit)
+	}
+}
 
 // Assess computes the provisional result of quarter q as of asOf from the
 // stored records, reading them in one snapshot, worker range by worker
 // range, while the engine assesses the previous range on another goroutine.
 // It changes nothing.
 func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
-	// The records of a chunk are garbage once assessed. Rather than collect
-	// garbage every time the heap doubles, collect only as the heap nears
-	// assessMemory: a chunk's records fit well within it, and the collector
-	// then costs next to nothing.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(assessMemory))
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	from := q.First().AddDays(-patrolMargin).Start()
 	to := q.Last().End()
 

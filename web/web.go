@@ -43,10 +43,8 @@ type Server struct {
 	// PageSize is how many rows a list shows per page (default 50).
 	PageSize int
 
-	// assessSlot lets one assessment run at a time: app.Service.Assess
-	// changes the process-wide garbage collector settings while it runs and
-	// restores them afterwards, which overlapping calls would leave in the
-	// wrong state; it also bounds the memory that assessments take.
+	// assessSlot lets one assessment run at a time, which bounds the memory
+	// and the processor time that live computing takes from other pages.
 	assessSlot chan struct{}
 }
 

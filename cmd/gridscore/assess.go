@@ -70,6 +70,7 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	defer app.TuneGCForBatch(1 << 30)()
 	res, err := (&app.Service{DB: db, Scheme: sch}).Assess(ctx, q, asOf.Truncate(time.Second))
 	if err != nil {
 		return err
