@@ -282,32 +282,7 @@ func (wc *workerContext) hasDutyDay(from, to gs.Date) bool {
 // pay computes the performance pay of RULES.md §7, exact to the fen and
 // rounded half-up. total is nil for a worker who is not assessed.
 func (ix *index) pay(w *gs.Worker, total *gs.Points) gs.Fen {
-	var base int64
-	if w.Type == gs.FullTime {
-		monthly := ix.scheme.MonthlyPerformance
-		if w.MonthlyPerformanceFen != nil {
-			monthly = *w.MonthlyPerformanceFen
-		}
-		months := 0
-		for _, m := range ix.months {
-			if w.HiredOn <= m.Last() && (w.LeftOn.IsZero() || w.LeftOn >= m.First()) {
-				months++
-			}
-		}
-		base = int64(monthly) * int64(months)
-	} else {
-		base = int64(ix.scheme.QuarterlySubsidy)
-		if w.QuarterlySubsidyFen != nil {
-			base = int64(*w.QuarterlySubsidyFen)
-		}
-	}
-	if total == nil {
-		if ix.scheme.IneligiblePay == gs.IneligiblePayNone {
-			return 0
-		}
-		return gs.Fen(base)
-	}
-	return gs.Fen(divRoundHalfUp(base*int64(*total), 10000))
+	return PayOf(ix.scheme, BasePay(ix.scheme, ix.q, w), total)
 }
 
 // divRoundHalfUp returns n/d rounded half-up, for n ≥ 0 and d > 0.
