@@ -1,6 +1,7 @@
 package gridscore
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -38,6 +39,29 @@ func (f Fen) String() string { return formatHundredths(int64(f)) }
 
 // MarshalJSON writes the amount in yuan as a JSON number with two decimals.
 func (f Fen) MarshalJSON() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalJSON reads the JSON number MarshalJSON writes, exactly.
+func (p *Points) UnmarshalJSON(b []byte) error {
+	v, err := unmarshalHundredths(b)
+	*p = Points(v)
+	return err
+}
+
+// UnmarshalJSON reads the JSON number MarshalJSON writes, exactly.
+func (f *Fen) UnmarshalJSON(b []byte) error {
+	v, err := unmarshalHundredths(b)
+	*f = Fen(v)
+	return err
+}
+
+// unmarshalHundredths reads a JSON number with at most two decimals.
+func unmarshalHundredths(b []byte) (int64, error) {
+	v, ok := ParseHundredths(string(b))
+	if !ok {
+		return 0, fmt.Errorf("not an amount with at most two decimals: %s", b)
+	}
+	return v, nil
+}
 
 // ParseHundredths reads a non-negative decimal with at most two decimals
 // ("200", "0.5", "87.25") exactly, returning hundredths. It never goes
