@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/csvfile"
@@ -15,6 +16,9 @@ import (
 type Service struct {
 	DB     *store.DB
 	Scheme gs.Scheme
+	// Now is the clock of the quarter's life (when a quarter is published,
+	// an appeal made); nil means time.Now.
+	Now func() time.Time
 }
 
 // ImportFiles reads the DATA.md files or folders at paths and writes every

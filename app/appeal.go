@@ -1,0 +1,171 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/calendar"
+	"github.com/gridscore/gridscore/store"
+)
+
+// VoidDeduction voids one deduction of a computed quarter's snapshot with a
+// reason (the center's review, RULES.md §8), and scores the town again.
+// Town administrator or staff.
+func (s *Service) VoidDeduction(ctx context.Context, u *gs.User, town string, q gs.Quarter, ref gs.DeductionRef, reason string) error {
+	if err := needCenter(u, town); err != nil {
+		return err
+	}
+	reason, err := needText(reason, "撤销扣分的原因")
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.DB.InQuarter(ctx, town, q.String(), func(qt *store.QuarterTx) error {
+		if qt.State.State != gs.StateComputed {
+			return errState(qt.State, "撤销扣分（只有审核中的季度可以）")
+		}
+		d, err := findDeduction(qt, ref)
+		if err != nil {
+			return err
+		}
+		if err := qt.Void(gs.Voided{DeductionRef: ref, Reason: reason, By: Actor(ctx), At: now}); err != nil {
+			return err
+		}
+		if err := rescoreSnapshot(qt, &s.Scheme); err != nil {
+			return err
+		}
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: AuditDeductionVoided,
+			Object: "worker:" + ref.WorkerID + "/" + q.String(), Detail: describe(d) + "；原因：" + reason})
+	})
+}
+
+// describe names a deduction in the audit log.
+func describe(d gs.Deduction) string {
+	return ruleName(d.Rule) + " " + d.Period + "（−" + d.Points.String() + " 分）"
+}
+
+// AppealDeadline returns the last day a worker may appeal a quarter
+// published at publishedAt: the AppealWorkdays-th workday after the day of
+// publication, on the stored calendar.
+func (s *Service) AppealDeadline(ctx context.Context, publishedAt time.Time) (gs.Date, error) {
+	now := s.now()
+	ref, err := s.DB.Load(ctx, now, now)
+	if err != nil {
+		return 0, err
+	}
+	cal := calendar.New(ref.Calendar)
+	d := gs.DateOf(publishedAt)
+	for n := 0; n < s.Scheme.AppealWorkdays; {
+		d = d.AddDays(1)
+		if cal.IsWorkday(d) {
+			n++
+		}
+	}
+	return d, nil
+}
+
+// Appeal records a grid worker's appeal (申诉) against one deduction of
+// their own published result, with a reason, within the appeal period. One
+// appeal per deduction.
+func (s *Service) Appeal(ctx context.Context, u *gs.User, q gs.Quarter, ref gs.DeductionRef, reason string) (*gs.Appeal, error) {
+	if u == nil || u.Role != gs.RoleWorker || u.WorkerID != ref.WorkerID {
+		return nil, gs.Errorf(gs.EFORBIDDEN, "只有网格员本人可以对自己的扣分提出申诉。")
+	}
+	reason, err := needText(reason, "申诉理由")
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.QuarterState(ctx, u.Town, q)
+	if err != nil {
+		return nil, err
+	}
+	if st.State != gs.StatePublished {
+		return nil, gs.Errorf(gs.ECONFLICT, "只有公示期间可以申诉，%s 当前状态为“%s”。", q, gs.StateName[st.State])
+	}
+	last, err := s.AppealDeadline(ctx, st.PublishedAt)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if gs.DateOf(now) > last {
+		return nil, gs.Errorf(gs.ECONFLICT, "申诉期已于 %s 结束。", last)
+	}
+	a := &gs.Appeal{DeductionRef: ref, Reason: reason, Status: gs.AppealPending, CreatedAt: now}
+	err = s.DB.InQuarter(ctx, u.Town, q.String(), func(qt *store.QuarterTx) error {
+		if qt.State.State != gs.StatePublished || !qt.State.PublishedAt.Equal(st.PublishedAt) {
+			return gs.Errorf(gs.ECONFLICT, "季度状态刚刚发生了变化，请刷新页面后重试。")
+		}
+		d, err := findDeduction(qt, ref)
+		if err != nil {
+			return err
+		}
+		mine, err := qt.Appeals(store.AppealFilter{WorkerID: ref.WorkerID})
+		if err != nil {
+			return err
+		}
+		for _, o := range mine {
+			if o.DeductionRef == ref {
+				return gs.Errorf(gs.ECONFLICT, "您已对这项扣分提出过申诉（%s）。", gs.AppealStatusName[o.Status])
+			}
+		}
+		if err := qt.CreateAppeal(a); err != nil {
+			return err
+		}
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: AuditAppealCreated,
+			Object: "appeal:" + strconv.FormatInt(a.ID, 10), Detail: describe(d) + "；理由：" + reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Decide upholds or rejects a pending appeal of town's quarter q with a
+// reply. An upheld appeal voids the deduction and scores the town again.
+// Town administrator or staff, while the quarter is published.
+func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quarter, id int64, uphold bool, reply string) error {
+	if err := needCenter(u, town); err != nil {
+		return err
+	}
+	reply, err := needText(reply, "答复")
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.DB.InQuarter(ctx, town, q.String(), func(qt *store.QuarterTx) error {
+		if qt.State.State != gs.StatePublished {
+			return errState(qt.State, "处理申诉")
+		}
+		pending, err := qt.Appeals(store.AppealFilter{Status: gs.AppealPending})
+		if err != nil {
+			return err
+		}
+		var a *gs.Appeal
+		for i := range pending {
+			if pending[i].ID == id {
+				a = &pending[i]
+			}
+		}
+		if a == nil {
+			return gs.Errorf(gs.ENOTFOUND, "没有待处理的编号为 %d 的申诉。", id)
+		}
+		a.Status, a.Reply, a.DecidedAt, a.DecidedBy = gs.AppealRejected, reply, now, Actor(ctx)
+		action := AuditAppealRejected
+		if uphold {
+			a.Status, action = gs.AppealUpheld, AuditAppealUpheld
+			if err := qt.Void(gs.Voided{DeductionRef: a.DeductionRef, Reason: "申诉成立：" + reply, By: Actor(ctx), At: now}); err != nil {
+				return err
+			}
+			if err := rescoreSnapshot(qt, &s.Scheme); err != nil {
+				return err
+			}
+		}
+		if err := qt.DecideAppeal(a); err != nil {
+			return err
+		}
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: action,
+			Object: "appeal:" + strconv.FormatInt(id, 10), Detail: "答复：" + reply})
+	})
+}

@@ -1,0 +1,321 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/engine"
+	"github.com/gridscore/gridscore/report"
+	"github.com/gridscore/gridscore/store"
+)
+
+// The quarter's life of RULES.md §8, per town: compute, publish, appeals,
+// finalize, reopen, file. Each change is one write transaction of the store
+// (store.DB.InQuarter) that checks the state under the town-quarter's lock,
+// changes it and appends the audit entry; Compute first assesses the
+// records in a read transaction of its own. Every method checks the role
+// of the user it is given, whatever the web layer checked before.
+
+// The audit actions of the quarter's life.
+const (
+	AuditQuarterComputed  = "quarter_computed"
+	AuditQuarterPublished = "quarter_published"
+	AuditQuarterFinalized = "quarter_finalized"
+	AuditQuarterReopened  = "quarter_reopened"
+	AuditQuarterFiled     = "quarter_filed"
+	AuditDeductionVoided  = "deduction_voided"
+	AuditAppealCreated    = "appeal_created"
+	AuditAppealUpheld     = "appeal_upheld"
+	AuditAppealRejected   = "appeal_rejected"
+)
+
+func init() {
+	for k, v := range map[string]string{
+		AuditQuarterComputed: "计算季度结果", AuditQuarterPublished: "公示", AuditQuarterFinalized: "定稿",
+		AuditQuarterReopened: "重新打开", AuditQuarterFiled: "报备", AuditDeductionVoided: "撤销扣分",
+		AuditAppealCreated: "提出申诉", AuditAppealUpheld: "支持申诉", AuditAppealRejected: "驳回申诉",
+	} {
+		AuditActionName[k] = v
+	}
+}
+
+// maxReasonLength bounds reasons and replies, in characters.
+const maxReasonLength = 500
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().Truncate(time.Second)
+	}
+	return time.Now().Truncate(time.Second)
+}
+
+// runsTown reports whether u is the town's center (administrator or staff).
+func runsTown(u *gs.User, town string) bool {
+	return (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == town
+}
+
+func needCenter(u *gs.User, town string) error {
+	if u == nil || !runsTown(u, town) {
+		return gs.Errorf(gs.EFORBIDDEN, "只有本镇街中心的管理员和工作人员可以进行此操作。")
+	}
+	return nil
+}
+
+func needAdmin(u *gs.User, town string) error {
+	if u == nil || u.Role != gs.RoleTownAdmin || u.Town != town {
+		return gs.Errorf(gs.EFORBIDDEN, "只有本镇街中心的管理员可以进行此操作。")
+	}
+	return nil
+}
+
+// needText checks a required reason or reply.
+func needText(v, what string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", gs.Errorf(gs.EINVALID, "请填写%s。", what)
+	}
+	if utf8.RuneCountInString(v) > maxReasonLength {
+		return "", gs.Errorf(gs.EINVALID, "%s不能超过 %d 个字。", what, maxReasonLength)
+	}
+	return v, nil
+}
+
+// errState is the refusal of a step in the wrong state.
+func errState(st gs.QuarterState, what string) error {
+	return gs.Errorf(gs.ECONFLICT, "%s %s 当前状态为“%s”，不能%s。", st.Town, st.Quarter, gs.StateName[st.State], what)
+}
+
+func quarterObject(town string, q gs.Quarter) string { return "quarter:" + town + "/" + q.String() }
+
+// QuarterState returns the state of town's quarter q.
+func (s *Service) QuarterState(ctx context.Context, town string, q gs.Quarter) (gs.QuarterState, error) {
+	return s.DB.QuarterState(ctx, town, q.String())
+}
+
+// Compute assesses quarter q as of asOf, keeps the results of the town's
+// workers less the deductions voided so far, stores them as the quarter's
+// snapshot and moves it to computed. Allowed while open or computed; a
+// published quarter must be reopened first.
+func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Quarter, asOf time.Time) error {
+	if err := needCenter(u, town); err != nil {
+		return err
+	}
+	if asOf.IsZero() {
+		return gs.Errorf(gs.EINVALID, "请填写计算时点。")
+	}
+	computable := func(st gs.QuarterState) bool { return st.State == gs.StateOpen || st.State == gs.StateComputed }
+	if st, err := s.QuarterState(ctx, town, q); err != nil {
+		return err
+	} else if !computable(st) {
+		return errState(st, "重新计算（须由管理员先重新打开）")
+	}
+	res, err := s.Assess(ctx, q, asOf)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	ref, err := s.DB.Load(ctx, now, now) // the workers, without records of any period
+	if err != nil {
+		return err
+	}
+	base := map[string]gs.Fen{}
+	for i := range ref.Workers {
+		base[ref.Workers[i].ID] = engine.BasePay(&s.Scheme, q, &ref.Workers[i])
+	}
+	var ws []gs.WorkerResult
+	for _, w := range res.Workers {
+		if w.Town == town {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的网格员，无法计算。", q, town)
+	}
+	return s.DB.InQuarter(ctx, town, q.String(), func(qt *store.QuarterTx) error {
+		if !computable(qt.State) {
+			return errState(qt.State, "重新计算")
+		}
+		if err := rescore(qt, &s.Scheme, ws, base); err != nil {
+			return err
+		}
+		st := gs.QuarterState{State: gs.StateComputed, AsOf: asOf, ComputedAt: now, UpdatedBy: Actor(ctx)}
+		if err := qt.SetState(st); err != nil {
+			return err
+		}
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: AuditQuarterComputed,
+			Object: quarterObject(town, q), Detail: "计算时点：" + asOf.In(gs.CST).Format("2006-01-02 15:04")})
+	})
+}
+
+// rescore drops the quarter's voided deductions from ws, scores them again
+// and stores them as the snapshot. base gives each worker's base pay.
+func rescore(qt *store.QuarterTx, sc *gs.Scheme, ws []gs.WorkerResult, base map[string]gs.Fen) error {
+	vs, err := qt.Voided()
+	if err != nil {
+		return err
+	}
+	void := map[gs.DeductionRef]bool{}
+	for _, v := range vs {
+		void[v.DeductionRef] = true
+	}
+	engine.Rescore(sc, ws, func(id string) gs.Fen { return base[id] },
+		func(id string, d gs.Deduction) bool { return void[gs.RefOf(id, d)] })
+	rows := make([]store.SnapshotRow, len(ws))
+	for i, w := range ws {
+		rows[i] = store.SnapshotRow{Result: w, Base: base[w.WorkerID]}
+	}
+	return qt.SaveSnapshot(rows)
+}
+
+// rescoreSnapshot scores the stored snapshot again after a deduction was
+// voided.
+func rescoreSnapshot(qt *store.QuarterTx, sc *gs.Scheme) error {
+	rows, err := qt.Snapshot()
+	if err != nil {
+		return err
+	}
+	ws := make([]gs.WorkerResult, len(rows))
+	base := map[string]gs.Fen{}
+	for i, r := range rows {
+		ws[i], base[r.Result.WorkerID] = r.Result, r.Base
+	}
+	return rescore(qt, sc, ws, base)
+}
+
+// findDeduction returns the snapshot's deduction ref names, or ENOTFOUND.
+func findDeduction(qt *store.QuarterTx, ref gs.DeductionRef) (gs.Deduction, error) {
+	rows, err := qt.Snapshot()
+	if err != nil {
+		return gs.Deduction{}, err
+	}
+	for _, r := range rows {
+		if r.Result.WorkerID != ref.WorkerID {
+			continue
+		}
+		for _, d := range r.Result.Deductions {
+			if gs.RefOf(ref.WorkerID, d) == ref {
+				return d, nil
+			}
+		}
+	}
+	return gs.Deduction{}, gs.Errorf(gs.ENOTFOUND, "本季度结果中没有这项扣分（可能已被撤销或已重新计算）。")
+}
+
+// step moves town's quarter q from one of the states from to state to,
+// after check, and records the step in the audit log with detail.
+func (s *Service) step(ctx context.Context, town string, q gs.Quarter, what string, from []gs.State, to gs.State,
+	action, detail string, check func(*store.QuarterTx) error) error {
+	now := s.now()
+	return s.DB.InQuarter(ctx, town, q.String(), func(qt *store.QuarterTx) error {
+		ok := false
+		for _, f := range from {
+			ok = ok || qt.State.State == f
+		}
+		if !ok {
+			return errState(qt.State, what)
+		}
+		if check != nil {
+			if err := check(qt); err != nil {
+				return err
+			}
+		}
+		st := qt.State
+		st.State, st.UpdatedBy = to, Actor(ctx)
+		switch to {
+		case gs.StatePublished:
+			st.PublishedAt = now
+		case gs.StateFinalized:
+			st.FinalizedAt = now
+		case gs.StateFiled:
+			st.FiledAt = now
+		case gs.StateComputed: // reopened
+			st.FinalizedAt, st.FiledAt = time.Time{}, time.Time{}
+		}
+		if err := qt.SetState(st); err != nil {
+			return err
+		}
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: action, Object: quarterObject(town, q), Detail: detail})
+	})
+}
+
+// Publish makes the computed results visible to the workers (公示), who may
+// then appeal. Town administrator or staff.
+func (s *Service) Publish(ctx context.Context, u *gs.User, town string, q gs.Quarter) error {
+	if err := needCenter(u, town); err != nil {
+		return err
+	}
+	return s.step(ctx, town, q, "公示", []gs.State{gs.StateComputed}, gs.StatePublished, AuditQuarterPublished, "", nil)
+}
+
+// FinalizeBlockers lists in Chinese what keeps town's quarter q from being
+// finalized: the appeals still pending.
+func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarter) ([]string, error) {
+	as, err := s.DB.Appeals(ctx, store.AppealFilter{Town: town, Quarter: q.String(), Status: gs.AppealPending})
+	if err != nil {
+		return nil, err
+	}
+	return blockers(as), nil
+}
+
+func blockers(pending []gs.Appeal) []string {
+	var out []string
+	for _, a := range pending {
+		out = append(out, "网格员 "+a.WorkerID+" 对“"+ruleName(a.Rule)+"（"+a.Period+"）”的申诉尚未处理")
+	}
+	return out
+}
+
+// Finalize freezes the published results (定稿): later changes to records
+// do not alter them. Town administrator only; refused, with the reasons
+// listed, while an appeal is pending.
+func (s *Service) Finalize(ctx context.Context, u *gs.User, town string, q gs.Quarter) error {
+	if err := needAdmin(u, town); err != nil {
+		return err
+	}
+	return s.step(ctx, town, q, "定稿", []gs.State{gs.StatePublished}, gs.StateFinalized, AuditQuarterFinalized, "",
+		func(qt *store.QuarterTx) error {
+			pending, err := qt.Appeals(store.AppealFilter{Status: gs.AppealPending})
+			if err != nil {
+				return err
+			}
+			if len(pending) > 0 {
+				return gs.Errorf(gs.ECONFLICT, "还不能定稿：%s。", strings.Join(blockers(pending), "；"))
+			}
+			return nil
+		})
+}
+
+// Reopen brings a published, finalized or filed quarter back to computed,
+// so that it can be computed again. Town administrator only, with a reason
+// that the audit log keeps.
+func (s *Service) Reopen(ctx context.Context, u *gs.User, town string, q gs.Quarter, reason string) error {
+	if err := needAdmin(u, town); err != nil {
+		return err
+	}
+	reason, err := needText(reason, "重新打开的原因")
+	if err != nil {
+		return err
+	}
+	return s.step(ctx, town, q, "重新打开", []gs.State{gs.StatePublished, gs.StateFinalized, gs.StateFiled},
+		gs.StateComputed, AuditQuarterReopened, "原因："+reason, nil)
+}
+
+// File records that the filing package went to the district center (报备).
+// Town administrator only; the quarter must be finalized.
+func (s *Service) File(ctx context.Context, u *gs.User, town string, q gs.Quarter) error {
+	if err := needAdmin(u, town); err != nil {
+		return err
+	}
+	return s.step(ctx, town, q, "报备", []gs.State{gs.StateFinalized}, gs.StateFiled, AuditQuarterFiled, "", nil)
+}
+
+// ruleName is a rule's Chinese name.
+func ruleName(r gs.RuleID) string {
+	if n := report.RuleName[r]; n != "" {
+		return n
+	}
+	return string(r)
+}

@@ -1,0 +1,251 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store/storetest"
+)
+
+var (
+	qAdmin  = &gs.User{Username: "admin", Role: gs.RoleTownAdmin, Town: demo.TownName}
+	qStaff  = &gs.User{Username: "staff", Role: gs.RoleTownStaff, Town: demo.TownName}
+	qWorker = &gs.User{Username: "QS013", Role: gs.RoleWorker, Town: demo.TownName, WorkerID: "QS013"}
+	qOther  = &gs.User{Username: "QS001", Role: gs.RoleWorker, Town: demo.TownName, WorkerID: "QS001"}
+	qDist   = &gs.User{Username: "district", Role: gs.RoleDistrict}
+)
+
+// quarterService is the service on a fresh store of each engine holding the
+// demo town, its clock at the demo's as-of moment (publication day).
+func forEachQuarterService(t *testing.T, test func(t *testing.T, s *app.Service, now *time.Time)) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			db := mustOpen(t, b.Target(t))
+			if _, err := db.Import(context.Background(), demo.Town(1), nil); err != nil {
+				t.Fatal(err)
+			}
+			now := demo.AsOf()
+			s := &app.Service{DB: db, Scheme: scheme.Default(), Now: func() time.Time { return now }}
+			test(t, s, &now)
+		})
+	}
+}
+
+// workerOf returns worker id's result in the town's snapshot.
+func workerOf(t *testing.T, s *app.Service, id string) gs.WorkerResult {
+	t.Helper()
+	rows, err := s.DB.Snapshot(context.Background(), demo.TownName, demo.Quarter().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Result.WorkerID == id {
+			return r.Result
+		}
+	}
+	t.Fatalf("%s not in the snapshot (%d rows)", id, len(rows))
+	return gs.WorkerResult{}
+}
+
+func mustState(t *testing.T, s *app.Service, want gs.State) {
+	t.Helper()
+	st, err := s.QuarterState(context.Background(), demo.TownName, demo.Quarter())
+	if err != nil || st.State != want {
+		t.Fatalf("state = %q (%v), want %q", st.State, err, want)
+	}
+}
+
+func TestQuarterLife(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := app.WithActor(context.Background(), "admin")
+		town, q := demo.TownName, demo.Quarter()
+		mustState(t, s, gs.StateOpen)
+
+		wantCode(t, "worker computes", s.Compute(ctx, qWorker, town, q, demo.AsOf()), gs.EFORBIDDEN, "")
+		wantCode(t, "district computes", s.Compute(ctx, qDist, town, q, demo.AsOf()), gs.EFORBIDDEN, "")
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateComputed)
+		before := workerOf(t, s, "QS013")
+		if len(before.Deductions) == 0 || before.Total == nil {
+			t.Fatalf("QS013 has no deduction to appeal: %+v", before)
+		}
+		d := before.Deductions[0]
+		ref := gs.RefOf("QS013", d)
+
+		_, err := s.Appeal(ctx, qWorker, q, ref, "理由")
+		wantCode(t, "appeal before publication", err, gs.ECONFLICT, "")
+		wantCode(t, "worker publishes", s.Publish(ctx, qWorker, town, q), gs.EFORBIDDEN, "")
+		if err := s.Publish(ctx, qStaff, town, q); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "compute while published", s.Compute(ctx, qStaff, town, q, demo.AsOf()), gs.ECONFLICT, "")
+
+		_, err = s.Appeal(ctx, qOther, q, ref, "替别人申诉")
+		wantCode(t, "appeal for another worker", err, gs.EFORBIDDEN, "")
+		_, err = s.Appeal(ctx, qWorker, q, ref, "  ")
+		wantCode(t, "appeal without a reason", err, gs.EINVALID, "请填写申诉理由")
+		a, err := s.Appeal(ctx, qWorker, q, ref, "当天系统故障，无法登录")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Appeal(ctx, qWorker, q, ref, "再申诉一次")
+		wantCode(t, "second appeal of one deduction", err, gs.ECONFLICT, "")
+
+		wantCode(t, "staff finalizes", s.Finalize(ctx, qStaff, town, q), gs.EFORBIDDEN, "")
+		err = s.Finalize(ctx, qAdmin, town, q)
+		wantCode(t, "finalize with a pending appeal", err, gs.ECONFLICT, "QS013")
+		blocks, _ := s.FinalizeBlockers(ctx, town, q)
+		if len(blocks) != 1 {
+			t.Errorf("blockers = %q, want the one appeal", blocks)
+		}
+
+		wantCode(t, "worker decides", s.Decide(ctx, qWorker, town, q, a.ID, true, "好"), gs.EFORBIDDEN, "")
+		if err := s.Decide(ctx, qAdmin, town, q, a.ID, true, "经核实，情况属实"); err != nil {
+			t.Fatal(err)
+		}
+		after := workerOf(t, s, "QS013")
+		for _, x := range after.Deductions {
+			if gs.RefOf("QS013", x) == ref {
+				t.Errorf("upheld deduction still counts")
+			}
+		}
+		if *after.Total != *before.Total+d.Points { // the demo's QS013 is far from any floor
+			t.Errorf("total %v → %v after voiding %v", *before.Total, *after.Total, d.Points)
+		}
+		wantCode(t, "decide twice", s.Decide(ctx, qAdmin, town, q, a.ID, false, "驳回"), gs.ENOTFOUND, "")
+
+		if err := s.Finalize(ctx, qAdmin, town, q); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateFinalized)
+
+		// A record imported after finalizing leaves the snapshot as it was.
+		recs := &gs.Records{Findings: []gs.Finding{{ID: "F-LATE-1", WorkerID: "QS013", Kind: gs.FindingPhone,
+			OccurredOn: gs.NewDate(2023, 8, 1), Count: 1}}}
+		if _, err := s.DB.Import(context.Background(), recs, nil); err != nil {
+			t.Fatal(err)
+		}
+		live, err := s.Assess(context.Background(), q, demo.AsOf())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range live.Workers {
+			if w.WorkerID == "QS013" && len(w.Deductions) == len(before.Deductions) {
+				t.Fatalf("the late record changes nothing live either: the test proves nothing")
+			}
+		}
+		frozen := workerOf(t, s, "QS013")
+		if *frozen.Total != *after.Total || len(frozen.Deductions) != len(after.Deductions) {
+			t.Errorf("finalized snapshot changed: total %v → %v", *after.Total, *frozen.Total)
+		}
+		wantCode(t, "compute while finalized", s.Compute(ctx, qAdmin, town, q, demo.AsOf()), gs.ECONFLICT, "")
+
+		wantCode(t, "reopen without a reason", s.Reopen(ctx, qAdmin, town, q, ""), gs.EINVALID, "")
+		wantCode(t, "staff reopens", s.Reopen(ctx, qStaff, town, q, "原因"), gs.EFORBIDDEN, "")
+		wantCode(t, "staff files", s.File(ctx, qStaff, town, q), gs.EFORBIDDEN, "")
+		if err := s.File(ctx, qAdmin, town, q); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateFiled)
+		if err := s.Reopen(ctx, qAdmin, town, q, "区中心要求更正"); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateComputed)
+		// Recomputed, the late record counts, and the upheld appeal stays voided.
+		if err := s.Compute(ctx, qAdmin, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		again := workerOf(t, s, "QS013")
+		for _, x := range again.Deductions {
+			if gs.RefOf("QS013", x) == ref {
+				t.Errorf("recomputing brought the voided deduction back")
+			}
+		}
+		if len(again.Deductions) != len(after.Deductions)+1 {
+			t.Errorf("recomputed deductions = %d, want %d", len(again.Deductions), len(after.Deductions)+1)
+		}
+
+		acts := auditActions(t, s.DB)
+		joined := strings.Join(acts, ",")
+		for _, want := range []string{app.AuditQuarterComputed, app.AuditQuarterPublished, app.AuditAppealCreated,
+			app.AuditAppealUpheld, app.AuditQuarterFinalized, app.AuditQuarterFiled, app.AuditQuarterReopened} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("audit log lacks %s: %s", want, joined)
+			}
+		}
+	})
+}
+
+func TestAppealPeriodEnds(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter()
+		for _, step := range []func() error{
+			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
+			func() error { return s.Publish(ctx, qStaff, town, q) },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ref := gs.RefOf("QS013", workerOf(t, s, "QS013").Deductions[0])
+		// Published Sunday 2023-10-08 (a make-up workday of the National Day
+		// holiday): five workdays after it end on Friday 10-13.
+		last, err := s.AppealDeadline(ctx, demo.AsOf())
+		if err != nil || last != gs.NewDate(2023, 10, 13) {
+			t.Fatalf("deadline = %v, %v; want 2023-10-13", last, err)
+		}
+		*now = time.Date(2023, 10, 14, 9, 0, 0, 0, gs.CST)
+		_, err = s.Appeal(ctx, qWorker, q, ref, "晚了")
+		wantCode(t, "appeal after the period", err, gs.ECONFLICT, "申诉期已于 2023-10-13 结束")
+		*now = time.Date(2023, 10, 13, 17, 0, 0, 0, gs.CST)
+		if _, err := s.Appeal(ctx, qWorker, q, ref, "最后一天"); err != nil {
+			t.Errorf("appeal on the last day: %v", err)
+		}
+	})
+}
+
+func TestVoidDeduction(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter()
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		before := workerOf(t, s, "QS013")
+		ref := gs.RefOf("QS013", before.Deductions[0])
+		wantCode(t, "worker voids", s.VoidDeduction(ctx, qWorker, town, q, ref, "自己撤销"), gs.EFORBIDDEN, "")
+		wantCode(t, "void without a reason", s.VoidDeduction(ctx, qStaff, town, q, ref, ""), gs.EINVALID, "")
+		if err := s.VoidDeduction(ctx, qStaff, town, q, ref, "数据错误"); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(workerOf(t, s, "QS013").Deductions); got != len(before.Deductions)-1 {
+			t.Errorf("deductions %d → %d, want one fewer", len(before.Deductions), got)
+		}
+		wantCode(t, "void twice", s.VoidDeduction(ctx, qStaff, town, q, ref, "再来"), gs.ENOTFOUND, "")
+		// A new computation keeps it voided.
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(workerOf(t, s, "QS013").Deductions); got != len(before.Deductions)-1 {
+			t.Errorf("after recomputing: %d deductions, want %d", got, len(before.Deductions)-1)
+		}
+	})
+}
+
+// wantCode checks an error's code and that its message contains part.
+func wantCode(t *testing.T, what string, err error, code, part string) {
+	t.Helper()
+	if gs.ErrorCode(err) != code || !strings.Contains(gs.ErrorMessage(err), part) {
+		t.Errorf("%s: %v (code %q); want %s containing %q", what, err, gs.ErrorCode(err), code, part)
+	}
+}
