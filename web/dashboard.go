@@ -39,6 +39,8 @@ type DashboardPage struct {
 	Ranking    []RankRow
 	// Categories' names, in order, for the ranking's header.
 	CategoryNames []string
+	// Quarter is the quarter's state and the steps the user may take.
+	Quarter QuarterPanel
 }
 
 // RankRow is one worker's line in the ranking.
@@ -118,6 +120,12 @@ func (s *Server) townDashboard(w http.ResponseWriter, r *http.Request, u *gs.Use
 
 // town renders the dashboard of town.
 func (s *Server) town(w http.ResponseWriter, r *http.Request, u *gs.User, town string) error {
+	return s.townWith(w, r, u, town, http.StatusOK, QuarterForm{})
+}
+
+// townWith renders the dashboard of town with the status, and the quarter
+// form shown again with its mistake when form has one.
+func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, town string, status int, form QuarterForm) error {
 	if !seesTownBoard(u, town) {
 		return forbidden("您只能查看本镇街的考核数据。")
 	}
@@ -125,7 +133,7 @@ func (s *Server) town(w http.ResponseWriter, r *http.Request, u *gs.User, town s
 	if err != nil {
 		return err
 	}
-	res, err := s.result(r.Context(), p)
+	res, err := s.result(r.Context(), p, town)
 	if err != nil {
 		return err
 	}
@@ -144,6 +152,9 @@ func (s *Server) town(w http.ResponseWriter, r *http.Request, u *gs.User, town s
 		Histogram:  newHistogram(ws),
 		Categories: newCategoryChart(sum, s.Service.Scheme.Max),
 	}
+	if page.Quarter, err = s.quarterPanel(r.Context(), u, town, p, form); err != nil {
+		return err
+	}
 	for _, c := range gs.AllCategories {
 		page.CategoryNames = append(page.CategoryNames, report.CategoryName[c])
 	}
@@ -154,7 +165,7 @@ func (s *Server) town(w http.ResponseWriter, r *http.Request, u *gs.User, town s
 			page.Flagged = append(page.Flagged, FlagRow{WorkerID: wr.WorkerID, Name: wr.Name, Grid: wr.GridCode, URL: link, Tags: tags, Reason: wr.Reason})
 		}
 	}
-	return s.render(w, r, http.StatusOK, "dashboard", page)
+	return s.render(w, r, status, "dashboard", page)
 }
 
 // district renders the district's overview.
@@ -166,7 +177,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	if err != nil {
 		return err
 	}
-	res, err := s.result(r.Context(), p)
+	res, err := s.result(r.Context(), p, "")
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func (s *Server) page(u *gs.User, title, nav string) Page {
 var pages = mustParsePages()
 
 // pageNames lists the page templates (templates/<name>.html).
-var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker"}
+var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals"}
 
 func mustParsePages() map[string]*template.Template {
 	p, err := parsePages()

@@ -34,14 +34,31 @@ func samplePages() map[string]any {
 	for i := range 12 {
 		many.Evidence = append(many.Evidence, "SJ-"+string(rune('A'+i)))
 	}
+	appealing := deduction
+	appealing.CanAppeal, appealing.Action, appealing.RuleID, appealing.Reason, appealing.Error = true, "/workers/QS001/appeals", "discipline.login", "系统故障", "请填写申诉理由。"
+	appealed := deduction
+	appealed.Appeal = &AppealRow{StatusName: "已驳回", Reply: "记录无误"}
+	voiding := deduction
+	voiding.CanVoid, voiding.Action = true, "/workers/QS001/void"
+	pending := AppealRow{ID: 1, WorkerID: "QS001", Rule: "工作日未登录", Period: "2023-08-29", Reason: "系统故障", StatusName: "待处理",
+		Pending: true, WorkerURL: "/workers/QS001", Action: "/appeals/1", ReplyTyped: "经核实", Error: "请填写答复。", CreatedAt: "2023-10-09 10:00"}
+	decided := pending
+	decided.Pending, decided.StatusName, decided.Reply, decided.DecidedBy, decided.DecidedAt = false, "已支持（扣分撤销）", "属实", "admin", "2023-10-10 09:00"
 	return map[string]any{
+		"appeals": &AppealsPage{Page: Page{Title: "申诉处理", User: admin, Nav: "appeals"}, Period: p, Town: "青山镇", State: "公示中",
+			Pending: []AppealRow{pending}, Decided: []AppealRow{decided}, CanDecide: true},
 		"login":    &LoginPage{Page: Page{Title: "登录"}, Username: "staff", Next: "/workers", Error: "用户名或密码错误"},
 		"password": &PasswordPage{Page: Page{Title: "修改密码", User: admin}, Must: true, MinLength: 8, Errors: PasswordErrors{Current: "当前密码不正确。", New: "太短", Confirm: "不一致"}},
 		"error":    &ErrorPage{Page: Page{Title: "没有权限", User: worker}, Status: 403, Heading: "没有权限", Message: "网格员只能查看本人的考核结果。"},
 		"dashboard": &DashboardPage{Page: Page{Title: "总览", User: admin, Nav: "home"}, Period: p, Town: "青山镇", ToDistrict: true,
 			Notes: []string{"2099年没有国家法定节假日数据"}, Stats: stats, Histogram: newHistogram(ws), Categories: newCategoryChart(sum, full),
 			Flagged: []FlagRow{{WorkerID: "QS021", Name: "谢雨欣", Grid: "QS-19", URL: "/workers/QS021", Tags: flagTags(ws[1])}},
-			Ranking: []RankRow{rankRow(ws[0], "/workers/QS001"), rankRow(ws[1], "/workers/QS021")}, CategoryNames: []string{"信息录入", "事件办理", "重点工作", "工作纪律", "满意率"}},
+			Ranking: []RankRow{rankRow(ws[0], "/workers/QS001"), rankRow(ws[1], "/workers/QS021")}, CategoryNames: []string{"信息录入", "事件办理", "重点工作", "工作纪律", "满意率"},
+			Quarter: QuarterPanel{State: "published", StateName: "公示中", AsOf: "2023-10-08 09:00", ComputedAt: "2023-10-08 09:05",
+				PublishedAt: "2023-10-08 10:00", FinalizedAt: "2023-10-20 10:00", FiledAt: "2023-10-21 10:00",
+				Blockers: []string{"网格员 QS001 的申诉尚未处理"}, PendingAppeals: 1, AppealsURL: "/appeals",
+				CanCompute: true, CanPublish: true, CanFinalize: true, CanReopen: true, CanFile: true, Action: "/towns/x/quarter/",
+				AsOfField: "2023-10-08T09:00", Form: QuarterForm{Reason: "更正", ReasonError: "请填写原因", AsOfError: "时点有误", Error: "不能定稿"}}},
 		"district": &DistrictPage{Page: Page{Title: "全区", User: &gs.User{Username: "district", Role: gs.RoleDistrict}, Nav: "home"}, Period: p,
 			Stats: stats, Histogram: newHistogram(ws), Categories: newCategoryChart(sum, full), Towns: []TownRow{{Town: "青山镇", URL: "/towns/x", Stats: stats}}},
 		"workers": &WorkersPage{Page: Page{Title: "网格员", User: admin, Nav: "workers"}, Period: p, Filter: WorkerFilter{Q: "王"}, ShowTown: true,
@@ -50,10 +67,12 @@ func samplePages() map[string]any {
 			Pager: Pager{Page: 2, Pages: 3, First: 51, Last: 100, Prev: "/workers?page=1", Next: "/workers?page=3"}},
 		"worker": &WorkerPage{Page: Page{Title: "王建华", User: worker, Nav: "home"}, Period: p,
 			Worker:     WorkerSummary{WorkerID: "QS001", Name: "王建华", Type: "专职", Town: "青山镇", Grid: "QS-01", Eligible: false, Reason: "在岗未满6个月", Rank: "1", Total: "98.5", Pay: "600.00", Deductions: 2},
-			Categories: []CategoryRow{{Name: "工作纪律", Score: "12", Full: "15", Deducted: "3", Deductions: []DeductionRow{deduction, many}}, {Name: "信息录入", Score: "5", Full: "5", Deducted: "0"}},
+			Categories: []CategoryRow{{Name: "工作纪律", Score: "12", Full: "15", Deducted: "3", Deductions: []DeductionRow{deduction, many, appealing, appealed, voiding}}, {Name: "信息录入", Score: "5", Full: "5", Deducted: "0"}},
 			Other:      []DeductionRow{deduction}, Tags: []string{"需约谈"},
 			People: []PersonRow{{PersonID: "TS0040", Category: "吸毒人员", Grid: "QS-13", Name: "李**", IDNumber: "439901********005X"}},
-			Masked: true, Own: true, TownURL: "/towns/x"},
+			Masked: true, Own: true, TownURL: "/towns/x",
+			Life: WorkerLife{StateName: "公示中", Published: true, AppealUntil: "2023-10-13",
+				Appeals: []AppealRow{pending, decided}, Voided: []VoidedRow{{Rule: "工作日未登录", Period: "2023-08-29", Reason: "系统故障", By: "staff", At: "2023-10-08 10:00"}}}},
 	}
 }
 

@@ -26,6 +26,13 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /workers", s.signedIn(s.workerList, 0))
 	mux.Handle("GET /workers/{id}", s.signedIn(s.workerQuarter, 0))
 
+	// The quarter's life (RULES.md §8); the service checks the role again.
+	mux.Handle("POST /towns/{town}/quarter/{step}", s.signedIn(s.quarterStep, 0))
+	mux.Handle("POST /workers/{id}/appeals", s.signedIn(s.appeal, 0))
+	mux.Handle("POST /workers/{id}/void", s.signedIn(s.voidDeduction, 0))
+	mux.Handle("GET /appeals", s.signedIn(s.appealList, 0))
+	mux.Handle("POST /appeals/{appeal}", s.signedIn(s.decideAppeal, 0))
+
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)
 	return mux

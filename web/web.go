@@ -62,6 +62,9 @@ func (s *Server) Handler() http.Handler {
 		s.PageSize = 50
 	}
 	s.assessSlot = make(chan struct{}, 1)
+	if s.Service != nil && s.Service.Now == nil {
+		s.Service.Now = s.Now // the quarter's life runs on the server's clock
+	}
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -70,11 +73,9 @@ func (s *Server) Handler() http.Handler {
 	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(s.routes()))))
 }
 
-// result returns quarter q's result as of asOf: today the provisional result
-// computed live from the stored records. This is the one place pages get a
-// result from, so that a stored snapshot of a published or finalized quarter
-// can take the place of live computing here.
-func (s *Server) result(ctx context.Context, p Period) (*gs.Result, error) {
+// assess computes quarter p's result live from the stored records, one
+// computation at a time.
+func (s *Server) assess(ctx context.Context, p Period) (*gs.Result, error) {
 	select {
 	case s.assessSlot <- struct{}{}:
 	case <-ctx.Done():

@@ -32,6 +32,9 @@ type WorkerPage struct {
 	Own bool
 	// TownURL links back to the town's dashboard (for the centers).
 	TownURL string
+	// Life is the quarter's state as this page concerns it: appeals and
+	// voided deductions.
+	Life WorkerLife
 }
 
 // WorkerSummary is the head of a worker's quarter.
@@ -60,6 +63,17 @@ type DeductionRow struct {
 	Rule, Period, Points, Detail string
 	Count                        int
 	Evidence                     []string
+	// RuleID and EvidenceKey name the deduction in the appeal and void
+	// forms (with Period).
+	RuleID, EvidenceKey string
+	// Appeal is the worker's appeal of this deduction, if any.
+	Appeal *AppealRow
+	// CanAppeal shows the appeal form (the worker themself, while
+	// published); CanVoid the void form (the center, while computed).
+	CanAppeal, CanVoid bool
+	// Action is where the form posts; Reason and Error are a form posted
+	// with a mistake, shown again.
+	Action, Reason, Error string
 }
 
 // PersonRow is a special-population person named by a deduction.
@@ -77,6 +91,12 @@ var populationName = map[gs.Category]string{
 
 // workerQuarter is /workers/{id}: a worker's quarter.
 func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	return s.workerQuarterWith(w, r, u, http.StatusOK, DeductionForm{})
+}
+
+// workerQuarterWith renders worker {id}'s quarter with the status, and the
+// appeal or void form of one deduction shown again when form has a mistake.
+func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs.User, status int, form DeductionForm) error {
 	id := r.PathValue("id")
 	// A grid worker may see only themself. The check comes before anything
 	// is read, so the answer tells nothing about whether id exists.
@@ -87,7 +107,7 @@ func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.Use
 	if err != nil {
 		return err
 	}
-	res, err := s.result(r.Context(), p)
+	res, err := s.result(r.Context(), p, townHint(u))
 	if err != nil {
 		return err
 	}
@@ -131,11 +151,16 @@ func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.Use
 	if wr.Total != nil {
 		page.Worker.Total = wr.Total.String()
 	}
+	life, err := s.workerLife(r.Context(), u, wr, p, form)
+	if err != nil {
+		return err
+	}
+	page.Life = life.WorkerLife
 	byCategory := map[gs.CategoryID][]DeductionRow{}
 	deducted := map[gs.CategoryID]gs.Points{}
 	for _, d := range wr.Deductions {
 		c := gs.CategoryOf(d.Rule)
-		byCategory[c] = append(byCategory[c], deductionRow(d))
+		byCategory[c] = append(byCategory[c], life.row(d))
 		deducted[c] += d.Points
 	}
 	if wr.Categories != nil {
@@ -154,7 +179,7 @@ func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.Use
 	if page.People, err = s.people(r.Context(), wr.Deductions, page.Masked); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "worker", page)
+	return s.render(w, r, status, "worker", page)
 }
 
 // deductionRow is a deduction in words.
@@ -165,7 +190,7 @@ func deductionRow(d gs.Deduction) DeductionRow {
 	}
 	return DeductionRow{
 		Rule: name, Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
-		Detail: d.Detail, Evidence: d.Evidence,
+		Detail: d.Detail, Evidence: d.Evidence, RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","),
 	}
 }
 

@@ -71,7 +71,7 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		Grid: q.Get("grid"),
 		Type: q.Get("type"),
 	}
-	res, err := s.result(r.Context(), p)
+	res, err := s.result(r.Context(), p, townHint(u))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/report"
+	"github.com/gridscore/gridscore/store"
+)
+
+// WorkerLife is the quarter's state on a worker's page: the state, the
+// appeal period, the worker's appeals and the deductions voided.
+type WorkerLife struct {
+	StateName string
+	// Published is set while the quarter is published (公示).
+	Published bool
+	// AppealUntil is the last day of the appeal period, while published.
+	AppealUntil string
+	Appeals     []AppealRow
+	Voided      []VoidedRow
+}
+
+// AppealRow is an appeal in words.
+type AppealRow struct {
+	ID                          int64
+	WorkerID, Rule, Period      string
+	Reason, Status, StatusName  string
+	Reply, CreatedAt, DecidedAt string
+	DecidedBy                   string
+	Pending                     bool
+	// WorkerURL links to the worker's quarter.
+	WorkerURL string
+	// Action is where the decision posts; ReplyTyped and Error are a
+	// decision posted with a mistake, shown again.
+	Action, ReplyTyped, Error string
+}
+
+// VoidedRow is a voided deduction in words.
+type VoidedRow struct{ Rule, Period, Reason, By, At string }
+
+// DeductionForm is an appeal or void form posted with a mistake.
+type DeductionForm struct {
+	Ref           gs.DeductionRef
+	Reason, Error string
+}
+
+// workerLife is a WorkerLife with what decorating the deduction rows needs.
+type workerLife struct {
+	WorkerLife
+	appeals            map[gs.DeductionRef]*AppealRow
+	canAppeal, canVoid bool
+	action             string
+	workerID           string
+	form               DeductionForm
+}
+
+func ruleName(r gs.RuleID) string {
+	if n := report.RuleName[r]; n != "" {
+		return n
+	}
+	return string(r)
+}
+
+func appealRow(a gs.Appeal, p Period) AppealRow {
+	return AppealRow{ID: a.ID, WorkerID: a.WorkerID, Rule: ruleName(a.Rule), Period: a.Period, Reason: a.Reason,
+		Status: string(a.Status), StatusName: gs.AppealStatusName[a.Status], Reply: a.Reply,
+		CreatedAt: fmtTime(a.CreatedAt), DecidedAt: fmtTime(a.DecidedAt), DecidedBy: a.DecidedBy,
+		Pending: a.Status == gs.AppealPending, WorkerURL: workerURL(a.WorkerID, p),
+		Action: "/appeals/" + strconv.FormatInt(a.ID, 10) + p.Query()}
+}
+
+// workerLife reads the state of wr's quarter for u's page.
+func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult, p Period, form DeductionForm) (*workerLife, error) {
+	st, err := s.Service.QuarterState(ctx, wr.Town, p.Quarter)
+	if err != nil {
+		return nil, err
+	}
+	l := &workerLife{WorkerLife: WorkerLife{StateName: gs.StateName[st.State], Published: st.State == gs.StatePublished},
+		appeals: map[gs.DeductionRef]*AppealRow{}, workerID: wr.WorkerID, form: form}
+	own := u.Role == gs.RoleWorker && u.WorkerID == wr.WorkerID
+	center := (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == wr.Town
+	if l.Published {
+		last, err := s.Service.AppealDeadline(ctx, st.PublishedAt)
+		if err != nil {
+			return nil, err
+		}
+		l.AppealUntil = last.String()
+		l.canAppeal = own && gs.DateOf(s.Now()) <= last
+		l.action = "/workers/" + url.PathEscape(wr.WorkerID) + "/appeals" + p.Query()
+	}
+	if center && st.State == gs.StateComputed {
+		l.canVoid = true
+		l.action = "/workers/" + url.PathEscape(wr.WorkerID) + "/void" + p.Query()
+	}
+	as, err := s.Service.DB.Appeals(ctx, store.AppealFilter{Town: wr.Town, Quarter: p.Quarter.String(), WorkerID: wr.WorkerID})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		row := appealRow(a, p)
+		l.Appeals = append(l.Appeals, row)
+		l.appeals[a.DeductionRef] = &l.Appeals[len(l.Appeals)-1]
+	}
+	if st.HasSnapshot() {
+		vs, err := s.Service.DB.Voided(ctx, wr.Town, p.Quarter.String())
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			if v.WorkerID == wr.WorkerID {
+				l.Voided = append(l.Voided, VoidedRow{Rule: ruleName(v.Rule), Period: v.Period, Reason: v.Reason, By: v.By, At: fmtTime(v.At)})
+			}
+		}
+	}
+	return l, nil
+}
+
+// row is deduction d in words with its appeal and the form the user may
+// post about it.
+func (l *workerLife) row(d gs.Deduction) DeductionRow {
+	row := deductionRow(d)
+	ref := gs.RefOf(l.workerID, d)
+	row.Appeal = l.appeals[ref]
+	row.CanAppeal = l.canAppeal && row.Appeal == nil
+	row.CanVoid = l.canVoid
+	row.Action = l.action
+	if l.form.Ref == ref {
+		row.Reason, row.Error = l.form.Reason, l.form.Error
+	}
+	return row
+}
+
+// deductionForm reads the deduction a form names and its reason.
+func deductionForm(r *http.Request) DeductionForm {
+	return DeductionForm{
+		Ref: gs.DeductionRef{WorkerID: r.PathValue("id"), Rule: gs.RuleID(r.PostFormValue("rule")),
+			Period: r.PostFormValue("period"), EvidenceKey: r.PostFormValue("evidence")},
+		Reason: strings.TrimSpace(r.PostFormValue("reason")),
+	}
+}
+
+// afterDeductionForm redirects to the worker's page after a form that
+// worked, or shows the page again with the mistake beside the form.
+func (s *Server) afterDeductionForm(w http.ResponseWriter, r *http.Request, u *gs.User, p Period, form DeductionForm, err error) error {
+	switch gs.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, workerURL(form.Ref.WorkerID, p), http.StatusSeeOther)
+		return nil
+	case gs.EINVALID, gs.ECONFLICT:
+		form.Error = gs.ErrorMessage(err)
+		return s.workerQuarterWith(w, r, u, statusOf(err), form)
+	}
+	return err
+}
+
+// appeal is POST /workers/{id}/appeals: a grid worker appeals one of their
+// own deductions with a reason.
+func (s *Server) appeal(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	form := deductionForm(r)
+	if u.Role != gs.RoleWorker || u.WorkerID != form.Ref.WorkerID {
+		return forbidden("只有网格员本人可以对自己的扣分提出申诉。")
+	}
+	p, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	_, err = s.Service.Appeal(r.Context(), u, p.Quarter, form.Ref, form.Reason)
+	return s.afterDeductionForm(w, r, u, p, form, err)
+}
+
+// voidDeduction is POST /workers/{id}/void: the center voids one deduction
+// of a computed quarter with a reason.
+func (s *Server) voidDeduction(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if u.Role != gs.RoleTownAdmin && u.Role != gs.RoleTownStaff {
+		return forbidden("只有镇街中心可以撤销扣分。")
+	}
+	form := deductionForm(r)
+	p, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	err = s.Service.VoidDeduction(r.Context(), u, u.Town, p.Quarter, form.Ref, form.Reason)
+	return s.afterDeductionForm(w, r, u, p, form, err)
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// QuarterPanel is the quarter's life on a town's dashboard: the state, when
+// it reached each step, what blocks finalizing, and the steps the user may
+// take (each a POST form).
+type QuarterPanel struct {
+	State, StateName                               string
+	AsOf, ComputedAt, PublishedAt, FinalizedAt     string
+	FiledAt                                        string
+	Blockers                                       []string
+	PendingAppeals                                 int
+	AppealsURL                                     string
+	CanCompute, CanPublish, CanFinalize, CanReopen bool
+	CanFile                                        bool
+	// Action is the URL the forms post to (…/quarter/{step}).
+	Action string
+	// AsOfField is the moment the compute form proposes.
+	AsOfField string
+	Form      QuarterForm
+}
+
+// QuarterForm is a quarter step posted with a mistake, shown again: the
+// message beside its field and the values typed.
+type QuarterForm struct {
+	// Step is the step posted: compute, publish, finalize, reopen, file.
+	Step string
+	// Reason is the reopen reason typed; AsOf the moment typed.
+	Reason, AsOf string
+	// ReasonError and AsOfError are beside their fields; Error is for the
+	// step as a whole.
+	ReasonError, AsOfError, Error string
+}
+
+// fmtTime writes an instant in CST, "" for the zero time.
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(gs.CST).Format("2006-01-02 15:04")
+}
+
+// quarterPanel returns the panel of town's quarter p for u.
+func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Period, form QuarterForm) (QuarterPanel, error) {
+	st, err := s.Service.QuarterState(ctx, town, p.Quarter)
+	if err != nil {
+		return QuarterPanel{}, err
+	}
+	center := (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == town
+	admin := u.Role == gs.RoleTownAdmin && u.Town == town
+	panel := QuarterPanel{
+		State: string(st.State), StateName: gs.StateName[st.State],
+		AsOf: fmtTime(st.AsOf), ComputedAt: fmtTime(st.ComputedAt), PublishedAt: fmtTime(st.PublishedAt),
+		FinalizedAt: fmtTime(st.FinalizedAt), FiledAt: fmtTime(st.FiledAt),
+		CanCompute:  center && (st.State == gs.StateOpen || st.State == gs.StateComputed),
+		CanPublish:  center && st.State == gs.StateComputed,
+		CanFinalize: admin && st.State == gs.StatePublished,
+		CanReopen:   admin && (st.State == gs.StatePublished || st.State == gs.StateFinalized || st.State == gs.StateFiled),
+		CanFile:     admin && st.State == gs.StateFinalized,
+		Action:      "/towns/" + url.PathEscape(town) + "/quarter/",
+		AsOfField:   p.AsOfField(),
+		Form:        form,
+	}
+	if form.AsOf != "" {
+		panel.AsOfField = form.AsOf
+	}
+	if st.State == gs.StatePublished || st.State == gs.StateComputed {
+		if panel.Blockers, err = s.Service.FinalizeBlockers(ctx, town, p.Quarter); err != nil {
+			return QuarterPanel{}, err
+		}
+		panel.PendingAppeals = len(panel.Blockers)
+	}
+	if center {
+		panel.AppealsURL = "/appeals" + p.Query()
+	}
+	return panel, nil
+}
+
+// quarterStep is POST /towns/{town}/quarter/{step}: compute, publish,
+// finalize, reopen or file the town's quarter. A step refused for a reason
+// the person can fix shows the dashboard again with the message.
+func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	town := r.PathValue("town")
+	if u.Role == gs.RoleWorker || u.Role == gs.RoleDistrict || u.Town != town {
+		return forbidden("只有本镇街中心可以办理本季度的考核流程。")
+	}
+	p, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	form := QuarterForm{Step: r.PathValue("step"), Reason: r.PostFormValue("reason"), AsOf: strings.TrimSpace(r.PostFormValue("as_of"))}
+	ctx, q := r.Context(), p.Quarter
+	switch form.Step {
+	case "compute":
+		asOf, ok := parseAsOf(form.AsOf)
+		if !ok {
+			form.AsOfError = "请填写计算时点，例如 2023-10-08 09:00。"
+			return s.townWith(w, r, u, town, http.StatusBadRequest, form)
+		}
+		err = s.Service.Compute(ctx, u, town, q, asOf)
+	case "publish":
+		err = s.Service.Publish(ctx, u, town, q)
+	case "finalize":
+		err = s.Service.Finalize(ctx, u, town, q)
+	case "reopen":
+		err = s.Service.Reopen(ctx, u, town, q, form.Reason)
+		if gs.ErrorCode(err) == gs.EINVALID {
+			form.ReasonError = gs.ErrorMessage(err)
+			return s.townWith(w, r, u, town, http.StatusBadRequest, form)
+		}
+	case "file":
+		err = s.Service.File(ctx, u, town, q)
+	default:
+		return gs.Errorf(gs.ENOTFOUND, "没有这个操作。")
+	}
+	switch gs.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, "/towns/"+url.PathEscape(town)+p.Query(), http.StatusSeeOther)
+		return nil
+	case gs.EINVALID, gs.ECONFLICT:
+		form.Error = gs.ErrorMessage(err)
+		return s.townWith(w, r, u, town, statusOf(err), form)
+	}
+	return err
+}
