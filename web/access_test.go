@@ -39,6 +39,22 @@ var matrix = []route{
 	{method: "GET", path: "/healthz", want: [5]int{200, 200, 200, 200, 200}},
 	{method: "GET", path: "/no/such/page", want: [5]int{404, 404, 404, 404, 404}},
 	{method: "DELETE", path: "/workers/QS001", want: [5]int{404, 404, 404, 404, 404}},
+
+	// The quarter's life, posted empty on an open quarter: a step the role
+	// may take is refused for the state (409) or the missing field (400),
+	// one it may not take with 403.
+	{method: "POST", path: "/towns/青山镇/quarter/compute", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "POST", path: "/towns/青山镇/quarter/publish", want: [5]int{401, 403, 409, 409, 403}},
+	{method: "POST", path: "/towns/青山镇/quarter/finalize", want: [5]int{401, 403, 409, 403, 403}},
+	{method: "POST", path: "/towns/青山镇/quarter/reopen", want: [5]int{401, 403, 400, 403, 403}},
+	{method: "POST", path: "/towns/青山镇/quarter/file", want: [5]int{401, 403, 409, 403, 403}},
+	{method: "POST", path: "/towns/白石镇/quarter/publish", want: [5]int{401, 403, 403, 403, 403}},
+	{method: "POST", path: "/towns/青山镇/quarter/nothing", want: [5]int{401, 403, 404, 404, 403}},
+	{method: "POST", path: "/workers/QS001/appeals", want: [5]int{401, 403, 403, 403, 400}},
+	{method: "POST", path: "/workers/QS013/appeals", want: [5]int{401, 403, 403, 403, 403}},
+	{method: "POST", path: "/workers/QS001/void", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "GET", path: "/appeals", want: [5]int{303, 403, 200, 200, 403}},
+	{method: "POST", path: "/appeals/1", want: [5]int{401, 403, 400, 400, 403}},
 }
 
 // TestAuthorizationMatrix requests every route as nobody and as each role

@@ -55,6 +55,12 @@ func (p Page) UserLabel() string {
 // is for the centers, not for a grid worker.
 func (p Page) ShowWorkers() bool { return p.User != nil && p.User.Role != gs.RoleWorker }
 
+// ShowAppeals reports whether the navigation offers the appeals page, which
+// is for a town's center.
+func (p Page) ShowAppeals() bool {
+	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleTownStaff)
+}
+
 // page returns the layout fields of a page for user u.
 func (s *Server) page(u *gs.User, title, nav string) Page {
 	return Page{Title: title, User: u, Nav: nav}

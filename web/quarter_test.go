@@ -1,0 +1,136 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/store"
+)
+
+// snapshotOf returns worker id's stored result of the demo quarter.
+func (f *fixture) snapshotOf(id string) gs.WorkerResult {
+	f.t.Helper()
+	rows, err := f.db.Snapshot(context.Background(), demo.TownName, demo.Quarter().String())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Result.WorkerID == id {
+			return r.Result
+		}
+	}
+	f.t.Fatalf("%s not in the snapshot", id)
+	return gs.WorkerResult{}
+}
+
+// wantStatus checks a response's status and that the body holds each part.
+func wantStatus(t *testing.T, what string, res *http.Response, body string, status int, parts ...string) {
+	t.Helper()
+	if res.StatusCode != status {
+		t.Fatalf("%s: status %d, want %d\n%s", what, res.StatusCode, status, body)
+	}
+	for _, p := range parts {
+		if !strings.Contains(body, p) {
+			t.Errorf("%s: the page lacks %q", what, p)
+		}
+	}
+}
+
+// TestQuarterLifeThroughPages runs the quarter's life through the forms:
+// compute, publish, an appeal, its decision, finalize, and a record
+// imported afterwards that leaves the pages as they were.
+func TestQuarterLifeThroughPages(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	admin, staff, qs013, qs001 := f.login("admin"), f.login("staff"), f.login("QS013"), f.login("QS001")
+	town := "/towns/" + url.PathEscape(demo.TownName) + "/quarter/"
+
+	res, body := f.post(town+"compute", url.Values{"as_of": {"不是时间"}}, staff)
+	wantStatus(t, "compute with a bad moment", res, body, 400, "请填写计算时点", `value="不是时间"`)
+	res, body = f.post(town+"compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
+	wantStatus(t, "compute", res, body, 303)
+	res, body = f.get("/", admin)
+	wantStatus(t, "dashboard computed", res, body, 200, "已计算（审核中）", ">公示</button>", "显示 2023-10-08 09:00 计算并保存的结果")
+
+	res, body = f.post(town+"publish", nil, qs013)
+	wantStatus(t, "worker publishes", res, body, 403)
+	res, body = f.post(town+"publish", nil, staff)
+	wantStatus(t, "publish", res, body, 303)
+
+	before := f.snapshotOf("QS013")
+	d := before.Deductions[0]
+	form := url.Values{"rule": {string(d.Rule)}, "period": {d.Period}, "evidence": {strings.Join(d.Evidence, ",")}}
+	res, body = f.get("/workers/QS013", qs013)
+	wantStatus(t, "worker page published", res, body, 200, "公示中", "申诉截止 2023-10-13", ">申诉</button>")
+
+	res, body = f.post("/workers/QS013/appeals", withValue(form, "reason", "替同事申诉"), qs001)
+	wantStatus(t, "appeal for another worker", res, body, 403)
+	long := strings.Repeat("长", 501)
+	res, body = f.post("/workers/QS013/appeals", withValue(form, "reason", long), qs013)
+	wantStatus(t, "appeal with a reason too long", res, body, 400, "申诉理由不能超过 500 个字", long)
+	res, body = f.post("/workers/QS013/appeals", withValue(form, "reason", "当天系统故障"), qs013)
+	wantStatus(t, "appeal", res, body, 303)
+	res, body = f.get("/workers/QS013", qs013)
+	wantStatus(t, "appeal shown", res, body, 200, "待处理", "当天系统故障")
+
+	res, body = f.post(town+"finalize", nil, staff)
+	wantStatus(t, "staff finalizes", res, body, 403)
+	res, body = f.post(town+"finalize", nil, admin)
+	wantStatus(t, "finalize with a pending appeal", res, body, 409, "还不能定稿", "QS013")
+
+	as, err := f.db.Appeals(context.Background(), store.AppealFilter{Status: gs.AppealPending})
+	if err != nil || len(as) != 1 {
+		t.Fatalf("appeals = %v, %v", as, err)
+	}
+	decide := "/appeals/" + strconv.FormatInt(as[0].ID, 10)
+	res, body = f.get("/appeals", admin)
+	wantStatus(t, "appeals page", res, body, 200, "当天系统故障", "支持申诉")
+	res, body = f.post(decide, url.Values{"decision": {"uphold"}}, qs013)
+	wantStatus(t, "worker decides", res, body, 403)
+	res, body = f.post(decide, url.Values{"decision": {"uphold"}}, admin)
+	wantStatus(t, "uphold without a reply", res, body, 400, "请填写答复")
+	res, body = f.post(decide, url.Values{"decision": {"uphold"}, "reply": {"经核实属实"}}, admin)
+	wantStatus(t, "uphold", res, body, 303)
+
+	after := f.snapshotOf("QS013")
+	if *after.Total != *before.Total+d.Points {
+		t.Errorf("total %v → %v, want %v more", *before.Total, *after.Total, d.Points)
+	}
+	res, body = f.get("/workers/QS013", qs013)
+	wantStatus(t, "upheld appeal shown", res, body, 200, after.Total.String(), "已支持（扣分撤销）", "已撤销的扣分")
+
+	res, body = f.post(town+"finalize", nil, admin)
+	wantStatus(t, "finalize", res, body, 303)
+	late := &gs.Records{Findings: []gs.Finding{{ID: "F-LATE-1", WorkerID: "QS013", Kind: gs.FindingPhone,
+		OccurredOn: gs.NewDate(2023, 8, 1), Count: 1}}}
+	if _, err := f.db.Import(context.Background(), late, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, body = f.get("/workers/QS013", qs013)
+	wantStatus(t, "finalized page after a late record", res, body, 200, "已定稿", `<span class="stat-num">`+after.Total.String()+`</span>`)
+	if f := f.snapshotOf("QS013"); *f.Total != *after.Total || len(f.Deductions) != len(after.Deductions) {
+		t.Errorf("finalized snapshot changed")
+	}
+
+	res, body = f.post(town+"reopen", url.Values{"reason": {"  "}}, admin)
+	wantStatus(t, "reopen without a reason", res, body, 400, "请填写重新打开的原因")
+	res, body = f.post(town+"file", nil, admin)
+	wantStatus(t, "file", res, body, 303)
+	res, body = f.get("/", admin)
+	wantStatus(t, "filed", res, body, 200, "已报备", "重新打开")
+}
+
+func withValue(v url.Values, key, value string) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = vs
+	}
+	out.Set(key, value)
+	return out
+}
