@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
+)
+
+// TestBrowserQuarterLife follows issue 4's check through the quarter's
+// life in real Chromium: the administrator computes and publishes on a
+// desktop; grid worker QS013 appeals a deduction on a 360×740 phone; the
+// administrator upholds it and QS013's score changes; the administrator
+// finalizes; a record imported afterwards leaves QS013's page unchanged.
+func TestBrowserQuarterLife(t *testing.T) {
+	desk, deskConsole := browser(t, 1280, 900, false)
+	phone, phoneConsole := browser(t, 360, 740, true)
+	dbPath := filepath.Join(t.TempDir(), "gridscore.db")
+	s := startServe(t, nil, "--demo", "--db", dbPath)
+
+	browserLogin(t, desk, s.base, "admin")
+	err := chromedp.Do(desk,
+		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/compute"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/publish"] button`)),
+		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/publish"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter .state-published`)),
+	)
+	if err != nil {
+		t.Fatalf("compute and publish: %v", err)
+	}
+	screenshot(t, desk, "quarter-published.png")
+
+	browserLogin(t, phone, s.base, "QS013")
+	before, err := chromedp.Run(phone, chromedp.Text(chromedp.CSS(".stat-num")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(phone,
+		chromedp.SendKeys(chromedp.CSS(".ded-actions textarea"), "当天在社区协助疫苗接种，有工作记录"),
+		chromedp.Click(chromedp.CSS(".ded-actions button")),
+		chromedp.WaitVisible(chromedp.CSS(".appeal-status")),
+	)
+	if err != nil {
+		t.Fatalf("appeal: %v", err)
+	}
+	text, _ := chromedp.Run(phone, chromedp.Text(chromedp.CSS("main")))
+	if !strings.Contains(text, "待处理") || !strings.Contains(text, "疫苗接种") {
+		t.Errorf("the appeal is not shown on QS013's page:\n%s", text)
+	}
+	overflow, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil || overflow {
+		t.Errorf("the page with the appeal forms is wider than the phone (%v)", err)
+	}
+	screenshot(t, phone, "quarter-appeal-phone.png")
+
+	err = chromedp.Do(desk,
+		chromedp.Navigate(s.base+"/appeals"),
+		chromedp.WaitVisible(chromedp.CSS("#pending textarea")),
+		chromedp.SendKeys(chromedp.CSS("#pending textarea"), "经核实，当天确有接种任务"),
+		chromedp.Click(chromedp.CSS(`#pending button[value="uphold"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#decided table")),
+		chromedp.Navigate(s.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
+		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter .state-finalized`)),
+	)
+	if err != nil {
+		t.Fatalf("uphold and finalize: %v", err)
+	}
+
+	err = chromedp.Do(phone, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".stats")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := chromedp.Run(phone, chromedp.Text(chromedp.CSS(".stat-num")))
+	if after == before {
+		t.Fatalf("QS013's total stayed %s after the upheld appeal", before)
+	}
+	text, _ = chromedp.Run(phone, chromedp.Text(chromedp.CSS("main")))
+	if !strings.Contains(text, "已定稿") || !strings.Contains(text, "已支持") {
+		t.Errorf("QS013's page after finalizing:\n%s", text)
+	}
+
+	// A record imported after finalizing: the frozen page stays as it was.
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Import(context.Background(), &gs.Records{Findings: []gs.Finding{{ID: "F-LATE-1", WorkerID: "QS013",
+		Kind: gs.FindingPhone, OccurredOn: gs.NewDate(2023, 8, 1), Count: 1}}}, nil)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(phone, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".stats")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	frozen, _ := chromedp.Run(phone, chromedp.Text(chromedp.CSS(".stat-num")))
+	if frozen != after {
+		t.Errorf("a record imported after finalizing changed QS013's total: %s → %s", after, frozen)
+	}
+	screenshot(t, phone, "quarter-finalized-phone.png")
+	checkConsole(t, deskConsole())
+	checkConsole(t, phoneConsole())
+}
