@@ -137,6 +137,9 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 	if err != nil {
 		return err
 	}
+	if p, err = s.markStored(r.Context(), p, town); err != nil {
+		return err
+	}
 	ws := inTown(res.Workers, town)
 	if len(ws) == 0 && u.Role == gs.RoleDistrict {
 		return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)

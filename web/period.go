@@ -17,7 +17,14 @@ type Period struct {
 	// given holds the parameters the URL named, normalized, so that links
 	// keep them and a page without them keeps following the defaults.
 	given url.Values
+	// Stored is the state's name when the page shows a town's stored
+	// snapshot (computed at StoredAsOf) rather than a live result.
+	Stored     string
+	StoredAsOf time.Time
 }
+
+// StoredAsOfText is the moment the stored snapshot was computed at.
+func (p Period) StoredAsOfText() string { return p.StoredAsOf.In(gs.CST).Format("2006-01-02 15:04") }
 
 // asOfLayouts are the forms of as_of accepted, in CST: what a datetime-local
 // field sends, and what people type.
@@ -139,6 +146,8 @@ func (p Period) Hidden() []Hidden {
 // while it is still running.
 func (p Period) Notes() []string {
 	switch {
+	case p.Stored != "":
+		return nil
 	case p.AsOf.Before(p.Quarter.First().Start()):
 		return []string{"计算时点 " + p.AsOfText() + " 早于本季度开始，本季度还没有任何记录，以下结果仅供参考。"}
 	case p.AsOf.Before(p.Quarter.Last().End()):

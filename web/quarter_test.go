@@ -113,7 +113,7 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, body = f.get("/workers/QS013", qs013)
-	wantStatus(t, "finalized page after a late record", res, body, 200, "已定稿", `<span class="stat-num">`+after.Total.String()+`</span>`)
+	wantStatus(t, "finalized page after a late record", res, body, 200, "已定稿", "计算并保存的结果（已定稿）", `<span class="stat-num">`+after.Total.String()+`</span>`)
 	if f := f.snapshotOf("QS013"); *f.Total != *after.Total || len(f.Deductions) != len(after.Deductions) {
 		t.Errorf("finalized snapshot changed")
 	}

@@ -18,6 +18,8 @@ func samplePages() map[string]any {
 	worker := &gs.User{Username: "QS001", DisplayName: "王建华", Role: gs.RoleWorker, Town: "青山镇", WorkerID: "QS001"}
 	p := Period{Quarter: gs.Quarter{Year: 2023, Q: 3}, AsOf: time.Date(2023, 9, 8, 9, 0, 0, 0, gs.CST)}
 	p.given = map[string][]string{"quarter": {"2023Q3"}}
+	stored := p
+	stored.Stored, stored.StoredAsOf = "已定稿", p.AsOf
 	total := gs.Points(9850)
 	rank := 1
 	ws := []gs.WorkerResult{
@@ -65,7 +67,7 @@ func samplePages() map[string]any {
 			Towns: []Option{{Value: "青山镇", Label: "青山镇", Selected: true}}, Grids: []Option{{Value: "QS-01", Label: "QS-01"}},
 			Types: []Option{{Value: "full_time", Label: "专职"}}, Rows: []WorkerRow{{WorkerID: "QS001", Name: "王建华", Type: "专职", Town: "青山镇", Grid: "QS-01", Total: "98.5", Rank: "1", URL: "/workers/QS001"}}, Visible: 21, Matched: 1,
 			Pager: Pager{Page: 2, Pages: 3, First: 51, Last: 100, Prev: "/workers?page=1", Next: "/workers?page=3"}},
-		"worker": &WorkerPage{Page: Page{Title: "王建华", User: worker, Nav: "home"}, Period: p,
+		"worker": &WorkerPage{Page: Page{Title: "王建华", User: worker, Nav: "home"}, Period: stored,
 			Worker:     WorkerSummary{WorkerID: "QS001", Name: "王建华", Type: "专职", Town: "青山镇", Grid: "QS-01", Eligible: false, Reason: "在岗未满6个月", Rank: "1", Total: "98.5", Pay: "600.00", Deductions: 2},
 			Categories: []CategoryRow{{Name: "工作纪律", Score: "12", Full: "15", Deducted: "3", Deductions: []DeductionRow{deduction, many, appealing, appealed, voiding}}, {Name: "信息录入", Score: "5", Full: "5", Deducted: "0"}},
 			Other:      []DeductionRow{deduction}, Tags: []string{"需约谈"},

@@ -85,3 +85,15 @@ func townHint(u *gs.User) string {
 	}
 	return u.Town
 }
+
+// markStored marks p as showing town's stored snapshot, when it has one.
+func (s *Server) markStored(ctx context.Context, p Period, town string) (Period, error) {
+	st, err := s.Service.QuarterState(ctx, town, p.Quarter)
+	if err != nil {
+		return p, err
+	}
+	if st.HasSnapshot() {
+		p.Stored, p.StoredAsOf = gs.StateName[st.State], st.AsOf
+	}
+	return p, nil
+}

@@ -127,6 +127,9 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if !u.CanSeeWorker(wr.WorkerID, wr.Town) {
 		return forbidden("您只能查看本镇街网格员的考核结果。")
 	}
+	if p, err = s.markStored(r.Context(), p, wr.Town); err != nil {
+		return err
+	}
 	page := &WorkerPage{
 		Page:   s.page(u, wr.Name+" "+p.Quarter.String()+" 考核结果", "home"),
 		Period: p,
