@@ -70,9 +70,9 @@ var FlagName = map[string]string{
 	gs.FlagInterviewDue: "需约谈",
 }
 
-// displayWidth is how many terminal columns s takes: wide and full-width
+// DisplayWidth is how many terminal columns s takes: wide and full-width
 // characters (Chinese) take two.
-func displayWidth(s string) int {
+func DisplayWidth(s string) int {
 	n := 0
 	for _, r := range s {
 		switch width.LookupRune(r).Kind() {
@@ -88,7 +88,7 @@ func displayWidth(s string) int {
 // pad pads s with spaces to w columns (left-aligned, or right-aligned when
 // right is true).
 func pad(s string, w int, right bool) string {
-	gap := w - displayWidth(s)
+	gap := w - DisplayWidth(s)
 	if gap <= 0 {
 		return s
 	}
@@ -126,7 +126,7 @@ func WriteTable(w io.Writer, res *gs.Result) error {
 	widths := make([]int, len(header))
 	for _, row := range rows {
 		for i, cell := range row {
-			widths[i] = max(widths[i], displayWidth(cell))
+			widths[i] = max(widths[i], DisplayWidth(cell))
 		}
 	}
 	for _, row := range rows {

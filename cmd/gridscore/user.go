@@ -8,10 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/width"
-
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/report"
 )
 
 // UserCommand is `gridscore user`: manage accounts from the command line
@@ -277,7 +276,7 @@ func writeUserColumns(w io.Writer, rows [][]string) {
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], userCellWidth(cell))
+			widths[i] = max(widths[i], report.DisplayWidth(cell))
 		}
 	}
 	for _, row := range rows {
@@ -285,23 +284,9 @@ func writeUserColumns(w io.Writer, rows [][]string) {
 		for i, cell := range row {
 			b.WriteString(cell)
 			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-userCellWidth(cell)+2))
+				b.WriteString(strings.Repeat(" ", widths[i]-report.DisplayWidth(cell)+2))
 			}
 		}
 		fmt.Fprintln(w, b.String())
 	}
-}
-
-// userCellWidth is how many terminal columns s takes.
-func userCellWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
