@@ -84,3 +84,26 @@ func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs
 	}
 	return res, nil
 }
+
+// AssessTown computes the provisional result of town's quarter q as of
+// asOf from the town's stored records alone, read in one snapshot
+// (store.DB.LoadTown): the town's workers, ranked within the town exactly
+// as Assess ranks them. It changes nothing.
+func (s *Service) AssessTown(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
+	res, _, err := s.assessTown(ctx, town, q, asOf)
+	return res, err
+}
+
+// assessTown is AssessTown, also returning the records it read.
+func (s *Service) assessTown(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, *gs.Records, error) {
+	recs, err := s.DB.LoadTown(ctx, town, q.First().AddDays(-patrolMargin).Start(), q.Last().End())
+	if err != nil {
+		return nil, nil, err
+	}
+	cal := calendar.New(recs.Calendar)
+	res := engine.Assess(engine.Input{Scheme: &s.Scheme, Calendar: cal, Records: recs, Quarter: q, AsOf: asOf})
+	if !cal.HasOfficial(q.Year) {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d年没有国家法定节假日数据，工作日按周一至周五计算（本中心在工作日历中录入的调整仍然有效）。", q.Year))
+	}
+	return res, recs, nil
+}

@@ -112,25 +112,16 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 	} else if !computable(st) {
 		return errState(st, "重新计算（须由管理员先重新打开）")
 	}
-	res, err := s.Assess(ctx, q, asOf)
+	res, recs, err := s.assessTown(ctx, town, q, asOf)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	ref, err := s.DB.Load(ctx, now, now) // the workers, without records of any period
-	if err != nil {
-		return err
-	}
 	base := map[string]gs.Fen{}
-	for i := range ref.Workers {
-		base[ref.Workers[i].ID] = engine.BasePay(&s.Scheme, q, &ref.Workers[i])
+	for i := range recs.Workers { // every worker of the town, whatever the window
+		base[recs.Workers[i].ID] = engine.BasePay(&s.Scheme, q, &recs.Workers[i])
 	}
-	var ws []gs.WorkerResult
-	for _, w := range res.Workers {
-		if w.Town == town {
-			ws = append(ws, w)
-		}
-	}
+	ws := inTown(res.Workers, town)
 	if len(ws) == 0 {
 		return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的网格员，无法计算。", q, town)
 	}
@@ -148,6 +139,17 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: AuditQuarterComputed,
 			Object: quarterObject(town, q), Detail: "计算时点：" + asOf.In(gs.CST).Format("2006-01-02 15:04")})
 	})
+}
+
+// inTown returns the results of the workers of town.
+func inTown(all []gs.WorkerResult, town string) []gs.WorkerResult {
+	var ws []gs.WorkerResult
+	for _, w := range all {
+		if w.Town == town {
+			ws = append(ws, w)
+		}
+	}
+	return ws
 }
 
 // rescore drops the quarter's voided deductions from ws, scores them again

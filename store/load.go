@@ -86,13 +86,13 @@ var heavyKinds = map[string]bool{"events": true, "logins": true, "patrols": true
 // loadHeavy reads into r the events, logins and patrols of the window whose
 // worker_id lies in [lo, hi] (every worker when lo and hi are empty).
 func loadHeavy(ctx context.Context, q queryer, w window, lo, hi string, r *gridscore.Records) error {
-	return loadKinds(ctx, q, w, lo, hi, r, func(kind string) bool { return heavyKinds[kind] })
+	return loadKinds(ctx, q, w, lo, hi, "", r, func(kind string) bool { return heavyKinds[kind] })
 }
 
 // loadShared reads every kind but the heavy ones.
 func loadShared(ctx context.Context, q queryer, w window) (*gridscore.Records, error) {
 	r := &gridscore.Records{}
-	err := loadKinds(ctx, q, w, "", "", r, func(kind string) bool { return !heavyKinds[kind] })
+	err := loadKinds(ctx, q, w, "", "", "", r, func(kind string) bool { return !heavyKinds[kind] })
 	return r, err
 }
 
@@ -102,8 +102,9 @@ func heavyOnly(want func(kind string) bool) bool {
 }
 
 // loadKinds reads into r the kinds for which want is true; lo and hi, when
-// not empty, limit the heavy kinds to a range of worker ids.
-func loadKinds(ctx context.Context, q queryer, w window, lo, hi string, r *gridscore.Records, want func(kind string) bool) error {
+// not empty, limit the heavy kinds to a range of worker ids; town, when not
+// empty, limits every kind to the town's rows (see townCond).
+func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r *gridscore.Records, want func(kind string) bool) error {
 	// When the heavy kinds are read on their own (in chunks), their time
 	// columns are written +col so that the planner does not read them through
 	// a time index: a range of workers is read through the worker_id index,
@@ -137,6 +138,15 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi string, r *grids
 		if lo != "" && heavyKinds[kind] {
 			cond = "worker_id >= $3 AND worker_id <= $4 AND (" + cond + ")"
 			args = append(args, lo, hi)
+		}
+		if town != "" {
+			if tc := townCond(kind, len(args)+1); tc != "" {
+				if cond != "" {
+					cond = "(" + cond + ") AND "
+				}
+				cond += tc
+				args = append(args, town)
+			}
 		}
 		err = queryTable(ctx, q, kind, cond, args, scan)
 	}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// LoadTown returns, read in one snapshot, what assessing one town's workers
+// needs: the town's grids and workers, those workers' events, logins,
+// patrols, leaves, findings, quizzes, ballots and attendance, the register
+// and rosters of the town's grids, the visits of those persons or by those
+// workers, and every meeting and calendar day. The windows are Load's, and
+// so is the order of each kind.
+func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*gridscore.Records, error) {
+	if town == "" {
+		return nil, gridscore.Errorf(gridscore.EINVALID, "未指定镇街。")
+	}
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	r := &gridscore.Records{}
+	if err := loadKinds(ctx, tx, newWindow(from, to), "", "", town, r, func(string) bool { return true }); err != nil {
+		return nil, db.wrap("load town", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("load town", err)
+	}
+	sortRecords(r)
+	return r, nil
+}
+
+// townCond is the condition limiting the rows of kind to a town, given as
+// the query's parameter number n ("" for the kinds every town shares).
+func townCond(kind string, n int) string {
+	p := "$" + strconv.Itoa(n)
+	grids := "grid_code IN (SELECT grid_code FROM grids WHERE town = " + p + ")"
+	workers := "worker_id IN (SELECT w.worker_id FROM workers w JOIN grids g ON g.grid_code = w.grid_code WHERE g.town = " + p + ")"
+	switch kind {
+	case "grids":
+		return "town = " + p
+	case "workers", "register", "rosters":
+		return grids
+	case "visits":
+		return "(person_id IN (SELECT person_id FROM register WHERE " + grids + ")" +
+			" OR person_id IN (SELECT person_id FROM rosters WHERE " + grids + ")" +
+			" OR " + workers + ")"
+	case "meetings", "calendar":
+		return ""
+	}
+	return workers // events, logins, patrols, leaves, findings, quiz, ballots, attendance
+}
+
+// TownWorker is a stored worker with the town of their grid.
+type TownWorker struct {
+	gridscore.Worker
+	Town string
+}
+
+// TownWorkers returns every stored worker, ordered by id, with the town of
+// their grid ("" when the grid is unknown), read in one snapshot.
+func (db *DB) TownWorkers(ctx context.Context) ([]TownWorker, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	ws, err := loadWorkers(ctx, tx)
+	if err != nil {
+		return nil, db.wrap("load workers", err)
+	}
+	town := map[string]string{}
+	err = queryTable(ctx, tx, "grids", "", nil, func(rows *sql.Rows) error {
+		var g gridscore.Grid
+		err := rows.Scan(&g.Code, &g.Name, text(&g.Community), &g.Town)
+		town[g.Code] = g.Town
+		return err
+	})
+	if err != nil {
+		return nil, db.wrap("load workers", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("load workers", err)
+	}
+	out := make([]TownWorker, len(ws))
+	for i, w := range ws {
+		out[i] = TownWorker{Worker: w, Town: town[w.GridCode]}
+	}
+	return out, nil
+}
