@@ -72,12 +72,18 @@ type DistrictPage struct {
 	Histogram  Histogram
 	Categories CategoryChart
 	Towns      []TownRow
+	// Pending counts the workers of the towns not computed yet, whom Stats,
+	// Histogram and Categories leave out.
+	Pending int
 }
 
 // TownRow is one town of the district overview.
 type TownRow struct {
 	Town, URL string
-	Stats     Stats
+	// Pending is set for a town whose quarter is not computed yet (未计算):
+	// Stats then gives only the number of workers.
+	Pending bool
+	Stats   Stats
 }
 
 // dashboard is the home page: the district's overview, the town's
@@ -180,7 +186,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	if err != nil {
 		return err
 	}
-	res, err := s.result(r.Context(), p, "")
+	res, pending, err := s.districtResult(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -195,6 +201,12 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	for town, ws := range byTown {
 		all = append(all, ws...)
 		page.Towns = append(page.Towns, TownRow{Town: town, URL: "/towns/" + url.PathEscape(town) + p.Query(), Stats: statsOf(summarize(ws))})
+	}
+	for town, ws := range pending {
+		if u.CanSeeTown(town) {
+			page.Towns = append(page.Towns, TownRow{Town: town, URL: "/towns/" + url.PathEscape(town) + p.Query(), Pending: true, Stats: Stats{Workers: len(ws)}})
+			page.Pending += len(ws)
+		}
 	}
 	sort.Slice(page.Towns, func(i, j int) bool { return page.Towns[i].Town < page.Towns[j].Town })
 	sum := summarize(all)

@@ -5,18 +5,34 @@ import (
 	"sort"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
 )
 
-// result returns the results of quarter p that pages show. This is the one
-// place pages get results from: a town whose quarter has been computed
-// (computed, published, finalized, filed) is shown from its stored
-// snapshot, fast and frozen; other towns are computed live as of p.AsOf.
-// town, when not "", is the only town the page needs: when that town has a
-// snapshot nothing is computed live.
+// result returns the results of town's quarter p that pages show. This is
+// the one place a town's pages get results from: a town whose quarter has
+// been computed (computed, published, finalized, filed) is shown from its
+// stored snapshot, fast and frozen; another is computed live as of p.AsOf
+// from its own records only.
 func (s *Server) result(ctx context.Context, p Period, town string) (*gs.Result, error) {
-	states, err := s.Service.DB.QuarterStates(ctx, p.Quarter.String())
+	st, err := s.Service.QuarterState(ctx, town, p.Quarter)
 	if err != nil {
 		return nil, err
+	}
+	if st.HasSnapshot() {
+		return s.snapshotResult(ctx, p, &gs.Result{Quarter: p.Quarter.String(), AsOf: st.AsOf,
+			Scheme: s.Service.Scheme.ID, Workers: []gs.WorkerResult{}}, map[string]gs.QuarterState{town: st})
+	}
+	return s.assessTown(ctx, p, town)
+}
+
+// districtResult returns what the district's pages show of quarter p
+// without computing anything live: the stored snapshots of the towns that
+// have one, and the stored workers of each other town (未计算), who are in
+// post on a day of the quarter.
+func (s *Server) districtResult(ctx context.Context, p Period) (*gs.Result, map[string][]store.TownWorker, error) {
+	states, err := s.Service.DB.QuarterStates(ctx, p.Quarter.String())
+	if err != nil {
+		return nil, nil, err
 	}
 	stored := map[string]gs.QuarterState{}
 	for _, st := range states {
@@ -24,22 +40,43 @@ func (s *Server) result(ctx context.Context, p Period, town string) (*gs.Result,
 			stored[st.Town] = st
 		}
 	}
-	if st, ok := stored[town]; ok && town != "" {
-		return s.snapshotResult(ctx, p, &gs.Result{Quarter: p.Quarter.String(), AsOf: st.AsOf,
-			Scheme: s.Service.Scheme.ID, Workers: []gs.WorkerResult{}}, map[string]gs.QuarterState{town: st})
+	ws, err := s.Service.DB.TownWorkers(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	res, err := s.assess(ctx, p)
-	if err != nil || len(stored) == 0 {
-		return res, err
-	}
-	kept := res.Workers[:0]
-	for _, w := range res.Workers {
-		if _, ok := stored[w.Town]; !ok {
-			kept = append(kept, w)
+	pending := map[string][]store.TownWorker{}
+	first, last := p.Quarter.First(), p.Quarter.Last()
+	for _, w := range ws {
+		if _, ok := stored[w.Town]; ok || w.Town == "" {
+			continue
+		}
+		if w.HiredOn <= last && (w.LeftOn.IsZero() || first <= w.LeftOn) {
+			pending[w.Town] = append(pending[w.Town], w)
 		}
 	}
-	res.Workers = kept
-	return s.snapshotResult(ctx, p, res, stored)
+	res := &gs.Result{Quarter: p.Quarter.String(), AsOf: p.AsOf, Scheme: s.Service.Scheme.ID, Workers: []gs.WorkerResult{}}
+	if res, err = s.snapshotResult(ctx, p, res, stored); err != nil {
+		return nil, nil, err
+	}
+	if len(pending) > 0 {
+		res.Notes = append(res.Notes, "标为“未计算”的镇街本季度还没有计算结果，这里只列出人数；请打开该镇街的考核总览查看或计算。")
+	}
+	return res, pending, nil
+}
+
+// workerTown returns the town of worker id's grid ("" when there is no such
+// worker).
+func (s *Server) workerTown(ctx context.Context, id string) (string, error) {
+	ws, err := s.Service.DB.TownWorkers(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, w := range ws {
+		if w.ID == id {
+			return w.Town, nil
+		}
+	}
+	return "", nil
 }
 
 // snapshotResult adds the stored results of the towns to res, ordered by
@@ -76,14 +113,6 @@ func (s *Server) snapshotResult(ctx context.Context, p Period, res *gs.Result, t
 		return a.WorkerID < b.WorkerID
 	})
 	return res, nil
-}
-
-// townHint is the one town a page for u needs results of, "" for all.
-func townHint(u *gs.User) string {
-	if u.Role == gs.RoleDistrict {
-		return ""
-	}
-	return u.Town
 }
 
 // markStored marks p as showing town's stored snapshot, when it has one.

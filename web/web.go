@@ -73,14 +73,14 @@ func (s *Server) Handler() http.Handler {
 	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(s.routes()))))
 }
 
-// assess computes quarter p's result live from the stored records, one
-// computation at a time.
-func (s *Server) assess(ctx context.Context, p Period) (*gs.Result, error) {
+// assessTown computes town's quarter p live from the town's stored records,
+// one computation at a time.
+func (s *Server) assessTown(ctx context.Context, p Period, town string) (*gs.Result, error) {
 	select {
 	case s.assessSlot <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	defer func() { <-s.assessSlot }()
-	return s.Service.Assess(ctx, p.Quarter, p.AsOf)
+	return s.Service.AssessTown(ctx, town, p.Quarter, p.AsOf)
 }

@@ -107,7 +107,21 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if err != nil {
 		return err
 	}
-	res, err := s.result(r.Context(), p, townHint(u))
+	town := u.Town
+	if u.Role != gs.RoleWorker {
+		// The centers: the worker's own town, checked before anything is
+		// computed.
+		if town, err = s.workerTown(r.Context(), id); err != nil {
+			return err
+		}
+		if town == "" {
+			return gs.Errorf(gs.ENOTFOUND, "%s 没有工号为“%s”的网格员。", p.QuarterText(), id)
+		}
+		if !u.CanSeeWorker(id, town) {
+			return forbidden("您只能查看本镇街网格员的考核结果。")
+		}
+	}
+	res, err := s.result(r.Context(), p, town)
 	if err != nil {
 		return err
 	}

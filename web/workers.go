@@ -9,6 +9,7 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/report"
+	"github.com/gridscore/gridscore/store"
 )
 
 // WorkersPage lists the workers the user may see, with a search by name or
@@ -71,8 +72,22 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		Grid: q.Get("grid"),
 		Type: q.Get("type"),
 	}
-	res, err := s.result(r.Context(), p, townHint(u))
-	if err != nil {
+	var (
+		res     *gs.Result
+		pending = map[string]bool{} // the workers of towns not computed yet
+	)
+	if u.Role == gs.RoleDistrict {
+		var byTown map[string][]store.TownWorker
+		if res, byTown, err = s.districtResult(r.Context(), p); err != nil {
+			return err
+		}
+		for town, ws := range byTown {
+			for _, w := range ws {
+				pending[w.ID] = true
+				res.Workers = append(res.Workers, gs.WorkerResult{WorkerID: w.ID, Name: w.Name, Type: w.Type, Town: town, GridCode: w.GridCode})
+			}
+		}
+	} else if res, err = s.result(r.Context(), p, u.Town); err != nil {
 		return err
 	}
 	page := &WorkersPage{Page: s.page(u, "网格员", "workers"), Period: p, Filter: f, ShowTown: u.Role == gs.RoleDistrict}
@@ -95,6 +110,9 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 			continue
 		}
 		row := rankRow(wr, workerURL(wr.WorkerID, p))
+		if pending[wr.WorkerID] {
+			row.Total, row.Note = "未计算", "本镇街本季度尚未计算"
+		}
 		page.Rows = append(page.Rows, WorkerRow{
 			WorkerID: wr.WorkerID, Name: wr.Name, Type: row.Type, Town: wr.Town, Grid: wr.GridCode,
 			Total: row.Total, Rank: row.Rank, Note: row.Note, URL: row.URL,
