@@ -151,3 +151,14 @@ func (s *Server) signedIn(h userHandler, a access) http.Handler {
 		}
 	})
 }
+
+// limitBodies bounds the body of every request that may carry one to
+// maxFormBytes: every form of the application is small.
+func limitBodies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}

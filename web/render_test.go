@@ -169,7 +169,7 @@ func TestAverages(t *testing.T) {
 // TestLocalPath: the login form's next never leaves the site.
 func TestLocalPath(t *testing.T) {
 	for in, want := range map[string]string{
-		"/workers?q=1": "/workers?q=1", "": "/", "//evil": "/", "/\\evil": "/", "http://evil": "/", "evil": "/", "/a\r\nSet-Cookie:x": "/",
+		"/workers?q=1": "/workers?q=1", "": "/", "//evil": "/", "/\\evil": "/", "http://evil": "/", "evil": "/", "/a\r\nSet-Cookie:x": "/", "/\t/evil.example": "/", "/\x7f": "/",
 	} {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)

@@ -162,7 +162,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 // localPath returns p when it is a path on this site, and "/" otherwise, so
 // that the login form cannot be used to send people to another site.
 func localPath(p string) string {
-	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	// Browsers drop tabs and newlines from a URL, so "/\t/evil.example"
+	// would become "//evil.example": refuse every control character.
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return p

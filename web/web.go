@@ -70,7 +70,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, nil, gs.Errorf(gs.EFORBIDDEN, "请求来自其他网站，已被拒绝。请回到本系统的页面重新操作。"))
 	}))
-	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(s.routes()))))
+	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(limitBodies(s.routes())))))
 }
 
 // assessTown computes town's quarter p live from the town's stored records,
