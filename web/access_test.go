@@ -55,6 +55,10 @@ var matrix = []route{
 	{method: "POST", path: "/workers/QS001/void", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "GET", path: "/appeals", want: [5]int{303, 403, 200, 200, 403}},
 	{method: "POST", path: "/appeals/1", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "GET", path: "/audit", want: [5]int{303, 200, 200, 403, 403}},
+	{method: "GET", path: "/audit?user=admin&action=login&from=2023-10-01&to=2023-10-08", want: [5]int{303, 200, 200, 403, 403}},
+	{method: "GET", path: "/audit?from=2023-13-01", want: [5]int{303, 400, 400, 403, 403}},
+	{method: "POST", path: "/audit", want: [5]int{404, 404, 404, 404, 404}},
 }
 
 // TestAuthorizationMatrix requests every route as nobody and as each role

@@ -28,7 +28,8 @@ var staticFiles embed.FS
 type Page struct {
 	Title string
 	User  *gs.User
-	// Nav is the current navigation item: "home", "workers" or "".
+	// Nav is the current navigation item: "home", "workers", "appeals",
+	// "audit" or "".
 	Nav string
 }
 
@@ -61,6 +62,12 @@ func (p Page) ShowAppeals() bool {
 	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleTownStaff)
 }
 
+// ShowAudit reports whether the navigation offers the audit log, which is
+// for a town's administrator and the district.
+func (p Page) ShowAudit() bool {
+	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleDistrict)
+}
+
 // page returns the layout fields of a page for user u.
 func (s *Server) page(u *gs.User, title, nav string) Page {
 	return Page{Title: title, User: u, Nav: nav}
@@ -72,7 +79,7 @@ func (s *Server) page(u *gs.User, title, nav string) Page {
 var pages = mustParsePages()
 
 // pageNames lists the page templates (templates/<name>.html).
-var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals"}
+var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals", "audit"}
 
 func mustParsePages() map[string]*template.Template {
 	p, err := parsePages()

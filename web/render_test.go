@@ -47,6 +47,10 @@ func samplePages() map[string]any {
 	decided := pending
 	decided.Pending, decided.StatusName, decided.Reply, decided.DecidedBy, decided.DecidedAt = false, "已支持（扣分撤销）", "属实", "admin", "2023-10-10 09:00"
 	return map[string]any{
+		"audit": &AuditPage{Page: Page{Title: "操作日志", User: admin, Nav: "audit"}, Scope: "青山镇",
+			Filter:  AuditFilterForm{User: "admin", Action: "login", From: "十月", To: "2023-10-08", FromError: "请按 2023-10-08 的格式填写日期。", ToError: "结束日期不能早于开始日期。"},
+			Actions: auditActions("login"), Rows: []AuditRow{{At: "2023-10-08 09:00:00", User: "admin", Action: "登录", Object: "user:admin", Detail: "说明"}},
+			Older: "/audit?before=5", Reset: "/audit"},
 		"appeals": &AppealsPage{Page: Page{Title: "申诉处理", User: admin, Nav: "appeals"}, Period: p, Town: "青山镇", State: "公示中",
 			Pending: []AppealRow{pending}, Decided: []AppealRow{decided}, CanDecide: true},
 		"login":    &LoginPage{Page: Page{Title: "登录"}, Username: "staff", Next: "/workers", Error: "用户名或密码错误"},

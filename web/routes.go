@@ -32,6 +32,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /workers/{id}/void", s.signedIn(s.voidDeduction, 0))
 	mux.Handle("GET /appeals", s.signedIn(s.appealList, 0))
 	mux.Handle("POST /appeals/{appeal}", s.signedIn(s.decideAppeal, 0))
+	mux.Handle("GET /audit", s.signedIn(s.auditLog, 0))
 
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)

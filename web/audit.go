@@ -1,0 +1,260 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/store"
+)
+
+// AuditPage is the administrator's view of the audit log: who did what,
+// when and why, newest first, filtered and paged backwards.
+type AuditPage struct {
+	Page
+	// Scope says whose entries are shown: a town, or all towns.
+	Scope   string
+	Filter  AuditFilterForm
+	Actions []Option
+	Rows    []AuditRow
+	// Older is the link to the next, older page ("" on the last one).
+	Older string
+	// Reset clears the filters.
+	Reset string
+}
+
+// AuditFilterForm is the filter form as typed, with a message beside a
+// field that could not be read.
+type AuditFilterForm struct {
+	User, Action, From, To string
+	FromError, ToError     string
+}
+
+// AuditRow is one entry of the log as shown.
+type AuditRow struct {
+	At, User, Action, Object, Detail string
+}
+
+// auditActionOrder is the order of the actions in the filter's select.
+var auditActionOrder = []string{
+	app.AuditLogin, app.AuditLoginFailed, app.AuditAccountLocked, app.AuditUserCreated,
+	app.AuditPasswordChanged, app.AuditUserDisabled, app.AuditUserEnabled,
+	app.AuditQuarterComputed, app.AuditQuarterPublished, app.AuditQuarterFinalized,
+	app.AuditQuarterReopened, app.AuditQuarterFiled, app.AuditDeductionVoided,
+	app.AuditAppealCreated, app.AuditAppealUpheld, app.AuditAppealRejected,
+}
+
+// auditActions lists every known action, in auditActionOrder then any
+// other named one by key.
+func auditActions(selected string) []Option {
+	seen := map[string]bool{}
+	var keys []string
+	for _, k := range auditActionOrder {
+		if _, ok := app.AuditActionName[k]; ok && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	var rest []string
+	for k := range app.AuditActionName {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	keys = append(keys, rest...)
+	out := make([]Option, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, Option{Value: k, Label: app.AuditActionName[k], Selected: k == selected})
+	}
+	return out
+}
+
+// auditBatch is how many entries one read of the log takes while a town's
+// page is gathered, and auditMaxBatches how many reads one page may take.
+const (
+	auditBatch      = 200
+	auditMaxBatches = 50
+)
+
+// auditLog is GET /audit: the audit log, for a town's administrator (his
+// town's entries) and the district (every entry, read-only).
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if u.Role != gs.RoleTownAdmin && u.Role != gs.RoleDistrict {
+		return forbidden("只有镇街管理员和区中心可以查看操作日志。")
+	}
+	q := r.URL.Query()
+	form := AuditFilterForm{
+		User:   strings.TrimSpace(q.Get("user")),
+		Action: strings.TrimSpace(q.Get("action")),
+		From:   strings.TrimSpace(q.Get("from")),
+		To:     strings.TrimSpace(q.Get("to")),
+	}
+	page := &AuditPage{Page: s.page(u, "操作日志", "audit"), Filter: form, Reset: "/audit"}
+	page.Scope = "全部镇街"
+	if u.Role == gs.RoleTownAdmin {
+		page.Scope = u.Town
+	}
+	f := store.AuditFilter{Username: form.User, Action: form.Action}
+	if form.Action != "" {
+		if _, ok := app.AuditActionName[form.Action]; !ok {
+			form.Action, f.Action = "", ""
+			page.Filter.Action = ""
+		}
+	}
+	page.Actions = auditActions(page.Filter.Action)
+	status := http.StatusOK
+	if form.From != "" {
+		d, err := time.ParseInLocation("2006-01-02", form.From, gs.CST)
+		if err != nil {
+			page.Filter.FromError = "请按 2023-10-08 的格式填写日期。"
+			status = http.StatusBadRequest
+		}
+		f.From = d
+	}
+	if form.To != "" {
+		d, err := time.ParseInLocation("2006-01-02", form.To, gs.CST)
+		if err != nil {
+			page.Filter.ToError = "请按 2023-10-08 的格式填写日期。"
+			status = http.StatusBadRequest
+		} else {
+			f.To = d.AddDate(0, 0, 1) // the whole of the last day
+		}
+	}
+	if status == http.StatusOK && !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		page.Filter.ToError = "结束日期不能早于开始日期。"
+		status = http.StatusBadRequest
+	}
+	if status != http.StatusOK {
+		return s.render(w, r, status, "audit", page)
+	}
+	if v := q.Get("before"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return gs.Errorf(gs.EINVALID, "翻页参数有误，请从第一页重新查看。")
+		}
+		f.BeforeID = id
+	}
+
+	keep := func(store.AuditEntry) bool { return true }
+	if u.Role == gs.RoleTownAdmin {
+		in, err := s.townOfEntry(r.Context(), u.Town)
+		if err != nil {
+			return err
+		}
+		keep = in
+	}
+	entries, next, err := s.auditPage(r.Context(), f, keep)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := app.AuditActionName[e.Action]
+		if name == "" {
+			name = e.Action
+		}
+		page.Rows = append(page.Rows, AuditRow{At: e.At.In(gs.CST).Format("2006-01-02 15:04:05"),
+			User: e.Username, Action: name, Object: e.Object, Detail: e.Detail})
+	}
+	if next > 0 {
+		v := url.Values{}
+		for k, name := range map[string]string{"user": form.User, "action": page.Filter.Action, "from": form.From, "to": form.To} {
+			if name != "" {
+				v.Set(k, name)
+			}
+		}
+		v.Set("before", strconv.FormatInt(next, 10))
+		page.Older = "/audit?" + v.Encode()
+	}
+	return s.render(w, r, http.StatusOK, "audit", page)
+}
+
+// auditPage reads one page of the entries f chooses that keep accepts and
+// returns the id to page on from (0 when there is nothing older).
+func (s *Server) auditPage(ctx context.Context, f store.AuditFilter, keep func(store.AuditEntry) bool) ([]store.AuditEntry, int64, error) {
+	size := s.PageSize
+	var out []store.AuditEntry
+	f.Limit = auditBatch
+	for range auditMaxBatches {
+		batch, err := s.Service.DB.Audit(ctx, f)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, e := range batch {
+			if !keep(e) {
+				f.BeforeID = e.ID
+				continue
+			}
+			if len(out) == size {
+				return out, out[len(out)-1].ID, nil
+			}
+			out = append(out, e)
+			f.BeforeID = e.ID
+		}
+		if len(batch) < auditBatch {
+			return out, 0, nil
+		}
+	}
+	// Too much of the log belongs to other towns to gather a full page in
+	// one request: show what was found and go on from where the reading
+	// stopped.
+	return out, f.BeforeID, nil
+}
+
+// townOfEntry returns whether an entry of the log belongs to town: its
+// object names the town's quarter, one of its accounts, workers or
+// appeals; an entry whose object names no town belongs to the town of
+// the account that acted. Other entries are the district's only.
+func (s *Server) townOfEntry(ctx context.Context, town string) (func(store.AuditEntry) bool, error) {
+	db := s.Service.DB
+	users, err := db.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	userTown := map[string]string{}
+	for _, u := range users {
+		userTown[u.Username] = u.Town
+	}
+	workers, err := db.TownWorkers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	workerTown := map[string]string{}
+	for _, w := range workers {
+		workerTown[w.ID] = w.Town
+	}
+	appeals, err := db.Appeals(ctx, store.AppealFilter{Town: town})
+	if err != nil {
+		return nil, err
+	}
+	ours := map[string]bool{}
+	for _, a := range appeals {
+		ours[strconv.FormatInt(a.ID, 10)] = true
+	}
+	return func(e store.AuditEntry) bool {
+		kind, rest, _ := strings.Cut(e.Object, ":")
+		switch kind {
+		case "quarter":
+			t, _, _ := strings.Cut(rest, "/")
+			return t == town
+		case "user":
+			if t, ok := userTown[rest]; ok {
+				return t == town
+			}
+			return false
+		case "worker":
+			id, _, _ := strings.Cut(rest, "/")
+			return workerTown[id] == town
+		case "appeal":
+			return ours[rest]
+		}
+		t, ok := userTown[e.Username]
+		return ok && t == town
+	}, nil
+}
