@@ -50,12 +50,11 @@ func describe(d gs.Deduction) string {
 // published at publishedAt: the AppealWorkdays-th workday after the day of
 // publication, on the stored calendar.
 func (s *Service) AppealDeadline(ctx context.Context, publishedAt time.Time) (gs.Date, error) {
-	now := s.now()
-	ref, err := s.DB.Load(ctx, now, now)
+	days, err := s.DB.CalendarDays(ctx)
 	if err != nil {
 		return 0, err
 	}
-	cal := calendar.New(ref.Calendar)
+	cal := calendar.New(days)
 	d := gs.DateOf(publishedAt)
 	for n := 0; n < s.Scheme.AppealWorkdays; {
 		d = d.AddDays(1)

@@ -19,10 +19,10 @@ var departments = map[gs.Category]string{
 // listed by a department, entered on the register at entered (empty: never)
 // and taken off it at left (empty: still on it).
 type registerChange struct {
-	grid                  string
-	category              gs.Category
-	listed                string
-	entered, left, reason string
+	grid          string
+	category      gs.Category
+	listed        string
+	entered, left string
 }
 
 // registerChanges are the quarter's notable register changes. The one of

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,9 +116,6 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 		hint = "" // Load: the whole window through the time indexes
 	}
 	instant := func(col string) (string, []any) {
-		if heavyKinds[tableOfCol(col)] {
-			col = hint + col
-		}
 		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
 	}
 	day := func(col string) (string, []any) {
@@ -169,13 +167,13 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 		r.Events = append(r.Events, e)
 		return err
 	})
-	do("logins", func() (string, []any) { return instant("logged_at") }, func(rows *sql.Rows) error {
+	do("logins", func() (string, []any) { return instant(hint + "logged_at") }, func(rows *sql.Rows) error {
 		var l gridscore.Login
 		err := rows.Scan(text(&l.WorkerID), text(&l.Channel), timeDest{&l.At})
 		r.Logins = append(r.Logins, l)
 		return err
 	})
-	do("patrols", func() (string, []any) { return instant("started_at") }, func(rows *sql.Rows) error {
+	do("patrols", func() (string, []any) { return instant(hint + "started_at") }, func(rows *sql.Rows) error {
 		var p gridscore.Patrol
 		err := rows.Scan(text(&p.ID), text(&p.WorkerID), timeDest{&p.StartedAt}, timeDest{&p.EndedAt}, &p.DistanceM)
 		r.Patrols = append(r.Patrols, p)
@@ -188,9 +186,7 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 		return err
 	})
 	do("register", all, func(rows *sql.Rows) error {
-		var p gridscore.Person
-		err := rows.Scan(&p.PersonID, &p.Category, &p.GridCode, timeDest{&p.EnteredAt},
-			timeDest{&p.LeftAt}, text(&p.Name), text(&p.IDNumber))
+		p, err := scanPerson(rows)
 		r.Register = append(r.Register, p)
 		return err
 	})
@@ -238,8 +234,7 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 		return err
 	})
 	do("calendar", all, func(rows *sql.Rows) error {
-		var c gridscore.CalendarDay
-		err := rows.Scan(dateDest{&c.Date}, &c.Kind, text(&c.Name))
+		c, err := scanCalendarDay(rows)
 		r.Calendar = append(r.Calendar, c)
 		return err
 	})
@@ -327,13 +322,57 @@ func sortRecords(r *gridscore.Records) {
 	slices.SortFunc(r.Calendar, func(a, b gridscore.CalendarDay) int { return cmp.Compare(a.Date, b.Date) })
 }
 
-// tableOfCol names the heavy table a time column belongs to ("" for others).
-func tableOfCol(col string) string {
-	switch col {
-	case "logged_at":
-		return "logins"
-	case "started_at":
-		return "patrols"
+// scanPerson reads one row of register.
+func scanPerson(rows *sql.Rows) (gridscore.Person, error) {
+	var p gridscore.Person
+	err := rows.Scan(&p.PersonID, &p.Category, &p.GridCode, timeDest{&p.EnteredAt},
+		timeDest{&p.LeftAt}, text(&p.Name), text(&p.IDNumber))
+	return p, err
+}
+
+// scanCalendarDay reads one row of calendar.
+func scanCalendarDay(rows *sql.Rows) (gridscore.CalendarDay, error) {
+	var c gridscore.CalendarDay
+	err := rows.Scan(dateDest{&c.Date}, &c.Kind, text(&c.Name))
+	return c, err
+}
+
+// Persons returns the register entries of the given person ids (unknown ids
+// are left out), for a page that names a few persons: it reads those rows
+// only, not the register.
+func (db *DB) Persons(ctx context.Context, ids []string) ([]gridscore.Person, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	return ""
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i] = "$" + strconv.Itoa(i+1)
+		args[i] = id
+	}
+	var ps []gridscore.Person
+	err := queryTable(ctx, db.read, "register", "person_id IN ("+strings.Join(ph, ", ")+")", args, func(rows *sql.Rows) error {
+		p, err := scanPerson(rows)
+		ps = append(ps, p)
+		return err
+	})
+	if err != nil {
+		return nil, db.wrap("read persons", err)
+	}
+	slices.SortFunc(ps, func(a, b gridscore.Person) int { return strings.Compare(a.PersonID, b.PersonID) })
+	return ps, nil
+}
+
+// CalendarDays returns the center's calendar overrides.
+func (db *DB) CalendarDays(ctx context.Context) ([]gridscore.CalendarDay, error) {
+	var cs []gridscore.CalendarDay
+	err := queryTable(ctx, db.read, "calendar", "", nil, func(rows *sql.Rows) error {
+		c, err := scanCalendarDay(rows)
+		cs = append(cs, c)
+		return err
+	})
+	if err != nil {
+		return nil, db.wrap("read calendar", err)
+	}
+	return cs, nil
 }

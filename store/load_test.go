@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -138,6 +139,34 @@ func TestConcurrentImportAndLoad(t *testing.T) {
 		}
 		if d := diffRecords(mustLoad(t, first, everythingFrom, everythingTo), fullRecords()); d != "" {
 			t.Errorf("records after concurrent imports:\n%s", d)
+		}
+	})
+}
+
+// Persons reads just the persons asked for, and CalendarDays the center's
+// overrides, as Load would give them.
+func TestPersonsAndCalendarDays(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		db := MustOpenDB(t, b)
+		ctx := context.Background()
+		recs := fullRecords()
+		if _, err := db.Import(ctx, recs, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := recs.Register[0]
+		got, err := db.Persons(ctx, []string{want.PersonID, "no-such-person"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+			t.Errorf("Persons = %+v, want just %+v", got, want)
+		}
+		days, err := db.CalendarDays(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(days) != len(recs.Calendar) || len(days) == 0 {
+			t.Errorf("CalendarDays = %+v, want %d days", days, len(recs.Calendar))
 		}
 	})
 }

@@ -68,7 +68,7 @@ func TestAuditLogPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, body = f.get("/audit", admin)
-	if strings.Contains(body, "别镇的公示") {
+	if res.StatusCode != 200 || strings.Contains(body, "别镇的公示") {
 		t.Errorf("the town's admin sees another town's entry:\n%s", body)
 	}
 	res, body = f.get("/audit", f.login("district"))

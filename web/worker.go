@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -226,18 +228,12 @@ func (s *Server) people(ctx context.Context, ds []gs.Deduction, masked bool) ([]
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	// An empty window reads the reference tables (the register among them)
-	// and no records of any period.
-	now := s.Now()
-	recs, err := s.Service.DB.Load(ctx, now, now)
+	persons, err := s.Service.DB.Persons(ctx, slices.Sorted(maps.Keys(ids)))
 	if err != nil {
 		return nil, err
 	}
 	var out []PersonRow
-	for _, p := range recs.Register {
-		if !ids[p.PersonID] {
-			continue
-		}
+	for _, p := range persons {
 		row := PersonRow{PersonID: p.PersonID, Category: populationName[p.Category], Grid: p.GridCode, Name: p.Name, IDNumber: p.IDNumber}
 		if masked {
 			row.Name, row.IDNumber = gs.MaskName(p.Name), gs.MaskIDNumber(p.IDNumber)
