@@ -29,7 +29,7 @@ type Page struct {
 	Title string
 	User  *gs.User
 	// Nav is the current navigation item: "home", "workers", "appeals",
-	// "audit" or "".
+	// "records", "import", "accounts", "audit" or "".
 	Nav string
 }
 
@@ -67,6 +67,18 @@ func (p Page) ShowAppeals() bool {
 func (p Page) ShowAudit() bool {
 	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleDistrict)
 }
+
+// ShowRecords reports whether the navigation offers the records pages: the
+// centers browse every record of what they may see, a grid worker their own.
+func (p Page) ShowRecords() bool { return p.User != nil }
+
+// ShowImport reports whether the navigation offers the import of files,
+// which is for a town's center.
+func (p Page) ShowImport() bool { return p.ShowAppeals() }
+
+// ShowAccounts reports whether the navigation offers account management,
+// which is for a town's administrator.
+func (p Page) ShowAccounts() bool { return p.User != nil && p.User.Role == gs.RoleTownAdmin }
 
 // page returns the layout fields of a page for user u.
 func (s *Server) page(u *gs.User, title, nav string) Page {

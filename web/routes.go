@@ -34,6 +34,13 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /appeals/{appeal}", s.signedIn(s.decideAppeal, 0))
 	mux.Handle("GET /audit", s.signedIn(s.auditLog, 0))
 
+	// Records of every kind and the hand-entry forms (records.go), the
+	// import of files through the browser (upload.go), and the accounts
+	// (accounts.go).
+	s.recordRoutes(mux)
+	s.importRoutes(mux)
+	s.accountRoutes(mux)
+
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)
 	return mux
