@@ -106,13 +106,14 @@ func heavyOnly(want func(kind string) bool) bool {
 // not empty, limit the heavy kinds to a range of worker ids; town, when not
 // empty, limits every kind to the town's rows (see townCond).
 func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r *gridscore.Records, want func(kind string) bool) error {
-	// When the heavy kinds are read on their own (in chunks), their time
-	// columns are written +col so that the planner does not read them through
-	// a time index: a range of workers is read through the worker_id index,
+	// When the heavy kinds are read on their own (in chunks) or for one
+	// town, their time columns are written +col so that the planner does not
+	// read them through a time index: a range of workers or a town's workers
+	// are read through the worker_id index,
 	// and all workers by a scan of the table in storage order, both far
 	// faster than a time index's lookup of every row.
 	hint := "+"
-	if lo == "" && !heavyOnly(want) {
+	if lo == "" && town == "" && !heavyOnly(want) {
 		hint = "" // Load: the whole window through the time indexes
 	}
 	instant := func(col string) (string, []any) {
