@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -153,12 +155,31 @@ func (s *Server) signedIn(h userHandler, a access) http.Handler {
 }
 
 // limitBodies bounds the body of every request that may carry one to
-// maxFormBytes: every form of the application is small.
+// maxFormBytes: every form of the application is small, except those that
+// upload files (see uploadLimits).
 func limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// uploadLimits bounds, by the start of the path a form is posted to, the
+// body of a form that uploads files (multipart/form-data), which may be
+// larger than maxFormBytes. The files whose forms upload register their
+// paths when the program starts (evidence.go).
+var uploadLimits = map[string]int64{}
+
+// bodyLimit returns the largest body the request may carry.
+func bodyLimit(r *http.Request) int64 {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		for prefix, n := range uploadLimits {
+			if strings.HasPrefix(r.URL.Path, prefix) {
+				return n
+			}
+		}
+	}
+	return maxFormBytes
 }
