@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -343,4 +344,136 @@ func (db *DB) LoginSucceeded(ctx context.Context, userID int64, audit ...AuditEn
 		return db.wrap("login", err)
 	}
 	return nil
+}
+
+// Account is an account as its town's administrator manages it: the
+// account, when its lock runs out (zero when never locked) and its last
+// successful login (zero when never), read from the audit log.
+type Account struct {
+	gridscore.User
+	LockedUntil time.Time
+	LastLogin   time.Time
+}
+
+// TownAccounts returns the accounts of town by username, each with its
+// lock and its last audit entry of action loginAction (the app's name for
+// a successful login).
+func (db *DB) TownAccounts(ctx context.Context, town, loginAction string) ([]Account, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT "+userCols+`, locked_until,
+		(SELECT MAX(a.at) FROM audit_log a WHERE a.username = users.username AND a.action = $2)
+		FROM users WHERE town = $1 ORDER BY username`, town, loginAction)
+	if err != nil {
+		return nil, db.wrap("list accounts of "+town, err)
+	}
+	defer rows.Close()
+	var out []Account
+	for rows.Next() {
+		var a Account
+		if err := scanUser(rows, &a.User, timeDest{&a.LockedUntil}, timeDest{&a.LastLogin}); err != nil {
+			return nil, db.wrap("list accounts of "+town, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("list accounts of "+town, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.wrap("list accounts of "+town, err)
+	}
+	slices.SortFunc(out, func(a, b Account) int { return cmp.Compare(a.Username, b.Username) })
+	return out, nil
+}
+
+// AccountChange is one change of an account by its town's administrator;
+// a zero field changes nothing.
+type AccountChange struct {
+	// Role is the new role ("" keeps it).
+	Role gridscore.Role
+	// Disabled, when set, disables or enables the account.
+	Disabled *bool
+	// Unlock clears the failed logins and any lock.
+	Unlock bool
+	// PasswordHash, when set, replaces the password (and unlocks); the
+	// account must change it at its next login when MustChange is set.
+	PasswordHash string
+	MustChange   bool
+}
+
+// ChangeTownAccount applies c to the account username of town and appends
+// audit, in one write transaction that holds the users table against other
+// writers. A change after which town would have no enabled administrator
+// is refused with ECONFLICT and writes nothing, so that two administrators
+// disabling each other at once cannot leave the town without one. A new
+// password or disabling ends the account's sessions. ENOTFOUND when town
+// has no such account.
+func (db *DB) ChangeTownAccount(ctx context.Context, town, username string, c AccountChange, audit ...AuditEntry) error {
+	op := "change account " + username
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if db.dialect == postgresDialect {
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE users IN EXCLUSIVE MODE"); err != nil {
+			return db.wrap(op, err)
+		}
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1 AND town = $2`, username, town).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNoUser(username)
+	} else if err != nil {
+		return db.wrap(op, err)
+	}
+	var sets []string
+	args := []any{id}
+	set := func(col string, v any) {
+		args = append(args, v)
+		sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
+	}
+	endSessions := false
+	if c.Role != "" {
+		set("role", string(c.Role))
+	}
+	if c.Disabled != nil {
+		set("disabled", flagValue(*c.Disabled))
+		endSessions = *c.Disabled
+	}
+	if c.PasswordHash != "" {
+		set("password_hash", c.PasswordHash)
+		set("must_change_password", flagValue(c.MustChange))
+		endSessions = true
+	}
+	if c.Unlock || c.PasswordHash != "" || c.Disabled != nil {
+		sets = append(sets, "failed_logins = 0", "locked_until = NULL")
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = $1", args...); err != nil {
+		return db.wrap(op, err)
+	}
+	var admins int
+	err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE town = $1 AND role = $2 AND disabled = 0`,
+		town, string(gridscore.RoleTownAdmin)).Scan(&admins)
+	if err != nil {
+		return db.wrap(op, err)
+	}
+	if admins == 0 {
+		return gridscore.Errorf(gridscore.ECONFLICT, "%s 至少要保留一个启用的管理员账号，不能停用或降级最后一个管理员。", town)
+	}
+	if endSessions {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return db.wrap(op+": end sessions", err)
+		}
+	}
+	if err := db.appendAudit(ctx, tx, audit); err != nil {
+		return db.wrap(op+": audit", err)
+	}
+	return db.wrap(op, tx.Commit())
 }

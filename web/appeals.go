@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -9,21 +11,31 @@ import (
 	"github.com/gridscore/gridscore/store"
 )
 
-// AppealsPage is the town center's list of the quarter's appeals, pending
-// first, each pending one with a form to uphold or reject it with a reply.
+// AppealsPage is the quarter's appeals: for a town's center its town's,
+// pending first, each pending one with a form to uphold or reject it with
+// a reply; for the district every town's (or one town's), read only.
 type AppealsPage struct {
 	Page
-	Period  Period
+	Period Period
+	// Town is the town shown ("" for the district's every town).
 	Town    string
 	State   string
 	Pending []AppealRow
 	Decided []AppealRow
-	// CanDecide is set while the quarter is published.
+	// CanDecide is set while the quarter is published, for the center.
 	CanDecide bool
+	// District is set for the district's read-only view; Towns are the
+	// choices of its town filter.
+	District bool
+	Towns    []Option
+	// TownOf is the town of each appeal by id, for the district's list.
+	TownOf map[int64]string
+	// BackURL is the overview the page belongs to.
+	BackURL string
 }
 
-// appealList is GET /appeals: the appeals of the user's town, for its
-// center.
+// appealList is GET /appeals: the appeals of the user's town for its
+// center; every town's, read only, for the district.
 func (s *Server) appealList(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	return s.appealListWith(w, r, u, http.StatusOK, 0, "", "")
 }
@@ -31,25 +43,43 @@ func (s *Server) appealList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 // appealListWith renders the appeals page with the status, and the
 // decision of appeal id shown again with its mistake when id is not 0.
 func (s *Server) appealListWith(w http.ResponseWriter, r *http.Request, u *gs.User, status int, id int64, reply, msg string) error {
-	if u.Role != gs.RoleTownAdmin && u.Role != gs.RoleTownStaff {
-		return forbidden("只有镇街中心可以处理申诉。")
+	district := u.Role == gs.RoleDistrict
+	if u.Role != gs.RoleTownAdmin && u.Role != gs.RoleTownStaff && !district {
+		return forbidden("只有镇街中心和区中心可以查看申诉。")
 	}
 	p, err := s.period(r)
 	if err != nil {
 		return err
 	}
-	st, err := s.Service.QuarterState(r.Context(), u.Town, p.Quarter)
+	town := u.Town
+	page := &AppealsPage{Period: p, District: district, BackURL: "/" + p.Query(), TownOf: map[int64]string{}}
+	if district {
+		town = strings.TrimSpace(r.URL.Query().Get("town"))
+		if page.Towns, err = s.townOptions(r, town); err != nil {
+			return err
+		}
+	}
+	page.Town = town
+	title := "全区"
+	if town != "" {
+		title = town
+		st, err := s.Service.QuarterState(r.Context(), town, p.Quarter)
+		if err != nil {
+			return err
+		}
+		page.State, page.CanDecide = gs.StateName[st.State], !district && st.State == gs.StatePublished
+		if district {
+			page.BackURL = "/towns/" + url.PathEscape(town) + p.Query()
+		}
+	}
+	page.Page = s.page(u, title+" "+p.Quarter.String()+" 申诉", "appeals")
+	as, err := s.Service.DB.Appeals(r.Context(), store.AppealFilter{Town: town, Quarter: p.Quarter.String()})
 	if err != nil {
 		return err
 	}
-	as, err := s.Service.DB.Appeals(r.Context(), store.AppealFilter{Town: u.Town, Quarter: p.Quarter.String()})
-	if err != nil {
-		return err
-	}
-	page := &AppealsPage{Page: s.page(u, u.Town+" "+p.Quarter.String()+" 申诉处理", "appeals"), Period: p, Town: u.Town,
-		State: gs.StateName[st.State], CanDecide: st.State == gs.StatePublished}
 	for _, a := range as {
 		row := appealRow(a, p)
+		page.TownOf[a.ID] = a.Town
 		if a.ID == id {
 			row.ReplyTyped, row.Error = reply, msg
 		}
@@ -60,6 +90,25 @@ func (s *Server) appealListWith(w http.ResponseWriter, r *http.Request, u *gs.Us
 		}
 	}
 	return s.render(w, r, status, "appeals", page)
+}
+
+// townOptions are the towns of the district, for a filter, with selected
+// chosen.
+func (s *Server) townOptions(r *http.Request, selected string) ([]Option, error) {
+	ws, err := s.Service.DB.TownWorkers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []Option
+	for _, w := range ws {
+		if w.Town != "" && !seen[w.Town] {
+			seen[w.Town] = true
+			out = append(out, Option{Value: w.Town, Label: w.Town, Selected: w.Town == selected})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	return out, nil
 }
 
 // decideAppeal is POST /appeals/{appeal}: uphold or reject an appeal with

@@ -56,11 +56,9 @@ func (p Page) UserLabel() string {
 // is for the centers, not for a grid worker.
 func (p Page) ShowWorkers() bool { return p.User != nil && p.User.Role != gs.RoleWorker }
 
-// ShowAppeals reports whether the navigation offers the appeals page, which
-// is for a town's center.
-func (p Page) ShowAppeals() bool {
-	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleTownStaff)
-}
+// ShowAppeals reports whether the navigation offers the appeals page: a
+// town's center decides its town's appeals, the district reads every town's.
+func (p Page) ShowAppeals() bool { return p.ShowImport() || (p.User != nil && p.User.Role == gs.RoleDistrict) }
 
 // ShowAudit reports whether the navigation offers the audit log, which is
 // for a town's administrator and the district.
@@ -74,7 +72,9 @@ func (p Page) ShowRecords() bool { return p.User != nil }
 
 // ShowImport reports whether the navigation offers the import of files,
 // which is for a town's center.
-func (p Page) ShowImport() bool { return p.ShowAppeals() }
+func (p Page) ShowImport() bool {
+	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleTownStaff)
+}
 
 // ShowAccounts reports whether the navigation offers account management,
 // which is for a town's administrator.

@@ -34,6 +34,8 @@ type WorkerPage struct {
 	Own bool
 	// TownURL links back to the town's dashboard (for the centers).
 	TownURL string
+	// HistoryURL links to the worker's quarters side by side and trend.
+	HistoryURL string
 	// Life is the quarter's state as this page concerns it: appeals and
 	// voided deductions.
 	Life WorkerLife
@@ -100,28 +102,9 @@ func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.Use
 // appeal or void form of one deduction shown again when form has a mistake.
 func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs.User, status int, form DeductionForm) error {
 	id := r.PathValue("id")
-	// A grid worker may see only themself. The check comes before anything
-	// is read, so the answer tells nothing about whether id exists.
-	if u.Role == gs.RoleWorker && !u.CanSeeWorker(id, u.Town) {
-		return forbidden("网格员只能查看本人的考核结果。")
-	}
-	p, err := s.period(r)
+	p, town, err := s.workerAccess(r, u, id)
 	if err != nil {
 		return err
-	}
-	town := u.Town
-	if u.Role != gs.RoleWorker {
-		// The centers: the worker's own town, checked before anything is
-		// computed.
-		if town, err = s.workerTown(r.Context(), id); err != nil {
-			return err
-		}
-		if town == "" {
-			return gs.Errorf(gs.ENOTFOUND, "%s 没有工号为“%s”的网格员。", p.QuarterText(), id)
-		}
-		if !u.CanSeeWorker(id, town) {
-			return forbidden("您只能查看本镇街网格员的考核结果。")
-		}
 	}
 	res, err := s.result(r.Context(), p, town)
 	if err != nil {
@@ -154,9 +137,10 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 			Eligible: wr.Eligible, Reason: wr.Reason, Rank: "—", Total: "—", Pay: wr.Pay.String(),
 			Deductions: len(wr.Deductions),
 		},
-		Tags:   flagTags(*wr),
-		Masked: !u.SeesPersonalData(),
-		Own:    u.Role == gs.RoleWorker,
+		Tags:       flagTags(*wr),
+		Masked:     !u.SeesPersonalData(),
+		Own:        u.Role == gs.RoleWorker,
+		HistoryURL: "/workers/" + url.PathEscape(wr.WorkerID) + "/history" + p.Query(),
 	}
 	if u.Role != gs.RoleWorker {
 		page.Nav = "workers"
@@ -199,6 +183,35 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 		return err
 	}
 	return s.render(w, r, status, "worker", page)
+}
+
+// workerAccess checks that u may see worker id and returns the period the
+// request names and the worker's town. A grid worker may see only
+// themself, checked before anything is read, so the answer tells nothing
+// about whether id exists; the centers see the workers of their own town
+// (the district every town's), checked before anything is computed.
+func (s *Server) workerAccess(r *http.Request, u *gs.User, id string) (Period, string, error) {
+	if u.Role == gs.RoleWorker && !u.CanSeeWorker(id, u.Town) {
+		return Period{}, "", forbidden("网格员只能查看本人的考核结果。")
+	}
+	p, err := s.period(r)
+	if err != nil {
+		return Period{}, "", err
+	}
+	if u.Role == gs.RoleWorker {
+		return p, u.Town, nil
+	}
+	town, err := s.workerTown(r.Context(), id)
+	if err != nil {
+		return Period{}, "", err
+	}
+	if town == "" {
+		return Period{}, "", gs.Errorf(gs.ENOTFOUND, "%s 没有工号为“%s”的网格员。", p.QuarterText(), id)
+	}
+	if !u.CanSeeWorker(id, town) {
+		return Period{}, "", forbidden("您只能查看本镇街网格员的考核结果。")
+	}
+	return p, town, nil
 }
 
 // deductionRow is a deduction in words.

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"strconv"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/report"
+)
+
+// exportNames are the downloads of a town's quarter, by the last element
+// of their path, with the Chinese words of their file names.
+var exportNames = map[string]string{
+	"result.xlsx": "考核结果",
+	"pay.xlsx":    "绩效工资表",
+	"filing.xlsx": "报备材料",
+}
+
+// townExport is GET /towns/{town}/export/{file}: the quarter's result, its
+// pay sheet, or (once finalized) the filing package, as XLSX workbooks, for
+// the town's center and the district; never for a grid worker. The result
+// and the pay sheet come from the stored snapshot once the quarter is
+// computed (computed live before, as the dashboard shows it); the filing
+// package only from a finalized snapshot.
+func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	town, file := r.PathValue("town"), r.PathValue("file")
+	if u.Role == gs.RoleWorker {
+		return forbidden("网格员不能下载镇街的考核材料，只能查看本人的考核结果。")
+	}
+	if !u.CanSeeTown(town) {
+		return forbidden("您只能下载本镇街的考核材料。")
+	}
+	what, ok := exportNames[file]
+	if !ok {
+		return gs.Errorf(gs.ENOTFOUND, "没有这个下载项目。")
+	}
+	p, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if file == "filing.xlsx" {
+		fl, err := s.Service.Filing(r.Context(), u, town, p.Quarter)
+		if err != nil {
+			return err
+		}
+		if err := app.WriteFiling(&buf, town, fl); err != nil {
+			return err
+		}
+	} else {
+		res, err := s.result(r.Context(), p, town)
+		if err != nil {
+			return err
+		}
+		res.Workers = inTown(res.Workers, town)
+		if len(res.Workers) == 0 {
+			return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+		}
+		if file == "result.xlsx" {
+			err = report.WriteXLSX(&buf, res)
+		} else {
+			err = app.WritePaySheet(&buf, town, s.stateName(r, town, p), res)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	name := town + " " + p.Quarter.String() + " " + what + ".xlsx"
+	h := w.Header()
+	h.Set("Content-Type", app.XLSXType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Write(buf.Bytes()) // a client gone away is no error of ours
+	return nil
+}
+
+// stateName says where town's quarter p stands, for a download's title:
+// the state of a stored snapshot, or a live result.
+func (s *Server) stateName(r *http.Request, town string, p Period) string {
+	st, err := s.Service.QuarterState(r.Context(), town, p.Quarter)
+	if err != nil || !st.HasSnapshot() {
+		return "实时计算的临时结果"
+	}
+	return gs.StateName[st.State]
+}
