@@ -38,16 +38,28 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.Impor
 		return nil, err
 	}
 	defer it.Rollback()
+	if err := s.scanInto(ctx, it, paths, nil); err != nil {
+		return nil, err
+	}
+	return it.Commit(ctx)
+}
+
+// scanInto reads the files at paths and writes their records into it, as
+// ImportFiles describes, with check (if not nil) as the Scanner's Check.
+// It returns nil when every record was written, or the first error: a
+// *csvfile.Report, a failure to read or to write. The caller commits or
+// rolls back.
+func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem) error {
 	stored, err := it.Known(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sc := &csvfile.Scanner{Known: csvfile.Known{
 		GridCodes:  keys(stored.Grids),
 		Workers:    stored.Workers,
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
-	}}
+	}, Check: check}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -75,10 +87,7 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.Impor
 	if err := <-scanned; writeErr == nil && err != nil {
 		writeErr = err // a *csvfile.Report, or a failure to read
 	}
-	if writeErr != nil {
-		return nil, writeErr
-	}
-	return it.Commit(ctx)
+	return writeErr
 }
 
 func keys(m map[string]bool) []string {

@@ -36,6 +36,13 @@ type Scanner struct {
 	// ChunkRows is the most records of one kind handed on at once; zero
 	// means DefaultChunkRows.
 	ChunkRows int
+	// Check, if not nil, is called with each chunk of records of one kind
+	// (named as in DATA.md, such as "events") and their origins once their
+	// references are checked, whether or not problems were found before;
+	// the problems it returns are reported with the others. An import uses
+	// it for rules of its own, such as the town a user may write. It is
+	// called on the goroutine that calls Scan.
+	Check func(kind string, recs *gridscore.Records, orgs *Origins) []Problem
 }
 
 // DefaultChunkRows is the chunk size of a Scanner that sets none.
@@ -57,6 +64,7 @@ type stream struct {
 	chunk      int
 	emit       func(*gridscore.Records) error
 	refs       *refSets
+	check      func(kind string, recs *gridscore.Records, orgs *Origins) []Problem
 	bytesAhead int64 // bytes of the CSV files of the kind not yet started
 	err        error
 }
@@ -82,7 +90,7 @@ type planned struct {
 // emit or of ctx, which stops the reading at once.
 func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscore.Records) error) error {
 	b := newBuilder()
-	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable)}
+	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable), check: sc.Check}
 	if st.chunk <= 0 {
 		st.chunk = DefaultChunkRows
 	}
@@ -207,6 +215,11 @@ func (b *builder) flush(k *kind) {
 		return
 	}
 	st.refs.check(&b.report, k, recs, orgs)
+	if st.check != nil {
+		for _, p := range st.check(k.name, recs, orgs) {
+			b.report.add(p)
+		}
+	}
 	st.refs.learn(k, recs, orgs)
 	chunk := b.batch.Records
 	b.batch.Records, b.batch.Origins = gridscore.Records{}, Origins{}
@@ -230,4 +243,13 @@ func (b *builder) endKind(k *kind) {
 		t.free()
 		b.keys[k.id] = nil
 	}
+}
+
+// KindTitle returns the Chinese name of the kind named name in DATA.md
+// (such as 事件 for "events"), or "" for no kind.
+func KindTitle(name string) string {
+	if k := lookupKind(name); k != nil {
+		return k.zh
+	}
+	return ""
 }

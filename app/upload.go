@@ -1,0 +1,273 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store"
+)
+
+// The import of files through the browser (issue 4): a town's center
+// uploads DATA.md files, which wait in the store (store.Upload) while the
+// service checks them exactly as `gridscore import` would — the same
+// Scanner and reference checks, the records written inside an import
+// transaction that is then rolled back — and shows the report; only a
+// commit, checked again, writes them. A town's center may write only its
+// own town's records (see townScope).
+
+// Bounds of an upload.
+const (
+	// MaxUploadBytes bounds the files of one upload together.
+	MaxUploadBytes = 200 << 20
+	// MaxUploadFiles bounds the number of files of one upload.
+	MaxUploadFiles = 64
+	// UploadLifetime is how long an upload waits for its commit before it
+	// is cleaned up.
+	UploadLifetime = 24 * time.Hour
+)
+
+// AuditRecordsImported is the audit action of an import through the
+// browser.
+const AuditRecordsImported = "records_imported"
+
+func init() {
+	AuditActionName[AuditRecordsImported] = "导入数据"
+}
+
+// UploadReport is what checking (or committing) an upload found: per file
+// its kind and rows, per kind what the import does or did, and every
+// problem. Counts per kind are known only when there is no problem.
+type UploadReport struct {
+	Upload   *store.Upload
+	Files    []FileReport
+	Kinds    []KindReport
+	Problems []csvfile.Problem
+	// Notes are remarks for the person who imports (not problems).
+	Notes []string
+	// Committed is set when the records were written.
+	Committed bool
+}
+
+// FileReport is one file, or one sheet of a workbook, of an upload.
+type FileReport struct {
+	Name string
+	// Kind is the Chinese name of the kind (事件), "" when unknown.
+	Kind string
+	// Rows is the number of records read from it without a problem.
+	Rows int
+}
+
+// KindReport is what an import does with the records of one kind.
+type KindReport struct {
+	Name  string // DATA.md name, such as "events"
+	Title string // Chinese name, such as 事件
+	store.KindStats
+}
+
+// OK reports whether the upload may be committed.
+func (r *UploadReport) OK() bool { return len(r.Problems) == 0 }
+
+// canImport checks that u may import: a town's administrator or staff.
+func canImport(u *gs.User) error {
+	if u == nil || (u.Role != gs.RoleTownAdmin && u.Role != gs.RoleTownStaff) || u.Town == "" {
+		return gs.Errorf(gs.EFORBIDDEN, "只有镇街中心的管理员和工作人员可以导入数据。")
+	}
+	return nil
+}
+
+// StageUpload checks who uploads and the files' names and stores the files
+// for u's town, cleaning up uploads older than UploadLifetime first. It
+// does not read the files: CheckUpload does. The caller bounds the size.
+func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []store.UploadFile) (*store.Upload, error) {
+	if err := canImport(u); err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, gs.Errorf(gs.EINVALID, "请选择要导入的文件（.csv 或 .xlsx）。")
+	}
+	if len(files) > MaxUploadFiles {
+		return nil, gs.Errorf(gs.EINVALID, "一次最多导入 %d 个文件。", MaxUploadFiles)
+	}
+	seen := map[string]bool{}
+	for i := range files {
+		name := filepath.Base(strings.ReplaceAll(files[i].Name, `\`, "/"))
+		if name == "" || name == "." || name == "/" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, "\x00") {
+			return nil, gs.Errorf(gs.EINVALID, "文件名“%s”无效。", files[i].Name)
+		}
+		if seen[strings.ToLower(name)] {
+			return nil, gs.Errorf(gs.EINVALID, "有两个文件都叫“%s”：每类数据只需一个文件，请合并后再上传。", name)
+		}
+		seen[strings.ToLower(name)] = true
+		files[i].Name = name
+	}
+	now := s.now()
+	if _, err := s.DB.DeleteUploadsBefore(ctx, now.Add(-UploadLifetime)); err != nil {
+		return nil, err
+	}
+	up := &store.Upload{Town: u.Town, Username: u.Username, CreatedAt: now, Files: files}
+	if err := s.DB.CreateUpload(ctx, up); err != nil {
+		return nil, err
+	}
+	return up, nil
+}
+
+// Upload returns upload id if it belongs to u's town; another town's
+// upload is not found, so that its existence is not told.
+func (s *Service) Upload(ctx context.Context, u *gs.User, id int64) (*store.Upload, error) {
+	if err := canImport(u); err != nil {
+		return nil, err
+	}
+	up, err := s.DB.Upload(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if up.Town != u.Town {
+		return nil, gs.Errorf(gs.ENOTFOUND, "没有找到编号为 %d 的待导入文件。", id)
+	}
+	return up, nil
+}
+
+// CheckUpload reads and checks upload id as its commit would, writing
+// nothing, and returns the report.
+func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*UploadReport, error) {
+	up, err := s.Upload(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.runUpload(ctx, u, up, false)
+}
+
+// CommitUpload checks upload id again (the stored records may have changed
+// since it was checked) and, when there is no problem, writes every record,
+// the audit entry and the removal of the upload in one transaction. With a
+// problem nothing is written and the report lists it, with an error.
+func (s *Service) CommitUpload(ctx context.Context, u *gs.User, id int64) (*UploadReport, error) {
+	up, err := s.Upload(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.runUpload(ctx, u, up, true)
+	if err != nil {
+		return nil, err
+	}
+	if !rep.OK() {
+		return rep, gs.Errorf(gs.EINVALID, "重新校验时发现 %d 处问题，没有导入任何数据。", len(rep.Problems))
+	}
+	return rep, nil
+}
+
+// CancelUpload removes upload id without importing it.
+func (s *Service) CancelUpload(ctx context.Context, u *gs.User, id int64) error {
+	if _, err := s.Upload(ctx, u, id); err != nil {
+		return err
+	}
+	return s.DB.DeleteUpload(ctx, id)
+}
+
+// Uploads lists the uploads of u's town that wait for a commit, newest
+// first.
+func (s *Service) Uploads(ctx context.Context, u *gs.User) ([]store.Upload, error) {
+	if err := canImport(u); err != nil {
+		return nil, err
+	}
+	return s.DB.Uploads(ctx, u.Town, s.now().Add(-UploadLifetime))
+}
+
+// runUpload copies the files of up into a temporary folder (files are read
+// by name, as on the command line) and imports them through scanInto with
+// the town's scope, then commits (commit) or rolls back.
+func (s *Service) runUpload(ctx context.Context, u *gs.User, up *store.Upload, commit bool) (*UploadReport, error) {
+	dir, err := os.MkdirTemp("", "gridscore-upload-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	var paths []string
+	err = s.DB.ReadUploadFiles(ctx, up.ID, func(name string, content []byte) error {
+		p := filepath.Join(dir, filepath.Base(name))
+		paths = append(paths, p)
+		return os.WriteFile(p, content, 0o600)
+	})
+	if err != nil {
+		return nil, err
+	}
+	scope, err := newTownScope(ctx, s.DB, u.Town)
+	if err != nil {
+		return nil, err
+	}
+
+	it, err := s.DB.BeginImport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Rollback()
+	rep := &UploadReport{Upload: up}
+	err = s.scanInto(ctx, it, paths, scope.check)
+	if scope.err != nil {
+		return nil, scope.err
+	}
+	var problems *csvfile.Report
+	if errors.As(err, &problems) {
+		rep.Problems = problems.Problems
+	} else if err != nil {
+		return nil, err
+	}
+	rep.Files = scope.files(up)
+	if scope.calendar {
+		rep.Notes = append(rep.Notes, "工作日历不属于某一个镇街：导入的日期对所有镇街的考核都有效。")
+	}
+	if !rep.OK() {
+		return rep, nil
+	}
+	stats, err := it.Preview(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Kinds = kindReports(stats)
+	if !commit {
+		return rep, it.Rollback()
+	}
+	entry := store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: AuditRecordsImported,
+		Object: fmt.Sprintf("upload:%d", up.ID), Detail: importDetail(rep)}
+	if err := it.FinishUpload(ctx, up.ID, entry); err != nil {
+		return nil, err
+	}
+	stats, err = it.Commit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Kinds, rep.Committed = kindReports(stats), true
+	return rep, nil
+}
+
+// kindReports lists stats in the order of DATA.md.
+func kindReports(stats store.ImportStats) []KindReport {
+	var out []KindReport
+	for _, k := range store.Kinds() {
+		if st, ok := stats[k]; ok {
+			out = append(out, KindReport{Name: k, Title: csvfile.KindTitle(k), KindStats: st})
+		}
+	}
+	return out
+}
+
+// importDetail words an import for the audit log: the files, then per
+// kind the rows added, changed and unchanged.
+func importDetail(rep *UploadReport) string {
+	var names []string
+	for _, f := range rep.Upload.Files {
+		names = append(names, f.Name)
+	}
+	parts := []string{"文件：" + strings.Join(names, "、")}
+	for _, k := range rep.Kinds {
+		parts = append(parts, fmt.Sprintf("%s 新增 %d、更新 %d、未变 %d", k.Title, k.Inserted, k.Updated, k.Unchanged))
+	}
+	return strings.Join(parts, "；")
+}

@@ -1,0 +1,254 @@
+package app
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store"
+)
+
+// townScope keeps an upload inside the uploader's town. DATA.md ties rows
+// to towns this way: a grid names its town; a worker, a registered person
+// and a roster row belong to the town of their grid; every other kind but
+// meetings and the calendar names a worker and belongs to the worker's
+// town. A row of another town is refused, and so is a row whose key is
+// that of another town's stored row (an event id, say), which it would
+// overwrite. Meetings belong to the towns whose workers attended them; the
+// calendar belongs to every town (a note says so).
+//
+// Its check is the Scanner's Check: it sees the records of each chunk with
+// their origins, in the Scanner's order (grids and workers first), and
+// learns the towns of the grids and workers read. It also counts the rows
+// of each file for the report.
+type townScope struct {
+	ctx  context.Context
+	db   *store.DB
+	town string
+	// gridTown and workerTown are the towns of the grids and workers,
+	// stored or read.
+	gridTown, workerTown map[string]string
+	// rows and kinds are, per file (or sheet) label, the records read and
+	// the kind's Chinese name.
+	rows  map[string]int
+	kinds map[string]string
+	// calendar is set when calendar days were read.
+	calendar bool
+	// err is the first failure to query the store; the check then stops.
+	err error
+}
+
+func newTownScope(ctx context.Context, db *store.DB, town string) (*townScope, error) {
+	grids, err := db.GridTowns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	workers, err := db.TownWorkers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc := &townScope{ctx: ctx, db: db, town: town, gridTown: grids, workerTown: make(map[string]string, len(workers)),
+		rows: map[string]int{}, kinds: map[string]string{}}
+	for _, w := range workers {
+		sc.workerTown[w.ID] = w.Town
+	}
+	return sc, nil
+}
+
+// scopeKind is how townScope reads the records of one kind: their number
+// and origins, the key column and each record's key (its first column and
+// the whole key joined with "\x1f"), and the grid or worker a record names.
+type scopeKind struct {
+	n      func(r *gs.Records) int
+	orgs   func(o *csvfile.Origins) []csvfile.Origin
+	keyCol string
+	key    func(r *gs.Records, i int) (first, full string)
+	grid   func(r *gs.Records, i int) string
+	worker func(r *gs.Records, i int) string
+}
+
+// Column labels as csvfile names them in problems.
+const (
+	colGrid   = "grid_code（网格编码）"
+	colWorker = "worker_id（工号）"
+	colPerson = "person_id（人员编号）"
+	colTown   = "town（镇街）"
+)
+
+func one(s string) (string, string) { return s, s }
+
+var scopeKinds = map[string]scopeKind{
+	"grids": {
+		n: func(r *gs.Records) int { return len(r.Grids) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Grids },
+		keyCol: colGrid, key: func(r *gs.Records, i int) (string, string) { return one(r.Grids[i].Code) },
+	},
+	"workers": {
+		n: func(r *gs.Records) int { return len(r.Workers) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Workers },
+		keyCol: colWorker, key: func(r *gs.Records, i int) (string, string) { return one(r.Workers[i].ID) },
+		grid: func(r *gs.Records, i int) string { return r.Workers[i].GridCode },
+	},
+	"register": {
+		n: func(r *gs.Records) int { return len(r.Register) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Register },
+		keyCol: colPerson, key: func(r *gs.Records, i int) (string, string) { return one(r.Register[i].PersonID) },
+		grid: func(r *gs.Records, i int) string { return r.Register[i].GridCode },
+	},
+	"rosters": {
+		n: func(r *gs.Records) int { return len(r.Rosters) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Rosters },
+		keyCol: colPerson, key: func(r *gs.Records, i int) (string, string) {
+			p := r.Rosters[i]
+			return p.PersonID, p.PersonID + "\x1f" + p.ListedOn.String()
+		},
+		grid: func(r *gs.Records, i int) string { return r.Rosters[i].GridCode },
+	},
+	"meetings": {
+		n: func(r *gs.Records) int { return len(r.Meetings) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Meetings },
+		keyCol: "meeting_id（会议编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Meetings[i].ID) },
+	},
+	"events": {
+		n: func(r *gs.Records) int { return len(r.Events) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Events },
+		keyCol: "event_id（事件编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Events[i].ID) },
+		worker: func(r *gs.Records, i int) string { return r.Events[i].WorkerID },
+	},
+	"logins": {
+		n: func(r *gs.Records) int { return len(r.Logins) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Logins },
+		worker: func(r *gs.Records, i int) string { return r.Logins[i].WorkerID },
+	},
+	"patrols": {
+		n: func(r *gs.Records) int { return len(r.Patrols) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Patrols },
+		keyCol: "patrol_id（巡查编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Patrols[i].ID) },
+		worker: func(r *gs.Records, i int) string { return r.Patrols[i].WorkerID },
+	},
+	"leaves": {
+		n: func(r *gs.Records) int { return len(r.Leaves) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Leaves },
+		worker: func(r *gs.Records, i int) string { return r.Leaves[i].WorkerID },
+	},
+	"visits": {
+		n: func(r *gs.Records) int { return len(r.Visits) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Visits },
+		keyCol: "visit_id（走访编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Visits[i].ID) },
+		worker: func(r *gs.Records, i int) string { return r.Visits[i].WorkerID },
+	},
+	"attendance": {
+		n: func(r *gs.Records) int { return len(r.Attendance) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Attendance },
+		worker: func(r *gs.Records, i int) string { return r.Attendance[i].WorkerID },
+	},
+	"findings": {
+		n: func(r *gs.Records) int { return len(r.Findings) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Findings },
+		keyCol: "finding_id（记录编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Findings[i].ID) },
+		worker: func(r *gs.Records, i int) string { return r.Findings[i].WorkerID },
+	},
+	"quiz": {
+		n: func(r *gs.Records) int { return len(r.Quizzes) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Quizzes },
+		keyCol: "quiz_id（抽查编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Quizzes[i].ID) },
+		worker: func(r *gs.Records, i int) string { return r.Quizzes[i].WorkerID },
+	},
+	"ballots": {
+		n: func(r *gs.Records) int { return len(r.Ballots) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Ballots },
+		keyCol: "ballot_id（评价编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Ballots[i].ID) },
+		worker: func(r *gs.Records, i int) string { return r.Ballots[i].WorkerID },
+	},
+	"calendar": {
+		n: func(r *gs.Records) int { return len(r.Calendar) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Calendar },
+	},
+}
+
+// check is the Scanner's Check: it counts the rows of each file and
+// returns a problem for every record of recs (of kind) outside the town.
+func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
+	k, ok := scopeKinds[kind]
+	if !ok || sc.err != nil {
+		return nil
+	}
+	o := k.orgs(orgs)
+	title := csvfile.KindTitle(kind)
+	for _, org := range o {
+		sc.rows[org.File]++
+		sc.kinds[org.File] = title
+	}
+	var ps []csvfile.Problem
+	add := func(i int, col, msg string) {
+		ps = append(ps, csvfile.Problem{File: o[i].File, Row: o[i].Row, Column: col, Message: msg})
+	}
+	n := k.n(recs)
+	for i := range n {
+		switch {
+		case kind == "grids":
+			if g := recs.Grids[i]; g.Town != sc.town {
+				add(i, colTown, "镇街 "+strconv.Quote(g.Town)+" 不是您所在的"+sc.town+"：只能导入本镇街的数据")
+			}
+		case k.grid != nil:
+			if t := sc.gridTown[k.grid(recs, i)]; t != "" && t != sc.town {
+				add(i, colGrid, "网格 "+strconv.Quote(k.grid(recs, i))+" 属于"+t+"，不是您所在的"+sc.town+"：只能导入本镇街的数据")
+			}
+		case k.worker != nil:
+			if t := sc.workerTown[k.worker(recs, i)]; t != "" && t != sc.town {
+				add(i, colWorker, "工号 "+strconv.Quote(k.worker(recs, i))+" 是"+t+"的网格员，不是您所在的"+sc.town+"的：只能导入本镇街的数据")
+			}
+		}
+	}
+	if k.key != nil {
+		firsts := make([]string, n)
+		for i := range n {
+			firsts[i], _ = k.key(recs, i)
+		}
+		other, err := sc.db.OtherTowns(sc.ctx, kind, sc.town, firsts)
+		if err != nil {
+			sc.err = err
+			return nil
+		}
+		for i := range n {
+			first, full := k.key(recs, i)
+			if t, ok := other[full]; ok {
+				add(i, k.keyCol, "编号 "+strconv.Quote(first)+" 已是"+t+"的记录，不能用本镇街的数据覆盖")
+			}
+		}
+	}
+	sc.learn(kind, recs)
+	if kind == "calendar" {
+		sc.calendar = true
+	}
+	return ps
+}
+
+// learn keeps the towns of the grids and workers read, for the kinds that
+// name them.
+func (sc *townScope) learn(kind string, recs *gs.Records) {
+	switch kind {
+	case "grids":
+		for _, g := range recs.Grids {
+			sc.gridTown[g.Code] = g.Town
+		}
+	case "workers":
+		for _, w := range recs.Workers {
+			sc.workerTown[w.ID] = sc.gridTown[w.GridCode]
+		}
+	}
+}
+
+// files lists the files of up (a workbook by its sheets read) with their
+// kind and rows read.
+func (sc *townScope) files(up *store.Upload) []FileReport {
+	var out []FileReport
+	for _, f := range up.Files {
+		found := false
+		if strings.EqualFold(filepath.Ext(f.Name), ".xlsx") {
+			for _, label := range slices.Sorted(maps.Keys(sc.rows)) {
+				if strings.HasPrefix(label, f.Name+"[") {
+					out = append(out, FileReport{Name: label, Kind: sc.kinds[label], Rows: sc.rows[label]})
+					found = true
+				}
+			}
+		}
+		if !found {
+			out = append(out, FileReport{Name: f.Name, Kind: sc.kinds[f.Name], Rows: sc.rows[f.Name]})
+			if out[len(out)-1].Kind == "" && strings.EqualFold(filepath.Ext(f.Name), ".csv") {
+				out[len(out)-1].Kind = csvfile.KindTitle(strings.TrimSuffix(f.Name, filepath.Ext(f.Name)))
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,268 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store"
+	"github.com/gridscore/gridscore/store/storetest"
+)
+
+var (
+	qsAdmin = &gs.User{Username: "admin", Role: gs.RoleTownAdmin, Town: "青山镇"}
+	bsStaff = &gs.User{Username: "bs-staff", Role: gs.RoleTownStaff, Town: "白石镇"}
+)
+
+// demoFiles returns the demo town's files as uploads.
+func demoFiles(t *testing.T) []store.UploadFile {
+	t.Helper()
+	entries, err := os.ReadDir(demoDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []store.UploadFile
+	for _, e := range entries {
+		f, err := os.Open(filepath.Join(demoDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		files = append(files, store.UploadFile{Name: e.Name(), Body: f})
+	}
+	return files
+}
+
+// textFile is an upload of text.
+func textFile(name, text string) store.UploadFile {
+	return store.UploadFile{Name: name, Body: strings.NewReader(text)}
+}
+
+func stage(t *testing.T, svc *app.Service, u *gs.User, files ...store.UploadFile) int64 {
+	t.Helper()
+	up, err := svc.StageUpload(app.WithActor(context.Background(), u.Username), u, files)
+	if err != nil {
+		t.Fatalf("stage: %v", err)
+	}
+	return up.ID
+}
+
+// TestUploadChecksThenCommits: the demo quarter uploaded by the town's
+// administrator is checked (every kind to be added, nothing written), then
+// committed (every row written, the import in the audit log, the upload
+// gone); the same files again change nothing.
+func TestUploadChecksThenCommits(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := app.WithActor(context.Background(), qsAdmin.Username)
+		svc := &app.Service{DB: db}
+		id := stage(t, svc, qsAdmin, demoFiles(t)...)
+
+		rep, err := svc.CheckUpload(ctx, qsAdmin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || rep.Committed {
+			t.Fatalf("check: problems %v, committed %v", rep.Problems, rep.Committed)
+		}
+		if len(rep.Files) != 15 || len(rep.Kinds) != 15 {
+			t.Fatalf("check: %d files, %d kinds, want 15 of each", len(rep.Files), len(rep.Kinds))
+		}
+		for _, f := range rep.Files {
+			if f.Kind == "" || f.Rows == 0 {
+				t.Errorf("file %s: kind %q, %d rows", f.Name, f.Kind, f.Rows)
+			}
+		}
+		for _, k := range rep.Kinds {
+			if k.Inserted != k.Received || k.Inserted == 0 {
+				t.Errorf("%s: %+v, want every row added", k.Title, k.KindStats)
+			}
+		}
+		_, counts := mustLoadAll(t, db)
+		for kind, n := range counts {
+			if n != 0 {
+				t.Errorf("the check wrote %d %s", n, kind)
+			}
+		}
+
+		rep, err = svc.CommitUpload(ctx, qsAdmin, id)
+		if err != nil || !rep.Committed {
+			t.Fatalf("commit: %v (committed %v)", err, rep != nil && rep.Committed)
+		}
+		_, counts = mustLoadAll(t, db)
+		for _, k := range rep.Kinds {
+			if counts[k.Name] != k.Inserted {
+				t.Errorf("%s: %d stored, the report says %d added", k.Name, counts[k.Name], k.Inserted)
+			}
+		}
+		log, err := db.Audit(context.Background(), store.AuditFilter{Action: app.AuditRecordsImported})
+		if err != nil || len(log) != 1 || log[0].Username != "admin" || !strings.Contains(log[0].Detail, "events.csv") ||
+			!strings.Contains(log[0].Detail, "事件 新增 ") {
+			t.Errorf("audit log: %+v (%v)", log, err)
+		}
+		if _, err := svc.CheckUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.ENOTFOUND {
+			t.Errorf("the committed upload is still there: %v", err)
+		}
+		if _, err := svc.CommitUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.ENOTFOUND {
+			t.Errorf("a second commit: %v, want not found", err)
+		}
+
+		again := stage(t, svc, qsAdmin, demoFiles(t)...)
+		rep, err = svc.CommitUpload(ctx, qsAdmin, again)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range rep.Kinds {
+			if k.Written() != 0 || k.Unchanged != k.Received {
+				t.Errorf("re-import %s: %+v, want every row unchanged", k.Title, k.KindStats)
+			}
+		}
+		_, after := mustLoadAll(t, db)
+		if !reflect.DeepEqual(after, counts) {
+			t.Errorf("re-import changed the counts: %v → %v", counts, after)
+		}
+	})
+}
+
+// TestUploadProblemsWriteNothing: a bad value is reported with its file,
+// row and column, at the check and at the commit, and nothing is written.
+func TestUploadProblemsWriteNothing(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := context.Background()
+		svc := &app.Service{DB: db}
+		id := stage(t, svc, qsAdmin,
+			textFile("grids.csv", "grid_code,grid_name,town\nQS-01,第一网格,青山镇\n"),
+			textFile("workers.csv", "worker_id,name,type,grid_code,hired_on\nQS001,王建华,专职,QS-01,2018-04-09\nQS002,李秀英,专职,QS-01,2018-13-01\n"),
+			textFile("notes.txt", "hello"))
+		for _, run := range []func() (*app.UploadReport, error){
+			func() (*app.UploadReport, error) { return svc.CheckUpload(ctx, qsAdmin, id) },
+			func() (*app.UploadReport, error) { return svc.CommitUpload(ctx, qsAdmin, id) },
+		} {
+			rep, err := run()
+			if rep == nil {
+				t.Fatalf("no report: %v", err)
+			}
+			if rep.OK() || rep.Committed || len(rep.Kinds) != 0 {
+				t.Fatalf("a bad upload passed: %+v", rep)
+			}
+			want := csvfile.Problem{File: "workers.csv", Row: 3, Column: "hired_on（入职日期）"}
+			if !hasProblem(rep.Problems, want) || !hasProblem(rep.Problems, csvfile.Problem{File: "notes.txt"}) {
+				t.Errorf("problems %v, want one at %v and one for notes.txt", rep.Problems, want)
+			}
+		}
+		if _, counts := mustLoadAll(t, db); counts["grids"] != 0 || counts["workers"] != 0 {
+			t.Errorf("a bad upload wrote %v", counts)
+		}
+		if _, err := svc.CheckUpload(ctx, qsAdmin, id); err != nil {
+			t.Errorf("a refused commit dropped the upload: %v", err)
+		}
+	})
+}
+
+func hasProblem(ps []csvfile.Problem, want csvfile.Problem) bool {
+	for _, p := range ps {
+		if p.File == want.File && (want.Row == 0 || p.Row == want.Row) && (want.Column == "" || p.Column == want.Column) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestUploadOtherTownRefused: a town's staff cannot write another town's
+// records: a grid of another town, a record of another town's worker, a key
+// already used by another town's record, a worker moved into a grid of
+// another town. Another town's upload is not found; the district and
+// workers may not import.
+func TestUploadOtherTownRefused(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := context.Background()
+		svc := &app.Service{DB: db}
+		mustImportFiles(t, db, demoDir)
+		_, before := mustLoadAll(t, db)
+
+		id := stage(t, svc, bsStaff,
+			textFile("grids.csv", "grid_code,grid_name,town\nBS-01,白石第一网格,白石镇\nQS-02,青山社区第二网格,白石镇\nBS-02,抢来的网格,青山镇\n"),
+			textFile("workers.csv", "worker_id,name,type,grid_code,hired_on\nBS001,白一,专职,BS-01,2020-01-01\nBS002,白二,专职,QS-03,2020-01-01\n"),
+			textFile("events.csv", "event_id,worker_id,flow,reported_at\nBS-E1,BS001,自办,2023-07-03 09:00\nBS-E2,QS001,自办,2023-07-03 09:00\nSJ2307-0001,BS001,自办,2023-07-03 09:00\n"),
+			textFile("calendar.csv", "date,kind\n2023-07-15,工作日\n"))
+		rep, err := svc.CheckUpload(ctx, bsStaff, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []csvfile.Problem{
+			{File: "grids.csv", Row: 3, Column: "grid_code（网格编码）"}, // QS-02 is 青山镇's
+			{File: "grids.csv", Row: 4, Column: "town（镇街）"},
+			{File: "workers.csv", Row: 3, Column: "grid_code（网格编码）"},
+			{File: "events.csv", Row: 3, Column: "worker_id（工号）"},
+			{File: "events.csv", Row: 4, Column: "event_id（事件编号）"},
+		} {
+			if !hasProblem(rep.Problems, want) {
+				t.Errorf("no problem at %s:%d %s; problems:\n%v", want.File, want.Row, want.Column, rep.Problems)
+			}
+		}
+		for _, p := range rep.Problems {
+			if p.Row == 2 {
+				t.Errorf("a row of 白石镇 was refused: %v", p)
+			}
+		}
+		if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "所有镇街") {
+			t.Errorf("notes %v, want one on the calendar", rep.Notes)
+		}
+		if rep, err := svc.CommitUpload(ctx, bsStaff, id); err == nil || rep.Committed {
+			t.Fatal("the upload was committed")
+		}
+		if _, after := mustLoadAll(t, db); !reflect.DeepEqual(after, before) {
+			t.Errorf("the refused upload changed the counts: %v → %v", before, after)
+		}
+
+		// Only the uploader's town sees the upload.
+		if _, err := svc.CheckUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.ENOTFOUND {
+			t.Errorf("another town's check: %v, want not found", err)
+		}
+		if err := svc.CancelUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.ENOTFOUND {
+			t.Errorf("another town's cancel: %v, want not found", err)
+		}
+		if ups, err := svc.Uploads(ctx, qsAdmin); err != nil || len(ups) != 0 {
+			t.Errorf("another town lists %d uploads (%v)", len(ups), err)
+		}
+		if ups, err := svc.Uploads(ctx, bsStaff); err != nil || len(ups) != 1 {
+			t.Errorf("the town lists %d uploads (%v), want 1", len(ups), err)
+		}
+		for _, u := range []*gs.User{
+			{Username: "district", Role: gs.RoleDistrict},
+			{Username: "QS001", Role: gs.RoleWorker, Town: "青山镇", WorkerID: "QS001"},
+		} {
+			if _, err := svc.CheckUpload(ctx, u, id); gs.ErrorCode(err) != gs.EFORBIDDEN {
+				t.Errorf("%s checks: %v, want forbidden", u.Username, err)
+			}
+			if _, err := svc.StageUpload(ctx, u, []store.UploadFile{textFile("grids.csv", "x")}); gs.ErrorCode(err) != gs.EFORBIDDEN {
+				t.Errorf("%s uploads: %v, want forbidden", u.Username, err)
+			}
+		}
+		if err := svc.CancelUpload(ctx, bsStaff, id); err != nil {
+			t.Fatal(err)
+		}
+		if ups, _ := svc.Uploads(ctx, bsStaff); len(ups) != 0 {
+			t.Errorf("a cancelled upload is still listed")
+		}
+	})
+}
+
+// TestUploadNames: two files of one name are refused before anything is
+// stored; a workbook is reported sheet by sheet.
+func TestUploadNames(t *testing.T) {
+	db := mustOpen(t, storetest.SQLiteTarget(t))
+	svc := &app.Service{DB: db}
+	_, err := svc.StageUpload(context.Background(), qsAdmin, []store.UploadFile{textFile("events.csv", ""), textFile("dir/EVENTS.csv", "")})
+	if gs.ErrorCode(err) != gs.EINVALID || !strings.Contains(gs.ErrorMessage(err), "都叫") {
+		t.Errorf("two files of one name: %v", err)
+	}
+	if _, err := svc.StageUpload(context.Background(), qsAdmin, nil); gs.ErrorCode(err) != gs.EINVALID {
+		t.Errorf("no file: %v", err)
+	}
+}

@@ -1,0 +1,346 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// Uploads: import files sent through the browser wait in the database (see
+// migration 00005) until the person who sent them commits or cancels the
+// import, so that every server sharing the database sees them.
+
+// Upload is a staged import: who sent which files for which town, and when.
+type Upload struct {
+	ID        int64
+	Town      string
+	Username  string
+	CreatedAt time.Time
+	// Size is the total of the files' sizes in bytes.
+	Size  int64
+	Files []UploadFile
+}
+
+// UploadFile is one staged file: its name (which tells its kind, as for the
+// command line) and size. Body is what CreateUpload reads; it is nil in
+// what the store returns (see ReadUploadFiles).
+type UploadFile struct {
+	Name string
+	Size int64
+	Body io.Reader
+}
+
+// errNoUpload is the error of an upload that does not exist (any more).
+func errNoUpload(id int64) error {
+	return gridscore.Errorf(gridscore.ENOTFOUND, "没有找到编号为 %d 的待导入文件：可能已经导入、已经取消，或已过期被清理。", id)
+}
+
+// CreateUpload stores up.Files (reading each Body) under a new id, set in
+// up.ID, in one transaction. Size is counted from what was read.
+func (db *DB) CreateUpload(ctx context.Context, up *Upload) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	id, err := db.nextID(ctx, tx, "uploads")
+	if err != nil {
+		return db.wrap("create upload", err)
+	}
+	up.ID, up.Size = id, 0
+	for i := range up.Files {
+		f := &up.Files[i]
+		data, err := io.ReadAll(f.Body)
+		if err != nil {
+			return err
+		}
+		f.Size = int64(len(data))
+		up.Size += f.Size
+		_, err = tx.ExecContext(ctx, `INSERT INTO upload_files (upload_id, seq, name, size_bytes, content)
+			VALUES ($1, $2, $3, $4, $5)`, id, i+1, f.Name, f.Size, data)
+		if err != nil {
+			return db.wrap("create upload file", err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO uploads (id, town, username, created_at, size_bytes)
+		VALUES ($1, $2, $3, $4, $5)`, id, up.Town, up.Username, up.CreatedAt.Unix(), up.Size)
+	if err != nil {
+		return db.wrap("create upload", err)
+	}
+	return db.wrap("create upload", tx.Commit())
+}
+
+// Upload returns the staged upload id with its files' names and sizes,
+// ENOTFOUND when there is none.
+func (db *DB) Upload(ctx context.Context, id int64) (*Upload, error) {
+	up := &Upload{ID: id}
+	var at int64
+	err := db.read.QueryRowContext(ctx, `SELECT town, username, created_at, size_bytes FROM uploads WHERE id = $1`, id).
+		Scan(&up.Town, &up.Username, &at, &up.Size)
+	if err == sql.ErrNoRows {
+		return nil, errNoUpload(id)
+	}
+	if err != nil {
+		return nil, db.wrap("read upload", err)
+	}
+	up.CreatedAt = time.Unix(at, 0)
+	rows, err := db.read.QueryContext(ctx, `SELECT name, size_bytes FROM upload_files WHERE upload_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, db.wrap("read upload files", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f UploadFile
+		if err := rows.Scan(&f.Name, &f.Size); err != nil {
+			return nil, db.wrap("read upload files", err)
+		}
+		up.Files = append(up.Files, f)
+	}
+	return up, db.wrap("read upload files", rows.Err())
+}
+
+// Uploads lists the uploads of town created at or after since, newest
+// first, with their files' names and sizes.
+func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]Upload, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM uploads WHERE town = $1 AND created_at >= $2 ORDER BY id DESC`, town, since.Unix())
+	if err != nil {
+		return nil, db.wrap("list uploads", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, db.wrap("list uploads", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("list uploads", err)
+	}
+	var out []Upload
+	for _, id := range ids {
+		up, err := db.Upload(ctx, id)
+		if gridscore.ErrorCode(err) == gridscore.ENOTFOUND {
+			continue // committed or cancelled meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *up)
+	}
+	return out, nil
+}
+
+// ReadUploadFiles calls each with the name and content of every file of
+// upload id in order, one file in memory at a time.
+func (db *DB) ReadUploadFiles(ctx context.Context, id int64, each func(name string, content []byte) error) error {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM upload_files WHERE upload_id = $1`, id).Scan(&n); err != nil {
+		return db.wrap("read upload files", err)
+	}
+	for seq := 1; seq <= n; seq++ {
+		var name string
+		var content []byte
+		err := db.read.QueryRowContext(ctx, `SELECT name, content FROM upload_files WHERE upload_id = $1 AND seq = $2`, id, seq).
+			Scan(&name, &content)
+		if err != nil {
+			return db.wrap("read upload file", err)
+		}
+		if err := each(name, content); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteUpload removes upload id and its files; ENOTFOUND when there is
+// none.
+func (db *DB) DeleteUpload(ctx context.Context, id int64) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := deleteUpload(ctx, tx, id); err != nil {
+		return db.wrap("delete upload", err)
+	}
+	return db.wrap("delete upload", tx.Commit())
+}
+
+// DeleteUploadsBefore removes every upload created before t and returns
+// how many there were.
+func (db *DB) DeleteUploadsBefore(ctx context.Context, t time.Time) (int64, error) {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `DELETE FROM upload_files WHERE upload_id IN (SELECT id FROM uploads WHERE created_at < $1)`, t.Unix())
+	if err != nil {
+		return 0, db.wrap("clean uploads", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE created_at < $1`, t.Unix())
+	if err != nil {
+		return 0, db.wrap("clean uploads", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, db.wrap("clean uploads", tx.Commit())
+}
+
+func deleteUpload(ctx context.Context, tx *sql.Tx, id int64) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE id = $1`, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errNoUpload(id)
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM upload_files WHERE upload_id = $1`, id)
+	return err
+}
+
+// FinishUpload ends the staging of upload id inside the import's
+// transaction, with the import's audit entries: the records, the entries
+// and the removal of the staged files are committed together or not at
+// all. ENOTFOUND when the upload is gone (committed or cancelled at the
+// same time by another request), so that it is never imported twice.
+func (it *ImportTx) FinishUpload(ctx context.Context, id int64, audit ...AuditEntry) error {
+	if err := deleteUpload(ctx, it.tx, id); err != nil {
+		return it.db.wrap("finish upload", err)
+	}
+	return it.db.wrap("finish upload: audit", it.db.appendAudit(ctx, it.tx, audit))
+}
+
+// Preview returns what Commit would return, without committing: the
+// caller then rolls the import back. An import checked this way has written
+// every record inside its transaction, so the counts are those of the real
+// import at this moment.
+func (it *ImportTx) Preview(ctx context.Context) (ImportStats, error) {
+	stats := make(ImportStats)
+	for _, tw := range it.tables {
+		if tw == nil {
+			continue
+		}
+		if err := it.flushPending(ctx, tw); err != nil {
+			return nil, it.db.wrap("preview "+tw.t.name, err)
+		}
+		after, err := countRows(ctx, it.tx, tw.t.name)
+		if err != nil {
+			return nil, it.db.wrap("preview "+tw.t.name, err)
+		}
+		s := KindStats{Received: tw.received, Inserted: after - tw.before}
+		s.Updated = tw.written - s.Inserted
+		s.Unchanged = s.Received - tw.written
+		stats[tw.t.name] = s
+	}
+	return stats, nil
+}
+
+// GridTowns returns the town of every stored grid, by grid code.
+func (db *DB) GridTowns(ctx context.Context) (map[string]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT grid_code, town FROM grids`)
+	if err != nil {
+		return nil, db.wrap("grid towns", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, town string
+		if err := rows.Scan(&code, &town); err != nil {
+			return nil, db.wrap("grid towns", err)
+		}
+		out[code] = town
+	}
+	return out, db.wrap("grid towns", rows.Err())
+}
+
+// ownerQuery is, per kind whose stored rows belong to a town through their
+// grid or worker, the query of the keys (the key columns, then the town) of
+// the stored rows of another town than $1 whose first key column is in a
+// list that follows. Logins, leaves and attendance are keyed by their
+// worker, so a row of the town's worker never replaces another town's row;
+// a meeting belongs to the towns whose workers attended it; the calendar to
+// no town.
+var ownerQuery = map[string]string{
+	"grids":    `SELECT t.grid_code, t.town FROM grids t WHERE t.town <> $1 AND t.grid_code IN `,
+	"workers":  `SELECT t.worker_id, g.town FROM workers t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.worker_id IN `,
+	"register": `SELECT t.person_id, g.town FROM register t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.person_id IN `,
+	"rosters":  `SELECT t.person_id, t.listed_on, g.town FROM rosters t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.person_id IN `,
+	"meetings": `SELECT DISTINCT t.meeting_id, g.town FROM attendance t JOIN workers w ON w.worker_id = t.worker_id JOIN grids g ON g.grid_code = w.grid_code WHERE g.town <> $1 AND t.meeting_id IN `,
+	"events":   byWorker("events", "event_id"),
+	"patrols":  byWorker("patrols", "patrol_id"),
+	"visits":   byWorker("visits", "visit_id"),
+	"findings": byWorker("findings", "finding_id"),
+	"quiz":     byWorker("quiz", "quiz_id"),
+	"ballots":  byWorker("ballots", "ballot_id"),
+}
+
+func byWorker(table, key string) string {
+	return `SELECT t.` + key + `, g.town FROM ` + table + ` t JOIN workers w ON w.worker_id = t.worker_id JOIN grids g ON g.grid_code = w.grid_code WHERE g.town <> $1 AND t.` + key + ` IN `
+}
+
+// OtherTowns returns, of the stored rows of kind (a kind name of Kinds)
+// whose first key column is one of firsts, those that belong to another
+// town than town: their key (the key columns joined with "\x1f", as
+// csvfile and the import count keys) and that town. Kinds whose rows belong
+// to no town, or only through their worker, return nothing.
+func (db *DB) OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error) {
+	q, ok := ownerQuery[kind]
+	out := map[string]string{}
+	if !ok {
+		return out, nil
+	}
+	const perQuery = 500
+	for len(firsts) > 0 {
+		part := firsts[:min(perQuery, len(firsts))]
+		firsts = firsts[len(part):]
+		args := []any{town}
+		var in strings.Builder
+		in.WriteByte('(')
+		for i, f := range part {
+			if i > 0 {
+				in.WriteString(", ")
+			}
+			args = append(args, f)
+			in.WriteString("$" + strconv.Itoa(i+2))
+		}
+		in.WriteByte(')')
+		if err := db.otherTowns(ctx, q+in.String(), args, out); err != nil {
+			return nil, db.wrap("other towns' "+kind, err)
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) otherTowns(ctx context.Context, q string, args []any, out map[string]string) error {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]string, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		out[strings.Join(vals[:len(vals)-1], "\x1f")] = vals[len(vals)-1]
+	}
+	return rows.Err()
+}
