@@ -70,8 +70,15 @@ var clock = demo.AsOf()
 // newFixture builds the application on a new store in t.TempDir.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureAt(t, filepath.Join(t.TempDir(), "gridscore.db"))
+}
+
+// newFixtureAt builds the application on a new store at target: a SQLite
+// path or a PostgreSQL URL (storetest.Backends gives one of each engine).
+func newFixtureAt(t *testing.T, target string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.OpenAndMigrate(ctx, filepath.Join(t.TempDir(), "gridscore.db"))
+	db, err := store.OpenAndMigrate(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}
