@@ -350,3 +350,11 @@ func (db *DB) texts(ctx context.Context, query string, args ...any) ([]string, e
 	}
 	return out, db.wrap("read", rows.Err())
 }
+
+// Attendance returns the attendance recorded for a meeting, by worker.
+func (db *DB) Attendance(ctx context.Context, meetingID string) ([]gridscore.Attendance, error) {
+	recs := &gridscore.Records{}
+	t := tableNamed("attendance")
+	err := scanKind(ctx, db.read, "attendance", "SELECT "+t.selectList()+" FROM attendance WHERE meeting_id = $1 ORDER BY worker_id", []any{meetingID}, recs)
+	return recs.Attendance, db.wrap("read attendance", err)
+}

@@ -1,6 +1,328 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
-// recordRoutes registers this file's routes; see routes.go.
-func (s *Server) recordRoutes(mux *http.ServeMux) {}
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/store"
+)
+
+// recordRoutes registers this file's routes; see routes.go. The records
+// pages list every kind of DATA.md §1 (records_*.go: the forms of the
+// kinds entered by hand; evidence.go: the files attached to findings).
+func (s *Server) recordRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /records", s.signedIn(s.recordList, 0))
+	mux.Handle("GET /records/{kind}", s.signedIn(s.recordList, 0))
+	mux.Handle("GET /records/{kind}/new", s.signedIn(s.recordNew, 0))
+	mux.Handle("POST /records/{kind}", s.signedIn(s.recordCreate, 0))
+	mux.Handle("GET /records/{kind}/{key}", s.signedIn(s.recordShow, 0))
+	mux.Handle("POST /records/{kind}/{key}", s.signedIn(s.recordUpdate, 0))
+	mux.Handle("POST /records/{kind}/{key}/delete", s.signedIn(s.recordDelete, 0))
+	mux.Handle("GET /evidence/{id}", s.signedIn(s.evidence, 0))
+}
+
+// recordPages are this file's page templates, parsed with the others when
+// the program starts.
+func init() {
+	pageNames = append(pageNames, "records", "record_form")
+	pages = mustParsePages()
+}
+
+// kindName is the Chinese name of each kind the records pages list, as
+// DATA.md §1 names its file.
+var kindName = map[string]string{
+	"events": "事件", "logins": "登录", "patrols": "巡查", "leaves": "请假", "register": "特殊人群",
+	"rosters": "部门名单", "visits": "走访", "meetings": "会议", "attendance": "考勤",
+	"findings": "核查记录", "quiz": "应知应会抽查", "ballots": "满意度评价", "calendar": "工作日历",
+}
+
+// RecordsPage lists the records of one kind that the user may see, a page
+// at a time, with filters by worker, grid, town (for the district) and
+// dates.
+type RecordsPage struct {
+	Page
+	Kind, KindName string
+	Kinds          []KindTab
+	Filter         RecordFilterForm
+	// ShowTown and ShowGrid offer those filters; ShowWorker the worker's
+	// (not to a grid worker, who sees their own).
+	ShowTown, ShowGrid, ShowWorker bool
+	Towns, Grids                   []Option
+	Header                         []string
+	Rows                           []RecordRow
+	// Count says how many records match.
+	Count string
+	Pager Pager
+	// NewURL is the form of a new record ("" when the user may not enter
+	// this kind); Masked says that names and ID numbers are masked.
+	NewURL string
+	Masked bool
+	// Done says what was just done (a record deleted).
+	Done string
+}
+
+// KindTab is one kind in the list of kinds.
+type KindTab struct {
+	Name, Label, URL string
+	Current          bool
+}
+
+// RecordFilterForm is the filter form as typed, with the message beside a
+// date that could not be read.
+type RecordFilterForm struct {
+	Worker, Town, Grid, From, To string
+	FromError, ToError           string
+}
+
+// RecordRow is one record in Chinese, with the link to its page (for the
+// kinds entered by hand) and its evidence files.
+type RecordRow struct {
+	Cells    []string
+	URL      string
+	Evidence []EvidenceLink
+}
+
+// EvidenceLink is a file attached to a finding.
+type EvidenceLink struct{ Name, URL, Size string }
+
+// recordKind returns the kind the request names (the path, else the
+// query), "findings" by default.
+func recordKind(r *http.Request) (string, error) {
+	kind := r.PathValue("kind")
+	if kind == "" {
+		kind = r.URL.Query().Get("kind")
+	}
+	if kind == "" {
+		kind = "findings"
+	}
+	if kindName[kind] == "" {
+		return "", gs.Errorf(gs.ENOTFOUND, "没有这类记录：“%s”。", kind)
+	}
+	return kind, nil
+}
+
+// recordList is /records and /records/{kind}.
+func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	kind, err := recordKind(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	form := RecordFilterForm{
+		Worker: strings.TrimSpace(q.Get("worker")), Town: strings.TrimSpace(q.Get("town")),
+		Grid: strings.TrimSpace(q.Get("grid")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")),
+	}
+	page := &RecordsPage{Page: s.page(u, kindName[kind]+" · 记录", "records"), Kind: kind, KindName: kindName[kind],
+		ShowWorker: u.Role != gs.RoleWorker, ShowTown: u.Role == gs.RoleDistrict, Masked: !u.SeesPersonalData()}
+	if q.Get("deleted") != "" {
+		page.Done = "记录已删除。"
+	}
+	if !q.Has("from") && !q.Has("to") {
+		// Without dates the list shows the quarter the server shows.
+		p, err := s.period(r)
+		if err != nil {
+			return err
+		}
+		form.From, form.To = p.Quarter.First().String(), p.Quarter.Last().String()
+	}
+	query := app.RecordQuery{Kind: kind, WorkerID: form.Worker, Town: form.Town, GridCode: form.Grid, Limit: s.PageSize}
+	status := http.StatusOK
+	if query.From, page.Filter.FromError = parseFilterDate(form.From); page.Filter.FromError != "" {
+		status = http.StatusBadRequest
+	}
+	if query.To, page.Filter.ToError = parseFilterDate(form.To); page.Filter.ToError != "" {
+		status = http.StatusBadRequest
+	}
+	if status == http.StatusOK && !query.From.IsZero() && !query.To.IsZero() && query.To < query.From {
+		page.Filter.ToError, status = "结束日期不能早于开始日期。", http.StatusBadRequest
+	}
+	page.Filter.Worker, page.Filter.Town, page.Filter.Grid, page.Filter.From, page.Filter.To = form.Worker, form.Town, form.Grid, form.From, form.To
+	link := func(n int) string {
+		v := url.Values{"worker": {form.Worker}, "town": {form.Town}, "grid": {form.Grid}, "from": {form.From}, "to": {form.To}}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		return "/records/" + kind + "?" + v.Encode()
+	}
+	for _, k := range store.ListedKinds() {
+		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind,
+			URL: "/records/" + k + "?" + url.Values{"worker": {form.Worker}, "town": {form.Town}, "grid": {form.Grid}, "from": {form.From}, "to": {form.To}}.Encode()})
+	}
+	if fields, _ := app.HandFields(kind); fields != nil && canEnter(u) {
+		page.NewURL = "/records/" + kind + "/new"
+	}
+	towns, grids, err := s.Service.RecordChoices(r.Context(), u, form.Town)
+	if err != nil {
+		return err
+	}
+	page.Towns = options(setOf(towns), form.Town)
+	for _, g := range grids {
+		page.Grids = append(page.Grids, Option{Value: g.Code, Label: g.Code + " " + g.Name, Selected: g.Code == form.Grid})
+	}
+	page.ShowGrid = len(page.Grids) > 0
+	if status != http.StatusOK {
+		return s.render(w, r, status, "records", page)
+	}
+
+	n, _ := strconv.Atoi(q.Get("page"))
+	n = max(n, 1)
+	query.Offset = (n - 1) * s.PageSize
+	res, err := s.Service.Records(r.Context(), u, query)
+	if err != nil {
+		return err
+	}
+	counted := min(res.Matched, store.MaxCounted)
+	pages := max((counted+s.PageSize-1)/s.PageSize, 1)
+	if n > pages { // past the end: the last page
+		n = pages
+		query.Offset = (n - 1) * s.PageSize
+		if res, err = s.Service.Records(r.Context(), u, query); err != nil {
+			return err
+		}
+	}
+	if err := s.recordRows(r, page, kind, &res.Records); err != nil {
+		return err
+	}
+	page.Pager = Pager{Page: n, Pages: pages, First: query.Offset + 1, Last: query.Offset + len(page.Rows)}
+	if n > 1 {
+		page.Pager.Prev = link(n - 1)
+	}
+	if n < pages {
+		page.Pager.Next = link(n + 1)
+	}
+	page.Count = "共 " + strconv.Itoa(res.Matched) + " 条"
+	if res.Matched > store.MaxCounted {
+		page.Count = "超过 " + strconv.Itoa(store.MaxCounted) + " 条（只列出前 " + strconv.Itoa(store.MaxCounted) + " 条，请缩小范围）"
+	}
+	return s.render(w, r, http.StatusOK, "records", page)
+}
+
+// recordRows puts the records into the page in Chinese, as the export
+// writes them, with links to the records entered by hand and to the
+// evidence of findings.
+func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, recs *gs.Records) error {
+	header, rows, err := app.ChineseRows(kind, recs)
+	if err != nil {
+		return err
+	}
+	page.Header = header
+	keys := recordKeys(kind, recs)
+	var files map[string][]store.Evidence
+	if kind == "findings" {
+		page.Header = append(page.Header, "佐证文件")
+		ids := make([]string, len(recs.Findings))
+		for i, f := range recs.Findings {
+			ids[i] = f.ID
+		}
+		if files, err = s.Service.EvidenceOf(r.Context(), ids); err != nil {
+			return err
+		}
+	}
+	for i, cells := range rows {
+		row := RecordRow{Cells: cells}
+		if i < len(keys) {
+			row.URL = recordURL(kind, keys[i])
+			if kind == "findings" {
+				row.Evidence = evidenceLinks(files[keys[i][0]])
+			}
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	return nil
+}
+
+// recordKeys returns the key of each record of a hand kind in recs (nil
+// for the other kinds, which have no page of their own).
+func recordKeys(kind string, recs *gs.Records) [][]string {
+	var keys [][]string
+	switch kind {
+	case "findings":
+		for _, f := range recs.Findings {
+			keys = append(keys, []string{f.ID})
+		}
+	case "quiz":
+		for _, q := range recs.Quizzes {
+			keys = append(keys, []string{q.ID})
+		}
+	case "meetings":
+		for _, m := range recs.Meetings {
+			keys = append(keys, []string{m.ID})
+		}
+	case "leaves":
+		for _, l := range recs.Leaves {
+			keys = append(keys, []string{l.WorkerID, l.From.String()})
+		}
+	case "calendar":
+		for _, c := range recs.Calendar {
+			keys = append(keys, []string{c.Date.String()})
+		}
+	}
+	return keys
+}
+
+// recordURL is the page of a record: its key's parts joined by "/" in one
+// escaped path segment.
+func recordURL(kind string, key []string) string {
+	return "/records/" + kind + "/" + url.PathEscape(strings.Join(key, "/"))
+}
+
+// keyOf reads the key of a record of kind from the path: its parts are
+// joined by "/", the last parts being dates (a leave: worker/from).
+func keyOf(r *http.Request, kind string) []string {
+	key := r.PathValue("key")
+	if _, n := app.HandFields(kind); n == 2 {
+		if i := strings.LastIndexByte(key, '/'); i >= 0 {
+			return []string{key[:i], key[i+1:]}
+		}
+	}
+	return []string{key}
+}
+
+func evidenceLinks(es []store.Evidence) []EvidenceLink {
+	var out []EvidenceLink
+	for _, e := range es {
+		out = append(out, EvidenceLink{Name: e.Name, URL: "/evidence/" + strconv.FormatInt(e.ID, 10), Size: sizeText(e.Size)})
+	}
+	return out
+}
+
+// sizeText words a file size: 512 B, 34 KB, 1.2 MB.
+func sizeText(n int64) string {
+	switch {
+	case n < 1<<10:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1<<20:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	tenths := n * 10 >> 20
+	return strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10) + " MB"
+}
+
+// canEnter reports whether u enters records by hand: a town's center.
+func canEnter(u *gs.User) bool { return u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff }
+
+// parseFilterDate reads a date of the filter form ("" = none) and returns
+// a message when it cannot.
+func parseFilterDate(v string) (gs.Date, string) {
+	if v == "" {
+		return 0, ""
+	}
+	t, err := time.ParseInLocation("2006-01-02", v, gs.CST)
+	if err != nil {
+		return 0, "请按 2023-10-08 的格式填写日期。"
+	}
+	return gs.DateOf(t), ""
+}
+
+func setOf(vs []string) map[string]bool {
+	m := make(map[string]bool, len(vs))
+	for _, v := range vs {
+		m[v] = true
+	}
+	return m
+}

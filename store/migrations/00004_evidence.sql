@@ -21,7 +21,6 @@ CREATE INDEX evidence_finding_id ON evidence (finding_id);
 -- had no index for it get one.
 CREATE INDEX leaves_from_date ON leaves (from_date);
 CREATE INDEX quiz_worker_taken_on ON quiz (worker_id, taken_on);
-CREATE INDEX visits_worker_visited_at ON visits (worker_id, visited_at);
 CREATE INDEX meetings_held_on ON meetings (held_on);
 CREATE INDEX register_entered_at ON register (entered_at);
 CREATE INDEX rosters_grid_code ON rosters (grid_code, listed_on);
@@ -30,7 +29,6 @@ CREATE INDEX rosters_grid_code ON rosters (grid_code, listed_on);
 DROP INDEX rosters_grid_code;
 DROP INDEX register_entered_at;
 DROP INDEX meetings_held_on;
-DROP INDEX visits_worker_visited_at;
 DROP INDEX quiz_worker_taken_on;
 DROP INDEX leaves_from_date;
 DROP TABLE evidence;

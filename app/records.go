@@ -1,0 +1,215 @@
+package app
+
+import (
+	"context"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
+)
+
+// The records of every kind, as the records pages list them, and the
+// records the town centers enter by hand (records_form.go). Who may see
+// what: the district every town (read only), a town's center its own town,
+// a grid worker only their own records (for the register and the rosters,
+// those of their grid; for meetings, those they attended; the calendar is
+// everyone's). Special-population names and ID numbers are masked for
+// everyone but the town administrator.
+
+// RecordQuery is what a records page asks for. Zero fields do not filter.
+type RecordQuery struct {
+	Kind     string
+	Town     string
+	WorkerID string
+	GridCode string
+	From, To gs.Date
+	Offset   int
+	Limit    int
+}
+
+// Records returns the page of records of q that u may see, with names and
+// ID numbers masked unless u may see them. A grid worker who names another
+// worker, grid or town is refused with EFORBIDDEN; so is a town's center
+// naming another town.
+func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*store.RecordPage, error) {
+	f := store.RecordFilter{Kind: q.Kind, Town: q.Town, WorkerID: q.WorkerID, GridCode: q.GridCode,
+		From: q.From, To: q.To, Offset: q.Offset, Limit: q.Limit}
+	switch u.Role {
+	case gs.RoleDistrict:
+	case gs.RoleTownAdmin, gs.RoleTownStaff:
+		if q.Town != "" && q.Town != u.Town {
+			return nil, gs.Errorf(gs.EFORBIDDEN, "您只能查看本镇街的记录。")
+		}
+		f.Town = u.Town
+	case gs.RoleWorker:
+		if q.WorkerID != "" && q.WorkerID != u.WorkerID || q.Town != "" && q.Town != u.Town {
+			return nil, errOwnRecords()
+		}
+		if q.GridCode != "" {
+			if grid, err := s.workerGrid(ctx, u.WorkerID); err != nil {
+				return nil, err
+			} else if q.GridCode != grid {
+				return nil, errOwnRecords()
+			}
+		}
+		f.Town, f.WorkerID = u.Town, u.WorkerID
+	default:
+		return nil, errOwnRecords()
+	}
+	page, err := s.DB.Records(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if !u.SeesPersonalData() {
+		MaskPersons(page.Records.Register)
+	}
+	return page, nil
+}
+
+func errOwnRecords() error {
+	return gs.Errorf(gs.EFORBIDDEN, "网格员只能查看本人的记录。")
+}
+
+// MaskPersons masks the names and ID numbers of persons in place.
+func MaskPersons(ps []gs.Person) {
+	for i := range ps {
+		ps[i].Name, ps[i].IDNumber = gs.MaskName(ps[i].Name), gs.MaskIDNumber(ps[i].IDNumber)
+	}
+}
+
+// workerGrid returns the grid of a stored worker ("" when unknown).
+func (s *Service) workerGrid(ctx context.Context, id string) (string, error) {
+	ws, err := s.DB.WorkersByID(ctx, []string{id})
+	if err != nil || len(ws) == 0 {
+		return "", err
+	}
+	return ws[0].GridCode, nil
+}
+
+// RecordChoices are the towns and grids u may filter the records by.
+func (s *Service) RecordChoices(ctx context.Context, u *gs.User, town string) (towns []string, grids []gs.Grid, err error) {
+	switch u.Role {
+	case gs.RoleDistrict:
+		if towns, err = s.DB.Towns(ctx); err != nil {
+			return nil, nil, err
+		}
+		if town == "" {
+			return towns, nil, nil // every grid of a district is too long a list
+		}
+	case gs.RoleWorker:
+		return nil, nil, nil
+	default:
+		town = u.Town
+	}
+	grids, err = s.DB.TownGrids(ctx, town)
+	return towns, grids, err
+}
+
+// RecordView is a record entered by hand as its page shows it to a user.
+type RecordView struct {
+	Records *gs.Records
+	// CanEdit is set when the user may change or delete it.
+	CanEdit bool
+	// Frozen lists the finalized quarters the record concerns (of the
+	// user's town).
+	Frozen []string
+	// Evidence lists the files attached to a finding.
+	Evidence []store.Evidence
+}
+
+// Record returns a record of a hand kind for u: a grid worker sees only
+// their own (and, of a meeting, their own attendance), a town's center the
+// records of its town (and, of a meeting, its workers' attendance), the
+// district everything. A grid worker asking for a record that is not theirs,
+// or does not exist, is refused alike.
+func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []string) (*RecordView, error) {
+	if _, ok := handKinds[kind]; !ok {
+		return nil, gs.Errorf(gs.ENOTFOUND, "这类记录没有单独的页面。")
+	}
+	recs, err := s.DB.Record(ctx, kind, key...)
+	if err != nil {
+		if u.Role == gs.RoleWorker && gs.ErrorCode(err) == gs.ENOTFOUND {
+			return nil, errOwnRecords()
+		}
+		return nil, err
+	}
+	v := &RecordView{Records: recs}
+	switch kind {
+	case "meetings":
+		if err := s.visibleAttendance(ctx, u, recs, key[0]); err != nil {
+			return nil, err
+		}
+	case "calendar":
+	default:
+		town, err := s.recordTown(ctx, recs)
+		if err != nil {
+			return nil, err
+		}
+		if !u.CanSeeWorker(workerIDsOf(recs)[0], town) {
+			if u.Role == gs.RoleWorker {
+				return nil, errOwnRecords()
+			}
+			return nil, gs.Errorf(gs.EFORBIDDEN, "您只能查看本镇街的记录。")
+		}
+	}
+	if runsTown(u, u.Town) {
+		_, err := s.editable(ctx, u, kind, key)
+		switch gs.ErrorCode(err) {
+		case "":
+			v.CanEdit = true
+		case gs.EFORBIDDEN:
+		default:
+			return nil, err
+		}
+		if v.Frozen, err = s.FrozenQuarters(ctx, u.Town, RecordDates(recs)...); err != nil {
+			return nil, err
+		}
+	}
+	if kind == "findings" {
+		if v.Evidence, err = s.DB.EvidenceOf(ctx, key); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// visibleAttendance puts into recs the attendance at the meeting that u
+// may see: a grid worker their own (refused when they have none), a town's
+// center its workers', the district all.
+func (s *Service) visibleAttendance(ctx context.Context, u *gs.User, recs *gs.Records, meetingID string) error {
+	all, err := s.DB.Attendance(ctx, meetingID)
+	if err != nil {
+		return err
+	}
+	switch u.Role {
+	case gs.RoleDistrict:
+		recs.Attendance = all
+	case gs.RoleWorker:
+		for _, a := range all {
+			if a.WorkerID == u.WorkerID {
+				recs.Attendance = append(recs.Attendance, a)
+			}
+		}
+		if len(recs.Attendance) == 0 {
+			return errOwnRecords()
+		}
+	default:
+		ids := make([]string, len(all))
+		for i, a := range all {
+			ids[i] = a.WorkerID
+		}
+		ws, err := s.DB.WorkersByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		ours := map[string]bool{}
+		for _, w := range ws {
+			ours[w.ID] = w.Town == u.Town
+		}
+		for _, a := range all {
+			if ours[a.WorkerID] {
+				recs.Attendance = append(recs.Attendance, a)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,483 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store"
+)
+
+// The records a town's center enters by hand: findings (with evidence),
+// spot checks of the handbook (应知应会, the quiz kind), meetings with their
+// attendance, leave and calendar days. A form is read as the import reads
+// a file (csvfile: the same columns, values and messages), its references
+// are checked as an import checks them, and it is written with its audit
+// entry in one transaction. A record of a finalized quarter may still be
+// changed (RULES.md §8): the finalized snapshot does not change, and the
+// audit entry says so.
+
+// The audit actions of records entered by hand.
+const (
+	AuditRecordCreated = "record_created"
+	AuditRecordUpdated = "record_updated"
+	AuditRecordDeleted = "record_deleted"
+)
+
+func init() {
+	AuditActionName[AuditRecordCreated] = "录入记录"
+	AuditActionName[AuditRecordUpdated] = "修改记录"
+	AuditActionName[AuditRecordDeleted] = "删除记录"
+}
+
+// handKind is a kind entered by hand: its form's fields (DATA.md column
+// keys) in order, the first keyLen of them naming the record, and the
+// prefix of the ids given to new records left without one.
+type handKind struct {
+	fields   []string
+	keyLen   int
+	idPrefix string
+}
+
+var handKinds = map[string]handKind{
+	"findings": {[]string{"finding_id", "worker_id", "kind", "occurred_on", "count", "note", "evidence"}, 1, "HF"},
+	"quiz":     {[]string{"quiz_id", "worker_id", "taken_on", "wrong_answers"}, 1, "HQ"},
+	"meetings": {[]string{"meeting_id", "held_on", "title", "kind"}, 1, "HM"},
+	"leaves":   {[]string{"worker_id", "from", "to", "reason"}, 2, ""},
+	"calendar": {[]string{"date", "kind", "name"}, 1, ""},
+}
+
+// HandKinds lists the kinds entered by hand, in the order of the forms.
+var HandKinds = []string{"findings", "quiz", "meetings", "leaves", "calendar"}
+
+// HandFields returns the fields of a hand kind's form and how many of the
+// first name the record (nil for a kind not entered by hand).
+func HandFields(kind string) ([]string, int) {
+	h, ok := handKinds[kind]
+	if !ok {
+		return nil, 0
+	}
+	return h.fields, h.keyLen
+}
+
+// RecordEdit is a record entered or changed by hand, as typed.
+type RecordEdit struct {
+	Kind string
+	// Key names the stored record changed; nil for a new record.
+	Key []string
+	// Values holds the typed values by field (HandFields).
+	Values map[string]string
+	// Attendance holds, for a meeting, the status typed per worker id
+	// ("" = not recorded).
+	Attendance map[string]string
+	// Reason says why (required to change a stored record).
+	Reason string
+	// Files are evidence uploaded with a finding.
+	Files []EvidenceUpload
+}
+
+// FormError is what is wrong with a form: a message per field (a field of
+// HandFields, "reason", "evidence_file" or "att:<worker id>") and one for
+// the whole form.
+type FormError struct {
+	Message string
+	Fields  map[string]string
+}
+
+func (e *FormError) Error() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return "表单有误，请按提示修改后重新提交。"
+}
+
+// As lets gs.ErrorCode and gs.ErrorMessage treat a FormError as invalid
+// input.
+func (e *FormError) As(target any) bool {
+	if t, ok := target.(**gs.Error); ok {
+		*t = &gs.Error{Code: gs.EINVALID, Message: e.Error()}
+		return true
+	}
+	return false
+}
+
+// add keeps the first message of each field.
+func (e *FormError) add(field, msg string) {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if _, ok := e.Fields[field]; !ok {
+		e.Fields[field] = msg
+	}
+}
+
+func (e *FormError) empty() bool { return e.Message == "" && len(e.Fields) == 0 }
+
+// SaveRecord writes a record entered or changed by hand by a town's center
+// and returns its key. A form with mistakes writes nothing and returns a
+// *FormError.
+func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]string, error) {
+	h, ok := handKinds[e.Kind]
+	if !ok {
+		return nil, gs.Errorf(gs.ENOTFOUND, "这类记录不能在网页上录入。")
+	}
+	if err := needCenter(u, u.Town); err != nil {
+		return nil, err
+	}
+	values := map[string]string{}
+	for _, f := range h.fields {
+		values[f] = strings.TrimSpace(e.Values[f])
+	}
+	fe := &FormError{}
+	reason := strings.TrimSpace(e.Reason)
+	if e.Key != nil {
+		if _, err := s.editable(ctx, u, e.Kind, e.Key); err != nil {
+			return nil, err
+		}
+		for i, k := range e.Key {
+			values[h.fields[i]] = k
+		}
+		if reason == "" {
+			fe.add("reason", "请填写修改原因。")
+		}
+	} else if h.idPrefix != "" && values[h.fields[0]] == "" {
+		values[h.fields[0]] = newRecordID(h.idPrefix)
+	}
+	if utf8.RuneCountInString(reason) > maxReasonLength {
+		fe.add("reason", "原因不能超过 "+strconv.Itoa(maxReasonLength)+" 个字。")
+	}
+	recs := s.readForm(ctx, u, e.Kind, h, values, e.Attendance, fe)
+	files := checkUploads(e.Files, fe)
+	if !fe.empty() {
+		return nil, fe
+	}
+	key := make([]string, h.keyLen)
+	for i := range key {
+		key[i] = values[h.fields[i]]
+	}
+	now := s.now()
+	ch := store.RecordChange{Put: recs, New: e.Key == nil}
+	if e.Kind == "meetings" && e.Key != nil {
+		ch.Drop = []store.RecordKey{{Kind: "attendance", Key: key}}
+	}
+	for _, f := range files {
+		f.FindingID, f.UploadedBy, f.UploadedAt = key[0], Actor(ctx), now
+		ch.Evidence = append(ch.Evidence, f)
+	}
+	action := AuditRecordCreated
+	if e.Key != nil {
+		action = AuditRecordUpdated
+	}
+	detail, err := s.recordDetail(ctx, u, e.Kind, recs, reason, len(files))
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: now, Username: Actor(ctx), Action: action,
+		Object: recordObject(e.Kind, key, recs), Detail: detail})
+	if gs.ErrorCode(err) == gs.ECONFLICT {
+		fe.add(h.fields[0], gs.ErrorMessage(err))
+		return nil, fe
+	}
+	return key, err
+}
+
+// DeleteRecord deletes a record entered by hand (a meeting with its
+// attendance, a finding with its evidence), for a town's center, with a
+// reason.
+func (s *Service) DeleteRecord(ctx context.Context, u *gs.User, kind string, key []string, reason string) error {
+	if _, ok := handKinds[kind]; !ok {
+		return gs.Errorf(gs.ENOTFOUND, "这类记录不能在网页上删除。")
+	}
+	if err := needCenter(u, u.Town); err != nil {
+		return err
+	}
+	old, err := s.editable(ctx, u, kind, key)
+	if err != nil {
+		return err
+	}
+	reason, err = needText(reason, "删除原因")
+	if err != nil {
+		return &FormError{Fields: map[string]string{"reason": gs.ErrorMessage(err)}}
+	}
+	ch := store.RecordChange{Delete: []store.RecordKey{{Kind: kind, Key: key}}}
+	switch kind {
+	case "meetings":
+		ch.Drop = []store.RecordKey{{Kind: "attendance", Key: key}}
+		if old.Attendance, err = s.DB.Attendance(ctx, key[0]); err != nil {
+			return err
+		}
+	case "findings":
+		ch.DropEvidence = key
+	}
+	detail, err := s.recordDetail(ctx, u, kind, old, reason, 0)
+	if err != nil {
+		return err
+	}
+	return s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: AuditRecordDeleted,
+		Object: recordObject(kind, key, old), Detail: detail})
+}
+
+// readForm reads the form's values as the import reads a row of the kind's
+// file (and, for a meeting, its attendance as rows of attendance.csv), and
+// checks the workers named as the import checks references, and that they
+// are the town's. Problems go into fe.
+func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, h handKind, values, attendance map[string]string, fe *FormError) *gs.Records {
+	// The row has a column of its own, which the reader ignores, so that a
+	// form left empty is a row with every required value missing rather
+	// than a blank line, which the reader skips.
+	row := []string{"1"}
+	for _, f := range h.fields {
+		row = append(row, values[f])
+	}
+	l := csvfile.NewLoader()
+	l.AddFile(kind+".csv", bytes.NewReader(csvText(append([]string{"form"}, h.fields...), [][]string{row})))
+	var attWorkers []string // the worker of each attendance row, in order
+	if kind == "meetings" {
+		var rows [][]string
+		for _, id := range slices.Sorted(maps.Keys(attendance)) {
+			if st := strings.TrimSpace(attendance[id]); st != "" {
+				attWorkers = append(attWorkers, id)
+				rows = append(rows, []string{values["meeting_id"], id, st})
+			}
+		}
+		if len(rows) > 0 {
+			l.AddFile("attendance.csv", bytes.NewReader(csvText([]string{"meeting_id", "worker_id", "status"}, rows)))
+		}
+	}
+	report := func(err error) {
+		var rep *csvfile.Report
+		if !errors.As(err, &rep) {
+			return
+		}
+		for _, p := range rep.Problems {
+			field, _, _ := strings.Cut(p.Column, "（")
+			if p.File == "attendance.csv" && p.Row >= 2 && p.Row-2 < len(attWorkers) {
+				field = "att:" + attWorkers[p.Row-2]
+			}
+			fe.add(field, p.Message)
+		}
+	}
+	batch, err := l.Batch()
+	report(err)
+	if err != nil {
+		return nil
+	}
+	recs := &batch.Records
+	ids := workerIDsOf(recs)
+	stored, err := s.DB.WorkersByID(ctx, ids)
+	if err != nil {
+		fe.Message = gs.ErrorMessage(err)
+		return nil
+	}
+	var known csvfile.Known
+	for _, w := range stored {
+		if w.Town == u.Town {
+			known.Workers = append(known.Workers, w.Worker)
+		} else {
+			fe.add("worker_id", "工号 "+strconv.Quote(w.ID)+" 不是本镇街的网格员")
+		}
+	}
+	report(batch.CheckReferences(known))
+	return recs
+}
+
+// workerIDsOf returns the workers the hand-entered records of recs name.
+func workerIDsOf(recs *gs.Records) []string {
+	var ids []string
+	for _, f := range recs.Findings {
+		ids = append(ids, f.WorkerID)
+	}
+	for _, q := range recs.Quizzes {
+		ids = append(ids, q.WorkerID)
+	}
+	for _, l := range recs.Leaves {
+		ids = append(ids, l.WorkerID)
+	}
+	for _, a := range recs.Attendance {
+		ids = append(ids, a.WorkerID)
+	}
+	return ids
+}
+
+// csvText writes a header and rows as CSV text.
+func csvText(header []string, rows [][]string) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(header)
+	w.WriteAll(rows) // writing to memory does not fail
+	return b.Bytes()
+}
+
+// newRecordID returns a new id for a record entered by hand: the prefix
+// and random hexadecimal digits (HF-3f9a0c1b).
+func newRecordID(prefix string) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return prefix + "-" + hex.EncodeToString(b[:])
+}
+
+// editable returns the stored record that u may change: a record of the
+// town's workers, a meeting whose recorded attendance is all of the town's
+// workers, or a calendar day (shared by every town).
+func (s *Service) editable(ctx context.Context, u *gs.User, kind string, key []string) (*gs.Records, error) {
+	old, err := s.DB.Record(ctx, kind, key...)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case "meetings":
+		towns, err := s.DB.MeetingTowns(ctx, key[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range towns {
+			if t != u.Town {
+				return nil, gs.Errorf(gs.EFORBIDDEN, "这次会议记录了其他镇街网格员的考勤，本镇街不能修改或删除。")
+			}
+		}
+	case "calendar":
+	default:
+		town, err := s.recordTown(ctx, old)
+		if err != nil {
+			return nil, err
+		}
+		if town != u.Town {
+			return nil, gs.Errorf(gs.EFORBIDDEN, "这条记录不属于本镇街的网格员，不能修改或删除。")
+		}
+	}
+	return old, nil
+}
+
+// recordTown returns the town of the worker a record names ("" when the
+// worker is unknown).
+func (s *Service) recordTown(ctx context.Context, recs *gs.Records) (string, error) {
+	ids := workerIDsOf(recs)
+	if len(ids) == 0 {
+		return "", nil
+	}
+	ws, err := s.DB.WorkersByID(ctx, ids[:1])
+	if err != nil || len(ws) == 0 {
+		return "", err
+	}
+	return ws[0].Town, nil
+}
+
+// recordObject names a record in the audit log: worker:<id>/<kind>:<key>
+// for a worker's record (so that the town's audit page finds it),
+// <kind>:<key> for a meeting or a calendar day.
+func recordObject(kind string, key []string, recs *gs.Records) string {
+	obj := kind + ":" + strings.Join(key, "/")
+	if ids := workerIDsOf(recs); len(ids) > 0 && kind != "meetings" {
+		return "worker:" + ids[0] + "/" + obj
+	}
+	return obj
+}
+
+// recordDetail words a change for the audit log: the record's values in
+// Chinese as the export writes them, the attendance counts of a meeting,
+// the files attached, the reason, and whether a finalized quarter is
+// concerned.
+func (s *Service) recordDetail(ctx context.Context, u *gs.User, kind string, recs *gs.Records, reason string, files int) (string, error) {
+	var parts []string
+	if header, rows, err := ChineseRows(kind, recs); err == nil && len(rows) > 0 {
+		for i, h := range header {
+			if rows[0][i] != "" {
+				parts = append(parts, h+"："+rows[0][i])
+			}
+		}
+	}
+	detail := strings.Join(parts, "，")
+	if kind == "meetings" && len(recs.Attendance) > 0 {
+		n := map[gs.AttendanceStatus]int{}
+		for _, a := range recs.Attendance {
+			n[a.Status]++
+		}
+		detail += "；考勤：出席 " + strconv.Itoa(n[gs.StatusPresent]) + " 人，请假 " + strconv.Itoa(n[gs.StatusLeave]) +
+			" 人，缺席 " + strconv.Itoa(n[gs.StatusAbsent]) + " 人"
+	}
+	if files > 0 {
+		detail += "；附佐证文件 " + strconv.Itoa(files) + " 个"
+	}
+	if reason != "" {
+		detail += "；原因：" + reason
+	}
+	frozen, err := s.FrozenQuarters(ctx, u.Town, RecordDates(recs)...)
+	if err != nil {
+		return "", err
+	}
+	if len(frozen) > 0 {
+		detail += "；" + strings.Join(frozen, "、") + " 已定稿，定稿结果不随之改变"
+	}
+	return detail, nil
+}
+
+// RecordDates returns the dates that place the hand-entered records of
+// recs in quarters.
+func RecordDates(recs *gs.Records) []gs.Date {
+	var ds []gs.Date
+	for _, f := range recs.Findings {
+		ds = append(ds, f.OccurredOn)
+	}
+	for _, q := range recs.Quizzes {
+		ds = append(ds, q.TakenOn)
+	}
+	for _, m := range recs.Meetings {
+		ds = append(ds, m.HeldOn)
+	}
+	for _, l := range recs.Leaves {
+		ds = append(ds, l.From, l.To)
+	}
+	for _, c := range recs.Calendar {
+		ds = append(ds, c.Date)
+	}
+	return ds
+}
+
+// FrozenQuarters returns the quarters among those of dates that town has
+// finalized (or filed): their snapshots do not change with the records.
+func (s *Service) FrozenQuarters(ctx context.Context, town string, dates ...gs.Date) ([]string, error) {
+	var out []string
+	seen := map[gs.Quarter]bool{}
+	for _, d := range dates {
+		if d.IsZero() {
+			continue
+		}
+		q := gs.Quarter{Year: d.Year(), Q: (int(d.Month())-1)/3 + 1}
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		st, err := s.QuarterState(ctx, town, q)
+		if err != nil {
+			return nil, err
+		}
+		if st.State == gs.StateFinalized || st.State == gs.StateFiled {
+			out = append(out, q.String())
+		}
+	}
+	return out, nil
+}
+
+// ChineseRows returns the records of kind in recs as the export writes
+// them: the Chinese header and, per record, the Chinese cells.
+func ChineseRows(kind string, recs *gs.Records) ([]string, [][]string, error) {
+	var b bytes.Buffer
+	if err := csvfile.WriteKind(&b, kind, recs, csvfile.UTF8); err != nil {
+		return nil, nil, err
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\uFEFF")))).ReadAll()
+	if err != nil || len(rows) == 0 {
+		return nil, nil, err
+	}
+	return rows[0], rows[1:], nil
+}

@@ -1,0 +1,201 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/store"
+)
+
+// The fields of the hand kinds' forms: labels, types and choices come from
+// the import's own columns and values (as the export writes them), so the
+// form and the files speak alike.
+
+// optionalFields are the fields a form may leave empty (an empty id gets
+// one given).
+var optionalFields = map[string]bool{
+	"finding_id": true, "quiz_id": true, "meeting_id": true,
+	"count": true, "note": true, "evidence": true, "reason": true, "name": true, "meetings.kind": true,
+}
+
+// fieldType is the input of a field of kind.
+func fieldType(kind, field string) string {
+	switch {
+	case field == "worker_id":
+		return "worker"
+	case field == "kind" && kind != "meetings":
+		return "select"
+	case field == "note":
+		return "textarea"
+	case field == "count" || field == "wrong_answers":
+		return "number"
+	case strings.HasSuffix(field, "_on") || field == "from" || field == "to" || field == "date":
+		return "date"
+	}
+	return "text"
+}
+
+// choices returns the values of a select field in Chinese, by code.
+func choices(kind, field string) []Option {
+	var recs gs.Records
+	var codes []string
+	col := 0
+	switch {
+	case kind == "findings" && field == "kind":
+		for _, k := range gs.FindingKinds {
+			recs.Findings = append(recs.Findings, gs.Finding{Kind: k})
+			codes = append(codes, string(k))
+		}
+		col = 2
+	case kind == "calendar" && field == "kind":
+		for _, k := range []gs.DayKind{gs.DayHoliday, gs.DayWorkday} {
+			recs.Calendar = append(recs.Calendar, gs.CalendarDay{Kind: k})
+			codes = append(codes, string(k))
+		}
+		col = 1
+	case kind == "attendance" && field == "status":
+		for _, st := range []gs.AttendanceStatus{gs.StatusPresent, gs.StatusLeave, gs.StatusAbsent} {
+			recs.Attendance = append(recs.Attendance, gs.Attendance{Status: st})
+			codes = append(codes, string(st))
+		}
+		col = 2
+	default:
+		return nil
+	}
+	_, rows, err := app.ChineseRows(kind, &recs)
+	if err != nil {
+		return nil
+	}
+	out := make([]Option, len(codes))
+	for i, c := range codes {
+		out[i] = Option{Value: c, Label: rows[i][col]}
+	}
+	return out
+}
+
+// selected returns opts with the one of value v selected.
+func selected(opts []Option, v string) []Option {
+	out := make([]Option, len(opts))
+	for i, o := range opts {
+		o.Selected = o.Value == v
+		out[i] = o
+	}
+	return out
+}
+
+// storedValues returns a stored record's values by field, as the form
+// writes them.
+func storedValues(kind string, recs *gs.Records) map[string]string {
+	v := map[string]string{}
+	switch {
+	case kind == "findings" && len(recs.Findings) > 0:
+		f := recs.Findings[0]
+		v["finding_id"], v["worker_id"], v["kind"], v["occurred_on"] = f.ID, f.WorkerID, string(f.Kind), f.OccurredOn.String()
+		v["count"], v["note"], v["evidence"] = strconv.Itoa(f.Count), f.Note, f.Evidence
+	case kind == "quiz" && len(recs.Quizzes) > 0:
+		q := recs.Quizzes[0]
+		v["quiz_id"], v["worker_id"], v["taken_on"], v["wrong_answers"] = q.ID, q.WorkerID, q.TakenOn.String(), strconv.Itoa(q.WrongAnswers)
+	case kind == "meetings" && len(recs.Meetings) > 0:
+		m := recs.Meetings[0]
+		v["meeting_id"], v["held_on"], v["title"], v["kind"] = m.ID, m.HeldOn.String(), m.Title, m.Kind
+	case kind == "leaves" && len(recs.Leaves) > 0:
+		l := recs.Leaves[0]
+		v["worker_id"], v["from"], v["to"], v["reason"] = l.WorkerID, l.From.String(), l.To.String(), l.Reason
+	case kind == "calendar" && len(recs.Calendar) > 0:
+		c := recs.Calendar[0]
+		v["date"], v["kind"], v["name"] = c.Date.String(), string(c.Kind), c.Name
+	}
+	return v
+}
+
+// recordForm builds the page of a record of a hand kind: new (key nil),
+// stored (view), or typed and posted again (typed).
+func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []string, view *app.RecordView, typed *app.RecordEdit) (*RecordFormPage, error) {
+	fields, keyLen := app.HandFields(kind)
+	header, _, err := app.ChineseRows(kind, &gs.Records{})
+	if err != nil {
+		return nil, err
+	}
+	page := &RecordFormPage{Kind: kind, KindName: kindName[kind], New: key == nil, ListURL: "/records/" + kind}
+	values := map[string]string{}
+	attendance := map[string]string{}
+	title := "录入" + kindName[kind]
+	if view != nil {
+		values = storedValues(kind, view.Records)
+		for _, a := range view.Records.Attendance {
+			attendance[a.WorkerID] = string(a.Status)
+		}
+		page.Editable = view.CanEdit
+		page.Evidence = evidenceLinks(view.Evidence)
+		if len(view.Frozen) > 0 {
+			page.Frozen = strings.Join(view.Frozen, "、")
+		}
+		title = kindName[kind] + " " + strings.Join(key, " ")
+		page.Action = recordURL(kind, key)
+		page.DeleteAction = page.Action + "/delete"
+	} else {
+		page.Editable = canEnter(u)
+		page.Action = "/records/" + kind
+	}
+	if typed != nil {
+		values, page.Reason = typed.Values, typed.Reason
+		if typed.Attendance != nil {
+			attendance = typed.Attendance
+		}
+	}
+	page.Page = s.page(u, title, "records")
+	for i, f := range fields {
+		name := f
+		if f == "kind" {
+			name = kind + ".kind"
+		}
+		ff := FormField{Name: f, Label: header[i], Value: values[f], Type: fieldType(kind, f),
+			Required: !optionalFields[f] && !optionalFields[name], Fixed: key != nil && i < keyLen}
+		switch ff.Type {
+		case "select":
+			ff.Options = selected(choices(kind, f), values[f])
+		case "number":
+			ff.Min = "0"
+			if f == "count" {
+				ff.Min = "1"
+			}
+		}
+		if i == 0 && key == nil && optionalFields[f] {
+			ff.Hint = "留空则自动编号"
+		}
+		page.Fields = append(page.Fields, ff)
+	}
+	needWorkers := page.Editable && (slices.Contains(fields, "worker_id") || kind == "meetings")
+	var town []store.TownWorker
+	if needWorkers {
+		if town, err = s.Service.DB.GridWorkers(r.Context(), u.Town); err != nil {
+			return nil, err
+		}
+		for _, w := range town {
+			page.Workers = append(page.Workers, Option{Value: w.ID, Label: w.Name + "（" + w.GridCode + "）"})
+		}
+	}
+	if kind == "meetings" {
+		statuses := choices("attendance", "status")
+		lines := town
+		if !page.Editable && view != nil {
+			ids := make([]string, 0, len(view.Records.Attendance))
+			for _, a := range view.Records.Attendance {
+				ids = append(ids, a.WorkerID)
+			}
+			if lines, err = s.Service.DB.WorkersByID(r.Context(), ids); err != nil {
+				return nil, err
+			}
+		}
+		for _, w := range lines {
+			page.Attendance = append(page.Attendance, AttendanceField{WorkerID: w.ID, Name: w.Name, Grid: w.GridCode,
+				Field: "att:" + w.ID, Options: selected(statuses, attendance[w.ID])})
+		}
+	}
+	page.Upload = kind == "findings" && page.Editable
+	return page, nil
+}

@@ -1,0 +1,257 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+)
+
+// RecordFormPage is the page of a record entered by hand: the form to
+// enter a new one or change a stored one, or the record read only for
+// those who may see but not change it. A form posted with mistakes is
+// shown again with each message beside its field and the values typed.
+type RecordFormPage struct {
+	Page
+	Kind, KindName string
+	// New is set for a new record; Editable when the form may be posted.
+	New, Editable bool
+	Action        string
+	DeleteAction  string
+	Fields        []FormField
+	// Attendance is a meeting's attendance, one line per worker.
+	Attendance []AttendanceField
+	Workers    []Option
+	// Upload offers evidence files (findings).
+	Upload      bool
+	UploadError string
+	Evidence    []EvidenceLink
+	Reason      string
+	ReasonError string
+	// Error is a message for the whole form; Saved says the record was
+	// just saved; Frozen names the finalized quarters it concerns.
+	Error, Saved, Frozen string
+	ListURL              string
+}
+
+// FormField is one field of a record's form.
+type FormField struct {
+	Name, Label, Value, Error, Hint string
+	// Type is "text", "date", "number", "select", "textarea" or "worker"
+	// (text with the town's workers offered).
+	Type     string
+	Min      string
+	Options  []Option
+	Required bool
+	// Fixed is set for the key of a stored record, which does not change.
+	Fixed bool
+}
+
+// AttendanceField is one worker's line of a meeting's attendance.
+type AttendanceField struct {
+	WorkerID, Name, Grid, Field, Error string
+	Options                            []Option
+}
+
+// recordNew is GET /records/{kind}/new.
+func (s *Server) recordNew(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	kind, err := s.handKind(r, u)
+	if err != nil {
+		return err
+	}
+	page, err := s.recordForm(r, u, kind, nil, nil, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "record_form", page)
+}
+
+// recordShow is GET /records/{kind}/{key}: a record's page.
+func (s *Server) recordShow(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	kind := r.PathValue("kind")
+	if fields, _ := app.HandFields(kind); fields == nil {
+		return gs.Errorf(gs.ENOTFOUND, "这类记录没有单独的页面，请在记录列表中查看。")
+	}
+	key := keyOf(r, kind)
+	view, err := s.Service.Record(r.Context(), u, kind, key)
+	if err != nil {
+		return err
+	}
+	page, err := s.recordForm(r, u, kind, key, view, nil)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("saved") != "" {
+		page.Saved = "已保存。"
+	}
+	return s.render(w, r, http.StatusOK, "record_form", page)
+}
+
+// recordCreate is POST /records/{kind}: a new record.
+func (s *Server) recordCreate(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	kind, err := s.handKind(r, u)
+	if err != nil {
+		return err
+	}
+	return s.saveRecord(w, r, u, kind, nil)
+}
+
+// recordUpdate is POST /records/{kind}/{key}: a stored record changed.
+func (s *Server) recordUpdate(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	kind, err := s.handKind(r, u)
+	if err != nil {
+		return err
+	}
+	return s.saveRecord(w, r, u, kind, keyOf(r, kind))
+}
+
+// recordDelete is POST /records/{kind}/{key}/delete.
+func (s *Server) recordDelete(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	kind, err := s.handKind(r, u)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return gs.Errorf(gs.EINVALID, "表单内容有误，请重新填写。")
+	}
+	key := keyOf(r, kind)
+	err = s.Service.DeleteRecord(r.Context(), u, kind, key, r.PostForm.Get("reason"))
+	var fe *app.FormError
+	if errors.As(err, &fe) {
+		view, verr := s.Service.Record(r.Context(), u, kind, key)
+		if verr != nil {
+			return verr
+		}
+		page, perr := s.recordForm(r, u, kind, key, view, nil)
+		if perr != nil {
+			return perr
+		}
+		page.Error = "删除前请填写原因。"
+		page.ReasonError = fe.Fields["reason"]
+		return s.render(w, r, http.StatusBadRequest, "record_form", page)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/records/"+kind+"?deleted=1", http.StatusSeeOther)
+	return nil
+}
+
+// handKind returns the kind of the path if it is entered by hand and u
+// enters records (a town's center).
+func (s *Server) handKind(r *http.Request, u *gs.User) (string, error) {
+	kind := r.PathValue("kind")
+	if fields, _ := app.HandFields(kind); fields == nil {
+		return "", gs.Errorf(gs.ENOTFOUND, "这类记录不能在网页上录入，请通过导入文件录入。")
+	}
+	if !canEnter(u) {
+		if u.Role == gs.RoleDistrict {
+			return "", forbidden("区中心只能查看记录，录入和修改由各镇街中心进行。")
+		}
+		return "", forbidden("网格员只能查看本人的记录，不能录入或修改。")
+	}
+	return kind, nil
+}
+
+// saveRecord reads a posted form and saves it; a form with mistakes is
+// shown again.
+func (s *Server) saveRecord(w http.ResponseWriter, r *http.Request, u *gs.User, kind string, key []string) error {
+	edit, err := readRecordForm(r, kind)
+	if err != nil {
+		return err
+	}
+	edit.Key = key
+	saved, err := s.Service.SaveRecord(r.Context(), u, edit)
+	var fe *app.FormError
+	if errors.As(err, &fe) {
+		var view *app.RecordView
+		if key != nil {
+			if view, err = s.Service.Record(r.Context(), u, kind, key); err != nil {
+				return err
+			}
+		}
+		page, err := s.recordForm(r, u, kind, key, view, edit)
+		if err != nil {
+			return err
+		}
+		page.Error = fe.Message
+		if page.Error == "" {
+			page.Error = "有些内容需要修改，请看各项旁的提示。"
+		}
+		for i := range page.Fields {
+			page.Fields[i].Error = fe.Fields[page.Fields[i].Name]
+		}
+		for i := range page.Attendance {
+			page.Attendance[i].Error = fe.Fields[page.Attendance[i].Field]
+		}
+		page.ReasonError, page.UploadError = fe.Fields["reason"], fe.Fields["evidence_file"]
+		return s.render(w, r, http.StatusBadRequest, "record_form", page)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, recordURL(kind, saved)+"?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+// readRecordForm reads the fields of a hand kind's form, a meeting's
+// attendance (fields att:<worker id>) and a finding's evidence files.
+func readRecordForm(r *http.Request, kind string) (*app.RecordEdit, error) {
+	var err error
+	if mt := r.Header.Get("Content-Type"); strings.HasPrefix(mt, "multipart/form-data") {
+		err = r.ParseMultipartForm(8 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, gs.Errorf(gs.EINVALID, "上传的内容太大：每个文件不超过 5 MB，一次最多 %d 个文件。请返回上一页重新选择。", app.MaxEvidenceFiles)
+		}
+		return nil, gs.Errorf(gs.EINVALID, "表单内容有误，请重新填写。")
+	}
+	fields, _ := app.HandFields(kind)
+	edit := &app.RecordEdit{Kind: kind, Values: map[string]string{}, Reason: r.PostFormValue("reason")}
+	for _, f := range fields {
+		edit.Values[f] = r.PostFormValue(f)
+	}
+	if kind == "meetings" {
+		edit.Attendance = map[string]string{}
+		for name, vs := range r.PostForm {
+			if id, ok := strings.CutPrefix(name, "att:"); ok && len(vs) > 0 {
+				edit.Attendance[id] = vs[0]
+			}
+		}
+	}
+	if kind == "findings" && r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["evidence_file"] {
+			if fh.Size == 0 && fh.Filename == "" {
+				continue // the field left empty
+			}
+			up, err := readUpload(fh)
+			if err != nil {
+				return nil, err
+			}
+			edit.Files = append(edit.Files, up)
+		}
+	}
+	return edit, nil
+}
+
+// readUpload reads an uploaded file, at most one byte past the limit.
+func readUpload(fh *multipart.FileHeader) (app.EvidenceUpload, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return app.EvidenceUpload{}, err
+	}
+	defer f.Close()
+	body, err := io.ReadAll(io.LimitReader(f, app.MaxEvidenceBytes+1))
+	if err != nil {
+		return app.EvidenceUpload{}, err
+	}
+	return app.EvidenceUpload{Name: fh.Filename, Content: body, TooLarge: len(body) > app.MaxEvidenceBytes}, nil
+}
