@@ -1,6 +1,227 @@
 package web
 
-import "net/http"
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"strconv"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/store"
+)
+
+// The import of DATA.md files through the browser: upload (the files wait
+// in the store), a report of every file and problem (nothing written),
+// then commit or cancel. A town's center only; the service checks the
+// role and the town again.
 
 // importRoutes registers this file's routes; see routes.go.
-func (s *Server) importRoutes(mux *http.ServeMux) {}
+func (s *Server) importRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /import", s.signedIn(s.importForm, 0))
+	mux.Handle("POST /import", s.signedIn(s.importUpload, 0))
+	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
+	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))
+	mux.Handle("POST /import/{id}/cancel", s.signedIn(s.importCancel, 0))
+}
+
+// importPages are the page templates of this file, parsed at start-up like
+// the others (parsePages on these names alone) and added to pages; their
+// samples are in upload_render_test.go.
+var importPages = []string{"import", "import_report"}
+
+// init parses the import pages, and lets an upload be as large as the
+// service accepts (plus the multipart framing).
+func init() {
+	all := pageNames
+	pageNames = importPages
+	more, err := parsePages()
+	pageNames = all
+	if err != nil {
+		panic(err)
+	}
+	maps.Copy(pages, more)
+	uploadLimits["/import"] = app.MaxUploadBytes + 1<<20
+}
+
+// ImportPage is the upload form, with the town's uploads that wait for a
+// commit.
+type ImportPage struct {
+	Page
+	Uploads []UploadRow
+	// Error is shown beside the file field.
+	Error string
+	// Cancelled is set after an upload was cancelled.
+	Cancelled bool
+	MaxMB     int
+	MaxFiles  int
+}
+
+// UploadRow is one waiting upload in the list.
+type UploadRow struct {
+	URL, Files, Username, CreatedAt string
+}
+
+// ImportReportPage is the report of an upload: what committing it would do
+// (or did), and every problem.
+type ImportReportPage struct {
+	Page
+	ID       int64
+	Report   *app.UploadReport
+	Uploaded string
+	Files    string
+	// Error is a message above the report (a commit refused).
+	Error string
+}
+
+// CommitURL and CancelURL are where the page's buttons post.
+func (p *ImportReportPage) CommitURL() string { return fmt.Sprintf("/import/%d/commit", p.ID) }
+func (p *ImportReportPage) CancelURL() string { return fmt.Sprintf("/import/%d/cancel", p.ID) }
+
+// mayImport refuses the roles that may not import.
+func (s *Server) mayImport(u *gs.User) error {
+	if !s.page(u, "", "").ShowImport() {
+		return forbidden("只有镇街中心的管理员和工作人员可以导入数据。")
+	}
+	return nil
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if err := s.mayImport(u); err != nil {
+		return err
+	}
+	return s.showImportForm(w, r, u, http.StatusOK, "", r.URL.Query().Get("cancelled") != "")
+}
+
+func (s *Server) showImportForm(w http.ResponseWriter, r *http.Request, u *gs.User, status int, msg string, cancelled bool) error {
+	ups, err := s.Service.Uploads(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	page := &ImportPage{Page: s.page(u, "导入数据", "import"), Error: msg, Cancelled: cancelled,
+		MaxMB: app.MaxUploadBytes >> 20, MaxFiles: app.MaxUploadFiles}
+	for _, up := range ups {
+		page.Uploads = append(page.Uploads, UploadRow{URL: fmt.Sprintf("/import/%d", up.ID), Files: fileNames(up.Files),
+			Username: up.Username, CreatedAt: up.CreatedAt.In(gs.CST).Format("2006-01-02 15:04")})
+	}
+	return s.render(w, r, status, "import", page)
+}
+
+// importUpload stores the files posted and shows their report.
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if err := s.mayImport(u); err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return s.showImportForm(w, r, u, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("文件总大小超过 %d MB，请分几次导入。", app.MaxUploadBytes>>20), false)
+		}
+		return s.showImportForm(w, r, u, http.StatusBadRequest, "请选择要导入的文件（.csv 或 .xlsx）。", false)
+	}
+	defer r.MultipartForm.RemoveAll()
+	headers := r.MultipartForm.File["files"]
+	var files []store.UploadFile
+	for _, h := range headers {
+		f, err := h.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		files = append(files, store.UploadFile{Name: h.Filename, Body: f})
+	}
+	up, err := s.Service.StageUpload(r.Context(), u, files)
+	if gs.ErrorCode(err) == gs.EINVALID {
+		return s.showImportForm(w, r, u, http.StatusBadRequest, gs.ErrorMessage(err), false)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/import/%d", up.ID), http.StatusSeeOther)
+	return nil
+}
+
+// uploadID reads the id of the path; a malformed one is not found.
+func uploadID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, gs.Errorf(gs.ENOTFOUND, "没有找到这批待导入的文件。")
+	}
+	return id, nil
+}
+
+// importReport checks the upload, writing nothing, and shows the report.
+func (s *Server) importReport(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if err := s.mayImport(u); err != nil {
+		return err
+	}
+	id, err := uploadID(r)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Service.CheckUpload(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	return s.showReport(w, r, u, http.StatusOK, rep, "")
+}
+
+func (s *Server) showReport(w http.ResponseWriter, r *http.Request, u *gs.User, status int, rep *app.UploadReport, msg string) error {
+	title := "导入校验报告"
+	if rep.Committed {
+		title = "导入完成"
+	}
+	page := &ImportReportPage{Page: s.page(u, title, "import"), ID: rep.Upload.ID, Report: rep, Error: msg,
+		Uploaded: rep.Upload.Username + " 于 " + rep.Upload.CreatedAt.In(gs.CST).Format("2006-01-02 15:04") + " 上传",
+		Files:    fileNames(rep.Upload.Files)}
+	return s.render(w, r, status, "import_report", page)
+}
+
+// importCommit checks the upload again and writes it.
+func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if err := s.mayImport(u); err != nil {
+		return err
+	}
+	id, err := uploadID(r)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Service.CommitUpload(r.Context(), u, id)
+	if rep != nil && err != nil && gs.ErrorCode(err) == gs.EINVALID {
+		return s.showReport(w, r, u, http.StatusConflict, rep, gs.ErrorMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	return s.showReport(w, r, u, http.StatusOK, rep, "")
+}
+
+// importCancel removes the upload.
+func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if err := s.mayImport(u); err != nil {
+		return err
+	}
+	id, err := uploadID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Service.CancelUpload(r.Context(), u, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/import?cancelled=1", http.StatusSeeOther)
+	return nil
+}
+
+// fileNames lists the files' names for people.
+func fileNames(fs []store.UploadFile) string {
+	out := ""
+	for i, f := range fs {
+		if i > 0 {
+			out += "、"
+		}
+		out += f.Name
+	}
+	return out
+}
