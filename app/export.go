@@ -159,8 +159,13 @@ func WritePaySheet(w io.Writer, town, stateName string, res *gs.Result) error {
 	}
 	sw.add(nil, "合计", nil, nil, nil, nil, nil, nil, yuan(sum), strconv.Itoa(len(res.Workers))+" 人")
 	last := sw.row - 1
+	boldNum, err := f.NewStyle(&excelize.Style{NumFmt: 2, Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
 	sw.style("G3", cellName(9, last), num)
 	sw.style(cellName(1, last), cellName(10, last), bold)
+	sw.style(cellName(9, last), cellName(9, last), boldNum)
 	sw.widths(6, 12, 10, 12, 8, 8, 8, 6, 14, 30)
 	if sw.err != nil {
 		return sw.err
