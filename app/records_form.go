@@ -267,13 +267,15 @@ func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, h handK
 			fe.add(field, p.Message)
 		}
 	}
-	batch, err := l.Batch()
-	report(err)
-	if err != nil {
-		return nil
-	}
+	batch, readErr := l.Batch()
+	report(readErr)
 	recs := &batch.Records
 	ids := workerIDsOf(recs)
+	if readErr != nil && values["worker_id"] != "" {
+		// The row could not be read, but its worker is checked all the
+		// same, so that every mistake is shown at once.
+		ids = []string{values["worker_id"]}
+	}
 	stored, err := s.DB.WorkersByID(ctx, ids)
 	if err != nil {
 		fe.Message = gs.ErrorMessage(err)
@@ -286,6 +288,12 @@ func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, h handK
 		} else {
 			fe.add("worker_id", "工号 "+strconv.Quote(w.ID)+" 不是本镇街的网格员")
 		}
+	}
+	if readErr != nil {
+		if len(ids) > 0 && len(stored) == 0 {
+			fe.add("worker_id", "工号 "+strconv.Quote(ids[0])+" 没有对应的网格员")
+		}
+		return nil
 	}
 	report(batch.CheckReferences(known))
 	return recs
