@@ -46,7 +46,7 @@ func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs
 	var (
 		eng     *engine.Engine
 		cal     *calendar.Calendar
-		chunks  = make(chan *gs.Records, 1)
+		chunks  = make(chan *gs.Records)
 		results = make(chan []gs.WorkerResult, 1)
 	)
 	go func() {

@@ -7,7 +7,9 @@
 package engine
 
 import (
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -66,17 +68,39 @@ func (e *Engine) AssessChunk(chunk *gs.Records) []gs.WorkerResult {
 	for i := range chunk.Workers {
 		ids[chunk.Workers[i].ID] = true
 	}
-	var out []gs.WorkerResult
+	var todo []*gs.Worker
 	for _, w := range e.ix.workerList {
 		if !ids[w.ID] && ch.events[w.ID] == nil && ch.loginDays[w.ID] == nil && ch.patrols[w.ID] == nil {
 			continue
 		}
 		if e.ix.listed(w) {
-			out = append(out, e.ix.assessWorker(w, ch))
+			todo = append(todo, w)
 		}
 	}
+	if len(todo) == 0 {
+		return nil
+	}
+	// Workers are independent of each other: assess contiguous parts of the
+	// list on every core, each into its own place, so the result is the same
+	// as one after another.
+	out := make([]gs.WorkerResult, len(todo))
+	parts := min(runtime.GOMAXPROCS(0), (len(todo)+minParallelWorkers-1)/minParallelWorkers)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(todo)/parts, (p+1)*len(todo)/parts
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				out[i] = e.ix.assessWorker(todo[i], ch)
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }
+
+// minParallelWorkers is the fewest workers a goroutine of AssessChunk is
+// given: below it, starting goroutines costs more than it saves.
+const minParallelWorkers = 64
 
 // Finish ranks the results of all chunks and returns the quarter's result,
 // listed by town, rank and worker id.
