@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,10 +14,12 @@ import (
 )
 
 // TestBrowserQuarterLife follows issue 4's check through the quarter's
-// life in real Chromium: the administrator computes and publishes on a
-// desktop; grid worker QS013 appeals a deduction on a 360×740 phone; the
-// administrator upholds it and QS013's score changes; the administrator
-// finalizes; a record imported afterwards leaves QS013's page unchanged.
+// life in real Chromium: the administrator imports the quarter's files
+// through the import page (the store emptied of records first), commits
+// them, computes and publishes on a desktop; grid worker QS013 appeals a
+// deduction on a 360×740 phone; the administrator upholds it and QS013's
+// score changes; the administrator finalizes; a record imported afterwards
+// leaves QS013's page unchanged.
 func TestBrowserQuarterLife(t *testing.T) {
 	desk, deskConsole := browser(t, 1280, 900, false)
 	phone, phoneConsole := browser(t, 360, 740, true)
@@ -24,6 +27,7 @@ func TestBrowserQuarterLife(t *testing.T) {
 	s := startServe(t, nil, "--demo", "--db", dbPath)
 
 	browserLogin(t, desk, s.base, "admin")
+	browserImport(t, desk, s.base, dbPath)
 	err := chromedp.Do(desk,
 		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/compute"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/publish"] button`)),
@@ -108,4 +112,74 @@ func TestBrowserQuarterLife(t *testing.T) {
 	screenshot(t, phone, "quarter-finalized-phone.png")
 	checkConsole(t, deskConsole())
 	checkConsole(t, phoneConsole())
+}
+
+// browserImport empties the store of records and has the signed-in
+// administrator import the demo quarter's files (demo/qingshan) through
+// the import page: upload, the check's report (rows to add, nothing
+// written yet), commit, then back to the dashboard.
+func browserImport(t *testing.T, ctx context.Context, base, dbPath string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range store.Kinds() {
+		if _, err := db.Exec("DELETE FROM " + kind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	countEvents := func() (n int) {
+		t.Helper()
+		if err := db.QueryRow("SELECT COUNT(*) FROM events").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	defer db.Close()
+
+	dir, err := filepath.Abs(filepath.Join("..", "..", "demo", "qingshan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err != nil || len(files) != 15 {
+		t.Fatalf("demo files: %d (%v), want 15", len(files), err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/import"),
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), files),
+		chromedp.Click(chromedp.CSS(`#upload button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#import-ok")),
+	)
+	if err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	report, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	for _, want := range []string{"校验通过", "events.csv", "事件", "网格员", "新增"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the import report lacks %q:\n%s", want, report)
+		}
+	}
+	if n := countEvents(); n != 0 {
+		t.Fatalf("the check wrote %d events before the commit", n)
+	}
+	screenshot(t, ctx, "import-report.png")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#commit")),
+		chromedp.WaitVisible(chromedp.CSS("#import-done")),
+	)
+	if err != nil {
+		t.Fatalf("commit: %v", err)
+	}
+	if n := countEvents(); n == 0 {
+		t.Fatal("the commit wrote no events")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#next a[href="/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/compute"] button`)),
+	)
+	if err != nil {
+		t.Fatalf("from the import to the dashboard: %v", err)
+	}
 }
