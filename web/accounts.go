@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,22 +22,6 @@ func (s *Server) accountRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
 	mux.Handle("GET /workers/{id}/history", s.signedIn(s.workerHistory, 0))
 	mux.Handle("GET /towns/{town}/export/{file}", s.signedIn(s.townExport, 0))
-}
-
-// ownPages are the page templates of this file and history.go. They are
-// parsed at start-up like the others (parsePages on these names alone) and
-// added to pages; their samples are in accounts_render_test.go.
-var ownPages = []string{"accounts", "history"}
-
-func init() {
-	all := pageNames
-	pageNames = ownPages
-	more, err := parsePages()
-	pageNames = all
-	if err != nil {
-		panic(err)
-	}
-	maps.Copy(pages, more)
 }
 
 // accountAdmin is what the account pages need of the account service

@@ -13,6 +13,25 @@ import (
 	"github.com/gridscore/gridscore/report"
 )
 
+// ownPages are the page templates of accounts.go and history.go. They are
+// parsed at start-up like the others (parsePages on these names alone) and
+// added to pages; their samples are in accounts_pages_test.go. Their init is in
+// this file because Go runs a package's init functions in the order of the
+// files' names, and records.go parses every page of pageNames again into
+// a new map, which would drop pages added before it.
+var ownPages = []string{"accounts", "history"}
+
+func init() {
+	all := pageNames
+	pageNames = ownPages
+	more, err := parsePages()
+	pageNames = all
+	if err != nil {
+		panic(err)
+	}
+	maps.Copy(pages, more)
+}
+
 // WorkerPage is one worker's quarter: the headline result, every category
 // with its deductions (rule, period, count, points, the sentence that
 // explains it and the records it rests on), the flags and the pay.
