@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -19,6 +20,11 @@ type Service struct {
 	// Now is the clock of the quarter's life (when a quarter is published,
 	// an appeal made); nil means time.Now.
 	Now func() time.Time
+
+	// rules identifies the scheme and the build for live results (see
+	// rulesKey), worked out once.
+	rulesOnce sync.Once
+	rules     string
 }
 
 // ImportFiles reads the DATA.md files or folders at paths and writes every

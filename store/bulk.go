@@ -252,6 +252,10 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		s.Unchanged = s.Received - tw.written
 		stats[tw.t.name] = s
 	}
+	if err := bumpVersion(ctx, it.tx); err != nil {
+		it.Rollback()
+		return nil, it.db.wrap("import: data version", err)
+	}
 	it.done = true
 	err := it.tx.Commit()
 	it.conn.Close() // returns the connection to the pool; the commit decided

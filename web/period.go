@@ -36,6 +36,9 @@ var asOfLayouts = []string{
 // field.
 const asOfField = "2006-01-02T15:04"
 
+// liveStep is how often the moment of a live result moves on by itself.
+const liveStep = 5 * time.Minute
+
 // period reads the quarter and the moment from the request.
 func (s *Server) period(r *http.Request) (Period, error) {
 	now := s.Now()
@@ -66,7 +69,10 @@ func (s *Server) period(r *http.Request) (Period, error) {
 	case !s.AsOf.IsZero():
 		p.AsOf = s.AsOf
 	default:
-		p.AsOf = now
+		// Live results are computed as of the last whole five minutes, so
+		// that the pages opened in those minutes share one computation
+		// (kept in the store, see app.Service.LiveTown).
+		p.AsOf = now.Truncate(liveStep)
 	}
 	p.AsOf = p.AsOf.In(gs.CST).Truncate(time.Second)
 	return p, nil

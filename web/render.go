@@ -58,7 +58,9 @@ func (p Page) ShowWorkers() bool { return p.User != nil && p.User.Role != gs.Rol
 
 // ShowAppeals reports whether the navigation offers the appeals page: a
 // town's center decides its town's appeals, the district reads every town's.
-func (p Page) ShowAppeals() bool { return p.ShowImport() || (p.User != nil && p.User.Role == gs.RoleDistrict) }
+func (p Page) ShowAppeals() bool {
+	return p.ShowImport() || (p.User != nil && p.User.Role == gs.RoleDistrict)
+}
 
 // ShowAudit reports whether the navigation offers the audit log, which is
 // for a town's administrator and the district.

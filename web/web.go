@@ -73,14 +73,20 @@ func (s *Server) Handler() http.Handler {
 	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(limitBodies(s.routes())))))
 }
 
-// assessTown computes town's quarter p live from the town's stored records,
-// one computation at a time.
+// assessTown returns town's quarter p computed live from the town's stored
+// records: the live result kept in the store when the records are unchanged
+// since it was computed for the same moment, else computed now, one
+// computation at a time (a request that waited finds the result the one
+// before it computed).
 func (s *Server) assessTown(ctx context.Context, p Period, town string) (*gs.Result, error) {
+	if res, err := s.Service.CachedTown(ctx, town, p.Quarter, p.AsOf); err != nil || res != nil {
+		return res, err
+	}
 	select {
 	case s.assessSlot <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	defer func() { <-s.assessSlot }()
-	return s.Service.AssessTown(ctx, town, p.Quarter, p.AsOf)
+	return s.Service.LiveTown(ctx, town, p.Quarter, p.AsOf)
 }

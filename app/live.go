@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
+)
+
+// LiveTown returns town's quarter q computed live as of asOf, as AssessTown
+// does, but through the store's live results: when the same town, quarter,
+// moment, records and rules were computed before (by this server or
+// another), that result is returned without reading the records again;
+// otherwise the result is computed and kept for the next page.
+//
+// The version of the records is read before the records, so a change
+// committed in between leaves the kept result with the older version, never
+// a newer result under an older version or the reverse.
+func (s *Service) LiveTown(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
+	res, key, err := s.cachedTown(ctx, town, q, asOf)
+	if err != nil || res != nil {
+		return res, err
+	}
+	res, err = s.AssessTown(ctx, town, q, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.DB.SaveLiveResult(ctx, key, res, s.now()); err != nil {
+		// The result is right; only the next page will compute it again.
+		slog.WarnContext(ctx, "live result not kept", "town", town, "quarter", q.String(), "err", err)
+	}
+	return res, nil
+}
+
+// CachedTown returns the kept live result of town's quarter q as of asOf
+// for the records as they are now, or nil when there is none; it computes
+// nothing. A caller that bounds how many computations run at once asks here
+// first, then LiveTown once its turn comes.
+func (s *Service) CachedTown(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
+	res, _, err := s.cachedTown(ctx, town, q, asOf)
+	return res, err
+}
+
+func (s *Service) cachedTown(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, store.LiveKey, error) {
+	v, err := s.DB.DataVersion(ctx)
+	if err != nil {
+		return nil, store.LiveKey{}, err
+	}
+	key := store.LiveKey{Town: town, Quarter: q.String(), AsOf: asOf, Version: v, Scheme: s.rulesKey()}
+	res, err := s.DB.LiveResult(ctx, key)
+	return res, key, err
+}
+
+// rulesKey identifies the rules a live result was computed by: the scheme's
+// content and the program's build, so that neither a changed scheme file nor
+// a new release shows a result computed by the old rules.
+func (s *Service) rulesKey() string {
+	s.rulesOnce.Do(func() {
+		h := sha256.New()
+		js, _ := json.Marshal(s.Scheme)
+		h.Write(js)
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			h.Write([]byte(bi.Main.Version + bi.Main.Sum))
+			for _, st := range bi.Settings {
+				if st.Key == "vcs.revision" || st.Key == "vcs.time" || st.Key == "vcs.modified" {
+					h.Write([]byte(st.Key + "=" + st.Value))
+				}
+			}
+		}
+		s.rules = s.Scheme.ID + ":" + hex.EncodeToString(h.Sum(nil)[:12])
+	})
+	return s.rules
+}

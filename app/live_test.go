@@ -1,0 +1,89 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/demo"
+)
+
+// TestLiveTownKeptUntilRecordsChange: a town computed live is kept in the
+// store and given again for the same moment, exactly as computed; another
+// moment is not given the kept result; and once a record changes, the kept
+// result is no longer given and the next one shows the change.
+func TestLiveTownKeptUntilRecordsChange(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, _ *time.Time) {
+		ctx := context.Background()
+		q, asOf := demo.Quarter(), demo.AsOf()
+		if res, err := s.CachedTown(ctx, demo.TownName, q, asOf); err != nil || res != nil {
+			t.Fatalf("before any computation: kept result %v, err %v", res != nil, err)
+		}
+		live, err := s.LiveTown(ctx, demo.TownName, q, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.AssessTown(ctx, demo.TownName, q, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameResult(t, "first live result", live, want)
+		kept, err := s.CachedTown(ctx, demo.TownName, q, asOf)
+		if err != nil || kept == nil {
+			t.Fatalf("the live result was not kept (err %v)", err)
+		}
+		sameResult(t, "kept result", kept, want)
+		if other, err := s.CachedTown(ctx, demo.TownName, q, asOf.Add(time.Hour)); err != nil || other != nil {
+			t.Fatalf("another moment was given the kept result (err %v)", err)
+		}
+
+		// QS001 is found to have let a major matter go unreported.
+		before := totalOf(t, want, "QS001")
+		recs := &gs.Records{Findings: []gs.Finding{{ID: "LIVE-1", WorkerID: "QS001", Kind: gs.FindingOmitMajor,
+			OccurredOn: q.First().AddDays(20), Count: 1}}}
+		if _, err := s.DB.Import(ctx, recs, nil); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := s.CachedTown(ctx, demo.TownName, q, asOf); err != nil || res != nil {
+			t.Fatalf("after a record changed the old result is still given (err %v)", err)
+		}
+		after, err := s.LiveTown(ctx, demo.TownName, q, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := totalOf(t, after, "QS001"); got >= before {
+			t.Errorf("QS001's live total %v after the finding, was %v: want lower", got, before)
+		}
+		want, err = s.AssessTown(ctx, demo.TownName, q, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameResult(t, "live result after the change", after, want)
+	})
+}
+
+func sameResult(t *testing.T, what string, got, want *gs.Result) {
+	t.Helper()
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if string(g) != string(w) {
+		t.Fatalf("%s differs from the assessment:\n got %.300s\nwant %.300s", what, g, w)
+	}
+	if len(got.Notes) != len(want.Notes) {
+		t.Errorf("%s: notes %q, want %q", what, got.Notes, want.Notes)
+	}
+}
+
+func totalOf(t *testing.T, res *gs.Result, id string) gs.Points {
+	t.Helper()
+	for _, w := range res.Workers {
+		if w.WorkerID == id && w.Total != nil {
+			return *w.Total
+		}
+	}
+	t.Fatalf("%s has no total", id)
+	return 0
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// Live results: a town's quarter computed live is kept in the database, so
+// that the next page of any server shows it without reading the records
+// again, for as long as the records it rests on are unchanged.
+
+// DataVersion returns the version of the records: a number every committed
+// change to the records raises (see bumpVersion).
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.read.QueryRowContext(ctx, `SELECT version FROM data_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, db.wrap("data version", err)
+	}
+	return v, nil
+}
+
+// bumpVersion raises the version of the records in tx, which changes
+// records. On PostgreSQL the row lock it takes orders concurrent changes;
+// on SQLite write transactions are exclusive already.
+func bumpVersion(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
+	return err
+}
+
+// LiveKey names a live result: the town's quarter, the moment it is
+// computed as of, the version of the records and the scheme (an
+// identifier of the rules and of the program that applied them).
+type LiveKey struct {
+	Town, Quarter string
+	AsOf          time.Time
+	Version       int64
+	Scheme        string
+}
+
+// liveResult is how a live result is stored: the result and the notes that
+// go with it, which the JSON of DATA.md §3 leaves out.
+type liveResult struct {
+	Result *gs.Result `json:"result"`
+	Notes  []string   `json:"notes"`
+}
+
+// LiveResult returns the stored live result of exactly k, or a nil result
+// when there is none (another moment, older records, another scheme).
+func (db *DB) LiveResult(ctx context.Context, k LiveKey) (*gs.Result, error) {
+	var js string
+	err := db.read.QueryRowContext(ctx, `SELECT result_json FROM live_results
+		WHERE town = $1 AND quarter = $2 AND as_of = $3 AND version = $4 AND scheme = $5`,
+		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, db.wrap("live result", err)
+	}
+	var lr liveResult
+	if err := json.Unmarshal([]byte(js), &lr); err != nil || lr.Result == nil {
+		return nil, nil // unreadable (an older program's form): compute again
+	}
+	lr.Result.Notes = lr.Notes
+	return lr.Result, nil
+}
+
+// SaveLiveResult stores res as the live result of k, replacing the town's
+// quarter's previous one, at the moment now. Two servers saving at once
+// both succeed; the later write stays.
+func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now time.Time) error {
+	js, err := json.Marshal(liveResult{Result: res, Notes: res.Notes})
+	if err != nil {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO live_results (town, quarter, as_of, version, scheme, result_json, computed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (town, quarter) DO UPDATE SET as_of = excluded.as_of, version = excluded.version,
+			scheme = excluded.scheme, result_json = excluded.result_json, computed_at = excluded.computed_at`,
+		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme, string(js), now.Unix())
+	return db.wrap("save live result", err)
+}
