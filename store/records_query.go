@@ -53,22 +53,26 @@ type listing struct {
 	dateCol string
 	instant bool
 	order   string
+	// from is what the list selects from, when not the kind's table.
+	from string
 }
 
 var listings = map[string]listing{
-	"events":     {"worker", "reported_at", true, "reported_at DESC, event_id"},
-	"logins":     {"worker", "logged_at", true, "logged_at DESC, worker_id, channel"},
-	"patrols":    {"worker", "started_at", true, "started_at DESC, patrol_id"},
-	"leaves":     {"worker", "from_date", false, "from_date DESC, worker_id"},
-	"register":   {"grid", "entered_at", true, "entered_at DESC, person_id"},
-	"rosters":    {"grid", "listed_on", false, "listed_on DESC, person_id"},
-	"visits":     {"worker", "visited_at", true, "visited_at DESC, visit_id"},
-	"meetings":   {"meeting", "held_on", false, "held_on DESC, meeting_id"},
-	"attendance": {"worker", "", false, "(SELECT m.held_on FROM meetings m WHERE m.meeting_id = attendance.meeting_id) DESC, meeting_id, worker_id"},
-	"findings":   {"worker", "occurred_on", false, "occurred_on DESC, finding_id"},
-	"quiz":       {"worker", "taken_on", false, "taken_on DESC, quiz_id"},
-	"ballots":    {"worker", "cast_at", true, "cast_at DESC, ballot_id"},
-	"calendar":   {"none", "day", false, "day DESC"},
+	"events":   {"worker", "reported_at", true, "reported_at DESC, event_id", ""},
+	"logins":   {"worker", "logged_at", true, "logged_at DESC, worker_id, channel", ""},
+	"patrols":  {"worker", "started_at", true, "started_at DESC, patrol_id", ""},
+	"leaves":   {"worker", "from_date", false, "from_date DESC, worker_id", ""},
+	"register": {"grid", "entered_at", true, "entered_at DESC, person_id", ""},
+	"rosters":  {"grid", "listed_on", false, "listed_on DESC, person_id", ""},
+	"visits":   {"worker", "visited_at", true, "visited_at DESC, visit_id", ""},
+	"meetings": {"meeting", "held_on", false, "held_on DESC, meeting_id", ""},
+	// Attendance is dated by its meeting; the join's own meeting_id is the
+	// table's (USING), and its other columns have names of their own.
+	"attendance": {"worker", "held_on", false, "held_on DESC, meeting_id, worker_id", "attendance JOIN meetings USING (meeting_id)"},
+	"findings":   {"worker", "occurred_on", false, "occurred_on DESC, finding_id", ""},
+	"quiz":       {"worker", "taken_on", false, "taken_on DESC, quiz_id", ""},
+	"ballots":    {"worker", "cast_at", true, "cast_at DESC, ballot_id", ""},
+	"calendar":   {"none", "day", false, "day DESC", ""},
 }
 
 // ListedKinds returns the kinds the records pages list, in DATA.md order.
@@ -153,13 +157,6 @@ func filterConds(f RecordFilter, l listing) conds {
 	}
 	col := l.dateCol
 	switch {
-	case f.Kind == "attendance":
-		if !f.From.IsZero() {
-			c.add("meeting_id IN (SELECT meeting_id FROM meetings WHERE held_on >= ?)", f.From.String())
-		}
-		if !f.To.IsZero() {
-			c.add("meeting_id IN (SELECT meeting_id FROM meetings WHERE held_on <= ?)", f.To.String())
-		}
 	case f.Kind == "leaves":
 		if !f.From.IsZero() {
 			dateCond("to_date", ">=", f.From, false)
@@ -197,11 +194,15 @@ func (db *DB) Records(ctx context.Context, f RecordFilter) (*RecordPage, error) 
 	}
 	defer tx.Rollback()
 	page := &RecordPage{}
-	count := "SELECT COUNT(*) FROM (SELECT 1 FROM " + t.name + c.where() + " LIMIT " + strconv.Itoa(MaxCounted+1) + ") n"
+	from := l.from
+	if from == "" {
+		from = t.name
+	}
+	count := "SELECT COUNT(*) FROM (SELECT 1 FROM " + from + c.where() + " LIMIT " + strconv.Itoa(MaxCounted+1) + ") n"
 	if err := tx.QueryRowContext(ctx, count, c.args...).Scan(&page.Matched); err != nil {
 		return nil, db.wrap("count "+t.name, err)
 	}
-	query := "SELECT " + t.selectList() + " FROM " + t.name + c.where() + " ORDER BY " + l.order
+	query := "SELECT " + t.selectList() + " FROM " + from + c.where() + " ORDER BY " + l.order
 	if f.Limit > 0 {
 		query += " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(f.Offset, 0))
 	}

@@ -59,8 +59,10 @@ type RecordsPage struct {
 	Count string
 	Pager Pager
 	// NewURL is the form of a new record ("" when the user may not enter
-	// this kind); Masked says that names and ID numbers are masked.
+	// this kind); Linked says that each record has a page of its own;
+	// Masked that names and ID numbers are masked.
 	NewURL string
+	Linked bool
 	Masked bool
 	// Done says what was just done (a record deleted).
 	Done string
@@ -142,19 +144,27 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		page.Filter.ToError, status = "结束日期不能早于开始日期。", http.StatusBadRequest
 	}
 	page.Filter.Worker, page.Filter.Town, page.Filter.Grid, page.Filter.From, page.Filter.To = form.Worker, form.Town, form.Grid, form.From, form.To
-	link := func(n int) string {
-		v := url.Values{"worker": {form.Worker}, "town": {form.Town}, "grid": {form.Grid}, "from": {form.From}, "to": {form.To}}
+	// link returns the list of kind k with the filters, at page n.
+	link := func(k string, n int) string {
+		v := url.Values{}
+		for name, value := range map[string]string{"worker": form.Worker, "town": form.Town, "grid": form.Grid, "from": form.From, "to": form.To} {
+			if value != "" || name == "from" || name == "to" { // an empty date is kept: it means no bound
+				v.Set(name, value)
+			}
+		}
 		if n > 1 {
 			v.Set("page", strconv.Itoa(n))
 		}
-		return "/records/" + kind + "?" + v.Encode()
+		return "/records/" + k + "?" + v.Encode()
 	}
 	for _, k := range store.ListedKinds() {
-		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind,
-			URL: "/records/" + k + "?" + url.Values{"worker": {form.Worker}, "town": {form.Town}, "grid": {form.Grid}, "from": {form.From}, "to": {form.To}}.Encode()})
+		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind, URL: link(k, 1)})
 	}
-	if fields, _ := app.HandFields(kind); fields != nil && canEnter(u) {
-		page.NewURL = "/records/" + kind + "/new"
+	if fields, _ := app.HandFields(kind); fields != nil {
+		page.Linked = true
+		if canEnter(u) {
+			page.NewURL = "/records/" + kind + "/new"
+		}
 	}
 	towns, grids, err := s.Service.RecordChoices(r.Context(), u, form.Town)
 	if err != nil {
@@ -190,10 +200,10 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	}
 	page.Pager = Pager{Page: n, Pages: pages, First: query.Offset + 1, Last: query.Offset + len(page.Rows)}
 	if n > 1 {
-		page.Pager.Prev = link(n - 1)
+		page.Pager.Prev = link(kind, n-1)
 	}
 	if n < pages {
-		page.Pager.Next = link(n + 1)
+		page.Pager.Next = link(kind, n+1)
 	}
 	page.Count = "共 " + strconv.Itoa(res.Matched) + " 条"
 	if res.Matched > store.MaxCounted {
