@@ -40,6 +40,9 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 	return ds
 }
 
+// quarterDays bounds the days of a quarter (at most 92), as daySet does.
+const quarterDays = 128
+
 // interval is a merged patrol: from start to end, made of the patrols ids.
 type interval struct {
 	start, end time.Time
@@ -80,28 +83,36 @@ func (ix *index) patrols(wc *workerContext) []gs.Deduction {
 		return nil
 	}
 	minLen := time.Duration(ix.scheme.PatrolMinMinutes) * time.Minute
-	counted := map[gs.Date]int{}
-	started := map[gs.Date][]string{}
+	// By day of the quarter (only duty days, all in the quarter, are looked
+	// at): the patrols started and how many of them count.
+	var (
+		counted [quarterDays]int
+		started [quarterDays][]string
+	)
 	for _, iv := range mergedPatrols(wc.ch.patrols[wc.w.ID]) {
-		d := gs.DateOf(iv.start)
-		started[d] = append(started[d], iv.ids...)
+		i := int(gs.DateOf(iv.start) - ix.first)
+		if i < 0 || i >= quarterDays {
+			continue
+		}
+		started[i] = append(started[i], iv.ids...)
 		if iv.end.Sub(iv.start) >= minLen {
-			counted[d]++
+			counted[i]++
 		}
 	}
 	need := ix.scheme.PatrolsPerDay
 	var ds []gs.Deduction
 	for _, d := range wc.dutyDays(ix.first, ix.last) {
-		missing := max(0, need-counted[d])
+		i := int(d - ix.first)
+		missing := max(0, need-counted[i])
 		if missing == 0 {
 			continue
 		}
-		ev := sortedIDs(append([]string{}, started[d]...))
+		ev := sortedIDs(append([]string{}, started[i]...))
 		ds = append(ds, gs.Deduction{
 			Rule: gs.RuleDisciplinePatrol, Period: d.String(), Count: missing,
 			Points: ix.scheme.Points[gs.RuleDisciplinePatrol] * gs.Points(missing),
 			Detail: fmt.Sprintf("%s有效巡查%d次（每次不少于%s），少%d次",
-				dateLabel(d), counted[d], hoursText(ix.scheme.PatrolMinMinutes), missing),
+				dateLabel(d), counted[i], hoursText(ix.scheme.PatrolMinMinutes), missing),
 			Evidence: ev,
 		})
 	}

@@ -55,16 +55,23 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 	)
 	readShared := func() {
 		sh = &gridscore.Records{Workers: slices.Clone(workers)}
-		shErr = loadKindsHint(ctx, otherTx, w, "", "", "", "+", "+", sh, func(kind string) bool {
-			return !heavyKinds[kind] && kind != "workers"
+		shErr = loadKinds(ctx, otherTx, w, "", "", "", sh, func(kind string) bool {
+			return !heavyKinds[kind] && kind != "workers" && kind != "visits" && kind != "ballots"
 		})
+		names := newInterner(workerIDs(workers))
+		if shErr == nil {
+			sh.Visits, shErr = readVisits(ctx, otherTx, w, names)
+		}
+		if shErr == nil {
+			sh.Ballots, shErr = readBallots(ctx, otherTx, w, names)
+		}
 	}
 	readEventsOf := func(c chunk) chunkPart {
-		evs, err := readEvents(ctx, evTx, c.read(w, "events", newInterner(c.ids, heavyValues)))
+		evs, err := readEvents(ctx, evTx, c.read(w, "events", newInterner(c.ids)))
 		return chunkPart{events: evs, err: err}
 	}
 	readOthersOf := func(c chunk) chunkPart {
-		names := newInterner(c.ids, heavyValues)
+		names := newInterner(c.ids)
 		ls, err := readLogins(ctx, otherTx, c.read(w, "logins", names))
 		if err != nil {
 			return chunkPart{err: err}
@@ -178,14 +185,6 @@ func (c chunk) read(w window, kind string, names *interner) heavyRead {
 	return heavyRead{w: w, lo: c.lo, hi: c.hi, expect: c.expect[kind], names: names}
 }
 
-// heavyValues are the values of the heavy kinds' enumerated columns.
-var heavyValues = []string{
-	string(gridscore.FlowSelfHandled), string(gridscore.FlowReported), string(gridscore.FlowAssigned),
-	string(gridscore.SeverityGeneral), string(gridscore.SeverityMajor), string(gridscore.SeveritySerious),
-	string(gridscore.CardYellow), string(gridscore.CardRed),
-	string(gridscore.ChannelApp), string(gridscore.ChannelPC),
-}
-
 // maxExpect caps the rows expected of one kind in one chunk, so that a
 // store holding many quarters does not make a chunk reserve room for all of
 // them.
@@ -197,10 +196,7 @@ func chunkPlan(workers []gridscore.Worker, size int, tableRows map[string]int64)
 	var plan []chunk
 	for start := 0; start < len(workers); start += size {
 		part := workers[start:min(start+size, len(workers))]
-		c := chunk{workers: part, expect: map[string]int{}}
-		for _, wk := range part {
-			c.ids = append(c.ids, wk.ID)
-		}
+		c := chunk{workers: part, ids: workerIDs(part), expect: map[string]int{}}
 		if len(part) < len(workers) {
 			// A range of workers is read through the worker_id index; one
 			// chunk holding every worker reads the tables in storage order,
@@ -214,6 +210,15 @@ func chunkPlan(workers []gridscore.Worker, size int, tableRows map[string]int64)
 		plan = append(plan, c)
 	}
 	return plan
+}
+
+// workerIDs returns the ids of ws.
+func workerIDs(ws []gridscore.Worker) []string {
+	ids := make([]string, len(ws))
+	for i := range ws {
+		ids[i] = ws[i].ID
+	}
+	return ids
 }
 
 // tableSizes returns about how many rows each heavy table holds, to size

@@ -116,15 +116,6 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 	if lo == "" && town == "" && !heavyOnly(want) {
 		hint = "" // Load: the whole window through the time indexes
 	}
-	return loadKindsHint(ctx, q, w, lo, hi, town, hint, "", r, want)
-}
-
-// loadKindsHint is loadKinds with the hints given: hint for the heavy kinds
-// (events, logins, patrols) and sharedHint for visits and ballots, each
-// either "+", which makes the planner read those kinds in storage order or
-// through a worker_id index instead of a time index, or "", which lets it
-// choose.
-func loadKindsHint(ctx context.Context, q queryer, w window, lo, hi, town, hint, sharedHint string, r *gridscore.Records, want func(kind string) bool) error {
 	instant := func(col string) (string, []any) {
 		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
 	}
@@ -206,7 +197,7 @@ func loadKindsHint(ctx context.Context, q queryer, w window, lo, hi, town, hint,
 		r.Rosters = append(r.Rosters, x)
 		return err
 	})
-	do("visits", func() (string, []any) { return instant(sharedHint + "visited_at") }, func(rows *sql.Rows) error {
+	do("visits", func() (string, []any) { return instant("visited_at") }, func(rows *sql.Rows) error {
 		var v gridscore.Visit
 		err := rows.Scan(&v.ID, &v.PersonID, &v.WorkerID, timeDest{&v.VisitedAt}, text(&v.Note))
 		r.Visits = append(r.Visits, v)
@@ -237,7 +228,7 @@ func loadKindsHint(ctx context.Context, q queryer, w window, lo, hi, town, hint,
 		r.Quizzes = append(r.Quizzes, x)
 		return err
 	})
-	do("ballots", func() (string, []any) { return instant(sharedHint + "cast_at") }, func(rows *sql.Rows) error {
+	do("ballots", func() (string, []any) { return instant("cast_at") }, func(rows *sql.Rows) error {
 		var b gridscore.Ballot
 		err := rows.Scan(&b.ID, &b.WorkerID, &b.RaterGroup, &b.Rating, timeDest{&b.CastAt})
 		r.Ballots = append(r.Ballots, b)

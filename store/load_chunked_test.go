@@ -147,7 +147,13 @@ func compareChunked(t *testing.T, size int, all *gs.Records, got chunked) {
 	sh := *got.shared
 	sh.Events, sh.Logins, sh.Patrols = all.Events, all.Logins, all.Patrols
 	store.SortRecords(&sh)
-	if !reflect.DeepEqual(&sh, all) {
+	// The read path leaves out what the engine does not read.
+	want := *all
+	want.Visits = slices.Clone(all.Visits)
+	for i := range want.Visits {
+		want.Visits[i].WorkerID, want.Visits[i].Note = "", ""
+	}
+	if !reflect.DeepEqual(sh, want) {
 		t.Errorf("chunks of %d: the shared records differ from Load's", size)
 	}
 	var (
@@ -177,7 +183,6 @@ func compareChunked(t *testing.T, size int, all *gs.Records, got chunked) {
 	if !reflect.DeepEqual(workers, all.Workers) {
 		t.Errorf("chunks of %d: the workers are not Load's, in order", size)
 	}
-	// The read path leaves out what the engine does not read.
 	wantEvents := slices.Clone(all.Events)
 	for i := range wantEvents {
 		wantEvents[i].Category = ""

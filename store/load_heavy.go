@@ -56,7 +56,7 @@ func queryInto(ctx context.Context, q queryer, table, cols, cond string, args []
 // readEvents reads the events of h, without category (the engine does not
 // look at it).
 func readEvents(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Event, error) {
-	out := make([]gridscore.Event, 0, h.expect)
+	out := newGrowing[gridscore.Event](h.expect)
 	var (
 		id, worker, flow, severity, card strCol
 		occurred, reported, deadline     intCol
@@ -67,58 +67,127 @@ func readEvents(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Event,
 		"event_id, worker_id, flow, severity, occurred_at, reported_at, deadline, closed_at, card, irregular", cond, args,
 		[]any{&id, &worker, &flow, &severity, &occurred, &reported, &deadline, &closed, &card, &irregular},
 		func() {
-			out = append(out, gridscore.Event{
+			*out.next() = gridscore.Event{
 				ID:         id.s,
 				WorkerID:   h.names.get(worker.s),
-				Flow:       gridscore.Flow(h.names.get(flow.s)),
-				Severity:   gridscore.Severity(h.names.get(severity.s)),
+				Flow:       canon(flow.s, gridscore.FlowReported, gridscore.FlowSelfHandled, gridscore.FlowAssigned),
+				Severity:   canon(severity.s, gridscore.SeverityGeneral, gridscore.SeverityMajor, gridscore.SeveritySerious),
 				OccurredAt: occurred.time(),
 				ReportedAt: reported.time(),
 				Deadline:   deadline.time(),
 				ClosedAt:   closed.time(),
-				Card:       gridscore.Card(h.names.get(card.s)),
+				Card:       canon(card.s, gridscore.CardNone, gridscore.CardYellow, gridscore.CardRed),
 				Irregular:  irregular.valid && irregular.v != 0,
-			})
+			}
 		})
-	return out, err
+	return out.slice(), err
 }
 
 // readLogins reads the logins of h.
 func readLogins(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Login, error) {
-	out := make([]gridscore.Login, 0, h.expect)
+	out := newGrowing[gridscore.Login](h.expect)
 	var worker, channel strCol
 	var at intCol
 	cond, args := h.where("+logged_at >= $1 AND +logged_at < $2")
 	err := queryInto(ctx, q, "logins", "worker_id, channel, logged_at", cond, args,
 		[]any{&worker, &channel, &at},
 		func() {
-			out = append(out, gridscore.Login{
+			*out.next() = gridscore.Login{
 				WorkerID: h.names.get(worker.s),
-				Channel:  gridscore.Channel(h.names.get(channel.s)),
+				Channel:  canon(channel.s, gridscore.ChannelApp, gridscore.ChannelPC),
 				At:       at.time(),
-			})
+			}
 		})
-	return out, err
+	return out.slice(), err
 }
 
 // readPatrols reads the patrols of h, without distance (the engine does
 // not look at it).
 func readPatrols(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Patrol, error) {
-	out := make([]gridscore.Patrol, 0, h.expect)
+	out := newGrowing[gridscore.Patrol](h.expect)
 	var id, worker strCol
 	var started, ended intCol
 	cond, args := h.where("+started_at >= $1 AND +started_at < $2")
 	err := queryInto(ctx, q, "patrols", "patrol_id, worker_id, started_at, ended_at", cond, args,
 		[]any{&id, &worker, &started, &ended},
 		func() {
-			out = append(out, gridscore.Patrol{
+			*out.next() = gridscore.Patrol{
 				ID:        id.s,
 				WorkerID:  h.names.get(worker.s),
 				StartedAt: started.time(),
 				EndedAt:   ended.time(),
-			})
+			}
 		})
-	return out, err
+	return out.slice(), err
+}
+
+// readVisits reads the visits of the window in storage order, without
+// worker and note (the engine looks visits up by person).
+func readVisits(ctx context.Context, q queryer, w window, names *interner) ([]gridscore.Visit, error) {
+	out := newGrowing[gridscore.Visit](0)
+	var id, person strCol
+	var at intCol
+	err := queryInto(ctx, q, "visits", "visit_id, person_id, visited_at", "+visited_at >= $1 AND +visited_at < $2",
+		[]any{w.lo, w.hi}, []any{&id, &person, &at},
+		func() {
+			*out.next() = gridscore.Visit{ID: id.s, PersonID: names.get(person.s), VisitedAt: at.time()}
+		})
+	return out.slice(), err
+}
+
+// readBallots reads the ballots of the window in storage order.
+func readBallots(ctx context.Context, q queryer, w window, names *interner) ([]gridscore.Ballot, error) {
+	out := newGrowing[gridscore.Ballot](0)
+	var id, worker, group, rating strCol
+	var at intCol
+	err := queryInto(ctx, q, "ballots", "ballot_id, worker_id, rater_group, rating, cast_at", "+cast_at >= $1 AND +cast_at < $2",
+		[]any{w.lo, w.hi}, []any{&id, &worker, &group, &rating, &at},
+		func() {
+			*out.next() = gridscore.Ballot{ID: id.s, WorkerID: names.get(worker.s), RaterGroup: gridscore.RaterGroup(names.get(group.s)),
+				Rating: gridscore.Rating(names.get(rating.s)), CastAt: at.time()}
+		})
+	return out.slice(), err
+}
+
+// growing is a slice filled one element at a time without growing it by
+// copying: when the room reserved (the rows expected) runs out, it goes on
+// in further blocks, joined once at the end.
+type growing[T any] struct {
+	full [][]T
+	cur  []T
+}
+
+// growBlock is the fewest elements a block holds.
+const growBlock = 1 << 14
+
+func newGrowing[T any](expect int) *growing[T] {
+	return &growing[T]{cur: make([]T, 0, max(expect, growBlock))}
+}
+
+// next returns the next element, zero, to be filled in.
+func (g *growing[T]) next() *T {
+	if len(g.cur) == cap(g.cur) {
+		g.full = append(g.full, g.cur)
+		g.cur = make([]T, 0, max(growBlock, cap(g.cur)))
+	}
+	g.cur = g.cur[:len(g.cur)+1]
+	return &g.cur[len(g.cur)-1]
+}
+
+// slice returns every element in order.
+func (g *growing[T]) slice() []T {
+	if len(g.full) == 0 {
+		return g.cur
+	}
+	n := len(g.cur)
+	for _, b := range g.full {
+		n += len(b)
+	}
+	out := make([]T, 0, n)
+	for _, b := range g.full {
+		out = append(out, b...)
+	}
+	return append(out, g.cur...)
 }
 
 // strCol receives a text column, NULL as "".
@@ -171,7 +240,12 @@ func (c *intCol) time() time.Time {
 // interner shares equal strings: the worker ids of the records of a chunk
 // and the few values of flows, severities, cards and channels are kept once
 // instead of once per row. It is not safe for concurrent use.
-type interner struct{ m map[string]string }
+type interner struct {
+	m map[string]string
+	// last is the string last looked up: rows come grouped by worker more
+	// often than not, so most look-ups are the previous one again.
+	last string
+}
 
 // newInterner returns an interner knowing the given strings.
 func newInterner(known ...[]string) *interner {
@@ -192,11 +266,27 @@ func newInterner(known ...[]string) *interner {
 // while there are few (worker ids of rows whose worker is not stored), so
 // that it cannot grow without bound.
 func (in *interner) get(s string) string {
-	if t, ok := in.m[s]; ok {
-		return t
+	if s == in.last {
+		return in.last
 	}
-	if len(in.m) < 1<<20 {
-		in.m[s] = s
+	t, ok := in.m[s]
+	if !ok {
+		t = s
+		if len(in.m) < 1<<20 {
+			in.m[s] = s
+		}
 	}
-	return s
+	in.last = t
+	return t
+}
+
+// canon returns the value of values equal to s (so s itself, just read,
+// need not be kept), or s when none is.
+func canon[T ~string](s string, values ...T) T {
+	for _, v := range values {
+		if string(v) == s {
+			return v
+		}
+	}
+	return T(s)
 }
