@@ -1,18 +1,21 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
+	"github.com/xuri/excelize/v2"
 )
 
 var (
@@ -253,8 +256,63 @@ func TestUploadOtherTownRefused(t *testing.T) {
 	})
 }
 
+// TestUploadWorkbook: a workbook is reported sheet by sheet, with the
+// kind and rows of each, and imported like CSV files.
+func TestUploadWorkbook(t *testing.T) {
+	db := mustOpen(t, storetest.SQLiteTarget(t))
+	svc := &app.Service{DB: db}
+	book := excelize.NewFile()
+	for name, rows := range map[string][][]any{
+		"网格":  {{"网格编码", "网格名称", "镇街"}, {"QS-01", "第一网格", "青山镇"}, {"QS-02", "第二网格", "青山镇"}},
+		"网格员": {{"工号", "姓名", "类型", "网格编码", "入职日期"}, {"QS001", "王建华", "专职", "QS-01", "2018-04-09"}},
+	} {
+		if _, err := book.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		for i, row := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := book.SetSheetRow(name, cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := book.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	id := stage(t, svc, qsAdmin, store.UploadFile{Name: "本季度.xlsx", Body: &buf})
+	rep, err := svc.CommitUpload(context.Background(), qsAdmin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []app.FileReport{{Name: "本季度.xlsx[网格]", Kind: "网格", Rows: 2}, {Name: "本季度.xlsx[网格员]", Kind: "网格员", Rows: 1}}
+	if !reflect.DeepEqual(rep.Files, want) {
+		t.Errorf("files %+v, want %+v", rep.Files, want)
+	}
+	if _, counts := mustLoadAll(t, db); counts["grids"] != 2 || counts["workers"] != 1 {
+		t.Errorf("stored %v", counts)
+	}
+}
+
+// TestUploadsExpire: an upload left for longer than UploadLifetime is
+// cleaned up when the next one is staged, and is no longer listed before.
+func TestUploadsExpire(t *testing.T) {
+	db := mustOpen(t, storetest.SQLiteTarget(t))
+	now := time.Date(2023, 10, 8, 9, 0, 0, 0, gs.CST)
+	svc := &app.Service{DB: db, Now: func() time.Time { return now }}
+	old := stage(t, svc, qsAdmin, textFile("grids.csv", "grid_code,grid_name,town\n"))
+	now = now.Add(app.UploadLifetime + time.Minute)
+	if ups, _ := svc.Uploads(context.Background(), qsAdmin); len(ups) != 0 {
+		t.Errorf("an expired upload is listed")
+	}
+	stage(t, svc, qsAdmin, textFile("grids.csv", "grid_code,grid_name,town\n"))
+	if _, err := db.Upload(context.Background(), old); gs.ErrorCode(err) != gs.ENOTFOUND {
+		t.Errorf("the expired upload is still stored: %v", err)
+	}
+}
+
 // TestUploadNames: two files of one name are refused before anything is
-// stored; a workbook is reported sheet by sheet.
+// stored, and so is an upload of no file.
 func TestUploadNames(t *testing.T) {
 	db := mustOpen(t, storetest.SQLiteTarget(t))
 	svc := &app.Service{DB: db}

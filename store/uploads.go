@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"io"
 	"strconv"
 	"strings"
@@ -41,16 +43,18 @@ func errNoUpload(id int64) error {
 }
 
 // CreateUpload stores up.Files (reading each Body) under a new id, set in
-// up.ID, in one transaction. Size is counted from what was read.
+// up.ID, in one transaction. Size is counted from what was read. The id is
+// random, so that the address of an upload that is gone never leads to a
+// later one and addresses cannot be guessed in turn.
 func (db *DB) CreateUpload(ctx context.Context, up *Upload) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	id, err := db.nextID(ctx, tx, "uploads")
+	id, err := randomID()
 	if err != nil {
-		return db.wrap("create upload", err)
+		return err
 	}
 	up.ID, up.Size = id, 0
 	for i := range up.Files {
@@ -73,6 +77,15 @@ func (db *DB) CreateUpload(ctx context.Context, up *Upload) error {
 		return db.wrap("create upload", err)
 	}
 	return db.wrap("create upload", tx.Commit())
+}
+
+// randomID returns a random positive id below 2^53 (exact in JavaScript).
+func randomID() (int64, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return 0, err
+	}
+	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1, nil
 }
 
 // Upload returns the staged upload id with its files' names and sizes,
@@ -107,7 +120,7 @@ func (db *DB) Upload(ctx context.Context, id int64) (*Upload, error) {
 // Uploads lists the uploads of town created at or after since, newest
 // first, with their files' names and sizes.
 func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]Upload, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM uploads WHERE town = $1 AND created_at >= $2 ORDER BY id DESC`, town, since.Unix())
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM uploads WHERE town = $1 AND created_at >= $2 ORDER BY created_at DESC, id`, town, since.Unix())
 	if err != nil {
 		return nil, db.wrap("list uploads", err)
 	}
