@@ -80,6 +80,9 @@ func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...Audit
 			return db.wrap("write evidence", err)
 		}
 	}
+	if err := bumpVersion(ctx, tx); err != nil { // live results of the old records no longer apply
+		return db.wrap("data version", err)
+	}
 	if err := db.appendAudit(ctx, tx, audit); err != nil {
 		return db.wrap("audit", err)
 	}
