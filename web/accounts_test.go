@@ -115,7 +115,7 @@ func TestAccountsCreateAndReset(t *testing.T) {
 		if strings.Contains(body, "区中心</td>") {
 			t.Error("the town's accounts list the district's account")
 		}
-		if !regexp.MustCompile(`(?s)<td>admin <span class="tag small">本人</span></td>.*?<td>2023-10-08 09:00</td>`).MatchString(body) {
+		if !regexp.MustCompile(`(?s)<td data-label="用户名">admin <span class="tag small">本人</span></td>.*?<td data-label="最近登录">2023-10-08 09:00</td>`).MatchString(body) {
 			t.Error("the administrator's row does not show their last login")
 		}
 
