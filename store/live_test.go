@@ -1,0 +1,83 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
+)
+
+// TestDataVersionRaisedByEveryChange: an import and a record changed by hand
+// each raise the records' version; reading does not. A live result is given
+// back only for its exact key.
+func TestDataVersionRaisedByEveryChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		version := func() int64 {
+			t.Helper()
+			v, err := db.DataVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		v0 := version()
+		recs := &gs.Records{
+			Grids:   []gs.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}},
+			Workers: []gs.Worker{{ID: "W1", Name: "王一", Type: gs.FullTime, GridCode: "G1", HiredOn: gs.NewDate(2020, 1, 1)}},
+		}
+		if _, err := db.Import(ctx, recs, nil); err != nil {
+			t.Fatal(err)
+		}
+		v1 := version()
+		if v1 <= v0 {
+			t.Fatalf("an import left the version at %d (was %d)", v1, v0)
+		}
+		if _, err := db.Load(ctx, time.Unix(0, 0), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if version() != v1 {
+			t.Fatal("a read raised the version")
+		}
+		leave := &gs.Records{Leaves: []gs.Leave{{WorkerID: "W1", From: gs.NewDate(2023, 7, 3), To: gs.NewDate(2023, 7, 4)}}}
+		if err := db.ChangeRecords(ctx, store.RecordChange{Put: leave, New: true}); err != nil {
+			t.Fatal(err)
+		}
+		v2 := version()
+		if v2 <= v1 {
+			t.Fatalf("a leave entered by hand left the version at %d (was %d)", v2, v1)
+		}
+
+		asOf := time.Date(2023, 10, 8, 9, 0, 0, 0, gs.CST)
+		key := store.LiveKey{Town: "青山镇", Quarter: "2023Q3", AsOf: asOf, Version: v2, Scheme: "s"}
+		res := &gs.Result{Quarter: "2023Q3", AsOf: asOf, Scheme: "s", Workers: []gs.WorkerResult{{WorkerID: "W1", Name: "王一"}}, Notes: []string{"说明"}}
+		if err := db.SaveLiveResult(ctx, key, res, asOf); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.LiveResult(ctx, key)
+		if err != nil || got == nil || got.Workers[0].Name != "王一" || len(got.Notes) != 1 {
+			t.Fatalf("kept live result: %+v, err %v", got, err)
+		}
+		for _, other := range []store.LiveKey{
+			{Town: "青山镇", Quarter: "2023Q3", AsOf: asOf, Version: v1, Scheme: "s"},
+			{Town: "青山镇", Quarter: "2023Q3", AsOf: asOf.Add(time.Minute), Version: v2, Scheme: "s"},
+			{Town: "青山镇", Quarter: "2023Q3", AsOf: asOf, Version: v2, Scheme: "other"},
+			{Town: "白石镇", Quarter: "2023Q3", AsOf: asOf, Version: v2, Scheme: "s"},
+		} {
+			if got, err := db.LiveResult(ctx, other); err != nil || got != nil {
+				t.Errorf("%+v was given the result kept for %+v (err %v)", other, key, err)
+			}
+		}
+		// Saved again (another server, another moment): the later one stays.
+		key.AsOf = asOf.Add(time.Hour)
+		if err := db.SaveLiveResult(ctx, key, res, asOf); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.LiveResult(ctx, key); got == nil {
+			t.Error("the result saved again is not given")
+		}
+	})
+}
