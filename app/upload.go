@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,7 @@ func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []store.Upl
 		return nil, gs.Errorf(gs.EINVALID, "一次最多导入 %d 个文件。", MaxUploadFiles)
 	}
 	seen := map[string]bool{}
+	budget := &byteBudget{left: MaxUploadBytes}
 	for i := range files {
 		name := filepath.Base(strings.ReplaceAll(files[i].Name, `\`, "/"))
 		if name == "" || name == "." || name == "/" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, "\x00") {
@@ -106,6 +108,7 @@ func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []store.Upl
 		}
 		seen[strings.ToLower(name)] = true
 		files[i].Name = name
+		files[i].Body = budget.reader(files[i].Body)
 	}
 	now := s.now()
 	if _, err := s.DB.DeleteUploadsBefore(ctx, now.Add(-UploadLifetime)); err != nil {
@@ -113,9 +116,34 @@ func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []store.Upl
 	}
 	up := &store.Upload{Town: u.Town, Username: u.Username, CreatedAt: now, Files: files}
 	if err := s.DB.CreateUpload(ctx, up); err != nil {
+		if errors.Is(err, errTooLarge) {
+			return nil, gs.Errorf(gs.EINVALID, "文件总大小超过 %d MB，请分几次导入。", MaxUploadBytes>>20)
+		}
 		return nil, err
 	}
 	return up, nil
+}
+
+// errTooLarge is the error of reading past an upload's byte budget.
+var errTooLarge = errors.New("upload too large")
+
+// byteBudget bounds the bytes read from all the files of an upload.
+type byteBudget struct{ left int64 }
+
+func (b *byteBudget) reader(r io.Reader) io.Reader { return &budgetReader{r: r, b: b} }
+
+type budgetReader struct {
+	r io.Reader
+	b *byteBudget
+}
+
+func (br *budgetReader) Read(p []byte) (int, error) {
+	n, err := br.r.Read(p)
+	br.b.left -= int64(n)
+	if br.b.left < 0 {
+		return n, errTooLarge
+	}
+	return n, err
 }
 
 // Upload returns upload id if it belongs to u's town; another town's
