@@ -36,7 +36,9 @@ func (s *Server) evidence(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	h.Set("Content-Type", e.ContentType)
 	h.Set("Content-Length", strconv.Itoa(len(e.Content)))
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
+	// The browser's own page around a picture styles it inline; no script
+	// may run whatever the file holds.
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
 	disposition := "inline"
 	if !strings.HasPrefix(e.ContentType, "image/") {
 		disposition = "attachment" // a PDF is saved and opened by the reader of the computer
