@@ -19,11 +19,12 @@ type WorkerQuarter struct {
 // WorkerQuarters returns every stored result of worker id across the
 // quarters (and towns, if the worker moved), oldest quarter first. It
 // reads the small quarter_states table and looks each snapshot row up by
-// its primary key, so it costs a few reads whatever the district's size.
+// its primary key, so it costs a few reads whatever the district's size
+// (CROSS JOIN keeps SQLite from scanning the snapshots instead).
 func (db *DB) WorkerQuarters(ctx context.Context, id string) ([]WorkerQuarter, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT s.town, s.quarter, `+stateCols+`, r.result_json
-		FROM quarter_states s JOIN result_snapshots r
-		  ON r.town = s.town AND r.quarter = s.quarter AND r.worker_id = $1
+		FROM quarter_states s CROSS JOIN result_snapshots r
+		WHERE r.town = s.town AND r.quarter = s.quarter AND r.worker_id = $1
 		ORDER BY s.quarter, s.town`, id)
 	if err != nil {
 		return nil, db.wrap("worker quarters", err)
