@@ -74,7 +74,7 @@ const maxDisplayName = 64
 
 // TownAccounts lists the accounts of admin's town at now, by username.
 func (a *Auth) TownAccounts(ctx context.Context, admin *gs.User, now time.Time) ([]Account, error) {
-	if err := needAdmin(admin, townOf(admin)); err != nil {
+	if err := needTownAdmin(admin); err != nil {
 		return nil, err
 	}
 	rows, err := a.DB.TownAccounts(ctx, admin.Town, AuditLogin)
@@ -103,7 +103,7 @@ type TownWorker struct {
 // TownWorkers lists the workers of admin's town by id, each telling
 // whether an account is linked to it, for the account form.
 func (a *Auth) TownWorkers(ctx context.Context, admin *gs.User) ([]TownWorker, error) {
-	if err := needAdmin(admin, townOf(admin)); err != nil {
+	if err := needTownAdmin(admin); err != nil {
 		return nil, err
 	}
 	ws, err := a.DB.TownWorkers(ctx)
@@ -144,13 +144,12 @@ func (a *Auth) workerNames(ctx context.Context, town string) (map[string]string,
 	return names, nil
 }
 
-// townOf is the town a user administers ("" for none, which needAdmin
-// refuses).
-func townOf(u *gs.User) string {
+// needTownAdmin checks that u is the administrator of a town (theirs).
+func needTownAdmin(u *gs.User) error {
 	if u == nil || u.Town == "" {
-		return "\x00" // matches no account's town
+		return needAdmin(nil, "")
 	}
-	return u.Town
+	return needAdmin(u, u.Town)
 }
 
 // CreateAccount creates an account of admin's town: an administrator,
@@ -159,7 +158,7 @@ func townOf(u *gs.User) string {
 // account must change at its first login. A mistake in a field is a
 // *FieldError naming it.
 func (a *Auth) CreateAccount(ctx context.Context, admin *gs.User, u gs.User) (string, error) {
-	if err := needAdmin(admin, townOf(admin)); err != nil {
+	if err := needTownAdmin(admin); err != nil {
 		return "", err
 	}
 	u.Username = strings.TrimSpace(u.Username)
@@ -239,7 +238,7 @@ func checkUsername(name string) error {
 // login. It also unlocks the account and ends its sessions. An
 // administrator changes their own password on the password page instead.
 func (a *Auth) ResetPassword(ctx context.Context, admin *gs.User, username string) (string, error) {
-	if err := needAdmin(admin, townOf(admin)); err != nil {
+	if err := needTownAdmin(admin); err != nil {
 		return "", err
 	}
 	if username == admin.Username {
@@ -264,7 +263,7 @@ func (a *Auth) ResetPassword(ctx context.Context, admin *gs.User, username strin
 // Unlock lifts the lock that repeated failed logins put on an account of
 // admin's town.
 func (a *Auth) Unlock(ctx context.Context, admin *gs.User, username string) error {
-	if err := needAdmin(admin, townOf(admin)); err != nil {
+	if err := needTownAdmin(admin); err != nil {
 		return err
 	}
 	return a.change(ctx, admin, username, store.AccountChange{Unlock: true}, AuditUserUnlocked, "")
@@ -274,7 +273,7 @@ func (a *Auth) Unlock(ctx context.Context, admin *gs.User, username string) erro
 // sessions) or enables it. Disabling the town's last enabled
 // administrator, oneself included, is refused.
 func (a *Auth) SetAccountDisabled(ctx context.Context, admin *gs.User, username string, disabled bool) error {
-	if err := needAdmin(admin, townOf(admin)); err != nil {
+	if err := needTownAdmin(admin); err != nil {
 		return err
 	}
 	action := AuditUserEnabled
@@ -288,7 +287,7 @@ func (a *Auth) SetAccountDisabled(ctx context.Context, admin *gs.User, username 
 // staff member. A grid worker's account keeps its role; demoting the
 // town's last enabled administrator, oneself included, is refused.
 func (a *Auth) SetAccountRole(ctx context.Context, admin *gs.User, username string, role gs.Role) error {
-	if err := needAdmin(admin, townOf(admin)); err != nil {
+	if err := needTownAdmin(admin); err != nil {
 		return err
 	}
 	if role != gs.RoleTownAdmin && role != gs.RoleTownStaff {
