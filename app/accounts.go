@@ -217,14 +217,16 @@ func (a *Auth) CreateAccount(ctx context.Context, admin *gs.User, u gs.User) (st
 }
 
 // checkUsername enforces the form of a new username: not empty, at most
-// 64 bytes, no spaces, control characters or slashes (it appears in
-// addresses and in the audit log).
+// 64 bytes, not dots alone, no spaces, control characters or slashes (it
+// appears in addresses and in the audit log).
 func checkUsername(name string) error {
 	switch {
 	case name == "":
 		return fieldErr(FieldUsername, "请填写用户名。")
 	case len(name) > 64:
 		return fieldErr(FieldUsername, "用户名不能超过 64 个字符。")
+	case strings.Trim(name, ".") == "":
+		return fieldErr(FieldUsername, "用户名不能只由“.”组成。")
 	case strings.ContainsFunc(name, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' || r == '\\' || r == '?' || r == '#' || r == '%'
 	}):

@@ -131,6 +131,8 @@ func TestAccountsCreateAndReset(t *testing.T) {
 				[]string{"用户名“staff”已被使用。", `value="staff"`}},
 			{"space in username", url.Values{"username": {"li si"}, "role": {"town_staff"}}, 400,
 				[]string{"用户名不能包含空格"}},
+			{"dots", url.Values{"username": {".."}, "role": {"town_staff"}}, 400,
+				[]string{"用户名不能只由“.”组成。"}},
 			{"worker without id", url.Values{"username": {"qs002"}, "role": {"worker"}}, 400,
 				[]string{"请填写工号"}},
 			{"unknown worker", url.Values{"username": {"qs999"}, "role": {"worker"}, "worker_id": {"QS999"}}, 400,
