@@ -29,14 +29,14 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 		chunkSize = 1
 	}
 	expect := db.tableSizes(ctx)
-	txs, err := db.readSnapshot(ctx, 2)
+	conns, err := db.readSnapshot(ctx, 2)
 	if err != nil {
 		return err
 	}
-	defer rollbackAll(txs)
+	defer endAll(conns)
 	w := newWindow(from, to)
 
-	workers, err := loadWorkers(ctx, txs[0]) // sorted by id
+	workers, err := loadWorkers(ctx, conns[0]) // sorted by id
 	if err != nil {
 		return db.wrap("load", err)
 	}
@@ -44,8 +44,8 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	evTx, otherTx := txs[0], txs[len(txs)-1]
-	parallel := len(txs) > 1
+	evConn, otherConn := conns[0], conns[len(conns)-1]
+	parallel := len(conns) > 1
 
 	var (
 		sh     *gridscore.Records
@@ -55,28 +55,28 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 	)
 	readShared := func() {
 		sh = &gridscore.Records{Workers: slices.Clone(workers)}
-		shErr = loadKinds(ctx, otherTx, w, "", "", "", sh, func(kind string) bool {
+		shErr = loadKinds(ctx, otherConn, w, "", "", "", sh, func(kind string) bool {
 			return !heavyKinds[kind] && kind != "workers" && kind != "visits" && kind != "ballots"
 		})
 		names := newInterner(workerIDs(workers))
 		if shErr == nil {
-			sh.Visits, shErr = readVisits(ctx, otherTx, w, names)
+			sh.Visits, shErr = readVisits(ctx, otherConn, w, names)
 		}
 		if shErr == nil {
-			sh.Ballots, shErr = readBallots(ctx, otherTx, w, names)
+			sh.Ballots, shErr = readBallots(ctx, otherConn, w, names)
 		}
 	}
 	readEventsOf := func(c chunk) chunkPart {
-		evs, err := readEvents(ctx, evTx, c.read(w, "events", newInterner(c.ids)))
+		evs, err := readEvents(ctx, evConn, c.read(w, "events", newInterner(c.ids)))
 		return chunkPart{events: evs, err: err}
 	}
 	readOthersOf := func(c chunk) chunkPart {
 		names := newInterner(c.ids)
-		ls, err := readLogins(ctx, otherTx, c.read(w, "logins", names))
+		ls, err := readLogins(ctx, otherConn, c.read(w, "logins", names))
 		if err != nil {
 			return chunkPart{err: err}
 		}
-		ps, err := readPatrols(ctx, otherTx, c.read(w, "patrols", names))
+		ps, err := readPatrols(ctx, otherConn, c.read(w, "patrols", names))
 		return chunkPart{logins: ls, patrols: ps, err: err}
 	}
 
@@ -123,11 +123,6 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 		r := &gridscore.Records{Workers: c.workers, Events: ev.events, Logins: ot.logins, Patrols: ot.patrols}
 		if err := each(r); err != nil {
 			return err
-		}
-	}
-	for _, tx := range txs {
-		if err := tx.Commit(); err != nil {
-			return db.wrap("load", err)
 		}
 	}
 	return nil

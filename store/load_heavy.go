@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"time"
 
@@ -36,26 +37,27 @@ func (h heavyRead) where(timeCond string) (string, []any) {
 	return "worker_id >= $3 AND worker_id <= $4 AND (" + timeCond + ")", append(args, h.lo, h.hi)
 }
 
-// query runs a SELECT of cols from table under cond and calls row after
-// each row has been scanned into dest.
-func queryInto(ctx context.Context, q queryer, table, cols, cond string, args []any, dest []any, row func()) error {
-	rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM "+table+" WHERE "+cond, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return err
+// queryInto runs a SELECT of cols from table under cond on c's driver
+// connection and calls row after each row's values have been put into
+// dest, one destination per column.
+func queryInto(ctx context.Context, c readConn, table, cols, cond string, args []any, dest []col, row func()) error {
+	return c.rawQuery(ctx, "SELECT "+cols+" FROM "+table+" WHERE "+cond, args, len(dest), func(vals []driver.Value) error {
+		for i, d := range dest {
+			if err := d.set(vals[i]); err != nil {
+				return fmt.Errorf("%s: %w", table, err)
+			}
 		}
 		row()
-	}
-	return rows.Err()
+		return nil
+	})
 }
+
+// col receives one column's value from the driver.
+type col interface{ set(v driver.Value) error }
 
 // readEvents reads the events of h, without category (the engine does not
 // look at it).
-func readEvents(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Event, error) {
+func readEvents(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Event, error) {
 	out := newGrowing[gridscore.Event](h.expect)
 	var (
 		id, worker, flow, severity, card strCol
@@ -63,9 +65,9 @@ func readEvents(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Event,
 		closed, irregular                intCol
 	)
 	cond, args := h.where("(+reported_at >= $1 AND +reported_at < $2) OR (+deadline >= $1 AND +deadline < $2)")
-	err := queryInto(ctx, q, "events",
+	err := queryInto(ctx, c, "events",
 		"event_id, worker_id, flow, severity, occurred_at, reported_at, deadline, closed_at, card, irregular", cond, args,
-		[]any{&id, &worker, &flow, &severity, &occurred, &reported, &deadline, &closed, &card, &irregular},
+		[]col{&id, &worker, &flow, &severity, &occurred, &reported, &deadline, &closed, &card, &irregular},
 		func() {
 			*out.next() = gridscore.Event{
 				ID:         id.s,
@@ -84,13 +86,13 @@ func readEvents(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Event,
 }
 
 // readLogins reads the logins of h.
-func readLogins(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Login, error) {
+func readLogins(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Login, error) {
 	out := newGrowing[gridscore.Login](h.expect)
 	var worker, channel strCol
 	var at intCol
 	cond, args := h.where("+logged_at >= $1 AND +logged_at < $2")
-	err := queryInto(ctx, q, "logins", "worker_id, channel, logged_at", cond, args,
-		[]any{&worker, &channel, &at},
+	err := queryInto(ctx, c, "logins", "worker_id, channel, logged_at", cond, args,
+		[]col{&worker, &channel, &at},
 		func() {
 			*out.next() = gridscore.Login{
 				WorkerID: h.names.get(worker.s),
@@ -103,13 +105,13 @@ func readLogins(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Login,
 
 // readPatrols reads the patrols of h, without distance (the engine does
 // not look at it).
-func readPatrols(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Patrol, error) {
+func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patrol, error) {
 	out := newGrowing[gridscore.Patrol](h.expect)
 	var id, worker strCol
 	var started, ended intCol
 	cond, args := h.where("+started_at >= $1 AND +started_at < $2")
-	err := queryInto(ctx, q, "patrols", "patrol_id, worker_id, started_at, ended_at", cond, args,
-		[]any{&id, &worker, &started, &ended},
+	err := queryInto(ctx, c, "patrols", "patrol_id, worker_id, started_at, ended_at", cond, args,
+		[]col{&id, &worker, &started, &ended},
 		func() {
 			*out.next() = gridscore.Patrol{
 				ID:        id.s,
@@ -123,12 +125,12 @@ func readPatrols(ctx context.Context, q queryer, h heavyRead) ([]gridscore.Patro
 
 // readVisits reads the visits of the window in storage order, without
 // worker and note (the engine looks visits up by person).
-func readVisits(ctx context.Context, q queryer, w window, names *interner) ([]gridscore.Visit, error) {
+func readVisits(ctx context.Context, c readConn, w window, names *interner) ([]gridscore.Visit, error) {
 	out := newGrowing[gridscore.Visit](0)
 	var id, person strCol
 	var at intCol
-	err := queryInto(ctx, q, "visits", "visit_id, person_id, visited_at", "+visited_at >= $1 AND +visited_at < $2",
-		[]any{w.lo, w.hi}, []any{&id, &person, &at},
+	err := queryInto(ctx, c, "visits", "visit_id, person_id, visited_at", "+visited_at >= $1 AND +visited_at < $2",
+		[]any{w.lo, w.hi}, []col{&id, &person, &at},
 		func() {
 			*out.next() = gridscore.Visit{ID: id.s, PersonID: names.get(person.s), VisitedAt: at.time()}
 		})
@@ -136,12 +138,12 @@ func readVisits(ctx context.Context, q queryer, w window, names *interner) ([]gr
 }
 
 // readBallots reads the ballots of the window in storage order.
-func readBallots(ctx context.Context, q queryer, w window, names *interner) ([]gridscore.Ballot, error) {
+func readBallots(ctx context.Context, c readConn, w window, names *interner) ([]gridscore.Ballot, error) {
 	out := newGrowing[gridscore.Ballot](0)
 	var id, worker, group, rating strCol
 	var at intCol
-	err := queryInto(ctx, q, "ballots", "ballot_id, worker_id, rater_group, rating, cast_at", "+cast_at >= $1 AND +cast_at < $2",
-		[]any{w.lo, w.hi}, []any{&id, &worker, &group, &rating, &at},
+	err := queryInto(ctx, c, "ballots", "ballot_id, worker_id, rater_group, rating, cast_at", "+cast_at >= $1 AND +cast_at < $2",
+		[]any{w.lo, w.hi}, []col{&id, &worker, &group, &rating, &at},
 		func() {
 			*out.next() = gridscore.Ballot{ID: id.s, WorkerID: names.get(worker.s), RaterGroup: gridscore.RaterGroup(names.get(group.s)),
 				Rating: gridscore.Rating(names.get(rating.s)), CastAt: at.time()}
@@ -193,8 +195,7 @@ func (g *growing[T]) slice() []T {
 // strCol receives a text column, NULL as "".
 type strCol struct{ s string }
 
-// Scan implements sql.Scanner.
-func (c *strCol) Scan(src any) error {
+func (c *strCol) set(src driver.Value) error {
 	switch v := src.(type) {
 	case string:
 		c.s = v
@@ -214,10 +215,13 @@ type intCol struct {
 	valid bool
 }
 
-// Scan implements sql.Scanner.
-func (c *intCol) Scan(src any) error {
-	if v, ok := src.(int64); ok {
+func (c *intCol) set(src driver.Value) error {
+	switch v := src.(type) {
+	case int64:
 		c.v, c.valid = v, true
+		return nil
+	case nil:
+		c.v, c.valid = 0, false
 		return nil
 	}
 	var n sql.NullInt64

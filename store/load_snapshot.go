@@ -3,13 +3,59 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"io"
 	"strconv"
 	"strings"
 )
 
-// readSnapshot begins up to n read-only transactions on separate
-// connections that all see the same snapshot of the data, so that a large
-// read can proceed on several cores while staying consistent:
+// readConn is a connection of the read pool inside a read-only transaction
+// begun with plain SQL, so that the assessment's read path can also query
+// the driver directly (rawQuery), without database/sql's conversions.
+type readConn struct {
+	*sql.Conn
+}
+
+// end rolls the transaction back and returns the connection to the pool; a
+// connection whose rollback failed is closed instead, never reused inside a
+// transaction.
+func (c readConn) end() {
+	ctx := context.Background()
+	if _, err := c.ExecContext(ctx, "ROLLBACK"); err != nil {
+		c.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	c.Close()
+}
+
+// endAll ends every connection of cs.
+func endAll(cs []readConn) {
+	for _, c := range cs {
+		c.end()
+	}
+}
+
+// beginRead takes a connection from the read pool and begins a read-only
+// transaction on it that sees one snapshot (REPEATABLE READ on PostgreSQL;
+// on SQLite in WAL mode a transaction keeps the snapshot of its first read).
+func (db *DB) beginRead(ctx context.Context) (readConn, error) {
+	c, err := db.read.Conn(ctx)
+	if err != nil {
+		return readConn{}, db.wrap("begin read", err)
+	}
+	begin := "BEGIN"
+	if db.dialect == postgresDialect {
+		begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+	}
+	if _, err := c.ExecContext(ctx, begin); err != nil {
+		c.Close()
+		return readConn{}, db.wrap("begin read", err)
+	}
+	return readConn{c}, nil
+}
+
+// readSnapshot begins up to n read transactions on separate connections
+// that all see the same snapshot of the data, so that a large read can
+// proceed on several cores while staying consistent:
 //
 //   - PostgreSQL: the first transaction (REPEATABLE READ) exports its
 //     snapshot with pg_export_snapshot() and the others adopt it with SET
@@ -22,69 +68,61 @@ import (
 // Where that cannot be had at once (an engine without exported snapshots, a
 // writer holding the lock), it returns a single transaction: the caller
 // reads everything through it, one query after another. Consistency always
-// comes first. The caller rolls back or commits every transaction returned.
-func (db *DB) readSnapshot(ctx context.Context, n int) ([]*sql.Tx, error) {
+// comes first. The caller ends every connection returned (endAll).
+func (db *DB) readSnapshot(ctx context.Context, n int) ([]readConn, error) {
 	if n > 1 {
-		var txs []*sql.Tx
+		var cs []readConn
 		var err error
 		if db.dialect == postgresDialect {
-			txs, err = db.postgresSnapshot(ctx, n)
+			cs, err = db.postgresSnapshot(ctx, n)
 		} else {
-			txs, err = db.sqliteSnapshot(ctx, n)
+			cs, err = db.sqliteSnapshot(ctx, n)
 		}
-		if err == nil && len(txs) > 0 {
-			return txs, nil
+		if err == nil && len(cs) > 0 {
+			return cs, nil
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 	}
-	tx, err := db.readTx(ctx)
+	c, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return []*sql.Tx{tx}, nil
-}
-
-// rollbackAll rolls back every transaction of txs.
-func rollbackAll(txs []*sql.Tx) {
-	for _, tx := range txs {
-		tx.Rollback()
-	}
+	return []readConn{c}, nil
 }
 
 // postgresSnapshot begins n transactions sharing the first one's snapshot.
-func (db *DB) postgresSnapshot(ctx context.Context, n int) ([]*sql.Tx, error) {
-	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	first, err := db.read.BeginTx(ctx, opts)
+func (db *DB) postgresSnapshot(ctx context.Context, n int) ([]readConn, error) {
+	first, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var id string
 	if err := first.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&id); err != nil {
-		first.Rollback()
+		first.end()
 		return nil, err
 	}
 	if id == "" || strings.Trim(id, "0123456789ABCDEFabcdef-") != "" {
-		first.Rollback()
+		first.end()
 		return nil, errUnexpectedSnapshot
 	}
-	txs := []*sql.Tx{first}
-	for len(txs) < n {
-		tx, err := db.read.BeginTx(ctx, opts)
+	cs := []readConn{first}
+	for len(cs) < n {
+		c, err := db.beginRead(ctx)
 		if err != nil {
-			rollbackAll(txs)
+			endAll(cs)
 			return nil, err
 		}
-		txs = append(txs, tx)
+		cs = append(cs, c)
 		// The id was checked above; SET TRANSACTION SNAPSHOT takes no
 		// parameters.
-		if _, err := tx.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+id+"'"); err != nil {
-			rollbackAll(txs)
+		if _, err := c.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+id+"'"); err != nil {
+			endAll(cs)
 			return nil, err
 		}
 	}
-	return txs, nil
+	return cs, nil
 }
 
 // errUnexpectedSnapshot is returned when pg_export_snapshot gives something
@@ -101,7 +139,7 @@ const sqliteLockWait = 200 // milliseconds
 
 // sqliteSnapshot begins n read transactions whose first reads happen while
 // a connection of the read pool holds the write lock.
-func (db *DB) sqliteSnapshot(ctx context.Context, n int) (txs []*sql.Tx, err error) {
+func (db *DB) sqliteSnapshot(ctx context.Context, n int) (cs []readConn, err error) {
 	lock, err := db.read.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -114,19 +152,56 @@ func (db *DB) sqliteSnapshot(ctx context.Context, n int) (txs []*sql.Tx, err err
 	if _, err := lock.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return nil, err // a writer is at work: read in one transaction
 	}
-	defer lock.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-	for len(txs) < n {
-		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	defer func() {
+		if _, err := lock.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+			lock.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	for len(cs) < n {
+		c, err := db.beginRead(ctx)
 		if err != nil {
-			rollbackAll(txs)
+			endAll(cs)
 			return nil, err
 		}
-		txs = append(txs, tx)
+		cs = append(cs, c)
 		var k int64
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master").Scan(&k); err != nil {
-			rollbackAll(txs)
+		if err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master").Scan(&k); err != nil {
+			endAll(cs)
 			return nil, err
 		}
 	}
-	return txs, nil
+	return cs, nil
+}
+
+// rawQuery runs query on c's driver connection, past database/sql, and
+// calls row with the values of each row: int64, string, []byte or nil as
+// the driver gives them, valid only during the call.
+func (c readConn) rawQuery(ctx context.Context, query string, args []any, width int, row func([]driver.Value) error) error {
+	return c.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return sqlError("the driver cannot query directly")
+		}
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rows, err := q.QueryContext(ctx, query, named)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals := make([]driver.Value, width)
+		for {
+			if err := rows.Next(vals); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+			if err := row(vals); err != nil {
+				return err
+			}
+		}
+	})
 }

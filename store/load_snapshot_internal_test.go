@@ -31,7 +31,7 @@ func TestReadSnapshotIsShared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer rollbackAll(txs)
+			defer endAll(txs)
 			if len(txs) != 2 {
 				t.Fatalf("%d transactions, want 2 (nothing else is writing)", len(txs))
 			}
