@@ -13,12 +13,9 @@ import (
 	"github.com/gridscore/gridscore/report"
 )
 
-// ownPages are the page templates of accounts.go and history.go. They are
-// parsed at start-up like the others (parsePages on these names alone) and
-// added to pages; their samples are in accounts_pages_test.go. Their init is in
-// this file because Go runs a package's init functions in the order of the
-// files' names, and records.go parses every page of pageNames again into
-// a new map, which would drop pages added before it.
+// ownPages are the page templates of accounts.go and history.go, parsed at
+// start-up like the others (parsePages on these names alone) and added to
+// pages; their samples are in accounts_pages_test.go.
 var ownPages = []string{"accounts", "history"}
 
 func init() {
