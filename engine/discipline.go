@@ -2,7 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -52,25 +52,29 @@ type interval struct {
 // mergedPatrols merges the worker's patrols that have an end and overlap or
 // touch into single intervals, in order of start.
 func mergedPatrols(ps []*gs.Patrol) []interval {
-	var ivs []interval
+	ended := make([]*gs.Patrol, 0, len(ps))
 	for _, p := range ps {
-		if p.EndedAt.IsZero() {
-			continue // a patrol with no end is ignored
+		if !p.EndedAt.IsZero() { // a patrol with no end is ignored
+			ended = append(ended, p)
 		}
-		ivs = append(ivs, interval{p.StartedAt, p.EndedAt, []string{p.ID}})
 	}
-	sort.Slice(ivs, func(i, j int) bool { return ivs[i].start.Before(ivs[j].start) })
+	slices.SortFunc(ended, func(a, b *gs.Patrol) int { return a.StartedAt.Compare(b.StartedAt) })
+	// The ids of every interval are a run of ids, in the order of start.
+	ids := make([]string, len(ended))
 	var out []interval
-	for _, iv := range ivs {
-		if n := len(out); n > 0 && !iv.start.After(out[n-1].end) {
+	first := 0 // index in ended of the first patrol of the last interval
+	for i, p := range ended {
+		ids[i] = p.ID
+		if n := len(out); n > 0 && !p.StartedAt.After(out[n-1].end) {
 			last := &out[n-1]
-			if iv.end.After(last.end) {
-				last.end = iv.end
+			if p.EndedAt.After(last.end) {
+				last.end = p.EndedAt
 			}
-			last.ids = append(last.ids, iv.ids...)
+			last.ids = ids[first : i+1 : i+1]
 			continue
 		}
-		out = append(out, iv)
+		first = i
+		out = append(out, interval{p.StartedAt, p.EndedAt, ids[i : i+1 : i+1]})
 	}
 	return out
 }
