@@ -82,8 +82,10 @@ type RecordEdit struct {
 	Attendance map[string]string
 	// Reason says why (required to change a stored record).
 	Reason string
-	// Files are evidence uploaded with a finding.
-	Files []EvidenceUpload
+	// Files are evidence uploaded with a finding; RemoveFiles the ids of
+	// its stored files to delete.
+	Files       []EvidenceUpload
+	RemoveFiles []int64
 }
 
 // FormError is what is wrong with a form: a message per field (a field of
@@ -174,6 +176,11 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 		f.FindingID, f.UploadedBy, f.UploadedAt = key[0], Actor(ctx), now
 		ch.Evidence = append(ch.Evidence, f)
 	}
+	if e.Key != nil && e.Kind == "findings" {
+		for _, id := range e.RemoveFiles {
+			ch.DropFiles = append(ch.DropFiles, store.Evidence{ID: id, FindingID: key[0]})
+		}
+	}
 	action := AuditRecordCreated
 	if e.Key != nil {
 		action = AuditRecordUpdated
@@ -181,6 +188,9 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	detail, err := s.recordDetail(ctx, u, e.Kind, recs, reason, len(files))
 	if err != nil {
 		return nil, err
+	}
+	if len(ch.DropFiles) > 0 {
+		detail += "；删除佐证文件 " + strconv.Itoa(len(ch.DropFiles)) + " 个"
 	}
 	err = s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 		Object: recordObject(e.Kind, key, recs), Detail: detail})

@@ -38,6 +38,9 @@ type RecordChange struct {
 	Evidence []Evidence
 	// DropEvidence lists findings whose evidence is deleted.
 	DropEvidence []string
+	// DropFiles lists evidence files deleted, each with its finding: a file
+	// of another finding is ENOTFOUND.
+	DropFiles []Evidence
 }
 
 // ChangeRecords makes the change and appends the audit entries in one
@@ -62,6 +65,18 @@ func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...Audit
 	}
 	for _, id := range ch.DropEvidence {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM evidence WHERE finding_id = $1", id); err != nil {
+			return db.wrap("delete evidence", err)
+		}
+	}
+	for _, e := range ch.DropFiles {
+		res, err := tx.ExecContext(ctx, "DELETE FROM evidence WHERE id = $1 AND finding_id = $2", e.ID, e.FindingID)
+		if err == nil {
+			var n int64
+			if n, err = res.RowsAffected(); err == nil && n == 0 {
+				err = gridscore.Errorf(gridscore.ENOTFOUND, "佐证文件不存在或已被删除。")
+			}
+		}
+		if err != nil {
 			return db.wrap("delete evidence", err)
 		}
 	}

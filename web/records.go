@@ -99,8 +99,12 @@ type RecordRow struct {
 	Evidence []EvidenceLink
 }
 
-// EvidenceLink is a file attached to a finding.
-type EvidenceLink struct{ Name, URL, Size string }
+// EvidenceLink is a file attached to a finding; Remove marks it to be
+// deleted in a form shown again.
+type EvidenceLink struct {
+	ID, Name, URL, Size string
+	Remove              bool
+}
 
 // recordKind returns the kind the request names (the path, else the
 // query), "findings" by default.
@@ -306,7 +310,8 @@ func keyOf(r *http.Request, kind string) []string {
 func evidenceLinks(es []store.Evidence) []EvidenceLink {
 	var out []EvidenceLink
 	for _, e := range es {
-		out = append(out, EvidenceLink{Name: e.Name, URL: "/evidence/" + strconv.FormatInt(e.ID, 10), Size: sizeText(e.Size)})
+		id := strconv.FormatInt(e.ID, 10)
+		out = append(out, EvidenceLink{ID: id, Name: e.Name, URL: "/evidence/" + id, Size: sizeText(e.Size)})
 	}
 	return out
 }

@@ -131,6 +131,15 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 		}
 		page.Editable = view.CanEdit
 		page.Evidence = evidenceLinks(view.Evidence)
+		removing := map[string]bool{}
+		if typed != nil {
+			for _, id := range typed.RemoveFiles {
+				removing[strconv.FormatInt(id, 10)] = true
+			}
+		}
+		for i := range page.Evidence {
+			page.Evidence[i].Remove = removing[page.Evidence[i].ID]
+		}
 		if len(view.Frozen) > 0 {
 			page.Frozen = strings.Join(view.Frozen, "、")
 		}

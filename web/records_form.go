@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
@@ -224,6 +225,13 @@ func readRecordForm(r *http.Request, kind string) (*app.RecordEdit, error) {
 		for name, vs := range r.PostForm {
 			if id, ok := strings.CutPrefix(name, "att:"); ok && len(vs) > 0 {
 				edit.Attendance[id] = vs[0]
+			}
+		}
+	}
+	if kind == "findings" {
+		for _, v := range r.PostForm["remove_evidence"] {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				edit.RemoveFiles = append(edit.RemoveFiles, id)
 			}
 		}
 	}

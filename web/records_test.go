@@ -463,6 +463,23 @@ func TestEvidence(t *testing.T) {
 	if es, _ := f.db.EvidenceOf(context.Background(), []string{"F-1"}); res.StatusCode != http.StatusSeeOther || len(es) != 2 || es[1].ContentType != "application/pdf" {
 		t.Fatalf("second file: status %d, %+v", res.StatusCode, es)
 	}
+	// The first file removed on the finding's form; the second stays.
+	_, page := f.get("/records/findings/F-1", token)
+	if !strings.Contains(page, `name="remove_evidence" value="`+strings.TrimPrefix(link, "/evidence/")+`"`) {
+		t.Fatal("the finding's form offers no removal of its files")
+	}
+	res, _ = f.post("/records/findings/F-1", url.Values{"worker_id": {"QS001"}, "kind": {"inspection"}, "occurred_on": {"2023-09-06"},
+		"reason": {"照片拍错"}, "remove_evidence": {strings.TrimPrefix(link, "/evidence/")}}, token)
+	if es, _ := f.db.EvidenceOf(context.Background(), []string{"F-1"}); res.StatusCode != http.StatusSeeOther || len(es) != 1 || es[0].Name != "note.pdf" {
+		t.Fatalf("remove a file: status %d, %+v", res.StatusCode, es)
+	}
+	if es, _ := f.db.Audit(context.Background(), store.AuditFilter{Action: "record_updated"}); len(es) == 0 || !strings.Contains(es[0].Detail, "删除佐证文件 1 个") {
+		t.Errorf("the removal is not in the audit log: %+v", es)
+	}
+	if res, _ := f.get(link, token); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a removed file: status %d", res.StatusCode)
+	}
+	link = f.evidenceURL("F-1")
 	f.post("/records/findings/F-1/delete", url.Values{"reason": {"录入有误"}}, token)
 	if res, _ := f.get(link, token); res.StatusCode != http.StatusNotFound {
 		t.Errorf("the evidence of a deleted finding: status %d", res.StatusCode)
