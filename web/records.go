@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -234,6 +235,10 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 	if err != nil {
 		return err
 	}
+	header, rows, err = s.withNames(r, header, rows)
+	if err != nil {
+		return err
+	}
 	page.Header = header
 	keys := recordKeys(kind, recs)
 	var files map[string][]store.Evidence
@@ -258,6 +263,32 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 		page.Rows = append(page.Rows, row)
 	}
 	return nil
+}
+
+// withNames adds the workers' names after the 工号 column, when the
+// records name workers.
+func (s *Server) withNames(r *http.Request, header []string, rows [][]string) ([]string, [][]string, error) {
+	col := slices.Index(header, "工号")
+	if col < 0 || len(rows) == 0 {
+		return header, rows, nil
+	}
+	ids := make([]string, 0, len(rows))
+	for _, row := range rows {
+		ids = append(ids, row[col])
+	}
+	ws, err := s.Service.DB.WorkersByID(r.Context(), ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[string]string{}
+	for _, w := range ws {
+		names[w.ID] = w.Name
+	}
+	header = slices.Insert(header, col+1, "姓名")
+	for i, row := range rows {
+		rows[i] = slices.Insert(row, col+1, names[row[col]])
+	}
+	return header, rows, nil
 }
 
 // recordKeys returns the key of each record of a hand kind in recs (nil

@@ -172,7 +172,7 @@ func TestRecordsFiltersAndPages(t *testing.T) {
 	if !strings.Contains(table, "QS002") || strings.Contains(table, "QS003") || strings.Contains(table, "SJ2308") {
 		t.Errorf("events of QS002 in July: other workers or months shown")
 	}
-	for _, zh := range []string{"办理方式", "上报时间", "事件等级"} {
+	for _, zh := range []string{"办理方式", "上报时间", "事件等级", "姓名", workerName(t, "QS002")} {
 		if !strings.Contains(table, zh) {
 			t.Errorf("no Chinese header %q", zh)
 		}
