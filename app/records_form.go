@@ -163,10 +163,7 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	if !fe.empty() {
 		return nil, fe
 	}
-	key := make([]string, h.keyLen)
-	for i := range key {
-		key[i] = values[h.fields[i]]
-	}
+	key := RecordKeys(e.Kind, recs)[0] // as stored: a date typed 2023/9/4 is 2023-09-04
 	now := s.now()
 	ch := store.RecordChange{Put: recs, New: e.Key == nil}
 	if e.Kind == "meetings" && e.Key != nil {
@@ -194,8 +191,9 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	}
 	err = s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 		Object: recordObject(e.Kind, key, recs), Detail: detail})
-	if gs.ErrorCode(err) == gs.ECONFLICT {
-		fe.add(h.fields[0], gs.ErrorMessage(err))
+	var exists *store.ExistsError
+	if errors.As(err, &exists) {
+		fe.add(h.fields[0], exists.Error())
 		return nil, fe
 	}
 	return key, err
@@ -307,6 +305,35 @@ func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, h handK
 	}
 	report(batch.CheckReferences(known))
 	return recs
+}
+
+// RecordKeys returns the key of each record of a hand kind in recs, in
+// order, as it is stored and named in URLs (nil for the other kinds).
+func RecordKeys(kind string, recs *gs.Records) [][]string {
+	var keys [][]string
+	switch kind {
+	case "findings":
+		for _, f := range recs.Findings {
+			keys = append(keys, []string{f.ID})
+		}
+	case "quiz":
+		for _, q := range recs.Quizzes {
+			keys = append(keys, []string{q.ID})
+		}
+	case "meetings":
+		for _, m := range recs.Meetings {
+			keys = append(keys, []string{m.ID})
+		}
+	case "leaves":
+		for _, l := range recs.Leaves {
+			keys = append(keys, []string{l.WorkerID, l.From.String()})
+		}
+	case "calendar":
+		for _, c := range recs.Calendar {
+			keys = append(keys, []string{c.Date.String()})
+		}
+	}
+	return keys
 }
 
 // workerIDsOf returns the workers the hand-entered records of recs name.

@@ -43,6 +43,23 @@ type RecordChange struct {
 	DropFiles []Evidence
 }
 
+// ExistsError is the refusal of a new record whose key is stored already
+// (RecordChange.New); it is an ECONFLICT for gridscore.ErrorCode.
+type ExistsError struct{ Key []string }
+
+func (e *ExistsError) Error() string {
+	return "编号为“" + strings.Join(e.Key, " ") + "”的记录已经存在，请换一个编号，或打开那条记录修改。"
+}
+
+// As lets gridscore.ErrorCode and gridscore.ErrorMessage see a conflict.
+func (e *ExistsError) As(target any) bool {
+	if t, ok := target.(**gridscore.Error); ok {
+		*t = &gridscore.Error{Code: gridscore.ECONFLICT, Message: e.Error()}
+		return true
+	}
+	return false
+}
+
 // ChangeRecords makes the change and appends the audit entries in one
 // transaction: all of it is written, or none.
 func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...AuditEntry) error {
@@ -164,7 +181,7 @@ func putRow(ctx context.Context, tx *sql.Tx, t *table, row []any, mustBeNew bool
 			for i, v := range row[:t.keyLen] {
 				parts[i] = keyPart(v)[1:]
 			}
-			return gridscore.Errorf(gridscore.ECONFLICT, "编号为“%s”的记录已经存在，请换一个编号，或打开那条记录修改。", strings.Join(parts, " "))
+			return &ExistsError{Key: parts}
 		}
 	}
 	ph := make([]string, len(t.cols))

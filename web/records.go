@@ -240,7 +240,7 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 		return err
 	}
 	page.Header = header
-	keys := recordKeys(kind, recs)
+	keys := app.RecordKeys(kind, recs)
 	var files map[string][]store.Evidence
 	if kind == "findings" {
 		page.Header = append(page.Header, "佐证文件")
@@ -289,35 +289,6 @@ func (s *Server) withNames(r *http.Request, header []string, rows [][]string) ([
 		rows[i] = slices.Insert(row, col+1, names[row[col]])
 	}
 	return header, rows, nil
-}
-
-// recordKeys returns the key of each record of a hand kind in recs (nil
-// for the other kinds, which have no page of their own).
-func recordKeys(kind string, recs *gs.Records) [][]string {
-	var keys [][]string
-	switch kind {
-	case "findings":
-		for _, f := range recs.Findings {
-			keys = append(keys, []string{f.ID})
-		}
-	case "quiz":
-		for _, q := range recs.Quizzes {
-			keys = append(keys, []string{q.ID})
-		}
-	case "meetings":
-		for _, m := range recs.Meetings {
-			keys = append(keys, []string{m.ID})
-		}
-	case "leaves":
-		for _, l := range recs.Leaves {
-			keys = append(keys, []string{l.WorkerID, l.From.String()})
-		}
-	case "calendar":
-		for _, c := range recs.Calendar {
-			keys = append(keys, []string{c.Date.String()})
-		}
-	}
-	return keys
 }
 
 // recordURL is the page of a record: its key's parts joined by "/" in one

@@ -356,8 +356,11 @@ func TestRecordLife(t *testing.T) {
 		t.Errorf("attendance after the change: %+v", att)
 	}
 	f.mustSave(token, "/records/calendar", url.Values{"date": {"2023-09-30"}, "kind": {"workday"}, "name": {"调休上班"}})
-	f.mustSave(token, "/records/leaves", url.Values{"worker_id": {"QS004"}, "from": {"2023-09-11"}, "to": {"2023-09-12"}, "reason": {"事假"}})
+	// A date typed as people write it names the record as stored.
 	leave := "/records/leaves/" + url.PathEscape("QS004/2023-09-11")
+	if loc := f.mustSave(token, "/records/leaves", url.Values{"worker_id": {"QS004"}, "from": {"2023/9/11"}, "to": {"2023年9月12日"}, "reason": {"事假"}}); loc != leave+"?saved=1" {
+		t.Errorf("the leave saved to %s, want %s", loc, leave)
+	}
 	if res, body := f.get(leave, token); res.StatusCode != http.StatusOK || !strings.Contains(body, `value="2023-09-12"`) {
 		t.Errorf("the leave's page: status %d", res.StatusCode)
 	}
