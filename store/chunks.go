@@ -80,8 +80,18 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 		return chunkPart{logins: ls, patrols: ps, err: err}
 	}
 
+	// The readers read a chunk when told to: the first at once, each next
+	// one once the previous has been taken by each, so that only two chunks
+	// are in memory at a time, the one being assessed and the one being
+	// read.
+	evAhead, otAhead := make(chan struct{}, len(plan)+1), make(chan struct{}, len(plan)+1)
+	goAhead := func() {
+		evAhead <- struct{}{}
+		otAhead <- struct{}{}
+	}
 	if parallel {
-		go pump(ctx, plan, events, readEventsOf)
+		goAhead()
+		go pump(ctx, plan, events, evAhead, readEventsOf)
 		shDone := make(chan struct{})
 		go func() {
 			readShared()
@@ -90,7 +100,7 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 				close(others)
 				return
 			}
-			pump(ctx, plan, others, readOthersOf)
+			pump(ctx, plan, others, otAhead, readOthersOf)
 		}()
 		<-shDone
 	} else {
@@ -124,15 +134,23 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 		if err := each(r); err != nil {
 			return err
 		}
+		if parallel {
+			goAhead()
+		}
 	}
 	return nil
 }
 
-// pump reads each chunk of plan with read and sends it on out, until the
-// end, an error (sent) or ctx is done; it closes out.
-func pump(ctx context.Context, plan []chunk, out chan<- chunkPart, read func(chunk) chunkPart) {
+// pump reads each chunk of plan with read, once told to by ahead, and sends
+// it on out, until the end, an error (sent) or ctx is done; it closes out.
+func pump(ctx context.Context, plan []chunk, out chan<- chunkPart, ahead <-chan struct{}, read func(chunk) chunkPart) {
 	defer close(out)
 	for _, c := range plan {
+		select {
+		case <-ahead:
+		case <-ctx.Done():
+			return
+		}
 		p := read(c)
 		select {
 		case out <- p:

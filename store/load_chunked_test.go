@@ -206,3 +206,19 @@ func compareChunked(t *testing.T, size int, all *gs.Records, got chunked) {
 		t.Errorf("chunks of %d: %d patrols, want Load's %d", size, len(patrols), len(wantPatrols))
 	}
 }
+
+// TestLoadChunkedEmptyStore: an empty store gives empty shared records and
+// no chunk.
+func TestLoadChunkedEmptyStore(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		db := MustOpenDB(t, b)
+		q := gs.Quarter{Year: 2023, Q: 3}
+		var shared, chunks int
+		err := db.LoadChunked(context.Background(), q.First().Start(), q.Last().End(), 10,
+			func(*gs.Records) error { shared++; return nil },
+			func(*gs.Records) error { chunks++; return nil })
+		if err != nil || shared != 1 || chunks != 0 {
+			t.Errorf("LoadChunked: %v, shared called %d times, each %d; want once and never", err, shared, chunks)
+		}
+	})
+}
