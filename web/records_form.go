@@ -33,6 +33,8 @@ type RecordFormPage struct {
 	Evidence    []EvidenceLink
 	Reason      string
 	ReasonError string
+	// DeleteError is the message beside the reason of the delete form.
+	DeleteError string
 	// Error is a message for the whole form; Saved says the record was
 	// just saved; Frozen names the finalized quarters it concerns.
 	Error, Saved, Frozen string
@@ -132,7 +134,7 @@ func (s *Server) recordDelete(w http.ResponseWriter, r *http.Request, u *gs.User
 			return perr
 		}
 		page.Error = "删除前请填写原因。"
-		page.ReasonError = fe.Fields["reason"]
+		page.DeleteError = fe.Fields["reason"]
 		return s.render(w, r, http.StatusBadRequest, "record_form", page)
 	}
 	if err != nil {

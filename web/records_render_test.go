@@ -38,7 +38,7 @@ func TestRecordPagesRender(t *testing.T) {
 				Workers: opts, Upload: true, UploadError: "文件太大", Evidence: []EvidenceLink{{Name: "a.pdf", URL: "/evidence/2", Size: "1.2 MB"}},
 				Reason: "更正", ReasonError: "请填写修改原因。", Error: "有些内容需要修改", Saved: "已保存。", Frozen: "2023Q3", ListURL: "/records/meetings"},
 			&RecordFormPage{Page: Page{Title: "核查记录 HC-1", User: worker, Nav: "records"}, Kind: "findings", KindName: "核查记录",
-				Action: "/records/findings/HC-1", DeleteAction: "/records/findings/HC-1/delete",
+				Action: "/records/findings/HC-1", DeleteAction: "/records/findings/HC-1/delete", Editable: true, DeleteError: "请填写删除原因。",
 				Fields:     []FormField{{Name: "finding_id", Label: "记录编号", Value: "HC-1", Fixed: true}, {Name: "kind", Label: "类型", Type: "select", Options: opts}},
 				Attendance: []AttendanceField{{WorkerID: "QS001", Name: "王建华", Options: opts}}, ListURL: "/records/findings"},
 		},

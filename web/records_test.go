@@ -320,8 +320,13 @@ func TestRecordFormShownAgain(t *testing.T) {
 			t.Errorf("%s: %d rows, was %d: a form with mistakes wrote", k, after[k], n)
 		}
 	}
+	// A delete without a reason says so beside the delete form's field.
+	res, body := f.post("/records/quiz/CC2023-008/delete", url.Values{"reason": {" "}}, token)
+	if i := strings.Index(body, `id="d-reason"`); res.StatusCode != http.StatusBadRequest || i < 0 || !strings.Contains(body[i:], "请填写删除原因") {
+		t.Errorf("delete without a reason: status %d, no message beside the field", res.StatusCode)
+	}
 	// A stored record changed without a reason keeps what was typed.
-	res, body := f.post("/records/quiz/CC2023-008", url.Values{"worker_id": {"QS013"}, "taken_on": {"2023-09-21"}, "wrong_answers": {"3"}}, token)
+	res, body = f.post("/records/quiz/CC2023-008", url.Values{"worker_id": {"QS013"}, "taken_on": {"2023-09-21"}, "wrong_answers": {"3"}}, token)
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "请填写修改原因") || !strings.Contains(body, `value="3"`) {
 		t.Errorf("change without a reason: status %d", res.StatusCode)
 	}
