@@ -1,7 +1,6 @@
 package web
 
 import (
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -29,19 +28,12 @@ func (s *Server) recordRoutes(mux *http.ServeMux) {
 }
 
 // recordPages are the page templates of the records pages, parsed at
-// start-up like the others (parsePages on these names alone) and added to
-// pages; their samples are in records_render_test.go.
+// start-up like the others (addPages); their samples are in
+// records_render_test.go.
 var recordPages = []string{"records", "record_form"}
 
 func init() {
-	all := pageNames
-	pageNames = recordPages
-	more, err := parsePages()
-	pageNames = all
-	if err != nil {
-		panic(err)
-	}
-	maps.Copy(pages, more)
+	addPages(recordPages)
 }
 
 // kindName is the Chinese name of each kind the records pages list, as

@@ -35,7 +35,7 @@ func TestRecordPagesRender(t *testing.T) {
 					{Name: "count", Label: "次数", Type: "number", Min: "1"},
 					{Name: "worker_id", Label: "工号", Type: "worker", Value: "QS001"}},
 				Attendance: []AttendanceField{{WorkerID: "QS001", Name: "王建华", Grid: "QS-01", Field: "att:QS001", Error: "无法识别的值", Options: opts}},
-				Workers: opts, Upload: true, UploadError: "文件太大", Evidence: []EvidenceLink{{Name: "a.pdf", URL: "/evidence/2", Size: "1.2 MB"}},
+				Workers:    opts, Upload: true, UploadError: "文件太大", Evidence: []EvidenceLink{{Name: "a.pdf", URL: "/evidence/2", Size: "1.2 MB"}},
 				Reason: "更正", ReasonError: "请填写修改原因。", Error: "有些内容需要修改", Saved: "已保存。", Frozen: "2023Q3", ListURL: "/records/meetings"},
 			&RecordFormPage{Page: Page{Title: "核查记录 HC-1", User: worker, Nav: "records"}, Kind: "findings", KindName: "核查记录",
 				Action: "/records/findings/HC-1", DeleteAction: "/records/findings/HC-1/delete", Editable: true, DeleteError: "请填写删除原因。",

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"mime"
 	"net/http"
 	"path"
@@ -90,29 +91,36 @@ func (s *Server) page(u *gs.User, title, nav string) Page {
 // pages are the page templates, each the shared layout plus one page's
 // content, parsed once when the program starts: a broken template stops the
 // tests and the start-up, never a person's click.
-var pages = mustParsePages()
+var pages = mustParsePages(pageNames)
 
 // pageNames lists the page templates (templates/<name>.html).
 var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals", "audit"}
 
-func mustParsePages() map[string]*template.Template {
-	p, err := parsePages()
+func mustParsePages(names []string) map[string]*template.Template {
+	p, err := parsePages(names)
 	if err != nil {
 		panic(err)
 	}
 	return p
 }
 
+// addPages parses the page templates of one area of the application (their
+// names, kept beside its handlers with their samples in its render test)
+// and adds them to pages; it is called from that area's init.
+func addPages(names []string) {
+	maps.Copy(pages, mustParsePages(names))
+}
+
 // parsePages parses the layout and the partials (files named _*.html) once
-// and each page on a clone of them.
-func parsePages() (map[string]*template.Template, error) {
+// and each page of names on a clone of them.
+func parsePages(names []string) (map[string]*template.Template, error) {
 	base := template.New("").Funcs(template.FuncMap{"asset": assetURL})
 	base, err := base.ParseFS(templateFiles, "templates/_*.html")
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]*template.Template{}
-	for _, name := range pageNames {
+	for _, name := range names {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+name+".html")
 		if err != nil {
 			return nil, err

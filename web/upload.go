@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"strconv"
 
@@ -27,21 +26,13 @@ func (s *Server) importRoutes(mux *http.ServeMux) {
 }
 
 // importPages are the page templates of this file, parsed at start-up like
-// the others (parsePages on these names alone) and added to pages; their
-// samples are in upload_render_test.go.
+// the others (addPages); their samples are in upload_render_test.go.
 var importPages = []string{"import", "import_report"}
 
 // init parses the import pages, and lets an upload be as large as the
 // service accepts (plus the multipart framing).
 func init() {
-	all := pageNames
-	pageNames = importPages
-	more, err := parsePages()
-	pageNames = all
-	if err != nil {
-		panic(err)
-	}
-	maps.Copy(pages, more)
+	addPages(importPages)
 	uploadLimits["/import"] = app.MaxUploadBytes + 1<<20
 }
 

@@ -14,19 +14,12 @@ import (
 )
 
 // ownPages are the page templates of accounts.go and history.go, parsed at
-// start-up like the others (parsePages on these names alone) and added to
-// pages; their samples are in accounts_pages_test.go.
+// start-up like the others (addPages); their samples are in
+// accounts_pages_test.go.
 var ownPages = []string{"accounts", "history"}
 
 func init() {
-	all := pageNames
-	pageNames = ownPages
-	more, err := parsePages()
-	pageNames = all
-	if err != nil {
-		panic(err)
-	}
-	maps.Copy(pages, more)
+	addPages(ownPages)
 }
 
 // WorkerPage is one worker's quarter: the headline result, every category
