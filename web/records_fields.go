@@ -39,6 +39,16 @@ func fieldType(kind, field string) string {
 	return "text"
 }
 
+// formName is the name of a field's input in a hand kind's form. A leave's
+// own "reason" (事由) is named leave_reason, so that it does not collide with
+// the reason for the change that ends every form.
+func formName(kind, field string) string {
+	if kind == "leaves" && field == "reason" {
+		return "leave_reason"
+	}
+	return field
+}
+
 // choices returns the values of a select field in Chinese, by code.
 func choices(kind, field string) []Option {
 	var recs gs.Records
@@ -162,7 +172,7 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 		if f == "kind" {
 			name = kind + ".kind"
 		}
-		ff := FormField{Name: f, Label: header[i], Value: values[f], Type: fieldType(kind, f),
+		ff := FormField{Name: formName(kind, f), Label: header[i], Value: values[f], Type: fieldType(kind, f),
 			Required: !optionalFields[f] && !optionalFields[name], Fixed: key != nil && i < keyLen}
 		switch ff.Type {
 		case "select":

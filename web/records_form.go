@@ -220,7 +220,7 @@ func readRecordForm(r *http.Request, kind string) (*app.RecordEdit, error) {
 	fields, _ := app.HandFields(kind)
 	edit := &app.RecordEdit{Kind: kind, Values: map[string]string{}, Reason: r.PostFormValue("reason")}
 	for _, f := range fields {
-		edit.Values[f] = r.PostFormValue(f)
+		edit.Values[f] = r.PostFormValue(formName(kind, f))
 	}
 	if kind == "meetings" {
 		edit.Attendance = map[string]string{}
