@@ -56,6 +56,9 @@ type workerLife struct {
 	action             string
 	workerID           string
 	form               DeductionForm
+	// formShown is set once the form's deduction is listed, with its
+	// mistake beside it.
+	formShown bool
 }
 
 func ruleName(r gs.RuleID) string {
@@ -130,6 +133,7 @@ func (l *workerLife) row(d gs.Deduction) DeductionRow {
 	row.Action = l.action
 	if l.form.Ref == ref {
 		row.Reason, row.Error = l.form.Reason, l.form.Error
+		l.formShown = true
 	}
 	return row
 }
@@ -150,7 +154,7 @@ func (s *Server) afterDeductionForm(w http.ResponseWriter, r *http.Request, u *g
 	case "":
 		http.Redirect(w, r, workerURL(form.Ref.WorkerID, p), http.StatusSeeOther)
 		return nil
-	case gs.EINVALID, gs.ECONFLICT:
+	case gs.EINVALID, gs.ECONFLICT, gs.ENOTFOUND:
 		form.Error = gs.ErrorMessage(err)
 		return s.workerQuarterWith(w, r, u, statusOf(err), form)
 	}

@@ -48,6 +48,9 @@ type WorkerPage struct {
 	// Life is the quarter's state as this page concerns it: appeals and
 	// voided deductions.
 	Life WorkerLife
+	// Error is the mistake of an appeal or void form whose deduction the
+	// page does not list (recomputed or voided meanwhile), shown at the top.
+	Error string
 }
 
 // WorkerSummary is the head of a worker's quarter.
@@ -190,6 +193,9 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	}
 	if page.People, err = s.people(r.Context(), wr.Deductions, page.Masked); err != nil {
 		return err
+	}
+	if !life.formShown {
+		page.Error = form.Error
 	}
 	return s.render(w, r, status, "worker", page)
 }
