@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium is Debian's Chromium, which the layout tests drive.
+const chromium = "/usr/bin/chromium"
+
+// phone opens a headless Chromium emulating a 360×740 phone on the
+// fixture's application served over HTTP, signed in as username.
+func (f *fixture) phone(t *testing.T, username string) (context.Context, string) {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("layout test skipped: %s is missing (apt-get install chromium; CI installs it)", chromium)
+	}
+	srv := httptest.NewServer(f.handler)
+	t.Cleanup(srv.Close)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(360, 740))
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
+		chromedp.Navigate(srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), username),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("main h1")),
+	)
+	if err != nil {
+		t.Fatalf("log in as %s: %v", username, err)
+	}
+	return ctx, srv.URL
+}
+
+// TestPhoneNavigationReadsOnOneLineEach: on a 360-pixel phone every link of
+// the main navigation keeps its words on one line (the administrator's
+// seven once broke into columns of single characters: 总/览, 申/诉), and
+// the page does not scroll sideways.
+func TestPhoneNavigationReadsOnOneLineEach(t *testing.T) {
+	f := newFixture(t)
+	ctx, base := f.phone(t, "admin")
+	for _, path := range []string{"/", "/records", "/workers/QS013"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+			t.Fatal(err)
+		}
+		broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".nav a")]
+			.filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(a).lineHeight || "20"))
+			.map(a => a.textContent)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(broken) > 0 {
+			t.Errorf("%s: navigation links broken over lines on a phone: %v", path, broken)
+		}
+		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide {
+			t.Errorf("%s scrolls sideways on a phone", path)
+		}
+	}
+}
