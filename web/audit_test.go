@@ -22,7 +22,7 @@ func TestAuditLogPage(t *testing.T) {
 
 	res, body = f.get("/audit", admin)
 	wantStatus(t, "audit log", res, body, 200, "操作日志", "<th>时间</th><th>用户</th><th>操作</th><th>对象</th><th>说明</th>",
-		"<td>staff</td><td>计算季度结果</td><td>quarter:"+demo.TownName, "<td>admin</td><td>登录</td>", "<td>创建账号</td>",
+		"<td>staff</td><td>计算季度结果</td><td>"+demo.TownName+" 2023年第3季度", "<td>admin</td><td>登录</td>", "<td>创建账号</td>",
 		`href="/audit" aria-current="page"`, clock.Format("2006-01-02"))
 	if strings.Contains(body, "<td>login</td>") || strings.Contains(body, "quarter_computed") && !strings.Contains(body, `value="quarter_computed"`) {
 		t.Errorf("an action is shown by its key:\n%s", body)
