@@ -28,7 +28,8 @@ type RecordFilter struct {
 	// GridCode keeps the records of the grid's workers (or of the grid).
 	GridCode string
 	// From and To bound the date of the record (its time column in CST),
-	// both inclusive; a leave is kept when it overlaps them.
+	// both inclusive; a leave, and a person's stay on the register, is
+	// kept when it overlaps them.
 	From, To gridscore.Date
 	// Offset and Limit choose the page (Limit 0 = no limit).
 	Offset, Limit int
@@ -163,6 +164,15 @@ func filterConds(f RecordFilter, l listing) conds {
 		}
 		if !f.To.IsZero() {
 			dateCond("from_date", "<=", f.To, false)
+		}
+	case f.Kind == "register":
+		// A person is on the register from entered_at until left_at: kept
+		// when that stay overlaps the dates.
+		if !f.From.IsZero() {
+			c.add("(left_at IS NULL OR left_at >= ?)", f.From.Start().Unix())
+		}
+		if !f.To.IsZero() {
+			dateCond(col, "<", f.To, true)
 		}
 	default:
 		if !f.From.IsZero() {
