@@ -22,8 +22,10 @@ type RecordQuery struct {
 	WorkerID string
 	GridCode string
 	From, To gs.Date
-	Offset   int
-	Limit    int
+	// IDs keep only the records of these ids (see store.RecordFilter).
+	IDs    []string
+	Offset int
+	Limit  int
 }
 
 // Records returns the page of records of q that u may see, with names and
@@ -32,7 +34,7 @@ type RecordQuery struct {
 // naming another town.
 func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*store.RecordPage, error) {
 	f := store.RecordFilter{Kind: q.Kind, Town: q.Town, WorkerID: q.WorkerID, GridCode: q.GridCode,
-		From: q.From, To: q.To, Offset: q.Offset, Limit: q.Limit}
+		From: q.From, To: q.To, IDs: q.IDs, Offset: q.Offset, Limit: q.Limit}
 	switch u.Role {
 	case gs.RoleDistrict:
 	case gs.RoleTownAdmin, gs.RoleTownStaff:

@@ -125,7 +125,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 // row is deduction d in words with its appeal and the form the user may
 // post about it.
 func (l *workerLife) row(d gs.Deduction) DeductionRow {
-	row := deductionRow(d)
+	row := deductionRow(l.workerID, d)
 	ref := gs.RefOf(l.workerID, d)
 	row.Appeal = l.appeals[ref]
 	row.CanAppeal = l.canAppeal && row.Appeal == nil

@@ -69,6 +69,9 @@ type RecordsPage struct {
 	Masked bool
 	// Done says what was just done (a record deleted).
 	Done string
+	// IDs are the ids the list is limited to (the records a deduction rests
+	// on), kept in the filter form as hidden fields.
+	IDs []string
 }
 
 // KindTab is one kind in the list of kinds.
@@ -131,15 +134,21 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	if q.Get("deleted") != "" {
 		page.Done = "记录已删除。"
 	}
-	if !q.Has("from") && !q.Has("to") {
-		// Without dates the list shows the quarter the server shows.
+	ids := q["id"]
+	if len(ids) > store.MaxIDs {
+		ids = ids[:store.MaxIDs]
+	}
+	page.IDs = ids
+	if !q.Has("from") && !q.Has("to") && len(ids) == 0 {
+		// Without dates the list shows the quarter the server shows; the
+		// records of given ids are shown whatever their dates.
 		p, err := s.period(r)
 		if err != nil {
 			return err
 		}
 		form.From, form.To = p.Quarter.First().String(), p.Quarter.Last().String()
 	}
-	query := app.RecordQuery{Kind: kind, WorkerID: form.Worker, Town: form.Town, GridCode: form.Grid, Limit: s.PageSize}
+	query := app.RecordQuery{Kind: kind, WorkerID: form.Worker, Town: form.Town, GridCode: form.Grid, IDs: ids, Limit: s.PageSize}
 	status := http.StatusOK
 	if query.From, page.Filter.FromError = parseFilterDate(form.From); page.Filter.FromError != "" {
 		status = http.StatusBadRequest
@@ -151,9 +160,13 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		page.Filter.ToError, status = "结束日期不能早于开始日期。", http.StatusBadRequest
 	}
 	page.Filter.Worker, page.Filter.Town, page.Filter.Grid, page.Filter.From, page.Filter.To = form.Worker, form.Town, form.Grid, form.From, form.To
-	// link returns the list of kind k with the filters, at page n.
+	// link returns the list of kind k with the filters, at page n; the ids
+	// are those of this kind, so only its own pages keep them.
 	link := func(k string, n int) string {
 		v := url.Values{}
+		if k == kind && len(ids) > 0 {
+			v["id"] = ids
+		}
 		for name, value := range map[string]string{"worker": form.Worker, "town": form.Town, "grid": form.Grid, "from": form.From, "to": form.To} {
 			if value != "" || name == "from" || name == "to" { // an empty date is kept: it means no bound
 				v.Set(name, value)

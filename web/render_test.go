@@ -31,10 +31,11 @@ func samplePages() map[string]any {
 	sum := summarize(ws)
 	full := scheme.Default().Max
 	stats := statsOf(sum)
-	deduction := DeductionRow{Rule: "工作日未登录", Period: "2023-08-29", Count: 1, Points: "−3", Detail: "8月29日（工作日）未登录网格E通", Evidence: []string{"DL1"}}
+	deduction := DeductionRow{Rule: "工作日未登录", Period: "2023-08-29", Count: 1, Points: "−3", Detail: "8月29日（工作日）未登录网格E通", Evidence: []RecordLink{{ID: "DL1"}}, PeriodURL: "/records/logins?worker=QS001"}
 	many := deduction
 	for i := range 12 {
-		many.Evidence = append(many.Evidence, "SJ-"+string(rune('A'+i)))
+		id := "SJ-" + string(rune('A'+i))
+		many.Evidence = append(many.Evidence, RecordLink{ID: id, URL: "/records/events?id=" + id})
 	}
 	appealing := deduction
 	appealing.CanAppeal, appealing.Action, appealing.RuleID, appealing.Reason, appealing.Error = true, "/workers/QS001/appeals", "discipline.login", "系统故障", "请填写申诉理由。"

@@ -78,7 +78,10 @@ type CategoryRow struct {
 type DeductionRow struct {
 	Rule, Period, Points, Detail string
 	Count                        int
-	Evidence                     []string
+	// Evidence are the records the deduction rests on; PeriodURL lists the
+	// worker's records of the kind the rule counted over its period.
+	Evidence  []RecordLink
+	PeriodURL string
 	// RuleID and EvidenceKey name the deduction in the appeal and void
 	// forms (with Period).
 	RuleID, EvidenceKey string
@@ -230,14 +233,15 @@ func (s *Server) workerAccess(r *http.Request, u *gs.User, id string) (Period, s
 }
 
 // deductionRow is a deduction in words.
-func deductionRow(d gs.Deduction) DeductionRow {
+func deductionRow(workerID string, d gs.Deduction) DeductionRow {
 	name := report.RuleName[d.Rule]
 	if name == "" {
 		name = string(d.Rule)
 	}
 	return DeductionRow{
 		Rule: name, Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
-		Detail: d.Detail, Evidence: d.Evidence, RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","),
+		Detail: d.Detail, Evidence: recordLinks(d), PeriodURL: periodLink(workerID, d),
+		RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","),
 	}
 }
 

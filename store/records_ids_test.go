@@ -1,0 +1,53 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/store"
+)
+
+// TestRecordsByID: a list limited to ids keeps exactly those records of its
+// kind, whatever their dates, with the other filters still applied.
+func TestRecordsByID(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		town := demo.Town(1)
+		if _, err := db.Import(ctx, town, nil); err != nil {
+			t.Fatal(err)
+		}
+		e1, e2 := town.Events[0], town.Events[len(town.Events)-1]
+		page, err := db.Records(ctx, store.RecordFilter{Kind: "events", IDs: []string{e1.ID, e2.ID, "NO-SUCH"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Matched != 2 || len(page.Records.Events) != 2 {
+			t.Fatalf("ids %s, %s: %d records", e1.ID, e2.ID, page.Matched)
+		}
+		other := "QS001"
+		if e1.WorkerID == other {
+			other = "QS002"
+		}
+		page, err = db.Records(ctx, store.RecordFilter{Kind: "events", WorkerID: other, IDs: []string{e1.ID}})
+		if err != nil || page.Matched != 0 {
+			t.Fatalf("event %s of %s listed for %s (err %v)", e1.ID, e1.WorkerID, other, err)
+		}
+		a := town.Attendance[0]
+		page, err = db.Records(ctx, store.RecordFilter{Kind: "attendance", IDs: []string{a.MeetingID}})
+		if err != nil || page.Matched == 0 {
+			t.Fatalf("attendance of meeting %s: %d rows (err %v)", a.MeetingID, page.Matched, err)
+		}
+		for _, x := range page.Records.Attendance {
+			if x.MeetingID != a.MeetingID {
+				t.Errorf("attendance of %s listed for %s", x.MeetingID, a.MeetingID)
+			}
+		}
+		many := make([]string, store.MaxIDs+1)
+		if _, err := db.Records(ctx, store.RecordFilter{Kind: "events", IDs: many}); gs.ErrorCode(err) != gs.EINVALID {
+			t.Errorf("%d ids: err %v, want invalid", len(many), err)
+		}
+	})
+}
