@@ -8,6 +8,7 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -48,6 +49,10 @@ type ImportPage struct {
 	MaxMB     int
 	MaxFiles  int
 }
+
+// Formats are the kinds of file the import reads, with their columns, for
+// the help beside the form.
+func (ImportPage) Formats() []csvfile.Format { return csvfile.Formats() }
 
 // UploadRow is one waiting upload in the list.
 type UploadRow struct {
