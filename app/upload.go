@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,12 +166,40 @@ func (s *Service) Upload(ctx context.Context, u *gs.User, id int64) (*store.Uplo
 
 // CheckUpload reads and checks upload id as its commit would, writing
 // nothing, and returns the report.
+//
+// The report is kept with the upload, with the version of the records it
+// was made against: while they are unchanged, opening it again shows the
+// kept report without reading the files again.
 func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*UploadReport, error) {
 	up, err := s.Upload(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.runUpload(ctx, u, up, false)
+	v, err := s.DB.DataVersion(ctx) // before the check: a change meanwhile leaves the kept report outdated
+	if err != nil {
+		return nil, err
+	}
+	if js, err := s.DB.UploadReport(ctx, id, v); err != nil {
+		return nil, err
+	} else if js != nil {
+		var rep UploadReport
+		if json.Unmarshal(js, &rep) == nil {
+			rep.Upload = up
+			return &rep, nil
+		}
+	}
+	rep, err := s.runUpload(ctx, u, up, false)
+	if err != nil {
+		return nil, err
+	}
+	kept := *rep
+	kept.Upload = nil
+	if js, err := json.Marshal(&kept); err == nil {
+		if err := s.DB.SaveUploadReport(ctx, id, v, js); err != nil {
+			slog.WarnContext(ctx, "upload report not kept", "upload", id, "err", err)
+		}
+	}
+	return rep, nil
 }
 
 // CommitUpload checks upload id again (the stored records may have changed
