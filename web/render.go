@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"maps"
 	"mime"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 
 	gs "github.com/gridscore/gridscore"
 )
@@ -88,12 +88,22 @@ func (s *Server) page(u *gs.User, title, nav string) Page {
 	return Page{Title: title, User: u, Nav: nav}
 }
 
-// pages are the page templates, each the shared layout plus one page's
-// content, parsed once when the program starts: a broken template stops the
-// tests and the start-up, never a person's click.
-var pages = mustParsePages(pageNames)
+// pages returns the page templates, each the shared layout plus one page's
+// content, parsed once, by Handler when the server starts: a broken template
+// stops the tests and the start-up, never a person's click. The commands
+// that serve no pages do not pay for parsing them.
+func pages() map[string]*template.Template {
+	pagesOnce.Do(func() { parsedPages = mustParsePages(pageNames) })
+	return parsedPages
+}
 
-// pageNames lists the page templates (templates/<name>.html).
+var (
+	pagesOnce   sync.Once
+	parsedPages map[string]*template.Template
+)
+
+// pageNames lists the page templates (templates/<name>.html); each area of
+// the application adds its own with addPages.
 var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals", "audit"}
 
 func mustParsePages(names []string) map[string]*template.Template {
@@ -104,11 +114,11 @@ func mustParsePages(names []string) map[string]*template.Template {
 	return p
 }
 
-// addPages parses the page templates of one area of the application (their
+// addPages adds the page templates of one area of the application (their
 // names, kept beside its handlers with their samples in its render test)
-// and adds them to pages; it is called from that area's init.
+// to those pages parses; it is called from that area's init.
 func addPages(names []string) {
-	maps.Copy(pages, mustParsePages(names))
+	pageNames = append(pageNames, names...)
 }
 
 // parsePages parses the layout and the partials (files named _*.html) once
@@ -134,7 +144,7 @@ func parsePages(names []string) (map[string]*template.Template, error) {
 // into a buffer first, so that a failure is an error to report rather than
 // half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
-	t, ok := pages[name]
+	t, ok := pages()[name]
 	if !ok {
 		return fmt.Errorf("render: no page template %q", name)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +89,11 @@ func samplePages() map[string]any {
 func TestEveryPageRenders(t *testing.T) {
 	samples := samplePages()
 	s := &Server{}
+	areas := slices.Concat(recordPages, importPages, ownPages) // sampled in their own render tests
 	for _, name := range pageNames {
+		if slices.Contains(areas, name) {
+			continue
+		}
 		data, ok := samples[name]
 		if !ok {
 			t.Errorf("page %q has no sample in this test", name)
@@ -113,7 +118,7 @@ func TestEveryPageRenders(t *testing.T) {
 		}
 	}
 	for name := range samples {
-		if _, ok := pages[name]; !ok {
+		if _, ok := pages()[name]; !ok {
 			t.Errorf("sample %q names no page template", name)
 		}
 	}

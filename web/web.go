@@ -61,6 +61,7 @@ func (s *Server) Handler() http.Handler {
 	if s.PageSize <= 0 {
 		s.PageSize = 50
 	}
+	pages() // parse the templates now: a broken one stops the start-up
 	s.assessSlot = make(chan struct{}, 1)
 	if s.Service != nil && s.Service.Now == nil {
 		s.Service.Now = s.Now // the quarter's life runs on the server's clock
