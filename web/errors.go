@@ -39,6 +39,8 @@ var errorHeading = map[int]string{
 }
 
 // ErrorPage tells a person what went wrong, in Chinese, and where to go on.
+// With Status 0 it is a notice, not an error: why there is nothing to show
+// yet.
 type ErrorPage struct {
 	Page
 	Status  int

@@ -72,6 +72,10 @@ func (s *Server) workerHistory(w http.ResponseWriter, r *http.Request, u *gs.Use
 		if u.Role != gs.RoleWorker && !u.CanSeeTown(sq.State.Town) {
 			continue
 		}
+		if underReview(u, sq.State) {
+			current = current || (sq.State.Quarter == p.Quarter.String() && sq.State.Town == town)
+			continue
+		}
 		qs = append(qs, historyQuarter{state: sq.State, result: sq.Result})
 		current = current || (sq.State.Quarter == p.Quarter.String() && sq.State.Town == town)
 	}

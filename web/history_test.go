@@ -58,7 +58,14 @@ func TestWorkerHistory(t *testing.T) {
 			t.Fatalf("QS001 missing from a snapshot: %+v %+v", before, now)
 		}
 
-		for _, token := range []string{qs001, admin, f.login("district")} {
+		// The worker does not see the quarter under review (computed, not
+		// yet published); the centers do.
+		res, body = f.get("/workers/QS001/history", qs001)
+		wantStatus(t, "the worker's history", res, body, 200, "2023年第3季度", "公示中", now.Pay.String())
+		if strings.Contains(body, "2023年第2季度") || strings.Contains(body, "审核中") {
+			t.Error("the worker's history shows the quarter under review")
+		}
+		for _, token := range []string{admin, f.login("district")} {
 			res, body = f.get("/workers/QS001/history", token)
 			wantStatus(t, "history of two quarters", res, body, 200, "2023年第2季度", "2023年第3季度", "已计算（审核中）", "公示中",
 				"<td>总分（100）</td>", now.Pay.String(), before.Pay.String(), now.Total.String())

@@ -121,6 +121,17 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if err != nil {
 		return err
 	}
+	if u.Role == gs.RoleWorker {
+		st, err := s.Service.QuarterState(r.Context(), town, p.Quarter)
+		if err != nil {
+			return err
+		}
+		if underReview(u, st) {
+			return s.render(w, r, http.StatusOK, "error", &ErrorPage{Page: s.page(u, "考核结果审核中", "home"),
+				Heading: "考核结果审核中",
+				Message: p.QuarterText() + "的考核结果已经计算，正在由镇中心审核，公示后即可查看本人的得分和每一项扣分。"})
+		}
+	}
 	res, err := s.result(r.Context(), p, town)
 	if err != nil {
 		return err
@@ -273,4 +284,13 @@ func (s *Server) people(ctx context.Context, ds []gs.Deduction, masked bool) ([]
 		out = append(out, row)
 	}
 	return out, nil
+}
+
+// underReview reports whether the quarter's results are computed but not
+// yet published, which a grid worker does not see (RULES.md §8: the center
+// reviews them and may void deductions; each worker sees their own result
+// from publication). While the quarter is open a worker sees the live,
+// provisional result.
+func underReview(u *gs.User, st gs.QuarterState) bool {
+	return u.Role == gs.RoleWorker && st.State == gs.StateComputed
 }
