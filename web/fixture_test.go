@@ -103,6 +103,7 @@ func newFixtureAt(t *testing.T, target string) *fixture {
 		Quarter: demo.Quarter(),
 		AsOf:    demo.AsOf(),
 	}
+	t.Cleanup(srv.Wait) // before the store closes (cleanups run last first)
 	return &fixture{t: t, db: db, auth: auth, server: srv, handler: srv.Handler(), logs: logs}
 }
 

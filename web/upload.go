@@ -191,6 +191,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
+	s.warmLive(r, u.Town)
 	return s.showReport(w, r, u, http.StatusOK, rep, "")
 }
 

@@ -14,6 +14,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -46,7 +47,36 @@ type Server struct {
 	// assessSlot lets one assessment run at a time, which bounds the memory
 	// and the processor time that live computing takes from other pages.
 	assessSlot chan struct{}
+	// warming counts the live results being computed in the background
+	// (see warmLive).
+	warming sync.WaitGroup
 }
+
+// warmLive computes, in the background, town's live result of the quarter
+// and moment the pages show by default, after a request changed the town's
+// records: the dashboard opened next finds it kept instead of computing it.
+// Nothing is done for a quarter whose results are stored.
+func (s *Server) warmLive(r *http.Request, town string) {
+	p, err := s.period(r)
+	if err != nil || town == "" {
+		return
+	}
+	s.warming.Go(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		st, err := s.Service.QuarterState(ctx, town, p.Quarter)
+		if err == nil && !st.HasSnapshot() {
+			_, err = s.assessTown(ctx, p, town)
+		}
+		if err != nil {
+			s.Logger.LogAttrs(ctx, slog.LevelWarn, "live result not computed ahead", slog.String("town", town), slog.Any("error", err))
+		}
+	})
+}
+
+// Wait waits for the live results being computed in the background; call it
+// after the HTTP server has shut down, before closing the store.
+func (s *Server) Wait() { s.warming.Wait() }
 
 // Handler returns the application's handler: the route table wrapped in
 // request logging, panic recovery, security headers and cross-origin

@@ -158,6 +158,7 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	if err := hs.Shutdown(stopCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	srv.Wait() // live results computing in the background, before the store closes
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
