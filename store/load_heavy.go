@@ -21,6 +21,7 @@ import (
 type heavyRead struct {
 	w      window
 	lo, hi string // worker id range, both inclusive; "" for every worker
+	town   string // the town's workers only, when not ""
 	expect int    // rows expected (capacity), 0 when unknown
 	names  *interner
 }
@@ -31,6 +32,9 @@ type heavyRead struct {
 // in storage order) and the worker range.
 func (h heavyRead) where(timeCond string) (string, []any) {
 	args := []any{h.w.lo, h.w.hi}
+	if h.town != "" {
+		return townCond("events", 3) + " AND (" + timeCond + ")", append(args, h.town)
+	}
 	if h.lo == "" {
 		return timeCond, args
 	}

@@ -14,21 +14,31 @@ import (
 // patrols, leaves, findings, quizzes, ballots and attendance, the register
 // and rosters of the town's grids, the visits of those persons or by those
 // workers, and every meeting and calendar day. The windows are Load's, and
-// so is the order of each kind.
+// so is the order of each kind. Events, logins and patrols are read as the
+// assessment reads them (straight from the driver, without the columns the
+// engine does not look at: an event's category, a patrol's distance).
 func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*gridscore.Records, error) {
 	if town == "" {
 		return nil, gridscore.Errorf(gridscore.EINVALID, "未指定镇街。")
 	}
-	tx, err := db.readTx(ctx)
+	conns, err := db.readSnapshot(ctx, 1)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	defer endAll(conns)
+	c, w := conns[0], newWindow(from, to)
 	r := &gridscore.Records{}
-	if err := loadKinds(ctx, tx, newWindow(from, to), "", "", town, r, func(string) bool { return true }); err != nil {
+	if err := loadKinds(ctx, c, w, "", "", town, r, func(kind string) bool { return !heavyKinds[kind] }); err != nil {
 		return nil, db.wrap("load town", err)
 	}
-	if err := tx.Commit(); err != nil {
+	h := heavyRead{w: w, town: town, names: newInterner()}
+	if r.Events, err = readEvents(ctx, c, h); err != nil {
+		return nil, db.wrap("load town", err)
+	}
+	if r.Logins, err = readLogins(ctx, c, h); err != nil {
+		return nil, db.wrap("load town", err)
+	}
+	if r.Patrols, err = readPatrols(ctx, c, h); err != nil {
 		return nil, db.wrap("load town", err)
 	}
 	sortRecords(r)
