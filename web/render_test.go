@@ -186,3 +186,19 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnTitle: an import problem's column is shown by its Chinese
+// header alone.
+func TestColumnTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"worker_id（工号）":    "工号",
+		"entered_at（录入时间）": "录入时间",
+		"工号":               "工号",
+		"":                 "",
+		"第3列（无表头）":         "第3列（无表头）",
+	} {
+		if got := columnTitle(in); got != want {
+			t.Errorf("columnTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

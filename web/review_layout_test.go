@@ -36,7 +36,10 @@ func (f *fixture) phone(t *testing.T, username string) (context.Context, string)
 		chromedp.SendKeys(chromedp.CSS("#username"), username),
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("main h1")),
+		// The navigation is shown only once signed in: waiting for it (not
+		// for a heading, which the login page has too) lets the login's
+		// redirect finish before the test navigates.
+		chromedp.WaitVisible(chromedp.CSS("nav.nav")),
 	)
 	if err != nil {
 		t.Fatalf("log in as %s: %v", username, err)
