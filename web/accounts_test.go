@@ -41,13 +41,13 @@ var accountsMatrix = []route{
 	{method: "POST", path: "/accounts/admin/disable", want: [5]int{401, 403, 409, 403, 403}},
 	{method: "POST", path: "/accounts/admin/role", want: [5]int{401, 403, 400, 403, 403}},
 	{method: "POST", path: "/accounts/QS013/enable", want: [5]int{401, 403, 303, 403, 403}},
-	{method: "GET", path: "/accounts/staff/reset", want: [5]int{404, 404, 404, 404, 404}},
+	{method: "GET", path: "/accounts/staff/reset", want: [5]int{405, 405, 405, 405, 405}},
 
 	{method: "GET", path: "/workers/QS001/history", want: [5]int{303, 200, 200, 200, 200}},
 	{method: "GET", path: "/workers/QS013/history", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/workers/QS013/history?quarter=2023Q2", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/workers/NOBODY/history", want: [5]int{303, 404, 404, 404, 403}},
-	{method: "POST", path: "/workers/QS001/history", want: [5]int{404, 404, 404, 404, 404}},
+	{method: "POST", path: "/workers/QS001/history", want: [5]int{405, 405, 405, 405, 405}},
 
 	{method: "GET", path: "/towns/青山镇/export/result.xlsx", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/towns/青山镇/export/pay.xlsx", want: [5]int{303, 200, 200, 200, 403}},

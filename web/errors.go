@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	gs "github.com/gridscore/gridscore"
 )
@@ -34,6 +35,7 @@ var errorHeading = map[int]string{
 	http.StatusUnauthorized:        "请先登录",
 	http.StatusForbidden:           "没有权限",
 	http.StatusNotFound:            "没有找到",
+	http.StatusMethodNotAllowed:    "操作方式不对",
 	http.StatusConflict:            "操作冲突",
 	http.StatusInternalServerError: "系统出错",
 }
@@ -77,9 +79,32 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u *gs.User,
 	}
 }
 
-// notFound answers a path the route table does not know.
+// notFound answers a request the route table does not know: 405 with the
+// methods allowed when the path is known for another method (a form posted
+// to a page, a link to a form's address), else 404.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, nil, gs.Errorf(gs.ENOTFOUND, "您要找的页面不存在。"))
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if m == r.Method || s.mux == nil {
+			continue
+		}
+		other := r.Clone(r.Context())
+		other.Method = m
+		if _, pattern := s.mux.Handler(other); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		s.renderError(w, r, nil, gs.Errorf(gs.ENOTFOUND, "您要找的页面不存在。"))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	w.Header().Set("Cache-Control", "no-store")
+	page := &ErrorPage{Page: s.page(nil, errorHeading[http.StatusMethodNotAllowed], ""), Status: http.StatusMethodNotAllowed,
+		Heading: errorHeading[http.StatusMethodNotAllowed], Message: "这个地址不支持这样的操作，请从页面上的链接或按钮进入。"}
+	if err := s.render(w, r, http.StatusMethodNotAllowed, "error", page); err != nil {
+		s.renderError(w, r, nil, err)
+	}
 }
 
 // show renders a page for a handler that does not return errors.

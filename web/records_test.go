@@ -70,12 +70,12 @@ var recordMatrix = []route{
 	{method: "POST", path: "/records/findings/HC2023-005/delete", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "POST", path: "/records/calendar/2023-10-07/delete", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "POST", path: "/records/findings/NO-SUCH/delete", want: [5]int{401, 403, 404, 404, 403}},
-	{method: "DELETE", path: "/records/findings/HC2023-005", want: [5]int{404, 404, 404, 404, 404}},
+	{method: "DELETE", path: "/records/findings/HC2023-005", want: [5]int{405, 405, 405, 405, 405}},
 
 	// Evidence files (none stored in the fixture).
 	{method: "GET", path: "/evidence/1", want: [5]int{303, 404, 404, 404, 403}},
 	{method: "GET", path: "/evidence/x", want: [5]int{303, 404, 404, 404, 403}},
-	{method: "POST", path: "/evidence/1", want: [5]int{404, 404, 404, 404, 404}},
+	{method: "POST", path: "/evidence/1", want: [5]int{405, 405, 405, 405, 405}},
 }
 
 // TestRecordsAuthorizationMatrix runs the records' matrix.

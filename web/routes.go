@@ -43,6 +43,7 @@ func (s *Server) routes() *http.ServeMux {
 
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)
+	s.mux = mux
 	return mux
 }
 

@@ -25,8 +25,8 @@ var importMatrix = []route{
 	{method: "GET", path: "/import/abc", want: [5]int{303, 403, 404, 404, 403}},
 	{method: "POST", path: "/import/999/commit", want: [5]int{401, 403, 404, 404, 403}},
 	{method: "POST", path: "/import/999/cancel", want: [5]int{401, 403, 404, 404, 403}},
-	{method: "GET", path: "/import/999/commit", want: [5]int{404, 404, 404, 404, 404}},
-	{method: "DELETE", path: "/import/999", want: [5]int{404, 404, 404, 404, 404}},
+	{method: "GET", path: "/import/999/commit", want: [5]int{405, 405, 405, 405, 405}},
+	{method: "DELETE", path: "/import/999", want: [5]int{405, 405, 405, 405, 405}},
 }
 
 func TestImportAuthorizationMatrix(t *testing.T) {

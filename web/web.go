@@ -47,6 +47,9 @@ type Server struct {
 	// assessSlot lets one assessment run at a time, which bounds the memory
 	// and the processor time that live computing takes from other pages.
 	assessSlot chan struct{}
+	// mux is the route table, which notFound asks whether a path is known
+	// for another method.
+	mux *http.ServeMux
 	// warming counts the live results being computed in the background
 	// (see warmLive).
 	warming sync.WaitGroup
