@@ -106,7 +106,7 @@ func (a *Auth) TownWorkers(ctx context.Context, admin *gs.User) ([]TownWorker, e
 	if err := needTownAdmin(admin); err != nil {
 		return nil, err
 	}
-	ws, err := a.DB.TownWorkers(ctx)
+	ws, err := a.DB.GridWorkers(ctx, admin.Town)
 	if err != nil {
 		return nil, err
 	}
@@ -120,26 +120,22 @@ func (a *Auth) TownWorkers(ctx context.Context, admin *gs.User) ([]TownWorker, e
 			linked[u.WorkerID] = true
 		}
 	}
-	var out []TownWorker
-	for _, w := range ws {
-		if w.Town == admin.Town {
-			out = append(out, TownWorker{ID: w.ID, Name: w.Name, HasAccount: linked[w.ID]})
-		}
+	out := make([]TownWorker, len(ws))
+	for i, w := range ws {
+		out[i] = TownWorker{ID: w.ID, Name: w.Name, HasAccount: linked[w.ID]}
 	}
 	return out, nil
 }
 
 // workerNames maps the ids of town's workers to their names.
 func (a *Auth) workerNames(ctx context.Context, town string) (map[string]string, error) {
-	ws, err := a.DB.TownWorkers(ctx)
+	ws, err := a.DB.GridWorkers(ctx, town)
 	if err != nil {
 		return nil, err
 	}
-	names := map[string]string{}
+	names := make(map[string]string, len(ws))
 	for _, w := range ws {
-		if w.Town == town {
-			names[w.ID] = w.Name
-		}
+		names[w.ID] = w.Name
 	}
 	return names, nil
 }
