@@ -27,9 +27,7 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 // bumpVersion raises the version of the records in tx, which changes
 // records. On PostgreSQL the row lock it takes orders concurrent changes;
 // on SQLite write transactions are exclusive already.
-func bumpVersion(ctx context.Context, tx interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}) error {
+func bumpVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
 	return err
 }
