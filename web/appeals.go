@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -95,19 +94,14 @@ func (s *Server) appealListWith(w http.ResponseWriter, r *http.Request, u *gs.Us
 // townOptions are the towns of the district, for a filter, with selected
 // chosen.
 func (s *Server) townOptions(r *http.Request, selected string) ([]Option, error) {
-	ws, err := s.Service.DB.TownWorkers(r.Context())
+	towns, err := s.Service.DB.Towns(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var out []Option
-	for _, w := range ws {
-		if w.Town != "" && !seen[w.Town] {
-			seen[w.Town] = true
-			out = append(out, Option{Value: w.Town, Label: w.Town, Selected: w.Town == selected})
-		}
+	out := make([]Option, len(towns))
+	for i, t := range towns {
+		out[i] = Option{Value: t, Label: t, Selected: t == selected}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
 	return out, nil
 }
 
