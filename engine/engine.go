@@ -155,7 +155,7 @@ func (ix *index) assessWorker(w *gs.Worker, ch *chunk) gs.WorkerResult {
 	}
 
 	sat, noBallots := ix.satisfaction(wc)
-	cats := ix.categoryScores(ds, sat)
+	cats := categoryScores(ix.scheme, ds, sat)
 	total := cats.Info + cats.Events + cats.KeyWork + cats.Discipline + cats.Satisfaction
 	r.Categories = &cats
 	r.Total = &total
@@ -173,14 +173,14 @@ func (ix *index) assessWorker(w *gs.Worker, ch *chunk) gs.WorkerResult {
 }
 
 // categoryScores sums the deductions per category and floors each category
-// at 0 (扣完为止).
-func (ix *index) categoryScores(ds []gs.Deduction, satisfaction gs.Points) gs.CategoryScores {
+// at 0 (扣完为止) under scheme s.
+func categoryScores(s *gs.Scheme, ds []gs.Deduction, satisfaction gs.Points) gs.CategoryScores {
 	sum := map[gs.CategoryID]gs.Points{}
 	for _, d := range ds {
 		sum[gs.CategoryOf(d.Rule)] += d.Points
 	}
 	score := func(c gs.CategoryID) gs.Points {
-		return max(0, ix.scheme.Max[c]-sum[c])
+		return max(0, s.Max[c]-sum[c])
 	}
 	return gs.CategoryScores{
 		Info:         score(gs.CatInfo),

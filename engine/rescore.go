@@ -61,17 +61,11 @@ func Rescore(s *gs.Scheme, ws []gs.WorkerResult, base func(workerID string) gs.F
 		if !w.Eligible || w.Categories == nil {
 			continue
 		}
-		sum := map[gs.CategoryID]gs.Points{}
 		disobey := false
 		for _, d := range kept {
-			sum[gs.CategoryOf(d.Rule)] += d.Points
 			disobey = disobey || d.Rule == gs.RuleDisciplineDisobey
 		}
-		score := func(c gs.CategoryID) gs.Points { return max(0, s.Max[c]-sum[c]) }
-		cats := gs.CategoryScores{
-			Info: score(gs.CatInfo), Events: score(gs.CatEvents), KeyWork: score(gs.CatKeyWork),
-			Discipline: score(gs.CatDiscipline), Satisfaction: w.Categories.Satisfaction,
-		}
+		cats := categoryScores(s, kept, w.Categories.Satisfaction)
 		total := cats.Info + cats.Events + cats.KeyWork + cats.Discipline + cats.Satisfaction
 		w.Categories, w.Total = &cats, &total
 		w.Pay = PayOf(s, base(w.WorkerID), &total)
