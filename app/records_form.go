@@ -481,6 +481,10 @@ func RecordDates(recs *gs.Records) []gs.Date {
 	}
 	for _, l := range recs.Leaves {
 		ds = append(ds, l.From, l.To)
+		// A long leave (a maternity leave) spans whole quarters between.
+		for d := quarterOf(l.From).Last() + 1; d < l.To; d = quarterOf(d).Last() + 1 {
+			ds = append(ds, d)
+		}
 	}
 	for _, c := range recs.Calendar {
 		ds = append(ds, c.Date)
@@ -497,7 +501,7 @@ func (s *Service) FrozenQuarters(ctx context.Context, town string, dates ...gs.D
 		if d.IsZero() {
 			continue
 		}
-		q := gs.Quarter{Year: d.Year(), Q: (int(d.Month())-1)/3 + 1}
+		q := quarterOf(d)
 		if seen[q] {
 			continue
 		}
@@ -526,3 +530,6 @@ func ChineseRows(kind string, recs *gs.Records) ([]string, [][]string, error) {
 	}
 	return rows[0], rows[1:], nil
 }
+
+// quarterOf is the quarter of a date.
+func quarterOf(d gs.Date) gs.Quarter { return gs.Quarter{Year: d.Year(), Q: (int(d.Month())-1)/3 + 1} }

@@ -89,15 +89,7 @@ func TestSaveRecordFinalized(t *testing.T) {
 	forEachQuarterService(t, func(t *testing.T, s *app.Service, _ *time.Time) {
 		ctx := app.WithActor(context.Background(), "admin")
 		town, q := demo.TownName, demo.Quarter()
-		for _, step := range []func() error{
-			func() error { return s.Compute(ctx, qAdmin, town, q, demo.AsOf()) },
-			func() error { return s.Publish(ctx, qAdmin, town, q) },
-			func() error { return s.Finalize(ctx, qAdmin, town, q) },
-		} {
-			if err := step(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		finalizeDemo(t, ctx, s)
 		before := workerOf(t, s, "QS001")
 		_, err := s.SaveRecord(ctx, qAdmin, &app.RecordEdit{Kind: "findings", Reason: "督查补录",
 			Values: map[string]string{"worker_id": "QS001", "kind": "disobey", "occurred_on": "2023-09-12"}})
@@ -120,6 +112,36 @@ func TestSaveRecordFinalized(t *testing.T) {
 		es, err := s.DB.Audit(ctx, store.AuditFilter{Action: app.AuditRecordCreated})
 		if err != nil || len(es) != 1 || !strings.Contains(es[0].Detail, "2023Q3 已定稿，定稿结果不随之改变") || !strings.Contains(es[0].Detail, "原因：督查补录") {
 			t.Errorf("audit: %+v, %v", es, err)
+		}
+	})
+}
+
+// finalizeDemo computes, publishes and finalizes the demo town's quarter.
+func finalizeDemo(t *testing.T, ctx context.Context, s *app.Service) {
+	t.Helper()
+	town, q := demo.TownName, demo.Quarter()
+	for _, step := range []func() error{
+		func() error { return s.Compute(ctx, qAdmin, town, q, demo.AsOf()) },
+		func() error { return s.Publish(ctx, qAdmin, town, q) },
+		func() error { return s.Finalize(ctx, qAdmin, town, q) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestFrozenQuartersLongLeave: a leave from before a finalized quarter to
+// after it concerns that quarter too, though neither of its dates is in it.
+func TestFrozenQuartersLongLeave(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, _ *time.Time) {
+		ctx := app.WithActor(context.Background(), "admin")
+		town, q := demo.TownName, demo.Quarter()
+		finalizeDemo(t, ctx, s)
+		leave := &gs.Records{Leaves: []gs.Leave{{WorkerID: "QS001", From: q.First() - 20, To: q.Last() + 20}}}
+		frozen, err := s.FrozenQuarters(ctx, town, app.RecordDates(leave)...)
+		if err != nil || len(frozen) != 1 || frozen[0] != q.String() {
+			t.Errorf("a leave %s..%s: frozen %v, %v; want [%s]", leave.Leaves[0].From, leave.Leaves[0].To, frozen, err, q)
 		}
 	})
 }
