@@ -72,12 +72,11 @@ func (s *Server) workerHistory(w http.ResponseWriter, r *http.Request, u *gs.Use
 		if u.Role != gs.RoleWorker && !u.CanSeeTown(sq.State.Town) {
 			continue
 		}
-		if underReview(u, sq.State) {
-			current = current || (sq.State.Quarter == p.Quarter.String() && sq.State.Town == town)
-			continue
-		}
-		qs = append(qs, historyQuarter{state: sq.State, result: sq.Result})
+		// A stored current quarter, even one under review, is not computed live.
 		current = current || (sq.State.Quarter == p.Quarter.String() && sq.State.Town == town)
+		if !underReview(u, sq.State) {
+			qs = append(qs, historyQuarter{state: sq.State, result: sq.Result})
+		}
 	}
 	if !current {
 		live, err := s.liveQuarter(r, p, town, id)
