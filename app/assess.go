@@ -40,8 +40,7 @@ func TuneGCForBatch(limit int64) (restore func()) {
 // range, while the engine assesses the previous range on another goroutine.
 // It changes nothing.
 func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
-	from := q.First().AddDays(-patrolMargin).Start()
-	to := q.Last().End()
+	from, to := assessWindow(q)
 
 	var (
 		eng     *engine.Engine
@@ -79,9 +78,7 @@ func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs
 		return nil, gs.Errorf(gs.EINTERNAL, "未能读取考核数据")
 	}
 	res := eng.Finish(all)
-	if !cal.HasOfficial(q.Year) {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d年没有国家法定节假日数据，工作日按周一至周五计算（本中心在工作日历中录入的调整仍然有效）。", q.Year))
-	}
+	noteCalendar(res, cal, q)
 	return res, nil
 }
 
@@ -96,14 +93,27 @@ func (s *Service) AssessTown(ctx context.Context, town string, q gs.Quarter, asO
 
 // assessTown is AssessTown, also returning the records it read.
 func (s *Service) assessTown(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, *gs.Records, error) {
-	recs, err := s.DB.LoadTown(ctx, town, q.First().AddDays(-patrolMargin).Start(), q.Last().End())
+	from, to := assessWindow(q)
+	recs, err := s.DB.LoadTown(ctx, town, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
 	cal := calendar.New(recs.Calendar)
 	res := engine.Assess(engine.Input{Scheme: &s.Scheme, Calendar: cal, Records: recs, Quarter: q, AsOf: asOf})
+	noteCalendar(res, cal, q)
+	return res, recs, nil
+}
+
+// assessWindow is the window of records assessing quarter q reads: the
+// quarter, and patrolMargin days before it for patrols crossing into it.
+func assessWindow(q gs.Quarter) (from, to time.Time) {
+	return q.First().AddDays(-patrolMargin).Start(), q.Last().End()
+}
+
+// noteCalendar notes on res that year q.Year has no official holidays in
+// cal, so that workdays were taken as Monday to Friday.
+func noteCalendar(res *gs.Result, cal *calendar.Calendar, q gs.Quarter) {
 	if !cal.HasOfficial(q.Year) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d年没有国家法定节假日数据，工作日按周一至周五计算（本中心在工作日历中录入的调整仍然有效）。", q.Year))
 	}
-	return res, recs, nil
 }
