@@ -1,6 +1,9 @@
 package gridscore
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Flags a worker's result can carry.
 const (
@@ -88,4 +91,22 @@ type Deduction struct {
 	Points   Points   `json:"points"`
 	Detail   string   `json:"detail"`
 	Evidence []string `json:"evidence"`
+}
+
+// SortWorkerResults puts results in the order of a quarter's result (DATA.md
+// §3): by town, then by rank (ranked workers first), then by worker id.
+func SortWorkerResults(ws []WorkerResult) {
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := &ws[i], &ws[j]
+		if a.Town != b.Town {
+			return a.Town < b.Town
+		}
+		if (a.Rank == nil) != (b.Rank == nil) {
+			return a.Rank != nil
+		}
+		if a.Rank != nil && *a.Rank != *b.Rank {
+			return *a.Rank < *b.Rank
+		}
+		return a.WorkerID < b.WorkerID
+	})
 }

@@ -99,19 +99,7 @@ func (s *Server) snapshotResult(ctx context.Context, p Period, res *gs.Result, t
 		res.Notes = append(res.Notes, t+"：显示 "+st.AsOf.In(gs.CST).Format("2006-01-02 15:04")+
 			" 计算并保存的结果（"+gs.StateName[st.State]+"），不随此后的记录变化。")
 	}
-	sort.SliceStable(res.Workers, func(i, j int) bool {
-		a, b := &res.Workers[i], &res.Workers[j]
-		if a.Town != b.Town {
-			return a.Town < b.Town
-		}
-		if (a.Rank == nil) != (b.Rank == nil) {
-			return a.Rank != nil
-		}
-		if a.Rank != nil && *a.Rank != *b.Rank {
-			return *a.Rank < *b.Rank
-		}
-		return a.WorkerID < b.WorkerID
-	})
+	gs.SortWorkerResults(res.Workers)
 	return res, nil
 }
 
