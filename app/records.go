@@ -135,6 +135,7 @@ func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []str
 		return nil, err
 	}
 	v := &RecordView{Records: recs}
+	var town string // the town of the record's worker
 	switch kind {
 	case "meetings":
 		if err := s.visibleAttendance(ctx, u, recs, key[0]); err != nil {
@@ -142,19 +143,12 @@ func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []str
 		}
 	case "calendar":
 	default:
-		town, err := s.recordTown(ctx, recs)
-		if err != nil {
+		if town, err = s.visibleTown(ctx, u, recs); err != nil {
 			return nil, err
-		}
-		if !u.CanSeeWorker(workerIDsOf(recs)[0], town) {
-			if u.Role == gs.RoleWorker {
-				return nil, errOwnRecords()
-			}
-			return nil, gs.Errorf(gs.EFORBIDDEN, "您只能查看本镇街的记录。")
 		}
 	}
 	if runsTown(u, u.Town) {
-		_, err := s.editable(ctx, u, kind, key)
+		err := s.mayChange(ctx, u, kind, key, town)
 		switch gs.ErrorCode(err) {
 		case "":
 			v.CanEdit = true
@@ -172,6 +166,22 @@ func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []str
 		}
 	}
 	return v, nil
+}
+
+// visibleTown returns the town of the worker a record of recs names, or
+// refuses u a record they may not see.
+func (s *Service) visibleTown(ctx context.Context, u *gs.User, recs *gs.Records) (string, error) {
+	town, err := s.recordTown(ctx, recs)
+	if err != nil {
+		return "", err
+	}
+	if !u.CanSeeWorker(workerIDsOf(recs)[0], town) {
+		if u.Role == gs.RoleWorker {
+			return "", errOwnRecords()
+		}
+		return "", gs.Errorf(gs.EFORBIDDEN, "您只能查看本镇街的记录。")
+	}
+	return town, nil
 }
 
 // visibleAttendance puts into recs the attendance at the meeting that u

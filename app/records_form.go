@@ -371,36 +371,44 @@ func newRecordID(prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b[:])
 }
 
-// editable returns the stored record that u may change: a record of the
-// town's workers, a meeting whose recorded attendance is all of the town's
-// workers, or a calendar day (shared by every town).
+// editable returns the stored record that u may change (mayChange).
 func (s *Service) editable(ctx context.Context, u *gs.User, kind string, key []string) (*gs.Records, error) {
 	old, err := s.DB.Record(ctx, kind, key...)
 	if err != nil {
 		return nil, err
 	}
+	var town string
+	if kind != "meetings" && kind != "calendar" {
+		if town, err = s.recordTown(ctx, old); err != nil {
+			return nil, err
+		}
+	}
+	return old, s.mayChange(ctx, u, kind, key, town)
+}
+
+// mayChange refuses u a change of the stored record of kind and key, whose
+// worker is of town: u may change a record of the town's workers, a meeting
+// whose recorded attendance is all of the town's workers, or a calendar day
+// (shared by every town).
+func (s *Service) mayChange(ctx context.Context, u *gs.User, kind string, key []string, town string) error {
 	switch kind {
 	case "meetings":
 		towns, err := s.DB.MeetingTowns(ctx, key[0])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, t := range towns {
 			if t != u.Town {
-				return nil, gs.Errorf(gs.EFORBIDDEN, "这次会议记录了其他镇街网格员的考勤，本镇街不能修改或删除。")
+				return gs.Errorf(gs.EFORBIDDEN, "这次会议记录了其他镇街网格员的考勤，本镇街不能修改或删除。")
 			}
 		}
 	case "calendar":
 	default:
-		town, err := s.recordTown(ctx, old)
-		if err != nil {
-			return nil, err
-		}
 		if town != u.Town {
-			return nil, gs.Errorf(gs.EFORBIDDEN, "这条记录不属于本镇街的网格员，不能修改或删除。")
+			return gs.Errorf(gs.EFORBIDDEN, "这条记录不属于本镇街的网格员，不能修改或删除。")
 		}
 	}
-	return old, nil
+	return nil
 }
 
 // recordTown returns the town of the worker a record names ("" when the
