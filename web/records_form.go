@@ -33,8 +33,9 @@ type RecordFormPage struct {
 	Evidence    []EvidenceLink
 	Reason      string
 	ReasonError string
-	// DeleteError is the message beside the reason of the delete form.
-	DeleteError string
+	// DeleteReason is the reason typed in the delete form, and
+	// DeleteError the message beside it.
+	DeleteReason, DeleteError string
 	// Error is a message for the whole form; Saved says the record was
 	// just saved; Frozen names the finalized quarters it concerns.
 	Error, Saved, Frozen string
@@ -133,8 +134,8 @@ func (s *Server) recordDelete(w http.ResponseWriter, r *http.Request, u *gs.User
 		if perr != nil {
 			return perr
 		}
-		page.Error = "删除前请填写原因。"
-		page.DeleteError = fe.Fields["reason"]
+		page.Error = "记录没有删除，请看删除原因旁的提示。"
+		page.DeleteReason, page.DeleteError = r.PostForm.Get("reason"), fe.Fields["reason"]
 		return s.render(w, r, http.StatusBadRequest, "record_form", page)
 	}
 	if err != nil {

@@ -325,6 +325,13 @@ func TestRecordFormShownAgain(t *testing.T) {
 	if i := strings.Index(body, `id="d-reason"`); res.StatusCode != http.StatusBadRequest || i < 0 || !strings.Contains(body[i:], "请填写删除原因") {
 		t.Errorf("delete without a reason: status %d, no message beside the field", res.StatusCode)
 	}
+	// A reason too long is kept as typed, with its own message.
+	long := strings.Repeat("重复", 251)
+	res, body = f.post("/records/quiz/CC2023-008/delete", url.Values{"reason": {long}}, token)
+	if i := strings.Index(body, `id="d-reason"`); res.StatusCode != http.StatusBadRequest || i < 0 ||
+		!strings.Contains(body[i:], "不能超过 500 个字") || !strings.Contains(body[i:], `value="`+long+`"`) || strings.Contains(body, "请填写删除原因") {
+		t.Errorf("delete with a reason too long: status %d, the reason or its message not beside the field", res.StatusCode)
+	}
 	// A stored record changed without a reason keeps what was typed.
 	res, body = f.post("/records/quiz/CC2023-008", url.Values{"worker_id": {"QS013"}, "taken_on": {"2023-09-21"}, "wrong_answers": {"3"}}, token)
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "请填写修改原因") || !strings.Contains(body, `value="3"`) {
