@@ -235,6 +235,8 @@ func TestUploadOtherTownRefused(t *testing.T) {
 		}
 		if ups, err := svc.Uploads(ctx, bsStaff); err != nil || len(ups) != 1 {
 			t.Errorf("the town lists %d uploads (%v), want 1", len(ups), err)
+		} else if one, err := svc.Upload(ctx, bsStaff, id); err != nil || !reflect.DeepEqual(ups[0], *one) {
+			t.Errorf("the list shows %+v, the upload is %+v (%v)", ups[0], one, err)
 		}
 		for _, u := range []*gs.User{
 			{Username: "district", Role: gs.RoleDistrict},

@@ -118,37 +118,34 @@ func (db *DB) Upload(ctx context.Context, id int64) (*Upload, error) {
 }
 
 // Uploads lists the uploads of town created at or after since, newest
-// first, with their files' names and sizes.
+// first, with their files' names and sizes, in one query.
 func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]Upload, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM uploads WHERE town = $1 AND created_at >= $2 ORDER BY created_at DESC, id`, town, since.Unix())
+	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username, u.created_at, u.size_bytes, f.name, f.size_bytes
+		FROM uploads u LEFT JOIN upload_files f ON f.upload_id = u.id
+		WHERE u.town = $1 AND u.created_at >= $2 ORDER BY u.created_at DESC, u.id, f.seq`, town, since.Unix())
 	if err != nil {
 		return nil, db.wrap("list uploads", err)
 	}
-	var ids []int64
+	defer rows.Close()
+	var out []Upload
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+		up := Upload{Town: town}
+		var at int64
+		var name sql.NullString
+		var size sql.NullInt64
+		if err := rows.Scan(&up.ID, &up.Username, &at, &up.Size, &name, &size); err != nil {
 			return nil, db.wrap("list uploads", err)
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, db.wrap("list uploads", err)
-	}
-	var out []Upload
-	for _, id := range ids {
-		up, err := db.Upload(ctx, id)
-		if gridscore.ErrorCode(err) == gridscore.ENOTFOUND {
-			continue // committed or cancelled meanwhile
+		if n := len(out); n == 0 || out[n-1].ID != up.ID {
+			up.CreatedAt = time.Unix(at, 0)
+			out = append(out, up)
 		}
-		if err != nil {
-			return nil, err
+		if name.Valid {
+			last := &out[len(out)-1]
+			last.Files = append(last.Files, UploadFile{Name: name.String, Size: size.Int64})
 		}
-		out = append(out, *up)
 	}
-	return out, nil
+	return out, db.wrap("list uploads", rows.Err())
 }
 
 // ReadUploadFiles calls each with the name and content of every file of
