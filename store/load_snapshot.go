@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // readConn is a connection of the read pool inside a read-only transaction
@@ -69,15 +70,29 @@ func (db *DB) beginRead(ctx context.Context) (readConn, error) {
 // writer holding the lock), it returns a single transaction: the caller
 // reads everything through it, one query after another. Consistency always
 // comes first. The caller ends every connection returned (endAll).
+//
+// The connections come from the read pool while the first one (or, on
+// SQLite, the write lock) is held, so n is capped by the pool's size and the
+// wait for them by snapshotWait: two callers each holding part of a full
+// pool would otherwise wait for each other forever, and on SQLite every
+// writer would wait for the lock meanwhile.
 func (db *DB) readSnapshot(ctx context.Context, n int) ([]readConn, error) {
+	if size := db.read.Stats().MaxOpenConnections; size > 0 {
+		if db.dialect == sqliteDialect {
+			size-- // the connection holding the write lock
+		}
+		n = min(n, size)
+	}
 	if n > 1 {
 		var cs []readConn
 		var err error
+		wctx, cancel := context.WithTimeout(ctx, snapshotWait)
 		if db.dialect == postgresDialect {
-			cs, err = db.postgresSnapshot(ctx, n)
+			cs, err = db.postgresSnapshot(wctx, n)
 		} else {
-			cs, err = db.sqliteSnapshot(ctx, n)
+			cs, err = db.sqliteSnapshot(wctx, n)
 		}
+		cancel()
 		if err == nil && len(cs) > 0 {
 			return cs, nil
 		}
@@ -91,6 +106,10 @@ func (db *DB) readSnapshot(ctx context.Context, n int) ([]readConn, error) {
 	}
 	return []readConn{c}, nil
 }
+
+// snapshotWait is how long readSnapshot waits for the connections of a
+// shared snapshot before reading in a single transaction instead.
+const snapshotWait = time.Second
 
 // postgresSnapshot begins n transactions sharing the first one's snapshot.
 func (db *DB) postgresSnapshot(ctx context.Context, n int) ([]readConn, error) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/store/storetest"
@@ -50,6 +51,49 @@ func TestReadSnapshotIsShared(t *testing.T) {
 			after, err := countRows(ctx, db.read, "grids")
 			if err != nil || after != 2 {
 				t.Errorf("after: %d grids, %v; want 2", after, err)
+			}
+		})
+	}
+}
+
+// TestReadSnapshotFullPool checks that readSnapshot does not wait forever
+// for connections a full read pool cannot give while it holds one (or, on
+// SQLite, the write lock): it reads in a single transaction instead, and a
+// pool too small for a shared snapshot is not even tried.
+func TestReadSnapshotFullPool(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, err := OpenAndMigrate(ctx, b.Target(t), WithMaxConns(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			// Another reader holds all but one connection of the pool.
+			for range 2 {
+				c, err := db.read.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+			}
+			done := make(chan int, 1)
+			go func() {
+				cs, err := db.readSnapshot(ctx, 2)
+				if err != nil {
+					t.Error(err)
+				}
+				done <- len(cs)
+				endAll(cs)
+			}()
+			select {
+			case n := <-done:
+				if n != 1 {
+					t.Errorf("%d transactions, want 1 (the pool has one connection free)", n)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("readSnapshot still waits for a connection after 10 s")
 			}
 		})
 	}
