@@ -19,7 +19,7 @@ func init() {
 // evidence is GET /evidence/{id}: a file attached to a finding, for those
 // who may see the finding. It is sent as the type sniffed when it was
 // stored (never what the upload claimed), not to be sniffed again, and
-// opened in the browser only when it is a picture or a PDF.
+// opened in the browser only when it is a picture (a PDF is downloaded).
 func (s *Server) evidence(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
