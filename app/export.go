@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -51,23 +50,8 @@ func (s *Service) Filing(ctx context.Context, u *gs.User, town string, q gs.Quar
 	for _, r := range rec.Snapshot {
 		res.Workers = append(res.Workers, r.Result)
 	}
-	SortByRank(res.Workers)
+	gs.SortWorkerResults(res.Workers) // one town: by rank, then those not assessed
 	return &Filing{State: rec.State, Result: res, Appeals: rec.Appeals, Voided: rec.Voided}, nil
-}
-
-// SortByRank orders results as a town's ranking: ranked workers by rank,
-// then those not assessed, each by worker id.
-func SortByRank(ws []gs.WorkerResult) {
-	sort.SliceStable(ws, func(i, j int) bool {
-		a, b := &ws[i], &ws[j]
-		if (a.Rank == nil) != (b.Rank == nil) {
-			return a.Rank != nil
-		}
-		if a.Rank != nil && *a.Rank != *b.Rank {
-			return *a.Rank < *b.Rank
-		}
-		return a.WorkerID < b.WorkerID
-	})
 }
 
 // sheetWriter writes rows into one sheet of a workbook, keeping the first
