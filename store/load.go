@@ -97,25 +97,16 @@ func loadShared(ctx context.Context, q queryer, w window) (*gridscore.Records, e
 	return r, err
 }
 
-// heavyOnly reports whether want selects only the heavy kinds.
-func heavyOnly(want func(kind string) bool) bool {
-	return want("events") && !want("grids")
-}
-
 // loadKinds reads into r the kinds for which want is true; lo and hi, when
 // not empty, limit the heavy kinds to a range of worker ids; town, when not
 // empty, limits every kind to the town's rows (see townCond).
 func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r *gridscore.Records, want func(kind string) bool) error {
-	// When the heavy kinds are read on their own (in chunks) or for one
-	// town, their time columns are written +col so that the planner does not
-	// read them through a time index: a range of workers or a town's workers
-	// are read through the worker_id index,
-	// and all workers by a scan of the table in storage order, both far
-	// faster than a time index's lookup of every row.
-	hint := "+"
-	if lo == "" && town == "" && !heavyOnly(want) {
-		hint = "" // Load: the whole window through the time indexes
-	}
+	// The heavy kinds are only ever read on their own (loadHeavy), so their
+	// time columns are written +col: the planner then does not read them
+	// through a time index but a range of workers through the worker_id
+	// index and all workers by a scan of the table in storage order, both
+	// far faster than a time index's lookup of every row.
+	const hint = "+"
 	instant := func(col string) (string, []any) {
 		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
 	}
