@@ -155,6 +155,9 @@ func (q Quarter) First() Date { return q.Months()[0].First() }
 // Last returns the last day of the quarter.
 func (q Quarter) Last() Date { return q.Months()[2].Last() }
 
+// QuarterOf returns the quarter that day d falls in.
+func QuarterOf(d Date) Quarter { return Quarter{Year: d.Year(), Q: (int(d.Month())-1)/3 + 1} }
+
 // ContainsDate reports whether d falls in the quarter.
 func (q Quarter) ContainsDate(d Date) bool { return d >= q.First() && d <= q.Last() }
 

@@ -490,7 +490,7 @@ func RecordDates(recs *gs.Records) []gs.Date {
 	for _, l := range recs.Leaves {
 		ds = append(ds, l.From, l.To)
 		// A long leave (a maternity leave) spans whole quarters between.
-		for d := quarterOf(l.From).Last() + 1; d < l.To; d = quarterOf(d).Last() + 1 {
+		for d := gs.QuarterOf(l.From).Last() + 1; d < l.To; d = gs.QuarterOf(d).Last() + 1 {
 			ds = append(ds, d)
 		}
 	}
@@ -509,7 +509,7 @@ func (s *Service) FrozenQuarters(ctx context.Context, town string, dates ...gs.D
 		if d.IsZero() {
 			continue
 		}
-		q := quarterOf(d)
+		q := gs.QuarterOf(d)
 		if seen[q] {
 			continue
 		}
@@ -539,5 +539,3 @@ func ChineseRows(kind string, recs *gs.Records) ([]string, [][]string, error) {
 	return rows[0], rows[1:], nil
 }
 
-// quarterOf is the quarter of a date.
-func quarterOf(d gs.Date) gs.Quarter { return gs.Quarter{Year: d.Year(), Q: (int(d.Month())-1)/3 + 1} }

@@ -55,8 +55,7 @@ func (s *Server) period(r *http.Request) (Period, error) {
 	case s.Quarter != (gs.Quarter{}):
 		p.Quarter = s.Quarter
 	default:
-		d := gs.DateOf(now)
-		p.Quarter = gs.Quarter{Year: d.Year(), Q: (int(d.Month())-1)/3 + 1}
+		p.Quarter = gs.QuarterOf(gs.DateOf(now))
 	}
 	switch v := strings.TrimSpace(q.Get("as_of")); {
 	case v != "":
