@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -48,7 +49,7 @@ func queryInto(ctx context.Context, c readConn, table, cols, cond string, args [
 	return c.rawQuery(ctx, "SELECT "+cols+" FROM "+table+" WHERE "+cond, args, len(dest), func(vals []driver.Value) error {
 		for i, d := range dest {
 			if err := d.set(vals[i]); err != nil {
-				return fmt.Errorf("%s: %w", table, err)
+				return fmt.Errorf("%s.%s: %w", table, strings.Split(cols, ", ")[i], err)
 			}
 		}
 		row()
