@@ -94,3 +94,17 @@ func classifySQLite(code int) *gridscore.Error {
 	}
 	return nil
 }
+
+// isUniqueViolation reports whether err is a driver's refusal of a row whose
+// key (primary or unique) is already stored.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqlErr *sqlite.Error
+	if errors.As(err, &sqlErr) {
+		return sqlErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || sqlErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	}
+	return false
+}

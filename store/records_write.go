@@ -168,26 +168,26 @@ func deleteRecord(ctx context.Context, tx *sql.Tx, k RecordKey) error {
 }
 
 // putRow writes one row of t: inserted, or replacing the stored row with
-// the same key unless mustBeNew, which makes a stored key ECONFLICT.
+// the same key unless mustBeNew, which makes a stored key ECONFLICT. A new
+// row is a plain INSERT, so the key's unique index decides even between
+// two people saving the same id at the same moment.
 func putRow(ctx context.Context, tx *sql.Tx, t *table, row []any, mustBeNew bool) error {
-	if mustBeNew {
-		c := keyConds(t, row[:t.keyLen])
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.name+c.where(), c.args...).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			parts := make([]string, t.keyLen)
-			for i, v := range row[:t.keyLen] {
-				parts[i] = keyPart(v)[1:]
-			}
-			return &ExistsError{Key: parts}
-		}
-	}
 	ph := make([]string, len(t.cols))
 	for i := range ph {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO "+t.name+" ("+t.selectList()+") VALUES ("+strings.Join(ph, ", ")+")"+conflictSQL(t), row...)
+	insert := "INSERT INTO " + t.name + " (" + t.selectList() + ") VALUES (" + strings.Join(ph, ", ") + ")"
+	if !mustBeNew {
+		_, err := tx.ExecContext(ctx, insert+conflictSQL(t), row...)
+		return err
+	}
+	_, err := tx.ExecContext(ctx, insert, row...)
+	if isUniqueViolation(err) {
+		parts := make([]string, t.keyLen)
+		for i, v := range row[:t.keyLen] {
+			parts[i] = keyPart(v)[1:]
+		}
+		return &ExistsError{Key: parts}
+	}
 	return err
 }
