@@ -141,8 +141,7 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 		err = queryTable(ctx, q, kind, cond, args, scan)
 	}
 	do("grids", all, func(rows *sql.Rows) error {
-		var g gridscore.Grid
-		err := rows.Scan(&g.Code, &g.Name, text(&g.Community), &g.Town)
+		g, err := scanGrid(rows)
 		r.Grids = append(r.Grids, g)
 		return err
 	})
@@ -312,6 +311,13 @@ func sortRecords(r *gridscore.Records) {
 	slices.SortFunc(r.Quizzes, func(a, b gridscore.Quiz) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(r.Ballots, func(a, b gridscore.Ballot) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(r.Calendar, func(a, b gridscore.CalendarDay) int { return cmp.Compare(a.Date, b.Date) })
+}
+
+// scanGrid reads one row of grids.
+func scanGrid(rows *sql.Rows) (gridscore.Grid, error) {
+	var g gridscore.Grid
+	err := rows.Scan(&g.Code, &g.Name, text(&g.Community), &g.Town)
+	return g, err
 }
 
 // scanPerson reads one row of register.

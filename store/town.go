@@ -86,8 +86,7 @@ func (db *DB) TownWorkers(ctx context.Context) ([]TownWorker, error) {
 	}
 	town := map[string]string{}
 	err = queryTable(ctx, tx, "grids", "", nil, func(rows *sql.Rows) error {
-		var g gridscore.Grid
-		err := rows.Scan(&g.Code, &g.Name, text(&g.Community), &g.Town)
+		g, err := scanGrid(rows)
 		town[g.Code] = g.Town
 		return err
 	})
