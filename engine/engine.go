@@ -241,17 +241,5 @@ func rank(ws []gs.WorkerResult) {
 			ws[i].Rank = &rk
 		}
 	}
-	sort.SliceStable(ws, func(i, j int) bool {
-		a, b := &ws[i], &ws[j]
-		if a.Town != b.Town {
-			return a.Town < b.Town
-		}
-		if (a.Rank == nil) != (b.Rank == nil) {
-			return a.Rank != nil
-		}
-		if a.Rank != nil && *a.Rank != *b.Rank {
-			return *a.Rank < *b.Rank
-		}
-		return a.WorkerID < b.WorkerID
-	})
+	gs.SortWorkerResults(ws)
 }
