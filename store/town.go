@@ -21,12 +21,12 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 	if town == "" {
 		return nil, gridscore.Errorf(gridscore.EINVALID, "未指定镇街。")
 	}
-	conns, err := db.readSnapshot(ctx, 1)
+	c, err := db.beginRead(ctx) // one transaction: one snapshot
 	if err != nil {
 		return nil, err
 	}
-	defer endAll(conns)
-	c, w := conns[0], newWindow(from, to)
+	defer c.end()
+	w := newWindow(from, to)
 	r := &gridscore.Records{}
 	if err := loadKinds(ctx, c, w, "", "", town, r, func(kind string) bool { return !heavyKinds[kind] }); err != nil {
 		return nil, db.wrap("load town", err)
