@@ -33,7 +33,7 @@ type BenchCommand struct {
 	sizes, stores, dsn, out string
 	quarter                 string
 	dir                     string
-	bare                    bool
+	bare, keep, reuse       bool
 }
 
 // benchRow is one measured (store, size).
@@ -58,6 +58,8 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&c.quarter, "quarter", "2023Q3", "生成数据的季度")
 	fs.StringVar(&c.dir, "dir", "", "存放生成文件和 SQLite 数据库的文件夹（默认临时文件夹）")
 	fs.BoolVar(&c.bare, "bare", true, "同时测量基准插入（--bare=false 跳过：PostgreSQL 逐行插入 10 万人的数据需一个多小时）")
+	fs.BoolVar(&c.keep, "keep", false, "测量后保留导入的数据库（SQLite 文件在 --dir 中，PostgreSQL 为 gridscore_bench_import_N schema），供 --reuse 再次测量")
+	fs.BoolVar(&c.reuse, "reuse", false, "数据库已由 --keep 保留时不再生成和导入，只重新测量基准扫描和考核（导入列记为 —）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,11 +75,16 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 		}
 		sizes = append(sizes, n)
 	}
+	if (c.keep || c.reuse) && c.dir == "" {
+		return usageError{"--keep 和 --reuse 需要用 --dir 指定保存数据库的文件夹"}
+	}
 	if c.dir == "" {
 		if c.dir, err = os.MkdirTemp("", "gridscore-bench-"); err != nil {
 			return err
 		}
 		defer os.RemoveAll(c.dir)
+	} else if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -86,9 +93,11 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	var results []benchRow
 	for _, n := range sizes {
 		files := filepath.Join(c.dir, fmt.Sprintf("data-%d", n))
-		fmt.Fprintf(c.m.Stderr, "生成 %d 名网格员的数据……\n", n)
-		if _, _, err := c.child(ctx, self, "demo", "--workers", strconv.Itoa(n), "--quarter", c.quarter, "--seed", "1", "--out", files); err != nil {
-			return err
+		if !c.reuse {
+			fmt.Fprintf(c.m.Stderr, "生成 %d 名网格员的数据……\n", n)
+			if _, _, err := c.child(ctx, self, "demo", "--workers", strconv.Itoa(n), "--quarter", c.quarter, "--seed", "1", "--out", files); err != nil {
+				return err
+			}
 		}
 		for _, st := range strings.Split(c.stores, ",") {
 			st = strings.TrimSpace(st)
@@ -107,22 +116,35 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 // measure runs one (store, size).
 func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs.Quarter, files string) (benchRow, error) {
 	row := benchRow{store: st, workers: n}
-	target, cleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("import_%d", n))
+	var (
+		target  string
+		cleanup = func() {}
+		err     error
+	)
+	if c.reuse {
+		target, err = c.keptTarget(st, fmt.Sprintf("import_%d", n))
+	} else {
+		target, cleanup, err = c.freshTarget(ctx, st, fmt.Sprintf("import_%d", n))
+	}
 	if err != nil {
 		return row, err
 	}
-	defer cleanup()
+	if !c.keep {
+		defer cleanup()
+	}
 	flag := "--db"
 	if st == "postgres" {
 		flag = "--dsn"
 	}
-	fmt.Fprintf(c.m.Stderr, "[%s %d] 导入……\n", st, n)
 	start := time.Now()
-	_, rss, err := c.child(ctx, self, "import", flag, target, files)
-	if err != nil {
-		return row, err
+	if !c.reuse {
+		fmt.Fprintf(c.m.Stderr, "[%s %d] 导入……\n", st, n)
+		_, rss, err := c.child(ctx, self, "import", flag, target, files)
+		if err != nil {
+			return row, err
+		}
+		row.importTime, row.importRSS = time.Since(start), rss
 	}
-	row.importTime, row.importRSS = time.Since(start), rss
 
 	db, err := store.Open(ctx, target)
 	if err != nil {
@@ -146,7 +168,7 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	}
 	fmt.Fprintf(c.m.Stderr, "[%s %d] 计算考核……\n", st, n)
 	start = time.Now()
-	_, rss, err = c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
+	_, rss, err := c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
 	if err != nil {
 		return row, err
 	}
@@ -179,6 +201,35 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	return row, err
 }
 
+// keptTarget returns the store of kind st kept by an earlier run with
+// --keep, refusing one that is missing.
+func (c *BenchCommand) keptTarget(st, name string) (string, error) {
+	switch st {
+	case "sqlite":
+		path := filepath.Join(c.dir, name+".db")
+		if _, err := os.Stat(path); err != nil {
+			return "", fmt.Errorf("--reuse：没有保留的数据库 %s（先用 --keep 运行一次）", path)
+		}
+		return path, nil
+	case "postgres":
+		return c.schemaDSN("gridscore_bench_" + name)
+	default:
+		return "", usageError{fmt.Sprintf("未知的数据库 %q：可用 sqlite、postgres", st)}
+	}
+}
+
+// schemaDSN returns --dsn with its search path set to schema.
+func (c *BenchCommand) schemaDSN(schema string) (string, error) {
+	u, err := url.Parse(c.dsn)
+	if err != nil {
+		return "", err
+	}
+	qv := u.Query()
+	qv.Set("search_path", schema)
+	u.RawQuery = qv.Encode()
+	return u.String(), nil
+}
+
 // freshTarget returns an empty store of kind st and a function removing it.
 func (c *BenchCommand) freshTarget(ctx context.Context, st, name string) (string, func(), error) {
 	switch st {
@@ -199,15 +250,12 @@ func (c *BenchCommand) freshTarget(ctx context.Context, st, name string) (string
 			admin.Close()
 			return "", nil, err
 		}
-		u, err := url.Parse(c.dsn)
+		dsn, err := c.schemaDSN(schema)
 		if err != nil {
 			admin.Close()
 			return "", nil, err
 		}
-		qv := u.Query()
-		qv.Set("search_path", schema)
-		u.RawQuery = qv.Encode()
-		return u.String(), func() {
+		return dsn, func() {
 			admin.ExecContext(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
 			admin.Close()
 		}, nil
@@ -246,9 +294,13 @@ func formatRow(r benchRow) string {
 	if r.bareRows == 0 {
 		bare, share = "—", "—" // not measured (--bare=false)
 	}
-	return fmt.Sprintf("| %s | %d | %d | %.1f s | %.0f | %s | %s | %d MiB | %d | %.2f s | %.2f s | %.2f× | %d MiB |",
-		r.store, r.workers, r.rows, r.importTime.Seconds(), importRate, bare, share,
-		r.importRSS/1024, r.floorRows, r.floorTime.Seconds(), r.assessTime.Seconds(),
+	imp, impRate, impRSS := fmt.Sprintf("%.1f s", r.importTime.Seconds()), fmt.Sprintf("%.0f", importRate), fmt.Sprintf("%d MiB", r.importRSS/1024)
+	if r.importTime == 0 {
+		imp, impRate, impRSS = "—", "—", "—" // not measured (--reuse)
+	}
+	return fmt.Sprintf("| %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f s | %.2f s | %.2f× | %d MiB |",
+		r.store, r.workers, r.rows, imp, impRate, bare, share,
+		impRSS, r.floorRows, r.floorTime.Seconds(), r.assessTime.Seconds(),
 		r.assessTime.Seconds()/max(r.floorTime.Seconds(), 1e-9), r.assessRSS/1024)
 }
 
