@@ -37,8 +37,10 @@ func TuneGCForBatch(limit int64) (restore func()) {
 
 // Assess computes the provisional result of quarter q as of asOf from the
 // stored records, reading them in one snapshot, worker range by worker
-// range, while the engine assesses the previous range on another goroutine.
-// It changes nothing.
+// range (each range with its workers' records and their grids' register,
+// rosters and visits, so that memory is bounded by a range whatever the
+// store's size), while the engine assesses the previous range on another
+// goroutine. It changes nothing.
 func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
 	from, to := assessWindow(q)
 

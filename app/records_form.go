@@ -538,4 +538,3 @@ func ChineseRows(kind string, recs *gs.Records) ([]string, [][]string, error) {
 	}
 	return rows[0], rows[1:], nil
 }
-

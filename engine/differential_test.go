@@ -778,12 +778,12 @@ func refCompare(t *testing.T, c *refCase, st *refStats) {
 	refCompareResult(t, c, "AssessChunk", refAssessInChunks(c), want, nil)
 }
 
-// refAssessInChunks assesses the town the way the app does: New with every
-// kind but events, logins and patrols, then AssessChunk on random ranges of
-// workers with their events, logins and patrols, then Finish.
+// refAssessInChunks assesses the town the way the app does: New with the
+// workers, grids, meetings and calendar, then AssessChunk on random sets of
+// workers with their records and their grids' (only those: see
+// AssessChunk), then Finish.
 func refAssessInChunks(c *refCase) *gs.Result {
-	shared := *c.rec
-	shared.Events, shared.Logins, shared.Patrols = nil, nil, nil
+	shared := gs.Records{Workers: c.rec.Workers, Grids: c.rec.Grids, Meetings: c.rec.Meetings, Calendar: c.rec.Calendar}
 	eng := engine.New(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(c.rec.Calendar), Records: &shared, Quarter: c.quarter, AsOf: c.asOf})
 	rng := rand.New(rand.NewPCG(c.seed, 0xc4a11c))
 	ws := append([]gs.Worker(nil), c.rec.Workers...)
@@ -799,6 +799,24 @@ func refAssessInChunks(c *refCase) *gs.Result {
 		part.Events = refFilter(c.rec.Events, func(e gs.Event) bool { return in[e.WorkerID] })
 		part.Logins = refFilter(c.rec.Logins, func(e gs.Login) bool { return in[e.WorkerID] })
 		part.Patrols = refFilter(c.rec.Patrols, func(e gs.Patrol) bool { return in[e.WorkerID] })
+		part.Leaves = refFilter(c.rec.Leaves, func(e gs.Leave) bool { return in[e.WorkerID] })
+		part.Findings = refFilter(c.rec.Findings, func(e gs.Finding) bool { return in[e.WorkerID] })
+		part.Quizzes = refFilter(c.rec.Quizzes, func(e gs.Quiz) bool { return in[e.WorkerID] })
+		part.Ballots = refFilter(c.rec.Ballots, func(e gs.Ballot) bool { return in[e.WorkerID] })
+		part.Attendance = refFilter(c.rec.Attendance, func(e gs.Attendance) bool { return in[e.WorkerID] })
+		grids, listed, onGrids := map[string]bool{}, map[string]bool{}, map[string]bool{}
+		for _, w := range part.Workers {
+			grids[w.GridCode] = true
+		}
+		part.Rosters = refFilter(c.rec.Rosters, func(e gs.RosterRow) bool { return grids[e.GridCode] })
+		for _, r := range part.Rosters {
+			listed[r.PersonID] = true
+		}
+		part.Register = refFilter(c.rec.Register, func(e gs.Person) bool { return grids[e.GridCode] || listed[e.PersonID] })
+		for _, p := range part.Register {
+			onGrids[p.PersonID] = grids[p.GridCode]
+		}
+		part.Visits = refFilter(c.rec.Visits, func(e gs.Visit) bool { return onGrids[e.PersonID] })
 		all = append(all, eng.AssessChunk(part)...)
 		ws = ws[n:]
 	}

@@ -127,7 +127,7 @@ func (ix *index) patrols(wc *workerContext) []gs.Deduction {
 // meeting held in the quarter.
 func (ix *index) meetings(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
-	for _, a := range ix.absences[wc.w.ID] {
+	for _, a := range wc.ch.absences[wc.w.ID] {
 		m := a.meeting
 		if !ix.q.ContainsDate(m.HeldOn) {
 			continue
@@ -146,7 +146,7 @@ func (ix *index) meetings(wc *workerContext) []gs.Deduction {
 // checks in the quarter, each costing the rule's points.
 func (ix *index) quiz(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
-	for _, z := range ix.quizzes[wc.w.ID] {
+	for _, z := range wc.ch.quizzes[wc.w.ID] {
 		if z.WrongAnswers <= 0 || !ix.q.ContainsDate(z.TakenOn) {
 			continue
 		}

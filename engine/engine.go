@@ -40,30 +40,32 @@ func Assess(in Input) *gs.Result {
 	return e.Finish(e.AssessChunk(in.Records))
 }
 
-// Engine assesses one quarter chunk by chunk: New indexes the records every
-// worker's assessment may look at (workers, grids, the register, rosters,
-// visits, leaves, meetings, findings, quizzes, ballots), AssessChunk assesses
-// the workers whose events, logins and patrols it is given, and Finish ranks
-// all the results. A town or a province is thus assessed without holding its
-// high-volume records in memory at once. An Engine is safe for concurrent
-// AssessChunk calls.
+// Engine assesses one quarter chunk by chunk: New indexes what every
+// worker's assessment may look at (every worker, grid and meeting, and the
+// calendar), AssessChunk assesses the workers it is given with their own
+// records and those of their grids, and Finish ranks all the results. A
+// town or a province is thus assessed without holding its records in memory
+// at once. An Engine is safe for concurrent AssessChunk calls.
 type Engine struct {
 	ix *index
 	in Input
 }
 
-// New indexes in.Records for the quarter; its events, logins and patrols are
-// not used (they come with each chunk).
+// New indexes the workers, grids and meetings of in.Records for the
+// quarter; its other kinds are not used (they come with each chunk).
 func New(in Input) *Engine {
 	return &Engine{ix: newIndex(in), in: in}
 }
 
 // AssessChunk assesses every listed worker (in post on a day of the quarter)
 // who has any event, login or patrol in chunk, or whose id is in
-// chunk.Workers; chunk's events, logins and patrols must be all of those
-// workers' records of the quarter.
+// chunk.Workers. chunk must hold all of those workers' events, logins,
+// patrols, leaves, findings, quizzes, ballots and attendance of the
+// quarter, the register and rosters of their grids, the register entries
+// of the persons on those rosters, and the visits of the persons on those
+// grids' register; more does no harm.
 func (e *Engine) AssessChunk(chunk *gs.Records) []gs.WorkerResult {
-	ch := newChunk(chunk, e.ix.first)
+	ch := newChunk(chunk, e.ix)
 	ids := map[string]bool{}
 	for i := range chunk.Workers {
 		ids[chunk.Workers[i].ID] = true

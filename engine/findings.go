@@ -28,7 +28,7 @@ var findingRule = map[gs.FindingKind]struct {
 // occurred_on) into deductions: the rule's points × the finding's count.
 func (ix *index) findingDeductions(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
-	for _, f := range ix.findings[wc.w.ID] {
+	for _, f := range wc.ch.findings[wc.w.ID] {
 		fr, ok := findingRule[f.Kind]
 		if !ok || !ix.q.ContainsDate(f.OccurredOn) {
 			continue

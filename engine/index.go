@@ -24,9 +24,21 @@ type index struct {
 	// monthWorkdays is the number of workdays of each month of the quarter.
 	monthWorkdays [3]int
 
-	grids        map[string]gs.Grid
-	byGrid       map[string][]*gs.Worker // workers by grid code
-	workerList   []*gs.Worker            // every worker, in the order given
+	grids       map[string]gs.Grid
+	byGrid      map[string][]*gs.Worker // workers by grid code
+	workerList  []*gs.Worker            // every worker, in the order given
+	meetingByID map[string]*gs.Meeting  // by meeting id
+}
+
+// chunk holds the records of some workers grouped the way the rules look
+// them up: their events, logins, patrols, leaves, findings, quizzes,
+// ballots and absences by worker, and the register, rosters and visits of
+// their grids. A large town or province is assessed chunk by chunk so that
+// these never have to be in memory all at once.
+type chunk struct {
+	events       map[string][]*gs.Event
+	loginDays    map[string]*logins
+	patrols      map[string][]*gs.Patrol
 	leaves       map[string][]*gs.Leave
 	findings     map[string][]*gs.Finding
 	quizzes      map[string][]*gs.Quiz
@@ -38,21 +50,23 @@ type index struct {
 	rosters      map[string][]*gs.RosterRow // by grid code
 }
 
-// chunk holds the high-volume records of some workers (events, logins and
-// patrols) grouped by worker. A large town or province is assessed chunk by
-// chunk so that these never have to be in memory all at once.
-type chunk struct {
-	events    map[string][]*gs.Event
-	loginDays map[string]*logins
-	patrols   map[string][]*gs.Patrol
-}
-
-// newChunk groups the events, logins and patrols of rs by worker.
-func newChunk(rs *gs.Records, first gs.Date) *chunk {
+// newChunk groups the records of rs by worker, grid or person; absences
+// are joined with ix's meetings.
+func newChunk(rs *gs.Records, ix *index) *chunk {
+	first := ix.first
 	ch := &chunk{
-		events:    map[string][]*gs.Event{},
-		loginDays: map[string]*logins{},
-		patrols:   map[string][]*gs.Patrol{},
+		events:       map[string][]*gs.Event{},
+		loginDays:    map[string]*logins{},
+		patrols:      map[string][]*gs.Patrol{},
+		leaves:       map[string][]*gs.Leave{},
+		findings:     map[string][]*gs.Finding{},
+		quizzes:      map[string][]*gs.Quiz{},
+		ballots:      map[string][]*gs.Ballot{},
+		absences:     map[string][]absence{},
+		persons:      map[string][]*gs.Person{},
+		registered:   map[string]*gs.Person{},
+		personVisits: map[string][]*gs.Visit{},
+		rosters:      map[string][]*gs.RosterRow{},
 	}
 	for i := range rs.Events {
 		e := &rs.Events[i]
@@ -69,6 +83,40 @@ func newChunk(rs *gs.Records, first gs.Date) *chunk {
 	for i := range rs.Patrols {
 		p := &rs.Patrols[i]
 		ch.patrols[p.WorkerID] = append(ch.patrols[p.WorkerID], p)
+	}
+	for i := range rs.Leaves {
+		l := &rs.Leaves[i]
+		ch.leaves[l.WorkerID] = append(ch.leaves[l.WorkerID], l)
+	}
+	for i := range rs.Findings {
+		f := &rs.Findings[i]
+		ch.findings[f.WorkerID] = append(ch.findings[f.WorkerID], f)
+	}
+	for i := range rs.Quizzes {
+		z := &rs.Quizzes[i]
+		ch.quizzes[z.WorkerID] = append(ch.quizzes[z.WorkerID], z)
+	}
+	for i := range rs.Ballots {
+		b := &rs.Ballots[i]
+		ch.ballots[b.WorkerID] = append(ch.ballots[b.WorkerID], b)
+	}
+	for _, a := range rs.Attendance {
+		if m := ix.meetingByID[a.MeetingID]; m != nil && a.Status == gs.StatusAbsent {
+			ch.absences[a.WorkerID] = append(ch.absences[a.WorkerID], absence{meeting: m})
+		}
+	}
+	for i := range rs.Register {
+		p := &rs.Register[i]
+		ch.persons[p.GridCode] = append(ch.persons[p.GridCode], p)
+		ch.registered[p.PersonID] = p
+	}
+	for i := range rs.Visits {
+		v := &rs.Visits[i]
+		ch.personVisits[v.PersonID] = append(ch.personVisits[v.PersonID], v)
+	}
+	for i := range rs.Rosters {
+		r := &rs.Rosters[i]
+		ch.rosters[r.GridCode] = append(ch.rosters[r.GridCode], r)
 	}
 	return ch
 }
@@ -113,25 +161,17 @@ type absence struct {
 func newIndex(in Input) *index {
 	rs := in.Records
 	ix := &index{
-		scheme:       in.Scheme,
-		cal:          in.Calendar,
-		q:            in.Quarter,
-		first:        in.Quarter.First(),
-		last:         in.Quarter.Last(),
-		asOf:         in.AsOf,
-		months:       in.Quarter.Months(),
-		workday:      daySet{first: in.Quarter.First()},
-		grids:        map[string]gs.Grid{},
-		byGrid:       map[string][]*gs.Worker{},
-		rosters:      map[string][]*gs.RosterRow{},
-		leaves:       map[string][]*gs.Leave{},
-		findings:     map[string][]*gs.Finding{},
-		quizzes:      map[string][]*gs.Quiz{},
-		ballots:      map[string][]*gs.Ballot{},
-		absences:     map[string][]absence{},
-		persons:      map[string][]*gs.Person{},
-		registered:   map[string]*gs.Person{},
-		personVisits: map[string][]*gs.Visit{},
+		scheme:      in.Scheme,
+		cal:         in.Calendar,
+		q:           in.Quarter,
+		first:       in.Quarter.First(),
+		last:        in.Quarter.Last(),
+		asOf:        in.AsOf,
+		months:      in.Quarter.Months(),
+		workday:     daySet{first: in.Quarter.First()},
+		grids:       map[string]gs.Grid{},
+		byGrid:      map[string][]*gs.Worker{},
+		meetingByID: map[string]*gs.Meeting{},
 	}
 	for i, m := range ix.months {
 		ix.monthLast[i] = m.Last()
@@ -148,43 +188,8 @@ func newIndex(in Input) *index {
 	for _, g := range rs.Grids {
 		ix.grids[g.Code] = g
 	}
-	for i := range rs.Leaves {
-		l := &rs.Leaves[i]
-		ix.leaves[l.WorkerID] = append(ix.leaves[l.WorkerID], l)
-	}
-	for i := range rs.Findings {
-		f := &rs.Findings[i]
-		ix.findings[f.WorkerID] = append(ix.findings[f.WorkerID], f)
-	}
-	for i := range rs.Quizzes {
-		z := &rs.Quizzes[i]
-		ix.quizzes[z.WorkerID] = append(ix.quizzes[z.WorkerID], z)
-	}
-	for i := range rs.Ballots {
-		b := &rs.Ballots[i]
-		ix.ballots[b.WorkerID] = append(ix.ballots[b.WorkerID], b)
-	}
-	meetings := map[string]*gs.Meeting{}
 	for i := range rs.Meetings {
-		meetings[rs.Meetings[i].ID] = &rs.Meetings[i]
-	}
-	for _, a := range rs.Attendance {
-		if m := meetings[a.MeetingID]; m != nil && a.Status == gs.StatusAbsent {
-			ix.absences[a.WorkerID] = append(ix.absences[a.WorkerID], absence{meeting: m})
-		}
-	}
-	for i := range rs.Register {
-		p := &rs.Register[i]
-		ix.persons[p.GridCode] = append(ix.persons[p.GridCode], p)
-		ix.registered[p.PersonID] = p
-	}
-	for i := range rs.Visits {
-		v := &rs.Visits[i]
-		ix.personVisits[v.PersonID] = append(ix.personVisits[v.PersonID], v)
-	}
-	for i := range rs.Rosters {
-		r := &rs.Rosters[i]
-		ix.rosters[r.GridCode] = append(ix.rosters[r.GridCode], r)
+		ix.meetingByID[rs.Meetings[i].ID] = &rs.Meetings[i]
 	}
 	for i := range rs.Workers {
 		w := &rs.Workers[i]
@@ -238,7 +243,7 @@ type workerContext struct {
 
 func (ix *index) newWorkerContext(w *gs.Worker, ch *chunk) *workerContext {
 	wc := &workerContext{w: w, ch: ch, duty: daySet{first: ix.first}, onLeave: daySet{first: ix.first}}
-	for _, l := range ix.leaves[w.ID] {
+	for _, l := range ch.leaves[w.ID] {
 		for d := max(l.From, ix.first); d <= min(l.To, ix.last); d++ {
 			wc.onLeave.set(d)
 		}

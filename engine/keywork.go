@@ -25,12 +25,12 @@ func (ix *index) responsible(grid string, d gs.Date) *gs.Worker {
 // date.
 func (ix *index) missingEntry(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
-	for _, r := range ix.rosters[wc.w.GridCode] {
+	for _, r := range wc.ch.rosters[wc.w.GridCode] {
 		due := r.ListedOn.AddDays(ix.scheme.EntryDays)
 		if !ix.q.ContainsDate(due) {
 			continue
 		}
-		if p := ix.registered[r.PersonID]; p != nil && p.EnteredAt.Before(due.End()) {
+		if p := wc.ch.registered[r.PersonID]; p != nil && p.EnteredAt.Before(due.End()) {
 			continue
 		}
 		if rw := ix.responsible(r.GridCode, due); rw == nil || rw.ID != wc.w.ID {
@@ -81,7 +81,7 @@ func (ix *index) visits(wc *workerContext) []gs.Deduction {
 		from, until := m.First().Start(), day.End()
 		var lacking []string
 		var names []string
-		for _, p := range ix.persons[wc.w.GridCode] {
+		for _, p := range wc.ch.persons[wc.w.GridCode] {
 			if !p.EnteredAt.Before(from) {
 				continue // entered on or after the 1st: not yet due this month
 			}
@@ -90,7 +90,7 @@ func (ix *index) visits(wc *workerContext) []gs.Deduction {
 			}
 			need := ix.scheme.VisitsPerMonth[p.Category]
 			got := 0
-			for _, v := range ix.personVisits[p.PersonID] {
+			for _, v := range wc.ch.personVisits[p.PersonID] {
 				if !v.VisitedAt.Before(from) && v.VisitedAt.Before(until) {
 					got++
 				}

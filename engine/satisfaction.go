@@ -16,7 +16,7 @@ func (ix *index) satisfaction(wc *workerContext) (gs.Points, bool) {
 	type tally struct{ n, sum int64 } // ballots, sum of weights in hundredths
 	groups := map[gs.RaterGroup]*tally{}
 	var all tally
-	for _, b := range ix.ballots[wc.w.ID] {
+	for _, b := range wc.ch.ballots[wc.w.ID] {
 		if !ix.q.Contains(b.CastAt) {
 			continue
 		}

@@ -12,17 +12,22 @@ import (
 // LoadChunked reads the records of the window [from, to) in one snapshot,
 // as Load does (but in no particular order, workers aside), and hands them
 // over in parts so that a province never has to be in memory at once: first
-// shared, called with every kind except events, logins and patrols
-// (workers, grids, the register, visits, ballots…); then each, called once
-// per range of at most chunkSize workers (ordered by id) with those workers
-// in Workers and their events, logins and patrols in the window, in no
-// particular order. Records passed to each are the callee's to keep.
+// shared, called with every worker (ordered by id), grid, meeting and
+// calendar day; then each, called once per range of at most chunkSize
+// workers (ordered by id) with those workers in Workers and every other
+// kind limited to them (see scope.cond): their events, logins, patrols,
+// leaves, findings, quizzes, ballots and attendance, the register and
+// rosters of their grids, the register entries of persons on those rosters
+// entered elsewhere, and the visits of the persons on those grids'
+// register. A grid whose workers fall in two ranges has its register,
+// rosters and visits in both. Records passed to each are the callee's to
+// keep.
 //
-// It is the assessment's read path: events, logins and patrols carry only
-// what the engine looks at (no event category, no patrol distance). Where
-// the store allows it (readSnapshot), events are read on one connection
-// while the other kinds are read on another, in the same snapshot, ahead of
-// the chunk being handed over.
+// It is the assessment's read path: records carry only what the engine
+// looks at (no event category, no patrol distance, no visit's worker or
+// note). Where the store allows it (readSnapshot), events are read on one
+// connection while the other kinds are read on another, in the same
+// snapshot, ahead of the chunk being handed over.
 func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int,
 	shared func(*gridscore.Records) error, each func(*gridscore.Records) error) error {
 	if chunkSize < 1 {
@@ -48,36 +53,39 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 	parallel := len(conns) > 1
 
 	var (
-		sh     *gridscore.Records
-		shErr  error
+		sh     = &gridscore.Records{Workers: slices.Clone(workers)}
 		events = make(chan chunkPart)
 		others = make(chan chunkPart)
 	)
-	readShared := func() {
-		sh = &gridscore.Records{Workers: slices.Clone(workers)}
-		shErr = loadKinds(ctx, otherConn, w, "", "", "", sh, func(kind string) bool {
-			return !heavyKinds[kind] && kind != "workers" && kind != "visits" && kind != "ballots"
-		})
-		names := newInterner(workerIDs(workers))
-		if shErr == nil {
-			sh.Visits, shErr = readVisits(ctx, otherConn, w, names)
-		}
-		if shErr == nil {
-			sh.Ballots, shErr = readBallots(ctx, otherConn, w, names)
-		}
+	if err := loadKinds(ctx, otherConn, w, scope{}, sh, func(kind string) bool {
+		return kind == "grids" || kind == "meetings" || kind == "calendar"
+	}); err != nil {
+		return db.wrap("load", err)
 	}
 	readEventsOf := func(c chunk) chunkPart {
 		evs, err := readEvents(ctx, evConn, c.read(w, "events", newInterner(c.ids)))
-		return chunkPart{events: evs, err: err}
+		return chunkPart{recs: &gridscore.Records{Events: evs}, err: err}
 	}
 	readOthersOf := func(c chunk) chunkPart {
 		names := newInterner(c.ids)
-		ls, err := readLogins(ctx, otherConn, c.read(w, "logins", names))
-		if err != nil {
+		r := &gridscore.Records{}
+		var err error
+		if r.Logins, err = readLogins(ctx, otherConn, c.read(w, "logins", names)); err != nil {
 			return chunkPart{err: err}
 		}
-		ps, err := readPatrols(ctx, otherConn, c.read(w, "patrols", names))
-		return chunkPart{logins: ls, patrols: ps, err: err}
+		if r.Patrols, err = readPatrols(ctx, otherConn, c.read(w, "patrols", names)); err != nil {
+			return chunkPart{err: err}
+		}
+		if r.Ballots, err = readBallots(ctx, otherConn, c.read(w, "ballots", names)); err != nil {
+			return chunkPart{err: err}
+		}
+		if err := loadKinds(ctx, otherConn, w, c.scope, r, func(kind string) bool {
+			return !heavyKinds[kind] && !sharedKinds[kind] && kind != "visits" && kind != "ballots"
+		}); err != nil {
+			return chunkPart{err: err}
+		}
+		r.Visits, err = readVisits(ctx, otherConn, c.read(w, "visits", newInterner()))
+		return chunkPart{recs: r, err: err}
 	}
 
 	// The readers read a chunk when told to: the first at once, each next
@@ -92,22 +100,7 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 	if parallel {
 		goAhead()
 		go pump(ctx, plan, events, evAhead, readEventsOf)
-		shDone := make(chan struct{})
-		go func() {
-			readShared()
-			close(shDone)
-			if shErr != nil {
-				close(others)
-				return
-			}
-			pump(ctx, plan, others, otAhead, readOthersOf)
-		}()
-		<-shDone
-	} else {
-		readShared()
-	}
-	if shErr != nil {
-		return db.wrap("load", shErr)
+		go pump(ctx, plan, others, otAhead, readOthersOf)
 	}
 	if err := shared(sh); err != nil {
 		return err
@@ -130,7 +123,8 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 		if err := cmpErr(ev.err, ot.err); err != nil {
 			return db.wrap("load", err)
 		}
-		r := &gridscore.Records{Workers: c.workers, Events: ev.events, Logins: ot.logins, Patrols: ot.patrols}
+		r := ot.recs
+		r.Workers, r.Events = c.workers, ev.recs.Events
 		if err := each(r); err != nil {
 			return err
 		}
@@ -140,6 +134,9 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 	}
 	return nil
 }
+
+// sharedKinds are the kinds LoadChunked hands over once for every chunk.
+var sharedKinds = map[string]bool{"workers": true, "grids": true, "meetings": true, "calendar": true}
 
 // pump reads each chunk of plan with read, once told to by ahead, and sends
 // it on out, until the end, an error (sent) or ctx is done; it closes out.
@@ -179,23 +176,21 @@ func cmpErr(errs ...error) error {
 
 // chunkPart is what one reader read of a chunk.
 type chunkPart struct {
-	events  []gridscore.Event
-	logins  []gridscore.Login
-	patrols []gridscore.Patrol
-	err     error
+	recs *gridscore.Records
+	err  error
 }
 
 // chunk is one range of workers, read together.
 type chunk struct {
 	workers []gridscore.Worker
 	ids     []string
-	lo, hi  string         // "" when the chunk holds every worker
-	expect  map[string]int // rows expected per heavy kind
+	scope   scope          // every row when the chunk holds every worker
+	expect  map[string]int // rows expected per sized kind
 }
 
-// read returns the heavy read of kind for the chunk.
+// read returns the fast read of kind for the chunk.
 func (c chunk) read(w window, kind string, names *interner) heavyRead {
-	return heavyRead{w: w, lo: c.lo, hi: c.hi, expect: c.expect[kind], names: names}
+	return heavyRead{w: w, sc: c.scope, expect: c.expect[kind], names: names}
 }
 
 // maxExpect caps the rows expected of one kind in one chunk, so that a
@@ -204,7 +199,7 @@ func (c chunk) read(w window, kind string, names *interner) heavyRead {
 const maxExpect = 1 << 21
 
 // chunkPlan splits workers (sorted by id) into ranges of at most size, each
-// expecting its share of every heavy table's rows.
+// expecting its share of every sized table's rows.
 func chunkPlan(workers []gridscore.Worker, size int, tableRows map[string]int64) []chunk {
 	var plan []chunk
 	for start := 0; start < len(workers); start += size {
@@ -214,7 +209,7 @@ func chunkPlan(workers []gridscore.Worker, size int, tableRows map[string]int64)
 			// A range of workers is read through the worker_id index; one
 			// chunk holding every worker reads the tables in storage order,
 			// which is much faster.
-			c.lo, c.hi = part[0].ID, part[len(part)-1].ID
+			c.scope = scope{lo: part[0].ID, hi: part[len(part)-1].ID}
 		}
 		for kind, n := range tableRows {
 			share := n * int64(len(part)) / int64(len(workers))
@@ -234,13 +229,16 @@ func workerIDs(ws []gridscore.Worker) []string {
 	return ids
 }
 
-// tableSizes returns about how many rows each heavy table holds, to size
+// sizedKinds are the kinds read into slices sized from the table's size.
+var sizedKinds = []string{"events", "logins", "patrols", "visits", "ballots"}
+
+// tableSizes returns about how many rows each sized table holds, to size
 // the slices a chunk is read into: on SQLite the largest rowid (tables are
 // only appended to and upserted), on PostgreSQL the planner's estimate. A
 // kind whose size is unknown is left out (its slice then grows as needed).
 func (db *DB) tableSizes(ctx context.Context) map[string]int64 {
 	sizes := map[string]int64{}
-	for kind := range heavyKinds {
+	for _, kind := range sizedKinds {
 		var n sql.NullInt64
 		var err error
 		if db.dialect == postgresDialect {

@@ -74,33 +74,31 @@ func load(ctx context.Context, q queryer, w window) (*gridscore.Records, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := loadHeavy(ctx, q, w, "", "", r); err != nil {
+	if err := loadHeavy(ctx, q, w, r); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// heavyKinds are the high-volume kinds, read worker range by worker range
-// when a quarter is assessed in chunks.
+// heavyKinds are the high-volume kinds, read on their own connection when
+// a quarter is assessed in chunks.
 var heavyKinds = map[string]bool{"events": true, "logins": true, "patrols": true}
 
-// loadHeavy reads into r the events, logins and patrols of the window whose
-// worker_id lies in [lo, hi] (every worker when lo and hi are empty).
-func loadHeavy(ctx context.Context, q queryer, w window, lo, hi string, r *gridscore.Records) error {
-	return loadKinds(ctx, q, w, lo, hi, "", r, func(kind string) bool { return heavyKinds[kind] })
+// loadHeavy reads into r the events, logins and patrols of the window.
+func loadHeavy(ctx context.Context, q queryer, w window, r *gridscore.Records) error {
+	return loadKinds(ctx, q, w, scope{}, r, func(kind string) bool { return heavyKinds[kind] })
 }
 
 // loadShared reads every kind but the heavy ones.
 func loadShared(ctx context.Context, q queryer, w window) (*gridscore.Records, error) {
 	r := &gridscore.Records{}
-	err := loadKinds(ctx, q, w, "", "", "", r, func(kind string) bool { return !heavyKinds[kind] })
+	err := loadKinds(ctx, q, w, scope{}, r, func(kind string) bool { return !heavyKinds[kind] })
 	return r, err
 }
 
-// loadKinds reads into r the kinds for which want is true; lo and hi, when
-// not empty, limit the heavy kinds to a range of worker ids; town, when not
-// empty, limits every kind to the town's rows (see townCond).
-func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r *gridscore.Records, want func(kind string) bool) error {
+// loadKinds reads into r the kinds for which want is true, limited to the
+// rows of sc (see scope.cond).
+func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.Records, want func(kind string) bool) error {
 	// The heavy kinds are only ever read on their own (loadHeavy), so their
 	// time columns are written +col: the planner then does not read them
 	// through a time index but a range of workers through the worker_id
@@ -120,25 +118,22 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 	}
 
 	var err error
-	do := func(kind string, where func() (string, []any), scan func(*sql.Rows) error) {
+	doAs := func(kind, scoped string, where func() (string, []any), scan func(*sql.Rows) error) {
 		if err != nil || !want(kind) {
 			return
 		}
 		cond, args := where()
-		if lo != "" && heavyKinds[kind] {
-			cond = "worker_id >= $3 AND worker_id <= $4 AND (" + cond + ")"
-			args = append(args, lo, hi)
-		}
-		if town != "" {
-			if tc := townCond(kind, len(args)+1); tc != "" {
-				if cond != "" {
-					cond = "(" + cond + ") AND "
-				}
-				cond += tc
-				args = append(args, town)
+		if tc, targs := sc.cond(scoped, len(args)+1); tc != "" {
+			if cond != "" {
+				cond = "(" + cond + ") AND "
 			}
+			cond += tc
+			args = append(args, targs...)
 		}
 		err = queryTable(ctx, q, kind, cond, args, scan)
+	}
+	do := func(kind string, where func() (string, []any), scan func(*sql.Rows) error) {
+		doAs(kind, kind, where, scan)
 	}
 	do("grids", all, func(rows *sql.Rows) error {
 		g, err := scanGrid(rows)
@@ -176,11 +171,17 @@ func loadKinds(ctx context.Context, q queryer, w window, lo, hi, town string, r 
 		r.Leaves = append(r.Leaves, l)
 		return err
 	})
-	do("register", all, func(rows *sql.Rows) error {
+	scanRegister := func(rows *sql.Rows) error {
 		p, err := scanPerson(rows)
 		r.Register = append(r.Register, p)
 		return err
-	})
+	}
+	do("register", all, scanRegister)
+	if !sc.all() {
+		// Whether a person on the scope's rosters was entered is looked up
+		// on the whole register, whatever grid the entry names.
+		doAs("register", rosteredElsewhere, all, scanRegister)
+	}
 	do("rosters", all, func(rows *sql.Rows) error {
 		var x gridscore.RosterRow
 		err := rows.Scan(&x.PersonID, dateDest{&x.ListedOn}, &x.Category, &x.GridCode, text(&x.Department))

@@ -1,12 +1,10 @@
 package store_test
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	gs "github.com/gridscore/gridscore"
@@ -41,6 +39,13 @@ func TestLoadChunkedMatchesLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The first worker's grid lists a person entered in the last
+		// worker's grid: another chunk's.
+		first, last := all.Workers[0], all.Workers[len(all.Workers)-1]
+		listElsewhere(t, db, q, first.GridCode, all.Register, func(p gs.Person) bool { return p.GridCode == last.GridCode })
+		if all, err = db.Load(ctx, from, to); err != nil {
+			t.Fatal(err)
+		}
 		if len(all.Events) == 0 || len(all.Logins) == 0 || len(all.Patrols) == 0 {
 			t.Fatalf("generated %d events, %d logins, %d patrols", len(all.Events), len(all.Logins), len(all.Patrols))
 		}
@@ -53,6 +58,25 @@ func TestLoadChunkedMatchesLoad(t *testing.T) {
 			}
 		}
 	})
+}
+
+// listElsewhere lists on grid's roster, on the quarter's first day, a
+// person of reg for whom in is true (on another grid's register, entered
+// before the quarter), so that whether they were entered in time is known
+// only from another grid's register (RULES.md key.missing_entry).
+func listElsewhere(t *testing.T, db *store.DB, q gs.Quarter, grid string, reg []gs.Person, in func(gs.Person) bool) gs.Person {
+	t.Helper()
+	for _, p := range reg {
+		if p.GridCode != grid && in(p) && p.EnteredAt.Before(q.First().Start()) && p.LeftAt.IsZero() {
+			row := gs.RosterRow{PersonID: p.PersonID, ListedOn: q.First(), Category: p.Category, GridCode: grid, Department: "公安"}
+			if _, err := db.Import(context.Background(), &gs.Records{Rosters: []gs.RosterRow{row}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+	}
+	t.Fatal("no person to list on another grid's roster")
+	return gs.Person{}
 }
 
 // TestLoadChunkedWhileWriterHoldsLock checks that on SQLite a writer
@@ -141,84 +165,110 @@ func assessAll(recs *gs.Records, q gs.Quarter) *gs.Result {
 	return engine.Assess(engineInput(recs, q))
 }
 
-// compareChunked checks chunks of size against Load's records.
+// compareChunked checks chunks of size against Load's records: the shared
+// records are Load's workers, grids, meetings and calendar; every record of
+// a worker (event, login, patrol, leave, finding, quiz, ballot, attendance)
+// comes exactly once, in the chunk of its worker, with every field the
+// engine reads; and each chunk holds exactly the register and rosters of
+// its workers' grids, the register entries of the persons on those rosters,
+// and the visits of the persons on those grids' register.
 func compareChunked(t *testing.T, size int, all *gs.Records, got chunked) {
 	t.Helper()
+	wantShared := gs.Records{Workers: all.Workers, Grids: all.Grids, Meetings: all.Meetings, Calendar: all.Calendar}
 	sh := *got.shared
-	sh.Events, sh.Logins, sh.Patrols = all.Events, all.Logins, all.Patrols
 	store.SortRecords(&sh)
+	if !reflect.DeepEqual(sh, wantShared) {
+		t.Errorf("chunks of %d: the shared records are not Load's workers, grids, meetings and calendar", size)
+	}
 	// The read path leaves out what the engine does not read.
-	want := *all
-	want.Visits = slices.Clone(all.Visits)
-	for i := range want.Visits {
-		want.Visits[i].WorkerID, want.Visits[i].Note = "", ""
+	visits := slices.Clone(all.Visits)
+	for i := range visits {
+		visits[i].WorkerID, visits[i].Note = "", ""
 	}
-	if !reflect.DeepEqual(sh, want) {
-		t.Errorf("chunks of %d: the shared records differ from Load's", size)
-	}
-	var (
-		workers []gs.Worker
-		events  []gs.Event
-		logins  []gs.Login
-		patrols []gs.Patrol
-	)
+	var union gs.Records
 	for i, c := range got.chunks {
 		if len(c.Workers) == 0 || len(c.Workers) > size {
 			t.Errorf("chunks of %d: chunk %d has %d workers", size, i, len(c.Workers))
 		}
-		mine := map[string]bool{}
+		mine, grids := map[string]bool{}, map[string]bool{}
 		for _, w := range c.Workers {
 			mine[w.ID] = true
+			grids[w.GridCode] = true
 		}
 		for _, e := range c.Events {
 			if !mine[e.WorkerID] {
 				t.Errorf("chunks of %d: event %s of %s in a chunk without its worker", size, e.ID, e.WorkerID)
 			}
 		}
-		workers = append(workers, c.Workers...)
-		events = append(events, c.Events...)
-		logins = append(logins, c.Logins...)
-		patrols = append(patrols, c.Patrols...)
+		// The kinds of the chunk's grids, exactly.
+		listed, onGrids := map[string]bool{}, map[string]bool{}
+		want := gs.Records{
+			Rosters: filter(all.Rosters, func(r gs.RosterRow) bool { return grids[r.GridCode] }),
+		}
+		for _, r := range want.Rosters {
+			listed[r.PersonID] = true
+		}
+		want.Register = filter(all.Register, func(p gs.Person) bool { return grids[p.GridCode] || listed[p.PersonID] })
+		for _, p := range want.Register {
+			onGrids[p.PersonID] = onGrids[p.PersonID] || grids[p.GridCode]
+		}
+		want.Visits = filter(visits, func(v gs.Visit) bool { return onGrids[v.PersonID] })
+		have := gs.Records{Register: c.Register, Rosters: c.Rosters, Visits: c.Visits}
+		store.SortRecords(&have)
+		if !reflect.DeepEqual(have, want) {
+			t.Errorf("chunks of %d: chunk %d has %d register entries, %d roster rows, %d visits; want %d, %d, %d",
+				size, i, len(have.Register), len(have.Rosters), len(have.Visits), len(want.Register), len(want.Rosters), len(want.Visits))
+		}
+		for _, x := range c.Ballots {
+			if !mine[x.WorkerID] {
+				t.Errorf("chunks of %d: ballot %s of %s in a chunk without its worker", size, x.ID, x.WorkerID)
+			}
+		}
+		union.Workers = append(union.Workers, c.Workers...)
+		union.Events = append(union.Events, c.Events...)
+		union.Logins = append(union.Logins, c.Logins...)
+		union.Patrols = append(union.Patrols, c.Patrols...)
+		union.Leaves = append(union.Leaves, c.Leaves...)
+		union.Findings = append(union.Findings, c.Findings...)
+		union.Quizzes = append(union.Quizzes, c.Quizzes...)
+		union.Ballots = append(union.Ballots, c.Ballots...)
+		union.Attendance = append(union.Attendance, c.Attendance...)
 	}
-	if !reflect.DeepEqual(workers, all.Workers) {
+	if !reflect.DeepEqual(union.Workers, all.Workers) {
 		t.Errorf("chunks of %d: the workers are not Load's, in order", size)
 	}
-	wantEvents := slices.Clone(all.Events)
-	for i := range wantEvents {
-		wantEvents[i].Category = ""
+	store.SortRecords(&union)
+	want := gs.Records{
+		Workers: all.Workers, Events: slices.Clone(all.Events), Logins: all.Logins, Patrols: slices.Clone(all.Patrols),
+		Leaves: all.Leaves, Findings: all.Findings, Quizzes: all.Quizzes, Ballots: all.Ballots, Attendance: all.Attendance,
 	}
-	wantPatrols := slices.Clone(all.Patrols)
-	for i := range wantPatrols {
-		wantPatrols[i].DistanceM = 0
+	for i := range want.Events {
+		want.Events[i].Category = ""
 	}
-	slices.SortFunc(events, func(a, b gs.Event) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(patrols, func(a, b gs.Patrol) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(logins, func(a, b gs.Login) int {
-		return cmp.Or(strings.Compare(a.WorkerID, b.WorkerID), strings.Compare(string(a.Channel), string(b.Channel)), a.At.Compare(b.At))
-	})
-	if !reflect.DeepEqual(events, wantEvents) {
-		t.Errorf("chunks of %d: %d events, want Load's %d", size, len(events), len(wantEvents))
+	for i := range want.Patrols {
+		want.Patrols[i].DistanceM = 0
 	}
-	if !reflect.DeepEqual(logins, all.Logins) {
-		t.Errorf("chunks of %d: %d logins, want Load's %d", size, len(logins), len(all.Logins))
-	}
-	if !reflect.DeepEqual(patrols, wantPatrols) {
-		t.Errorf("chunks of %d: %d patrols, want Load's %d", size, len(patrols), len(wantPatrols))
+	for _, k := range []struct {
+		name      string
+		got, want any
+	}{
+		{"events", union.Events, want.Events}, {"logins", union.Logins, want.Logins}, {"patrols", union.Patrols, want.Patrols},
+		{"leaves", union.Leaves, want.Leaves}, {"findings", union.Findings, want.Findings}, {"quizzes", union.Quizzes, want.Quizzes},
+		{"ballots", union.Ballots, want.Ballots}, {"attendance", union.Attendance, want.Attendance},
+	} {
+		if !reflect.DeepEqual(k.got, k.want) {
+			t.Errorf("chunks of %d: the chunks' %s are not Load's, each once", size, k.name)
+		}
 	}
 }
 
-// TestLoadChunkedEmptyStore: an empty store gives empty shared records and
-// no chunk.
-func TestLoadChunkedEmptyStore(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, b backend) {
-		db := MustOpenDB(t, b)
-		q := gs.Quarter{Year: 2023, Q: 3}
-		var shared, chunks int
-		err := db.LoadChunked(context.Background(), q.First().Start(), q.Last().End(), 10,
-			func(*gs.Records) error { shared++; return nil },
-			func(*gs.Records) error { chunks++; return nil })
-		if err != nil || shared != 1 || chunks != 0 {
-			t.Errorf("LoadChunked: %v, shared called %d times, each %d; want once and never", err, shared, chunks)
+// filter returns the elements of xs for which keep is true.
+func filter[T any](xs []T, keep func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if keep(x) {
+			out = append(out, x)
 		}
-	})
+	}
+	return out
 }

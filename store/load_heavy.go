@@ -17,29 +17,27 @@ import (
 // strings (worker ids, flows, channels…) shared instead of kept once per
 // row, and slices sized before they are filled.
 
-// heavyRead describes one read of a heavy kind: a window, optionally a
-// range of worker ids, and an expected number of rows.
+// heavyRead describes one fast read of a kind: a window, a scope, and an
+// expected number of rows.
 type heavyRead struct {
 	w      window
-	lo, hi string // worker id range, both inclusive; "" for every worker
-	town   string // the town's workers only, when not ""
-	expect int    // rows expected (capacity), 0 when unknown
+	sc     scope
+	expect int // rows expected (capacity), 0 when unknown
 	names  *interner
 }
 
-// where returns the condition and arguments of a time column's window
-// (written +col so the planner does not read it through a time index: a
-// worker range goes through the worker_id index, and every worker is read
-// in storage order) and the worker range.
-func (h heavyRead) where(timeCond string) (string, []any) {
+// where returns the condition and arguments of kind's rows whose time
+// column lies in the window (timeCond, on parameters $1 and $2, written
+// +col so the planner does not read it through a time index: a scope's
+// rows go through the worker_id or person_id index, and every row is read
+// in storage order) and in the scope.
+func (h heavyRead) where(kind, timeCond string) (string, []any) {
 	args := []any{h.w.lo, h.w.hi}
-	if h.town != "" {
-		return townCond("events", 3) + " AND (" + timeCond + ")", append(args, h.town)
-	}
-	if h.lo == "" {
+	sc, sargs := h.sc.cond(kind, 3)
+	if sc == "" {
 		return timeCond, args
 	}
-	return "worker_id >= $3 AND worker_id <= $4 AND (" + timeCond + ")", append(args, h.lo, h.hi)
+	return sc + " AND (" + timeCond + ")", append(args, sargs...)
 }
 
 // queryInto runs a SELECT of cols from table under cond on c's driver
@@ -69,7 +67,7 @@ func readEvents(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Event
 		occurred, reported, deadline     intCol
 		closed, irregular                intCol
 	)
-	cond, args := h.where("(+reported_at >= $1 AND +reported_at < $2) OR (+deadline >= $1 AND +deadline < $2)")
+	cond, args := h.where("events", "(+reported_at >= $1 AND +reported_at < $2) OR (+deadline >= $1 AND +deadline < $2)")
 	err := queryInto(ctx, c, "events",
 		"event_id, worker_id, flow, severity, occurred_at, reported_at, deadline, closed_at, card, irregular", cond, args,
 		[]col{&id, &worker, &flow, &severity, &occurred, &reported, &deadline, &closed, &card, &irregular},
@@ -95,7 +93,7 @@ func readLogins(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Login
 	out := newGrowing[gridscore.Login](h.expect)
 	var worker, channel strCol
 	var at intCol
-	cond, args := h.where("+logged_at >= $1 AND +logged_at < $2")
+	cond, args := h.where("logins", "+logged_at >= $1 AND +logged_at < $2")
 	err := queryInto(ctx, c, "logins", "worker_id, channel, logged_at", cond, args,
 		[]col{&worker, &channel, &at},
 		func() {
@@ -114,7 +112,7 @@ func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patr
 	out := newGrowing[gridscore.Patrol](h.expect)
 	var id, worker strCol
 	var started, ended intCol
-	cond, args := h.where("+started_at >= $1 AND +started_at < $2")
+	cond, args := h.where("patrols", "+started_at >= $1 AND +started_at < $2")
 	err := queryInto(ctx, c, "patrols", "patrol_id, worker_id, started_at, ended_at", cond, args,
 		[]col{&id, &worker, &started, &ended},
 		func() {
@@ -128,30 +126,31 @@ func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patr
 	return out.slice(), err
 }
 
-// readVisits reads the visits of the window in storage order, without
-// worker and note (the engine looks visits up by person).
-func readVisits(ctx context.Context, c readConn, w window, names *interner) ([]gridscore.Visit, error) {
-	out := newGrowing[gridscore.Visit](0)
+// readVisits reads the visits of h, without worker and note (the engine
+// looks visits up by person).
+func readVisits(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Visit, error) {
+	out := newGrowing[gridscore.Visit](h.expect)
 	var id, person strCol
 	var at intCol
-	err := queryInto(ctx, c, "visits", "visit_id, person_id, visited_at", "+visited_at >= $1 AND +visited_at < $2",
-		[]any{w.lo, w.hi}, []col{&id, &person, &at},
+	cond, args := h.where("visits", "+visited_at >= $1 AND +visited_at < $2")
+	err := queryInto(ctx, c, "visits", "visit_id, person_id, visited_at", cond, args, []col{&id, &person, &at},
 		func() {
-			*out.next() = gridscore.Visit{ID: id.s, PersonID: names.get(person.s), VisitedAt: at.time()}
+			*out.next() = gridscore.Visit{ID: id.s, PersonID: h.names.get(person.s), VisitedAt: at.time()}
 		})
 	return out.slice(), err
 }
 
-// readBallots reads the ballots of the window in storage order.
-func readBallots(ctx context.Context, c readConn, w window, names *interner) ([]gridscore.Ballot, error) {
-	out := newGrowing[gridscore.Ballot](0)
+// readBallots reads the ballots of h.
+func readBallots(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Ballot, error) {
+	out := newGrowing[gridscore.Ballot](h.expect)
 	var id, worker, group, rating strCol
 	var at intCol
-	err := queryInto(ctx, c, "ballots", "ballot_id, worker_id, rater_group, rating, cast_at", "+cast_at >= $1 AND +cast_at < $2",
-		[]any{w.lo, w.hi}, []col{&id, &worker, &group, &rating, &at},
+	cond, args := h.where("ballots", "+cast_at >= $1 AND +cast_at < $2")
+	err := queryInto(ctx, c, "ballots", "ballot_id, worker_id, rater_group, rating, cast_at", cond, args,
+		[]col{&id, &worker, &group, &rating, &at},
 		func() {
-			*out.next() = gridscore.Ballot{ID: id.s, WorkerID: names.get(worker.s), RaterGroup: gridscore.RaterGroup(names.get(group.s)),
-				Rating: gridscore.Rating(names.get(rating.s)), CastAt: at.time()}
+			*out.next() = gridscore.Ballot{ID: id.s, WorkerID: h.names.get(worker.s), RaterGroup: gridscore.RaterGroup(h.names.get(group.s)),
+				Rating: gridscore.Rating(h.names.get(rating.s)), CastAt: at.time()}
 		})
 	return out.slice(), err
 }

@@ -278,7 +278,7 @@ func recordCount(r *gridscore.Records) int {
 // reads the rows with the scanners of Load (loadKinds), by answering the
 // query loadKinds makes for the kind with this one.
 func scanKind(ctx context.Context, q queryer, kind, query string, args []any, recs *gridscore.Records) error {
-	return loadKinds(ctx, answer{q, query, args}, window{}, "", "", "", recs, func(k string) bool { return k == kind })
+	return loadKinds(ctx, answer{q, query, args}, window{}, scope{}, recs, func(k string) bool { return k == kind })
 }
 
 // answer is a queryer that runs its own query, whatever it is asked.

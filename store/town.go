@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -12,7 +11,8 @@ import (
 // LoadTown returns, read in one snapshot, what assessing one town's workers
 // needs: the town's grids and workers, those workers' events, logins,
 // patrols, leaves, findings, quizzes, ballots and attendance, the register
-// and rosters of the town's grids, the visits of those persons or by those
+// and rosters of the town's grids (and the register entries of persons on
+// those rosters entered in other grids), the visits of those persons or by those
 // workers, and every meeting and calendar day. The windows are Load's, and
 // so is the order of each kind. Events, logins and patrols are read as the
 // assessment reads them (straight from the driver, without the columns the
@@ -28,10 +28,11 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 	defer c.end()
 	w := newWindow(from, to)
 	r := &gridscore.Records{}
-	if err := loadKinds(ctx, c, w, "", "", town, r, func(kind string) bool { return !heavyKinds[kind] }); err != nil {
+	sc := scope{town: town}
+	if err := loadKinds(ctx, c, w, sc, r, func(kind string) bool { return !heavyKinds[kind] }); err != nil {
 		return nil, db.wrap("load town", err)
 	}
-	h := heavyRead{w: w, town: town, names: newInterner()}
+	h := heavyRead{w: w, sc: sc, names: newInterner()}
 	if r.Events, err = readEvents(ctx, c, h); err != nil {
 		return nil, db.wrap("load town", err)
 	}
@@ -43,27 +44,6 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 	}
 	sortRecords(r)
 	return r, nil
-}
-
-// townCond is the condition limiting the rows of kind to a town, given as
-// the query's parameter number n ("" for the kinds every town shares).
-func townCond(kind string, n int) string {
-	p := "$" + strconv.Itoa(n)
-	grids := "grid_code IN (SELECT grid_code FROM grids WHERE town = " + p + ")"
-	workers := "worker_id IN (SELECT w.worker_id FROM workers w JOIN grids g ON g.grid_code = w.grid_code WHERE g.town = " + p + ")"
-	switch kind {
-	case "grids":
-		return "town = " + p
-	case "workers", "register", "rosters":
-		return grids
-	case "visits":
-		return "(person_id IN (SELECT person_id FROM register WHERE " + grids + ")" +
-			" OR person_id IN (SELECT person_id FROM rosters WHERE " + grids + ")" +
-			" OR " + workers + ")"
-	case "meetings", "calendar":
-		return ""
-	}
-	return workers // events, logins, patrols, leaves, findings, quiz, ballots, attendance
 }
 
 // TownWorker is a stored worker with the town of their grid.

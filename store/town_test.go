@@ -37,6 +37,20 @@ func TestLoadTown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A grid of the town lists a person entered in another town.
+		var townGrid string
+		other := map[string]bool{}
+		for _, g := range all.Grids {
+			if g.Town == town {
+				townGrid = g.Code
+			} else {
+				other[g.Code] = true
+			}
+		}
+		elsewhere := listElsewhere(t, db, q, townGrid, all.Register, func(p gs.Person) bool { return other[p.GridCode] })
+		if all, err = db.Load(ctx, from, to); err != nil {
+			t.Fatal(err)
+		}
 		one, err := db.LoadTown(ctx, town, from, to)
 		if err != nil {
 			t.Fatal(err)
@@ -64,7 +78,7 @@ func TestLoadTown(t *testing.T) {
 			}
 		}
 		for _, p := range one.Register {
-			if !grids[p.GridCode] {
+			if !grids[p.GridCode] && p.PersonID != elsewhere.PersonID {
 				t.Errorf("person %s of grid %s loaded for %s", p.PersonID, p.GridCode, town)
 			}
 		}

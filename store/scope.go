@@ -1,0 +1,66 @@
+package store
+
+import "strconv"
+
+// scope limits a read to part of the store: one town's rows, or the rows
+// of one range of workers (a chunk of the assessment) and of their grids.
+// The zero scope is every row.
+type scope struct {
+	town   string // the town's rows, when not ""
+	lo, hi string // else the rows of workers whose id lies in [lo, hi], when not ""
+}
+
+// all reports whether sc is every row.
+func (sc scope) all() bool { return sc.town == "" && sc.lo == "" }
+
+// rosteredElsewhere is the pseudo-kind of the register rows that sc's
+// rosters name but that lie outside sc's grids: whether a listed person was
+// entered is looked up on the whole register (RULES.md key.missing_entry).
+const rosteredElsewhere = "register:rostered"
+
+// cond returns the condition limiting kind's rows to sc, with its
+// parameters numbered from n, and their arguments; "" for every row (the
+// zero scope, and the kinds every town shares: meetings and the calendar).
+//
+//   - grids: the town's grids, or the grids of the range's workers;
+//   - workers, the register and rosters: those of those grids;
+//   - visits: of the persons on those grids' register (for a town, also of
+//     the persons on its rosters and by its workers);
+//   - every other kind (events, logins, patrols, leaves, findings, quizzes,
+//     ballots, attendance): of the town's workers, or of the range.
+func (sc scope) cond(kind string, n int) (string, []any) {
+	if sc.all() || kind == "meetings" || kind == "calendar" {
+		return "", nil
+	}
+	p := "$" + strconv.Itoa(n)
+	var grids, workers string
+	var args []any
+	if sc.town != "" {
+		grids = "SELECT grid_code FROM grids WHERE town = " + p
+		workers = "worker_id IN (SELECT w.worker_id FROM workers w JOIN grids g ON g.grid_code = w.grid_code WHERE g.town = " + p + ")"
+		args = []any{sc.town}
+	} else {
+		workers = "worker_id >= " + p + " AND worker_id <= $" + strconv.Itoa(n+1)
+		grids = "SELECT grid_code FROM workers WHERE " + workers
+		args = []any{sc.lo, sc.hi}
+	}
+	inGrids := "grid_code IN (" + grids + ")"
+	switch kind {
+	case "grids":
+		if sc.town != "" {
+			return "town = " + p, args
+		}
+		return inGrids, args
+	case "workers", "register", "rosters":
+		return inGrids, args
+	case rosteredElsewhere:
+		return "person_id IN (SELECT person_id FROM rosters WHERE " + inGrids + ") AND grid_code NOT IN (" + grids + ")", args
+	case "visits":
+		registered := "person_id IN (SELECT person_id FROM register WHERE " + inGrids + ")"
+		if sc.town == "" {
+			return registered, args
+		}
+		return "(" + registered + " OR person_id IN (SELECT person_id FROM rosters WHERE " + inGrids + ") OR " + workers + ")", args
+	}
+	return workers, args
+}
