@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -48,6 +49,9 @@ type tableWriter struct {
 	full    *sql.Stmt
 	pending [][]any
 	args    []any
+	// deferred holds the statements re-creating the secondary indexes
+	// dropped for the rest of a large import (see deferIndexes).
+	deferred []string
 	// PostgreSQL: the staging table and the statement that upserts from it.
 	stage, merge string
 }
@@ -163,8 +167,59 @@ func (it *ImportTx) stmtUpsert(ctx context.Context, tw *tableWriter, rows [][]an
 		}
 	}
 	tw.pending = append(tw.pending, rows...)
+	if tw.deferred == nil && tw.written >= max(deferIndexRows, tw.before) {
+		return it.deferIndexes(ctx, tw)
+	}
 	return nil
 }
+
+// deferIndexRows is how many rows an import must have written into a
+// SQLite table (and at least as many as the table held before) before the
+// table's secondary indexes are dropped for the rest of the import and
+// built again at its end.
+var deferIndexRows int64 = 200_000
+
+// deferIndexes drops tw's secondary indexes (not its key, which the upsert
+// needs, nor any unique index) inside the import's transaction, keeping the
+// statements that re-create them at Commit. Kept up row by row, an index
+// over tens of millions of rows whose order is not the file's (a time
+// column) has every insert touch a page the cache no longer holds; built
+// once at the end from sorted keys it costs a fraction of that. A rollback
+// brings the indexes back with everything else, and readers see them
+// throughout (the transaction is not visible to them).
+func (it *ImportTx) deferIndexes(ctx context.Context, tw *tableWriter) error {
+	rows, err := it.tx.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", tw.t.name)
+	if err != nil {
+		return err
+	}
+	var names []string
+	tw.deferred = []string{}
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return err
+		}
+		if strings.HasPrefix(strings.ToUpper(create), "CREATE UNIQUE") {
+			continue
+		}
+		names = append(names, name)
+		tw.deferred = append(tw.deferred, create)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range names {
+		if _, err := it.tx.ExecContext(ctx, "DROP INDEX "+quoteIdent(name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// quoteIdent quotes an SQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // execFull runs the prepared statement on per rows.
 func (it *ImportTx) execFull(ctx context.Context, tw *tableWriter, rows [][]any) error {
@@ -241,6 +296,12 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		}
 		if tw.full != nil {
 			tw.full.Close()
+		}
+		for _, create := range tw.deferred {
+			if _, err := it.tx.ExecContext(ctx, create); err != nil {
+				it.Rollback()
+				return nil, it.db.wrap("import "+tw.t.name+": rebuild index", err)
+			}
 		}
 		after, err := countRows(ctx, it.tx, tw.t.name)
 		if err != nil {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/gen"
 )
 
 // BenchmarkRowsPerStatement writes 200,000 events into a fresh SQLite store
@@ -54,4 +56,102 @@ func BenchmarkRowsPerStatement(b *testing.B) {
 			b.ReportMetric(float64(len(recs.Events)*b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+}
+
+// indexSQL returns the statements of db's secondary indexes, by name.
+func indexSQL(t *testing.T, db *DB) map[string]string {
+	t.Helper()
+	rows, err := db.read.Query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = create
+	}
+	return out
+}
+
+// TestDeferredIndexes checks that a SQLite import large enough to drop the
+// secondary indexes of the tables it fills builds them again exactly, with
+// the same records stored as an import keeping them up row by row, and
+// that an import rolled back after dropping them leaves them in place.
+func TestDeferredIndexes(t *testing.T) {
+	ctx := context.Background()
+	q := gridscore.Quarter{Year: 2023, Q: 3}
+	opts := gen.Options{Workers: 200, Quarter: q, Seed: 4}
+	open := func() *DB {
+		db, err := Open(ctx, filepath.Join(t.TempDir(), "gs.db"), WithMigrate())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	load := func(db *DB, every int64) *gridscore.Records {
+		defer func(n int64) { deferIndexRows = n }(deferIndexRows)
+		deferIndexRows = every
+		if err := gen.Generate(opts, func(r *gridscore.Records) error {
+			_, err := db.Import(ctx, r, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := db.Load(ctx, q.First().AddDays(-7).Start(), q.Last().End())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	kept, deferred := open(), open()
+	want := indexSQL(t, kept)
+	if got := load(deferred, 1000); !reflect.DeepEqual(got, load(kept, 1<<40)) {
+		t.Error("the records stored by an import deferring its indexes differ")
+	}
+	if got := indexSQL(t, deferred); !reflect.DeepEqual(got, want) {
+		t.Errorf("indexes after a deferring import:\n%v\nwant\n%v", got, want)
+	}
+
+	// Rolled back after dropping them.
+	defer func(n int64) { deferIndexRows = n }(deferIndexRows)
+	deferIndexRows = 10
+	empty := open()
+	it, err := empty.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []gridscore.Event
+	for i := range 500 {
+		evs = append(evs, gridscore.Event{ID: fmt.Sprintf("X%05d", i), WorkerID: "T0001-W0001", Flow: gridscore.FlowSelfHandled,
+			Severity: gridscore.SeverityGeneral, Category: "治安", OccurredAt: q.First().Start(), ReportedAt: q.First().Start()})
+	}
+	if err := it.Write(ctx, &gridscore.Records{Events: evs}); err != nil {
+		t.Fatal(err)
+	}
+	tw := it.tables[tableIndex(t, "events")]
+	if len(tw.deferred) == 0 {
+		t.Fatal("the import did not drop the events' indexes")
+	}
+	if err := it.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexSQL(t, empty); !reflect.DeepEqual(got, want) {
+		t.Errorf("indexes after a rolled-back import:\n%v\nwant\n%v", got, want)
+	}
+}
+
+// tableIndex returns the position of the named table in tables.
+func tableIndex(t *testing.T, name string) int {
+	for i := range tables {
+		if tables[i].name == name {
+			return i
+		}
+	}
+	t.Fatalf("no table %s", name)
+	return 0
 }

@@ -34,7 +34,11 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 		chunkSize = 1
 	}
 	expect := db.tableSizes(ctx)
-	conns, err := db.readSnapshot(ctx, 2)
+	readers := 2
+	if total(expect) < parallelReadRows {
+		readers = 1 // a town: sharing a snapshot costs more than it saves
+	}
+	conns, err := db.readSnapshot(ctx, readers)
 	if err != nil {
 		return err
 	}
@@ -133,6 +137,21 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 		}
 	}
 	return nil
+}
+
+// parallelReadRows is the fewest rows of the sized kinds for which
+// LoadChunked reads on two connections sharing a snapshot: below it (a
+// town of a few hundred workers) setting up the second connection and the
+// snapshot takes longer than the reading it would take over.
+const parallelReadRows = 500_000
+
+// total returns the sum of sizes.
+func total(sizes map[string]int64) int64 {
+	var n int64
+	for _, v := range sizes {
+		n += v
+	}
+	return n
 }
 
 // sharedKinds are the kinds LoadChunked hands over once for every chunk.
