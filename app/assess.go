@@ -16,10 +16,16 @@ import (
 // first day merges as RULES.md §5 says.
 const patrolMargin = 7
 
-// ChunkWorkers is how many workers' events, logins and patrols are read and
-// assessed at a time: enough to keep both cores busy, few enough that a
-// province's records never sit in memory at once.
-const ChunkWorkers = 5000
+// WholeWorkers is the most workers whose records are read and assessed at
+// once, the tables read in storage order (a district's: about 400 MB at
+// most in memory); a larger store is read and assessed RangeWorkers at a
+// time, each range's records read through the worker indexes while the
+// previous range is assessed, so that at most two ranges' records (about
+// 200 MB each) are in memory whatever the store's size.
+const (
+	WholeWorkers = 5000
+	RangeWorkers = 2500
+)
 
 // TuneGCForBatch sets the process's garbage collector for a one-shot batch
 // assessment (the command line): the records of a chunk are garbage once
@@ -57,7 +63,7 @@ func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs
 		}
 		results <- all
 	}()
-	err := s.DB.LoadChunked(ctx, from, to, ChunkWorkers,
+	err := s.DB.LoadChunked(ctx, from, to, WholeWorkers, RangeWorkers,
 		func(shared *gs.Records) error {
 			cal = calendar.New(shared.Calendar)
 			eng = engine.New(engine.Input{Scheme: &s.Scheme, Calendar: cal, Records: shared, Quarter: q, AsOf: asOf})

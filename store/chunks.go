@@ -13,8 +13,9 @@ import (
 // as Load does (but in no particular order, workers aside), and hands them
 // over in parts so that a province never has to be in memory at once: first
 // shared, called with every worker (ordered by id), grid, meeting and
-// calendar day; then each, called once per range of at most chunkSize
-// workers (ordered by id) with those workers in Workers and every other
+// calendar day; then each, called once for every worker when there are at
+// most whole of them (the tables are then read in storage order, the
+// fastest), else once per range of at most size workers (ordered by id) with those workers in Workers and every other
 // kind limited to them (see scope.cond): their events, logins, patrols,
 // leaves, findings, quizzes, ballots and attendance, the register and
 // rosters of their grids, the register entries of persons on those rosters
@@ -28,11 +29,8 @@ import (
 // note). Where the store allows it (readSnapshot), events are read on one
 // connection while the other kinds are read on another, in the same
 // snapshot, ahead of the chunk being handed over.
-func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int,
+func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size int,
 	shared func(*gridscore.Records) error, each func(*gridscore.Records) error) error {
-	if chunkSize < 1 {
-		chunkSize = 1
-	}
 	expect := db.tableSizes(ctx)
 	readers := 2
 	if total(expect) < parallelReadRows {
@@ -49,7 +47,10 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, chunkSize int
 	if err != nil {
 		return db.wrap("load", err)
 	}
-	plan := chunkPlan(workers, chunkSize, expect)
+	if len(workers) <= whole {
+		size = len(workers)
+	}
+	plan := chunkPlan(workers, max(size, 1), expect)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -136,7 +136,7 @@ func loadChunks(t *testing.T, db *store.DB, q gs.Quarter, size int) (chunked, *g
 		eng *engine.Engine
 		res []gs.WorkerResult
 	)
-	err := db.LoadChunked(context.Background(), q.First().AddDays(-7).Start(), q.Last().End(), size,
+	err := db.LoadChunked(context.Background(), q.First().AddDays(-7).Start(), q.Last().End(), size, size,
 		func(sh *gs.Records) error {
 			got.shared = sh
 			eng = engine.New(engineInput(sh, q))
