@@ -177,10 +177,24 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 		return err
 	}
 	do("register", all, scanRegister)
-	if !sc.all() {
+	if n := len(r.Register); !sc.all() && err == nil && want("register") {
 		// Whether a person on the scope's rosters was entered is looked up
-		// on the whole register, whatever grid the entry names.
+		// on the whole register, whatever grid the entry names: those
+		// entries are read by person (most of them again) and kept when
+		// not read already.
 		doAs("register", rosteredElsewhere, all, scanRegister)
+		seen := make(map[string]bool, n)
+		for _, p := range r.Register[:n] {
+			seen[p.PersonID] = true
+		}
+		more := r.Register[n:]
+		r.Register = r.Register[:n]
+		for _, p := range more {
+			if !seen[p.PersonID] {
+				seen[p.PersonID] = true
+				r.Register = append(r.Register, p)
+			}
+		}
 	}
 	do("rosters", all, func(rows *sql.Rows) error {
 		var x gridscore.RosterRow
