@@ -28,8 +28,11 @@ import (
 type dialect int
 
 // sqliteMmapSize is how much of the database file SQLite maps into memory
-// (the operating system pages it in and out as needed).
-const sqliteMmapSize = 8 << 30
+// (the operating system pages it in and out as needed); the rest is read
+// into each connection's page cache. A town's or district's file fits;
+// a province's (several GB) would otherwise be counted, page after page as
+// the assessment reads it, in the process's resident memory.
+const sqliteMmapSize = 256 << 20
 
 const (
 	sqliteDialect dialect = iota
