@@ -13,10 +13,11 @@ import (
 // as Load does (but in no particular order, workers aside), and hands them
 // over in parts so that a province never has to be in memory at once: first
 // shared, called with every worker (ordered by id), grid, meeting and
-// calendar day; then each, called once for every worker when there are at
+// calendar day; then each, called once for all workers when there are at
 // most whole of them (the tables are then read in storage order, the
-// fastest), else once per range of at most size workers (ordered by id) with those workers in Workers and every other
-// kind limited to them (see scope.cond): their events, logins, patrols,
+// fastest), else once per range of at most size workers (ordered by id),
+// with those workers in Workers and every other kind limited to them (see
+// scope.cond): their events, logins, patrols,
 // leaves, findings, quizzes, ballots and attendance, the register and
 // rosters of their grids, the register entries of persons on those rosters
 // entered elsewhere, and the visits of the persons on those grids'
