@@ -98,3 +98,36 @@ func TestReadSnapshotFullPool(t *testing.T) {
 		})
 	}
 }
+
+// TestNoJIT checks that every PostgreSQL connection of a store runs with
+// just-in-time compilation off, where the server has it.
+func TestNoJIT(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		if b.Name != "postgres" {
+			continue
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := OpenAndMigrate(ctx, b.Target(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var has int
+			if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_settings WHERE name = 'jit'").Scan(&has); err != nil || has == 0 {
+				t.Skipf("the server has no jit setting (%v)", err)
+			}
+			conns, err := db.readSnapshot(ctx, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer endAll(conns)
+			for i, c := range conns {
+				var jit string
+				if err := c.QueryRowContext(ctx, "SHOW jit").Scan(&jit); err != nil || jit != "off" {
+					t.Errorf("connection %d: jit %q, %v; want off", i, jit, err)
+				}
+			}
+		})
+	}
+}
