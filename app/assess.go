@@ -20,11 +20,14 @@ const patrolMargin = 7
 // once, the tables read in storage order (a district's: about 400 MB at
 // most in memory); a larger store is read and assessed RangeWorkers at a
 // time, each range's records read through the worker indexes while the
-// previous range is assessed, so that at most two ranges' records (about
-// 200 MB each) are in memory whatever the store's size.
+// previous range is assessed, so that at most two ranges' records (under
+// 100 MB each) are in memory whatever the store's size. Small ranges also
+// keep the collector's work small (it scans what is alive); at 100,000
+// workers ranges of 1,000 took 17 % less time than ranges of 2,500, and
+// ranges of 500 no less.
 const (
 	WholeWorkers = 5000
-	RangeWorkers = 2500
+	RangeWorkers = 1000
 )
 
 // TuneGCForBatch sets the process's garbage collector for a one-shot batch

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,28 +46,35 @@ func (h heavyRead) where(kind, timeCond string) (string, []any) {
 // connection and calls row after each row's values have been put into
 // dest, one destination per column.
 func queryInto(ctx context.Context, c readConn, table, cols, cond string, args []any, dest []col, row func()) error {
-	return c.rawQuery(ctx, "SELECT "+cols+" FROM "+table+" WHERE "+cond, args, len(dest), func(vals []driver.Value) error {
-		for i, d := range dest {
-			if err := d.set(vals[i]); err != nil {
-				return fmt.Errorf("%s.%s: %w", table, strings.Split(cols, ", ")[i], err)
-			}
-		}
+	err := c.rawQuery(ctx, "SELECT "+cols+" FROM "+table+" WHERE "+cond, args, dest, func() error {
 		row()
 		return nil
 	})
+	if ce, ok := err.(colError); ok {
+		return fmt.Errorf("%s.%s: %w", table, strings.Split(cols, ", ")[ce.i], ce.err)
+	}
+	return err
 }
 
-// col receives one column's value from the driver.
-type col interface{ set(v driver.Value) error }
+// col receives one column's value: from database/sql's driver (set), or
+// as PostgreSQL sent it (setRaw: nil for NULL, else the bytes in binary or
+// text format), valid only during the call.
+type col interface {
+	set(v driver.Value) error
+	setRaw(b []byte, binary bool) error
+}
 
 // readEvents reads the events of h, without category (the engine does not
 // look at it).
 func readEvents(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Event, error) {
 	out := newGrowing[gridscore.Event](h.expect)
+	values := newInterner() // of flows, severities and cards
 	var (
-		id, worker, flow, severity, card strCol
-		occurred, reported, deadline     intCol
-		closed, irregular                intCol
+		id                           strCol
+		worker                       = strCol{names: h.names}
+		flow, severity, card         = strCol{names: values}, strCol{names: values}, strCol{names: values}
+		occurred, reported, deadline intCol
+		closed, irregular            intCol
 	)
 	cond, args := h.where("events", "(+reported_at >= $1 AND +reported_at < $2) OR (+deadline >= $1 AND +deadline < $2)")
 	err := queryInto(ctx, c, "events",
@@ -74,7 +83,7 @@ func readEvents(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Event
 		func() {
 			*out.next() = gridscore.Event{
 				ID:         id.s,
-				WorkerID:   h.names.get(worker.s),
+				WorkerID:   worker.s,
 				Flow:       canon(flow.s, gridscore.FlowReported, gridscore.FlowSelfHandled, gridscore.FlowAssigned),
 				Severity:   canon(severity.s, gridscore.SeverityGeneral, gridscore.SeverityMajor, gridscore.SeveritySerious),
 				OccurredAt: occurred.time(),
@@ -91,14 +100,14 @@ func readEvents(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Event
 // readLogins reads the logins of h.
 func readLogins(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Login, error) {
 	out := newGrowing[gridscore.Login](h.expect)
-	var worker, channel strCol
+	worker, channel := strCol{names: h.names}, strCol{names: newInterner()}
 	var at intCol
 	cond, args := h.where("logins", "+logged_at >= $1 AND +logged_at < $2")
 	err := queryInto(ctx, c, "logins", "worker_id, channel, logged_at", cond, args,
 		[]col{&worker, &channel, &at},
 		func() {
 			*out.next() = gridscore.Login{
-				WorkerID: h.names.get(worker.s),
+				WorkerID: worker.s,
 				Channel:  canon(channel.s, gridscore.ChannelApp, gridscore.ChannelPC),
 				At:       at.time(),
 			}
@@ -110,7 +119,8 @@ func readLogins(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Login
 // not look at it).
 func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patrol, error) {
 	out := newGrowing[gridscore.Patrol](h.expect)
-	var id, worker strCol
+	var id strCol
+	worker := strCol{names: h.names}
 	var started, ended intCol
 	cond, args := h.where("patrols", "+started_at >= $1 AND +started_at < $2")
 	err := queryInto(ctx, c, "patrols", "patrol_id, worker_id, started_at, ended_at", cond, args,
@@ -118,7 +128,7 @@ func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patr
 		func() {
 			*out.next() = gridscore.Patrol{
 				ID:        id.s,
-				WorkerID:  h.names.get(worker.s),
+				WorkerID:  worker.s,
 				StartedAt: started.time(),
 				EndedAt:   ended.time(),
 			}
@@ -130,12 +140,13 @@ func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patr
 // looks visits up by person).
 func readVisits(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Visit, error) {
 	out := newGrowing[gridscore.Visit](h.expect)
-	var id, person strCol
+	var id strCol
+	person := strCol{names: h.names}
 	var at intCol
 	cond, args := h.where("visits", "+visited_at >= $1 AND +visited_at < $2")
 	err := queryInto(ctx, c, "visits", "visit_id, person_id, visited_at", cond, args, []col{&id, &person, &at},
 		func() {
-			*out.next() = gridscore.Visit{ID: id.s, PersonID: h.names.get(person.s), VisitedAt: at.time()}
+			*out.next() = gridscore.Visit{ID: id.s, PersonID: person.s, VisitedAt: at.time()}
 		})
 	return out.slice(), err
 }
@@ -143,14 +154,15 @@ func readVisits(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Visit
 // readBallots reads the ballots of h.
 func readBallots(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Ballot, error) {
 	out := newGrowing[gridscore.Ballot](h.expect)
-	var id, worker, group, rating strCol
+	var id strCol
+	worker, group, rating := strCol{names: h.names}, strCol{names: h.names}, strCol{names: h.names}
 	var at intCol
 	cond, args := h.where("ballots", "+cast_at >= $1 AND +cast_at < $2")
 	err := queryInto(ctx, c, "ballots", "ballot_id, worker_id, rater_group, rating, cast_at", cond, args,
 		[]col{&id, &worker, &group, &rating, &at},
 		func() {
-			*out.next() = gridscore.Ballot{ID: id.s, WorkerID: h.names.get(worker.s), RaterGroup: gridscore.RaterGroup(h.names.get(group.s)),
-				Rating: gridscore.Rating(h.names.get(rating.s)), CastAt: at.time()}
+			*out.next() = gridscore.Ballot{ID: id.s, WorkerID: worker.s, RaterGroup: gridscore.RaterGroup(group.s),
+				Rating: gridscore.Rating(rating.s), CastAt: at.time()}
 		})
 	return out.slice(), err
 }
@@ -196,19 +208,38 @@ func (g *growing[T]) slice() []T {
 	return append(out, g.cur...)
 }
 
-// strCol receives a text column, NULL as "".
-type strCol struct{ s string }
+// strCol receives a text column, NULL as "". With names, equal values
+// share one string (see interner) instead of one allocated per row.
+type strCol struct {
+	s     string
+	names *interner
+}
 
 func (c *strCol) set(src driver.Value) error {
 	switch v := src.(type) {
 	case string:
 		c.s = v
+		if c.names != nil {
+			c.s = c.names.get(v)
+		}
 	case nil:
 		c.s = ""
 	case []byte:
-		c.s = string(v)
+		return c.setRaw(v, false)
 	default:
 		return fmt.Errorf("text column holds %T", src)
+	}
+	return nil
+}
+
+func (c *strCol) setRaw(b []byte, _ bool) error {
+	switch {
+	case b == nil:
+		c.s = ""
+	case c.names != nil:
+		c.s = c.names.getBytes(b)
+	default:
+		c.s = string(b)
 	}
 	return nil
 }
@@ -233,6 +264,33 @@ func (c *intCol) set(src driver.Value) error {
 		return fmt.Errorf("integer column: %w", err)
 	}
 	c.v, c.valid = n.Int64, n.Valid
+	return nil
+}
+
+func (c *intCol) setRaw(b []byte, bin bool) error {
+	if b == nil {
+		c.v, c.valid = 0, false
+		return nil
+	}
+	c.valid = true
+	if !bin {
+		v, err := strconv.ParseInt(string(b), 10, 64)
+		if err != nil {
+			return fmt.Errorf("integer column: %w", err)
+		}
+		c.v = v
+		return nil
+	}
+	switch len(b) { // BIGINT, INTEGER, SMALLINT in network order
+	case 8:
+		c.v = int64(binary.BigEndian.Uint64(b))
+	case 4:
+		c.v = int64(int32(binary.BigEndian.Uint32(b)))
+	case 2:
+		c.v = int64(int16(binary.BigEndian.Uint16(b)))
+	default:
+		return fmt.Errorf("integer column of %d bytes", len(b))
+	}
 	return nil
 }
 
@@ -286,6 +344,19 @@ func (in *interner) get(s string) string {
 	}
 	in.last = t
 	return t
+}
+
+// getBytes is get for the bytes of a string, which it copies only when it
+// has not seen them.
+func (in *interner) getBytes(b []byte) string {
+	if string(b) == in.last {
+		return in.last
+	}
+	if t, ok := in.m[string(b)]; ok {
+		in.last = t
+		return t
+	}
+	return in.get(string(b))
 }
 
 // canon returns the value of values equal to s (so s itself, just read,

@@ -4,10 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // readConn is a connection of the read pool inside a read-only transaction
@@ -193,10 +197,15 @@ func (db *DB) sqliteSnapshot(ctx context.Context, n int) (cs []readConn, err err
 }
 
 // rawQuery runs query on c's driver connection, past database/sql, and
-// calls row with the values of each row: int64, string, []byte or nil as
-// the driver gives them, valid only during the call.
-func (c readConn) rawQuery(ctx context.Context, query string, args []any, width int, row func([]driver.Value) error) error {
+// after each row has been put into dest (a destination per column) calls
+// row. On PostgreSQL it reads the rows through pgx itself, handing each
+// destination the column's bytes as sent (no value boxed per column); on
+// SQLite, the driver's values (int64, string, []byte or nil).
+func (c readConn) rawQuery(ctx context.Context, query string, args []any, dest []col, row func() error) error {
 	return c.Raw(func(dc any) error {
+		if pc, ok := dc.(*stdlib.Conn); ok {
+			return pgxQuery(ctx, pc.Conn(), query, args, dest, row)
+		}
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return sqlError("the driver cannot query directly")
@@ -210,7 +219,7 @@ func (c readConn) rawQuery(ctx context.Context, query string, args []any, width 
 			return err
 		}
 		defer rows.Close()
-		vals := make([]driver.Value, width)
+		vals := make([]driver.Value, len(dest))
 		for {
 			if err := rows.Next(vals); err != nil {
 				if err == io.EOF {
@@ -218,9 +227,48 @@ func (c readConn) rawQuery(ctx context.Context, query string, args []any, width 
 				}
 				return err
 			}
-			if err := row(vals); err != nil {
+			for i, d := range dest {
+				if err := d.set(vals[i]); err != nil {
+					return colError{i, err}
+				}
+			}
+			if err := row(); err != nil {
 				return err
 			}
 		}
 	})
 }
+
+// pgxQuery is rawQuery on a PostgreSQL connection.
+func pgxQuery(ctx context.Context, conn *pgx.Conn, query string, args []any, dest []col, row func() error) error {
+	rows, err := conn.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	fields := rows.FieldDescriptions()
+	if len(fields) != len(dest) {
+		return fmt.Errorf("%d columns, want %d", len(fields), len(dest))
+	}
+	for rows.Next() {
+		raw := rows.RawValues()
+		for i, d := range dest {
+			if err := d.setRaw(raw[i], fields[i].Format == pgx.BinaryFormatCode); err != nil {
+				return colError{i, err}
+			}
+		}
+		if err := row(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// colError is an error reading the column at index i of a raw query.
+type colError struct {
+	i   int
+	err error
+}
+
+func (e colError) Error() string { return e.err.Error() }
+func (e colError) Unwrap() error { return e.err }
