@@ -34,7 +34,7 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	shared func(*gridscore.Records) error, each func(*gridscore.Records) error) error {
 	expect := db.tableSizes(ctx)
 	readers := 2
-	if total(expect) < parallelReadRows {
+	if db.dialect == postgresDialect && total(expect) < parallelReadRows {
 		readers = 1 // a town: sharing a snapshot costs more than it saves
 	}
 	conns, err := db.readSnapshot(ctx, readers)
@@ -142,9 +142,12 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 }
 
 // parallelReadRows is the fewest rows of the sized kinds for which
-// LoadChunked reads on two connections sharing a snapshot: below it (a
-// town of a few hundred workers) setting up the second connection and the
-// snapshot takes longer than the reading it would take over.
+// LoadChunked reads a PostgreSQL store on two connections sharing a
+// snapshot: below it (a town of a few hundred workers) connecting again and
+// sharing the snapshot take longer than the reading they would take over
+// (0.21 s against 0.24 s for a whole 200-worker assessment). On SQLite,
+// where a second connection is cheap, two are faster at any size (0.19 s
+// against 0.27 s).
 const parallelReadRows = 500_000
 
 // total returns the sum of sizes.
