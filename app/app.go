@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"io/fs"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -39,7 +41,11 @@ type Service struct {
 // reading goes on to report every problem, and the transaction is rolled
 // back.
 func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.ImportStats, error) {
-	it, err := s.DB.BeginImport(ctx)
+	var opts []store.ImportOption
+	if filesSize(paths) >= store.LargeImportBytes {
+		opts = append(opts, store.LargeImport())
+	}
+	it, err := s.DB.BeginImport(ctx, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +54,24 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.Impor
 		return nil, err
 	}
 	return it.Commit(ctx)
+}
+
+// filesSize returns the total size of the files at paths, folders
+// included (their files, at any depth); what cannot be read counts nothing
+// (the import reports it).
+func filesSize(paths []string) int64 {
+	var n int64
+	for _, p := range paths {
+		filepath.WalkDir(p, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if info, err := d.Info(); err == nil {
+					n += info.Size()
+				}
+			}
+			return nil
+		})
+	}
+	return n
 }
 
 // scanInto reads the files at paths and writes their records into it, as

@@ -121,7 +121,7 @@ func TestDeferredIndexes(t *testing.T) {
 	defer func(n int64) { deferIndexRows = n }(deferIndexRows)
 	deferIndexRows = 10
 	empty := open()
-	it, err := empty.BeginImport(ctx)
+	it, err := empty.BeginImport(ctx, LargeImport())
 	if err != nil {
 		t.Fatal(err)
 	}
