@@ -100,7 +100,8 @@ func TestReadSnapshotFullPool(t *testing.T) {
 }
 
 // TestNoJIT checks that every PostgreSQL connection of a store runs with
-// just-in-time compilation off, where the server has it.
+// just-in-time compilation off and no parallel workers, where the server
+// has the settings.
 func TestNoJIT(t *testing.T) {
 	for _, b := range storetest.Backends() {
 		if b.Name != "postgres" {
@@ -123,9 +124,9 @@ func TestNoJIT(t *testing.T) {
 			}
 			defer endAll(conns)
 			for i, c := range conns {
-				var jit string
-				if err := c.QueryRowContext(ctx, "SHOW jit").Scan(&jit); err != nil || jit != "off" {
-					t.Errorf("connection %d: jit %q, %v; want off", i, jit, err)
+				var jit, workers string
+				if err := c.QueryRowContext(ctx, "SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')").Scan(&jit, &workers); err != nil || jit != "off" || workers != "0" {
+					t.Errorf("connection %d: jit %q, parallel workers %q, %v; want off and 0", i, jit, workers, err)
 				}
 			}
 		})
