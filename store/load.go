@@ -177,31 +177,38 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 		return err
 	}
 	do("register", all, scanRegister)
-	if n := len(r.Register); !sc.all() && err == nil && want("register") {
-		// Whether a person on the scope's rosters was entered is looked up
-		// on the whole register, whatever grid the entry names: those
-		// entries are read by person (most of them again) and kept when
-		// not read already.
-		doAs("register", rosteredElsewhere, all, scanRegister)
-		seen := make(map[string]bool, n)
-		for _, p := range r.Register[:n] {
-			seen[p.PersonID] = true
-		}
-		more := r.Register[n:]
-		r.Register = r.Register[:n]
-		for _, p := range more {
-			if !seen[p.PersonID] {
-				seen[p.PersonID] = true
-				r.Register = append(r.Register, p)
-			}
-		}
-	}
 	do("rosters", all, func(rows *sql.Rows) error {
 		var x gridscore.RosterRow
 		err := rows.Scan(&x.PersonID, dateDest{&x.ListedOn}, &x.Category, &x.GridCode, text(&x.Department))
 		r.Rosters = append(r.Rosters, x)
 		return err
 	})
+	if !sc.all() && err == nil && want("register") {
+		// Whether a person on the scope's rosters was entered is looked up
+		// on the whole register, whatever grid the entry names: the
+		// entries of listed persons not on the scope's register are read
+		// by person.
+		if want("rosters") {
+			seen := make(map[string]bool, len(r.Register))
+			for _, p := range r.Register {
+				seen[p.PersonID] = true
+			}
+			var ids []any
+			for _, x := range r.Rosters {
+				if !seen[x.PersonID] {
+					seen[x.PersonID] = true
+					ids = append(ids, x.PersonID)
+				}
+			}
+			for len(ids) > 0 && err == nil {
+				part := ids[:min(len(ids), maxListParams)]
+				ids = ids[len(part):]
+				err = queryTable(ctx, q, "register", "person_id IN ("+placeholders(len(part))+")", part, scanRegister)
+			}
+		} else {
+			doAs("register", rosteredElsewhere, all, scanRegister)
+		}
+	}
 	do("visits", func() (string, []any) { return instant("visited_at") }, func(rows *sql.Rows) error {
 		var v gridscore.Visit
 		err := rows.Scan(&v.ID, &v.PersonID, &v.WorkerID, timeDest{&v.VisitedAt}, text(&v.Note))
@@ -245,6 +252,21 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 		return err
 	})
 	return err
+}
+
+// maxListParams is the most values one IN list of a query is given.
+const maxListParams = 500
+
+// placeholders returns "$1, $2, …, $n".
+func placeholders(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i))
+	}
+	return b.String()
 }
 
 // loadWorkers returns every stored worker, ordered by ID.
