@@ -51,7 +51,7 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	if len(workers) <= whole {
 		size = len(workers)
 	}
-	plan := chunkPlan(workers, max(size, 1), expect)
+	plan := chunkPlan(workers, max(size, 1), expect, db.dialect == postgresDialect)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -231,7 +231,7 @@ const maxExpect = 1 << 21
 
 // chunkPlan splits workers (sorted by id) into ranges of at most size, each
 // expecting its share of every sized table's rows.
-func chunkPlan(workers []gridscore.Worker, size int, tableRows map[string]int64) []chunk {
+func chunkPlan(workers []gridscore.Worker, size int, tableRows map[string]int64, byID bool) []chunk {
 	var plan []chunk
 	for start := 0; start < len(workers); start += size {
 		part := workers[start:min(start+size, len(workers))]
@@ -240,7 +240,7 @@ func chunkPlan(workers []gridscore.Worker, size int, tableRows map[string]int64)
 			// A range of workers is read through the worker_id index; one
 			// chunk holding every worker reads the tables in storage order,
 			// which is much faster.
-			c.scope = scope{lo: part[0].ID, hi: part[len(part)-1].ID}
+			c.scope = scope{lo: part[0].ID, hi: part[len(part)-1].ID, byID: byID}
 		}
 		for kind, n := range tableRows {
 			share := n * int64(len(part)) / int64(len(workers))

@@ -28,7 +28,7 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 	defer c.end()
 	w := newWindow(from, to)
 	r := &gridscore.Records{}
-	sc := scope{town: town}
+	sc := scope{town: town, byID: db.dialect == postgresDialect}
 	if err := loadKinds(ctx, c, w, sc, r, func(kind string) bool { return !heavyKinds[kind] }); err != nil {
 		return nil, db.wrap("load town", err)
 	}
