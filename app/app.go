@@ -41,11 +41,7 @@ type Service struct {
 // reading goes on to report every problem, and the transaction is rolled
 // back.
 func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.ImportStats, error) {
-	var opts []store.ImportOption
-	if filesSize(paths) >= store.LargeImportBytes {
-		opts = append(opts, store.LargeImport())
-	}
-	it, err := s.DB.BeginImport(ctx, opts...)
+	it, err := s.DB.BeginImport(ctx, importOptions(paths)...)
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +50,15 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.Impor
 		return nil, err
 	}
 	return it.Commit(ctx)
+}
+
+// importOptions returns the options of an import of the files at paths:
+// a large one (store.LargeImport) from store.LargeImportBytes of files.
+func importOptions(paths []string) []store.ImportOption {
+	if filesSize(paths) >= store.LargeImportBytes {
+		return []store.ImportOption{store.LargeImport()}
+	}
+	return nil
 }
 
 // filesSize returns the total size of the files at paths, folders

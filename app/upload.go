@@ -261,7 +261,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *store.Upload, c
 		return nil, err
 	}
 
-	it, err := s.DB.BeginImport(ctx)
+	it, err := s.DB.BeginImport(ctx, importOptions(paths)...)
 	if err != nil {
 		return nil, err
 	}
