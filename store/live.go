@@ -71,8 +71,10 @@ func (db *DB) LiveResult(ctx context.Context, k LiveKey) (*gs.Result, error) {
 }
 
 // SaveLiveResult stores res as the live result of k, replacing the town's
-// quarter's previous one, at the moment now. Two servers saving at once
-// both succeed; the later write stays.
+// quarter's previous one, at the moment now, unless that one was computed
+// from newer records (a slower server does not put back an older result).
+// Two servers saving at once both succeed; of equal versions the later
+// write stays.
 func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now time.Time) error {
 	js, err := json.Marshal(liveResult{Result: res, Notes: res.Notes})
 	if err != nil {
@@ -81,7 +83,8 @@ func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now
 	_, err = db.write.ExecContext(ctx, `INSERT INTO live_results (town, quarter, as_of, version, scheme, result_json, computed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (town, quarter) DO UPDATE SET as_of = excluded.as_of, version = excluded.version,
-			scheme = excluded.scheme, result_json = excluded.result_json, computed_at = excluded.computed_at`,
+			scheme = excluded.scheme, result_json = excluded.result_json, computed_at = excluded.computed_at
+		WHERE live_results.version <= excluded.version`,
 		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme, string(js), now.Unix())
 	return db.wrap("save live result", err)
 }

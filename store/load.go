@@ -186,12 +186,12 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 	if !sc.all() && err == nil && want("register") {
 		// Whether a person on the scope's rosters was entered is looked up
 		// on the whole register, whatever grid the entry names.
-		seen := make(map[string]bool, len(r.Register))
-		for _, p := range r.Register {
-			seen[p.PersonID] = true
-		}
 		if sc.byID && want("rosters") {
 			// The listed persons not on the scope's register, by id.
+			seen := make(map[string]bool, len(r.Register))
+			for _, p := range r.Register {
+				seen[p.PersonID] = true
+			}
 			var ids []any
 			for _, x := range r.Rosters {
 				if !seen[x.PersonID] {
@@ -205,18 +205,7 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 				err = queryTable(ctx, q, "register", "person_id IN ("+placeholders(len(part))+")", part, scanRegister)
 			}
 		} else {
-			// Every listed person's entry (most of them read already),
-			// kept when not read yet.
-			n := len(r.Register)
 			doAs("register", rosteredElsewhere, all, scanRegister)
-			more := r.Register[n:]
-			r.Register = r.Register[:n]
-			for _, p := range more {
-				if !seen[p.PersonID] {
-					seen[p.PersonID] = true
-					r.Register = append(r.Register, p)
-				}
-			}
 		}
 	}
 	do("visits", func() (string, []any) { return instant("visited_at") }, func(rows *sql.Rows) error {

@@ -19,11 +19,11 @@ type scope struct {
 // all reports whether sc is every row.
 func (sc scope) all() bool { return sc.town == "" && sc.lo == "" }
 
-// rosteredElsewhere is the pseudo-kind of the register rows of the persons
-// on sc's rosters, wherever entered: whether a listed person was entered is
-// looked up on the whole register (RULES.md key.missing_entry). Read by
-// person through the register's key, not filtered by grid, so that the
-// plan is a lookup per roster row rather than a scan of the register.
+// rosteredElsewhere is the pseudo-kind of the register rows that sc's
+// rosters name but that lie outside sc's grids: whether a listed person was
+// entered is looked up on the whole register (RULES.md key.missing_entry).
+// PostgreSQL plans this as a scan of the register, so there (sc.byID) the
+// few such persons are read by id instead.
 const rosteredElsewhere = "register:rostered"
 
 // cond returns the condition limiting kind's rows to sc, with its
@@ -62,7 +62,7 @@ func (sc scope) cond(kind string, n int) (string, []any) {
 	case "workers", "register", "rosters":
 		return inGrids, args
 	case rosteredElsewhere:
-		return "person_id IN (SELECT person_id FROM rosters WHERE " + inGrids + ")", args
+		return "person_id IN (SELECT person_id FROM rosters WHERE " + inGrids + ") AND grid_code NOT IN (" + grids + ")", args
 	case "visits":
 		registered := "person_id IN (SELECT person_id FROM register WHERE " + inGrids + ")"
 		if sc.town == "" {
