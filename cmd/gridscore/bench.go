@@ -235,30 +235,31 @@ func (c *BenchCommand) freshTarget(ctx context.Context, st, name string) (string
 	switch st {
 	case "sqlite":
 		path := filepath.Join(c.dir, name+".db")
-		return path, func() { os.Remove(path); os.Remove(path + "-wal"); os.Remove(path + "-shm") }, nil
+		remove := func() { os.Remove(path); os.Remove(path + "-wal"); os.Remove(path + "-shm") }
+		remove() // one kept by an earlier run with --keep
+		return path, remove, nil
 	case "postgres":
-		admin, err := sql.Open("pgx", c.dsn)
-		if err != nil {
-			return "", nil, err
-		}
 		schema := "gridscore_bench_" + name
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
-			admin.Close()
-			return "", nil, err
+		drop := func(ctx context.Context, then string) error {
+			admin, err := sql.Open("pgx", c.dsn)
+			if err != nil {
+				return err
+			}
+			defer admin.Close()
+			if _, err := admin.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil || then == "" {
+				return err
+			}
+			_, err = admin.ExecContext(ctx, then)
+			return err
 		}
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			admin.Close()
+		if err := drop(ctx, "CREATE SCHEMA "+schema); err != nil {
 			return "", nil, err
 		}
 		dsn, err := c.schemaDSN(schema)
 		if err != nil {
-			admin.Close()
 			return "", nil, err
 		}
-		return dsn, func() {
-			admin.ExecContext(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
-			admin.Close()
-		}, nil
+		return dsn, func() { drop(context.Background(), "") }, nil
 	default:
 		return "", nil, usageError{fmt.Sprintf("未知的数据库 %q：可用 sqlite、postgres", st)}
 	}
