@@ -41,7 +41,7 @@ type Service struct {
 // reading goes on to report every problem, and the transaction is rolled
 // back.
 func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.ImportStats, error) {
-	it, err := s.DB.BeginImport(ctx, importOptions(paths)...)
+	it, err := s.DB.BeginImport(ctx, importOptions(filesSize(paths))...)
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +52,10 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.Impor
 	return it.Commit(ctx)
 }
 
-// importOptions returns the options of an import of the files at paths:
-// a large one (store.LargeImport) from store.LargeImportBytes of files.
-func importOptions(paths []string) []store.ImportOption {
-	if filesSize(paths) >= store.LargeImportBytes {
+// importOptions returns the options of an import of size bytes of files:
+// a large one (store.LargeImport) from store.LargeImportBytes.
+func importOptions(size int64) []store.ImportOption {
+	if size >= store.LargeImportBytes {
 		return []store.ImportOption{store.LargeImport()}
 	}
 	return nil

@@ -248,9 +248,11 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *store.Upload, c
 	}
 	defer os.RemoveAll(dir)
 	var paths []string
+	var size int64
 	err = s.DB.ReadUploadFiles(ctx, up.ID, func(name string, content []byte) error {
 		p := filepath.Join(dir, filepath.Base(name))
 		paths = append(paths, p)
+		size += int64(len(content))
 		return os.WriteFile(p, content, 0o600)
 	})
 	if err != nil {
@@ -261,7 +263,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *store.Upload, c
 		return nil, err
 	}
 
-	it, err := s.DB.BeginImport(ctx, importOptions(paths)...)
+	it, err := s.DB.BeginImport(ctx, importOptions(size)...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,17 +5,12 @@ import (
 	"errors"
 	"fmt"
 	gs "github.com/gridscore/gridscore"
-	"runtime/debug"
 	"sort"
 
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/store"
 )
-
-// importMemoryLimit is the heap size near which the command-line import
-// collects garbage more often than every doubling.
-const importMemoryLimit = 512 << 20
 
 // ImportCommand is `gridscore import`: read DATA.md files and store them, all
 // or nothing.
@@ -47,10 +42,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	// The collector otherwise lets the heap grow to twice what is alive;
-	// near the limit it collects more often instead (at 100,000 workers
-	// about 290 MB stay alive, and collecting took a fifth of the CPU).
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
+	defer app.TuneGCForImport()()
 	svc := &app.Service{DB: db}
 	stats, err := svc.ImportFiles(ctx, fs.Args()...)
 	var rep *csvfile.Report
