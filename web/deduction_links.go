@@ -53,9 +53,6 @@ var periodKind = map[gs.RuleID]string{
 	gs.RuleDisciplinePatrol: "patrols",
 }
 
-// pagedKinds are the kinds whose records have a page of their own.
-var pagedKinds = map[string]bool{"findings": true, "meetings": true, "quiz": true}
-
 // kindOfEvidence returns the kind of record d's evidence names. A serious
 // matter reported late is deducted either from the event itself (its
 // sentence starts 重大事件) or from a center's finding of a serious matter
@@ -75,7 +72,7 @@ func recordLinks(d gs.Deduction) []RecordLink {
 		l := RecordLink{ID: id}
 		switch {
 		case kind == "":
-		case pagedKinds[kind]:
+		case hasRecordPage(kind):
 			l.URL = "/records/" + kind + "/" + url.PathEscape(id)
 		default:
 			l.URL = "/records/" + kind + "?" + url.Values{"id": {id}}.Encode()

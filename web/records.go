@@ -72,6 +72,9 @@ type RecordsPage struct {
 	// IDs are the ids the list is limited to (the records a deduction rests
 	// on), kept in the filter form as hidden fields.
 	IDs []string
+	// IDsLeft is how many more ids the link named than the list takes
+	// (store.MaxIDs at most).
+	IDsLeft int
 }
 
 // KindTab is one kind in the list of kinds.
@@ -136,6 +139,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	}
 	ids := q["id"]
 	if len(ids) > store.MaxIDs {
+		page.IDsLeft = len(ids) - store.MaxIDs
 		ids = ids[:store.MaxIDs]
 	}
 	page.IDs = ids
@@ -180,7 +184,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	for _, k := range store.ListedKinds() {
 		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind, URL: link(k, 1)})
 	}
-	if fields, _ := app.HandFields(kind); fields != nil {
+	if hasRecordPage(kind) {
 		page.Linked = true
 		if canEnter(u) {
 			page.NewURL = "/records/" + kind + "/new"
@@ -357,4 +361,11 @@ func setOf(vs []string) map[string]bool {
 		m[v] = true
 	}
 	return m
+}
+
+// hasRecordPage reports whether each record of kind has a page of its own:
+// the kinds entered by hand.
+func hasRecordPage(kind string) bool {
+	fields, _ := app.HandFields(kind)
+	return fields != nil
 }

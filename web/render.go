@@ -218,13 +218,19 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 
 // columnTitle is how a page names a column of an import file: the Chinese
 // header alone, where the import's messages name it by both
-// ("worker_id（工号）" → "工号"); anything else as it is.
+// ("worker_id（工号）" → "工号"), each column of a key of several
+// ("worker_id（工号）+from（开始日期）" → "工号+开始日期"); anything else
+// as it is.
 func columnTitle(label string) string {
-	key, rest, ok := strings.Cut(label, "（")
-	if !ok || !strings.HasSuffix(rest, "）") || key == "" || strings.ContainsFunc(key, func(r rune) bool {
-		return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	}) {
-		return label
+	parts := strings.Split(label, "+")
+	for i, p := range parts {
+		key, rest, ok := strings.Cut(p, "（")
+		if !ok || !strings.HasSuffix(rest, "）") || key == "" || strings.ContainsFunc(key, func(r rune) bool {
+			return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		}) {
+			return label
+		}
+		parts[i] = strings.TrimSuffix(rest, "）")
 	}
-	return strings.TrimSuffix(rest, "）")
+	return strings.Join(parts, "+")
 }

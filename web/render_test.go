@@ -196,6 +196,7 @@ func TestColumnTitle(t *testing.T) {
 		"工号":               "工号",
 		"":                 "",
 		"第3列（无表头）":         "第3列（无表头）",
+		"worker_id（工号）+from（开始日期）": "工号+开始日期",
 	} {
 		if got := columnTitle(in); got != want {
 			t.Errorf("columnTitle(%q) = %q, want %q", in, got, want)
