@@ -51,30 +51,72 @@ type Server struct {
 	// for another method.
 	mux *http.ServeMux
 	// warming counts the live results being computed in the background
-	// (see warmLive).
+	// (see warmLive); warms holds, by town, quarter and moment, the one
+	// being computed or waiting to be, and whether records changed again
+	// meanwhile.
 	warming sync.WaitGroup
+	warmMu  sync.Mutex
+	warms   map[string]*warm
 }
+
+// warm is one town's live result being computed in the background.
+type warm struct{ again bool }
 
 // warmLive computes, in the background, town's live result of the quarter
 // and moment the pages show by default, after a request changed the town's
 // records: the dashboard opened next finds it kept instead of computing it.
-// Nothing is done for a quarter whose results are stored.
+// Nothing is done for a quarter whose results are stored. Changes made
+// while one is computed or waiting lead to one more computation, not one
+// each.
 func (s *Server) warmLive(r *http.Request, town string) {
 	p, err := s.period(r)
 	if err != nil || town == "" {
 		return
 	}
+	key := town + "\x00" + p.Quarter.String() + "\x00" + p.AsOf.String()
+	s.warmMu.Lock()
+	if w := s.warms[key]; w != nil {
+		// One is already on its way: it computes once more when done, from
+		// the records as they are then, however many changes came meanwhile.
+		w.again = true
+		s.warmMu.Unlock()
+		return
+	}
+	if s.warms == nil {
+		s.warms = map[string]*warm{}
+	}
+	w := &warm{}
+	s.warms[key] = w
+	s.warmMu.Unlock()
 	s.warming.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		st, err := s.Service.QuarterState(ctx, town, p.Quarter)
-		if err == nil && !st.HasSnapshot() {
-			_, err = s.assessTown(ctx, p, town)
-		}
-		if err != nil {
-			s.Logger.LogAttrs(ctx, slog.LevelWarn, "live result not computed ahead", slog.String("town", town), slog.Any("error", err))
+		for {
+			s.warmTown(p, town)
+			s.warmMu.Lock()
+			again := w.again
+			w.again = false
+			if !again {
+				delete(s.warms, key)
+			}
+			s.warmMu.Unlock()
+			if !again {
+				return
+			}
 		}
 	})
+}
+
+// warmTown computes town's live result of p unless the quarter's results
+// are stored.
+func (s *Server) warmTown(p Period, town string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	st, err := s.Service.QuarterState(ctx, town, p.Quarter)
+	if err == nil && !st.HasSnapshot() {
+		_, err = s.assessTown(ctx, p, town)
+	}
+	if err != nil {
+		s.Logger.LogAttrs(ctx, slog.LevelWarn, "live result not computed ahead", slog.String("town", town), slog.Any("error", err))
+	}
 }
 
 // Wait waits for the live results being computed in the background; call it
