@@ -40,8 +40,6 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 	return ds
 }
 
-// quarterDays bounds the days of a quarter (at most 92), as daySet does.
-const quarterDays = 128
 
 // interval is a merged patrol: from start to end, made of the patrols ids.
 type interval struct {

@@ -121,22 +121,25 @@ func newChunk(rs *gs.Records, ix *index) *chunk {
 	return ch
 }
 
-// daySet is a set of days of one quarter, a bit a day (a quarter has at
-// most 92 days). Days outside the quarter are never in it.
+// quarterDays bounds the days of a quarter (at most 92).
+const quarterDays = 128
+
+// daySet is a set of days of one quarter, a bit a day. Days outside the
+// quarter are never in it.
 type daySet struct {
 	first gs.Date
-	bits  [2]uint64
+	bits  [quarterDays / 64]uint64
 }
 
 // has reports whether d is in the set.
 func (s *daySet) has(d gs.Date) bool {
 	i := int(d - s.first)
-	return i >= 0 && i < 128 && s.bits[i>>6]&(1<<(i&63)) != 0
+	return i >= 0 && i < quarterDays && s.bits[i>>6]&(1<<(i&63)) != 0
 }
 
 // set adds d to the set; a day outside the quarter is ignored.
 func (s *daySet) set(d gs.Date) {
-	if i := int(d - s.first); i >= 0 && i < 128 {
+	if i := int(d - s.first); i >= 0 && i < quarterDays {
 		s.bits[i>>6] |= 1 << (i & 63)
 	}
 }

@@ -35,6 +35,7 @@ type ImportTx struct {
 	tx     *sql.Tx
 	tables []*tableWriter // per table of tables, nil until first written
 	done   bool
+	large  bool // LargeImport: secondary indexes may be deferred
 }
 
 // tableWriter is what an ImportTx keeps for one table it has written to.
@@ -101,7 +102,7 @@ func (db *DB) BeginImport(ctx context.Context, opts ...ImportOption) (*ImportTx,
 		conn.Close()
 		return nil, db.wrap("import: begin", err)
 	}
-	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables))}, nil
+	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large}, nil
 }
 
 // Known reads, inside the transaction, what is stored that records may
@@ -192,16 +193,17 @@ func (it *ImportTx) stmtUpsert(ctx context.Context, tw *tableWriter, rows [][]an
 		}
 	}
 	tw.pending = append(tw.pending, rows...)
-	if tw.deferred == nil && tw.written >= max(deferIndexRows, tw.before) {
+	if it.large && tw.deferred == nil && tw.written >= max(deferIndexRows, tw.before) {
 		return it.deferIndexes(ctx, tw)
 	}
 	return nil
 }
 
-// deferIndexRows is how many rows an import must have written into a
-// SQLite table (and at least as many as the table held before) before the
-// table's secondary indexes are dropped for the rest of the import and
-// built again at its end.
+// deferIndexRows is how many rows a large import (LargeImport, whose
+// temporary storage is in files, where the rebuild sorts) must have written
+// into a SQLite table, and at least as many as the table held before,
+// before the table's secondary indexes are dropped for the rest of the
+// import and built again at its end.
 var deferIndexRows int64 = 200_000
 
 // deferIndexes drops tw's secondary indexes (not its key, which the upsert

@@ -96,10 +96,14 @@ func TestDeferredIndexes(t *testing.T) {
 	load := func(db *DB, every int64) *gridscore.Records {
 		defer func(n int64) { deferIndexRows = n }(deferIndexRows)
 		deferIndexRows = every
-		if err := gen.Generate(opts, func(r *gridscore.Records) error {
-			_, err := db.Import(ctx, r, nil)
-			return err
-		}); err != nil {
+		it, err := db.BeginImport(ctx, LargeImport())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gen.Generate(opts, func(r *gridscore.Records) error { return it.Write(ctx, r) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := it.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 		recs, err := db.Load(ctx, q.First().AddDays(-7).Start(), q.Last().End())

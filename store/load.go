@@ -378,14 +378,12 @@ func (db *DB) Persons(ctx context.Context, ids []string) ([]gridscore.Person, er
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	ph := make([]string, len(ids))
 	args := make([]any, len(ids))
 	for i, id := range ids {
-		ph[i] = "$" + strconv.Itoa(i+1)
 		args[i] = id
 	}
 	var ps []gridscore.Person
-	err := queryTable(ctx, db.read, "register", "person_id IN ("+strings.Join(ph, ", ")+")", args, func(rows *sql.Rows) error {
+	err := queryTable(ctx, db.read, "register", "person_id IN ("+placeholders(len(ids))+")", args, func(rows *sql.Rows) error {
 		p, err := scanPerson(rows)
 		ps = append(ps, p)
 		return err
