@@ -29,9 +29,7 @@ func TestDataVersionRaisedByEveryChange(t *testing.T) {
 			Grids:   []gs.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}},
 			Workers: []gs.Worker{{ID: "W1", Name: "王一", Type: gs.FullTime, GridCode: "G1", HiredOn: gs.NewDate(2020, 1, 1)}},
 		}
-		if _, err := db.Import(ctx, recs, nil); err != nil {
-			t.Fatal(err)
-		}
+		mustImport(t, db, recs)
 		v1 := version()
 		if v1 <= v0 {
 			t.Fatalf("an import left the version at %d (was %d)", v1, v0)

@@ -19,9 +19,7 @@ func TestChangeRecords(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
-		if _, err := db.Import(ctx, fullRecords(), nil); err != nil {
-			t.Fatal(err)
-		}
+		mustImport(t, db, fullRecords())
 		now := time.Unix(1696730400, 0)
 		audit := store.AuditEntry{At: now, Username: "staff", Action: "record_created", Object: "worker:W001/findings:F9"}
 		content := []byte("\x89PNG\r\n\x1a\n\x00\xff\x00binary")
@@ -87,9 +85,7 @@ func TestRecordsFilter(t *testing.T) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
 		recs := fullRecords()
-		if _, err := db.Import(ctx, recs, nil); err != nil {
-			t.Fatal(err)
-		}
+		mustImport(t, db, recs)
 		for _, kind := range store.ListedKinds() {
 			all, err := db.Records(ctx, store.RecordFilter{Kind: kind})
 			if err != nil {

@@ -16,9 +16,7 @@ func TestRecordsByID(t *testing.T) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
 		town := demo.Town(1)
-		if _, err := db.Import(ctx, town, nil); err != nil {
-			t.Fatal(err)
-		}
+		mustImport(t, db, town)
 		e1, e2 := town.Events[0], town.Events[len(town.Events)-1]
 		page, err := db.Records(ctx, store.RecordFilter{Kind: "events", IDs: []string{e1.ID, e2.ID, "NO-SUCH"}})
 		if err != nil {
