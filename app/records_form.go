@@ -174,7 +174,9 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 		ch.Evidence = append(ch.Evidence, f)
 	}
 	if e.Key != nil && e.Kind == "findings" {
-		for _, id := range e.RemoveFiles {
+		remove := slices.Clone(e.RemoveFiles)
+		slices.Sort(remove)
+		for _, id := range slices.Compact(remove) { // a file ticked twice is removed once
 			ch.DropFiles = append(ch.DropFiles, store.Evidence{ID: id, FindingID: key[0]})
 		}
 	}
@@ -182,12 +184,9 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	if e.Key != nil {
 		action = AuditRecordUpdated
 	}
-	detail, err := s.recordDetail(ctx, u, e.Kind, recs, reason, len(files))
+	detail, err := s.recordDetail(ctx, u, e.Kind, recs, reason, len(files), len(ch.DropFiles))
 	if err != nil {
 		return nil, err
-	}
-	if len(ch.DropFiles) > 0 {
-		detail += "；删除佐证文件 " + strconv.Itoa(len(ch.DropFiles)) + " 个"
 	}
 	err = s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 		Object: recordObject(e.Kind, key, recs), Detail: detail})
@@ -227,7 +226,7 @@ func (s *Service) DeleteRecord(ctx context.Context, u *gs.User, kind string, key
 	case "findings":
 		ch.DropEvidence = key
 	}
-	detail, err := s.recordDetail(ctx, u, kind, old, reason, 0)
+	detail, err := s.recordDetail(ctx, u, kind, old, reason, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -438,9 +437,9 @@ func recordObject(kind string, key []string, recs *gs.Records) string {
 
 // recordDetail words a change for the audit log: the record's values in
 // Chinese as the export writes them, the attendance counts of a meeting,
-// the files attached, the reason, and whether a finalized quarter is
-// concerned.
-func (s *Service) recordDetail(ctx context.Context, u *gs.User, kind string, recs *gs.Records, reason string, files int) (string, error) {
+// the evidence files attached and removed, the reason, and whether a
+// finalized quarter is concerned.
+func (s *Service) recordDetail(ctx context.Context, u *gs.User, kind string, recs *gs.Records, reason string, added, removed int) (string, error) {
 	var parts []string
 	if header, rows, err := ChineseRows(kind, recs); err == nil && len(rows) > 0 {
 		for i, h := range header {
@@ -458,8 +457,11 @@ func (s *Service) recordDetail(ctx context.Context, u *gs.User, kind string, rec
 		detail += "；考勤：出席 " + strconv.Itoa(n[gs.StatusPresent]) + " 人，请假 " + strconv.Itoa(n[gs.StatusLeave]) +
 			" 人，缺席 " + strconv.Itoa(n[gs.StatusAbsent]) + " 人"
 	}
-	if files > 0 {
-		detail += "；附佐证文件 " + strconv.Itoa(files) + " 个"
+	if added > 0 {
+		detail += "；附佐证文件 " + strconv.Itoa(added) + " 个"
+	}
+	if removed > 0 {
+		detail += "；删除佐证文件 " + strconv.Itoa(removed) + " 个"
 	}
 	if reason != "" {
 		detail += "；原因：" + reason
