@@ -18,6 +18,11 @@ func (s *Server) result(ctx context.Context, p Period, town string) (*gs.Result,
 	if err != nil {
 		return nil, err
 	}
+	return s.resultIn(ctx, p, town, st)
+}
+
+// resultIn is result for a caller that has read the quarter's state st.
+func (s *Server) resultIn(ctx context.Context, p Period, town string, st gs.QuarterState) (*gs.Result, error) {
 	if st.HasSnapshot() {
 		return s.snapshotResult(ctx, p, &gs.Result{Quarter: p.Quarter.String(), AsOf: st.AsOf,
 			Scheme: s.Service.Scheme.ID, Workers: []gs.WorkerResult{}}, map[string]gs.QuarterState{town: st})
