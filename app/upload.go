@@ -25,6 +25,11 @@ import (
 // commit, checked again, writes them. A town's center may write only its
 // own town's records (see townScope).
 
+// UploadTooLarge is the message for files beyond MaxUploadBytes together.
+func UploadTooLarge() string {
+	return fmt.Sprintf("文件总大小超过 %d MB，请分几次导入。", MaxUploadBytes>>20)
+}
+
 // Bounds of an upload.
 const (
 	// MaxUploadBytes bounds the files of one upload together.
@@ -119,7 +124,7 @@ func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []store.Upl
 	up := &store.Upload{Town: u.Town, Username: u.Username, CreatedAt: now, Files: files}
 	if err := s.DB.CreateUpload(ctx, up); err != nil {
 		if errors.Is(err, errTooLarge) {
-			return nil, gs.Errorf(gs.EINVALID, "文件总大小超过 %d MB，请分几次导入。", MaxUploadBytes>>20)
+			return nil, gs.Errorf(gs.EINVALID, "%s", UploadTooLarge())
 		}
 		return nil, err
 	}

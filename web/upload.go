@@ -113,7 +113,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, u *gs.User
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return s.showImportForm(w, r, u, http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("文件总大小超过 %d MB，请分几次导入。", app.MaxUploadBytes>>20), false)
+				app.UploadTooLarge(), false)
 		}
 		return s.showImportForm(w, r, u, http.StatusBadRequest, "请选择要导入的文件（.csv 或 .xlsx）。", false)
 	}
