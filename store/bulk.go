@@ -313,6 +313,7 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		return nil, it.db.wrap("import: commit", sql.ErrTxDone)
 	}
 	stats := make(ImportStats)
+	changed := false
 	for _, tw := range it.tables {
 		if tw == nil {
 			continue
@@ -339,10 +340,13 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		s.Updated = tw.written - s.Inserted
 		s.Unchanged = s.Received - tw.written
 		stats[tw.t.name] = s
+		changed = changed || tw.written > 0
 	}
-	if err := bumpVersion(ctx, it.tx); err != nil {
-		it.Rollback()
-		return nil, it.db.wrap("import: data version", err)
+	if changed { // an import of what is stored already keeps live results
+		if err := bumpVersion(ctx, it.tx); err != nil {
+			it.Rollback()
+			return nil, it.db.wrap("import: data version", err)
+		}
 	}
 	it.done = true
 	err := it.tx.Commit()

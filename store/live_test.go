@@ -79,3 +79,25 @@ func TestDataVersionRaisedByEveryChange(t *testing.T) {
 		}
 	})
 }
+
+// TestDataVersionKeptByUnchangedImport: importing again what is stored
+// changes nothing, so the live results computed from it stay valid.
+func TestDataVersionKeptByUnchangedImport(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		recs := &gs.Records{
+			Grids:   []gs.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}},
+			Workers: []gs.Worker{{ID: "W1", Name: "王一", Type: gs.FullTime, GridCode: "G1", HiredOn: gs.NewDate(2020, 1, 1)}},
+		}
+		mustImport(t, db, recs)
+		before, err := db.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustImport(t, db, recs)
+		if after, err := db.DataVersion(ctx); err != nil || after != before {
+			t.Errorf("version %d after importing the same records again (%v), want %d", after, err, before)
+		}
+	})
+}
