@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -52,7 +53,10 @@ type ImportPage struct {
 
 // Formats are the kinds of file the import reads, with their columns, for
 // the help beside the form.
-func (ImportPage) Formats() []csvfile.Format { return csvfile.Formats() }
+func (ImportPage) Formats() []csvfile.Format { return importFormats() }
+
+// importFormats is csvfile.Formats, worked out once.
+var importFormats = sync.OnceValue(csvfile.Formats)
 
 // UploadRow is one waiting upload in the list.
 type UploadRow struct {
