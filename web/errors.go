@@ -66,11 +66,17 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u *gs.User,
 			slog.String("user", infoOf(r).user),
 			slog.Any("error", err))
 	}
+	s.renderStatus(w, r, u, status, gs.ErrorMessage(err))
+}
+
+// renderStatus answers a request with status and an error page saying
+// message. u may be nil.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, u *gs.User, status int, message string) {
 	page := &ErrorPage{
 		Page:    s.page(u, errorHeading[status], ""),
 		Status:  status,
 		Heading: errorHeading[status],
-		Message: gs.ErrorMessage(err),
+		Message: message,
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if rerr := s.render(w, r, status, "error", page); rerr != nil {
@@ -99,12 +105,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Allow", strings.Join(allow, ", "))
-	w.Header().Set("Cache-Control", "no-store")
-	page := &ErrorPage{Page: s.page(nil, errorHeading[http.StatusMethodNotAllowed], ""), Status: http.StatusMethodNotAllowed,
-		Heading: errorHeading[http.StatusMethodNotAllowed], Message: "这个地址不支持这样的操作，请从页面上的链接或按钮进入。"}
-	if err := s.render(w, r, http.StatusMethodNotAllowed, "error", page); err != nil {
-		s.renderError(w, r, nil, err)
-	}
+	s.renderStatus(w, r, nil, http.StatusMethodNotAllowed, "这个地址不支持这样的操作，请从页面上的链接或按钮进入。")
 }
 
 // show renders a page for a handler that does not return errors.
