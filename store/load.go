@@ -99,12 +99,6 @@ func loadShared(ctx context.Context, q queryer, w window) (*gridscore.Records, e
 // loadKinds reads into r the kinds for which want is true, limited to the
 // rows of sc (see scope.cond).
 func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.Records, want func(kind string) bool) error {
-	// The heavy kinds are only ever read on their own (loadHeavy), so their
-	// time columns are written +col: the planner then does not read them
-	// through a time index but a range of workers through the worker_id
-	// index and all workers by a scan of the table in storage order, both
-	// far faster than a time index's lookup of every row.
-	const hint = "+"
 	instant := func(col string) (string, []any) {
 		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
 	}
@@ -112,9 +106,9 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 		return col + " >= $1 AND " + col + " <= $2", []any{w.firstDay, w.last}
 	}
 	all := func() (string, []any) { return "", nil }
-	events := func() (string, []any) {
-		return "(" + hint + "reported_at >= $1 AND " + hint + "reported_at < $2) OR (" + hint + "deadline >= $1 AND " + hint + "deadline < $2)",
-			[]any{w.lo, w.hi}
+	// The heavy kinds are read with the fast path's window (heavyWindow).
+	heavy := func(kind string) func() (string, []any) {
+		return func() (string, []any) { return heavyWindow[kind], []any{w.lo, w.hi} }
 	}
 
 	var err error
@@ -145,7 +139,7 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 		r.Workers = append(r.Workers, wk)
 		return err
 	})
-	do("events", events, func(rows *sql.Rows) error {
+	do("events", heavy("events"), func(rows *sql.Rows) error {
 		var e gridscore.Event
 		err := rows.Scan(&e.ID, text(&e.WorkerID), text(&e.Flow), text(&e.Severity), text(&e.Category),
 			timeDest{&e.OccurredAt}, timeDest{&e.ReportedAt}, timeDest{&e.Deadline},
@@ -153,13 +147,13 @@ func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.
 		r.Events = append(r.Events, e)
 		return err
 	})
-	do("logins", func() (string, []any) { return instant(hint + "logged_at") }, func(rows *sql.Rows) error {
+	do("logins", heavy("logins"), func(rows *sql.Rows) error {
 		var l gridscore.Login
 		err := rows.Scan(text(&l.WorkerID), text(&l.Channel), timeDest{&l.At})
 		r.Logins = append(r.Logins, l)
 		return err
 	})
-	do("patrols", func() (string, []any) { return instant(hint + "started_at") }, func(rows *sql.Rows) error {
+	do("patrols", heavy("patrols"), func(rows *sql.Rows) error {
 		var p gridscore.Patrol
 		err := rows.Scan(text(&p.ID), text(&p.WorkerID), timeDest{&p.StartedAt}, timeDest{&p.EndedAt}, &p.DistanceM)
 		r.Patrols = append(r.Patrols, p)

@@ -19,6 +19,18 @@ import (
 // strings (worker ids, flows, channels…) shared instead of kept once per
 // row, and slices sized before they are filled.
 
+// heavyWindow is, for each high-volume kind, the condition that its time
+// columns lie in the window ($1 ≤ t < $2), the columns written +col: the
+// planner then does not read them through a time index but a range of
+// workers through the worker_id index and all workers by a scan of the
+// table in storage order, both far faster than a time index's lookup of
+// every row.
+var heavyWindow = map[string]string{
+	"events":  "(+reported_at >= $1 AND +reported_at < $2) OR (+deadline >= $1 AND +deadline < $2)",
+	"logins":  "+logged_at >= $1 AND +logged_at < $2",
+	"patrols": "+started_at >= $1 AND +started_at < $2",
+}
+
 // heavyRead describes one fast read of a kind: a window, a scope, and an
 // expected number of rows.
 type heavyRead struct {
@@ -76,7 +88,7 @@ func readEvents(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Event
 		occurred, reported, deadline intCol
 		closed, irregular            intCol
 	)
-	cond, args := h.where("events", "(+reported_at >= $1 AND +reported_at < $2) OR (+deadline >= $1 AND +deadline < $2)")
+	cond, args := h.where("events", heavyWindow["events"])
 	err := queryInto(ctx, c, "events",
 		"event_id, worker_id, flow, severity, occurred_at, reported_at, deadline, closed_at, card, irregular", cond, args,
 		[]col{&id, &worker, &flow, &severity, &occurred, &reported, &deadline, &closed, &card, &irregular},
@@ -102,7 +114,7 @@ func readLogins(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Login
 	out := newGrowing[gridscore.Login](h.expect)
 	worker, channel := strCol{names: h.names}, strCol{names: newInterner()}
 	var at intCol
-	cond, args := h.where("logins", "+logged_at >= $1 AND +logged_at < $2")
+	cond, args := h.where("logins", heavyWindow["logins"])
 	err := queryInto(ctx, c, "logins", "worker_id, channel, logged_at", cond, args,
 		[]col{&worker, &channel, &at},
 		func() {
@@ -122,7 +134,7 @@ func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patr
 	var id strCol
 	worker := strCol{names: h.names}
 	var started, ended intCol
-	cond, args := h.where("patrols", "+started_at >= $1 AND +started_at < $2")
+	cond, args := h.where("patrols", heavyWindow["patrols"])
 	err := queryInto(ctx, c, "patrols", "patrol_id, worker_id, started_at, ended_at", cond, args,
 		[]col{&id, &worker, &started, &ended},
 		func() {
