@@ -40,14 +40,16 @@ var errorHeading = map[int]string{
 	http.StatusInternalServerError: "系统出错",
 }
 
-// ErrorPage tells a person what went wrong, in Chinese, and where to go on.
-// With Status 0 it is a notice, not an error: why there is nothing to show
-// yet.
+// ErrorPage tells a person what went wrong, in Chinese, and where to go on:
+// LinkURL (LinkText) when given, else the home page (the login page for
+// 401). With Status 0 it is a notice, not an error: why there is nothing to
+// show yet.
 type ErrorPage struct {
 	Page
-	Status  int
-	Heading string
-	Message string
+	Status            int
+	Heading           string
+	Message           string
+	LinkURL, LinkText string
 }
 
 // renderError answers a request with err's status and an error page. An

@@ -128,7 +128,8 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if underReview(u, st) {
 		return s.render(w, r, http.StatusOK, "error", &ErrorPage{Page: s.page(u, "考核结果审核中", "home"),
 			Heading: "考核结果审核中",
-			Message: p.QuarterText() + "的考核结果已经计算，正在由镇中心审核，公示后即可查看本人的得分和每一项扣分。"})
+			Message: p.QuarterText() + "的考核结果已经计算，正在由镇中心审核，公示后即可查看本人的得分和每一项扣分。",
+			LinkURL: "/records", LinkText: "查看本人的记录"})
 	}
 	res, err := s.resultIn(r.Context(), p, town, st)
 	if err != nil {
