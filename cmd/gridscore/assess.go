@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -89,33 +90,52 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 }
 
 // writeFile writes a file through a temporary name and renames it into
-// place, so that a failed write never leaves half a file.
+// place, so that a failed write never leaves half a file. A path that names
+// something other than a regular file (/dev/null, /dev/stdout, a named pipe)
+// is written in place: renaming over it would replace the device or pipe
+// with a file. A symbolic link is followed, so that the file it points to
+// is replaced, not the link.
 func writeFile(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(dirOf(path), ".gridscore-*")
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return writeInPlace(path, write)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".gridscore-*")
 	if err != nil {
 		return fmt.Errorf("无法写入 %s：%w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.Close()
+	if err := writeClose(tmp, path, write); err != nil {
 		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("无法写入 %s：%w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("无法写入 %s：%w", path, err)
 	}
 	return os.Rename(tmp.Name(), path)
 }
 
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			return path[:i+1]
-		}
+// writeInPlace writes to the device or pipe at path.
+func writeInPlace(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("无法写入 %s：%w", path, err)
 	}
-	return "."
+	return writeClose(f, path, write)
+}
+
+// writeClose writes to f through a buffer and closes it; path names f in
+// errors.
+func writeClose(f *os.File, path string, write func(io.Writer) error) error {
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("无法写入 %s：%w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("无法写入 %s：%w", path, err)
+	}
+	return nil
 }
