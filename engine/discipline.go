@@ -40,7 +40,6 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 	return ds
 }
 
-
 // interval is a merged patrol: from start to end, made of the patrols ids.
 type interval struct {
 	start, end time.Time
@@ -59,7 +58,7 @@ func mergedPatrols(ps []*gs.Patrol) []interval {
 	slices.SortFunc(ended, func(a, b *gs.Patrol) int { return a.StartedAt.Compare(b.StartedAt) })
 	// The ids of every interval are a run of ids, in the order of start.
 	ids := make([]string, len(ended))
-	var out []interval
+	out := make([]interval, 0, len(ended))
 	first := 0 // index in ended of the first patrol of the last interval
 	for i, p := range ended {
 		ids[i] = p.ID
