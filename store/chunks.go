@@ -150,12 +150,14 @@ const readAhead = 1
 
 // parallelReadRows is the fewest rows of the sized kinds for which
 // LoadChunked reads a PostgreSQL store on two connections sharing a
-// snapshot: below it (a town of a few hundred workers) connecting again and
-// sharing the snapshot take longer than the reading they would take over
-// (0.21 s against 0.24 s for a whole 200-worker assessment). On SQLite,
-// where a second connection is cheap, two are faster at any size (0.19 s
-// against 0.27 s).
-const parallelReadRows = 500_000
+// snapshot: below it (a village's few dozen workers) connecting again and
+// sharing the snapshot take about as long as the reading they would take
+// over. For a 200-worker town (90,000 rows) two connections were faster:
+// a median of 67 ms against 75 ms for the whole assessment, measured on a
+// quiet machine (an earlier measurement the other way had other processes
+// busy on both cores). On SQLite, where a second connection is cheap, two
+// are faster at any size.
+const parallelReadRows = 50_000
 
 // total returns the sum of sizes.
 func total(sizes map[string]int64) int64 {
