@@ -46,6 +46,26 @@ type benchRow struct {
 	importRSS, assessRSS  int64 // KiB
 	floorRows             int64
 	floorTime, assessTime time.Duration
+	// busy is the most CPU other processes took in the second before one
+	// of the row's measurements (machineBusy); busyKnown is false where it
+	// could not be told.
+	busy      float64
+	busyKnown bool
+}
+
+// watch samples the machine before a measurement of row: it keeps the
+// highest share other processes took and warns when that is enough to
+// slow the measurement.
+func (c *BenchCommand) watch(ctx context.Context, row *benchRow, what string) {
+	share, ok := machineBusy(ctx, busyWindow)
+	if !ok {
+		return
+	}
+	row.busyKnown = true
+	row.busy = max(row.busy, share)
+	if share >= busyWarn {
+		fmt.Fprintf(c.m.Stderr, "注意：%s前的一秒内，其他进程占用了本机 %.0f%% 的 CPU，测得的时间会偏长\n", what, 100*share)
+	}
 }
 
 // Run parses the arguments and runs the benchmarks.
@@ -136,9 +156,10 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	if st == "postgres" {
 		flag = "--dsn"
 	}
-	start := time.Now()
 	if !c.reuse {
+		c.watch(ctx, &row, "导入")
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 导入……\n", st, n)
+		start := time.Now()
 		_, rss, err := c.child(ctx, self, "import", flag, target, files)
 		if err != nil {
 			return row, err
@@ -158,14 +179,16 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	for _, v := range counts {
 		row.rows += v
 	}
+	c.watch(ctx, &row, "基准扫描")
 	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描……\n", st, n)
-	start = time.Now()
+	start := time.Now()
 	row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End(), false)
 	row.floorTime = time.Since(start)
 	db.Close()
 	if err != nil {
 		return row, err
 	}
+	c.watch(ctx, &row, "计算考核")
 	fmt.Fprintf(c.m.Stderr, "[%s %d] 计算考核……\n", st, n)
 	start = time.Now()
 	_, rss, err := c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
@@ -297,21 +320,21 @@ func formatRow(r benchRow) string {
 	}
 	imp, impRate, impRSS := fmt.Sprintf("%.1f s", r.importTime.Seconds()), fmt.Sprintf("%.0f", importRate), fmt.Sprintf("%d MiB", r.importRSS/1024)
 	if r.importTime == 0 {
-		imp, impRate, impRSS = "—", "—", "—" // not measured (--reuse)
+		imp, impRate, impRSS, share = "—", "—", "—", "—" // not measured (--reuse)
 	}
-	return fmt.Sprintf("| %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f s | %.2f s | %.2f× | %d MiB |",
+	return fmt.Sprintf("| %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f s | %.2f s | %.2f× | %d MiB | %s |",
 		r.store, r.workers, r.rows, imp, impRate, bare, share,
 		impRSS, r.floorRows, r.floorTime.Seconds(), r.assessTime.Seconds(),
-		r.assessTime.Seconds()/max(r.floorTime.Seconds(), 1e-9), r.assessRSS/1024)
+		r.assessTime.Seconds()/max(r.floorTime.Seconds(), 1e-9), r.assessRSS/1024, busyText(r.busy, r.busyKnown))
 }
 
 // writeBenchmarks writes the Markdown report.
 func writeBenchmarks(w io.Writer, rows []benchRow, quarter string) error {
 	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
 		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×).\n\n", quarter)
-	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bare insert rows/s | import / bare | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in the second before one of the row's measurements, while the harness waited: above %.0f %% the row's times are slowed by something else.\n\n", quarter, 100*busyWarn)
+	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bare insert rows/s | import / bare | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS | busy elsewhere |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		fmt.Fprintln(w, formatRow(r))
 	}

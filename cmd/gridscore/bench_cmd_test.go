@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBenchCommand runs the harness as a user would, on a small generated
+// district: a fresh run that keeps its SQLite store, a --reuse run on that
+// store, and (when GRIDSCORE_TEST_DSN is set) a fresh run on PostgreSQL. Each
+// report must hold a measured row per store: rows, import and bare insert
+// rates, floor scan, assess time and memory, and how busy the machine was.
+func TestBenchCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates, imports and assesses in child processes")
+	}
+	dir := t.TempDir()
+	bench := func(args ...string) []string {
+		t.Helper()
+		out := filepath.Join(dir, "report.md")
+		cmd := process(t, append([]string{"bench", "--workers", "40", "--out", out}, args...)...)
+		var errOut bytes.Buffer
+		cmd.Stderr = &errOut
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("bench %v: %v\n%s", args, err, errOut.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "| sqlite |") || strings.HasPrefix(l, "| postgres |") {
+				rows = append(rows, l)
+			}
+		}
+		return rows
+	}
+	cells := func(row string) []string {
+		f := strings.Split(strings.Trim(row, "| "), "|")
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
+		return f
+	}
+	// Columns: store, workers, rows, import, import rows/s, bare rows/s,
+	// import / bare, import RSS, floor rows, floor scan, assess,
+	// assess / floor, assess RSS, busy elsewhere.
+	check := func(row string, imported bool) {
+		t.Helper()
+		c := cells(row)
+		if len(c) != 14 || c[1] != "40" || c[2] == "0" || c[8] == "0" || !strings.HasSuffix(c[10], " s") ||
+			!strings.HasSuffix(c[11], "×") || !strings.HasSuffix(c[12], "MiB") || c[12] == "0 MiB" || !strings.HasSuffix(c[13], "%") {
+			t.Errorf("row not measured in full: %s", row)
+		}
+		if imported != (c[3] != "—") || imported != strings.HasSuffix(c[6], "%") {
+			t.Errorf("import measured: %v, row: %s", imported, row)
+		}
+	}
+
+	keptDir := filepath.Join(dir, "kept")
+	rows := bench("--stores", "sqlite", "--keep", "--dir", keptDir)
+	if len(rows) != 1 {
+		t.Fatalf("fresh run: %q", rows)
+	}
+	check(rows[0], true)
+	if _, err := os.Stat(filepath.Join(keptDir, "import_40.db")); err != nil {
+		t.Errorf("--keep kept no store: %v", err)
+	}
+	again := bench("--stores", "sqlite", "--reuse", "--dir", keptDir)
+	if len(again) != 1 {
+		t.Fatalf("--reuse run: %q", again)
+	}
+	check(again[0], false)
+	if cells(again[0])[2] != cells(rows[0])[2] || cells(again[0])[8] != cells(rows[0])[8] {
+		t.Errorf("--reuse measured other records:\n%s\n%s", rows[0], again[0])
+	}
+
+	if dsn := os.Getenv("GRIDSCORE_TEST_DSN"); dsn != "" {
+		pg := bench("--stores", "postgres", "--dsn", dsn)
+		if len(pg) != 1 {
+			t.Fatalf("postgres run: %q", pg)
+		}
+		check(pg[0], true)
+		if cells(pg[0])[2] != cells(rows[0])[2] {
+			t.Errorf("the stores hold different records:\n%s\n%s", rows[0], pg[0])
+		}
+	}
+}
