@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +35,7 @@ type BenchCommand struct {
 	quarter                 string
 	dir                     string
 	bare, keep, reuse       bool
+	runs                    int
 }
 
 // benchRow is one measured (store, size).
@@ -77,6 +79,7 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&c.out, "out", "BENCHMARKS.md", "结果写入的 Markdown 文件")
 	fs.StringVar(&c.quarter, "quarter", "2023Q3", "生成数据的季度")
 	fs.StringVar(&c.dir, "dir", "", "存放生成文件和 SQLite 数据库的文件夹（默认临时文件夹）")
+	fs.IntVar(&c.runs, "runs", 3, "基准扫描和考核计算各测几次（交替进行，取中位数；每次的时间都打印出来）")
 	fs.BoolVar(&c.bare, "bare", true, "同时测量基准插入（--bare=false 跳过：PostgreSQL 逐行插入 10 万人的数据需一个多小时）")
 	fs.BoolVar(&c.keep, "keep", false, "测量后保留导入的数据库（SQLite 文件在 --dir 中，PostgreSQL 为 gridscore_bench_import_N schema），供 --reuse 再次测量")
 	fs.BoolVar(&c.reuse, "reuse", false, "数据库已由 --keep 保留时不再生成和导入，只重新测量基准扫描和考核（导入列记为 —）")
@@ -94,6 +97,9 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 			return usageError{fmt.Sprintf("--workers 应为逗号分隔的正整数：%q", c.sizes)}
 		}
 		sizes = append(sizes, n)
+	}
+	if c.runs < 1 {
+		return usageError{fmt.Sprintf("--runs 应为正整数：%d", c.runs)}
 	}
 	if (c.keep || c.reuse) && c.dir == "" {
 		return usageError{"--keep 和 --reuse 需要用 --dir 指定保存数据库的文件夹"}
@@ -130,7 +136,7 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 		}
 		os.RemoveAll(files)
 	}
-	return writeFile(c.out, func(w io.Writer) error { return writeBenchmarks(w, results, c.quarter) })
+	return writeFile(c.out, func(w io.Writer) error { return writeBenchmarks(w, results, c.quarter, c.runs) })
 }
 
 // measure runs one (store, size).
@@ -171,31 +177,39 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	if err != nil {
 		return row, err
 	}
+	defer db.Close()
 	counts, err := db.Counts(ctx)
 	if err != nil {
-		db.Close()
 		return row, err
 	}
 	for _, v := range counts {
 		row.rows += v
 	}
-	c.watch(ctx, &row, "基准扫描")
-	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描……\n", st, n)
-	start := time.Now()
-	row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End(), false)
-	row.floorTime = time.Since(start)
-	db.Close()
-	if err != nil {
-		return row, err
+	// The floor and the assessment are measured in turn, runs times each,
+	// and the medians reported: on a shared machine one run can take twice
+	// another.
+	var floors, assesses []time.Duration
+	for run := range c.runs {
+		c.watch(ctx, &row, "基准扫描")
+		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描（第 %d 次）……\n", st, n, run+1)
+		start := time.Now()
+		if row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End(), false); err != nil {
+			return row, err
+		}
+		floors = append(floors, time.Since(start))
+
+		c.watch(ctx, &row, "计算考核")
+		fmt.Fprintf(c.m.Stderr, "[%s %d] 计算考核（第 %d 次）……\n", st, n, run+1)
+		start = time.Now()
+		_, rss, err := c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
+		if err != nil {
+			return row, err
+		}
+		assesses = append(assesses, time.Since(start))
+		row.assessRSS = max(row.assessRSS, rss)
+		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，计算考核 %.3f s\n", st, n, floors[run].Seconds(), assesses[run].Seconds())
 	}
-	c.watch(ctx, &row, "计算考核")
-	fmt.Fprintf(c.m.Stderr, "[%s %d] 计算考核……\n", st, n)
-	start = time.Now()
-	_, rss, err := c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
-	if err != nil {
-		return row, err
-	}
-	row.assessTime, row.assessRSS = time.Since(start), rss
+	row.floorTime, row.assessTime = median(floors), median(assesses)
 
 	if !c.bare {
 		return row, nil
@@ -305,6 +319,20 @@ func (c *BenchCommand) child(ctx context.Context, self string, args ...string) (
 	return out.String(), rss, nil
 }
 
+// median returns the middle of ds (the mean of the two middle ones when
+// there is an even number).
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
 func rate(n int64, d time.Duration) float64 {
 	if d <= 0 {
 		return 0
@@ -329,10 +357,10 @@ func formatRow(r benchRow) string {
 }
 
 // writeBenchmarks writes the Markdown report.
-func writeBenchmarks(w io.Writer, rows []benchRow, quarter string) error {
+func writeBenchmarks(w io.Writer, rows []benchRow, quarter string, runs int) error {
 	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
 		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in the second before one of the row's measurements, while the harness waited: above %.0f %% the row's times are slowed by something else.\n\n", quarter, 100*busyWarn)
+	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured in turn `--runs` times each (%d here) and their medians given; the highest peak memory is given. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in the second before one of the row's measurements, while the harness waited: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
 	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bare insert rows/s | import / bare | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS | busy elsewhere |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {

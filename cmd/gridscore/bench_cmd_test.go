@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBenchCommand runs the harness as a user would, on a small generated
@@ -62,7 +64,7 @@ func TestBenchCommand(t *testing.T) {
 	}
 
 	keptDir := filepath.Join(dir, "kept")
-	rows := bench("--stores", "sqlite", "--keep", "--dir", keptDir)
+	rows := bench("--stores", "sqlite", "--keep", "--dir", keptDir, "--runs", "1")
 	if len(rows) != 1 {
 		t.Fatalf("fresh run: %q", rows)
 	}
@@ -70,7 +72,7 @@ func TestBenchCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(keptDir, "import_40.db")); err != nil {
 		t.Errorf("--keep kept no store: %v", err)
 	}
-	again := bench("--stores", "sqlite", "--reuse", "--dir", keptDir)
+	again := bench("--stores", "sqlite", "--reuse", "--dir", keptDir, "--runs", "2")
 	if len(again) != 1 {
 		t.Fatalf("--reuse run: %q", again)
 	}
@@ -80,13 +82,36 @@ func TestBenchCommand(t *testing.T) {
 	}
 
 	if dsn := os.Getenv("GRIDSCORE_TEST_DSN"); dsn != "" {
-		pg := bench("--stores", "postgres", "--dsn", dsn)
+		pg := bench("--stores", "postgres", "--dsn", dsn, "--runs", "1")
 		if len(pg) != 1 {
 			t.Fatalf("postgres run: %q", pg)
 		}
 		check(pg[0], true)
 		if cells(pg[0])[2] != cells(rows[0])[2] {
 			t.Errorf("the stores hold different records:\n%s\n%s", rows[0], pg[0])
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		var ds []time.Duration
+		for _, n := range v {
+			ds = append(ds, time.Duration(n)*time.Millisecond)
+		}
+		return ds
+	}
+	for _, c := range []struct {
+		in   []time.Duration
+		want time.Duration
+	}{
+		{ms(90), 90 * time.Millisecond},
+		{ms(120, 70, 80), 80 * time.Millisecond},
+		{ms(70, 120, 90, 80), 85 * time.Millisecond},
+	} {
+		in := slices.Clone(c.in)
+		if got := median(c.in); got != c.want || !slices.Equal(in, c.in) {
+			t.Errorf("median(%v) = %v, want %v and the runs left in order", in, got, c.want)
 		}
 	}
 }
