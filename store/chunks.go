@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -269,17 +270,27 @@ var sizedKinds = []string{"events", "logins", "patrols", "visits", "ballots"}
 // the slices a chunk is read into: on SQLite the largest rowid (tables are
 // only appended to and upserted), on PostgreSQL the planner's estimate. A
 // kind whose size is unknown is left out (its slice then grows as needed).
+// One query asks for every kind.
 func (db *DB) tableSizes(ctx context.Context) map[string]int64 {
 	sizes := map[string]int64{}
+	var parts []string
 	for _, kind := range sizedKinds {
-		var n sql.NullInt64
-		var err error
+		// The kinds are constants, not input.
 		if db.dialect == postgresDialect {
-			err = db.read.QueryRowContext(ctx, "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = to_regclass($1)", kind).Scan(&n)
+			parts = append(parts, "SELECT '"+kind+"', (SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = to_regclass('"+kind+"'))")
 		} else {
-			err = db.read.QueryRowContext(ctx, "SELECT MAX(rowid) FROM "+kind).Scan(&n)
+			parts = append(parts, "SELECT '"+kind+"', (SELECT MAX(rowid) FROM "+kind+")")
 		}
-		if err == nil && n.Valid && n.Int64 > 0 {
+	}
+	rows, err := db.read.QueryContext(ctx, strings.Join(parts, " UNION ALL "))
+	if err != nil {
+		return sizes
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n sql.NullInt64
+		if rows.Scan(&kind, &n) == nil && n.Valid && n.Int64 > 0 {
 			sizes[kind] = n.Int64
 		}
 	}
