@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -28,9 +30,9 @@ import (
 //
 // It is the assessment's read path: records carry only what the engine
 // looks at (no event category, no patrol distance, no visit's worker or
-// note). Where the store allows it (readSnapshot), events are read on one
-// connection while the other kinds are read on another, in the same
-// snapshot, ahead of the chunk being handed over.
+// note). Where the store allows it (readSnapshot), two connections read in
+// the same snapshot: each chunk's kinds are tasks that either connection
+// takes when it is free (chunkRead), ahead of the chunk being handed over.
 func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size int,
 	shared func(*gridscore.Records) error, each func(*gridscore.Records) error) error {
 	expect := db.tableSizes(ctx)
@@ -45,109 +47,79 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	defer endAll(conns)
 	w := newWindow(from, to)
 
+	// The workers on one connection while the other reads the shared
+	// grids, meetings and calendar.
+	sh := &gridscore.Records{}
+	shared1 := make(chan error, 1)
+	readShared := func(c readConn) {
+		shared1 <- loadKinds(ctx, c, w, scope{}, sh, func(kind string) bool {
+			return kind == "grids" || kind == "meetings" || kind == "calendar"
+		})
+	}
+	if len(conns) > 1 {
+		go readShared(conns[1])
+	}
 	workers, err := loadWorkers(ctx, conns[0]) // sorted by id
+	if len(conns) == 1 && err == nil {
+		readShared(conns[0])
+	}
+	if serr := <-shared1; err == nil {
+		err = serr
+	}
 	if err != nil {
 		return db.wrap("load", err)
 	}
+	sh.Workers = slices.Clone(workers)
 	if len(workers) <= whole {
 		size = len(workers)
 	}
 	plan := chunkPlan(workers, max(size, 1), expect, db.dialect == postgresDialect)
 
+	// On the way out the readers are stopped and waited for before the
+	// connections are ended.
+	var readingDone sync.WaitGroup
+	defer readingDone.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	evConn, otherConn := conns[0], conns[len(conns)-1]
-	parallel := len(conns) > 1
-
-	var (
-		sh     = &gridscore.Records{Workers: slices.Clone(workers)}
-		events = make(chan chunkPart)
-		others = make(chan chunkPart)
-	)
-	if err := loadKinds(ctx, otherConn, w, scope{}, sh, func(kind string) bool {
-		return kind == "grids" || kind == "meetings" || kind == "calendar"
-	}); err != nil {
-		return db.wrap("load", err)
+	reads := make([]*chunkRead, len(plan))
+	for i, c := range plan {
+		reads[i] = newChunkRead(c, w)
 	}
-	readEventsOf := func(c chunk) chunkPart {
-		evs, err := readEvents(ctx, evConn, c.read(w, "events", newInterner(c.ids)))
-		return chunkPart{recs: &gridscore.Records{Events: evs}, err: err}
+	// A chunk's tasks may be taken once the chunk readAhead places before
+	// it has been taken over by each (which returns once the previous one
+	// is assessed), so that at most readAhead+1 chunks are in memory at a
+	// time: the one being assessed and those read or being read.
+	for i := range min(readAhead, len(reads)) {
+		close(reads[i].open)
 	}
-	readOthersOf := func(c chunk) chunkPart {
-		names := newInterner(c.ids)
-		r := &gridscore.Records{}
-		var err error
-		if r.Logins, err = readLogins(ctx, otherConn, c.read(w, "logins", names)); err != nil {
-			return chunkPart{err: err}
-		}
-		if r.Patrols, err = readPatrols(ctx, otherConn, c.read(w, "patrols", names)); err != nil {
-			return chunkPart{err: err}
-		}
-		if r.Ballots, err = readBallots(ctx, otherConn, c.read(w, "ballots", names)); err != nil {
-			return chunkPart{err: err}
-		}
-		if err := loadKinds(ctx, otherConn, w, c.scope, r, func(kind string) bool {
-			return !heavyKinds[kind] && !sharedKinds[kind] && kind != "visits" && kind != "ballots"
-		}); err != nil {
-			return chunkPart{err: err}
-		}
-		r.Visits, err = readVisits(ctx, otherConn, c.read(w, "visits", newInterner()))
-		return chunkPart{recs: r, err: err}
-	}
-
-	// The readers read a chunk when told to: the first readAhead at once,
-	// each next one once an earlier one has been taken by each, so that at
-	// most readAhead+1 chunks are in memory at a time: the one being
-	// assessed and those read or being read.
-	evAhead, otAhead := make(chan struct{}, len(plan)+1), make(chan struct{}, len(plan)+1)
-	goAhead := func() {
-		evAhead <- struct{}{}
-		otAhead <- struct{}{}
-	}
-	if parallel {
-		for range readAhead {
-			goAhead()
-		}
-		go pump(ctx, plan, events, evAhead, readEventsOf)
-		go pump(ctx, plan, others, otAhead, readOthersOf)
+	for _, conn := range conns {
+		readingDone.Go(func() { readChunks(ctx, conn, reads) })
 	}
 	if err := shared(sh); err != nil {
 		return err
 	}
-	for _, c := range plan {
-		var ev, ot chunkPart
-		if parallel {
-			var ok1, ok2 bool
-			ev, ok1 = <-events
-			ot, ok2 = <-others
-			if !ok1 || !ok2 {
-				return db.wrap("load", cmpErr(ctx.Err(), ev.err, ot.err, errIncomplete))
-			}
-		} else {
-			ev = readEventsOf(c)
-			if ev.err == nil {
-				ot = readOthersOf(c)
-			}
+	for i, cr := range reads {
+		select {
+		case <-cr.done:
+		case <-ctx.Done():
 		}
-		if err := cmpErr(ev.err, ot.err); err != nil {
-			return db.wrap("load", err)
+		if err := ctx.Err(); err != nil { // the caller's, whatever the readers saw
+			return err
 		}
-		r := ot.recs
-		r.Workers, r.Events = c.workers, ev.recs.Events
+		if cr.err != nil {
+			return db.wrap("load", cr.err)
+		}
+		r := cr.recs
+		cr.recs = nil
 		if err := each(r); err != nil {
 			return err
 		}
-		if parallel {
-			goAhead()
+		if next := i + readAhead; next < len(reads) {
+			close(reads[next].open)
 		}
 	}
 	return nil
 }
-
-// readAhead is how many chunks LoadChunked's readers may read beyond the
-// one being assessed. Two were no faster than one at 100,000 workers on
-// two cores (where reading and assessing already share both).
-const readAhead = 1
 
 // parallelReadRows is the fewest rows of the sized kinds for which
 // LoadChunked reads a PostgreSQL store on two connections sharing a
@@ -160,6 +132,117 @@ const readAhead = 1
 // are faster at any size.
 const parallelReadRows = 50_000
 
+// readAhead is how many chunks LoadChunked's readers may read beyond the
+// one being assessed. Two were no faster than one at 100,000 workers on
+// two cores (where reading and assessing already share both).
+const readAhead = 1
+
+// chunkRead is the reading of one chunk: its kinds are read as separate
+// tasks, largest first, each by whichever connection is free, so that
+// while one connection reads the chunk's events the others read its
+// patrols, logins and the rest, and the first to finish takes the next
+// task of the chunk, or of the next chunk once that may be read.
+type chunkRead struct {
+	tasks []chunkTask
+	recs  *gridscore.Records
+	open  chan struct{} // closed once the chunk may be read
+	next  atomic.Int32  // the next task to take
+	left  atomic.Int32  // the tasks not yet done
+	done  chan struct{} // closed once every task is done or one failed
+	once  sync.Once
+	err   error // the first task's error, set before done is closed
+}
+
+// chunkTask reads one or a few kinds of a chunk into r.
+type chunkTask func(ctx context.Context, conn readConn, r *gridscore.Records) error
+
+// newChunkRead returns the reading of chunk c in window w: its workers
+// are set, the other kinds are left to the tasks.
+func newChunkRead(c chunk, w window) *chunkRead {
+	var tasks []chunkTask
+	fast := func(kind string, read func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) error) {
+		tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) error {
+			return read(ctx, conn, c.read(w, kind, newInterner(c.ids)), r)
+		})
+	}
+	// Largest first (a quarter's rows per worker: about 170 events, 128
+	// patrols, 64 logins; visits and ballots depend on the grid).
+	fast("events", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
+		r.Events, err = readEvents(ctx, conn, h)
+		return err
+	})
+	fast("patrols", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
+		r.Patrols, err = readPatrols(ctx, conn, h)
+		return err
+	})
+	fast("logins", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
+		r.Logins, err = readLogins(ctx, conn, h)
+		return err
+	})
+	tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) (err error) {
+		r.Visits, err = readVisits(ctx, conn, c.read(w, "visits", newInterner()))
+		return err
+	})
+	fast("ballots", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
+		r.Ballots, err = readBallots(ctx, conn, h)
+		return err
+	})
+	// The register and the rosters together: a range's listed persons
+	// entered elsewhere are looked up from both (loadKinds).
+	for _, kinds := range [][]string{{"register", "rosters"}, {"findings"}, {"leaves"}, {"attendance"}, {"quiz"}} {
+		tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) error {
+			return loadKinds(ctx, conn, w, c.scope, r, func(kind string) bool { return slices.Contains(kinds, kind) })
+		})
+	}
+	cr := &chunkRead{tasks: tasks, recs: &gridscore.Records{Workers: c.workers},
+		open: make(chan struct{}), done: make(chan struct{})}
+	cr.left.Store(int32(len(tasks)))
+	return cr
+}
+
+// finish records err (the first one) or one more task done, and closes
+// done when the chunk is read or has failed.
+func (cr *chunkRead) finish(err error) {
+	if err != nil {
+		cr.once.Do(func() {
+			cr.err = err
+			close(cr.done)
+		})
+		return
+	}
+	if cr.left.Add(-1) == 0 {
+		cr.once.Do(func() { close(cr.done) })
+	}
+}
+
+// readChunks takes the tasks of reads, in order, on conn, until every one
+// is taken, a task fails (the chunk's reader is told through finish) or ctx
+// is done.
+func readChunks(ctx context.Context, conn readConn, reads []*chunkRead) {
+	for _, cr := range reads {
+		select {
+		case <-cr.open:
+		case <-ctx.Done():
+			return
+		}
+		for {
+			i := int(cr.next.Add(1)) - 1
+			if i >= len(cr.tasks) {
+				break
+			}
+			// Each task fills its own fields of recs.
+			err := cr.tasks[i](ctx, conn, cr.recs)
+			if err == nil && ctx.Err() != nil {
+				err = ctx.Err()
+			}
+			cr.finish(err)
+			if err != nil {
+				return
+			}
+		}
+	}
+}
+
 // total returns the sum of sizes.
 func total(sizes map[string]int64) int64 {
 	var n int64
@@ -167,51 +250,6 @@ func total(sizes map[string]int64) int64 {
 		n += v
 	}
 	return n
-}
-
-// sharedKinds are the kinds LoadChunked hands over once for every chunk.
-var sharedKinds = map[string]bool{"workers": true, "grids": true, "meetings": true, "calendar": true}
-
-// pump reads each chunk of plan with read, once told to by ahead, and sends
-// it on out, until the end, an error (sent) or ctx is done; it closes out.
-func pump(ctx context.Context, plan []chunk, out chan<- chunkPart, ahead <-chan struct{}, read func(chunk) chunkPart) {
-	defer close(out)
-	for _, c := range plan {
-		select {
-		case <-ahead:
-		case <-ctx.Done():
-			return
-		}
-		p := read(c)
-		select {
-		case out <- p:
-		case <-ctx.Done():
-			return
-		}
-		if p.err != nil {
-			return
-		}
-	}
-}
-
-// errIncomplete is returned when a reader stopped before its last chunk
-// without an error of its own (it cannot happen but is not ignored).
-var errIncomplete = sqlError("read stopped early")
-
-// cmpErr returns the first non-nil error.
-func cmpErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// chunkPart is what one reader read of a chunk.
-type chunkPart struct {
-	recs *gridscore.Records
-	err  error
 }
 
 // chunk is one range of workers, read together.

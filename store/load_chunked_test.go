@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -28,12 +29,7 @@ func TestLoadChunkedMatchesLoad(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
-		if err := gen.Generate(opts, func(r *gs.Records) error {
-			_, err := db.Import(ctx, r, nil)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		importGenerated(t, db, opts)
 		from, to := q.First().AddDays(-7).Start(), q.Last().End()
 		all, err := db.Load(ctx, from, to)
 		if err != nil {
@@ -88,12 +84,7 @@ func TestLoadChunkedWhileWriterHoldsLock(t *testing.T) {
 	path := t.TempDir() + "/gridscore.db"
 	db := MustOpenTarget(t, path, store.WithMigrate())
 	ctx := context.Background()
-	if err := gen.Generate(gen.Options{Workers: 160, Quarter: q, Seed: 6}, func(r *gs.Records) error {
-		_, err := db.Import(ctx, r, nil)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	importGenerated(t, db, gen.Options{Workers: 160, Quarter: q, Seed: 6})
 	free, _ := loadChunks(t, db, q, 1000)
 
 	other, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
@@ -118,6 +109,17 @@ func TestLoadChunkedWhileWriterHoldsLock(t *testing.T) {
 	}
 	if !reflect.DeepEqual(free, locked) {
 		t.Error("the records read while a writer held the lock differ")
+	}
+}
+
+// importGenerated imports the records gen generates for opts into db.
+func importGenerated(t *testing.T, db *store.DB, opts gen.Options) {
+	t.Helper()
+	if err := gen.Generate(opts, func(r *gs.Records) error {
+		_, err := db.Import(context.Background(), r, nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -271,4 +273,55 @@ func filter[T any](xs []T, keep func(T) bool) []T {
 		}
 	}
 	return out
+}
+
+// TestLoadChunkedStopsCleanly checks that when the caller gives up half way
+// (its each returns an error, or the context is cancelled), LoadChunked
+// returns that error promptly, hands over no further chunk, and leaves the
+// store as it was: the next read on the same pool gets every chunk again.
+func TestLoadChunkedStopsCleanly(t *testing.T) {
+	q := gs.Quarter{Year: 2023, Q: 3}
+	from, to := q.First().AddDays(-7).Start(), q.Last().End()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		importGenerated(t, db, gen.Options{Workers: 120, Quarter: q, Seed: 8})
+		full, _ := loadChunks(t, db, q, 10)
+		if len(full.chunks) != 12 {
+			t.Fatalf("%d chunks of 10 workers, want 12", len(full.chunks))
+		}
+
+		stop := errors.New("stop here")
+		for i := range 3 {
+			handed := 0
+			err := db.LoadChunked(ctx, from, to, 10, 10, func(*gs.Records) error { return nil },
+				func(*gs.Records) error {
+					handed++
+					if handed == 3 {
+						return stop
+					}
+					return nil
+				})
+			if !errors.Is(err, stop) || handed != 3 {
+				t.Fatalf("round %d: each stopped at chunk 3: got %v after %d chunks", i, err, handed)
+			}
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		handed := 0
+		err := db.LoadChunked(cctx, from, to, 10, 10, func(*gs.Records) error { return nil },
+			func(*gs.Records) error {
+				if handed++; handed == 2 {
+					cancel()
+				}
+				return nil
+			})
+		if !errors.Is(err, context.Canceled) || handed != 2 {
+			t.Errorf("cancelled at chunk 2: got %v after %d chunks", err, handed)
+		}
+
+		again, _ := loadChunks(t, db, q, 10)
+		if !reflect.DeepEqual(again, full) {
+			t.Error("a read after the stopped ones differs from the first")
+		}
+	})
 }

@@ -47,6 +47,12 @@ func (db *DB) beginRead(ctx context.Context) (readConn, error) {
 	if err != nil {
 		return readConn{}, db.wrap("begin read", err)
 	}
+	return db.begin(ctx, c)
+}
+
+// begin begins beginRead's transaction on c, a connection of the read pool,
+// and closes c if it cannot.
+func (db *DB) begin(ctx context.Context, c *sql.Conn) (readConn, error) {
 	begin := "BEGIN"
 	if db.dialect == postgresDialect {
 		begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -116,33 +122,60 @@ func (db *DB) readSnapshot(ctx context.Context, n int) ([]readConn, error) {
 const snapshotWait = time.Second
 
 // postgresSnapshot begins n transactions sharing the first one's snapshot.
+// The other connections are taken from the pool (connecting, when none is
+// idle, which is most of the time taken on a cold start) while the first
+// begins and exports its snapshot.
 func (db *DB) postgresSnapshot(ctx context.Context, n int) ([]readConn, error) {
+	type taken struct {
+		c   *sql.Conn
+		err error
+	}
+	others := make(chan taken, n-1)
+	for range n - 1 {
+		go func() {
+			c, err := db.read.Conn(ctx)
+			others <- taken{c, err}
+		}()
+	}
+	var cs []readConn
+	received := 0 // of others
+	fail := func(err error) ([]readConn, error) {
+		for ; received < n-1; received++ { // give every connection back
+			if t := <-others; t.err == nil {
+				t.c.Close()
+			}
+		}
+		endAll(cs)
+		return nil, err
+	}
+
 	first, err := db.beginRead(ctx)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
+	cs = append(cs, first)
 	var id string
 	if err := first.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&id); err != nil {
-		first.end()
-		return nil, err
+		return fail(err)
 	}
 	if id == "" || strings.Trim(id, "0123456789ABCDEFabcdef-") != "" {
-		first.end()
-		return nil, errUnexpectedSnapshot
+		return fail(errUnexpectedSnapshot)
 	}
-	cs := []readConn{first}
-	for len(cs) < n {
-		c, err := db.beginRead(ctx)
+	for received < n-1 {
+		t := <-others
+		received++
+		if t.err != nil {
+			return fail(db.wrap("begin read", t.err))
+		}
+		c, err := db.begin(ctx, t.c)
 		if err != nil {
-			endAll(cs)
-			return nil, err
+			return fail(err)
 		}
 		cs = append(cs, c)
 		// The id was checked above; SET TRANSACTION SNAPSHOT takes no
 		// parameters.
 		if _, err := c.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+id+"'"); err != nil {
-			endAll(cs)
-			return nil, err
+			return fail(err)
 		}
 	}
 	return cs, nil
