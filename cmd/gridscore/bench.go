@@ -55,9 +55,9 @@ type benchRow struct {
 	busyKnown bool
 }
 
-// watch samples the machine before a measurement of row: it keeps the
-// highest share other processes took and warns when that is enough to
-// slow the measurement.
+// watch samples the machine before or after measurements of row: it keeps
+// the highest share other processes took and warns when that is enough to
+// slow the measurements.
 func (c *BenchCommand) watch(ctx context.Context, row *benchRow, what string) {
 	share, ok := machineBusy(ctx, busyWindow)
 	if !ok {
@@ -66,7 +66,7 @@ func (c *BenchCommand) watch(ctx context.Context, row *benchRow, what string) {
 	row.busyKnown = true
 	row.busy = max(row.busy, share)
 	if share >= busyWarn {
-		fmt.Fprintf(c.m.Stderr, "注意：%s前的一秒内，其他进程占用了本机 %.0f%% 的 CPU，测得的时间会偏长\n", what, 100*share)
+		fmt.Fprintf(c.m.Stderr, "注意：%s的一秒内，其他进程占用了本机 %.0f%% 的 CPU，测得的时间会偏长\n", what, 100*share)
 	}
 }
 
@@ -163,7 +163,7 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		flag = "--dsn"
 	}
 	if !c.reuse {
-		c.watch(ctx, &row, "导入")
+		c.watch(ctx, &row, "导入前")
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 导入……\n", st, n)
 		start := time.Now()
 		_, rss, err := c.child(ctx, self, "import", flag, target, files)
@@ -185,30 +185,43 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	for _, v := range counts {
 		row.rows += v
 	}
-	// The floor and the assessment are measured in turn, runs times each,
-	// and the medians reported: on a shared machine one run can take twice
-	// another.
+	// The floor and the assessment are measured runs times each, back to
+	// back, the one that goes first alternating (on this VM a process
+	// started after a second of idling took 5–10 ms longer), and the
+	// medians reported: on a shared machine one run can take twice
+	// another. The machine is watched before and after the runs.
 	var floors, assesses []time.Duration
-	for run := range c.runs {
-		c.watch(ctx, &row, "基准扫描")
+	floor := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描（第 %d 次）……\n", st, n, run+1)
 		start := time.Now()
-		if row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End(), false); err != nil {
-			return row, err
-		}
+		var err error
+		row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End(), false)
 		floors = append(floors, time.Since(start))
-
-		c.watch(ctx, &row, "计算考核")
+		return err
+	}
+	assess := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 计算考核（第 %d 次）……\n", st, n, run+1)
-		start = time.Now()
+		start := time.Now()
 		_, rss, err := c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
-		if err != nil {
-			return row, err
-		}
 		assesses = append(assesses, time.Since(start))
 		row.assessRSS = max(row.assessRSS, rss)
+		return err
+	}
+	c.watch(ctx, &row, "基准扫描和计算考核前")
+	for run := range c.runs {
+		first, second := floor, assess
+		if run%2 == 1 {
+			first, second = assess, floor
+		}
+		if err := first(run); err != nil {
+			return row, err
+		}
+		if err := second(run); err != nil {
+			return row, err
+		}
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，计算考核 %.3f s\n", st, n, floors[run].Seconds(), assesses[run].Seconds())
 	}
+	c.watch(ctx, &row, "测量结束后")
 	row.floorTime, row.assessTime = median(floors), median(assesses)
 
 	if !c.bare {
@@ -360,7 +373,7 @@ func formatRow(r benchRow) string {
 func writeBenchmarks(w io.Writer, rows []benchRow, quarter string, runs int) error {
 	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
 		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured in turn `--runs` times each (%d here) and their medians given; the highest peak memory is given. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in the second before one of the row's measurements, while the harness waited: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
+	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
 	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bare insert rows/s | import / bare | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS | busy elsewhere |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
