@@ -50,21 +50,23 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	// The workers on one connection while the other reads the shared
 	// grids, meetings and calendar.
 	sh := &gridscore.Records{}
-	shared1 := make(chan error, 1)
-	readShared := func(c readConn) {
-		shared1 <- loadKinds(ctx, c, w, scope{}, sh, func(kind string) bool {
+	readShared := func(c readConn) error {
+		return loadKinds(ctx, c, w, scope{}, sh, func(kind string) bool {
 			return kind == "grids" || kind == "meetings" || kind == "calendar"
 		})
 	}
-	if len(conns) > 1 {
-		go readShared(conns[1])
-	}
-	workers, err := loadWorkers(ctx, conns[0]) // sorted by id
-	if len(conns) == 1 && err == nil {
-		readShared(conns[0])
-	}
-	if serr := <-shared1; err == nil {
-		err = serr
+	var workers []gridscore.Worker
+	if len(conns) == 1 {
+		if err = readShared(conns[0]); err == nil {
+			workers, err = loadWorkers(ctx, conns[0]) // sorted by id
+		}
+	} else {
+		sharedErr := make(chan error, 1)
+		go func() { sharedErr <- readShared(conns[1]) }()
+		workers, err = loadWorkers(ctx, conns[0]) // sorted by id
+		if serr := <-sharedErr; err == nil {
+			err = serr
+		}
 	}
 	if err != nil {
 		return db.wrap("load", err)

@@ -1,4 +1,13 @@
 package store
 
+import "context"
+
 // SortRecords orders the records of each kind as Load does, for the tests.
 var SortRecords = sortRecords
+
+// ExecForTest runs a statement on the store's write connection, for tests
+// that break a store on purpose.
+func (db *DB) ExecForTest(ctx context.Context, query string) error {
+	_, err := db.write.ExecContext(ctx, query)
+	return err
+}

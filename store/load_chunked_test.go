@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/calendar"
@@ -329,6 +330,46 @@ func TestLoadChunkedStopsCleanly(t *testing.T) {
 		}
 		if !reflect.DeepEqual(again, full) {
 			t.Error("a read after the stopped ones differs from the first")
+		}
+	})
+}
+
+// TestLoadChunkedReportsBrokenStore checks that a read that fails before
+// any chunk (here the workers' table is missing) returns the error instead
+// of waiting, on one connection (a small PostgreSQL store) and on two
+// (SQLite), and that the store reads again once mended.
+func TestLoadChunkedReportsBrokenStore(t *testing.T) {
+	q := gs.Quarter{Year: 2023, Q: 3}
+	from, to := q.First().AddDays(-7).Start(), q.Last().End()
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		importGenerated(t, db, gen.Options{Workers: 30, Quarter: q, Seed: 9})
+		load := func() error {
+			done := make(chan error, 1)
+			go func() {
+				done <- db.LoadChunked(ctx, from, to, 1000, 1000, func(*gs.Records) error { return nil },
+					func(*gs.Records) error { return nil })
+			}()
+			select {
+			case err := <-done:
+				return err
+			case <-time.After(20 * time.Second):
+				t.Fatal("LoadChunked did not return")
+				return nil
+			}
+		}
+		if err := db.ExecForTest(ctx, "ALTER TABLE workers RENAME TO workers_gone"); err != nil {
+			t.Fatal(err)
+		}
+		if err := load(); err == nil {
+			t.Error("LoadChunked without a workers table: no error")
+		}
+		if err := db.ExecForTest(ctx, "ALTER TABLE workers_gone RENAME TO workers"); err != nil {
+			t.Fatal(err)
+		}
+		if err := load(); err != nil {
+			t.Errorf("LoadChunked after mending: %v", err)
 		}
 	})
 }
