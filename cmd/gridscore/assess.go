@@ -3,10 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -99,18 +103,39 @@ func writeFile(path string, write func(io.Writer) error) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+	fi, err := os.Stat(path)
+	if err == nil && !fi.Mode().IsRegular() {
 		return writeInPlace(path, write)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".gridscore-*")
+	tmp, err := createTemp(filepath.Dir(path))
 	if err != nil {
 		return fmt.Errorf("无法写入 %s：%w", path, err)
 	}
 	defer os.Remove(tmp.Name())
+	if fi != nil { // a file replaced keeps its permissions
+		if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
+			tmp.Close()
+			return fmt.Errorf("无法写入 %s：%w", path, err)
+		}
+	}
 	if err := writeClose(tmp, path, write); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// createTemp creates a new file in dir under an unused hidden name, with
+// the permissions any new file gets (0666 less the process's umask), not
+// os.CreateTemp's 0600: a result written for others to open is readable as
+// any file the user saves.
+func createTemp(dir string) (*os.File, error) {
+	for {
+		name := filepath.Join(dir, ".gridscore-"+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
 }
 
 // writeInPlace writes to the device or pipe at path.

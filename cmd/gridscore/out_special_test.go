@@ -79,3 +79,40 @@ func TestAssessOutToPipeAndLink(t *testing.T) {
 		t.Errorf("the linked file holds %q, not the result", b)
 	}
 }
+
+// TestAssessOutPermissions checks the result file's permissions: a new file
+// gets what any new file gets under the umask (not the 0600 of a temporary
+// file), and a file replaced keeps its own.
+func TestAssessOutPermissions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "gs.db")
+	if code, _, errOut := run(t, db, "import", writeFiles(t, smallTown(t))); code != 0 {
+		t.Fatal(errOut)
+	}
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	assess := func(out string) os.FileMode {
+		t.Helper()
+		if code, _, errOut := run(t, db, "assess", "--quarter", "2023Q3", "--as-of", "2023-10-08 09:00", "--format", "json", "--out", out); code != 0 {
+			t.Fatal(errOut)
+		}
+		fi, err := os.Stat(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	if got := assess(filepath.Join(dir, "new.json")); got != 0o644 {
+		t.Errorf("a new result file has mode %v, want -rw-r--r--", got)
+	}
+	kept := filepath.Join(dir, "kept.json")
+	if err := os.WriteFile(kept, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(kept, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if got := assess(kept); got != 0o640 {
+		t.Errorf("a replaced result file has mode %v, want its own -rw-r-----", got)
+	}
+}
