@@ -227,6 +227,7 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	if !c.bare {
 		return row, nil
 	}
+	c.watch(ctx, &row, "基准插入前")
 	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准插入……\n", st, n)
 	bareTarget, bareCleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("bare_%d", n))
 	if err != nil {
@@ -373,7 +374,7 @@ func formatRow(r benchRow) string {
 func writeBenchmarks(w io.Writer, rows []benchRow, quarter string, runs int) error {
 	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
 		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
+	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import and bare insert, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
 	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bare insert rows/s | import / bare | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS | busy elsewhere |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
