@@ -72,12 +72,12 @@ type scopeKind struct {
 	worker func(r *gs.Records, i int) string
 }
 
-// Column labels as csvfile names them in problems.
+// Columns (DATA.md's keys) named in problems.
 const (
-	colGrid   = "grid_code（网格编码）"
-	colWorker = "worker_id（工号）"
-	colPerson = "person_id（人员编号）"
-	colTown   = "town（镇街）"
+	colGrid   = "grid_code"
+	colWorker = "worker_id"
+	colPerson = "person_id"
+	colTown   = "town"
 )
 
 func one(s string) (string, string) { return s, s }
@@ -107,11 +107,11 @@ var scopeKinds = map[string]scopeKind{
 	},
 	"meetings": {
 		n: func(r *gs.Records) int { return len(r.Meetings) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Meetings },
-		keyCol: "meeting_id（会议编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Meetings[i].ID) },
+		keyCol: "meeting_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Meetings[i].ID) },
 	},
 	"events": {
 		n: func(r *gs.Records) int { return len(r.Events) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Events },
-		keyCol: "event_id（事件编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Events[i].ID) },
+		keyCol: "event_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Events[i].ID) },
 		worker: func(r *gs.Records, i int) string { return r.Events[i].WorkerID },
 	},
 	"logins": {
@@ -120,7 +120,7 @@ var scopeKinds = map[string]scopeKind{
 	},
 	"patrols": {
 		n: func(r *gs.Records) int { return len(r.Patrols) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Patrols },
-		keyCol: "patrol_id（巡查编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Patrols[i].ID) },
+		keyCol: "patrol_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Patrols[i].ID) },
 		worker: func(r *gs.Records, i int) string { return r.Patrols[i].WorkerID },
 	},
 	"leaves": {
@@ -129,7 +129,7 @@ var scopeKinds = map[string]scopeKind{
 	},
 	"visits": {
 		n: func(r *gs.Records) int { return len(r.Visits) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Visits },
-		keyCol: "visit_id（走访编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Visits[i].ID) },
+		keyCol: "visit_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Visits[i].ID) },
 		worker: func(r *gs.Records, i int) string { return r.Visits[i].WorkerID },
 	},
 	"attendance": {
@@ -138,17 +138,17 @@ var scopeKinds = map[string]scopeKind{
 	},
 	"findings": {
 		n: func(r *gs.Records) int { return len(r.Findings) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Findings },
-		keyCol: "finding_id（记录编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Findings[i].ID) },
+		keyCol: "finding_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Findings[i].ID) },
 		worker: func(r *gs.Records, i int) string { return r.Findings[i].WorkerID },
 	},
 	"quiz": {
 		n: func(r *gs.Records) int { return len(r.Quizzes) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Quizzes },
-		keyCol: "quiz_id（抽查编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Quizzes[i].ID) },
+		keyCol: "quiz_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Quizzes[i].ID) },
 		worker: func(r *gs.Records, i int) string { return r.Quizzes[i].WorkerID },
 	},
 	"ballots": {
 		n: func(r *gs.Records) int { return len(r.Ballots) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Ballots },
-		keyCol: "ballot_id（评价编号）", key: func(r *gs.Records, i int) (string, string) { return one(r.Ballots[i].ID) },
+		keyCol: "ballot_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Ballots[i].ID) },
 		worker: func(r *gs.Records, i int) string { return r.Ballots[i].WorkerID },
 	},
 	"calendar": {
@@ -171,7 +171,7 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 	}
 	var ps []csvfile.Problem
 	add := func(i int, col, msg string) {
-		ps = append(ps, csvfile.Problem{File: o[i].File, Row: o[i].Row, Column: col, Message: msg})
+		ps = append(ps, csvfile.ColumnProblem(o[i], kind, col, msg))
 	}
 	n := k.n(recs)
 	for i := range n {

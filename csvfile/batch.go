@@ -132,9 +132,13 @@ func (b *builder) presize(k *kind, rows int, offset, size int64) {
 func (b *builder) stopped() bool { return b.stream != nil && b.stream.err != nil }
 
 // fileProblem reports a problem with a whole file (or with its header row
-// when row is 1).
-func (b *builder) fileProblem(file string, row int, column, msg string) {
-	b.report.add(Problem{File: file, Row: row, Column: column, Message: msg})
+// when row is 1, then naming column c if one is at fault).
+func (b *builder) fileProblem(file string, row int, c *column, msg string) {
+	p := Problem{File: file, Row: row, Message: msg}
+	if c != nil {
+		p.Column, p.Title = c.label(), c.zh
+	}
+	b.report.add(p)
 }
 
 // add appends rec with its origin unless a record with the same key was
@@ -158,7 +162,7 @@ func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 		if first.sum != sum {
 			r.ok = false
 			b.report.add(Problem{
-				File: r.src.label, Row: r.num, Column: k.keyLabel(),
+				File: r.src.label, Row: r.num, Column: k.keyLabel(), Title: k.keyTitle(),
 				Message: "与 " + b.originAt(k, first.ord).String() + " 重复（" + strconv.Quote(strings.ReplaceAll(key, "\x1f", " ")) + "），但两行内容不同",
 			})
 		}

@@ -49,7 +49,7 @@ func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 		if errors.As(err, &perr) {
 			row += 1 + max(0, perr.StartLine-endLine-1)
 			endLine = perr.Line
-			b.fileProblem(src.label, row, "", "CSV 格式错误："+csvMessage(perr))
+			b.fileProblem(src.label, row, nil, "CSV 格式错误："+csvMessage(perr))
 			if header {
 				return
 			}
@@ -57,9 +57,9 @@ func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 		} else if err != nil {
 			var enc *encodingError
 			if errors.As(err, &enc) {
-				b.fileProblem(src.label, 0, "", enc.msg)
+				b.fileProblem(src.label, 0, nil, enc.msg)
 			} else {
-				b.fileProblem(src.label, 0, "", "读取失败："+err.Error())
+				b.fileProblem(src.label, 0, nil, "读取失败："+err.Error())
 			}
 			return
 		}
@@ -83,7 +83,7 @@ func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 		}
 	}
 	if header {
-		b.fileProblem(src.label, 0, "", "文件为空：第 1 行应为表头")
+		b.fileProblem(src.label, 0, nil, "文件为空：第 1 行应为表头")
 	}
 }
 

@@ -99,6 +99,15 @@ func (k *kind) keyLabel() string {
 	return strings.Join(labels, "+")
 }
 
+// keyTitle names the key columns by their Chinese headers: 工号+开始日期.
+func (k *kind) keyTitle() string {
+	titles := make([]string, len(k.keyCols))
+	for i, c := range k.keyCols {
+		titles[i] = c.zh
+	}
+	return strings.Join(titles, "+")
+}
+
 // req and opt build the columns of a kind.
 func req(key, zh string) *column { return &column{key: key, zh: zh, required: true} }
 func opt(key, zh string) *column { return &column{key: key, zh: zh} }

@@ -3,6 +3,7 @@ package csvfile_test
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -211,5 +212,53 @@ func TestReportIsInvalidInput(t *testing.T) {
 	}
 	if msg := gridscore.ErrorMessage(err); !strings.Contains(msg, "grids.csv:2: grid_name（网格名称）") {
 		t.Errorf("ErrorMessage = %q", msg)
+	}
+}
+
+// TestProblemTitles checks how a page names each problem's column (Title,
+// the Chinese header alone) next to how the command line names it
+// (Column): a header problem, a bad value, a key of two columns repeated
+// with other content, a cell beyond the header, a reference to nothing,
+// and a problem the app makes of a kind's column.
+func TestProblemTitles(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"events.csv": "event_id,worker_id,flow\nE1,W1,自办\n",
+		"leaves.csv": "工号,开始日期,结束日期\nW1,2023-07-03,2023-07-04\nW1,2023-07-03,2023-07-05\nW1,2023-07-10,2023-07-11,多余\n" +
+			"W1,2023-07-12,2023-07-1x\n",
+	})
+	_, err := csvfile.Read(dir)
+	var rep *csvfile.Report
+	if !errors.As(err, &rep) {
+		t.Fatalf("want a report, got %v", err)
+	}
+	type named struct{ column, title string }
+	got := map[named]bool{}
+	for _, p := range rep.Problems {
+		got[named{p.Column, p.ColumnTitle()}] = true
+	}
+	for _, want := range []named{
+		{"reported_at（上报时间）", "上报时间"},
+		{"worker_id（工号）+from（开始日期）", "工号+开始日期"},
+		{"第 D 列", "第 D 列"},
+		{"to（结束日期）", "结束日期"},
+	} {
+		if !got[want] {
+			t.Errorf("no problem naming %q as %q; got %v", want.column, want.title, got)
+		}
+	}
+
+	b := mustRead(t, writeFiles(t, map[string]string{"leaves.csv": "工号,开始日期,结束日期\nW9,2023-07-03,2023-07-04\n"}))
+	err = b.CheckReferences(csvfile.Known{})
+	if !errors.As(err, &rep) || len(rep.Problems) != 1 || rep.Problems[0].Column != "worker_id（工号）" || rep.Problems[0].ColumnTitle() != "工号" {
+		t.Errorf("a leave of an unknown worker: %v", err)
+	}
+
+	o := csvfile.Origin{File: "workers.csv", Row: 4}
+	if p := csvfile.ColumnProblem(o, "workers", "grid_code", "网格属于别的镇"); p.Column != "grid_code（网格编码）" || p.ColumnTitle() != "网格编码" || p.Row != 4 {
+		t.Errorf("ColumnProblem: %+v", p)
+	}
+	if p := csvfile.ColumnProblem(o, "workers", "no_such", "x"); p.Column != "no_such" || p.ColumnTitle() != "no_such" {
+		t.Errorf("ColumnProblem of an unknown column: %+v", p)
 	}
 }

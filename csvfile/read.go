@@ -75,7 +75,7 @@ func (l *Loader) AddPath(path string) {
 		}
 		f, err := os.Open(file)
 		if err != nil {
-			l.b.fileProblem(filepath.Base(file), 0, "", "无法读取："+ioMessage(err))
+			l.b.fileProblem(filepath.Base(file), 0, nil, "无法读取："+ioMessage(err))
 			return
 		}
 		defer f.Close()
@@ -89,7 +89,7 @@ func (l *Loader) AddPath(path string) {
 func (b *builder) expandPath(path string, found func(file string)) {
 	info, err := os.Stat(path)
 	if err != nil {
-		b.fileProblem(path, 0, "", "无法读取："+ioMessage(err))
+		b.fileProblem(path, 0, nil, "无法读取："+ioMessage(err))
 		return
 	}
 	if !info.IsDir() {
@@ -98,7 +98,7 @@ func (b *builder) expandPath(path string, found func(file string)) {
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		b.fileProblem(path, 0, "", "无法读取文件夹："+ioMessage(err))
+		b.fileProblem(path, 0, nil, "无法读取文件夹："+ioMessage(err))
 		return
 	}
 	some := false
@@ -111,7 +111,7 @@ func (b *builder) expandPath(path string, found func(file string)) {
 		found(filepath.Join(path, name))
 	}
 	if !some {
-		b.fileProblem(path, 0, "", "文件夹中没有 .csv 或 .xlsx 文件")
+		b.fileProblem(path, 0, nil, "文件夹中没有 .csv 或 .xlsx 文件")
 	}
 }
 
@@ -126,7 +126,7 @@ func (l *Loader) AddFile(name string, data io.ReadSeeker) {
 	case "xlsx":
 		l.addXLSX(name, data)
 	default:
-		l.b.fileProblem(name, 0, "", "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
+		l.b.fileProblem(name, 0, nil, "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
 	}
 }
 
@@ -171,7 +171,7 @@ type source struct {
 func (b *builder) header(src *source, cells []string) bool {
 	k := src.kind
 	if strings.TrimSpace(strings.Join(cells, "")) == "" {
-		b.fileProblem(src.label, 1, "", "第 1 行应为表头，但它是空行")
+		b.fileProblem(src.label, 1, nil, "第 1 行应为表头，但它是空行")
 		return false
 	}
 	src.width = len(cells)
@@ -186,7 +186,7 @@ func (b *builder) header(src *source, cells []string) bool {
 				continue
 			}
 			if j := src.index[c.pos]; j >= 0 {
-				b.fileProblem(src.label, 1, c.label(), "列重复（第 "+columnName(j)+" 列和第 "+columnName(i)+" 列）")
+				b.fileProblem(src.label, 1, c, "列重复（第 "+columnName(j)+" 列和第 "+columnName(i)+" 列）")
 			} else {
 				src.index[c.pos] = i
 			}
@@ -196,7 +196,7 @@ func (b *builder) header(src *source, cells []string) bool {
 	ok := true
 	for _, c := range k.cols {
 		if c.required && src.index[c.pos] < 0 {
-			b.fileProblem(src.label, 1, c.label(), "缺少必填列")
+			b.fileProblem(src.label, 1, c, "缺少必填列")
 			ok = false
 		}
 	}
@@ -234,7 +234,8 @@ func (b *builder) row(src *source, num int, fields []string) {
 	for i := src.width; i < len(fields); i++ {
 		if strings.TrimSpace(fields[i]) != "" {
 			r.ok = false
-			b.report.add(Problem{File: src.label, Row: num, Column: "第 " + columnName(i) + " 列",
+			at := "第 " + columnName(i) + " 列"
+			b.report.add(Problem{File: src.label, Row: num, Column: at, Title: at,
 				Message: "表头之外的列有内容（该行可能多了逗号或错位）"})
 			return
 		}
@@ -247,7 +248,7 @@ func (b *builder) row(src *source, num int, fields []string) {
 func (b *builder) kindOf(label, name string) *kind {
 	k := lookupKind(name)
 	if k == nil {
-		b.fileProblem(label, 0, "", "无法从名称 "+quote(name)+" 看出数据类别；应为以下之一："+kindNames())
+		b.fileProblem(label, 0, nil, "无法从名称 "+quote(name)+" 看出数据类别；应为以下之一："+kindNames())
 	}
 	return k
 }

@@ -21,12 +21,40 @@ func (o Origin) String() string { return o.File + ":" + strconv.Itoa(o.Row) }
 
 // Problem is one thing wrong with the import, in words for the person who
 // prepared the files. Row is 0 for a problem with a whole file (an unknown
-// file name, a binary file); Column is empty when no single column is at fault.
+// file name, a binary file); Column is empty when no single column is at
+// fault. Column names the column by both its names, as the command line
+// prints it (worker_id（工号）, keys of several columns joined by "+");
+// Title by its Chinese header alone (工号), as a page shows it.
 type Problem struct {
 	File    string
 	Row     int
 	Column  string
+	Title   string
 	Message string
+}
+
+// ColumnTitle is how a page names the problem's column: Title, or Column
+// for a problem made without one.
+func (p Problem) ColumnTitle() string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Column
+}
+
+// ColumnProblem is a problem with column key (DATA.md's English name) of a
+// record of kind found at o, its column named as the reader names it; a
+// column csvfile does not know is named by key.
+func ColumnProblem(o Origin, kind, key, msg string) Problem {
+	p := Problem{File: o.File, Row: o.Row, Column: key, Title: key, Message: msg}
+	if k := lookupKind(kind); k != nil {
+		for _, c := range k.cols {
+			if c.key == key {
+				p.Column, p.Title = c.label(), c.zh
+			}
+		}
+	}
+	return p
 }
 
 // String formats the problem as "file:row: column: message", leaving out the

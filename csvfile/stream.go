@@ -168,14 +168,14 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 				}
 				info, err := os.Stat(file)
 				if err != nil {
-					b.fileProblem(label, 0, "", "无法读取："+ioMessage(err))
+					b.fileProblem(label, 0, nil, "无法读取："+ioMessage(err))
 					return
 				}
 				plan = append(plan, planned{src: b.newSource(label, k), path: file, size: info.Size()})
 			case "xlsx":
 				f, err := os.Open(file)
 				if err != nil {
-					b.fileProblem(label, 0, "", "无法读取："+ioMessage(err))
+					b.fileProblem(label, 0, nil, "无法读取："+ioMessage(err))
 					return
 				}
 				book, sheets := b.openWorkbook(label, f)
@@ -188,7 +188,7 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 					plan = append(plan, planned{src: sh.src, book: book, name: sh.name})
 				}
 			default:
-				b.fileProblem(label, 0, "", "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
+				b.fileProblem(label, 0, nil, "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
 			}
 		})
 	}
@@ -199,7 +199,7 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 func (b *builder) readPlannedCSV(p planned) {
 	f, err := os.Open(p.path)
 	if err != nil {
-		b.fileProblem(p.src.label, 0, "", "无法读取："+ioMessage(err))
+		b.fileProblem(p.src.label, 0, nil, "无法读取："+ioMessage(err))
 		return
 	}
 	defer f.Close()

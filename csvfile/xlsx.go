@@ -38,7 +38,7 @@ type sheet struct {
 func (b *builder) openWorkbook(label string, data io.Reader) (*excelize.File, []sheet) {
 	f, err := excelize.OpenReader(data)
 	if err != nil {
-		b.fileProblem(label, 0, "", "不是有效的 XLSX 工作簿（文件损坏，或是旧版 .xls 改了扩展名）")
+		b.fileProblem(label, 0, nil, "不是有效的 XLSX 工作簿（文件损坏，或是旧版 .xls 改了扩展名）")
 		return nil, nil
 	}
 	date1904 := false
@@ -68,7 +68,7 @@ func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
 	b.start(src)
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		b.fileProblem(src.label, 0, "", "无法读取工作表："+err.Error())
+		b.fileProblem(src.label, 0, nil, "无法读取工作表："+err.Error())
 		return
 	}
 	defer rows.Close()
@@ -78,7 +78,7 @@ func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
 		num++ // Next visits every row number, including rows absent from the file
 		cells, err := rows.Columns(raw)
 		if err != nil {
-			b.fileProblem(src.label, num, "", "无法读取该行："+err.Error())
+			b.fileProblem(src.label, num, nil, "无法读取该行："+err.Error())
 			return
 		}
 		if num == 1 {
@@ -93,10 +93,10 @@ func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
 		}
 	}
 	if num == 0 {
-		b.fileProblem(src.label, 0, "", "工作表为空：第 1 行应为表头")
+		b.fileProblem(src.label, 0, nil, "工作表为空：第 1 行应为表头")
 	}
 	if err := rows.Error(); err != nil {
-		b.fileProblem(src.label, 0, "", "无法读取工作表："+err.Error())
+		b.fileProblem(src.label, 0, nil, "无法读取工作表："+err.Error())
 	}
 }
 

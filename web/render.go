@@ -124,7 +124,7 @@ func addPages(names []string) {
 // parsePages parses the layout and the partials (files named _*.html) once
 // and each page of names on a clone of them.
 func parsePages(names []string) (map[string]*template.Template, error) {
-	base := template.New("").Funcs(template.FuncMap{"asset": assetURL, "columnTitle": columnTitle})
+	base := template.New("").Funcs(template.FuncMap{"asset": assetURL})
 	base, err := base.ParseFS(templateFiles, "templates/_*.html")
 	if err != nil {
 		return nil, err
@@ -214,23 +214,4 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", a.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Write(a.body)
-}
-
-// columnTitle is how a page names a column of an import file: the Chinese
-// header alone, where the import's messages name it by both
-// ("worker_id（工号）" → "工号"), each column of a key of several
-// ("worker_id（工号）+from（开始日期）" → "工号+开始日期"); anything else
-// as it is.
-func columnTitle(label string) string {
-	parts := strings.Split(label, "+")
-	for i, p := range parts {
-		key, rest, ok := strings.Cut(p, "（")
-		if !ok || !strings.HasSuffix(rest, "）") || key == "" || strings.ContainsFunc(key, func(r rune) bool {
-			return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-		}) {
-			return label
-		}
-		parts[i] = strings.TrimSuffix(rest, "）")
-	}
-	return strings.Join(parts, "+")
 }

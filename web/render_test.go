@@ -186,20 +186,3 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
-
-// TestColumnTitle: an import problem's column is shown by its Chinese
-// header alone.
-func TestColumnTitle(t *testing.T) {
-	for in, want := range map[string]string{
-		"worker_id（工号）":    "工号",
-		"entered_at（录入时间）": "录入时间",
-		"工号":               "工号",
-		"":                 "",
-		"第3列（无表头）":         "第3列（无表头）",
-		"worker_id（工号）+from（开始日期）": "工号+开始日期",
-	} {
-		if got := columnTitle(in); got != want {
-			t.Errorf("columnTitle(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
