@@ -37,6 +37,16 @@ type dialect int
 // process's resident memory (3.6 GB at 100,000 workers).
 const sqliteMmapSize = 384 << 20
 
+// MappedBytes is how much of the store's file the process may map into
+// memory (SQLite's mapping; none on PostgreSQL): memory a batch counts
+// against its budget besides its heap.
+func (db *DB) MappedBytes() int64 {
+	if db.dialect == sqliteDialect {
+		return sqliteMmapSize
+	}
+	return 0
+}
+
 const (
 	sqliteDialect dialect = iota
 	postgresDialect

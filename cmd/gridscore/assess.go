@@ -75,7 +75,8 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	defer app.TuneGCForBatch(1 << 30)()
+	// A gigabyte in all for the heap and the store's mapping of its file.
+	defer app.TuneGCForBatch(1<<30 - db.MappedBytes())()
 	res, err := (&app.Service{DB: db, Scheme: sch}).Assess(ctx, q, asOf.Truncate(time.Second))
 	if err != nil {
 		return err
