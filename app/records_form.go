@@ -267,7 +267,7 @@ func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, h handK
 			return
 		}
 		for _, p := range rep.Problems {
-			field, _, _ := strings.Cut(p.Column, "（")
+			field, _, _ := strings.Cut(p.Key, "+")
 			if p.File == "attendance.csv" && p.Row >= 2 && p.Row-2 < len(attWorkers) {
 				field = "att:" + attWorkers[p.Row-2]
 			}

@@ -134,11 +134,11 @@ func (b *builder) stopped() bool { return b.stream != nil && b.stream.err != nil
 // fileProblem reports a problem with a whole file (or with its header row
 // when row is 1, then naming column c if one is at fault).
 func (b *builder) fileProblem(file string, row int, c *column, msg string) {
-	p := Problem{File: file, Row: row, Message: msg}
 	if c != nil {
-		p.Column, p.Title = c.label(), c.zh
+		b.report.add(c.problem(file, row, msg))
+		return
 	}
-	b.report.add(p)
+	b.report.add(Problem{File: file, Row: row, Message: msg})
 }
 
 // add appends rec with its origin unless a record with the same key was
@@ -161,10 +161,8 @@ func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 	if first, dup := b.keyTable(k).insert(hashKey(key), sum, r.src.base+uint32(r.num)); dup {
 		if first.sum != sum {
 			r.ok = false
-			b.report.add(Problem{
-				File: r.src.label, Row: r.num, Column: k.keyLabel(), Title: k.keyTitle(),
-				Message: "与 " + b.originAt(k, first.ord).String() + " 重复（" + strconv.Quote(strings.ReplaceAll(key, "\x1f", " ")) + "），但两行内容不同",
-			})
+			b.report.add(k.keyProblem(r.src.label, r.num,
+				"与 "+b.originAt(k, first.ord).String()+" 重复（"+strconv.Quote(strings.ReplaceAll(key, "\x1f", " "))+"），但两行内容不同"))
 		}
 		return
 	}

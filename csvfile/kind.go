@@ -21,6 +21,11 @@ type column struct {
 // label names the column in messages by both names: worker_id（工号）.
 func (c *column) label() string { return c.key + "（" + c.zh + "）" }
 
+// problem is a problem with this column at file:row.
+func (c *column) problem(file string, row int, msg string) Problem {
+	return Problem{File: file, Row: row, Column: c.label(), Title: c.zh, Key: c.key, Message: msg}
+}
+
 // kind is one record kind of DATA.md §1: its names (file or sheet), its
 // columns in DATA.md order (the order the writer uses), the columns that make
 // a row unique, and the functions that turn a row into a record and a record
@@ -90,22 +95,21 @@ func kindNames() string {
 	return strings.Join(names, "、")
 }
 
-// keyLabel names the key columns of k: worker_id（工号）+from（开始日期）.
-func (k *kind) keyLabel() string {
-	labels := make([]string, len(k.keyCols))
+// keyProblem is a problem with the key columns at file:row, named as
+// label, title and key each join them: worker_id（工号）+from（开始日期）,
+// 工号+开始日期, worker_id+from.
+func (k *kind) keyProblem(file string, row int, msg string) Problem {
+	p := Problem{File: file, Row: row, Message: msg}
 	for i, c := range k.keyCols {
-		labels[i] = c.label()
+		sep := ""
+		if i > 0 {
+			sep = "+"
+		}
+		p.Column += sep + c.label()
+		p.Title += sep + c.zh
+		p.Key += sep + c.key
 	}
-	return strings.Join(labels, "+")
-}
-
-// keyTitle names the key columns by their Chinese headers: 工号+开始日期.
-func (k *kind) keyTitle() string {
-	titles := make([]string, len(k.keyCols))
-	for i, c := range k.keyCols {
-		titles[i] = c.zh
-	}
-	return strings.Join(titles, "+")
+	return p
 }
 
 // req and opt build the columns of a kind.

@@ -232,19 +232,19 @@ func TestProblemTitles(t *testing.T) {
 	if !errors.As(err, &rep) {
 		t.Fatalf("want a report, got %v", err)
 	}
-	type named struct{ column, title string }
+	type named struct{ column, title, key string }
 	got := map[named]bool{}
 	for _, p := range rep.Problems {
-		got[named{p.Column, p.ColumnTitle()}] = true
+		got[named{p.Column, p.ColumnTitle(), p.Key}] = true
 	}
 	for _, want := range []named{
-		{"reported_at（上报时间）", "上报时间"},
-		{"worker_id（工号）+from（开始日期）", "工号+开始日期"},
-		{"第 D 列", "第 D 列"},
-		{"to（结束日期）", "结束日期"},
+		{"reported_at（上报时间）", "上报时间", "reported_at"},
+		{"worker_id（工号）+from（开始日期）", "工号+开始日期", "worker_id+from"},
+		{"第 D 列", "第 D 列", ""},
+		{"to（结束日期）", "结束日期", "to"},
 	} {
 		if !got[want] {
-			t.Errorf("no problem naming %q as %q; got %v", want.column, want.title, got)
+			t.Errorf("no problem naming %q as %q and %q; got %v", want.column, want.title, want.key, got)
 		}
 	}
 
@@ -255,7 +255,7 @@ func TestProblemTitles(t *testing.T) {
 	}
 
 	o := csvfile.Origin{File: "workers.csv", Row: 4}
-	if p := csvfile.ColumnProblem(o, "workers", "grid_code", "网格属于别的镇"); p.Column != "grid_code（网格编码）" || p.ColumnTitle() != "网格编码" || p.Row != 4 {
+	if p := csvfile.ColumnProblem(o, "workers", "grid_code", "网格属于别的镇"); p.Column != "grid_code（网格编码）" || p.ColumnTitle() != "网格编码" || p.Key != "grid_code" || p.Row != 4 {
 		t.Errorf("ColumnProblem: %+v", p)
 	}
 	if p := csvfile.ColumnProblem(o, "workers", "no_such", "x"); p.Column != "no_such" || p.ColumnTitle() != "no_such" {

@@ -113,7 +113,7 @@ func (s *refSets) check(rep *Report, k *kind, recs *gridscore.Records, orgs *Ori
 	check := func(o []Origin, c *column, id func(i int) string, ref func(string) (bool, string)) {
 		for i := range o {
 			if ok, msg := ref(id(i)); !ok {
-				rep.add(Problem{File: o[i].File, Row: o[i].Row, Column: c.label(), Title: c.zh, Message: msg})
+				rep.add(c.problem(o[i].File, o[i].Row, msg))
 			}
 		}
 	}
@@ -183,11 +183,9 @@ func checkOverlaps(rep *Report, workers map[string]postHolder) {
 				if b.origin == nil || (a.origin != nil && originLess(*b.origin, *a.origin)) {
 					at, other = a, b
 				}
-				rep.add(Problem{
-					File: at.origin.File, Row: at.origin.Row, Column: wkGrid.label(), Title: wkGrid.zh,
-					Message: "网格 " + strconv.Quote(grid) + " 同一天有两名网格员在岗：与 " + describe(other) +
-						"重叠的日期为 " + overlapDays(a.w, b.w),
-				})
+				rep.add(wkGrid.problem(at.origin.File, at.origin.Row,
+					"网格 "+strconv.Quote(grid)+" 同一天有两名网格员在岗：与 "+describe(other)+
+						"重叠的日期为 "+overlapDays(a.w, b.w)))
 			}
 		}
 	}

@@ -23,13 +23,15 @@ func (o Origin) String() string { return o.File + ":" + strconv.Itoa(o.Row) }
 // prepared the files. Row is 0 for a problem with a whole file (an unknown
 // file name, a binary file); Column is empty when no single column is at
 // fault. Column names the column by both its names, as the command line
-// prints it (worker_id（工号）, keys of several columns joined by "+");
-// Title by its Chinese header alone (工号), as a page shows it.
+// prints it (worker_id（工号）); Title by its Chinese header alone (工号),
+// as a page shows it; Key by DATA.md's name (worker_id), empty for a cell
+// beyond the header. The columns of a key of several are joined by "+".
 type Problem struct {
 	File    string
 	Row     int
 	Column  string
 	Title   string
+	Key     string
 	Message string
 }
 
@@ -46,15 +48,14 @@ func (p Problem) ColumnTitle() string {
 // record of kind found at o, its column named as the reader names it; a
 // column csvfile does not know is named by key.
 func ColumnProblem(o Origin, kind, key, msg string) Problem {
-	p := Problem{File: o.File, Row: o.Row, Column: key, Title: key, Message: msg}
 	if k := lookupKind(kind); k != nil {
 		for _, c := range k.cols {
 			if c.key == key {
-				p.Column, p.Title = c.label(), c.zh
+				return c.problem(o.File, o.Row, msg)
 			}
 		}
 	}
-	return p
+	return Problem{File: o.File, Row: o.Row, Column: key, Title: key, Key: key, Message: msg}
 }
 
 // String formats the problem as "file:row: column: message", leaving out the

@@ -36,7 +36,7 @@ func (r *row) raw(c *column) string {
 // fail reports a problem with column c of this row.
 func (r *row) fail(c *column, msg string) {
 	r.ok = false
-	r.b.report.add(Problem{File: r.src.label, Row: r.num, Column: c.label(), Title: c.zh, Message: msg})
+	r.b.report.add(c.problem(r.src.label, r.num, msg))
 }
 
 // present returns the cell of c and whether it is non-empty, reporting an
