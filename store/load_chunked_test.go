@@ -31,7 +31,7 @@ func TestLoadChunkedMatchesLoad(t *testing.T) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
 		importGenerated(t, db, opts)
-		from, to := q.First().AddDays(-7).Start(), q.Last().End()
+		from, to := assessWindow(q)
 		all, err := db.Load(ctx, from, to)
 		if err != nil {
 			t.Fatal(err)
@@ -113,6 +113,15 @@ func TestLoadChunkedWhileWriterHoldsLock(t *testing.T) {
 	}
 }
 
+// assessWindow is the window of records assessing q reads (app's:
+// patrols from a week before the quarter).
+func assessWindow(q gs.Quarter) (from, to time.Time) {
+	return q.First().AddDays(-7).Start(), q.Last().End()
+}
+
+// ignoreRecords is a LoadChunked callback that keeps nothing.
+func ignoreRecords(*gs.Records) error { return nil }
+
 // importGenerated imports the records gen generates for opts into db.
 func importGenerated(t *testing.T, db *store.DB, opts gen.Options) {
 	t.Helper()
@@ -139,7 +148,8 @@ func loadChunks(t *testing.T, db *store.DB, q gs.Quarter, size int) (chunked, *g
 		eng *engine.Engine
 		res []gs.WorkerResult
 	)
-	err := db.LoadChunked(context.Background(), q.First().AddDays(-7).Start(), q.Last().End(), size, size,
+	from, to := assessWindow(q)
+	err := db.LoadChunked(context.Background(), from, to, size, size,
 		func(sh *gs.Records) error {
 			got.shared = sh
 			eng = engine.New(engineInput(sh, q))
@@ -282,7 +292,7 @@ func filter[T any](xs []T, keep func(T) bool) []T {
 // store as it was: the next read on the same pool gets every chunk again.
 func TestLoadChunkedStopsCleanly(t *testing.T) {
 	q := gs.Quarter{Year: 2023, Q: 3}
-	from, to := q.First().AddDays(-7).Start(), q.Last().End()
+	from, to := assessWindow(q)
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
@@ -295,7 +305,7 @@ func TestLoadChunkedStopsCleanly(t *testing.T) {
 		stop := errors.New("stop here")
 		for i := range 3 {
 			handed := 0
-			err := db.LoadChunked(ctx, from, to, 10, 10, func(*gs.Records) error { return nil },
+			err := db.LoadChunked(ctx, from, to, 10, 10, ignoreRecords,
 				func(*gs.Records) error {
 					handed++
 					if handed == 3 {
@@ -309,7 +319,7 @@ func TestLoadChunkedStopsCleanly(t *testing.T) {
 		}
 		cctx, cancel := context.WithCancel(ctx)
 		handed := 0
-		err := db.LoadChunked(cctx, from, to, 10, 10, func(*gs.Records) error { return nil },
+		err := db.LoadChunked(cctx, from, to, 10, 10, ignoreRecords,
 			func(*gs.Records) error {
 				if handed++; handed == 2 {
 					cancel()
@@ -340,7 +350,7 @@ func TestLoadChunkedStopsCleanly(t *testing.T) {
 // (SQLite), and that the store reads again once mended.
 func TestLoadChunkedReportsBrokenStore(t *testing.T) {
 	q := gs.Quarter{Year: 2023, Q: 3}
-	from, to := q.First().AddDays(-7).Start(), q.Last().End()
+	from, to := assessWindow(q)
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
@@ -348,8 +358,7 @@ func TestLoadChunkedReportsBrokenStore(t *testing.T) {
 		load := func() error {
 			done := make(chan error, 1)
 			go func() {
-				done <- db.LoadChunked(ctx, from, to, 1000, 1000, func(*gs.Records) error { return nil },
-					func(*gs.Records) error { return nil })
+				done <- db.LoadChunked(ctx, from, to, 1000, 1000, ignoreRecords, ignoreRecords)
 			}()
 			select {
 			case err := <-done:
