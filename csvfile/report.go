@@ -36,7 +36,9 @@ type Problem struct {
 }
 
 // ColumnTitle is how a page names the problem's column: Title, or Column
-// for a problem made without one.
+// for a problem kept from before Title existed (upload reports are stored
+// as JSON with their problems and shown again while the records are
+// unchanged).
 func (p Problem) ColumnTitle() string {
 	if p.Title != "" {
 		return p.Title
