@@ -189,13 +189,24 @@ func newChunkRead(c chunk, w window) *chunkRead {
 		r.Ballots, err = readBallots(ctx, conn, h)
 		return err
 	})
+	// The kinds read above, and those LoadChunked reads once for all.
+	read := map[string]bool{"events": true, "patrols": true, "logins": true, "visits": true, "ballots": true,
+		"workers": true, "grids": true, "meetings": true, "calendar": true}
 	// The register and the rosters together: a range's listed persons
 	// entered elsewhere are looked up from both (loadKinds).
 	for _, kinds := range [][]string{{"register", "rosters"}, {"findings"}, {"leaves"}, {"attendance"}, {"quiz"}} {
+		for _, k := range kinds {
+			read[k] = true
+		}
 		tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) error {
 			return loadKinds(ctx, conn, w, c.scope, r, func(kind string) bool { return slices.Contains(kinds, kind) })
 		})
 	}
+	// Any other kind loadKinds reads (none today: it asks nothing then), so
+	// that a kind added there is not left out of the chunks.
+	tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) error {
+		return loadKinds(ctx, conn, w, c.scope, r, func(kind string) bool { return !read[kind] })
+	})
 	cr := &chunkRead{tasks: tasks, recs: &gridscore.Records{Workers: c.workers},
 		open: make(chan struct{}), done: make(chan struct{})}
 	cr.left.Store(int32(len(tasks)))
