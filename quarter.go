@@ -78,13 +78,6 @@ const (
 	AppealRejected AppealStatus = "rejected"
 )
 
-// AppealStatusName is the Chinese name of each status.
-var AppealStatusName = map[AppealStatus]string{
-	AppealPending:  "待处理",
-	AppealUpheld:   "已支持（扣分撤销）",
-	AppealRejected: "已驳回",
-}
-
 // Appeal is a grid worker's appeal (申诉) against one deduction of a
 // published quarter.
 type Appeal struct {

@@ -25,14 +25,6 @@ const (
 // Roles lists the roles, most powerful first.
 var Roles = []Role{RoleDistrict, RoleTownAdmin, RoleTownStaff, RoleWorker}
 
-// RoleName is the Chinese name of each role.
-var RoleName = map[Role]string{
-	RoleDistrict:  "区中心",
-	RoleTownAdmin: "镇中心管理员",
-	RoleTownStaff: "镇中心工作人员",
-	RoleWorker:    "网格员",
-}
-
 // User is an account. Town is the town a town role or a worker belongs to
 // (empty for the district); WorkerID links a grid worker's account to their
 // worker record. The password hash never leaves the store and the auth
@@ -89,7 +81,7 @@ func (u *User) SeesPersonalData() bool { return u.Role == RoleTownAdmin }
 // so that several servers share them.
 type AuthService interface {
 	// CreateUser creates an account with the password (hashed with
-	// argon2id or bcrypt; never stored in clear).
+	// argon2id; never stored in clear).
 	CreateUser(ctx context.Context, u *User, password string) error
 	// SetPassword replaces a password (and clears MustChangePassword when
 	// mustChange is false).
