@@ -230,7 +230,7 @@ func (b *builder) row(src *source, num int, fields []string) {
 	if end := src.base + uint32(num) + 1; end > b.next[src.kind.id] {
 		b.next[src.kind.id] = end
 	}
-	r := row{src: src, b: b, fields: fields, num: num, ok: true}
+	r := row{src: src, b: b, fields: fields, num: num, ok: true, start: len(b.report.Problems)}
 	for i := src.width; i < len(fields); i++ {
 		if strings.TrimSpace(fields[i]) != "" {
 			r.ok = false

@@ -60,59 +60,35 @@ func (e *enum) hint() string {
 		zh = append(zh, v.zh)
 		en = append(en, v.code)
 	}
-	return strings.Join(zh, "、") + "（或 " + strings.Join(en, "、") + "）"
+	return gridscore.ValueHint(zh, en)
 }
 
-// The value sets of DATA.md §1.
+// enumOf is the value set of a domain type: its codes in order, their
+// Chinese names from the domain's table, and the further spellings the
+// files may use (by code).
+func enumOf[T ~string](codes []T, names map[T]string, aliases map[T][]string) *enum {
+	values := make([]enumValue, len(codes))
+	for i, c := range codes {
+		values[i] = enumValue{code: string(c), zh: names[c], aliases: aliases[c]}
+	}
+	return newEnum(values...)
+}
+
+// The value sets of DATA.md §1, named as the domain names them; "APP" for
+// the app channel and 1/0 for yes and no are spellings of the files alone.
 var (
-	workerTypes = newEnum(
-		enumValue{code: string(gridscore.FullTime), zh: "专职"},
-		enumValue{code: string(gridscore.PartTime), zh: "兼职"})
-	flows = newEnum(
-		enumValue{code: string(gridscore.FlowSelfHandled), zh: "自办"},
-		enumValue{code: string(gridscore.FlowReported), zh: "上报"},
-		enumValue{code: string(gridscore.FlowAssigned), zh: "转办"})
-	severities = newEnum(
-		enumValue{code: string(gridscore.SeverityGeneral), zh: "一般"},
-		enumValue{code: string(gridscore.SeverityMajor), zh: "较大"},
-		enumValue{code: string(gridscore.SeveritySerious), zh: "重大"})
-	cards = newEnum(
-		enumValue{code: string(gridscore.CardYellow), zh: "黄牌"},
-		enumValue{code: string(gridscore.CardRed), zh: "红牌"})
-	channels = newEnum(
-		enumValue{code: string(gridscore.ChannelApp), zh: "网格E通", aliases: []string{"APP"}},
-		enumValue{code: string(gridscore.ChannelPC), zh: "PC端"})
-	categories = newEnum(
-		enumValue{code: string(gridscore.CategoryDrug), zh: "吸毒人员"},
-		enumValue{code: string(gridscore.CategoryCorrection), zh: "社区矫正人员"},
-		enumValue{code: string(gridscore.CategoryReleased), zh: "刑释人员"},
-		enumValue{code: string(gridscore.CategoryMental), zh: "重症精神病患者"})
-	statuses = newEnum(
-		enumValue{code: string(gridscore.StatusPresent), zh: "出席"},
-		enumValue{code: string(gridscore.StatusLeave), zh: "请假"},
-		enumValue{code: string(gridscore.StatusAbsent), zh: "缺席"})
-	findingKinds = newEnum(
-		enumValue{code: string(gridscore.FindingInfoStale), zh: "基础信息未及时更新"},
-		enumValue{code: string(gridscore.FindingInfoIncomplete), zh: "基础信息录入不全或有误"},
-		enumValue{code: string(gridscore.FindingOmitGeneral), zh: "一般信息漏报"},
-		enumValue{code: string(gridscore.FindingOmitMajor), zh: "较大信息漏报"},
-		enumValue{code: string(gridscore.FindingSeriousUnreported), zh: "重大信息未报"},
-		enumValue{code: string(gridscore.FindingLostControl), zh: "人员失控"},
-		enumValue{code: string(gridscore.FindingItemsUnhandled), zh: "平台事项漏处理"},
-		enumValue{code: string(gridscore.FindingInspection), zh: "暗访或举报"},
-		enumValue{code: string(gridscore.FindingDisobey), zh: "不服从安排"},
-		enumValue{code: string(gridscore.FindingPhone), zh: "网格手机"})
-	raterGroups = newEnum(
-		enumValue{code: string(gridscore.RaterCadre), zh: "干部"},
-		enumValue{code: string(gridscore.RaterResident), zh: "群众"})
-	ratings = newEnum(
-		enumValue{code: string(gridscore.RatingSatisfied), zh: "满意"},
-		enumValue{code: string(gridscore.RatingBasic), zh: "基本满意"},
-		enumValue{code: string(gridscore.RatingUnsatisfied), zh: "不满意"})
-	dayKinds = newEnum(
-		enumValue{code: string(gridscore.DayHoliday), zh: "休息日"},
-		enumValue{code: string(gridscore.DayWorkday), zh: "工作日"})
-	booleans = newEnum(
+	workerTypes  = enumOf(gridscore.WorkerTypes, gridscore.WorkerTypeName, nil)
+	flows        = enumOf(gridscore.Flows, gridscore.FlowName, nil)
+	severities   = enumOf(gridscore.Severities, gridscore.SeverityName, nil)
+	cards        = enumOf(gridscore.Cards, gridscore.CardName, nil)
+	channels     = enumOf(gridscore.Channels, gridscore.ChannelName, map[gridscore.Channel][]string{gridscore.ChannelApp: {"APP"}})
+	categories   = enumOf(gridscore.Categories, gridscore.PopulationName, nil)
+	statuses     = enumOf(gridscore.AttendanceStatuses, gridscore.AttendanceStatusName, nil)
+	findingKinds = enumOf(gridscore.FindingKinds, gridscore.FindingKindName, nil)
+	raterGroups  = enumOf(gridscore.RaterGroups, gridscore.RaterGroupName, nil)
+	ratings      = enumOf(gridscore.Ratings, gridscore.RatingName, nil)
+	dayKinds     = enumOf(gridscore.DayKinds, gridscore.DayKindName, nil)
+	booleans     = newEnum(
 		enumValue{code: "true", zh: "是", aliases: []string{"1"}},
 		enumValue{code: "false", zh: "否", aliases: []string{"0"}})
 )
