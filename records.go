@@ -11,6 +11,9 @@ const (
 	PartTime WorkerType = "part_time"
 )
 
+// WorkerTypes lists the worker types in the order DATA.md gives them.
+var WorkerTypes = []WorkerType{FullTime, PartTime}
+
 // Grid is one grid (网格) of a town.
 type Grid struct {
 	Code      string
@@ -50,6 +53,9 @@ const (
 	FlowAssigned    Flow = "assigned"     // 上级转办
 )
 
+// Flows lists the event flows in the order DATA.md gives them.
+var Flows = []Flow{FlowSelfHandled, FlowReported, FlowAssigned}
+
 // Severity is an event's level.
 type Severity string
 
@@ -60,6 +66,9 @@ const (
 	SeveritySerious Severity = "serious" // 重大
 )
 
+// Severities lists the event severities from the least to the most severe.
+var Severities = []Severity{SeverityGeneral, SeverityMajor, SeveritySerious}
+
 // Card is a warning the platform issues on a late event.
 type Card string
 
@@ -69,6 +78,9 @@ const (
 	CardYellow Card = "yellow"
 	CardRed    Card = "red"
 )
+
+// Cards lists the warning cards an event may carry (besides CardNone).
+var Cards = []Card{CardYellow, CardRed}
 
 // Event is one event (事件) entered by a worker. Deadline and ClosedAt are
 // zero when absent (no deadline; still open).
@@ -94,6 +106,9 @@ const (
 	ChannelApp Channel = "app" // 网格E通
 	ChannelPC  Channel = "pc"  // PC端
 )
+
+// Channels lists the login channels in the order DATA.md gives them.
+var Channels = []Channel{ChannelApp, ChannelPC}
 
 // Login is one login of a worker on a channel.
 type Login struct {
@@ -183,6 +198,10 @@ const (
 	StatusAbsent  AttendanceStatus = "absent"  // 缺席
 )
 
+// AttendanceStatuses lists the attendance statuses in the order DATA.md
+// gives them.
+var AttendanceStatuses = []AttendanceStatus{StatusPresent, StatusLeave, StatusAbsent}
+
 // Attendance is one worker's attendance at one meeting.
 type Attendance struct {
 	MeetingID string
@@ -243,6 +262,9 @@ const (
 	RaterResident RaterGroup = "resident" // 居民群众
 )
 
+// RaterGroups lists the rater groups in the order DATA.md gives them.
+var RaterGroups = []RaterGroup{RaterCadre, RaterResident}
+
 // Rating is a satisfaction rating.
 type Rating string
 
@@ -252,6 +274,9 @@ const (
 	RatingBasic       Rating = "basic"       // 基本满意
 	RatingUnsatisfied Rating = "unsatisfied" // 不满意
 )
+
+// Ratings lists the ratings from the best to the worst.
+var Ratings = []Rating{RatingSatisfied, RatingBasic, RatingUnsatisfied}
 
 // Ballot is one satisfaction ballot about a worker.
 type Ballot struct {
@@ -270,6 +295,9 @@ const (
 	DayHoliday DayKind = "holiday" // 休息日
 	DayWorkday DayKind = "workday" // 工作日
 )
+
+// DayKinds lists the kinds of calendar day in the order DATA.md gives them.
+var DayKinds = []DayKind{DayHoliday, DayWorkday}
 
 // CalendarDay is the center's own override of one date.
 type CalendarDay struct {

@@ -21,24 +21,12 @@ import (
 // The records a town's center enters by hand: findings (with evidence),
 // spot checks of the handbook (应知应会, the quiz kind), meetings with their
 // attendance, leave and calendar days. A form is read as the import reads
-// a file (csvfile: the same columns, values and messages), its references
+// a file (csvfile: the same columns, values and messages, and the record's
+// own Validate), its references
 // are checked as an import checks them, and it is written with its audit
 // entry in one transaction. A record of a finalized quarter may still be
 // changed (RULES.md §8): the finalized snapshot does not change, and the
 // audit entry says so.
-
-// The audit actions of records entered by hand.
-const (
-	AuditRecordCreated = "record_created"
-	AuditRecordUpdated = "record_updated"
-	AuditRecordDeleted = "record_deleted"
-)
-
-func init() {
-	AuditActionName[AuditRecordCreated] = "录入记录"
-	AuditActionName[AuditRecordUpdated] = "修改记录"
-	AuditActionName[AuditRecordDeleted] = "删除记录"
-}
 
 // handKind is a kind entered by hand: its form's fields (DATA.md column
 // keys) in order, the first keyLen of them naming the record, and the
@@ -180,9 +168,9 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 			ch.DropFiles = append(ch.DropFiles, store.Evidence{ID: id, FindingID: key[0]})
 		}
 	}
-	action := AuditRecordCreated
+	action := gs.AuditRecordCreated
 	if e.Key != nil {
-		action = AuditRecordUpdated
+		action = gs.AuditRecordUpdated
 	}
 	detail, err := s.recordDetail(ctx, u, e.Kind, recs, reason, len(files), len(ch.DropFiles))
 	if err != nil {
@@ -230,35 +218,25 @@ func (s *Service) DeleteRecord(ctx context.Context, u *gs.User, kind string, key
 	if err != nil {
 		return err
 	}
-	return s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: AuditRecordDeleted,
+	return s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditRecordDeleted,
 		Object: recordObject(kind, key, old), Detail: detail})
 }
 
 // readForm reads the form's values as the import reads a row of the kind's
-// file (and, for a meeting, its attendance as rows of attendance.csv), and
-// checks the workers named as the import checks references, and that they
-// are the town's. Problems go into fe.
+// file (and, for a meeting, its attendance as rows of attendance.csv), the
+// record checking itself (its Validate), and checks the workers named as
+// the import checks references, and that they are the town's. Problems go
+// into fe.
 func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, h handKind, values, attendance map[string]string, fe *FormError) *gs.Records {
-	// The row has a column of its own, which the reader ignores, so that a
-	// form left empty is a row with every required value missing rather
-	// than a blank line, which the reader skips.
-	row := []string{"1"}
-	for _, f := range h.fields {
-		row = append(row, values[f])
-	}
 	l := csvfile.NewLoader()
-	l.AddFile(kind+".csv", bytes.NewReader(csvText(append([]string{"form"}, h.fields...), [][]string{row})))
+	l.AddValues(kind, formValues(h.fields, values))
 	var attWorkers []string // the worker of each attendance row, in order
 	if kind == "meetings" {
-		var rows [][]string
 		for _, id := range slices.Sorted(maps.Keys(attendance)) {
 			if st := strings.TrimSpace(attendance[id]); st != "" {
 				attWorkers = append(attWorkers, id)
-				rows = append(rows, []string{values["meeting_id"], id, st})
+				l.AddValues("attendance", map[string]string{"meeting_id": values["meeting_id"], "worker_id": id, "status": st})
 			}
-		}
-		if len(rows) > 0 {
-			l.AddFile("attendance.csv", bytes.NewReader(csvText([]string{"meeting_id", "worker_id", "status"}, rows)))
 		}
 	}
 	report := func(err error) {
@@ -353,13 +331,15 @@ func workerIDsOf(recs *gs.Records) []string {
 	return ids
 }
 
-// csvText writes a header and rows as CSV text.
-func csvText(header []string, rows [][]string) []byte {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write(header)
-	w.WriteAll(rows) // writing to memory does not fail
-	return b.Bytes()
+// formValues returns the values of fields with a browser's line breaks
+// (\r\n) as the import keeps them (\n): a form's record is stored as the same
+// record imported from a file would be.
+func formValues(fields []string, values map[string]string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for _, f := range fields {
+		out[f] = strings.ReplaceAll(values[f], "\r\n", "\n")
+	}
+	return out
 }
 
 // newRecordID returns a new id for a record entered by hand: the prefix

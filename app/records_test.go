@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +110,7 @@ func TestSaveRecordFinalized(t *testing.T) {
 				t.Errorf("the live result ignores the new finding: %v", w.Total)
 			}
 		}
-		es, err := s.DB.Audit(ctx, store.AuditFilter{Action: app.AuditRecordCreated})
+		es, err := s.DB.Audit(ctx, store.AuditFilter{Action: gs.AuditRecordCreated})
 		if err != nil || len(es) != 1 || !strings.Contains(es[0].Detail, "2023Q3 已定稿，定稿结果不随之改变") || !strings.Contains(es[0].Detail, "原因：督查补录") {
 			t.Errorf("audit: %+v, %v", es, err)
 		}
@@ -187,6 +188,40 @@ func TestSaveRecordRefused(t *testing.T) {
 		}
 		if es, _ := s.DB.Audit(ctx, store.AuditFilter{Username: "x"}); len(es) != 0 {
 			t.Errorf("refused changes left %d audit entries", len(es))
+		}
+	})
+}
+
+// TestSaveRecordFieldMessages: a form with mistakes gets, next to each
+// field, what the record's own rules and the reader say of it, as an import
+// would say it of the same values.
+func TestSaveRecordFieldMessages(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, _ *time.Time) {
+		ctx := app.WithActor(context.Background(), "x")
+		for _, tc := range []struct {
+			name   string
+			kind   string
+			values map[string]string
+			want   map[string]string
+		}{
+			{"an empty finding", "findings", map[string]string{},
+				map[string]string{"worker_id": "必填，不能为空", "kind": "必填，不能为空", "occurred_on": "必填，不能为空"}},
+			{"a finding counted zero times, typed 00", "findings",
+				map[string]string{"worker_id": "QS001", "kind": "phone", "occurred_on": "2023-09-12", "count": "00"},
+				map[string]string{"count": `不能小于 1："00"`}},
+			{"a leave that ends before it starts", "leaves", map[string]string{"worker_id": "QS001", "from": "2023/9/5", "to": "2023-09-04"},
+				map[string]string{"to": "结束日期早于开始日期"}},
+			{"a quiz of an unknown worker, wrong answers not a number", "quiz",
+				map[string]string{"worker_id": "NOBODY", "taken_on": "2023-09-12", "wrong_answers": "两处"},
+				map[string]string{"wrong_answers": `应为整数："两处"`, "worker_id": `工号 "NOBODY" 没有对应的网格员`}},
+			{"a calendar day of no known kind", "calendar", map[string]string{"date": "2023-09-30", "kind": "半天"},
+				map[string]string{"kind": `无法识别的值 "半天"，应为：休息日、工作日（或 holiday、workday）`}},
+		} {
+			_, err := s.SaveRecord(ctx, qStaff, &app.RecordEdit{Kind: tc.kind, Values: tc.values})
+			var fe *app.FormError
+			if !errors.As(err, &fe) || !reflect.DeepEqual(fe.Fields, tc.want) {
+				t.Errorf("%s: %v\ngot  %q\nwant %q", tc.name, err, fe.Fields, tc.want)
+			}
 		}
 	})
 }

@@ -95,6 +95,18 @@ func kindNames() string {
 	return strings.Join(names, "、")
 }
 
+// column returns the kind's column named key (DATA.md's name). It panics
+// on a key the kind does not have: the records and the kinds name their
+// fields alike.
+func (k *kind) column(key string) *column {
+	for _, c := range k.cols {
+		if c.key == key {
+			return c
+		}
+	}
+	panic("csvfile: " + k.name + " has no column " + key)
+}
+
 // keyProblem is a problem with the key columns at file:row, named as
 // label, title and key each join them: worker_id（工号）+from（开始日期）,
 // 工号+开始日期, worker_id+from.

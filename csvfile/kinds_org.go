@@ -16,11 +16,12 @@ var (
 )
 
 var gridsKind = &kind{
-	name: "grids", zh: "网格",
+	name: gridscore.KindGrids, zh: gridscore.KindName[gridscore.KindGrids],
 	cols:    []*column{grCode, grName, grCommunity, grTown},
 	keyCols: []*column{grCode},
 	parse: func(r *row) {
 		g := gridscore.Grid{Code: r.text(grCode), Name: r.text(grName), Community: r.text(grCommunity), Town: r.text(grTown)}
+		r.check(g.Validate())
 		add(r, &r.b.batch.Records.Grids, &r.b.batch.Origins.Grids, g.Code, g)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Grids) },
@@ -44,7 +45,7 @@ var (
 )
 
 var workersKind = &kind{
-	name: "workers", zh: "网格员",
+	name: gridscore.KindWorkers, zh: gridscore.KindName[gridscore.KindWorkers],
 	cols:    []*column{wkID, wkName, wkType, wkStationed, wkGrid, wkHired, wkLeft, wkPhone, wkMonthly, wkQuarterly},
 	keyCols: []*column{wkID},
 	parse: func(r *row) {
@@ -60,7 +61,7 @@ var workersKind = &kind{
 			MonthlyPerformanceFen: r.money(wkMonthly),
 			QuarterlySubsidyFen:   r.money(wkQuarterly),
 		}
-		r.order(int64(w.HiredOn), int64(w.LeftOn), wkLeft, "离职日期早于入职日期")
+		r.check(w.Validate())
 		add(r, &r.b.batch.Records.Workers, &r.b.batch.Origins.Workers, w.ID, w)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Workers) },
@@ -90,7 +91,7 @@ var (
 )
 
 var registerKind = &kind{
-	name: "register", zh: "特殊人群",
+	name: gridscore.KindRegister, zh: gridscore.KindName[gridscore.KindRegister],
 	cols:    []*column{rgPerson, rgCategory, rgGrid, rgEntered, rgLeft, rgName, rgIDNumber},
 	keyCols: []*column{rgPerson},
 	parse: func(r *row) {
@@ -103,7 +104,7 @@ var registerKind = &kind{
 			Name:      r.text(rgName),
 			IDNumber:  r.text(rgIDNumber),
 		}
-		r.orderTime(p.EnteredAt, p.LeftAt, rgLeft, "移出时间早于录入时间")
+		r.check(p.Validate())
 		add(r, &r.b.batch.Records.Register, &r.b.batch.Origins.Register, p.PersonID, p)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Register) },
@@ -128,7 +129,7 @@ var (
 )
 
 var rostersKind = &kind{
-	name: "rosters", zh: "部门名单",
+	name: gridscore.KindRosters, zh: gridscore.KindName[gridscore.KindRosters],
 	cols:    []*column{roPerson, roCategory, roGrid, roListed, roDept},
 	keyCols: []*column{roPerson, roListed},
 	parse: func(r *row) {
@@ -139,6 +140,7 @@ var rostersKind = &kind{
 			ListedOn:   r.date(roListed),
 			Department: r.text(roDept),
 		}
+		r.check(p.Validate())
 		add(r, &r.b.batch.Records.Rosters, &r.b.batch.Origins.Rosters, keyOf(p.PersonID, p.ListedOn.String()), p)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Rosters) },
@@ -161,11 +163,12 @@ var (
 )
 
 var visitsKind = &kind{
-	name: "visits", zh: "走访",
+	name: gridscore.KindVisits, zh: gridscore.KindName[gridscore.KindVisits],
 	cols:    []*column{viID, viPerson, viWorker, viVisited, viNote},
 	keyCols: []*column{viID},
 	parse: func(r *row) {
 		v := gridscore.Visit{ID: r.text(viID), PersonID: r.text(viPerson), WorkerID: r.text(viWorker), VisitedAt: r.timestamp(viVisited), Note: r.text(viNote)}
+		r.check(v.Validate())
 		add(r, &r.b.batch.Records.Visits, &r.b.batch.Origins.Visits, v.ID, v)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Visits) },
@@ -184,11 +187,12 @@ var (
 )
 
 var meetingsKind = &kind{
-	name: "meetings", zh: "会议",
+	name: gridscore.KindMeetings, zh: gridscore.KindName[gridscore.KindMeetings],
 	cols:    []*column{mtID, mtHeld, mtTitle, mtKind},
 	keyCols: []*column{mtID},
 	parse: func(r *row) {
 		m := gridscore.Meeting{ID: r.text(mtID), HeldOn: r.date(mtHeld), Title: r.text(mtTitle), Kind: r.text(mtKind)}
+		r.check(m.Validate())
 		add(r, &r.b.batch.Records.Meetings, &r.b.batch.Origins.Meetings, m.ID, m)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Meetings) },
@@ -205,11 +209,12 @@ var (
 )
 
 var attendanceKind = &kind{
-	name: "attendance", zh: "考勤",
+	name: gridscore.KindAttendance, zh: gridscore.KindName[gridscore.KindAttendance],
 	cols:    []*column{atMeeting, atWorker, atStatus},
 	keyCols: []*column{atMeeting, atWorker},
 	parse: func(r *row) {
 		a := gridscore.Attendance{MeetingID: r.text(atMeeting), WorkerID: r.text(atWorker), Status: gridscore.AttendanceStatus(r.enum(atStatus, statuses))}
+		r.check(a.Validate())
 		add(r, &r.b.batch.Records.Attendance, &r.b.batch.Origins.Attendance, keyOf(a.MeetingID, a.WorkerID), a)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Attendance) },
@@ -226,11 +231,12 @@ var (
 )
 
 var calendarKind = &kind{
-	name: "calendar", zh: "工作日历",
+	name: gridscore.KindCalendar, zh: gridscore.KindName[gridscore.KindCalendar],
 	cols:    []*column{caDate, caKind, caName},
 	keyCols: []*column{caDate},
 	parse: func(r *row) {
 		d := gridscore.CalendarDay{Date: r.date(caDate), Kind: gridscore.DayKind(r.enum(caKind, dayKinds)), Name: r.text(caName)}
+		r.check(d.Validate())
 		add(r, &r.b.batch.Records.Calendar, &r.b.batch.Origins.Calendar, d.Date.String(), d)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Calendar) },

@@ -24,7 +24,7 @@ var (
 )
 
 var eventsKind = &kind{
-	name: "events", zh: "事件",
+	name: gridscore.KindEvents, zh: gridscore.KindName[gridscore.KindEvents],
 	cols:    []*column{evID, evWorker, evFlow, evSeverity, evCategory, evOccurred, evReported, evDeadline, evClosed, evCard, evIrregular},
 	keyCols: []*column{evID},
 	parse: func(r *row) {
@@ -47,8 +47,7 @@ var eventsKind = &kind{
 		if e.OccurredAt.IsZero() && r.raw(evOccurred) == "" {
 			e.OccurredAt = e.ReportedAt
 		}
-		r.orderTime(e.OccurredAt, e.ReportedAt, evReported, "上报时间早于发生时间")
-		r.orderTime(e.OccurredAt, e.ClosedAt, evClosed, "办结时间早于发生时间")
+		r.check(e.Validate())
 		add(r, &r.b.batch.Records.Events, &r.b.batch.Origins.Events, e.ID, e)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Events) },
@@ -75,11 +74,12 @@ var (
 )
 
 var loginsKind = &kind{
-	name: "logins", zh: "登录",
+	name: gridscore.KindLogins, zh: gridscore.KindName[gridscore.KindLogins],
 	cols:    []*column{lgWorker, lgChannel, lgAt},
 	keyCols: []*column{lgWorker, lgChannel, lgAt},
 	parse: func(r *row) {
 		l := gridscore.Login{WorkerID: r.text(lgWorker), Channel: gridscore.Channel(r.enum(lgChannel, channels)), At: r.timestamp(lgAt)}
+		r.check(l.Validate())
 		add(r, &r.b.batch.Records.Logins, &r.b.batch.Origins.Logins, keyOf(l.WorkerID, string(l.Channel), formatTime(l.At)), l)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Logins) },
@@ -98,7 +98,7 @@ var (
 )
 
 var patrolsKind = &kind{
-	name: "patrols", zh: "巡查",
+	name: gridscore.KindPatrols, zh: gridscore.KindName[gridscore.KindPatrols],
 	cols:    []*column{paID, paWorker, paStarted, paEnded, paDistance},
 	keyCols: []*column{paID},
 	parse: func(r *row) {
@@ -107,9 +107,9 @@ var patrolsKind = &kind{
 			WorkerID:  r.text(paWorker),
 			StartedAt: r.timestamp(paStarted),
 			EndedAt:   r.timestamp(paEnded),
-			DistanceM: r.integer(paDistance, 0, 0),
+			DistanceM: r.integer(paDistance, 0),
 		}
-		r.orderTime(p.StartedAt, p.EndedAt, paEnded, "结束时间早于开始时间")
+		r.check(p.Validate())
 		add(r, &r.b.batch.Records.Patrols, &r.b.batch.Origins.Patrols, p.ID, p)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Patrols) },
@@ -129,12 +129,12 @@ var (
 )
 
 var leavesKind = &kind{
-	name: "leaves", zh: "请假",
+	name: gridscore.KindLeaves, zh: gridscore.KindName[gridscore.KindLeaves],
 	cols:    []*column{lvWorker, lvFrom, lvTo, lvReason},
 	keyCols: []*column{lvWorker, lvFrom},
 	parse: func(r *row) {
 		l := gridscore.Leave{WorkerID: r.text(lvWorker), From: r.date(lvFrom), To: r.date(lvTo), Reason: r.text(lvReason)}
-		r.order(int64(l.From), int64(l.To), lvTo, "结束日期早于开始日期")
+		r.check(l.Validate())
 		add(r, &r.b.batch.Records.Leaves, &r.b.batch.Origins.Leaves, keyOf(l.WorkerID, l.From.String()), l)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Leaves) },
@@ -155,7 +155,7 @@ var (
 )
 
 var findingsKind = &kind{
-	name: "findings", zh: "核查记录",
+	name: gridscore.KindFindings, zh: gridscore.KindName[gridscore.KindFindings],
 	cols:    []*column{fiID, fiWorker, fiKind, fiOccurred, fiCount, fiNote, fiEvidence},
 	keyCols: []*column{fiID},
 	parse: func(r *row) {
@@ -164,10 +164,11 @@ var findingsKind = &kind{
 			WorkerID:   r.text(fiWorker),
 			Kind:       gridscore.FindingKind(r.enum(fiKind, findingKinds)),
 			OccurredOn: r.date(fiOccurred),
-			Count:      int(r.integer(fiCount, 1, 1)),
+			Count:      int(r.integer(fiCount, 1)),
 			Note:       r.text(fiNote),
 			Evidence:   r.text(fiEvidence),
 		}
+		r.check(f.Validate())
 		add(r, &r.b.batch.Records.Findings, &r.b.batch.Origins.Findings, f.ID, f)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Findings) },
@@ -191,11 +192,12 @@ var (
 )
 
 var quizKind = &kind{
-	name: "quiz", zh: "应知应会",
+	name: gridscore.KindQuiz, zh: gridscore.KindName[gridscore.KindQuiz],
 	cols:    []*column{qzID, qzWorker, qzTaken, qzWrong},
 	keyCols: []*column{qzID},
 	parse: func(r *row) {
-		q := gridscore.Quiz{ID: r.text(qzID), WorkerID: r.text(qzWorker), TakenOn: r.date(qzTaken), WrongAnswers: int(r.integer(qzWrong, 0, 0))}
+		q := gridscore.Quiz{ID: r.text(qzID), WorkerID: r.text(qzWorker), TakenOn: r.date(qzTaken), WrongAnswers: int(r.integer(qzWrong, 0))}
+		r.check(q.Validate())
 		add(r, &r.b.batch.Records.Quizzes, &r.b.batch.Origins.Quizzes, q.ID, q)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Quizzes) },
@@ -215,7 +217,7 @@ var (
 )
 
 var ballotsKind = &kind{
-	name: "ballots", zh: "满意度",
+	name: gridscore.KindBallots, zh: gridscore.KindName[gridscore.KindBallots],
 	cols:    []*column{baID, baWorker, baGroup, baRating, baCast},
 	keyCols: []*column{baID},
 	parse: func(r *row) {
@@ -226,6 +228,7 @@ var ballotsKind = &kind{
 			Rating:     gridscore.Rating(r.enum(baRating, ratings)),
 			CastAt:     r.timestamp(baCast),
 		}
+		r.check(b.Validate())
 		add(r, &r.b.batch.Records.Ballots, &r.b.batch.Origins.Ballots, b.ID, b)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Ballots) },

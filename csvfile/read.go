@@ -34,7 +34,8 @@ import (
 // safe for concurrent use.
 type Loader struct {
 	b     *builder
-	paths map[string]bool // absolute paths already read
+	paths map[string]bool   // absolute paths already read
+	forms map[*kind]*source // the records added by AddValues, per kind
 }
 
 // NewLoader returns an empty Loader.
@@ -163,6 +164,7 @@ type source struct {
 	width    int    // number of header cells
 	excel    bool   // cells come from a workbook (serial dates allowed)
 	date1904 bool   // the workbook counts dates from 1904
+	rows     int    // records added to it by AddValues
 }
 
 // header maps the header cells to the kind's columns, reporting duplicated
@@ -227,10 +229,15 @@ func (b *builder) row(src *source, num int, fields []string) {
 	if blank {
 		return
 	}
+	b.parseRow(src, num, fields)
+}
+
+// parseRow reads the data row num of src, which is not blank.
+func (b *builder) parseRow(src *source, num int, fields []string) {
 	if end := src.base + uint32(num) + 1; end > b.next[src.kind.id] {
 		b.next[src.kind.id] = end
 	}
-	r := row{src: src, b: b, fields: fields, num: num, ok: true}
+	r := row{src: src, b: b, fields: fields, num: num, ok: true, start: len(b.report.Problems)}
 	for i := src.width; i < len(fields); i++ {
 		if strings.TrimSpace(fields[i]) != "" {
 			r.ok = false

@@ -1,6 +1,7 @@
 package csvfile
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,8 @@ type row struct {
 	fields []string
 	num    int
 	ok     bool
+	// start is the number of problems of the import before this row's.
+	start int
 }
 
 // origin returns where the row is.
@@ -39,17 +42,12 @@ func (r *row) fail(c *column, msg string) {
 	r.b.report.add(c.problem(r.src.label, r.num, msg))
 }
 
-// present returns the cell of c and whether it is non-empty, reporting an
-// empty required cell.
+// present returns the cell of c and whether it is non-empty. An empty cell
+// is no problem of the reader's: the record's Validate says which fields it
+// requires.
 func (r *row) present(c *column) (string, bool) {
 	s := r.raw(c)
-	if s == "" {
-		if c.required {
-			r.fail(c, "必填，不能为空")
-		}
-		return "", false
-	}
-	return s, true
+	return s, s != ""
 }
 
 // text reads a free-text or identifier column. A value Excel turned into
@@ -153,11 +151,15 @@ func (r *row) timestamp(c *column) time.Time {
 	return st.time()
 }
 
-// integer reads a whole number of at least min; an empty optional cell gives
-// def.
-func (r *row) integer(c *column, min, def int64) int64 {
+// integer reads a whole number; an empty optional cell gives def. An empty
+// required cell is reported here: a number cannot be seen to be missing on
+// the record (0 is a number). Its range is the record's rule.
+func (r *row) integer(c *column, def int64) int64 {
 	s, ok := r.present(c)
 	if !ok {
+		if c.required {
+			r.fail(c, msgRequired)
+		}
 		return def
 	}
 	v, ok := parseInt(s)
@@ -168,12 +170,12 @@ func (r *row) integer(c *column, min, def int64) int64 {
 		r.fail(c, "应为整数："+strconv.Quote(s))
 		return def
 	}
-	if v < min {
-		r.fail(c, "不能小于 "+strconv.FormatInt(min, 10)+"："+strconv.Quote(s))
-		return def
-	}
 	return v
 }
+
+// msgRequired is what the reader says of an empty required number, as the
+// records say it of their other required fields.
+const msgRequired = "必填，不能为空"
 
 // money reads an optional amount in yuan with at most two decimals, exactly
 // (no floating point), into fen; empty gives nil.
@@ -190,26 +192,52 @@ func (r *row) money(c *column) *gridscore.Fen {
 		r.fail(c, "金额应为元，最多两位小数："+strconv.Quote(s))
 		return nil
 	}
-	if v < 0 {
-		r.fail(c, "金额不能为负数："+strconv.Quote(s))
-		return nil
-	}
 	f := gridscore.Fen(v)
 	return &f
 }
 
-// order reports a problem on column later when both values are set and later
-// comes before earlier: something that cannot happen (left before hired,
-// ended before started).
-func (r *row) order(earlier, later int64, c *column, msg string) {
-	if earlier != 0 && later != 0 && later < earlier {
-		r.fail(c, msg)
+// check turns what the record's Validate found (err) into problems of this
+// row. A field whose cell the reader already found wrong is not reported
+// again; the others take their column's place among the row's problems,
+// and the rules between fields come last, so a row's problems read in the
+// order of its columns. A value is shown as it was typed.
+func (r *row) check(err error) {
+	if err == nil {
+		return
 	}
+	es, ok := err.(gridscore.FieldErrors)
+	if !ok {
+		panic("csvfile: Validate returned " + err.Error())
+	}
+	r.ok = false
+	k := r.src.kind
+	read := slices.Clone(r.b.report.Problems[r.start:]) // the reader's, in column order
+	out := r.b.report.Problems[:r.start]
+	for _, c := range k.cols {
+		found := false
+		for _, p := range read {
+			if p.Key == c.key {
+				out, found = append(out, p), true
+			}
+		}
+		for _, e := range es {
+			if e.Field == c.key && !e.Cross && !found {
+				out = append(out, r.fieldProblem(c, e))
+			}
+		}
+	}
+	for _, e := range es {
+		if e.Cross {
+			out = append(out, r.fieldProblem(k.column(e.Field), e))
+		}
+	}
+	r.b.report.Problems = out
 }
 
-// orderTime is order for timestamps.
-func (r *row) orderTime(earlier, later time.Time, c *column, msg string) {
-	if !earlier.IsZero() && !later.IsZero() && later.Before(earlier) {
-		r.fail(c, msg)
+// fieldProblem is the problem of a field error e on column c of this row.
+func (r *row) fieldProblem(c *column, e gridscore.FieldError) Problem {
+	if e.Value != "" {
+		e.Value = r.raw(c)
 	}
+	return c.problem(r.src.label, r.num, e.Text())
 }

@@ -60,59 +60,35 @@ func (e *enum) hint() string {
 		zh = append(zh, v.zh)
 		en = append(en, v.code)
 	}
-	return strings.Join(zh, "、") + "（或 " + strings.Join(en, "、") + "）"
+	return gridscore.ValueHint(zh, en)
 }
 
-// The value sets of DATA.md §1.
+// enumOf is the value set of a domain type: its codes in order, their
+// Chinese names from the domain's table, and the further spellings the
+// files may use (by code).
+func enumOf[T ~string](codes []T, names map[T]string, aliases map[T][]string) *enum {
+	values := make([]enumValue, len(codes))
+	for i, c := range codes {
+		values[i] = enumValue{code: string(c), zh: names[c], aliases: aliases[c]}
+	}
+	return newEnum(values...)
+}
+
+// The value sets of DATA.md §1, named as the domain names them; "APP" for
+// the app channel and 1/0 for yes and no are spellings of the files alone.
 var (
-	workerTypes = newEnum(
-		enumValue{code: string(gridscore.FullTime), zh: "专职"},
-		enumValue{code: string(gridscore.PartTime), zh: "兼职"})
-	flows = newEnum(
-		enumValue{code: string(gridscore.FlowSelfHandled), zh: "自办"},
-		enumValue{code: string(gridscore.FlowReported), zh: "上报"},
-		enumValue{code: string(gridscore.FlowAssigned), zh: "转办"})
-	severities = newEnum(
-		enumValue{code: string(gridscore.SeverityGeneral), zh: "一般"},
-		enumValue{code: string(gridscore.SeverityMajor), zh: "较大"},
-		enumValue{code: string(gridscore.SeveritySerious), zh: "重大"})
-	cards = newEnum(
-		enumValue{code: string(gridscore.CardYellow), zh: "黄牌"},
-		enumValue{code: string(gridscore.CardRed), zh: "红牌"})
-	channels = newEnum(
-		enumValue{code: string(gridscore.ChannelApp), zh: "网格E通", aliases: []string{"APP"}},
-		enumValue{code: string(gridscore.ChannelPC), zh: "PC端"})
-	categories = newEnum(
-		enumValue{code: string(gridscore.CategoryDrug), zh: "吸毒人员"},
-		enumValue{code: string(gridscore.CategoryCorrection), zh: "社区矫正人员"},
-		enumValue{code: string(gridscore.CategoryReleased), zh: "刑释人员"},
-		enumValue{code: string(gridscore.CategoryMental), zh: "重症精神病患者"})
-	statuses = newEnum(
-		enumValue{code: string(gridscore.StatusPresent), zh: "出席"},
-		enumValue{code: string(gridscore.StatusLeave), zh: "请假"},
-		enumValue{code: string(gridscore.StatusAbsent), zh: "缺席"})
-	findingKinds = newEnum(
-		enumValue{code: string(gridscore.FindingInfoStale), zh: "基础信息未及时更新"},
-		enumValue{code: string(gridscore.FindingInfoIncomplete), zh: "基础信息录入不全或有误"},
-		enumValue{code: string(gridscore.FindingOmitGeneral), zh: "一般信息漏报"},
-		enumValue{code: string(gridscore.FindingOmitMajor), zh: "较大信息漏报"},
-		enumValue{code: string(gridscore.FindingSeriousUnreported), zh: "重大信息未报"},
-		enumValue{code: string(gridscore.FindingLostControl), zh: "人员失控"},
-		enumValue{code: string(gridscore.FindingItemsUnhandled), zh: "平台事项漏处理"},
-		enumValue{code: string(gridscore.FindingInspection), zh: "暗访或举报"},
-		enumValue{code: string(gridscore.FindingDisobey), zh: "不服从安排"},
-		enumValue{code: string(gridscore.FindingPhone), zh: "网格手机"})
-	raterGroups = newEnum(
-		enumValue{code: string(gridscore.RaterCadre), zh: "干部"},
-		enumValue{code: string(gridscore.RaterResident), zh: "群众"})
-	ratings = newEnum(
-		enumValue{code: string(gridscore.RatingSatisfied), zh: "满意"},
-		enumValue{code: string(gridscore.RatingBasic), zh: "基本满意"},
-		enumValue{code: string(gridscore.RatingUnsatisfied), zh: "不满意"})
-	dayKinds = newEnum(
-		enumValue{code: string(gridscore.DayHoliday), zh: "休息日"},
-		enumValue{code: string(gridscore.DayWorkday), zh: "工作日"})
-	booleans = newEnum(
+	workerTypes  = enumOf(gridscore.WorkerTypes, gridscore.WorkerTypeName, nil)
+	flows        = enumOf(gridscore.Flows, gridscore.FlowName, nil)
+	severities   = enumOf(gridscore.Severities, gridscore.SeverityName, nil)
+	cards        = enumOf(gridscore.Cards, gridscore.CardName, nil)
+	channels     = enumOf(gridscore.Channels, gridscore.ChannelName, map[gridscore.Channel][]string{gridscore.ChannelApp: {"APP"}})
+	categories   = enumOf(gridscore.Categories, gridscore.PopulationName, nil)
+	statuses     = enumOf(gridscore.AttendanceStatuses, gridscore.AttendanceStatusName, nil)
+	findingKinds = enumOf(gridscore.FindingKinds, gridscore.FindingKindName, nil)
+	raterGroups  = enumOf(gridscore.RaterGroups, gridscore.RaterGroupName, nil)
+	ratings      = enumOf(gridscore.Ratings, gridscore.RatingName, nil)
+	dayKinds     = enumOf(gridscore.DayKinds, gridscore.DayKindName, nil)
+	booleans     = newEnum(
 		enumValue{code: "true", zh: "是", aliases: []string{"1"}},
 		enumValue{code: "false", zh: "否", aliases: []string{"0"}})
 )
@@ -154,9 +130,6 @@ func (s *stamp) time() time.Time {
 	return time.Date(s.year, time.Month(s.month), s.day, s.hour, s.min, s.sec, s.ns, loc).In(gridscore.CST)
 }
 
-// Years outside this range are taken for typing errors.
-const minYear, maxYear = 1900, 2100
-
 // parseStamp reads the date and timestamp forms of DATA.md §1 by hand (no
 // regular expressions: it runs once per cell on files of millions of rows):
 //
@@ -164,15 +137,39 @@ const minYear, maxYear = 1900, 2100
 //
 // each optionally followed by a time (space or T, then H:MM or H:MM:SS with an
 // optional fraction) and a zone (Z, +08:00, +0800). It returns a short
-// Chinese message when s is not such a value ("格式无法识别") or names a day or
+// Chinese message when s is not such a value (msgBadStamp) or names a day or
 // time that does not exist.
 func parseStamp(s string) (stamp, string) {
 	var st stamp
 	p := scanner{s: s}
-	const bad = "格式无法识别"
+	if msg := p.date(&st); msg != "" || p.done() {
+		return st, msg
+	}
+	if !p.lit("T") && !p.spaces() {
+		return st, msgBadStamp
+	}
+	if msg := p.clock(&st); msg != "" || p.done() {
+		return st, msg
+	}
+	p.spaces()
+	if !p.zone(&st) || !p.done() {
+		return st, msgBadStamp
+	}
+	return st, ""
+}
+
+// msgBadStamp is what parseStamp says of a value in no form it knows.
+const msgBadStamp = "格式无法识别"
+
+// Years outside this range are taken for typing errors.
+const minYear, maxYear = 1900, 2100
+
+// date reads the date part of a stamp: 2023-07-03, 2023/7/3 or 2023年7月3日
+// (the 日 may be left out), a day that exists in a plausible year.
+func (p *scanner) date(st *stamp) string {
 	var ok bool
 	if st.year, ok = p.digits(4, 4); !ok {
-		return st, bad
+		return msgBadStamp
 	}
 	var sep2, end string
 	switch {
@@ -183,95 +180,94 @@ func parseStamp(s string) (stamp, string) {
 	case p.lit("年"):
 		sep2, end = "月", "日"
 	default:
-		return st, bad
+		return msgBadStamp
 	}
 	if st.month, ok = p.digits(1, 2); !ok || !p.lit(sep2) {
-		return st, bad
+		return msgBadStamp
 	}
 	if st.day, ok = p.digits(1, 2); !ok {
-		return st, bad
+		return msgBadStamp
 	}
 	if end != "" {
 		p.lit(end)
 	}
 	if st.year < minYear || st.year > maxYear {
-		return st, "年份超出合理范围"
+		return "年份超出合理范围"
 	}
 	if st.month < 1 || st.month > 12 || st.day < 1 || st.day > gridscore.DaysIn(st.year, time.Month(st.month)) {
-		return st, "日期不存在"
+		return "日期不存在"
 	}
-	if p.done() {
-		return st, ""
-	}
-	// Time of day.
-	if !p.lit("T") && !p.spaces() {
-		return st, bad
-	}
+	return ""
+}
+
+// clock reads the time of day of a stamp: H:MM or H:MM:SS with an optional
+// fraction of up to nine digits, a time that exists.
+func (p *scanner) clock(st *stamp) string {
 	st.hasTime = true
+	var ok bool
 	if st.hour, ok = p.digits(1, 2); !ok || !p.lit(":") {
-		return st, bad
+		return msgBadStamp
 	}
 	if st.min, ok = p.digits(2, 2); !ok {
-		return st, bad
+		return msgBadStamp
 	}
 	if p.lit(":") {
 		if st.sec, ok = p.digits(2, 2); !ok {
-			return st, bad
+			return msgBadStamp
 		}
 		if p.lit(".") {
-			start := p.i
-			frac, ok := p.digits(1, 9)
-			if !ok {
-				return st, bad
+			if st.ns, ok = p.fraction(); !ok {
+				return msgBadStamp
 			}
-			for n := p.i - start; n < 9; n++ {
-				frac *= 10
-			}
-			st.ns = frac
 		}
 	}
 	if st.hour > 23 || st.min > 59 || st.sec > 59 {
-		return st, "时间不存在"
+		return "时间不存在"
 	}
-	if p.done() {
-		return st, ""
+	return ""
+}
+
+// fraction reads one to nine digits of a fraction of a second as
+// nanoseconds.
+func (p *scanner) fraction() (int, bool) {
+	start := p.i
+	frac, ok := p.digits(1, 9)
+	for n := p.i - start; n < 9; n++ {
+		frac *= 10
 	}
-	// Zone.
-	p.spaces()
+	return frac, ok
+}
+
+// zone reads the zone of a stamp: Z, or a sign and hours with optional
+// minutes (+08, +08:00, +0800), at most 14 hours.
+func (p *scanner) zone(st *stamp) bool {
 	st.hasZone = true
-	switch {
-	case p.lit("Z"), p.lit("z"):
-	case p.peek('+'), p.peek('-'):
-		sign := 1
-		if p.s[p.i] == '-' {
-			sign = -1
-		}
-		p.i++
-		h, ok := p.digits(2, 2)
-		if !ok {
-			return st, bad
-		}
-		m := 0
-		if p.lit(":") {
-			if m, ok = p.digits(2, 2); !ok {
-				return st, bad
-			}
-		} else if !p.done() {
-			if m, ok = p.digits(2, 2); !ok {
-				return st, bad
-			}
-		}
-		if h > 14 || m > 59 {
-			return st, bad
-		}
-		st.offset = sign * (h*3600 + m*60)
-	default:
-		return st, bad
+	if p.lit("Z") || p.lit("z") {
+		return true
 	}
-	if !p.done() {
-		return st, bad
+	if !p.peek('+') && !p.peek('-') {
+		return false
 	}
-	return st, ""
+	sign := 1
+	if p.s[p.i] == '-' {
+		sign = -1
+	}
+	p.i++
+	h, ok := p.digits(2, 2)
+	if !ok {
+		return false
+	}
+	m := 0
+	if p.lit(":") || !p.done() {
+		if m, ok = p.digits(2, 2); !ok {
+			return false
+		}
+	}
+	if h > 14 || m > 59 {
+		return false
+	}
+	st.offset = sign * (h*3600 + m*60)
+	return true
 }
 
 // scanner walks a string byte by byte for parseStamp.

@@ -56,13 +56,13 @@ func auditActions(selected string) []Option {
 	seen := map[string]bool{}
 	var keys []string
 	for _, k := range auditActionOrder {
-		if _, ok := app.AuditActionName[k]; ok && !seen[k] {
+		if _, ok := gs.AuditActionName[k]; ok && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
 	}
 	var rest []string
-	for k := range app.AuditActionName {
+	for k := range gs.AuditActionName {
 		if !seen[k] {
 			rest = append(rest, k)
 		}
@@ -71,7 +71,7 @@ func auditActions(selected string) []Option {
 	keys = append(keys, rest...)
 	out := make([]Option, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, Option{Value: k, Label: app.AuditActionName[k], Selected: k == selected})
+		out = append(out, Option{Value: k, Label: gs.AuditActionName[k], Selected: k == selected})
 	}
 	return out
 }
@@ -103,7 +103,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	}
 	f := store.AuditFilter{Username: form.User, Action: form.Action}
 	if form.Action != "" {
-		if _, ok := app.AuditActionName[form.Action]; !ok {
+		if _, ok := gs.AuditActionName[form.Action]; !ok {
 			form.Action, f.Action = "", ""
 			page.Filter.Action = ""
 		}
@@ -155,7 +155,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		return err
 	}
 	for _, e := range entries {
-		name := app.AuditActionName[e.Action]
+		name := gs.AuditActionName[e.Action]
 		if name == "" {
 			name = e.Action
 		}
