@@ -8,7 +8,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/engine"
-	"github.com/gridscore/gridscore/report"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -316,7 +315,7 @@ func (s *Service) File(ctx context.Context, u *gs.User, town string, q gs.Quarte
 
 // ruleName is a rule's Chinese name.
 func ruleName(r gs.RuleID) string {
-	if n := report.RuleName[r]; n != "" {
+	if n := gs.RuleName[r]; n != "" {
 		return n
 	}
 	return string(r)
