@@ -55,28 +55,6 @@ const MinPasswordLength = 8
 // maxPasswordLength bounds the work of hashing a password, in bytes.
 const maxPasswordLength = 1024
 
-// The audit actions of accounts, and their Chinese names for the audit page.
-const (
-	AuditLogin           = "login"
-	AuditLoginFailed     = "login_failed"
-	AuditAccountLocked   = "account_locked"
-	AuditUserCreated     = "user_created"
-	AuditPasswordChanged = "password_changed"
-	AuditUserDisabled    = "user_disabled"
-	AuditUserEnabled     = "user_enabled"
-)
-
-// AuditActionName is the Chinese name of each audit action of accounts.
-var AuditActionName = map[string]string{
-	AuditLogin:           "登录",
-	AuditLoginFailed:     "登录失败",
-	AuditAccountLocked:   "账号锁定",
-	AuditUserCreated:     "创建账号",
-	AuditPasswordChanged: "修改密码",
-	AuditUserDisabled:    "停用账号",
-	AuditUserEnabled:     "启用账号",
-}
-
 // Actors recorded in the audit log when no account acts.
 const (
 	// ActorSystem is the program itself (the first administrator).
@@ -175,7 +153,7 @@ func createdEntry(ctx context.Context, u *gs.User) store.AuditEntry {
 	if u.WorkerID != "" {
 		detail += "，工号：" + u.WorkerID
 	}
-	return store.AuditEntry{At: u.CreatedAt, Username: Actor(ctx), Action: AuditUserCreated,
+	return store.AuditEntry{At: u.CreatedAt, Username: Actor(ctx), Action: gs.AuditUserCreated,
 		Object: "user:" + u.Username, Detail: detail}
 }
 
@@ -197,15 +175,15 @@ func (a *Auth) SetPassword(ctx context.Context, username, password string, mustC
 		detail = "设置了临时密码，下次登录须修改"
 	}
 	return a.DB.SetPasswordHash(ctx, username, hash, mustChange, store.AuditEntry{
-		At: a.now(), Username: Actor(ctx), Action: AuditPasswordChanged, Object: "user:" + username, Detail: detail})
+		At: a.now(), Username: Actor(ctx), Action: gs.AuditPasswordChanged, Object: "user:" + username, Detail: detail})
 }
 
 // SetDisabled disables an account, ending its sessions, or enables it
 // again. ENOTFOUND if there is no such account.
 func (a *Auth) SetDisabled(ctx context.Context, username string, disabled bool) error {
-	action := AuditUserEnabled
+	action := gs.AuditUserEnabled
 	if disabled {
-		action = AuditUserDisabled
+		action = gs.AuditUserDisabled
 	}
 	return a.DB.SetUserDisabled(ctx, username, disabled, store.AuditEntry{
 		At: a.now(), Username: Actor(ctx), Action: action, Object: "user:" + username})
@@ -234,16 +212,16 @@ func (a *Auth) Authenticate(ctx context.Context, username, password string, now 
 	att, err := a.DB.BeginLogin(ctx, username, now, a.maxFailures(), a.lockFor())
 	if gs.ErrorCode(err) == gs.ENOTFOUND {
 		burnHash(password) // the same work as for an account
-		return nil, a.failed(ctx, audit(AuditLoginFailed, "用户名不存在"))
+		return nil, a.failed(ctx, audit(gs.AuditLoginFailed, "用户名不存在"))
 	} else if err != nil {
 		return nil, err
 	}
 	switch {
 	case att.User.Disabled:
 		burnHash(password)
-		return nil, a.failed(ctx, audit(AuditLoginFailed, "账号已停用"))
+		return nil, a.failed(ctx, audit(gs.AuditLoginFailed, "账号已停用"))
 	case att.Locked:
-		if err := a.DB.AppendAuditEntries(ctx, audit(AuditLoginFailed, "账号锁定期间尝试登录")); err != nil {
+		if err := a.DB.AppendAuditEntries(ctx, audit(gs.AuditLoginFailed, "账号锁定期间尝试登录")); err != nil {
 			return nil, err
 		}
 		return nil, errLocked(att.LockedUntil, now)
@@ -253,9 +231,9 @@ func (a *Auth) Authenticate(ctx context.Context, username, password string, now 
 		return nil, fmt.Errorf("authenticate %s: %w", username, err)
 	}
 	if !ok {
-		entries := []store.AuditEntry{audit(AuditLoginFailed, "密码错误")}
+		entries := []store.AuditEntry{audit(gs.AuditLoginFailed, "密码错误")}
 		if att.Locks {
-			entries = append(entries, audit(AuditAccountLocked,
+			entries = append(entries, audit(gs.AuditAccountLocked,
 				fmt.Sprintf("连续 %d 次登录失败，锁定至 %s", a.maxFailures(), att.LockedUntil.In(gs.CST).Format("2006-01-02 15:04:05"))))
 		}
 		if err := a.DB.AppendAuditEntries(ctx, entries...); err != nil {
@@ -266,7 +244,7 @@ func (a *Auth) Authenticate(ctx context.Context, username, password string, now 
 		}
 		return nil, errBadLogin()
 	}
-	if err := a.DB.LoginSucceeded(ctx, att.User.ID, audit(AuditLogin, "")); gs.ErrorCode(err) == gs.ENOTFOUND {
+	if err := a.DB.LoginSucceeded(ctx, att.User.ID, audit(gs.AuditLogin, "")); gs.ErrorCode(err) == gs.ENOTFOUND {
 		return nil, errBadLogin() // disabled or deleted meanwhile
 	} else if err != nil {
 		return nil, err

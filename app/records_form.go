@@ -34,12 +34,6 @@ const (
 	AuditRecordDeleted = "record_deleted"
 )
 
-func init() {
-	AuditActionName[AuditRecordCreated] = "录入记录"
-	AuditActionName[AuditRecordUpdated] = "修改记录"
-	AuditActionName[AuditRecordDeleted] = "删除记录"
-}
-
 // handKind is a kind entered by hand: its form's fields (DATA.md column
 // keys) in order, the first keyLen of them naming the record, and the
 // prefix of the ids given to new records left without one.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -43,11 +42,11 @@ type AuditRow struct {
 
 // auditActionOrder is the order of the actions in the filter's select.
 var auditActionOrder = []string{
-	app.AuditLogin, app.AuditLoginFailed, app.AuditAccountLocked, app.AuditUserCreated,
-	app.AuditPasswordChanged, app.AuditUserDisabled, app.AuditUserEnabled,
-	app.AuditQuarterComputed, app.AuditQuarterPublished, app.AuditQuarterFinalized,
-	app.AuditQuarterReopened, app.AuditQuarterFiled, app.AuditDeductionVoided,
-	app.AuditAppealCreated, app.AuditAppealUpheld, app.AuditAppealRejected,
+	gs.AuditLogin, gs.AuditLoginFailed, gs.AuditAccountLocked, gs.AuditUserCreated,
+	gs.AuditPasswordChanged, gs.AuditUserDisabled, gs.AuditUserEnabled,
+	gs.AuditQuarterComputed, gs.AuditQuarterPublished, gs.AuditQuarterFinalized,
+	gs.AuditQuarterReopened, gs.AuditQuarterFiled, gs.AuditDeductionVoided,
+	gs.AuditAppealCreated, gs.AuditAppealUpheld, gs.AuditAppealRejected,
 }
 
 // auditActions lists every known action, in auditActionOrder then any
@@ -56,13 +55,13 @@ func auditActions(selected string) []Option {
 	seen := map[string]bool{}
 	var keys []string
 	for _, k := range auditActionOrder {
-		if _, ok := app.AuditActionName[k]; ok && !seen[k] {
+		if _, ok := gs.AuditActionName[k]; ok && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
 	}
 	var rest []string
-	for k := range app.AuditActionName {
+	for k := range gs.AuditActionName {
 		if !seen[k] {
 			rest = append(rest, k)
 		}
@@ -71,7 +70,7 @@ func auditActions(selected string) []Option {
 	keys = append(keys, rest...)
 	out := make([]Option, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, Option{Value: k, Label: app.AuditActionName[k], Selected: k == selected})
+		out = append(out, Option{Value: k, Label: gs.AuditActionName[k], Selected: k == selected})
 	}
 	return out
 }
@@ -103,7 +102,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	}
 	f := store.AuditFilter{Username: form.User, Action: form.Action}
 	if form.Action != "" {
-		if _, ok := app.AuditActionName[form.Action]; !ok {
+		if _, ok := gs.AuditActionName[form.Action]; !ok {
 			form.Action, f.Action = "", ""
 			page.Filter.Action = ""
 		}
@@ -155,7 +154,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		return err
 	}
 	for _, e := range entries {
-		name := app.AuditActionName[e.Action]
+		name := gs.AuditActionName[e.Action]
 		if name == "" {
 			name = e.Action
 		}
