@@ -309,7 +309,7 @@ func kindReports(stats store.ImportStats) []KindReport {
 	var out []KindReport
 	for _, k := range store.Kinds() {
 		if st, ok := stats[k]; ok {
-			out = append(out, KindReport{Name: k, Title: csvfile.KindTitle(k), KindStats: st})
+			out = append(out, KindReport{Name: k, Title: gs.KindName[k], KindStats: st})
 		}
 	}
 	return out
