@@ -2,9 +2,10 @@ package gridscore
 
 // This file is the one place where the Chinese names people read are
 // written: rules, score categories, result flags, worker types, record
-// kinds, the value sets of DATA.md §1 and audit actions. Every layer (the
-// importer's labels, the engine's sentences, the report, the pages) takes
-// its names from here; nothing fills these tables at start-up.
+// kinds, the value sets of DATA.md §1, quarter states and audit actions.
+// Every layer (the importer's labels, the engine's sentences, the report,
+// the pages) takes its names from here; nothing fills these tables at
+// start-up.
 
 // RoleName is the Chinese name of each role.
 var RoleName = map[Role]string{
@@ -19,6 +20,15 @@ var AppealStatusName = map[AppealStatus]string{
 	AppealPending:  "待处理",
 	AppealUpheld:   "已支持（扣分撤销）",
 	AppealRejected: "已驳回",
+}
+
+// StateName is the Chinese name of each state of a quarter.
+var StateName = map[State]string{
+	StateOpen:      "进行中",
+	StateComputed:  "已计算（审核中）",
+	StatePublished: "公示中",
+	StateFinalized: "已定稿",
+	StateFiled:     "已报备",
 }
 
 // WorkerTypeName is the Chinese name of each worker type.

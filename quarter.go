@@ -17,15 +17,6 @@ const (
 	StateFiled     State = "filed"
 )
 
-// StateName is the Chinese name of each state.
-var StateName = map[State]string{
-	StateOpen:      "进行中",
-	StateComputed:  "已计算（审核中）",
-	StatePublished: "公示中",
-	StateFinalized: "已定稿",
-	StateFiled:     "已报备",
-}
-
 // QuarterState is the state of one town's quarter and when it reached each
 // step; a zero time is a step not reached. A quarter nobody computed is
 // open.

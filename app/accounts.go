@@ -19,19 +19,6 @@ import (
 // with its audit entry, and never leaves the town without an enabled
 // administrator.
 
-// The audit actions of account management beyond those of auth.go.
-const (
-	AuditPasswordReset  = "password_reset"
-	AuditUserUnlocked   = "user_unlocked"
-	AuditUserRoleChange = "user_role_changed"
-)
-
-func init() {
-	AuditActionName[AuditPasswordReset] = "重置密码"
-	AuditActionName[AuditUserUnlocked] = "解除锁定"
-	AuditActionName[AuditUserRoleChange] = "变更角色"
-}
-
 // The fields of the account form, as a FieldError names them.
 const (
 	FieldUsername    = "username"
@@ -77,7 +64,7 @@ func (a *Auth) TownAccounts(ctx context.Context, admin *gs.User, now time.Time) 
 	if err := needTownAdmin(admin); err != nil {
 		return nil, err
 	}
-	rows, err := a.DB.TownAccounts(ctx, admin.Town, AuditLogin)
+	rows, err := a.DB.TownAccounts(ctx, admin.Town, gs.AuditLogin)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +238,7 @@ func (a *Auth) ResetPassword(ctx context.Context, admin *gs.User, username strin
 		return "", err
 	}
 	err = a.change(ctx, admin, username, store.AccountChange{PasswordHash: hash, MustChange: true},
-		AuditPasswordReset, "管理员重置了密码，一次性密码须在下次登录时修改")
+		gs.AuditPasswordReset, "管理员重置了密码，一次性密码须在下次登录时修改")
 	if err != nil {
 		return "", err
 	}
@@ -264,7 +251,7 @@ func (a *Auth) Unlock(ctx context.Context, admin *gs.User, username string) erro
 	if err := needTownAdmin(admin); err != nil {
 		return err
 	}
-	return a.change(ctx, admin, username, store.AccountChange{Unlock: true}, AuditUserUnlocked, "")
+	return a.change(ctx, admin, username, store.AccountChange{Unlock: true}, gs.AuditUserUnlocked, "")
 }
 
 // SetAccountDisabled disables an account of admin's town (ending its
@@ -274,9 +261,9 @@ func (a *Auth) SetAccountDisabled(ctx context.Context, admin *gs.User, username 
 	if err := needTownAdmin(admin); err != nil {
 		return err
 	}
-	action := AuditUserEnabled
+	action := gs.AuditUserEnabled
 	if disabled {
-		action = AuditUserDisabled
+		action = gs.AuditUserDisabled
 	}
 	return a.change(ctx, admin, username, store.AccountChange{Disabled: &disabled}, action, "")
 }
@@ -304,7 +291,7 @@ func (a *Auth) SetAccountRole(ctx context.Context, admin *gs.User, username stri
 	if u.Role == role {
 		return nil
 	}
-	return a.change(ctx, admin, username, store.AccountChange{Role: role}, AuditUserRoleChange,
+	return a.change(ctx, admin, username, store.AccountChange{Role: role}, gs.AuditUserRoleChange,
 		"角色："+gs.RoleName[u.Role]+" → "+gs.RoleName[role])
 }
 

@@ -51,7 +51,7 @@ func TestTwoAdminsDisableEachOther(t *testing.T) {
 		}
 		disabled := 0
 		for _, act := range auditActions(t, a.DB) {
-			if act == "one "+app.AuditUserDisabled || act == "two "+app.AuditUserDisabled {
+			if act == "one "+gs.AuditUserDisabled || act == "two "+gs.AuditUserDisabled {
 				disabled++
 			}
 		}

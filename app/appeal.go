@@ -36,7 +36,7 @@ func (s *Service) VoidDeduction(ctx context.Context, u *gs.User, town string, q 
 		if err := rescoreSnapshot(qt, &s.Scheme); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: AuditDeductionVoided,
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditDeductionVoided,
 			Object: "worker:" + ref.WorkerID + "/" + q.String(), Detail: describe(d) + "；原因：" + reason})
 	})
 }
@@ -112,7 +112,7 @@ func (s *Service) Appeal(ctx context.Context, u *gs.User, q gs.Quarter, ref gs.D
 		if err := qt.CreateAppeal(a); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: AuditAppealCreated,
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditAppealCreated,
 			Object: "appeal:" + strconv.FormatInt(a.ID, 10), Detail: describe(d) + "；理由：" + reason})
 	})
 	if err != nil {
@@ -151,9 +151,9 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 			return gs.Errorf(gs.ENOTFOUND, "没有待处理的编号为 %d 的申诉。", id)
 		}
 		a.Status, a.Reply, a.DecidedAt, a.DecidedBy = gs.AppealRejected, reply, now, Actor(ctx)
-		action := AuditAppealRejected
+		action := gs.AuditAppealRejected
 		if uphold {
-			a.Status, action = gs.AppealUpheld, AuditAppealUpheld
+			a.Status, action = gs.AppealUpheld, gs.AuditAppealUpheld
 			if err := qt.Void(gs.Voided{DeductionRef: a.DeductionRef, Reason: "申诉成立：" + reply, By: Actor(ctx), At: now}); err != nil {
 				return err
 			}

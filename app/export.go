@@ -128,7 +128,7 @@ func WritePaySheet(w io.Writer, town, stateName string, res *gs.Result) error {
 	sw.style("A2", "J2", bold)
 	var sum gs.Fen
 	for i, r := range res.Workers {
-		row := []any{i + 1, r.WorkerID, r.Name, r.GridCode, report.TypeName(r.Type), "否", nil, nil, yuan(r.Pay), r.Reason}
+		row := []any{i + 1, r.WorkerID, r.Name, r.GridCode, gs.TypeName(r.Type), "否", nil, nil, yuan(r.Pay), r.Reason}
 		if r.Eligible {
 			row[5] = "是"
 		}

@@ -8,7 +8,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/engine"
-	"github.com/gridscore/gridscore/report"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -18,29 +17,6 @@ import (
 // changes it and appends the audit entry; Compute first assesses the
 // records in a read transaction of its own. Every method checks the role
 // of the user it is given, whatever the web layer checked before.
-
-// The audit actions of the quarter's life.
-const (
-	AuditQuarterComputed  = "quarter_computed"
-	AuditQuarterPublished = "quarter_published"
-	AuditQuarterFinalized = "quarter_finalized"
-	AuditQuarterReopened  = "quarter_reopened"
-	AuditQuarterFiled     = "quarter_filed"
-	AuditDeductionVoided  = "deduction_voided"
-	AuditAppealCreated    = "appeal_created"
-	AuditAppealUpheld     = "appeal_upheld"
-	AuditAppealRejected   = "appeal_rejected"
-)
-
-func init() {
-	for k, v := range map[string]string{
-		AuditQuarterComputed: "计算季度结果", AuditQuarterPublished: "公示", AuditQuarterFinalized: "定稿",
-		AuditQuarterReopened: "重新打开", AuditQuarterFiled: "报备", AuditDeductionVoided: "撤销扣分",
-		AuditAppealCreated: "提出申诉", AuditAppealUpheld: "支持申诉", AuditAppealRejected: "驳回申诉",
-	} {
-		AuditActionName[k] = v
-	}
-}
 
 // maxReasonLength bounds reasons and replies, in characters.
 const maxReasonLength = 500
@@ -136,7 +112,7 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		if err := qt.SetState(st); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: AuditQuarterComputed,
+		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditQuarterComputed,
 			Object: quarterObject(town, q), Detail: "计算时点：" + asOf.In(gs.CST).Format("2006-01-02 15:04")})
 	})
 }
@@ -207,8 +183,9 @@ func findDeduction(qt *store.QuarterTx, ref gs.DeductionRef) (gs.Deduction, erro
 }
 
 // step moves town's quarter q from one of the states from to state to,
-// after check, and records the step in the audit log with detail.
-func (s *Service) step(ctx context.Context, town string, q gs.Quarter, what string, from []gs.State, to gs.State,
+// after check, and records the step in the audit log as action with
+// detail. A refusal names the step by the action's Chinese name.
+func (s *Service) step(ctx context.Context, town string, q gs.Quarter, from []gs.State, to gs.State,
 	action, detail string, check func(*store.QuarterTx) error) error {
 	now := s.now()
 	return s.DB.InQuarter(ctx, town, q.String(), func(qt *store.QuarterTx) error {
@@ -217,7 +194,7 @@ func (s *Service) step(ctx context.Context, town string, q gs.Quarter, what stri
 			ok = ok || qt.State.State == f
 		}
 		if !ok {
-			return errState(qt.State, what)
+			return errState(qt.State, gs.AuditActionName[action])
 		}
 		if check != nil {
 			if err := check(qt); err != nil {
@@ -249,7 +226,7 @@ func (s *Service) Publish(ctx context.Context, u *gs.User, town string, q gs.Qua
 	if err := needCenter(u, town); err != nil {
 		return err
 	}
-	return s.step(ctx, town, q, "公示", []gs.State{gs.StateComputed}, gs.StatePublished, AuditQuarterPublished, "", nil)
+	return s.step(ctx, town, q, []gs.State{gs.StateComputed}, gs.StatePublished, gs.AuditQuarterPublished, "", nil)
 }
 
 // FinalizeBlockers lists in Chinese what keeps town's quarter q from being
@@ -277,7 +254,7 @@ func (s *Service) Finalize(ctx context.Context, u *gs.User, town string, q gs.Qu
 	if err := needAdmin(u, town); err != nil {
 		return err
 	}
-	return s.step(ctx, town, q, "定稿", []gs.State{gs.StatePublished}, gs.StateFinalized, AuditQuarterFinalized, "",
+	return s.step(ctx, town, q, []gs.State{gs.StatePublished}, gs.StateFinalized, gs.AuditQuarterFinalized, "",
 		func(qt *store.QuarterTx) error {
 			pending, err := qt.Appeals(store.AppealFilter{Status: gs.AppealPending})
 			if err != nil {
@@ -301,8 +278,8 @@ func (s *Service) Reopen(ctx context.Context, u *gs.User, town string, q gs.Quar
 	if err != nil {
 		return err
 	}
-	return s.step(ctx, town, q, "重新打开", []gs.State{gs.StatePublished, gs.StateFinalized, gs.StateFiled},
-		gs.StateComputed, AuditQuarterReopened, "原因："+reason, nil)
+	return s.step(ctx, town, q, []gs.State{gs.StatePublished, gs.StateFinalized, gs.StateFiled},
+		gs.StateComputed, gs.AuditQuarterReopened, "原因："+reason, nil)
 }
 
 // File records that the filing package went to the district center (报备).
@@ -311,12 +288,12 @@ func (s *Service) File(ctx context.Context, u *gs.User, town string, q gs.Quarte
 	if err := needAdmin(u, town); err != nil {
 		return err
 	}
-	return s.step(ctx, town, q, "报备", []gs.State{gs.StateFinalized}, gs.StateFiled, AuditQuarterFiled, "", nil)
+	return s.step(ctx, town, q, []gs.State{gs.StateFinalized}, gs.StateFiled, gs.AuditQuarterFiled, "", nil)
 }
 
 // ruleName is a rule's Chinese name.
 func ruleName(r gs.RuleID) string {
-	if n := report.RuleName[r]; n != "" {
+	if n := gs.RuleName[r]; n != "" {
 		return n
 	}
 	return string(r)

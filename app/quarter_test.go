@@ -176,8 +176,8 @@ func TestQuarterLife(t *testing.T) {
 
 		acts := auditActions(t, s.DB)
 		joined := strings.Join(acts, ",")
-		for _, want := range []string{app.AuditQuarterComputed, app.AuditQuarterPublished, app.AuditAppealCreated,
-			app.AuditAppealUpheld, app.AuditQuarterFinalized, app.AuditQuarterFiled, app.AuditQuarterReopened} {
+		for _, want := range []string{gs.AuditQuarterComputed, gs.AuditQuarterPublished, gs.AuditAppealCreated,
+			gs.AuditAppealUpheld, gs.AuditQuarterFinalized, gs.AuditQuarterFiled, gs.AuditQuarterReopened} {
 			if !strings.Contains(joined, want) {
 				t.Errorf("audit log lacks %s: %s", want, joined)
 			}

@@ -41,14 +41,6 @@ const (
 	UploadLifetime = 24 * time.Hour
 )
 
-// AuditRecordsImported is the audit action of an import through the
-// browser.
-const AuditRecordsImported = "records_imported"
-
-func init() {
-	AuditActionName[AuditRecordsImported] = "导入数据"
-}
-
 // UploadReport is what checking (or committing) an upload found: per file
 // its kind and rows, per kind what the import does or did, and every
 // problem. Counts per kind are known only when there is no problem.
@@ -299,7 +291,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *store.Upload, c
 	if !commit {
 		return rep, it.Rollback()
 	}
-	entry := store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: AuditRecordsImported,
+	entry := store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditRecordsImported,
 		Object: fmt.Sprintf("upload:%d", up.ID), Detail: importDetail(rep)}
 	if err := it.FinishUpload(ctx, up.ID, entry); err != nil {
 		return nil, err
@@ -317,7 +309,7 @@ func kindReports(stats store.ImportStats) []KindReport {
 	var out []KindReport
 	for _, k := range store.Kinds() {
 		if st, ok := stats[k]; ok {
-			out = append(out, KindReport{Name: k, Title: csvfile.KindTitle(k), KindStats: st})
+			out = append(out, KindReport{Name: k, Title: gs.KindName[k], KindStats: st})
 		}
 	}
 	return out

@@ -164,7 +164,7 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 		return nil
 	}
 	o := k.orgs(orgs)
-	title := csvfile.KindTitle(kind)
+	title := gs.KindName[kind]
 	for _, org := range o {
 		sc.rows[org.File]++
 		sc.kinds[org.File] = title

@@ -103,7 +103,7 @@ func TestUploadChecksThenCommits(t *testing.T) {
 				t.Errorf("%s: %d stored, the report says %d added", k.Name, counts[k.Name], k.Inserted)
 			}
 		}
-		log, err := db.Audit(context.Background(), store.AuditFilter{Action: app.AuditRecordsImported})
+		log, err := db.Audit(context.Background(), store.AuditFilter{Action: gs.AuditRecordsImported})
 		if err != nil || len(log) != 1 || log[0].Username != "admin" || !strings.Contains(log[0].Detail, "events.csv") ||
 			!strings.Contains(log[0].Detail, "事件 新增 ") {
 			t.Errorf("audit log: %+v (%v)", log, err)

@@ -8,9 +8,6 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
-// channelName is the Chinese name of each login channel.
-var channelName = map[gs.Channel]string{gs.ChannelApp: "网格E通", gs.ChannelPC: "PC端"}
-
 // logins applies discipline.login: every duty day needs an app login, and a
 // full-time stationed worker also a pc login; each (day, channel) without
 // one is one deduction.
@@ -32,7 +29,7 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 			ds = append(ds, gs.Deduction{
 				Rule: gs.RuleDisciplineLogin, Period: d.String(), Count: 1,
 				Points:   ix.scheme.Points[gs.RuleDisciplineLogin],
-				Detail:   fmt.Sprintf("%s（工作日）未登录%s", dateLabel(d), channelName[c]),
+				Detail:   fmt.Sprintf("%s（工作日）未登录%s", dateLabel(d), gs.ChannelName[c]),
 				Evidence: []string{},
 			})
 		}
@@ -150,7 +147,7 @@ func (ix *index) quiz(wc *workerContext) []gs.Deduction {
 		ds = append(ds, gs.Deduction{
 			Rule: gs.RuleDisciplineQuiz, Period: z.TakenOn.String(), Count: z.WrongAnswers,
 			Points:   ix.scheme.Points[gs.RuleDisciplineQuiz] * gs.Points(z.WrongAnswers),
-			Detail:   fmt.Sprintf("%s应知应会抽查答错%d处", dateLabel(z.TakenOn), z.WrongAnswers),
+			Detail:   fmt.Sprintf("%s%s抽查答错%d处", dateLabel(z.TakenOn), gs.KindName[gs.KindQuiz], z.WrongAnswers),
 			Evidence: []string{z.ID},
 		})
 	}

@@ -144,9 +144,9 @@ func (ix *index) cards(wc *workerContext) []gs.Deduction {
 		if card == gs.CardNone {
 			continue
 		}
-		rule, name := gs.RuleEventsYellow, "黄牌"
+		rule, name := gs.RuleEventsYellow, gs.CardName[gs.CardYellow]
 		if card == gs.CardRed {
-			rule, name = gs.RuleEventsRed, "红牌"
+			rule, name = gs.RuleEventsRed, gs.CardName[gs.CardRed]
 		}
 		detail := fmt.Sprintf("事件%s未按时办结，被%s警告", e.ID, name)
 		if e.Card == gs.CardNone {

@@ -146,3 +146,12 @@ func defaultScheme() gs.Scheme {
 	s := scheme.Default()
 	return s
 }
+
+// all applies each change in turn.
+func all(fs ...func(r *gs.Records)) func(r *gs.Records) {
+	return func(r *gs.Records) {
+		for _, f := range fs {
+			f(r)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func (ix *index) missingEntry(wc *workerContext) []gs.Deduction {
 			Rule: gs.RuleKeyMissingEntry, Period: due.String(), Count: 1,
 			Points: ix.scheme.Points[gs.RuleKeyMissingEntry],
 			Detail: fmt.Sprintf("%s名单人员%s（%s）%s列入，应于%s前录入特殊人群信息，未按时录入",
-				departmentText(r.Department), r.PersonID, categoryName[r.Category], dateLabel(r.ListedOn), dateLabel(due)),
+				departmentText(r.Department), r.PersonID, gs.PopulationName[r.Category], dateLabel(r.ListedOn), dateLabel(due)),
 			Evidence: []string{r.PersonID},
 		})
 	}
@@ -52,14 +52,6 @@ func departmentText(d string) string {
 		return "职能部门"
 	}
 	return d
-}
-
-// categoryName is the Chinese name of each special-population category.
-var categoryName = map[gs.Category]string{
-	gs.CategoryDrug:       "吸毒人员",
-	gs.CategoryCorrection: "社区矫正人员",
-	gs.CategoryReleased:   "刑释人员",
-	gs.CategoryMental:     "重症精神病患者",
 }
 
 // visits applies key.visits: for each month, every person of the worker's
@@ -97,7 +89,7 @@ func (ix *index) visits(wc *workerContext) []gs.Deduction {
 			}
 			if got < need {
 				lacking = append(lacking, p.PersonID)
-				names = append(names, fmt.Sprintf("%s（%s，走访%d/%d次）", p.PersonID, categoryName[p.Category], got, need))
+				names = append(names, fmt.Sprintf("%s（%s，走访%d/%d次）", p.PersonID, gs.PopulationName[p.Category], got, need))
 			}
 		}
 		if len(lacking) == 0 {

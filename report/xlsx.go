@@ -10,17 +10,22 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
+// The sheets of the workbook.
+const (
+	sheetSummary = "考核结果"
+	sheetDetails = "扣分明细"
+)
+
 // WriteXLSX writes the result as an XLSX workbook: a sheet 考核结果 with one
 // row a worker, and a sheet 扣分明细 with one row a deduction. Scores and pay
 // are written as numbers with two decimals so that Excel and WPS can sum them.
 func WriteXLSX(w io.Writer, res *gs.Result) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	const summary, details = "考核结果", "扣分明细"
-	if err := f.SetSheetName("Sheet1", summary); err != nil {
+	if err := f.SetSheetName("Sheet1", sheetSummary); err != nil {
 		return err
 	}
-	if _, err := f.NewSheet(details); err != nil {
+	if _, err := f.NewSheet(sheetDetails); err != nil {
 		return err
 	}
 	num, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
@@ -31,59 +36,15 @@ func WriteXLSX(w io.Writer, res *gs.Result) error {
 	if err != nil {
 		return err
 	}
-
-	title := res.Quarter + " 网格员考核结果（截至 " + res.AsOf.Format("2006-01-02 15:04") + "，方案 " + res.Scheme + "）"
-	if err := f.SetCellValue(summary, "A1", title); err != nil {
+	if err := writeSummarySheet(f, res, num, bold); err != nil {
 		return err
 	}
-	header := []any{"镇街", "排名", "工号", "姓名", "类型", "网格编码", "是否考核", "信息录入", "事件办理", "重点工作", "工作纪律", "满意率", "总分", "绩效工资(元)", "备注"}
-	if err := f.SetSheetRow(summary, "A2", &header); err != nil {
-		return err
-	}
-	for i, r := range res.Workers {
-		row := []any{r.Town, nil, r.WorkerID, r.Name, TypeName(r.Type), r.GridCode, "否", nil, nil, nil, nil, nil, nil, yuan(r.Pay), notes(&r)}
-		if r.Eligible {
-			c := r.Categories
-			row[1], row[6] = *r.Rank, "是"
-			row[7], row[8], row[9], row[10], row[11], row[12] = points(c.Info), points(c.Events), points(c.KeyWork), points(c.Discipline), points(c.Satisfaction), points(*r.Total)
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+3)
-		if err := f.SetSheetRow(summary, cell, &row); err != nil {
-			return err
-		}
-	}
-	last := len(res.Workers) + 2
-	if err := f.SetCellStyle(summary, "H3", "N"+strconv.Itoa(last), num); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(summary, "A2", "O2", bold); err != nil {
-		return err
-	}
-
-	dh := []any{"工号", "姓名", "类别", "规则", "规则说明", "期间", "次数", "扣分", "说明", "依据记录"}
-	if err := f.SetSheetRow(details, "A1", &dh); err != nil {
-		return err
-	}
-	n := 2
-	for _, r := range res.Workers {
-		for _, d := range r.Deductions {
-			row := []any{r.WorkerID, r.Name, CategoryName[gs.CategoryOf(d.Rule)], string(d.Rule), RuleName[d.Rule], d.Period, d.Count, points(d.Points), d.Detail, strings.Join(d.Evidence, "、")}
-			cell, _ := excelize.CoordinatesToCellName(1, n)
-			if err := f.SetSheetRow(details, cell, &row); err != nil {
-				return err
-			}
-			n++
-		}
-	}
-	if err := f.SetCellStyle(details, "H2", "H"+strconv.Itoa(max(n-1, 2)), num); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(details, "A1", "J1", bold); err != nil {
+	if err := writeDetailsSheet(f, res, num, bold); err != nil {
 		return err
 	}
 	for sheet, widths := range map[string][]float64{
-		summary: {10, 6, 10, 10, 6, 10, 8, 9, 9, 9, 9, 9, 9, 12, 30},
-		details: {10, 10, 10, 22, 24, 12, 6, 8, 60, 40},
+		sheetSummary: {10, 6, 10, 10, 6, 10, 8, 9, 9, 9, 9, 9, 9, 12, 30},
+		sheetDetails: {10, 10, 10, 22, 24, 12, 6, 8, 60, 40},
 	} {
 		for i, wd := range widths {
 			col, _ := excelize.ColumnNumberToName(i + 1)
@@ -93,6 +54,66 @@ func WriteXLSX(w io.Writer, res *gs.Result) error {
 		}
 	}
 	return f.Write(w)
+}
+
+// writeSummarySheet fills the sheet 考核结果: a title, a bold header, and
+// one row a worker with the five categories in the order of the regulation.
+func writeSummarySheet(f *excelize.File, res *gs.Result, num, bold int) error {
+	title := res.Quarter + " 网格员考核结果（截至 " + res.AsOf.Format("2006-01-02 15:04") + "，方案 " + res.Scheme + "）"
+	if err := f.SetCellValue(sheetSummary, "A1", title); err != nil {
+		return err
+	}
+	header := []any{"镇街", "排名", "工号", "姓名", "类型", "网格编码", "是否考核"}
+	for _, c := range gs.AllCategories {
+		header = append(header, gs.CategoryName[c])
+	}
+	header = append(header, "总分", "绩效工资(元)", "备注")
+	if err := f.SetSheetRow(sheetSummary, "A2", &header); err != nil {
+		return err
+	}
+	for i, r := range res.Workers {
+		row := []any{r.Town, nil, r.WorkerID, r.Name, gs.TypeName(r.Type), r.GridCode, "否", nil, nil, nil, nil, nil, nil, yuan(r.Pay), notes(&r)}
+		if r.Eligible {
+			row[1], row[6] = *r.Rank, "是"
+			for j, c := range gs.AllCategories {
+				row[7+j] = points(r.Categories.Get(c))
+			}
+			row[12] = points(*r.Total)
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+3)
+		if err := f.SetSheetRow(sheetSummary, cell, &row); err != nil {
+			return err
+		}
+	}
+	last := len(res.Workers) + 2
+	if err := f.SetCellStyle(sheetSummary, "H3", "N"+strconv.Itoa(last), num); err != nil {
+		return err
+	}
+	return f.SetCellStyle(sheetSummary, "A2", "O2", bold)
+}
+
+// writeDetailsSheet fills the sheet 扣分明细: a bold header and one row a
+// deduction.
+func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
+	dh := []any{"工号", "姓名", "类别", "规则", "规则说明", "期间", "次数", "扣分", "说明", "依据记录"}
+	if err := f.SetSheetRow(sheetDetails, "A1", &dh); err != nil {
+		return err
+	}
+	n := 2
+	for _, r := range res.Workers {
+		for _, d := range r.Deductions {
+			row := []any{r.WorkerID, r.Name, gs.CategoryName[gs.CategoryOf(d.Rule)], string(d.Rule), gs.RuleName[d.Rule], d.Period, d.Count, points(d.Points), d.Detail, strings.Join(d.Evidence, "、")}
+			cell, _ := excelize.CoordinatesToCellName(1, n)
+			if err := f.SetSheetRow(sheetDetails, cell, &row); err != nil {
+				return err
+			}
+			n++
+		}
+	}
+	if err := f.SetCellStyle(sheetDetails, "H2", "H"+strconv.Itoa(max(n-1, 2)), num); err != nil {
+		return err
+	}
+	return f.SetCellStyle(sheetDetails, "A1", "J1", bold)
 }
 
 // points returns p as a float for a spreadsheet cell. It is display only:
@@ -108,7 +129,7 @@ func notes(r *gs.WorkerResult) string {
 		ns = append(ns, r.Reason)
 	}
 	for _, f := range r.Flags {
-		ns = append(ns, FlagName[f])
+		ns = append(ns, gs.FlagName[f])
 	}
 	return strings.Join(ns, "；")
 }

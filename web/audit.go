@@ -10,7 +10,6 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -43,11 +42,11 @@ type AuditRow struct {
 
 // auditActionOrder is the order of the actions in the filter's select.
 var auditActionOrder = []string{
-	app.AuditLogin, app.AuditLoginFailed, app.AuditAccountLocked, app.AuditUserCreated,
-	app.AuditPasswordChanged, app.AuditUserDisabled, app.AuditUserEnabled,
-	app.AuditQuarterComputed, app.AuditQuarterPublished, app.AuditQuarterFinalized,
-	app.AuditQuarterReopened, app.AuditQuarterFiled, app.AuditDeductionVoided,
-	app.AuditAppealCreated, app.AuditAppealUpheld, app.AuditAppealRejected,
+	gs.AuditLogin, gs.AuditLoginFailed, gs.AuditAccountLocked, gs.AuditUserCreated,
+	gs.AuditPasswordChanged, gs.AuditUserDisabled, gs.AuditUserEnabled,
+	gs.AuditQuarterComputed, gs.AuditQuarterPublished, gs.AuditQuarterFinalized,
+	gs.AuditQuarterReopened, gs.AuditQuarterFiled, gs.AuditDeductionVoided,
+	gs.AuditAppealCreated, gs.AuditAppealUpheld, gs.AuditAppealRejected,
 }
 
 // auditActions lists every known action, in auditActionOrder then any

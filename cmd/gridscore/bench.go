@@ -185,11 +185,24 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	for _, v := range counts {
 		row.rows += v
 	}
-	// The floor and the assessment are measured runs times each, back to
-	// back, the one that goes first alternating (on this VM a process
-	// started after a second of idling took 5–10 ms longer), and the
-	// medians reported: on a shared machine one run can take twice
-	// another. The machine is watched before and after the runs.
+	if err := c.timeRuns(ctx, &row, db, self, flag, target, q); err != nil {
+		return row, err
+	}
+	if !c.bare {
+		return row, nil
+	}
+	err = c.measureBare(ctx, &row, q)
+	return row, err
+}
+
+// timeRuns measures the floor scan of db and the assessment of target by a
+// child process. Each is measured c.runs times, back to back, the one
+// that goes first alternating (on this VM a process started after a
+// second of idling took 5–10 ms longer), and the medians reported: on a
+// shared machine one run can take twice another. The machine is watched
+// before and after the runs.
+func (c *BenchCommand) timeRuns(ctx context.Context, row *benchRow, db *store.DB, self, flag, target string, q gs.Quarter) error {
+	st, n := row.store, row.workers
 	var floors, assesses []time.Duration
 	floor := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描（第 %d 次）……\n", st, n, run+1)
@@ -207,49 +220,52 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		row.assessRSS = max(row.assessRSS, rss)
 		return err
 	}
-	c.watch(ctx, &row, "基准扫描和计算考核前")
+	c.watch(ctx, row, "基准扫描和计算考核前")
 	for run := range c.runs {
 		first, second := floor, assess
 		if run%2 == 1 {
 			first, second = assess, floor
 		}
 		if err := first(run); err != nil {
-			return row, err
+			return err
 		}
 		if err := second(run); err != nil {
-			return row, err
+			return err
 		}
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，计算考核 %.3f s\n", st, n, floors[run].Seconds(), assesses[run].Seconds())
 	}
-	c.watch(ctx, &row, "测量结束后")
+	c.watch(ctx, row, "测量结束后")
 	row.floorTime, row.assessTime = median(floors), median(assesses)
+	return nil
+}
 
-	if !c.bare {
-		return row, nil
-	}
-	c.watch(ctx, &row, "基准插入前")
+// measureBare times the bare insert of the same generated town into a
+// fresh store of the row's kind.
+func (c *BenchCommand) measureBare(ctx context.Context, row *benchRow, q gs.Quarter) error {
+	st, n := row.store, row.workers
+	c.watch(ctx, row, "基准插入前")
 	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准插入……\n", st, n)
 	bareTarget, bareCleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("bare_%d", n))
 	if err != nil {
-		return row, err
+		return err
 	}
 	defer bareCleanup()
 	bdb, err := store.OpenAndMigrate(ctx, bareTarget)
 	if err != nil {
-		return row, err
+		return err
 	}
 	defer bdb.Close()
 	ins, err := bdb.NewBareInserter(ctx)
 	if err != nil {
-		return row, err
+		return err
 	}
 	err = gen.Generate(gen.Options{Workers: n, Quarter: q, Seed: 1}, func(town *gs.Records) error { return ins.Insert(ctx, town) })
 	if err != nil {
 		ins.Rollback()
-		return row, err
+		return err
 	}
 	row.bareRows, row.bareTime, err = ins.Commit()
-	return row, err
+	return err
 }
 
 // keptTarget returns the store of kind st kept by an earlier run with

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gs "github.com/gridscore/gridscore"
 	"sort"
 
+	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/store"
@@ -17,14 +17,6 @@ import (
 type ImportCommand struct {
 	m *Main
 	storeFlags
-}
-
-// kindName is the Chinese name of each kind, for the import summary.
-var kindName = map[string]string{
-	"grids": "网格", "workers": "网格员", "events": "事件", "logins": "登录", "patrols": "巡查",
-	"leaves": "请假", "register": "特殊人群", "rosters": "部门名单", "visits": "走访",
-	"meetings": "会议", "attendance": "考勤", "findings": "核查记录", "quiz": "应知应会",
-	"ballots": "满意度", "calendar": "工作日历",
 }
 
 // Run parses the arguments and imports.
@@ -61,7 +53,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintln(c.m.Stdout, "导入成功：")
 	for _, k := range kinds {
 		s := stats[k]
-		fmt.Fprintf(c.m.Stdout, "  %s %d 条：新增 %d，更新 %d，未变 %d\n", kindName[k], s.Received, s.Inserted, s.Updated, s.Unchanged)
+		fmt.Fprintf(c.m.Stdout, "  %s %d 条：新增 %d，更新 %d，未变 %d\n", gs.KindName[k], s.Received, s.Inserted, s.Updated, s.Unchanged)
 	}
 	return nil
 }
@@ -72,5 +64,5 @@ func kindOrder(k string) int {
 			return i
 		}
 	}
-	return len(kindName)
+	return len(gs.KindName)
 }

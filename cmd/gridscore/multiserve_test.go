@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridscore/gridscore/app"
+	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/demo"
 	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
@@ -105,7 +105,7 @@ func TestTwoServersOneStore(t *testing.T) {
 			if ok := both("compute", asOf); ok != 2 {
 				t.Errorf("%d of 2 computes succeeded, want both", ok)
 			}
-			if n := entries(app.AuditQuarterComputed); n != 2 {
+			if n := entries(gs.AuditQuarterComputed); n != 2 {
 				t.Errorf("%d compute entries in the audit log, want one for each of the 2 computes", n)
 			}
 			if st := state(); st != "computed" {
@@ -129,8 +129,8 @@ func TestTwoServersOneStore(t *testing.T) {
 			// Publish and finalize move the quarter on: one server does it,
 			// the other finds it done.
 			for _, step := range []struct{ name, action, state string }{
-				{"publish", app.AuditQuarterPublished, "published"},
-				{"finalize", app.AuditQuarterFinalized, "finalized"},
+				{"publish", gs.AuditQuarterPublished, "published"},
+				{"finalize", gs.AuditQuarterFinalized, "finalized"},
 			} {
 				if ok := both(step.name, url.Values{}); ok != 1 {
 					t.Errorf("%s: %d of 2 servers succeeded, want exactly 1", step.name, ok)
