@@ -13,29 +13,6 @@ import (
 	"github.com/gridscore/gridscore/store"
 )
 
-// recordRoutes registers this file's routes; see routes.go. The records
-// pages list every kind of DATA.md §1 (records_*.go: the forms of the
-// kinds entered by hand; evidence.go: the files attached to findings).
-func (s *Server) recordRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /records", s.signedIn(s.recordList, 0))
-	mux.Handle("GET /records/{kind}", s.signedIn(s.recordList, 0))
-	mux.Handle("GET /records/{kind}/new", s.signedIn(s.recordNew, 0))
-	mux.Handle("POST /records/{kind}", s.signedIn(s.recordCreate, 0))
-	mux.Handle("GET /records/{kind}/{key}", s.signedIn(s.recordShow, 0))
-	mux.Handle("POST /records/{kind}/{key}", s.signedIn(s.recordUpdate, 0))
-	mux.Handle("POST /records/{kind}/{key}/delete", s.signedIn(s.recordDelete, 0))
-	mux.Handle("GET /evidence/{id}", s.signedIn(s.evidence, 0))
-}
-
-// recordPages are the page templates of the records pages, parsed at
-// start-up like the others (addPages); their samples are in
-// records_render_test.go.
-var recordPages = []string{"records", "record_form"}
-
-func init() {
-	addPages(recordPages)
-}
-
 // kindName is the Chinese name of each kind the records pages list, as
 // DATA.md §1 names its file.
 var kindName = map[string]string{

@@ -18,26 +18,6 @@ import (
 // then commit or cancel. A town's center only; the service checks the
 // role and the town again.
 
-// importRoutes registers this file's routes; see routes.go.
-func (s *Server) importRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /import", s.signedIn(s.importForm, 0))
-	mux.Handle("POST /import", s.signedIn(s.importUpload, 0))
-	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
-	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))
-	mux.Handle("POST /import/{id}/cancel", s.signedIn(s.importCancel, 0))
-}
-
-// importPages are the page templates of this file, parsed at start-up like
-// the others (addPages); their samples are in upload_render_test.go.
-var importPages = []string{"import", "import_report"}
-
-// init parses the import pages, and lets an upload be as large as the
-// service accepts (plus the multipart framing).
-func init() {
-	addPages(importPages)
-	uploadLimits["/import"] = app.MaxUploadBytes + 1<<20
-}
-
 // ImportPage is the upload form, with the town's uploads that wait for a
 // commit.
 type ImportPage struct {

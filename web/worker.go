@@ -13,15 +13,6 @@ import (
 	"github.com/gridscore/gridscore/report"
 )
 
-// ownPages are the page templates of accounts.go and history.go, parsed at
-// start-up like the others (addPages); their samples are in
-// accounts_pages_test.go.
-var ownPages = []string{"accounts", "history"}
-
-func init() {
-	addPages(ownPages)
-}
-
 // WorkerPage is one worker's quarter: the headline result, every category
 // with its deductions (rule, period, count, points, the sentence that
 // explains it and the records it rests on), the flags and the pay.
