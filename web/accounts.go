@@ -122,7 +122,7 @@ func (s *Server) accountsWith(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
-	accounts, err := am.TownAccounts(r.Context(), u, s.Now())
+	accounts, err := am.TownAccounts(r.Context(), u, s.now())
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 			return nil, err
 		}
 		l.AppealUntil = last.String()
-		l.canAppeal = own && gs.DateOf(s.Now()) <= last
+		l.canAppeal = own && gs.DateOf(s.now()) <= last
 		l.action = "/workers/" + url.PathEscape(wr.WorkerID) + "/appeals" + p.Query()
 	}
 	if center && st.State == gs.StateComputed {

@@ -96,10 +96,9 @@ func newFixtureAt(t *testing.T, target string) *fixture {
 	}
 	logs := &syncBuffer{}
 	srv := &web.Server{
-		Service: &app.Service{DB: db, Scheme: scheme.Default()},
+		Service: &app.Service{DB: db, Scheme: scheme.Default(), Now: now},
 		Auth:    auth,
 		Logger:  slog.New(slog.NewTextHandler(logs, nil)),
-		Now:     now,
 		Quarter: demo.Quarter(),
 		AsOf:    demo.AsOf(),
 	}

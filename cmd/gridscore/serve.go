@@ -101,11 +101,10 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	defer cleanup()
 	auth := &app.Auth{DB: db, Now: c.m.Now}
 	srv := &web.Server{
-		Service: &app.Service{DB: db, Scheme: sch},
+		Service: &app.Service{DB: db, Scheme: sch, Now: c.m.Now},
 		Auth:    auth,
 		Logger:  logger,
 		Secure:  tlsConfig != nil,
-		Now:     c.m.Now,
 	}
 	if c.demo {
 		if err := c.loadDemo(ctx, db, auth); err != nil {
