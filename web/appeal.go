@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/report"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -62,7 +61,7 @@ type workerLife struct {
 }
 
 func ruleName(r gs.RuleID) string {
-	if n := report.RuleName[r]; n != "" {
+	if n := gs.RuleName[r]; n != "" {
 		return n
 	}
 	return string(r)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/report"
 )
 
 // The charts are SVG drawn by the templates from the geometry computed here,
@@ -143,9 +142,9 @@ func newCategoryChart(sum summary, full map[gs.CategoryID]gs.Points) CategoryCha
 		c.Rows = append(c.Rows, CategoryBar{
 			Y: y + (catRow-catBarH)/2, TextY: y + catRow/2 + 5,
 			BarX: catBarX, BarW: catBarW, FillW: min(fill, catBarW), H: catBarH, ValueX: catValueX,
-			Name: report.CategoryName[cat], Value: value,
+			Name: gs.CategoryName[cat], Value: value,
 		})
-		parts = append(parts, report.CategoryName[cat]+"平均 "+value+" 分")
+		parts = append(parts, gs.CategoryName[cat]+"平均 "+value+" 分")
 	}
 	c.Summary = "各类别平均得分：" + strings.Join(parts, "，")
 	return c

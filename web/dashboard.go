@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/report"
 )
 
 // Stats are the headline numbers of a group of workers.
@@ -165,7 +164,7 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		return err
 	}
 	for _, c := range gs.AllCategories {
-		page.CategoryNames = append(page.CategoryNames, report.CategoryName[c])
+		page.CategoryNames = append(page.CategoryNames, gs.CategoryName[c])
 	}
 	for _, wr := range ws {
 		link := workerURL(wr.WorkerID, p)
@@ -236,7 +235,7 @@ func workerURL(id string, p Period) string {
 // rankRow is a worker's line of the ranking.
 func rankRow(w gs.WorkerResult, link string) RankRow {
 	row := RankRow{
-		Rank: "—", WorkerID: w.WorkerID, Name: w.Name, Grid: w.GridCode, Type: report.TypeName(w.Type),
+		Rank: "—", WorkerID: w.WorkerID, Name: w.Name, Grid: w.GridCode, Type: gs.TypeName(w.Type),
 		Total: "—", Pay: w.Pay.String(), Eligible: w.Eligible, URL: link,
 	}
 	for i := range row.Scores {
@@ -265,7 +264,7 @@ func flagTags(w gs.WorkerResult) []string {
 		tags = append(tags, "不参加考核")
 	}
 	for _, f := range w.Flags {
-		if name, ok := report.FlagName[f]; ok {
+		if name, ok := gs.FlagName[f]; ok {
 			tags = append(tags, name)
 		} else {
 			tags = append(tags, f)

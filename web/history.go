@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/report"
 )
 
 // HistoryPage is a worker's quarters side by side: each quarter with a
@@ -134,7 +133,7 @@ func (s *Server) historyTable(id string, qs []historyQuarter) ([]HistoryColumn, 
 	var cols []HistoryColumn
 	rows := make([]HistoryRow, len(gs.AllCategories)+1)
 	for i, c := range gs.AllCategories {
-		rows[i] = HistoryRow{Name: report.CategoryName[c], Full: s.Service.Scheme.Max[c].String()}
+		rows[i] = HistoryRow{Name: gs.CategoryName[c], Full: s.Service.Scheme.Max[c].String()}
 	}
 	rows[len(rows)-1] = HistoryRow{Name: "总分", Full: s.fullScore().String(), Total: true}
 	for _, q := range qs {

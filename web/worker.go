@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/report"
 )
 
 // WorkerPage is one worker's quarter: the headline result, every category
@@ -149,7 +148,7 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 		Page:   s.page(u, wr.Name+" "+p.Quarter.String()+" 考核结果", "home"),
 		Period: p,
 		Worker: WorkerSummary{
-			WorkerID: wr.WorkerID, Name: wr.Name, Type: report.TypeName(wr.Type), Town: wr.Town, Grid: wr.GridCode,
+			WorkerID: wr.WorkerID, Name: wr.Name, Type: gs.TypeName(wr.Type), Town: wr.Town, Grid: wr.GridCode,
 			Eligible: wr.Eligible, Reason: wr.Reason, Rank: "—", Total: "—", Pay: wr.Pay.String(),
 			Deductions: len(wr.Deductions),
 		},
@@ -185,7 +184,7 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if wr.Categories != nil {
 		for _, c := range gs.AllCategories {
 			page.Categories = append(page.Categories, CategoryRow{
-				Name: report.CategoryName[c], Score: wr.Categories.Get(c).String(),
+				Name: gs.CategoryName[c], Score: wr.Categories.Get(c).String(),
 				Full: s.Service.Scheme.Max[c].String(), Deducted: deducted[c].String(),
 				Deductions: byCategory[c], Rated: c == gs.CatSatisfaction,
 			})
@@ -235,7 +234,7 @@ func (s *Server) workerAccess(r *http.Request, u *gs.User, id string) (Period, s
 
 // deductionRow is a deduction in words.
 func deductionRow(workerID string, d gs.Deduction) DeductionRow {
-	name := report.RuleName[d.Rule]
+	name := gs.RuleName[d.Rule]
 	if name == "" {
 		name = string(d.Rule)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/report"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -132,8 +131,8 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	page.Towns = options(towns, f.Town)
 	page.Grids = options(grids, f.Grid)
 	page.Types = []Option{
-		{Value: string(gs.FullTime), Label: report.TypeName(gs.FullTime), Selected: f.Type == string(gs.FullTime)},
-		{Value: string(gs.PartTime), Label: report.TypeName(gs.PartTime), Selected: f.Type == string(gs.PartTime)},
+		{Value: string(gs.FullTime), Label: gs.TypeName(gs.FullTime), Selected: f.Type == string(gs.FullTime)},
+		{Value: string(gs.PartTime), Label: gs.TypeName(gs.PartTime), Selected: f.Type == string(gs.PartTime)},
 	}
 	return s.render(w, r, http.StatusOK, "workers", page)
 }
