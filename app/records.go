@@ -225,3 +225,9 @@ func (s *Service) visibleAttendance(ctx context.Context, u *gs.User, recs *gs.Re
 	}
 	return nil
 }
+
+// Persons returns the persons of the register with these ids. The caller
+// masks their names and ID numbers unless the user may see them.
+func (s *Service) Persons(ctx context.Context, ids []string) ([]gs.Person, error) {
+	return s.DB.Persons(ctx, ids)
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
@@ -153,7 +154,7 @@ func TestAccountsCreateAndReset(t *testing.T) {
 		if len(pw) < app.MinPasswordLength {
 			t.Errorf("one-time password %q too short", pw)
 		}
-		f.auditHas(app.AuditUserCreated, "user:qs002", "admin")
+		f.auditHas(gs.AuditUserCreated, "user:qs002", "admin")
 		res, body = f.get("/accounts", admin)
 		wantStatus(t, "accounts after create", res, body, 200, "qs002", workerName(t, "QS002"), "待修改初始密码")
 		if strings.Contains(body, pw) {
@@ -188,7 +189,7 @@ func TestAccountsCreateAndReset(t *testing.T) {
 		if res, _ := f.loginWith("lisi", newPW); res.Header.Get("Location") != "/password" {
 			t.Errorf("after a reset the account need not change its password (to %q)", res.Header.Get("Location"))
 		}
-		f.auditHas(app.AuditPasswordReset, "user:lisi", "admin")
+		f.auditHas(gs.AuditPasswordReset, "user:lisi", "admin")
 
 		// The staff cannot manage accounts, even by posting.
 		res, body = f.post("/accounts/lisi/reset", nil, f.login("staff"))
@@ -219,7 +220,7 @@ func TestAccountsLockDisableRole(t *testing.T) {
 		if strings.Contains(body, "已锁定") {
 			t.Error("still shown locked")
 		}
-		f.auditHas(app.AuditUserUnlocked, "user:staff", "admin")
+		f.auditHas(gs.AuditUserUnlocked, "user:staff", "admin")
 		staff = f.login("staff")
 
 		res, body = f.post("/accounts/staff/disable", nil, admin)
@@ -234,8 +235,8 @@ func TestAccountsLockDisableRole(t *testing.T) {
 		wantStatus(t, "disabled shown", res, body, 200, "已停用", ">启用</button>")
 		f.post("/accounts/staff/enable", nil, admin)
 		f.login("staff")
-		f.auditHas(app.AuditUserDisabled, "user:staff", "admin")
-		f.auditHas(app.AuditUserEnabled, "user:staff", "admin")
+		f.auditHas(gs.AuditUserDisabled, "user:staff", "admin")
+		f.auditHas(gs.AuditUserEnabled, "user:staff", "admin")
 
 		// The last administrator can neither step down nor disable themself.
 		res, body = f.post("/accounts/admin/role", url.Values{"role": {"town_staff"}}, admin)
@@ -248,7 +249,7 @@ func TestAccountsLockDisableRole(t *testing.T) {
 		// With a second administrator, the first may step down.
 		res, body = f.post("/accounts/staff/role", url.Values{"role": {"town_admin"}}, admin)
 		wantStatus(t, "promote", res, body, 303)
-		if d := f.auditHas(app.AuditUserRoleChange, "user:staff", "admin"); d != "角色：镇中心工作人员 → 镇中心管理员" {
+		if d := f.auditHas(gs.AuditUserRoleChange, "user:staff", "admin"); d != "角色：镇中心工作人员 → 镇中心管理员" {
 			t.Errorf("role change detail %q", d)
 		}
 		res, body = f.post("/accounts/admin/role", url.Values{"role": {"town_staff"}}, admin)

@@ -219,7 +219,7 @@ func (s *Server) workerAccess(r *http.Request, u *gs.User, id string) (Period, s
 	if u.Role == gs.RoleWorker {
 		return p, u.Town, nil
 	}
-	town, err := s.workerTown(r.Context(), id)
+	town, err := s.Service.WorkerTown(r.Context(), id)
 	if err != nil {
 		return Period{}, "", err
 	}
@@ -260,7 +260,7 @@ func (s *Server) people(ctx context.Context, ds []gs.Deduction, masked bool) ([]
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	persons, err := s.Service.DB.Persons(ctx, slices.Sorted(maps.Keys(ids)))
+	persons, err := s.Service.Persons(ctx, slices.Sorted(maps.Keys(ids)))
 	if err != nil {
 		return nil, err
 	}
