@@ -10,7 +10,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/store"
 )
 
 // kindName is the Chinese name of each kind the records pages list, as
@@ -50,7 +49,7 @@ type RecordsPage struct {
 	// on), kept in the filter form as hidden fields.
 	IDs []string
 	// IDsLeft is how many more ids the link named than the list takes
-	// (store.MaxIDs at most).
+	// (app.MaxRecordIDs at most).
 	IDsLeft int
 }
 
@@ -115,9 +114,9 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		page.Done = "记录已删除。"
 	}
 	ids := q["id"]
-	if len(ids) > store.MaxIDs {
-		page.IDsLeft = len(ids) - store.MaxIDs
-		ids = ids[:store.MaxIDs]
+	if len(ids) > app.MaxRecordIDs {
+		page.IDsLeft = len(ids) - app.MaxRecordIDs
+		ids = ids[:app.MaxRecordIDs]
 	}
 	page.IDs = ids
 	if !q.Has("from") && !q.Has("to") && len(ids) == 0 {
@@ -158,7 +157,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		}
 		return "/records/" + k + "?" + v.Encode()
 	}
-	for _, k := range store.ListedKinds() {
+	for _, k := range app.ListedKinds() {
 		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind, URL: link(k, 1)})
 	}
 	if hasRecordPage(kind) {
@@ -187,7 +186,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	if err != nil {
 		return err
 	}
-	counted := min(res.Matched, store.MaxCounted)
+	counted := min(res.Matched, app.MaxCounted)
 	pages := max((counted+s.PageSize-1)/s.PageSize, 1)
 	if n > pages { // past the end: the last page
 		n = pages
@@ -207,8 +206,8 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		page.Pager.Next = link(kind, n+1)
 	}
 	page.Count = "共 " + strconv.Itoa(res.Matched) + " 条"
-	if res.Matched > store.MaxCounted {
-		page.Count = "超过 " + strconv.Itoa(store.MaxCounted) + " 条（只列出前 " + strconv.Itoa(store.MaxCounted) + " 条，请缩小范围）"
+	if res.Matched > app.MaxCounted {
+		page.Count = "超过 " + strconv.Itoa(app.MaxCounted) + " 条（只列出前 " + strconv.Itoa(app.MaxCounted) + " 条，请缩小范围）"
 	}
 	return s.render(w, r, http.StatusOK, "records", page)
 }
@@ -227,7 +226,7 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 	}
 	page.Header = header
 	keys := app.RecordKeys(kind, recs)
-	var files map[string][]store.Evidence
+	var files map[string][]gs.Evidence
 	if kind == "findings" {
 		page.Header = append(page.Header, "佐证文件")
 		ids := make([]string, len(recs.Findings))
@@ -262,7 +261,7 @@ func (s *Server) withNames(r *http.Request, header []string, rows [][]string) ([
 	for _, row := range rows {
 		ids = append(ids, row[col])
 	}
-	ws, err := s.Service.DB.WorkersByID(r.Context(), ids)
+	ws, err := s.Service.WorkersByID(r.Context(), ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -295,7 +294,7 @@ func keyOf(r *http.Request, kind string) []string {
 	return []string{key}
 }
 
-func evidenceLinks(es []store.Evidence) []EvidenceLink {
+func evidenceLinks(es []gs.Evidence) []EvidenceLink {
 	var out []EvidenceLink
 	for _, e := range es {
 		id := strconv.FormatInt(e.ID, 10)

@@ -9,8 +9,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/csvfile"
-	"github.com/gridscore/gridscore/store"
 )
 
 // The import of DATA.md files through the browser: upload (the files wait
@@ -33,10 +31,10 @@ type ImportPage struct {
 
 // Formats are the kinds of file the import reads, with their columns, for
 // the help beside the form.
-func (ImportPage) Formats() []csvfile.Format { return importFormats() }
+func (ImportPage) Formats() []app.Format { return importFormats() }
 
-// importFormats is csvfile.Formats, worked out once.
-var importFormats = sync.OnceValue(csvfile.Formats)
+// importFormats is app.Formats, worked out once.
+var importFormats = sync.OnceValue(app.Formats)
 
 // UploadRow is one waiting upload in the list.
 type UploadRow struct {
@@ -103,14 +101,14 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, u *gs.User
 	}
 	defer r.MultipartForm.RemoveAll()
 	headers := r.MultipartForm.File["files"]
-	var files []store.UploadFile
+	var files []gs.UploadFile
 	for _, h := range headers {
 		f, err := h.Open()
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		files = append(files, store.UploadFile{Name: h.Filename, Body: f})
+		files = append(files, gs.UploadFile{Name: h.Filename, Body: f})
 	}
 	up, err := s.Service.StageUpload(r.Context(), u, files)
 	if gs.ErrorCode(err) == gs.EINVALID {
@@ -196,7 +194,7 @@ func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, u *gs.User
 }
 
 // fileNames lists the files' names for people.
-func fileNames(fs []store.UploadFile) string {
+func fileNames(fs []gs.UploadFile) string {
 	out := ""
 	for i, f := range fs {
 		if i > 0 {
