@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
-
 )
 
 // TestDeductionFormOfNoDeductionSaysWhy: an appeal or a void posted about a
