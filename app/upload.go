@@ -18,7 +18,7 @@ import (
 )
 
 // The import of files through the browser (issue 4): a town's center
-// uploads DATA.md files, which wait in the store (store.Upload) while the
+// uploads DATA.md files, which wait in the store (gs.Upload) while the
 // service checks them exactly as `gridscore import` would — the same
 // Scanner and reference checks, the records written inside an import
 // transaction that is then rolled back — and shows the report; only a
