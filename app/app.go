@@ -29,6 +29,16 @@ type Service struct {
 	rules     string
 }
 
+// Clock returns the moment it is by the service's clock (Now, or time.Now
+// when Now is nil): the one clock the pages, the sessions and the quarter's
+// life all read, set once by cmd.
+func (s *Service) Clock() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
 // ImportFiles reads the DATA.md files or folders at paths and writes every
 // record, all or nothing: a file that cannot be read, a bad row anywhere or
 // a reference to an unknown worker, grid, meeting or person writes nothing

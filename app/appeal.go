@@ -168,3 +168,14 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 			Object: "appeal:" + strconv.FormatInt(id, 10), Detail: "答复：" + reply})
 	})
 }
+
+// Appeals returns the appeals f chooses, oldest first. The caller shows
+// them only to those who may see the town's quarter.
+func (s *Service) Appeals(ctx context.Context, f gs.AppealFilter) ([]gs.Appeal, error) {
+	return s.DB.Appeals(ctx, f)
+}
+
+// Voided returns the deductions voided in town's quarter q.
+func (s *Service) Voided(ctx context.Context, town string, q gs.Quarter) ([]gs.Voided, error) {
+	return s.DB.Voided(ctx, town, q.String())
+}

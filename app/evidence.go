@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 )
 
 // Evidence (佐证) attached to a finding: photos and PDF files, kept in the
@@ -38,12 +37,12 @@ type EvidenceUpload struct {
 
 // checkUploads checks the files and returns them to store; problems go
 // into fe under "evidence_file".
-func checkUploads(ups []EvidenceUpload, fe *FormError) []store.Evidence {
+func checkUploads(ups []EvidenceUpload, fe *FormError) []gs.Evidence {
 	if len(ups) > MaxEvidenceFiles {
 		fe.add("evidence_file", "一次最多上传 "+strconv.Itoa(MaxEvidenceFiles)+" 个文件。")
 		return nil
 	}
-	var out []store.Evidence
+	var out []gs.Evidence
 	for _, u := range ups {
 		name := evidenceName(u.Name)
 		switch ct := http.DetectContentType(u.Content); {
@@ -54,7 +53,7 @@ func checkUploads(ups []EvidenceUpload, fe *FormError) []store.Evidence {
 		case !evidenceTypes[ct]:
 			fe.add("evidence_file", "文件“"+name+"”不是照片（JPEG、PNG、GIF、WebP、BMP）或 PDF 文件。")
 		default:
-			out = append(out, store.Evidence{Name: name, ContentType: ct, Size: int64(len(u.Content)), Content: u.Content})
+			out = append(out, gs.Evidence{Name: name, ContentType: ct, Size: int64(len(u.Content)), Content: u.Content})
 		}
 	}
 	return out
@@ -82,7 +81,7 @@ func evidenceName(name string) string {
 // EvidenceFile returns an evidence file with its content for u, who must
 // be allowed to see its finding. A grid worker asking for a file that is
 // not theirs, or does not exist, is refused alike.
-func (s *Service) EvidenceFile(ctx context.Context, u *gs.User, id int64) (*store.Evidence, error) {
+func (s *Service) EvidenceFile(ctx context.Context, u *gs.User, id int64) (*gs.Evidence, error) {
 	e, err := s.DB.EvidenceFile(ctx, id)
 	if err == nil {
 		err = s.canSeeFinding(ctx, u, e.FindingID)
@@ -104,12 +103,12 @@ func (s *Service) canSeeFinding(ctx context.Context, u *gs.User, findingID strin
 
 // EvidenceOf returns the files attached to findings (without content),
 // by finding id. The caller passes only findings u may see.
-func (s *Service) EvidenceOf(ctx context.Context, findingIDs []string) (map[string][]store.Evidence, error) {
+func (s *Service) EvidenceOf(ctx context.Context, findingIDs []string) (map[string][]gs.Evidence, error) {
 	es, err := s.DB.EvidenceOf(ctx, findingIDs)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]store.Evidence{}
+	out := map[string][]gs.Evidence{}
 	for _, e := range es {
 		out[e.FindingID] = append(out[e.FindingID], e)
 	}

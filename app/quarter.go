@@ -21,12 +21,9 @@ import (
 // maxReasonLength bounds reasons and replies, in characters.
 const maxReasonLength = 500
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().Truncate(time.Second)
-	}
-	return time.Now().Truncate(time.Second)
-}
+// now is the moment the quarter's life records (an appeal made, a quarter
+// published), to the second.
+func (s *Service) now() time.Time { return s.Clock().Truncate(time.Second) }
 
 // runsTown reports whether u is the town's center (administrator or staff).
 func runsTown(u *gs.User, town string) bool {

@@ -28,11 +28,31 @@ type RecordQuery struct {
 	Limit  int
 }
 
+// Bounds of a records page.
+const (
+	// MaxRecordIDs is how many record ids a list may be asked for at once.
+	MaxRecordIDs = store.MaxIDs
+	// MaxCounted is where RecordPage's count stops: a list longer than that
+	// says "more than MaxCounted" rather than count a whole table.
+	MaxCounted = store.MaxCounted
+)
+
+// ListedKinds returns the kinds the records pages list, in DATA.md order.
+func ListedKinds() []string { return store.ListedKinds() }
+
+// RecordPage is a page of records of one kind, in the order listed.
+type RecordPage struct {
+	Records gs.Records
+	// Matched is the number of records the query keeps, at most
+	// MaxCounted+1 (more than MaxCounted).
+	Matched int
+}
+
 // Records returns the page of records of q that u may see, with names and
 // ID numbers masked unless u may see them. A grid worker who names another
 // worker, grid or town is refused with EFORBIDDEN; so is a town's center
 // naming another town.
-func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*store.RecordPage, error) {
+func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*RecordPage, error) {
 	f := store.RecordFilter{Kind: q.Kind, Town: q.Town, WorkerID: q.WorkerID, GridCode: q.GridCode,
 		From: q.From, To: q.To, IDs: q.IDs, Offset: q.Offset, Limit: q.Limit}
 	switch u.Role {
@@ -64,7 +84,7 @@ func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*stor
 	if !u.SeesPersonalData() {
 		MaskPersons(page.Records.Register)
 	}
-	return page, nil
+	return &RecordPage{Records: page.Records, Matched: page.Matched}, nil
 }
 
 func errOwnRecords() error {
@@ -224,4 +244,20 @@ func (s *Service) visibleAttendance(ctx context.Context, u *gs.User, recs *gs.Re
 		}
 	}
 	return nil
+}
+
+// Persons returns the persons of the register with these ids. The caller
+// masks their names and ID numbers unless the user may see them.
+func (s *Service) Persons(ctx context.Context, ids []string) ([]gs.Person, error) {
+	return s.DB.Persons(ctx, ids)
+}
+
+// WorkersByID returns the stored workers with these ids, with their towns.
+func (s *Service) WorkersByID(ctx context.Context, ids []string) ([]gs.TownWorker, error) {
+	return s.DB.WorkersByID(ctx, ids)
+}
+
+// GridWorkers returns the workers of town's grids, for a form's choices.
+func (s *Service) GridWorkers(ctx context.Context, town string) ([]gs.TownWorker, error) {
+	return s.DB.GridWorkers(ctx, town)
 }

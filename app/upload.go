@@ -18,7 +18,7 @@ import (
 )
 
 // The import of files through the browser (issue 4): a town's center
-// uploads DATA.md files, which wait in the store (store.Upload) while the
+// uploads DATA.md files, which wait in the store (gs.Upload) while the
 // service checks them exactly as `gridscore import` would — the same
 // Scanner and reference checks, the records written inside an import
 // transaction that is then rolled back — and shows the report; only a
@@ -45,10 +45,10 @@ const (
 // its kind and rows, per kind what the import does or did, and every
 // problem. Counts per kind are known only when there is no problem.
 type UploadReport struct {
-	Upload   *store.Upload
+	Upload   *gs.Upload
 	Files    []FileReport
 	Kinds    []KindReport
-	Problems []csvfile.Problem
+	Problems []Problem
 	// Notes are remarks for the person who imports (not problems).
 	Notes []string
 	// Committed is set when the records were written.
@@ -68,7 +68,74 @@ type FileReport struct {
 type KindReport struct {
 	Name  string // DATA.md name, such as "events"
 	Title string // Chinese name, such as 事件
-	store.KindStats
+	// Received is the number of records given; Inserted the rows added,
+	// Updated the stored rows replaced by a record that differs, Unchanged
+	// the records that changed nothing.
+	Received, Inserted, Updated, Unchanged int64
+}
+
+// Written returns the number of rows inserted or updated.
+func (k KindReport) Written() int64 { return k.Inserted + k.Updated }
+
+// Problem is a problem found in a file of an upload: where (the file, the
+// row as a spreadsheet numbers it, 0 for the whole file, and the column)
+// and what, in Chinese.
+type Problem struct {
+	File   string
+	Row    int
+	Column string
+	// Title is the column's name as the file heads it.
+	Title   string
+	Key     string
+	Message string
+}
+
+// ColumnTitle is how a page names the problem's column: Title, or Column
+// for a problem kept from before Title existed (upload reports are kept
+// as JSON with their problems and shown again while the records are
+// unchanged).
+func (p Problem) ColumnTitle() string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Column
+}
+
+// problemsOf are the problems of a file reader's report.
+func problemsOf(ps []csvfile.Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		out[i] = Problem{File: p.File, Row: p.Row, Column: p.Column, Title: p.Title, Key: p.Key, Message: p.Message}
+	}
+	return out
+}
+
+// Format is one kind of record the import reads: its English and Chinese
+// names (either names its file or sheet) and its columns.
+type Format struct {
+	Name, Title string
+	Columns     []FormatColumn
+}
+
+// FormatColumn is one column of a kind: its English key and Chinese header
+// (either may head it in a file), whether every row must fill it, and
+// whether it is one of the columns that together identify a record.
+type FormatColumn struct {
+	Key, Title      string
+	Required, InKey bool
+}
+
+// Formats lists every kind the import reads, in DATA.md order.
+func Formats() []Format {
+	fs := csvfile.Formats()
+	out := make([]Format, len(fs))
+	for i, f := range fs {
+		out[i] = Format{Name: f.Name, Title: f.Title, Columns: make([]FormatColumn, len(f.Columns))}
+		for j, c := range f.Columns {
+			out[i].Columns[j] = FormatColumn{Key: c.Key, Title: c.Title, Required: c.Required, InKey: c.InKey}
+		}
+	}
+	return out
 }
 
 // OK reports whether the upload may be committed.
@@ -85,7 +152,7 @@ func canImport(u *gs.User) error {
 // StageUpload checks who uploads and the files' names and stores the files
 // for u's town, cleaning up uploads older than UploadLifetime first. It
 // does not read the files: CheckUpload does. The caller bounds the size.
-func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []store.UploadFile) (*store.Upload, error) {
+func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []gs.UploadFile) (*gs.Upload, error) {
 	if err := canImport(u); err != nil {
 		return nil, err
 	}
@@ -113,7 +180,7 @@ func (s *Service) StageUpload(ctx context.Context, u *gs.User, files []store.Upl
 	if _, err := s.DB.DeleteUploadsBefore(ctx, now.Add(-UploadLifetime)); err != nil {
 		return nil, err
 	}
-	up := &store.Upload{Town: u.Town, Username: u.Username, CreatedAt: now, Files: files}
+	up := &gs.Upload{Town: u.Town, Username: u.Username, CreatedAt: now, Files: files}
 	if err := s.DB.CreateUpload(ctx, up); err != nil {
 		if errors.Is(err, errTooLarge) {
 			return nil, gs.Errorf(gs.EINVALID, "%s", UploadTooLarge())
@@ -147,7 +214,7 @@ func (br *budgetReader) Read(p []byte) (int, error) {
 
 // Upload returns upload id if it belongs to u's town; another town's
 // upload is not found, so that its existence is not told.
-func (s *Service) Upload(ctx context.Context, u *gs.User, id int64) (*store.Upload, error) {
+func (s *Service) Upload(ctx context.Context, u *gs.User, id int64) (*gs.Upload, error) {
 	if err := canImport(u); err != nil {
 		return nil, err
 	}
@@ -228,7 +295,7 @@ func (s *Service) CancelUpload(ctx context.Context, u *gs.User, id int64) error 
 
 // Uploads lists the uploads of u's town that wait for a commit, newest
 // first.
-func (s *Service) Uploads(ctx context.Context, u *gs.User) ([]store.Upload, error) {
+func (s *Service) Uploads(ctx context.Context, u *gs.User) ([]gs.Upload, error) {
 	if err := canImport(u); err != nil {
 		return nil, err
 	}
@@ -238,7 +305,7 @@ func (s *Service) Uploads(ctx context.Context, u *gs.User) ([]store.Upload, erro
 // runUpload copies the files of up into a temporary folder (files are read
 // by name, as on the command line) and imports them through scanInto with
 // the town's scope, then commits (commit) or rolls back.
-func (s *Service) runUpload(ctx context.Context, u *gs.User, up *store.Upload, commit bool) (*UploadReport, error) {
+func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, commit bool) (*UploadReport, error) {
 	dir, err := os.MkdirTemp("", "gridscore-upload-")
 	if err != nil {
 		return nil, err
@@ -272,7 +339,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *store.Upload, c
 	}
 	var problems *csvfile.Report
 	if errors.As(err, &problems) {
-		rep.Problems = problems.Problems
+		rep.Problems = problemsOf(problems.Problems)
 	} else if err != nil {
 		return nil, err
 	}
@@ -309,7 +376,8 @@ func kindReports(stats store.ImportStats) []KindReport {
 	var out []KindReport
 	for _, k := range store.Kinds() {
 		if st, ok := stats[k]; ok {
-			out = append(out, KindReport{Name: k, Title: gs.KindName[k], KindStats: st})
+			out = append(out, KindReport{Name: k, Title: gs.KindName[k],
+				Received: st.Received, Inserted: st.Inserted, Updated: st.Updated, Unchanged: st.Unchanged})
 		}
 	}
 	return out

@@ -231,7 +231,7 @@ func (sc *townScope) learn(kind string, recs *gs.Records) {
 
 // files lists the files of up (a workbook by its sheets read) with their
 // kind and rows read.
-func (sc *townScope) files(up *store.Upload) []FileReport {
+func (sc *townScope) files(up *gs.Upload) []FileReport {
 	var out []FileReport
 	for _, f := range up.Files {
 		found := false

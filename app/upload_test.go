@@ -12,7 +12,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
 	"github.com/xuri/excelize/v2"
@@ -83,7 +82,7 @@ func TestUploadChecksThenCommits(t *testing.T) {
 		}
 		for _, k := range rep.Kinds {
 			if k.Inserted != k.Received || k.Inserted == 0 {
-				t.Errorf("%s: %+v, want every row added", k.Title, k.KindStats)
+				t.Errorf("%s: %+v, want every row added", k.Title, k)
 			}
 		}
 		_, counts := mustLoadAll(t, db)
@@ -122,7 +121,7 @@ func TestUploadChecksThenCommits(t *testing.T) {
 		}
 		for _, k := range rep.Kinds {
 			if k.Written() != 0 || k.Unchanged != k.Received {
-				t.Errorf("re-import %s: %+v, want every row unchanged", k.Title, k.KindStats)
+				t.Errorf("re-import %s: %+v, want every row unchanged", k.Title, k)
 			}
 		}
 		_, after := mustLoadAll(t, db)
@@ -153,8 +152,8 @@ func TestUploadProblemsWriteNothing(t *testing.T) {
 			if rep.OK() || rep.Committed || len(rep.Kinds) != 0 {
 				t.Fatalf("a bad upload passed: %+v", rep)
 			}
-			want := csvfile.Problem{File: "workers.csv", Row: 3, Column: "hired_on（入职日期）"}
-			if !hasProblem(rep.Problems, want) || !hasProblem(rep.Problems, csvfile.Problem{File: "notes.txt"}) {
+			want := app.Problem{File: "workers.csv", Row: 3, Column: "hired_on（入职日期）"}
+			if !hasProblem(rep.Problems, want) || !hasProblem(rep.Problems, app.Problem{File: "notes.txt"}) {
 				t.Errorf("problems %v, want one at %v and one for notes.txt", rep.Problems, want)
 			}
 		}
@@ -167,7 +166,7 @@ func TestUploadProblemsWriteNothing(t *testing.T) {
 	})
 }
 
-func hasProblem(ps []csvfile.Problem, want csvfile.Problem) bool {
+func hasProblem(ps []app.Problem, want app.Problem) bool {
 	for _, p := range ps {
 		if p.File == want.File && (want.Row == 0 || p.Row == want.Row) && (want.Column == "" || p.Column == want.Column) {
 			return true
@@ -197,7 +196,7 @@ func TestUploadOtherTownRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []csvfile.Problem{
+		for _, want := range []app.Problem{
 			{File: "grids.csv", Row: 3, Column: "grid_code（网格编码）"}, // QS-02 is 青山镇's
 			{File: "grids.csv", Row: 4, Column: "town（镇街）"},
 			{File: "workers.csv", Row: 3, Column: "grid_code（网格编码）"},

@@ -3,24 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"github.com/gridscore/gridscore"
 )
 
-// Evidence is a file attached to a finding (佐证): a photo or a PDF kept in
-// the database.
-type Evidence struct {
-	ID          int64
-	FindingID   string
-	Name        string
-	ContentType string
-	Size        int64
-	// Content is the file; EvidenceOf leaves it empty.
-	Content    []byte
-	UploadedBy string
-	UploadedAt time.Time
-}
+// Evidence is a file attached to a finding (gridscore.Evidence).
+type Evidence = gridscore.Evidence
 
 // insertEvidence stores files inside tx with the next ids.
 func (db *DB) insertEvidence(ctx context.Context, tx *sql.Tx, es []Evidence) error {

@@ -8,13 +8,8 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
-// WorkerQuarter is one stored quarter of a worker: the state of the
-// town-quarter whose snapshot holds the worker's result (its town, quarter,
-// state and the moment it was computed at) and the result.
-type WorkerQuarter struct {
-	State  gs.QuarterState
-	Result gs.WorkerResult
-}
+// WorkerQuarter is one stored quarter of a worker (gs.WorkerQuarter).
+type WorkerQuarter = gs.WorkerQuarter
 
 // WorkerQuarters returns every stored result of worker id across the
 // quarters (and towns, if the worker moved), oldest quarter first. It

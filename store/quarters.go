@@ -120,11 +120,8 @@ func snapshot(ctx context.Context, qr queryer, town, q string) ([]SnapshotRow, e
 	return out, rows.Err()
 }
 
-// AppealFilter chooses appeals; a zero field does not filter.
-type AppealFilter struct {
-	Town, Quarter, WorkerID string
-	Status                  gs.AppealStatus
-}
+// AppealFilter chooses appeals (gs.AppealFilter).
+type AppealFilter = gs.AppealFilter
 
 const appealCols = `id, town, quarter, worker_id, rule, period, evidence_key, reason, status, reply, created_at, decided_at, decided_by`
 

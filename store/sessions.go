@@ -154,22 +154,9 @@ func (db *DB) deleteSessions(ctx context.Context, op, del string, arg any) (int6
 	return n, nil
 }
 
-// AuditEntry is one line of the append-only audit log: who did what to
-// which object, when, and why or with what result.
-type AuditEntry struct {
-	ID int64 // given by the store, in the order of appending
-	At time.Time
-	// Username is who acted: an account's username, or a name such as
-	// "命令行" for the command line.
-	Username string
-	// Action is a short English key such as "login_failed" (the app names
-	// each in Chinese).
-	Action string
-	// Object is what was acted on, such as "user:wang" (may be empty).
-	Object string
-	// Detail is free Chinese text (may be empty).
-	Detail string
-}
+// AuditEntry is one line of the audit log (gridscore.AuditEntry), named
+// here for the store's own code.
+type AuditEntry = gridscore.AuditEntry
 
 // AppendAudit appends one entry to the audit log.
 func (db *DB) AppendAudit(ctx context.Context, at time.Time, username, action, object, detail string) error {
@@ -214,19 +201,8 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, entries []AuditEntry)
 	return nil
 }
 
-// AuditFilter chooses entries of the audit log; a zero field does not
-// filter.
-type AuditFilter struct {
-	Username string
-	Action   string
-	Object   string
-	// From and To bound the time: From <= At < To.
-	From, To time.Time
-	// BeforeID pages backwards: only entries older than this id.
-	BeforeID int64
-	// Limit is the most entries returned: 100 when zero, at most 1000.
-	Limit int
-}
+// AuditFilter chooses entries of the audit log (gridscore.AuditFilter).
+type AuditFilter = gridscore.AuditFilter
 
 // Audit returns the entries of the audit log chosen by f, newest first.
 func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {

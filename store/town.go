@@ -46,11 +46,9 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 	return r, nil
 }
 
-// TownWorker is a stored worker with the town of their grid.
-type TownWorker struct {
-	gridscore.Worker
-	Town string
-}
+// TownWorker is a stored worker with the town of their grid
+// (gridscore.TownWorker).
+type TownWorker = gridscore.TownWorker
 
 // TownWorkers returns every stored worker, ordered by id, with the town of
 // their grid ("" when the grid is unknown), read in one snapshot.

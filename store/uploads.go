@@ -17,25 +17,13 @@ import (
 // migration 00005) until the person who sent them commits or cancels the
 // import, so that every server sharing the database sees them.
 
-// Upload is a staged import: who sent which files for which town, and when.
-type Upload struct {
-	ID        int64
-	Town      string
-	Username  string
-	CreatedAt time.Time
-	// Size is the total of the files' sizes in bytes.
-	Size  int64
-	Files []UploadFile
-}
+// Upload is a staged import (gridscore.Upload).
+type Upload = gridscore.Upload
 
-// UploadFile is one staged file: its name (which tells its kind, as for the
-// command line) and size. Body is what CreateUpload reads; it is nil in
-// what the store returns (see ReadUploadFiles).
-type UploadFile struct {
-	Name string
-	Size int64
-	Body io.Reader
-}
+// UploadFile is one staged file (gridscore.UploadFile). Body is what
+// CreateUpload reads; it is nil in what the store returns (see
+// ReadUploadFiles).
+type UploadFile = gridscore.UploadFile
 
 // errNoUpload is the error of an upload that does not exist (any more).
 func errNoUpload(id int64) error {

@@ -12,18 +12,6 @@ import (
 	"github.com/gridscore/gridscore/app"
 )
 
-// accountRoutes registers this file's routes (see routes.go): the
-// accounts of a town for its administrator, and with them a worker's
-// quarters side by side (history.go), the downloads of a town's quarter
-// (export.go).
-func (s *Server) accountRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /accounts", s.signedIn(s.accountList, 0))
-	mux.Handle("POST /accounts", s.signedIn(s.createAccount, 0))
-	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
-	mux.Handle("GET /workers/{id}/history", s.signedIn(s.workerHistory, 0))
-	mux.Handle("GET /towns/{town}/export/{file}", s.signedIn(s.townExport, 0))
-}
-
 // accountAdmin is what the account pages need of the account service
 // beyond gs.AuthService (app.Auth has it).
 type accountAdmin interface {
@@ -134,7 +122,7 @@ func (s *Server) accountsWith(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
-	accounts, err := am.TownAccounts(r.Context(), u, s.Now())
+	accounts, err := am.TownAccounts(r.Context(), u, s.now())
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 )
 
 // WorkerLife is the quarter's state on a worker's page: the state, the
@@ -91,14 +90,14 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 			return nil, err
 		}
 		l.AppealUntil = last.String()
-		l.canAppeal = own && gs.DateOf(s.Now()) <= last
+		l.canAppeal = own && gs.DateOf(s.now()) <= last
 		l.action = "/workers/" + url.PathEscape(wr.WorkerID) + "/appeals" + p.Query()
 	}
 	if center && st.State == gs.StateComputed {
 		l.canVoid = true
 		l.action = "/workers/" + url.PathEscape(wr.WorkerID) + "/void" + p.Query()
 	}
-	as, err := s.Service.DB.Appeals(ctx, store.AppealFilter{Town: wr.Town, Quarter: p.Quarter.String(), WorkerID: wr.WorkerID})
+	as, err := s.Service.Appeals(ctx, gs.AppealFilter{Town: wr.Town, Quarter: p.Quarter.String(), WorkerID: wr.WorkerID})
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +107,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 		l.appeals[a.DeductionRef] = &l.Appeals[len(l.Appeals)-1]
 	}
 	if st.HasSnapshot() {
-		vs, err := s.Service.DB.Voided(ctx, wr.Town, p.Quarter.String())
+		vs, err := s.Service.Voided(ctx, wr.Town, p.Quarter)
 		if err != nil {
 			return nil, err
 		}

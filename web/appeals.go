@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 )
 
 // AppealsPage is the quarter's appeals: for a town's center its town's,
@@ -72,7 +71,7 @@ func (s *Server) appealListWith(w http.ResponseWriter, r *http.Request, u *gs.Us
 		}
 	}
 	page.Page = s.page(u, title+" "+p.Quarter.String()+" 申诉", "appeals")
-	as, err := s.Service.DB.Appeals(r.Context(), store.AppealFilter{Town: town, Quarter: p.Quarter.String()})
+	as, err := s.Service.Appeals(r.Context(), gs.AppealFilter{Town: town, Quarter: p.Quarter.String()})
 	if err != nil {
 		return err
 	}
@@ -94,7 +93,7 @@ func (s *Server) appealListWith(w http.ResponseWriter, r *http.Request, u *gs.Us
 // townOptions are the towns of the district, for a filter, with selected
 // chosen.
 func (s *Server) townOptions(r *http.Request, selected string) ([]Option, error) {
-	towns, err := s.Service.DB.Towns(r.Context())
+	towns, err := s.Service.Towns(r.Context())
 	if err != nil {
 		return nil, err
 	}

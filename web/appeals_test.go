@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,14 +17,8 @@ import (
 func TestDistrictReadsAppeals(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		district, staff := f.login("district"), f.login("staff")
-		ctx := app.WithActor(context.Background(), "staff")
+		ctx := f.publishDemo(t)
 		svc, q := f.server.Service, demo.Quarter()
-		if err := svc.Compute(ctx, f.user("staff"), demo.TownName, q, demo.AsOf()); err != nil {
-			t.Fatal(err)
-		}
-		if err := svc.Publish(ctx, f.user("staff"), demo.TownName, q); err != nil {
-			t.Fatal(err)
-		}
 		d := f.snapshot()["QS013"].Deductions[0]
 		a, err := svc.Appeal(app.WithActor(ctx, "QS013"), f.user("QS013"), q, gs.RefOf("QS013", d), "当天停电，无法登录")
 		if err != nil {

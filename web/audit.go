@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"sort"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 )
 
 // AuditPage is the administrator's view of the audit log: who did what,
@@ -75,13 +73,6 @@ func auditActions(selected string) []Option {
 	return out
 }
 
-// auditBatch is how many entries one read of the log takes while a town's
-// page is gathered, and auditMaxBatches how many reads one page may take.
-const (
-	auditBatch      = 200
-	auditMaxBatches = 50
-)
-
 // auditLog is GET /audit: the audit log, for a town's administrator (his
 // town's entries) and the district (every entry, read-only).
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) error {
@@ -100,7 +91,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	if u.Role == gs.RoleTownAdmin {
 		page.Scope = u.Town
 	}
-	f := store.AuditFilter{Username: form.User, Action: form.Action}
+	f := gs.AuditFilter{Username: form.User, Action: form.Action}
 	if form.Action != "" {
 		if _, ok := gs.AuditActionName[form.Action]; !ok {
 			form.Action, f.Action = "", ""
@@ -141,15 +132,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		f.BeforeID = id
 	}
 
-	keep := func(store.AuditEntry) bool { return true }
-	if u.Role == gs.RoleTownAdmin {
-		in, err := s.townOfEntry(r.Context(), u.Town)
-		if err != nil {
-			return err
-		}
-		keep = in
-	}
-	entries, next, err := s.auditPage(r.Context(), f, keep)
+	entries, next, err := s.Service.AuditLog(r.Context(), u, f, s.PageSize)
 	if err != nil {
 		return err
 	}
@@ -172,88 +155,4 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		page.Older = "/audit?" + v.Encode()
 	}
 	return s.render(w, r, http.StatusOK, "audit", page)
-}
-
-// auditPage reads one page of the entries f chooses that keep accepts and
-// returns the id to page on from (0 when there is nothing older).
-func (s *Server) auditPage(ctx context.Context, f store.AuditFilter, keep func(store.AuditEntry) bool) ([]store.AuditEntry, int64, error) {
-	size := s.PageSize
-	var out []store.AuditEntry
-	f.Limit = auditBatch
-	for range auditMaxBatches {
-		batch, err := s.Service.DB.Audit(ctx, f)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, e := range batch {
-			if !keep(e) {
-				f.BeforeID = e.ID
-				continue
-			}
-			if len(out) == size {
-				return out, out[len(out)-1].ID, nil
-			}
-			out = append(out, e)
-			f.BeforeID = e.ID
-		}
-		if len(batch) < auditBatch {
-			return out, 0, nil
-		}
-	}
-	// Too much of the log belongs to other towns to gather a full page in
-	// one request: show what was found and go on from where the reading
-	// stopped.
-	return out, f.BeforeID, nil
-}
-
-// townOfEntry returns whether an entry of the log belongs to town: its
-// object names the town's quarter, one of its accounts, workers or
-// appeals; an entry whose object names no town belongs to the town of
-// the account that acted. Other entries are the district's only.
-func (s *Server) townOfEntry(ctx context.Context, town string) (func(store.AuditEntry) bool, error) {
-	db := s.Service.DB
-	users, err := db.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
-	userTown := map[string]string{}
-	for _, u := range users {
-		userTown[u.Username] = u.Town
-	}
-	workers, err := db.TownWorkers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	workerTown := map[string]string{}
-	for _, w := range workers {
-		workerTown[w.ID] = w.Town
-	}
-	appeals, err := db.Appeals(ctx, store.AppealFilter{Town: town})
-	if err != nil {
-		return nil, err
-	}
-	ours := map[string]bool{}
-	for _, a := range appeals {
-		ours[strconv.FormatInt(a.ID, 10)] = true
-	}
-	return func(e store.AuditEntry) bool {
-		kind, rest, _ := strings.Cut(e.Object, ":")
-		switch kind {
-		case "quarter":
-			t, _, _ := strings.Cut(rest, "/")
-			return t == town
-		case "user":
-			if t, ok := userTown[rest]; ok {
-				return t == town
-			}
-			return false
-		case "worker":
-			id, _, _ := strings.Cut(rest, "/")
-			return workerTown[id] == town
-		case "appeal":
-			return ours[rest]
-		}
-		t, ok := userTown[e.Username]
-		return ok && t == town
-	}, nil
 }

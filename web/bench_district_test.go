@@ -74,8 +74,8 @@ func newBenchDistrict(b *testing.B) *benchDistrict {
 			b.Fatal(err)
 		}
 	}
-	srv := &web.Server{Service: &app.Service{DB: db, Scheme: scheme.Default()}, Auth: auth,
-		Logger: slog.New(slog.DiscardHandler), Now: now, Quarter: d.quarter, AsOf: d.clock}
+	srv := &web.Server{Service: &app.Service{DB: db, Scheme: scheme.Default(), Now: now}, Auth: auth,
+		Logger: slog.New(slog.DiscardHandler), Quarter: d.quarter, AsOf: d.clock}
 	d.h = srv.Handler()
 	return d
 }

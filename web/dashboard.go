@@ -185,7 +185,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	if err != nil {
 		return err
 	}
-	res, pending, err := s.districtResult(r.Context(), p)
+	res, pending, err := s.Service.DistrictResult(r.Context(), p.Quarter, p.AsOf)
 	if err != nil {
 		return err
 	}

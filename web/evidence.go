@@ -7,14 +7,7 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/app"
 )
-
-// The finding form uploads evidence files: its body may hold the largest
-// files allowed, and a little more for the other fields.
-func init() {
-	uploadLimits["/records/findings"] = app.MaxEvidenceFiles*app.MaxEvidenceBytes + 1<<20
-}
 
 // evidence is GET /evidence/{id}: a file attached to a finding, for those
 // who may see the finding. It is sent as the type sniffed when it was

@@ -8,7 +8,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/report"
 )
 
 // exportNames are the downloads of a town's quarter, by the last element
@@ -60,7 +59,7 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 			return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 		}
 		if file == "result.xlsx" {
-			err = report.WriteXLSX(&buf, res)
+			err = app.WriteResult(&buf, res)
 		} else {
 			err = app.WritePaySheet(&buf, town, s.stateName(r, town, p), res)
 		}

@@ -96,10 +96,9 @@ func newFixtureAt(t *testing.T, target string) *fixture {
 	}
 	logs := &syncBuffer{}
 	srv := &web.Server{
-		Service: &app.Service{DB: db, Scheme: scheme.Default()},
+		Service: &app.Service{DB: db, Scheme: scheme.Default(), Now: now},
 		Auth:    auth,
 		Logger:  slog.New(slog.NewTextHandler(logs, nil)),
-		Now:     now,
 		Quarter: demo.Quarter(),
 		AsOf:    demo.AsOf(),
 	}
@@ -175,4 +174,20 @@ func workerName(t *testing.T, id string) string {
 	}
 	t.Fatalf("no demo worker %s", id)
 	return ""
+}
+
+// publishDemo computes the demo town's quarter as of the demo's moment and
+// publishes it, as the town's staff, and returns a context acting as
+// them.
+func (f *fixture) publishDemo(t *testing.T) context.Context {
+	t.Helper()
+	ctx := app.WithActor(context.Background(), "staff")
+	svc, q := f.server.Service, demo.Quarter()
+	if err := svc.Compute(ctx, f.user("staff"), demo.TownName, q, demo.AsOf()); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Publish(ctx, f.user("staff"), demo.TownName, q); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
 }

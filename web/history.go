@@ -59,7 +59,7 @@ func (s *Server) workerHistory(w http.ResponseWriter, r *http.Request, u *gs.Use
 	if err != nil {
 		return err
 	}
-	stored, err := s.Service.DB.WorkerQuarters(r.Context(), id)
+	stored, err := s.Service.WorkerQuarters(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -166,18 +166,12 @@ func limitBodies(next http.Handler) http.Handler {
 	})
 }
 
-// uploadLimits bounds, by the start of the path a form is posted to, the
-// body of a form that uploads files (multipart/form-data), which may be
-// larger than maxFormBytes. The files whose forms upload register their
-// paths when the program starts (evidence.go).
-var uploadLimits = map[string]int64{}
-
 // bodyLimit returns the largest body the request may carry.
 func bodyLimit(r *http.Request) int64 {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		for prefix, n := range uploadLimits {
-			if strings.HasPrefix(r.URL.Path, prefix) {
-				return n
+		for _, u := range uploadLimits {
+			if strings.HasPrefix(r.URL.Path, u.prefix) {
+				return u.limit
 			}
 		}
 	}

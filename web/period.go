@@ -41,7 +41,7 @@ const liveStep = 5 * time.Minute
 
 // period reads the quarter and the moment from the request.
 func (s *Server) period(r *http.Request) (Period, error) {
-	now := s.Now()
+	now := s.now()
 	p := Period{given: url.Values{}}
 	q := r.URL.Query()
 	switch v := strings.TrimSpace(q.Get("quarter")); {

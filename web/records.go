@@ -10,31 +10,7 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/store"
 )
-
-// recordRoutes registers this file's routes; see routes.go. The records
-// pages list every kind of DATA.md §1 (records_*.go: the forms of the
-// kinds entered by hand; evidence.go: the files attached to findings).
-func (s *Server) recordRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /records", s.signedIn(s.recordList, 0))
-	mux.Handle("GET /records/{kind}", s.signedIn(s.recordList, 0))
-	mux.Handle("GET /records/{kind}/new", s.signedIn(s.recordNew, 0))
-	mux.Handle("POST /records/{kind}", s.signedIn(s.recordCreate, 0))
-	mux.Handle("GET /records/{kind}/{key}", s.signedIn(s.recordShow, 0))
-	mux.Handle("POST /records/{kind}/{key}", s.signedIn(s.recordUpdate, 0))
-	mux.Handle("POST /records/{kind}/{key}/delete", s.signedIn(s.recordDelete, 0))
-	mux.Handle("GET /evidence/{id}", s.signedIn(s.evidence, 0))
-}
-
-// recordPages are the page templates of the records pages, parsed at
-// start-up like the others (addPages); their samples are in
-// records_render_test.go.
-var recordPages = []string{"records", "record_form"}
-
-func init() {
-	addPages(recordPages)
-}
 
 // kindName is the Chinese name of each kind the records pages list, as
 // DATA.md §1 names its file.
@@ -73,7 +49,7 @@ type RecordsPage struct {
 	// on), kept in the filter form as hidden fields.
 	IDs []string
 	// IDsLeft is how many more ids the link named than the list takes
-	// (store.MaxIDs at most).
+	// (app.MaxRecordIDs at most).
 	IDsLeft int
 }
 
@@ -121,26 +97,57 @@ func recordKind(r *http.Request) (string, error) {
 	return kind, nil
 }
 
-// recordList is /records and /records/{kind}.
+// recordList is /records and /records/{kind}: the filter form, the kinds,
+// the choices of towns and grids, then the page of records asked for.
 func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	kind, err := recordKind(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	form := RecordFilterForm{
-		Worker: strings.TrimSpace(q.Get("worker")), Town: strings.TrimSpace(q.Get("town")),
-		Grid: strings.TrimSpace(q.Get("grid")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")),
-	}
 	page := &RecordsPage{Page: s.page(u, kindName[kind]+" · 记录", "records"), Kind: kind, KindName: kindName[kind],
 		ShowWorker: u.Role != gs.RoleWorker, ShowTown: u.Role == gs.RoleDistrict, Masked: !u.SeesPersonalData()}
 	if q.Get("deleted") != "" {
 		page.Done = "记录已删除。"
 	}
+	query, status, err := s.recordFilter(r, page)
+	if err != nil {
+		return err
+	}
+	for _, k := range app.ListedKinds() {
+		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind, URL: page.link(k, 1)})
+	}
+	if hasRecordPage(kind) {
+		page.Linked = true
+		if canEnter(u) {
+			page.NewURL = "/records/" + kind + "/new"
+		}
+	}
+	if err := s.recordChoices(r, u, page); err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		return s.render(w, r, status, "records", page)
+	}
+	if err := s.recordPage(r, u, page, query); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "records", page)
+}
+
+// recordFilter reads the filter form of the request into page (the
+// quarter the server shows when it names no dates and no ids) and returns
+// the query it asks for, with 400 when a date cannot be read.
+func (s *Server) recordFilter(r *http.Request, page *RecordsPage) (app.RecordQuery, int, error) {
+	q := r.URL.Query()
+	form := RecordFilterForm{
+		Worker: strings.TrimSpace(q.Get("worker")), Town: strings.TrimSpace(q.Get("town")),
+		Grid: strings.TrimSpace(q.Get("grid")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")),
+	}
 	ids := q["id"]
-	if len(ids) > store.MaxIDs {
-		page.IDsLeft = len(ids) - store.MaxIDs
-		ids = ids[:store.MaxIDs]
+	if len(ids) > app.MaxRecordIDs {
+		page.IDsLeft = len(ids) - app.MaxRecordIDs
+		ids = ids[:app.MaxRecordIDs]
 	}
 	page.IDs = ids
 	if !q.Has("from") && !q.Has("to") && len(ids) == 0 {
@@ -148,11 +155,11 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		// records of given ids are shown whatever their dates.
 		p, err := s.period(r)
 		if err != nil {
-			return err
+			return app.RecordQuery{}, 0, err
 		}
 		form.From, form.To = p.Quarter.First().String(), p.Quarter.Last().String()
 	}
-	query := app.RecordQuery{Kind: kind, WorkerID: form.Worker, Town: form.Town, GridCode: form.Grid, IDs: ids, Limit: s.PageSize}
+	query := app.RecordQuery{Kind: page.Kind, WorkerID: form.Worker, Town: form.Town, GridCode: form.Grid, IDs: ids, Limit: s.PageSize}
 	status := http.StatusOK
 	if query.From, page.Filter.FromError = parseFilterDate(form.From); page.Filter.FromError != "" {
 		status = http.StatusBadRequest
@@ -164,53 +171,54 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		page.Filter.ToError, status = "结束日期不能早于开始日期。", http.StatusBadRequest
 	}
 	page.Filter.Worker, page.Filter.Town, page.Filter.Grid, page.Filter.From, page.Filter.To = form.Worker, form.Town, form.Grid, form.From, form.To
-	// link returns the list of kind k with the filters, at page n; the ids
-	// are those of this kind, so only its own pages keep them.
-	link := func(k string, n int) string {
-		v := url.Values{}
-		if k == kind && len(ids) > 0 {
-			v["id"] = ids
-		}
-		for name, value := range map[string]string{"worker": form.Worker, "town": form.Town, "grid": form.Grid, "from": form.From, "to": form.To} {
-			if value != "" || name == "from" || name == "to" { // an empty date is kept: it means no bound
-				v.Set(name, value)
-			}
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		return "/records/" + k + "?" + v.Encode()
+	return query, status, nil
+}
+
+// link returns the list of kind k with the page's filters, at page n; the
+// ids are those of the page's kind, so only its own pages keep them.
+func (page *RecordsPage) link(k string, n int) string {
+	f := page.Filter
+	v := url.Values{}
+	if k == page.Kind && len(page.IDs) > 0 {
+		v["id"] = page.IDs
 	}
-	for _, k := range store.ListedKinds() {
-		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind, URL: link(k, 1)})
-	}
-	if hasRecordPage(kind) {
-		page.Linked = true
-		if canEnter(u) {
-			page.NewURL = "/records/" + kind + "/new"
+	for name, value := range map[string]string{"worker": f.Worker, "town": f.Town, "grid": f.Grid, "from": f.From, "to": f.To} {
+		if value != "" || name == "from" || name == "to" { // an empty date is kept: it means no bound
+			v.Set(name, value)
 		}
 	}
-	towns, grids, err := s.Service.RecordChoices(r.Context(), u, form.Town)
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return "/records/" + k + "?" + v.Encode()
+}
+
+// recordChoices puts into page the towns and grids the user may filter by.
+func (s *Server) recordChoices(r *http.Request, u *gs.User, page *RecordsPage) error {
+	towns, grids, err := s.Service.RecordChoices(r.Context(), u, page.Filter.Town)
 	if err != nil {
 		return err
 	}
-	page.Towns = options(setOf(towns), form.Town)
+	page.Towns = options(setOf(towns), page.Filter.Town)
 	for _, g := range grids {
-		page.Grids = append(page.Grids, Option{Value: g.Code, Label: g.Code + " " + g.Name, Selected: g.Code == form.Grid})
+		page.Grids = append(page.Grids, Option{Value: g.Code, Label: g.Code + " " + g.Name, Selected: g.Code == page.Filter.Grid})
 	}
 	page.ShowGrid = len(page.Grids) > 0
-	if status != http.StatusOK {
-		return s.render(w, r, status, "records", page)
-	}
+	return nil
+}
 
-	n, _ := strconv.Atoi(q.Get("page"))
+// recordPage puts into page the records of query at the page the request
+// names (the last one when it names one past the end), with the pager and
+// the count.
+func (s *Server) recordPage(r *http.Request, u *gs.User, page *RecordsPage, query app.RecordQuery) error {
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	n = max(n, 1)
 	query.Offset = (n - 1) * s.PageSize
 	res, err := s.Service.Records(r.Context(), u, query)
 	if err != nil {
 		return err
 	}
-	counted := min(res.Matched, store.MaxCounted)
+	counted := min(res.Matched, app.MaxCounted)
 	pages := max((counted+s.PageSize-1)/s.PageSize, 1)
 	if n > pages { // past the end: the last page
 		n = pages
@@ -219,21 +227,21 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 			return err
 		}
 	}
-	if err := s.recordRows(r, page, kind, &res.Records); err != nil {
+	if err := s.recordRows(r, page, page.Kind, &res.Records); err != nil {
 		return err
 	}
 	page.Pager = Pager{Page: n, Pages: pages, First: query.Offset + 1, Last: query.Offset + len(page.Rows)}
 	if n > 1 {
-		page.Pager.Prev = link(kind, n-1)
+		page.Pager.Prev = page.link(page.Kind, n-1)
 	}
 	if n < pages {
-		page.Pager.Next = link(kind, n+1)
+		page.Pager.Next = page.link(page.Kind, n+1)
 	}
 	page.Count = "共 " + strconv.Itoa(res.Matched) + " 条"
-	if res.Matched > store.MaxCounted {
-		page.Count = "超过 " + strconv.Itoa(store.MaxCounted) + " 条（只列出前 " + strconv.Itoa(store.MaxCounted) + " 条，请缩小范围）"
+	if res.Matched > app.MaxCounted {
+		page.Count = "超过 " + strconv.Itoa(app.MaxCounted) + " 条（只列出前 " + strconv.Itoa(app.MaxCounted) + " 条，请缩小范围）"
 	}
-	return s.render(w, r, http.StatusOK, "records", page)
+	return nil
 }
 
 // recordRows puts the records into the page in Chinese, as the export
@@ -250,7 +258,7 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 	}
 	page.Header = header
 	keys := app.RecordKeys(kind, recs)
-	var files map[string][]store.Evidence
+	var files map[string][]gs.Evidence
 	if kind == "findings" {
 		page.Header = append(page.Header, "佐证文件")
 		ids := make([]string, len(recs.Findings))
@@ -285,7 +293,7 @@ func (s *Server) withNames(r *http.Request, header []string, rows [][]string) ([
 	for _, row := range rows {
 		ids = append(ids, row[col])
 	}
-	ws, err := s.Service.DB.WorkersByID(r.Context(), ids)
+	ws, err := s.Service.WorkersByID(r.Context(), ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -318,7 +326,7 @@ func keyOf(r *http.Request, kind string) []string {
 	return []string{key}
 }
 
-func evidenceLinks(es []store.Evidence) []EvidenceLink {
+func evidenceLinks(es []gs.Evidence) []EvidenceLink {
 	var out []EvidenceLink
 	for _, e := range es {
 		id := strconv.FormatInt(e.ID, 10)

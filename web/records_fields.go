@@ -8,7 +8,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/store"
 )
 
 // The fields of the hand kinds' forms: labels, types and choices come from
@@ -189,9 +188,9 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 		page.Fields = append(page.Fields, ff)
 	}
 	needWorkers := page.Editable && (slices.Contains(fields, "worker_id") || kind == "meetings")
-	var town []store.TownWorker
+	var town []gs.TownWorker
 	if needWorkers {
-		if town, err = s.Service.DB.GridWorkers(r.Context(), u.Town); err != nil {
+		if town, err = s.Service.GridWorkers(r.Context(), u.Town); err != nil {
 			return nil, err
 		}
 		for _, w := range town {
@@ -206,7 +205,7 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 			for _, a := range view.Records.Attendance {
 				ids = append(ids, a.WorkerID)
 			}
-			if lines, err = s.Service.DB.WorkersByID(r.Context(), ids); err != nil {
+			if lines, err = s.Service.WorkersByID(r.Context(), ids); err != nil {
 				return nil, err
 			}
 		}

@@ -102,23 +102,12 @@ var (
 	parsedPages map[string]*template.Template
 )
 
-// pageNames lists the page templates (templates/<name>.html); each area of
-// the application adds its own with addPages.
-var pageNames = []string{"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals", "audit"}
-
 func mustParsePages(names []string) map[string]*template.Template {
 	p, err := parsePages(names)
 	if err != nil {
 		panic(err)
 	}
 	return p
-}
-
-// addPages adds the page templates of one area of the application (their
-// names, kept beside its handlers with their samples in its render test)
-// to those pages parses; it is called from that area's init.
-func addPages(names []string) {
-	pageNames = append(pageNames, names...)
 }
 
 // parsePages parses the layout and the partials (files named _*.html) once

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/gridscore/gridscore/app"
+)
 
 // routes is the route table: every path the application answers, with who
 // may call it. Pages for signed-in people go through signedIn, which loads
@@ -25,6 +29,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /towns/{town}", s.signedIn(s.townDashboard, 0))
 	mux.Handle("GET /workers", s.signedIn(s.workerList, 0))
 	mux.Handle("GET /workers/{id}", s.signedIn(s.workerQuarter, 0))
+	mux.Handle("GET /workers/{id}/history", s.signedIn(s.workerHistory, 0))    // history.go
+	mux.Handle("GET /towns/{town}/export/{file}", s.signedIn(s.townExport, 0)) // export.go
 
 	// The quarter's life (RULES.md §8); the service checks the role again.
 	mux.Handle("POST /towns/{town}/quarter/{step}", s.signedIn(s.quarterStep, 0))
@@ -34,17 +40,59 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /appeals/{appeal}", s.signedIn(s.decideAppeal, 0))
 	mux.Handle("GET /audit", s.signedIn(s.auditLog, 0))
 
-	// Records of every kind and the hand-entry forms (records.go), the
-	// import of files through the browser (upload.go), and the accounts
-	// (accounts.go).
-	s.recordRoutes(mux)
-	s.importRoutes(mux)
-	s.accountRoutes(mux)
+	// Records of every kind of DATA.md §1 (records.go) and the hand-entry
+	// forms (records_*.go), with the files attached to findings
+	// (evidence.go).
+	mux.Handle("GET /records", s.signedIn(s.recordList, 0))
+	mux.Handle("GET /records/{kind}", s.signedIn(s.recordList, 0))
+	mux.Handle("GET /records/{kind}/new", s.signedIn(s.recordNew, 0))
+	mux.Handle("POST /records/{kind}", s.signedIn(s.recordCreate, 0))
+	mux.Handle("GET /records/{kind}/{key}", s.signedIn(s.recordShow, 0))
+	mux.Handle("POST /records/{kind}/{key}", s.signedIn(s.recordUpdate, 0))
+	mux.Handle("POST /records/{kind}/{key}/delete", s.signedIn(s.recordDelete, 0))
+	mux.Handle("GET /evidence/{id}", s.signedIn(s.evidence, 0))
+
+	// The import of DATA.md files through the browser (upload.go): upload,
+	// a report of every file and problem, then commit or cancel.
+	mux.Handle("GET /import", s.signedIn(s.importForm, 0))
+	mux.Handle("POST /import", s.signedIn(s.importUpload, 0))
+	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
+	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))
+	mux.Handle("POST /import/{id}/cancel", s.signedIn(s.importCancel, 0))
+
+	// The accounts of a town, for its administrator (accounts.go).
+	mux.Handle("GET /accounts", s.signedIn(s.accountList, 0))
+	mux.Handle("POST /accounts", s.signedIn(s.createAccount, 0))
+	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
 
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)
 	s.mux = mux
 	return mux
+}
+
+// uploadLimits bounds, by the start of the path a form is posted to, the
+// body of a form that uploads files (multipart/form-data), which may be
+// larger than maxFormBytes (see limitBodies): the largest files the
+// service accepts, plus a little for the other fields and the framing.
+var uploadLimits = []struct {
+	prefix string
+	limit  int64
+}{
+	{"/import", app.MaxUploadBytes + 1<<20},
+	{"/records/findings", app.MaxEvidenceFiles*app.MaxEvidenceBytes + 1<<20},
+}
+
+// pageNames lists every page template (templates/<name>.html), parsed
+// once when the handler is made (pages), so that a broken one stops the
+// start-up. The samples of the records, import and account pages are in
+// records_render_test.go, upload_render_test.go and
+// accounts_pages_test.go; those of the others in render_test.go.
+var pageNames = []string{
+	"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals", "audit",
+	"records", "record_form", // records.go, records_*.go
+	"import", "import_report", // upload.go
+	"accounts", "history", // accounts.go, history.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

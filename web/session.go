@@ -51,7 +51,7 @@ func (s *Server) sessionUser(w http.ResponseWriter, r *http.Request) (*gs.User, 
 	if token == "" {
 		return nil, nil
 	}
-	u, err := s.Auth.SessionUser(r.Context(), token, s.Now())
+	u, err := s.Auth.SessionUser(r.Context(), token, s.now())
 	switch gs.ErrorCode(err) {
 	case "":
 		return u, nil
@@ -108,7 +108,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.show(w, r, http.StatusBadRequest, "login", page)
 		return
 	}
-	now := s.Now()
+	now := s.now()
 	u, err := s.Auth.Authenticate(r.Context(), page.Username, password, now)
 	if err != nil {
 		if gs.ErrorCode(err) == gs.EINTERNAL {
@@ -137,7 +137,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *gs.User
 			return err
 		}
 	}
-	token, err := s.Auth.CreateSession(r.Context(), u.ID, s.Now())
+	token, err := s.Auth.CreateSession(r.Context(), u.ID, s.now())
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u *gs.Us
 		page.Errors.Confirm = "两次输入的新密码不一致。"
 	}
 	if page.Errors == (PasswordErrors{}) {
-		_, err := s.Auth.Authenticate(r.Context(), u.Username, current, s.Now())
+		_, err := s.Auth.Authenticate(r.Context(), u.Username, current, s.now())
 		switch gs.ErrorCode(err) {
 		case "":
 		case gs.EUNAUTHORIZED:

@@ -187,8 +187,8 @@ func TestInternalErrorIsLoggedNotShown(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	logs := &syncBuffer{}
-	srv := &web.Server{Service: &app.Service{DB: f.db, Scheme: scheme.Default()}, Auth: brokenAuth{f.auth},
-		Logger: slog.New(slog.NewTextHandler(logs, nil)), Now: func() time.Time { return clock }}
+	srv := &web.Server{Service: &app.Service{DB: f.db, Scheme: scheme.Default(), Now: func() time.Time { return clock }},
+		Auth: brokenAuth{f.auth}, Logger: slog.New(slog.NewTextHandler(logs, nil))}
 	f.handler = srv.Handler()
 	res, body := f.get("/", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	if res.StatusCode != http.StatusInternalServerError {

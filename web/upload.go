@@ -9,34 +9,12 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/csvfile"
-	"github.com/gridscore/gridscore/store"
 )
 
 // The import of DATA.md files through the browser: upload (the files wait
 // in the store), a report of every file and problem (nothing written),
 // then commit or cancel. A town's center only; the service checks the
 // role and the town again.
-
-// importRoutes registers this file's routes; see routes.go.
-func (s *Server) importRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /import", s.signedIn(s.importForm, 0))
-	mux.Handle("POST /import", s.signedIn(s.importUpload, 0))
-	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
-	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))
-	mux.Handle("POST /import/{id}/cancel", s.signedIn(s.importCancel, 0))
-}
-
-// importPages are the page templates of this file, parsed at start-up like
-// the others (addPages); their samples are in upload_render_test.go.
-var importPages = []string{"import", "import_report"}
-
-// init parses the import pages, and lets an upload be as large as the
-// service accepts (plus the multipart framing).
-func init() {
-	addPages(importPages)
-	uploadLimits["/import"] = app.MaxUploadBytes + 1<<20
-}
 
 // ImportPage is the upload form, with the town's uploads that wait for a
 // commit.
@@ -53,10 +31,10 @@ type ImportPage struct {
 
 // Formats are the kinds of file the import reads, with their columns, for
 // the help beside the form.
-func (ImportPage) Formats() []csvfile.Format { return importFormats() }
+func (ImportPage) Formats() []app.Format { return importFormats() }
 
-// importFormats is csvfile.Formats, worked out once.
-var importFormats = sync.OnceValue(csvfile.Formats)
+// importFormats is app.Formats, worked out once.
+var importFormats = sync.OnceValue(app.Formats)
 
 // UploadRow is one waiting upload in the list.
 type UploadRow struct {
@@ -123,14 +101,14 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, u *gs.User
 	}
 	defer r.MultipartForm.RemoveAll()
 	headers := r.MultipartForm.File["files"]
-	var files []store.UploadFile
+	var files []gs.UploadFile
 	for _, h := range headers {
 		f, err := h.Open()
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		files = append(files, store.UploadFile{Name: h.Filename, Body: f})
+		files = append(files, gs.UploadFile{Name: h.Filename, Body: f})
 	}
 	up, err := s.Service.StageUpload(r.Context(), u, files)
 	if gs.ErrorCode(err) == gs.EINVALID {
@@ -216,7 +194,7 @@ func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, u *gs.User
 }
 
 // fileNames lists the files' names for people.
-func fileNames(fs []store.UploadFile) string {
+func fileNames(fs []gs.UploadFile) string {
 	out := ""
 	for i, f := range fs {
 		if i > 0 {

@@ -32,9 +32,6 @@ type Server struct {
 	Logger *slog.Logger
 	// Secure marks the session cookie Secure: set it when serving TLS.
 	Secure bool
-	// Now is the clock (time.Now in production, fixed in tests).
-	Now func() time.Time
-
 	// Quarter and AsOf, when set, are the quarter shown and the moment it is
 	// computed at when the URL names neither: the demo sets them to its
 	// data's quarter. Zero means the current quarter, as of now.
@@ -119,6 +116,10 @@ func (s *Server) warmTown(p Period, town string) {
 	}
 }
 
+// now is the moment it is by the service's clock (app.Service.Clock), which
+// cmd sets once for the whole program.
+func (s *Server) now() time.Time { return s.Service.Clock() }
+
 // Wait waits for the live results being computed in the background; call it
 // after the HTTP server has shut down, before closing the store.
 func (s *Server) Wait() { s.warming.Wait() }
@@ -130,17 +131,11 @@ func (s *Server) Handler() http.Handler {
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
-	if s.Now == nil {
-		s.Now = time.Now
-	}
 	if s.PageSize <= 0 {
 		s.PageSize = 50
 	}
 	pages() // parse the templates now: a broken one stops the start-up
 	s.assessSlot = make(chan struct{}, 1)
-	if s.Service != nil && s.Service.Now == nil {
-		s.Service.Now = s.Now // the quarter's life runs on the server's clock
-	}
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -12,15 +12,6 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
-// ownPages are the page templates of accounts.go and history.go, parsed at
-// start-up like the others (addPages); their samples are in
-// accounts_pages_test.go.
-var ownPages = []string{"accounts", "history"}
-
-func init() {
-	addPages(ownPages)
-}
-
 // WorkerPage is one worker's quarter: the headline result, every category
 // with its deductions (rule, period, count, points, the sentence that
 // explains it and the records it rests on), the flags and the pay.
@@ -134,18 +125,9 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if err != nil {
 		return err
 	}
-	var wr *gs.WorkerResult
-	for i := range res.Workers {
-		if res.Workers[i].WorkerID == id {
-			wr = &res.Workers[i]
-			break
-		}
-	}
-	if wr == nil {
-		if u.Role == gs.RoleWorker {
-			return gs.Errorf(gs.ENOTFOUND, "%s 还没有您的考核结果。", p.QuarterText())
-		}
-		return gs.Errorf(gs.ENOTFOUND, "%s 没有工号为“%s”的网格员。", p.QuarterText(), id)
+	wr, err := workerIn(res, u, p, id)
+	if err != nil {
+		return err
 	}
 	if !u.CanSeeWorker(wr.WorkerID, wr.Town) {
 		return forbidden("您只能查看本镇街网格员的考核结果。")
@@ -183,26 +165,7 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 		return err
 	}
 	page.Life = life.WorkerLife
-	byCategory := map[gs.CategoryID][]DeductionRow{}
-	deducted := map[gs.CategoryID]gs.Points{}
-	for _, d := range wr.Deductions {
-		c := gs.CategoryOf(d.Rule)
-		byCategory[c] = append(byCategory[c], life.row(d))
-		deducted[c] += d.Points
-	}
-	if wr.Categories != nil {
-		for _, c := range gs.AllCategories {
-			page.Categories = append(page.Categories, CategoryRow{
-				Name: gs.CategoryName[c], Score: wr.Categories.Get(c).String(),
-				Full: s.Service.Scheme.Max[c].String(), Deducted: deducted[c].String(),
-				Deductions: byCategory[c], Rated: c == gs.CatSatisfaction,
-			})
-		}
-	} else {
-		for _, c := range gs.AllCategories {
-			page.Other = append(page.Other, byCategory[c]...)
-		}
-	}
+	s.addDeductions(page, wr, life)
 	if page.People, err = s.people(r.Context(), wr.Deductions, page.Masked); err != nil {
 		return err
 	}
@@ -210,6 +173,45 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 		page.Error = form.Error
 	}
 	return s.render(w, r, status, "worker", page)
+}
+
+// workerIn returns worker id's result in res, or ENOTFOUND worded for u.
+func workerIn(res *gs.Result, u *gs.User, p Period, id string) (*gs.WorkerResult, error) {
+	for i := range res.Workers {
+		if res.Workers[i].WorkerID == id {
+			return &res.Workers[i], nil
+		}
+	}
+	if u.Role == gs.RoleWorker {
+		return nil, gs.Errorf(gs.ENOTFOUND, "%s 还没有您的考核结果。", p.QuarterText())
+	}
+	return nil, gs.Errorf(gs.ENOTFOUND, "%s 没有工号为“%s”的网格员。", p.QuarterText(), id)
+}
+
+// addDeductions puts wr's deductions into page, each with its appeal and
+// form (life): by category with the category's score, or, for a worker not
+// assessed (no categories), in one list.
+func (s *Server) addDeductions(page *WorkerPage, wr *gs.WorkerResult, life *workerLife) {
+	byCategory := map[gs.CategoryID][]DeductionRow{}
+	deducted := map[gs.CategoryID]gs.Points{}
+	for _, d := range wr.Deductions {
+		c := gs.CategoryOf(d.Rule)
+		byCategory[c] = append(byCategory[c], life.row(d))
+		deducted[c] += d.Points
+	}
+	if wr.Categories == nil {
+		for _, c := range gs.AllCategories {
+			page.Other = append(page.Other, byCategory[c]...)
+		}
+		return
+	}
+	for _, c := range gs.AllCategories {
+		page.Categories = append(page.Categories, CategoryRow{
+			Name: gs.CategoryName[c], Score: wr.Categories.Get(c).String(),
+			Full: s.Service.Scheme.Max[c].String(), Deducted: deducted[c].String(),
+			Deductions: byCategory[c], Rated: c == gs.CatSatisfaction,
+		})
+	}
 }
 
 // workerAccess checks that u may see worker id and returns the period the
@@ -228,7 +230,7 @@ func (s *Server) workerAccess(r *http.Request, u *gs.User, id string) (Period, s
 	if u.Role == gs.RoleWorker {
 		return p, u.Town, nil
 	}
-	town, err := s.workerTown(r.Context(), id)
+	town, err := s.Service.WorkerTown(r.Context(), id)
 	if err != nil {
 		return Period{}, "", err
 	}
@@ -269,7 +271,7 @@ func (s *Server) people(ctx context.Context, ds []gs.Deduction, masked bool) ([]
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	persons, err := s.Service.DB.Persons(ctx, slices.Sorted(maps.Keys(ids)))
+	persons, err := s.Service.Persons(ctx, slices.Sorted(maps.Keys(ids)))
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 )
 
 // WorkersPage lists the workers the user may see, with a search by name or
@@ -76,8 +75,8 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		pending = map[string]bool{} // the workers of towns not computed yet
 	)
 	if u.Role == gs.RoleDistrict {
-		var byTown map[string][]store.TownWorker
-		if res, byTown, err = s.districtResult(r.Context(), p); err != nil {
+		var byTown map[string][]gs.TownWorker
+		if res, byTown, err = s.Service.DistrictResult(r.Context(), p.Quarter, p.AsOf); err != nil {
 			return err
 		}
 		for town, ws := range byTown {

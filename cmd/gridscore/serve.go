@@ -56,38 +56,17 @@ const sessionSweep = 10 * time.Minute
 
 // Run parses the arguments and serves until ctx ends.
 func (c *ServeCommand) Run(ctx context.Context, args []string) error {
-	fs := newFlagSet(c.m, "serve", serveSynopsis)
-	c.storeFlags.register(fs, c.m)
-	c.schemeFlag.register(fs, c.m)
-	fs.StringVar(&c.addr, "addr", envOr(c.m.Getenv, "GRIDSCORE_ADDR", ":8080"), "监听地址，如 :8080 或 127.0.0.1:8080（环境变量 GRIDSCORE_ADDR）")
-	fs.StringVar(&c.tlsCert, "tls-cert", c.m.Getenv("GRIDSCORE_TLS_CERT"), "TLS 证书文件（PEM；与 --tls-key 一起给出时使用 HTTPS；环境变量 GRIDSCORE_TLS_CERT）")
-	fs.StringVar(&c.tlsKey, "tls-key", c.m.Getenv("GRIDSCORE_TLS_KEY"), "TLS 私钥文件（PEM；环境变量 GRIDSCORE_TLS_KEY）")
-	fs.BoolVar(&c.demo, "demo", false, "示范模式：在全新的数据库（默认临时文件，退出后删除）中导入示范镇 "+demo.TownName+"，并创建示范账号")
-	fs.StringVar(&c.town, "town", c.m.Getenv("GRIDSCORE_TOWN"), "首次启动时创建的管理员所属镇街（默认取数据库中唯一的镇街；环境变量 GRIDSCORE_TOWN）")
-	fs.StringVar(&c.logFormat, "log-format", envOr(c.m.Getenv, "GRIDSCORE_LOG_FORMAT", "text"), "日志格式：text 或 json（环境变量 GRIDSCORE_LOG_FORMAT）")
-	fs.StringVar(&c.logLevel, "log-level", envOr(c.m.Getenv, "GRIDSCORE_LOG_LEVEL", "info"), "日志级别：debug、info、warn 或 error（环境变量 GRIDSCORE_LOG_LEVEL）")
-	if err := fs.Parse(args); err != nil {
+	given, err := c.parse(args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("多余的参数 %q", fs.Args())}
-	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	logger, err := newLogger(c.m.Stderr, c.logFormat, c.logLevel)
 	if err != nil {
 		return err
 	}
-	var tlsConfig *tls.Config
-	switch {
-	case (c.tlsCert == "") != (c.tlsKey == ""):
-		return usageError{"--tls-cert 和 --tls-key 需要同时给出"}
-	case c.tlsCert != "":
-		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
-		if err != nil {
-			return usageError{fmt.Sprintf("无法读取 TLS 证书或私钥：%v", err)}
-		}
-		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	tlsConfig, err := c.loadTLS()
+	if err != nil {
+		return err
 	}
 	sch, err := c.schemeFlag.load()
 	if err != nil {
@@ -99,13 +78,14 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cleanup()
+	// The one clock of the program: the sessions, the pages and the
+	// quarter's life all read it.
 	auth := &app.Auth{DB: db, Now: c.m.Now}
 	srv := &web.Server{
-		Service: &app.Service{DB: db, Scheme: sch},
+		Service: &app.Service{DB: db, Scheme: sch, Now: c.m.Now},
 		Auth:    auth,
 		Logger:  logger,
 		Secure:  tlsConfig != nil,
-		Now:     c.m.Now,
 	}
 	if c.demo {
 		if err := c.loadDemo(ctx, db, auth); err != nil {
@@ -115,7 +95,53 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	} else if err := c.ensureAdmin(ctx, db, auth); err != nil {
 		return err
 	}
+	return c.serve(ctx, srv, auth, logger, tlsConfig)
+}
 
+// parse reads the flags into c and returns the names of those given on
+// the command line.
+func (c *ServeCommand) parse(args []string) (map[string]bool, error) {
+	fs := newFlagSet(c.m, "serve", serveSynopsis)
+	c.storeFlags.register(fs, c.m)
+	c.schemeFlag.register(fs, c.m)
+	fs.StringVar(&c.addr, "addr", envOr(c.m.Getenv, "GRIDSCORE_ADDR", ":8080"), "监听地址，如 :8080 或 127.0.0.1:8080（环境变量 GRIDSCORE_ADDR）")
+	fs.StringVar(&c.tlsCert, "tls-cert", c.m.Getenv("GRIDSCORE_TLS_CERT"), "TLS 证书文件（PEM；与 --tls-key 一起给出时使用 HTTPS；环境变量 GRIDSCORE_TLS_CERT）")
+	fs.StringVar(&c.tlsKey, "tls-key", c.m.Getenv("GRIDSCORE_TLS_KEY"), "TLS 私钥文件（PEM；环境变量 GRIDSCORE_TLS_KEY）")
+	fs.BoolVar(&c.demo, "demo", false, "示范模式：在全新的数据库（默认临时文件，退出后删除）中导入示范镇 "+demo.TownName+"，并创建示范账号")
+	fs.StringVar(&c.town, "town", c.m.Getenv("GRIDSCORE_TOWN"), "首次启动时创建的管理员所属镇街（默认取数据库中唯一的镇街；环境变量 GRIDSCORE_TOWN）")
+	fs.StringVar(&c.logFormat, "log-format", envOr(c.m.Getenv, "GRIDSCORE_LOG_FORMAT", "text"), "日志格式：text 或 json（环境变量 GRIDSCORE_LOG_FORMAT）")
+	fs.StringVar(&c.logLevel, "log-level", envOr(c.m.Getenv, "GRIDSCORE_LOG_LEVEL", "info"), "日志级别：debug、info、warn 或 error（环境变量 GRIDSCORE_LOG_LEVEL）")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Sprintf("多余的参数 %q", fs.Args())}
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	return given, nil
+}
+
+// loadTLS returns the TLS configuration of --tls-cert and --tls-key (nil
+// when neither is given: plain HTTP).
+func (c *ServeCommand) loadTLS() (*tls.Config, error) {
+	switch {
+	case (c.tlsCert == "") != (c.tlsKey == ""):
+		return nil, usageError{"--tls-cert 和 --tls-key 需要同时给出"}
+	case c.tlsCert != "":
+		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("无法读取 TLS 证书或私钥：%v", err)}
+		}
+		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+	}
+	return nil, nil
+}
+
+// serve listens on c.addr and serves srv (over TLS when tlsConfig is set),
+// sweeping expired sessions meanwhile, until ctx ends; then it lets the
+// requests in flight finish and waits for srv's background work.
+func (c *ServeCommand) serve(ctx context.Context, srv *web.Server, auth *app.Auth, logger *slog.Logger, tlsConfig *tls.Config) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return usageError{fmt.Sprintf("无法监听 %s：%v", c.addr, err)}

@@ -1,13 +1,9 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"regexp"
 	"testing"
-
-	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/demo"
 )
 
 // TestDeductionFormOfNoDeductionSaysWhy: an appeal or a void posted about a
@@ -16,14 +12,7 @@ import (
 // not a 400 page that says nothing.
 func TestDeductionFormOfNoDeductionSaysWhy(t *testing.T) {
 	f := newFixture(t)
-	ctx := app.WithActor(context.Background(), "staff")
-	svc, q := f.server.Service, demo.Quarter()
-	if err := svc.Compute(ctx, f.user("staff"), demo.TownName, q, demo.AsOf()); err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Publish(ctx, f.user("staff"), demo.TownName, q); err != nil {
-		t.Fatal(err)
-	}
+	f.publishDemo(t)
 	gone := url.Values{"rule": {"R1.9"}, "period": {"2023-07"}, "evidence": {"nothing"}, "reason": {"当天停电"}}
 	for _, c := range []struct {
 		who, path string

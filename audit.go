@@ -1,0 +1,34 @@
+package gridscore
+
+import "time"
+
+// AuditEntry is one line of the append-only audit log: who did what to
+// which object, when, and why or with what result.
+type AuditEntry struct {
+	ID int64 // given by the store, in the order of appending
+	At time.Time
+	// Username is who acted: an account's username, or a name such as
+	// "命令行" for the command line.
+	Username string
+	// Action is a short English key such as "login_failed" (AuditActionName
+	// names each in Chinese).
+	Action string
+	// Object is what was acted on, such as "user:wang" (may be empty).
+	Object string
+	// Detail is free Chinese text (may be empty).
+	Detail string
+}
+
+// AuditFilter chooses entries of the audit log; a zero field does not
+// filter.
+type AuditFilter struct {
+	Username string
+	Action   string
+	Object   string
+	// From and To bound the time: From <= At < To.
+	From, To time.Time
+	// BeforeID pages backwards: only entries older than this id.
+	BeforeID int64
+	// Limit is the most entries returned: 100 when zero, at most 1000.
+	Limit int
+}

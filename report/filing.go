@@ -1,0 +1,91 @@
+package report
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// WriteFiling writes the filing package (报备材料) as one workbook: the
+// results and the deductions with their explanations (WriteXLSX),
+// then the appeals with their decisions, the voided deductions with their
+// reasons, and a cover sheet saying what the package is.
+func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, fl.Result); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, bold, err := styles(f)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, r := range fl.Result.Workers {
+		names[r.WorkerID] = r.Name
+	}
+
+	ap := newSheet(f, "申诉", false)
+	ap.add("编号", "工号", "姓名", "规则", "规则说明", "期间", "依据记录", "申诉理由", "提出时间", "结果", "答复", "处理人", "处理时间")
+	ap.style("A1", "M1", bold)
+	for _, a := range fl.Appeals {
+		ap.add(a.ID, a.WorkerID, names[a.WorkerID], string(a.Rule), ruleName(a.Rule), a.Period, evidence(a.EvidenceKey),
+			a.Reason, cst(a.CreatedAt), gs.AppealStatusName[a.Status], a.Reply, a.DecidedBy, cst(a.DecidedAt))
+	}
+	if len(fl.Appeals) == 0 {
+		ap.add("本季度没有申诉。")
+	}
+	ap.widths(6, 10, 10, 22, 24, 12, 30, 40, 17, 8, 40, 10, 17)
+
+	vd := newSheet(f, "撤销的扣分", false)
+	vd.add("工号", "姓名", "规则", "规则说明", "期间", "依据记录", "撤销原因", "撤销人", "撤销时间")
+	vd.style("A1", "I1", bold)
+	for _, v := range fl.Voided {
+		vd.add(v.WorkerID, names[v.WorkerID], string(v.Rule), ruleName(v.Rule), v.Period, evidence(v.EvidenceKey),
+			v.Reason, v.By, cst(v.At))
+	}
+	if len(fl.Voided) == 0 {
+		vd.add("本季度没有撤销的扣分。")
+	}
+	vd.widths(10, 10, 22, 24, 12, 30, 40, 10, 17)
+
+	st := fl.State
+	cover := newSheet(f, "报备说明", false)
+	cover.add(town + " " + fl.Result.Quarter + " 网格员考核报备材料")
+	cover.add("镇街", town)
+	cover.add("季度", fl.Result.Quarter)
+	cover.add("状态", gs.StateName[st.State])
+	cover.add("计算时点", cst(st.AsOf))
+	cover.add("计算时间", cst(st.ComputedAt))
+	cover.add("公示时间", cst(st.PublishedAt))
+	cover.add("定稿时间", cst(st.FinalizedAt))
+	cover.add("报备时间", cst(st.FiledAt))
+	cover.add("考核方案", fl.Result.Scheme)
+	cover.add("网格员人数", len(fl.Result.Workers))
+	cover.add("申诉件数", len(fl.Appeals))
+	cover.add("撤销扣分项数", len(fl.Voided))
+	cover.add("说明", "本材料取自定稿时保存的考核结果快照，此后对记录的修改不会改变其中内容。工作表：考核结果、扣分明细、申诉、撤销的扣分。")
+	cover.style("A1", "A14", bold)
+	cover.widths(14, 80)
+	for _, sw := range []*sheetWriter{ap, vd, cover} {
+		if sw.err != nil {
+			return sw.err
+		}
+	}
+	return f.Write(w)
+}
+
+// ruleName is the Chinese name of rule r, or its id when it has none.
+func ruleName(r gs.RuleID) string {
+	if n := gs.RuleName[r]; n != "" {
+		return n
+	}
+	return string(r)
+}

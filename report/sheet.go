@@ -1,0 +1,87 @@
+package report
+
+import (
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// Helpers of the workbooks written row by row (the pay sheet, the filing
+// package).
+
+// sheetWriter writes rows into one sheet of a workbook, keeping the first
+// error.
+type sheetWriter struct {
+	f     *excelize.File
+	sheet string
+	row   int
+	err   error
+}
+
+// newSheet adds sheet to f (or renames the first one when rename is set)
+// and returns a writer at its first row.
+func newSheet(f *excelize.File, sheet string, rename bool) *sheetWriter {
+	sw := &sheetWriter{f: f, sheet: sheet, row: 1}
+	if rename {
+		sw.err = f.SetSheetName(f.GetSheetName(0), sheet)
+	} else {
+		_, sw.err = f.NewSheet(sheet)
+	}
+	return sw
+}
+
+// add writes one row; header rows are bold.
+func (sw *sheetWriter) add(cells ...any) {
+	if sw.err != nil {
+		return
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, sw.row)
+	sw.err = sw.f.SetSheetRow(sw.sheet, cell, &cells)
+	sw.row++
+}
+
+// style applies style id to the cells from..to ("A2", "C9").
+func (sw *sheetWriter) style(from, to string, id int) {
+	if sw.err == nil {
+		sw.err = sw.f.SetCellStyle(sw.sheet, from, to, id)
+	}
+}
+
+// widths sets the widths of the first columns.
+func (sw *sheetWriter) widths(ws ...float64) {
+	for i, w := range ws {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if sw.err == nil {
+			sw.err = sw.f.SetColWidth(sw.sheet, col, col, w)
+		}
+	}
+}
+
+// styles are the number and header styles of a workbook.
+func styles(f *excelize.File) (num, bold int, err error) {
+	if num, err = f.NewStyle(&excelize.Style{NumFmt: 2}); err != nil { // 0.00
+		return 0, 0, err
+	}
+	bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	return num, bold, err
+}
+
+// cst writes an instant in CST to the minute, "" for the zero time.
+func cst(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(gs.CST).Format("2006-01-02 15:04")
+}
+
+// evidence writes an evidence key (ids joined with ",") for people.
+func evidence(key string) string { return strings.ReplaceAll(key, ",", "、") }
+
+// cellName is the name of the cell at column col and row (1-based).
+func cellName(col, row int) string {
+	c, _ := excelize.CoordinatesToCellName(col, row)
+	return c
+}
