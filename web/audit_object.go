@@ -36,7 +36,7 @@ func objectText(obj string) string {
 	case "upload":
 		return "导入 " + rest + " 号"
 	}
-	if name := kindName[kind]; name != "" {
+	if name := gs.KindName[kind]; name != "" {
 		return name + " " + rest
 	}
 	return obj

@@ -40,7 +40,7 @@ func TestAuditObjectsInChinese(t *testing.T) {
 		}
 	}
 	all := strings.Join(objects, "\n")
-	for _, want := range []string{"账号 admin", "网格员 QS004 · 请假 QS004/2023-09-11", "网格员 QS002 · 应知应会抽查 Q-9", "青山镇 2023年第3季度"} {
+	for _, want := range []string{"账号 admin", "网格员 QS004 · 请假 QS004/2023-09-11", "网格员 QS002 · 应知应会 Q-9", "青山镇 2023年第3季度"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no entry names %q; objects:\n%s", want, all)
 		}

@@ -12,14 +12,6 @@ import (
 	"github.com/gridscore/gridscore/app"
 )
 
-// kindName is the Chinese name of each kind the records pages list, as
-// DATA.md §1 names its file.
-var kindName = map[string]string{
-	"events": "事件", "logins": "登录", "patrols": "巡查", "leaves": "请假", "register": "特殊人群",
-	"rosters": "部门名单", "visits": "走访", "meetings": "会议", "attendance": "考勤",
-	"findings": "核查记录", "quiz": "应知应会抽查", "ballots": "满意度评价", "calendar": "工作日历",
-}
-
 // RecordsPage lists the records of one kind that the user may see, a page
 // at a time, with filters by worker, grid, town (for the district) and
 // dates.
@@ -91,7 +83,7 @@ func recordKind(r *http.Request) (string, error) {
 	if kind == "" {
 		kind = "findings"
 	}
-	if kindName[kind] == "" {
+	if !slices.Contains(app.ListedKinds(), kind) {
 		return "", gs.Errorf(gs.ENOTFOUND, "没有这类记录：“%s”。", kind)
 	}
 	return kind, nil
@@ -105,7 +97,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		return err
 	}
 	q := r.URL.Query()
-	page := &RecordsPage{Page: s.page(u, kindName[kind]+" · 记录", "records"), Kind: kind, KindName: kindName[kind],
+	page := &RecordsPage{Page: s.page(u, gs.KindName[kind]+" · 记录", "records"), Kind: kind, KindName: gs.KindName[kind],
 		ShowWorker: u.Role != gs.RoleWorker, ShowTown: u.Role == gs.RoleDistrict, Masked: !u.SeesPersonalData()}
 	if q.Get("deleted") != "" {
 		page.Done = "记录已删除。"
@@ -115,7 +107,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		return err
 	}
 	for _, k := range app.ListedKinds() {
-		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: kindName[k], Current: k == kind, URL: page.link(k, 1)})
+		page.Kinds = append(page.Kinds, KindTab{Name: k, Label: gs.KindName[k], Current: k == kind, URL: page.link(k, 1)})
 	}
 	if hasRecordPage(kind) {
 		page.Linked = true

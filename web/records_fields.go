@@ -129,10 +129,10 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 	if err != nil {
 		return nil, err
 	}
-	page := &RecordFormPage{Kind: kind, KindName: kindName[kind], New: key == nil, ListURL: "/records/" + kind}
+	page := &RecordFormPage{Kind: kind, KindName: gs.KindName[kind], New: key == nil, ListURL: "/records/" + kind}
 	values := map[string]string{}
 	attendance := map[string]string{}
-	title := "录入" + kindName[kind]
+	title := "录入" + gs.KindName[kind]
 	if view != nil {
 		values = storedValues(kind, view.Records)
 		for _, a := range view.Records.Attendance {
@@ -152,7 +152,7 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 		if len(view.Frozen) > 0 {
 			page.Frozen = strings.Join(view.Frozen, "、")
 		}
-		title = kindName[kind] + " " + strings.Join(key, " ")
+		title = gs.KindName[kind] + " " + strings.Join(key, " ")
 		page.Action = recordURL(kind, key)
 		page.DeleteAction = page.Action + "/delete"
 	} else {
