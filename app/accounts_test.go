@@ -8,6 +8,7 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/store"
 )
 
 // TestTwoAdminsDisableEachOther: two administrators of a town who disable
@@ -67,7 +68,7 @@ func TestTwoAdminsDisableEachOther(t *testing.T) {
 func TestAccountsStayInTheTown(t *testing.T) {
 	forEachAuth(t, func(t *testing.T, a *app.Auth, _ string) {
 		ctx := context.Background()
-		if _, err := a.DB.Import(ctx, demo.Town(1), nil); err != nil {
+		if _, err := a.DB.(*store.DB).Import(ctx, demo.Town(1), nil); err != nil {
 			t.Fatal(err)
 		}
 		admin := &gs.User{Username: "admin", Role: gs.RoleTownAdmin, Town: demo.TownName}

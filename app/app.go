@@ -17,7 +17,7 @@ import (
 
 // Service runs the use cases on one store with one scheme.
 type Service struct {
-	DB     *store.DB
+	DB     Store
 	Scheme gs.Scheme
 	// Now is the clock of the quarter's life (when a quarter is published,
 	// an appeal made); nil means time.Now.

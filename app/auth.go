@@ -4,7 +4,6 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 )
 
 // Auth is spread over files by concept: this file holds the service and
@@ -17,7 +16,7 @@ import (
 // several servers on one database share them. The zero value of each
 // setting means its default.
 type Auth struct {
-	DB *store.DB
+	DB AuthStore
 	// IdleTimeout ends a session unused this long (default 30 minutes).
 	IdleTimeout time.Duration
 	// MaxFailures is how many consecutive failed logins lock an account

@@ -66,7 +66,7 @@ func wantErr(t *testing.T, what string, err error, code, message string) {
 }
 
 // auditActions lists the audit log's actions, oldest first.
-func auditActions(t *testing.T, db *store.DB) []string {
+func auditActions(t *testing.T, db app.AuditStore) []string {
 	t.Helper()
 	entries, err := db.Audit(context.Background(), store.AuditFilter{Limit: 1000})
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/csvfile"
-	"github.com/gridscore/gridscore/store"
 )
 
 // townScope keeps an upload inside the uploader's town. DATA.md ties rows
@@ -28,7 +27,7 @@ import (
 // of each file for the report.
 type townScope struct {
 	ctx  context.Context
-	db   *store.DB
+	db   TownStore
 	town string
 	// gridTown and workerTown are the towns of the grids and workers,
 	// stored or read.
@@ -43,7 +42,7 @@ type townScope struct {
 	err error
 }
 
-func newTownScope(ctx context.Context, db *store.DB, town string) (*townScope, error) {
+func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, error) {
 	grids, err := db.GridTowns(ctx)
 	if err != nil {
 		return nil, err

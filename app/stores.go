@@ -1,0 +1,207 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
+)
+
+// The store as the services use it. Each interface below is one concern of
+// the services, with the methods of the store that concern needs and no
+// more; *store.DB implements all of them, and cmd hands it to the services.
+// A newcomer reading a service sees from its store's type which of these it
+// touches; a method the services start to need is added to the interface
+// of its concern.
+
+// ImportStore writes records: the streamed import of files and uploads,
+// and what an import needs to know beforehand.
+type ImportStore interface {
+	// BeginImport starts the one transaction of a streamed import.
+	BeginImport(ctx context.Context, opts ...store.ImportOption) (*store.ImportTx, error)
+	// Import writes a whole batch of records in one transaction, after
+	// check has seen what the store holds.
+	Import(ctx context.Context, recs *gs.Records, check func(stored *store.Known) error) (store.ImportStats, error)
+	// Counts returns how many rows each record table holds.
+	Counts(ctx context.Context) (map[string]int64, error)
+	// DataVersion changes whenever records change (live results and
+	// upload reports kept for one version are stale after it).
+	DataVersion(ctx context.Context) (int64, error)
+}
+
+// RecordStore lists, shows and changes single records, for the records
+// pages and the hand-entry forms.
+type RecordStore interface {
+	// Records returns one page of records of a kind.
+	Records(ctx context.Context, f store.RecordFilter) (*store.RecordPage, error)
+	// Record returns the record of a kind named by its key.
+	Record(ctx context.Context, kind string, key ...string) (*gs.Records, error)
+	// ChangeRecords creates, changes or deletes records by hand, with
+	// their audit entries, in one transaction.
+	ChangeRecords(ctx context.Context, ch store.RecordChange, audit ...gs.AuditEntry) error
+	// Attendance returns a meeting's attendance.
+	Attendance(ctx context.Context, meetingID string) ([]gs.Attendance, error)
+	// MeetingTowns returns the towns whose workers a meeting's attendance
+	// names.
+	MeetingTowns(ctx context.Context, meetingID string) ([]string, error)
+	// CalendarDays returns the calendar's days set by the center.
+	CalendarDays(ctx context.Context) ([]gs.CalendarDay, error)
+	// Persons returns the special-population persons with these ids.
+	Persons(ctx context.Context, ids []string) ([]gs.Person, error)
+	// EvidenceOf lists the evidence files of findings (without content).
+	EvidenceOf(ctx context.Context, findingIDs []string) ([]gs.Evidence, error)
+	// EvidenceFile returns one evidence file with its content.
+	EvidenceFile(ctx context.Context, id int64) (*gs.Evidence, error)
+}
+
+// TownStore answers who works where: towns, their grids and workers.
+type TownStore interface {
+	// Towns lists the towns.
+	Towns(ctx context.Context) ([]string, error)
+	// TownWorkers lists every worker with the town of their grid.
+	TownWorkers(ctx context.Context) ([]gs.TownWorker, error)
+	// GridWorkers lists a town's workers.
+	GridWorkers(ctx context.Context, town string) ([]gs.TownWorker, error)
+	// WorkersByID returns the workers with these ids, with their towns.
+	WorkersByID(ctx context.Context, ids []string) ([]gs.TownWorker, error)
+	// TownGrids lists a town's grids.
+	TownGrids(ctx context.Context, town string) ([]gs.Grid, error)
+	// GridTowns maps every grid code to its town.
+	GridTowns(ctx context.Context) (map[string]string, error)
+	// OtherTowns maps the records of a kind, named by their first key
+	// column, that are stored for another town than town, to that town.
+	OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error)
+}
+
+// AssessStore reads what the engine needs and keeps live results.
+type AssessStore interface {
+	// LoadTown reads the records of one town's assessment window.
+	LoadTown(ctx context.Context, town string, from, to time.Time) (*gs.Records, error)
+	// LoadChunked reads the assessment window a range of workers at a
+	// time (see store/doc.go for the read paths).
+	LoadChunked(ctx context.Context, from, to time.Time, whole, size int,
+		shared func(*gs.Records) error, each func(*gs.Records) error) error
+	// LiveResult returns a live result kept for a key.
+	LiveResult(ctx context.Context, k store.LiveKey) (*gs.Result, error)
+	// SaveLiveResult keeps a live result, unless a newer one is kept.
+	SaveLiveResult(ctx context.Context, k store.LiveKey, res *gs.Result, now time.Time) error
+}
+
+// QuarterStore runs a town's quarter: its state, snapshot, appeals and
+// voided deductions, changed under the quarter's lock.
+type QuarterStore interface {
+	// InQuarter runs fn in one transaction holding the lock of a town's
+	// quarter.
+	InQuarter(ctx context.Context, town, q string, fn func(*store.QuarterTx) error) error
+	// QuarterRecord returns a town's quarter (state, moment, who changed it).
+	QuarterRecord(ctx context.Context, town, q string) (*store.QuarterRecord, error)
+	// QuarterState returns a town's quarter state.
+	QuarterState(ctx context.Context, town, q string) (gs.QuarterState, error)
+	// QuarterStates returns every town's state of a quarter.
+	QuarterStates(ctx context.Context, q string) ([]gs.QuarterState, error)
+	// Snapshot returns the results kept when a town's quarter was computed.
+	Snapshot(ctx context.Context, town, q string) ([]store.SnapshotRow, error)
+	// Appeals lists appeals.
+	Appeals(ctx context.Context, f gs.AppealFilter) ([]gs.Appeal, error)
+	// Voided lists a town's voided deductions of a quarter.
+	Voided(ctx context.Context, town, q string) ([]gs.Voided, error)
+	// WorkerQuarters lists a worker's stored quarters.
+	WorkerQuarters(ctx context.Context, id string) ([]gs.WorkerQuarter, error)
+}
+
+// UploadStore stages uploaded files until they are imported or cancelled.
+type UploadStore interface {
+	// CreateUpload stages an upload and its files.
+	CreateUpload(ctx context.Context, up *gs.Upload) error
+	// Upload returns a staged upload.
+	Upload(ctx context.Context, id int64) (*gs.Upload, error)
+	// Uploads lists a town's staged uploads since a moment.
+	Uploads(ctx context.Context, town string, since time.Time) ([]gs.Upload, error)
+	// DeleteUpload removes a staged upload.
+	DeleteUpload(ctx context.Context, id int64) error
+	// DeleteUploadsBefore removes uploads staged before t.
+	DeleteUploadsBefore(ctx context.Context, t time.Time) (int64, error)
+	// ReadUploadFiles hands each staged file of an upload to each.
+	ReadUploadFiles(ctx context.Context, id int64, each func(name string, content []byte) error) error
+	// SaveUploadReport keeps an upload's report for a data version.
+	SaveUploadReport(ctx context.Context, id, version int64, report []byte) error
+	// UploadReport returns the report kept for a data version.
+	UploadReport(ctx context.Context, id, version int64) ([]byte, error)
+}
+
+// AuditStore appends to and reads the audit log.
+type AuditStore interface {
+	// AppendAuditEntries appends entries to the audit log.
+	AppendAuditEntries(ctx context.Context, e ...gs.AuditEntry) error
+	// Audit reads the audit log, newest first.
+	Audit(ctx context.Context, f gs.AuditFilter) ([]gs.AuditEntry, error)
+	// Users lists the accounts, to tell which town an entry belongs to.
+	Users(ctx context.Context) ([]gs.User, error)
+}
+
+// UserStore keeps accounts and the throttling of logins.
+type UserStore interface {
+	// BeginLogin reads an account for a login attempt, refusing one that
+	// is locked or throttled.
+	BeginLogin(ctx context.Context, username string, now time.Time, maxFailures int, lockFor time.Duration) (*store.LoginAttempt, error)
+	// LoginSucceeded clears an account's failures.
+	LoginSucceeded(ctx context.Context, userID int64, audit ...gs.AuditEntry) error
+	// CreateFirstUser creates the first account, if there is none.
+	CreateFirstUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) (bool, error)
+	// CreateUser creates an account.
+	CreateUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) error
+	// UserByUsername returns an account.
+	UserByUsername(ctx context.Context, username string) (*gs.User, error)
+	// Users lists the accounts.
+	Users(ctx context.Context) ([]gs.User, error)
+	// SetPasswordHash replaces an account's password hash.
+	SetPasswordHash(ctx context.Context, username, passwordHash string, mustChange bool, audit ...gs.AuditEntry) error
+	// SetUserDisabled disables or enables an account.
+	SetUserDisabled(ctx context.Context, username string, disabled bool, audit ...gs.AuditEntry) error
+	// TownAccounts lists a town's accounts with their last login.
+	TownAccounts(ctx context.Context, town, loginAction string) ([]store.Account, error)
+	// ChangeTownAccount changes an account of a town, keeping the town an
+	// administrator.
+	ChangeTownAccount(ctx context.Context, town, username string, c store.AccountChange, audit ...gs.AuditEntry) error
+	// GridWorkers lists a town's workers, to link accounts to them.
+	GridWorkers(ctx context.Context, town string) ([]gs.TownWorker, error)
+}
+
+// SessionStore keeps the sessions of logged-in users.
+type SessionStore interface {
+	// CreateSession stores a new session.
+	CreateSession(ctx context.Context, s store.Session) error
+	// SessionByTokenHash returns a session and its user.
+	SessionByTokenHash(ctx context.Context, tokenHash string) (*store.Session, *gs.User, error)
+	// TouchSession extends a session.
+	TouchSession(ctx context.Context, tokenHash string, now, expiresAt time.Time) error
+	// DeleteSession ends a session.
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteExpiredSessions removes sessions expired at now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// Store is what Service needs of the store.
+type Store interface {
+	ImportStore
+	RecordStore
+	TownStore
+	AssessStore
+	QuarterStore
+	UploadStore
+	AuditStore
+}
+
+// AuthStore is what Auth needs of the store.
+type AuthStore interface {
+	UserStore
+	SessionStore
+	AuditStore
+}
+
+// *store.DB is the store of both services.
+var (
+	_ Store     = (*store.DB)(nil)
+	_ AuthStore = (*store.DB)(nil)
+)
