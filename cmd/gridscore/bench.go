@@ -20,6 +20,7 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/gen"
 	"github.com/gridscore/gridscore/store"
+	"github.com/gridscore/gridscore/store/storebench"
 )
 
 // BenchCommand is `gridscore bench`: the benchmark harness of issue 3. For
@@ -195,7 +196,7 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描（第 %d 次）……\n", st, n, run+1)
 		start := time.Now()
 		var err error
-		row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End(), false)
+		row.floorRows, err = storebench.FloorScan(ctx, db, q.First().AddDays(-7).Start(), q.Last().End(), false)
 		floors = append(floors, time.Since(start))
 		return err
 	}
@@ -239,7 +240,7 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		return row, err
 	}
 	defer bdb.Close()
-	ins, err := bdb.NewBareInserter(ctx)
+	ins, err := storebench.NewBareInserter(ctx, bdb)
 	if err != nil {
 		return row, err
 	}
