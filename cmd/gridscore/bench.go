@@ -140,7 +140,8 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	return writeFile(c.out, func(w io.Writer) error { return writeBenchmarks(w, results, c.quarter, c.runs) })
 }
 
-// measure runs one (store, size).
+// measure runs one (store, size): the import (unless --reuse), the floor
+// scan and the assessment, and the bare insert (unless --bare=false).
 func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs.Quarter, files string) (benchRow, error) {
 	row := benchRow{store: st, workers: n}
 	var (
@@ -173,15 +174,28 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		}
 		row.importTime, row.importRSS = time.Since(start), rss
 	}
+	if err := c.measureReads(ctx, &row, self, flag, target, q); err != nil {
+		return row, err
+	}
+	if !c.bare {
+		return row, nil
+	}
+	err = c.measureBare(ctx, &row, q) // before row is returned
+	return row, err
+}
 
+// measureReads measures the floor scan and the assessment of the store at
+// target (the assess command's flag names it) runs times each.
+func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, flag, target string, q gs.Quarter) error {
+	st, n := row.store, row.workers
 	db, err := store.Open(ctx, target)
 	if err != nil {
-		return row, err
+		return err
 	}
 	defer db.Close()
 	counts, err := db.Counts(ctx)
 	if err != nil {
-		return row, err
+		return err
 	}
 	for _, v := range counts {
 		row.rows += v
@@ -208,49 +222,52 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		row.assessRSS = max(row.assessRSS, rss)
 		return err
 	}
-	c.watch(ctx, &row, "基准扫描和计算考核前")
+	c.watch(ctx, row, "基准扫描和计算考核前")
 	for run := range c.runs {
 		first, second := floor, assess
 		if run%2 == 1 {
 			first, second = assess, floor
 		}
 		if err := first(run); err != nil {
-			return row, err
+			return err
 		}
 		if err := second(run); err != nil {
-			return row, err
+			return err
 		}
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，计算考核 %.3f s\n", st, n, floors[run].Seconds(), assesses[run].Seconds())
 	}
-	c.watch(ctx, &row, "测量结束后")
+	c.watch(ctx, row, "测量结束后")
 	row.floorTime, row.assessTime = median(floors), median(assesses)
+	return nil
+}
 
-	if !c.bare {
-		return row, nil
-	}
-	c.watch(ctx, &row, "基准插入前")
+// measureBare measures the bare insert of the generated quarter into a
+// fresh store.
+func (c *BenchCommand) measureBare(ctx context.Context, row *benchRow, q gs.Quarter) error {
+	st, n := row.store, row.workers
+	c.watch(ctx, row, "基准插入前")
 	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准插入……\n", st, n)
 	bareTarget, bareCleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("bare_%d", n))
 	if err != nil {
-		return row, err
+		return err
 	}
 	defer bareCleanup()
 	bdb, err := store.OpenAndMigrate(ctx, bareTarget)
 	if err != nil {
-		return row, err
+		return err
 	}
 	defer bdb.Close()
 	ins, err := storebench.NewBareInserter(ctx, bdb)
 	if err != nil {
-		return row, err
+		return err
 	}
 	err = gen.Generate(gen.Options{Workers: n, Quarter: q, Seed: 1}, func(town *gs.Records) error { return ins.Insert(ctx, town) })
 	if err != nil {
 		ins.Rollback()
-		return row, err
+		return err
 	}
 	row.bareRows, row.bareTime, err = ins.Commit()
-	return row, err
+	return err
 }
 
 // keptTarget returns the store of kind st kept by an earlier run with
