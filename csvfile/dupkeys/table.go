@@ -62,18 +62,20 @@ const (
 // new tables at once. A Table keeps its slots outside the heap (OffHeap,
 // where the system allows, see allocSlots), grows one shard at a time and
 // is sized from an estimate of the rows to come (Reserve). BenchmarkKeys
-// (bench_test.go, 200 bytes of garbage a key standing for the rows read;
-// 2 shared cores under load, so times are rough) measured, for 10 million
-// keys:
+// (bench_test.go, 200 bytes of garbage a key standing for the rows read,
+// the key's hashing included in the time) measured, for 10 million keys on
+// 2 cores (two runs: a quiet machine, and one under a load of 5):
 //
-//	                 peak heap  off heap   total   time a key
-//	Table (OffHeap)      9 MB    343 MB   352 MB     645 ns
-//	map                817 MB      0      817 MB     902 ns
-//	map, presized      838 MB      0      838 MB     950 ns
+//	                 peak heap  off heap  total   time a key
+//	Table (OffHeap)     8 MB     343 MB   351 MB  430–645 ns
+//	map               719 MB       0      719 MB  603–902 ns
+//	map, presized     839 MB       0      839 MB  450–950 ns
 //
-// and for 1 million: 43 MB against 83 and 112 MB. A map would take 2.3
-// times the memory: some 2.5 GB at 30 million keys, past the 2 GB an
-// import of 100,000 workers must stay under; the Table takes about 1 GB.
+// and for 1 million keys 38 MB against 70 and 106 MB, in about the same
+// time (450–620 ns a key each). A map takes 2–2.4 times the memory, and
+// the runtime took 803–880 MB from the system for it against 20 MB beside
+// the Table: some 2.2–2.5 GB at 30 million keys, past the 2 GB an import of
+// 100,000 workers must stay under; the Table takes about 1 GB there.
 // Rerun with the loop in BenchmarkKeys's comment. A Table kept off the
 // heap must be freed (Free).
 type Table struct {
