@@ -89,7 +89,7 @@ func readShared(ctx context.Context, conns []readConn, w window) (*gridscore.Rec
 	sh := &gridscore.Records{}
 	readOthers := func(c readConn) error {
 		return loadKinds(ctx, c, w, scope{}, sh, func(kind string) bool {
-			return kind != "workers" && kindNamed(kind).chunk == shared
+			return kind != "workers" && kindNamed(kind).chunk == readOnce
 		})
 	}
 	var workers []gridscore.Worker
@@ -173,7 +173,7 @@ type chunkTask func(ctx context.Context, conn readConn, r *gridscore.Records) er
 
 // newChunkRead returns the reading of chunk c in window w: its workers
 // are set, the other kinds are left to the tasks, one per kind of kinds (or
-// per kinds read together, withPrevious) that is not shared, in the order
+// per kinds read together, withPrevious) not readOnce, in the order
 // of kinds. A kind with a fast read is read that way.
 func newChunkRead(c chunk, w window) *chunkRead {
 	var groups [][]*kindRead

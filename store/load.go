@@ -22,8 +22,9 @@ import (
 //   - findings by occurred_on and quizzes by taken_on, a date being in the
 //     window when any part of that day (in CST) is.
 //
-// Records of each kind are ordered by their key, strings compared byte by
-// byte, so both engines return the same order.
+// The windows and the scanners are those of kinds (load_kinds.go). Records
+// of each kind are ordered by their key, strings compared byte by byte, so
+// both engines return the same order.
 func (db *DB) Load(ctx context.Context, from, to time.Time) (*gridscore.Records, error) {
 	tx, err := db.readTx(ctx)
 	if err != nil {

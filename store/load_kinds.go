@@ -56,10 +56,10 @@ const (
 	// persons entered elsewhere are looked up from both, see
 	// loadRosteredElsewhere).
 	withPrevious
-	// shared: read once, before the chunks, and given to every chunk's
+	// readOnce: read once, before the chunks, and given to every chunk's
 	// assessment (the workers, by which the chunks are cut, and the kinds
 	// every town shares).
-	shared
+	readOnce
 )
 
 // kinds lists every record kind in the order a chunk's tasks are taken:
@@ -233,7 +233,7 @@ var kinds = []kindRead{
 		},
 	},
 	{
-		name: "grids", chunk: shared,
+		name: "grids", chunk: readOnce,
 		scan: func(rows *sql.Rows, r *gridscore.Records) error {
 			g, err := scanGrid(rows)
 			r.Grids = append(r.Grids, g)
@@ -244,7 +244,7 @@ var kinds = []kindRead{
 		},
 	},
 	{
-		name: "workers", chunk: shared, // LoadChunked reads them on their own (loadWorkers)
+		name: "workers", chunk: readOnce, // LoadChunked reads them on their own (loadWorkers)
 		scan: func(rows *sql.Rows, r *gridscore.Records) error {
 			w, err := scanWorker(rows)
 			r.Workers = append(r.Workers, w)
@@ -253,7 +253,7 @@ var kinds = []kindRead{
 		sort: func(r *gridscore.Records) { sortWorkers(r.Workers) },
 	},
 	{
-		name: "meetings", chunk: shared,
+		name: "meetings", chunk: readOnce,
 		scan: func(rows *sql.Rows, r *gridscore.Records) error {
 			var m gridscore.Meeting
 			err := rows.Scan(&m.ID, dateDest{&m.HeldOn}, &m.Title, text(&m.Kind))
@@ -265,7 +265,7 @@ var kinds = []kindRead{
 		},
 	},
 	{
-		name: "calendar", chunk: shared,
+		name: "calendar", chunk: readOnce,
 		scan: func(rows *sql.Rows, r *gridscore.Records) error {
 			c, err := scanCalendarDay(rows)
 			r.Calendar = append(r.Calendar, c)

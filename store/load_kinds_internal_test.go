@@ -15,7 +15,7 @@ func TestKindsReadEveryTableOnce(t *testing.T) {
 		if k.scan == nil || k.sort == nil {
 			t.Errorf("kind %s: no scanner or no order", k.name)
 		}
-		if k.chunk == withPrevious && (i == 0 || kinds[i-1].chunk == shared) {
+		if k.chunk == withPrevious && (i == 0 || kinds[i-1].chunk == readOnce) {
 			t.Errorf("kind %s is read with the kind before it, which has no chunk task", k.name)
 		}
 		if k.fast != nil && (k.chunk != ownTask || k.window.whole()) {
