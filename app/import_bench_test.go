@@ -11,6 +11,7 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store/storebench"
 	"github.com/gridscore/gridscore/store/storetest"
 )
 
@@ -26,7 +27,7 @@ func benchEvents() int {
 // BenchmarkImportEvents imports a file of a million events (and the grids
 // and workers they name) into a fresh store of each engine through
 // ImportFiles, and inserts the same events into another fresh store with a
-// bare prepared single-row INSERT in one transaction (store.BareInserter,
+// bare prepared single-row INSERT in one transaction (storebench.BareInserter,
 // the floor), reporting both rates, their ratio and the import's peak
 // memory.
 //
@@ -67,7 +68,7 @@ func BenchmarkImportEvents(b *testing.B) {
 				}
 				events := batch.Records.Events
 				bare := mustOpen(b, be.Target(b))
-				ins, err := bare.NewBareInserter(ctx)
+				ins, err := storebench.NewBareInserter(ctx, bare)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile/dupkeys"
 )
 
 // Batch is what an import read: the records, and where each came from, so
@@ -52,7 +53,7 @@ type builder struct {
 	batch  Batch
 	report Report
 	// keys, per kind id, holds the keys read so far (nil until the first).
-	keys []*keyTable
+	keys []*dupkeys.Table
 	// spans, per kind id, lists the sources of the kind in the order they
 	// were started, with the first ordinal of each; next is the ordinal
 	// after the last row seen. A row's ordinal is its source's base plus
@@ -73,7 +74,7 @@ type span struct {
 
 func newBuilder() *builder {
 	return &builder{
-		keys:       make([]*keyTable, len(kinds)),
+		keys:       make([]*dupkeys.Table, len(kinds)),
 		spans:      make([][]span, len(kinds)),
 		next:       make([]uint32, len(kinds)),
 		unreadable: map[string]map[string]bool{},
@@ -101,9 +102,9 @@ func (b *builder) originAt(k *kind, ord uint32) Origin {
 }
 
 // keyTable returns the table of the keys of kind k.
-func (b *builder) keyTable(k *kind) *keyTable {
+func (b *builder) keyTable(k *kind) *dupkeys.Table {
 	if b.keys[k.id] == nil {
-		b.keys[k.id] = &keyTable{offHeap: b.stream != nil}
+		b.keys[k.id] = &dupkeys.Table{OffHeap: b.stream != nil}
 	}
 	return b.keys[k.id]
 }
@@ -117,14 +118,14 @@ const presizeAfter = 20_000
 // from rows records read in offset bytes of a file of size bytes.
 func (b *builder) presize(k *kind, rows int, offset, size int64) {
 	t := b.keyTable(k)
-	if t.sized || offset <= 0 {
+	if t.Sized() || offset <= 0 {
 		return
 	}
 	total := size
 	if b.stream != nil {
 		total += b.stream.bytesAhead
 	}
-	t.reserve(int(float64(rows) * float64(total) / float64(offset)))
+	t.Reserve(int(float64(rows) * float64(total) / float64(offset)))
 }
 
 // stopped reports whether reading should stop: a streaming read whose
@@ -158,11 +159,11 @@ func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 		return
 	}
 	sum := digest(&rec)
-	if first, dup := b.keyTable(k).insert(hashKey(key), sum, r.src.base+uint32(r.num)); dup {
-		if first.sum != sum {
+	if first, dup := b.keyTable(k).Insert(dupkeys.Hash(key), dupkeys.Entry{Sum: sum, Ord: r.src.base + uint32(r.num)}); dup {
+		if first.Sum != sum {
 			r.ok = false
 			b.report.add(k.keyProblem(r.src.label, r.num,
-				"与 "+b.originAt(k, first.ord).String()+" 重复（"+strconv.Quote(strings.ReplaceAll(key, "\x1f", " "))+"），但两行内容不同"))
+				"与 "+b.originAt(k, first.Ord).String()+" 重复（"+strconv.Quote(strings.ReplaceAll(key, "\x1f", " "))+"），但两行内容不同"))
 		}
 		return
 	}

@@ -1,53 +1,11 @@
 package csvfile
 
 import (
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/gridscore/gridscore"
 )
-
-func TestKeyTableFindsEveryKeyAgain(t *testing.T) {
-	t.Parallel()
-	for _, reserve := range []int{0, 50_000, 400_000, -1} {
-		tab := keyTable{offHeap: reserve != 50_000}
-		defer tab.free()
-		if reserve > 0 {
-			tab.reserve(reserve)
-		}
-		const n = 200_000
-		for i := range n {
-			if _, dup := tab.insert(hashKey("E"+strconv.Itoa(i)), uint32(i), uint32(i+2)); dup {
-				t.Fatalf("reserve %d: key %d found before it was added", reserve, i)
-			}
-		}
-		for i := range n {
-			s, dup := tab.insert(hashKey("E"+strconv.Itoa(i)), 0, 1)
-			if !dup || s.sum != uint32(i) || s.ord != uint32(i+2) {
-				t.Fatalf("reserve %d: key %d gives %+v, %v", reserve, i, s, dup)
-			}
-		}
-		if perKey := float64(tab.bytes()) / n; reserve <= n && perKey > 64 {
-			t.Errorf("reserve %d: %.0f bytes a key", reserve, perKey)
-		}
-	}
-}
-
-func TestKeyTableSizedFromAnEstimateStaysSmall(t *testing.T) {
-	t.Parallel()
-	tab := keyTable{offHeap: true}
-	defer tab.free()
-	const n = 1_000_000
-	tab.reserve(n)
-	for i := range n {
-		tab.insert(hashKey("E"+strconv.Itoa(i)), 0, uint32(i+2))
-	}
-	// 24 bytes a slot, filled to about 2/3.
-	if perKey := float64(tab.bytes()) / n; perKey > 40 {
-		t.Errorf("%.1f bytes a key, want at most 40", perKey)
-	}
-}
 
 func TestDigestSeesEveryField(t *testing.T) {
 	t.Parallel()
@@ -79,37 +37,5 @@ func TestDigestSeesEveryField(t *testing.T) {
 	e3.ReportedAt = at.In(time.UTC) // the same instant
 	if digest(&e) != digest(&e3) {
 		t.Error("the same instant in another zone digests differently")
-	}
-}
-
-func BenchmarkKeyTableInsert(b *testing.B) {
-	keys := make([]keyHash, 1<<20)
-	for i := range keys {
-		keys[i] = hashKey("E" + strconv.Itoa(i))
-	}
-	var tab keyTable
-	i := 0
-	for b.Loop() {
-		if i == len(keys) {
-			tab, i = keyTable{}, 0
-		}
-		tab.insert(keys[i], 0, uint32(i+2))
-		i++
-	}
-}
-
-func BenchmarkGoMapInsert(b *testing.B) {
-	keys := make([]keyHash, 1<<20)
-	for i := range keys {
-		keys[i] = hashKey("E" + strconv.Itoa(i))
-	}
-	m := map[keyHash]uint64{}
-	i := 0
-	for b.Loop() {
-		if i == len(keys) {
-			m, i = map[keyHash]uint64{}, 0
-		}
-		m[keys[i]] = uint64(i)
-		i++
 	}
 }

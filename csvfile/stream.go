@@ -25,7 +25,7 @@ import (
 // What it keeps grows with the grids, workers, meetings and registered
 // persons, not with the rows: each chunk is dropped once handed on, and
 // duplicate keys are found with a table of about 36 bytes a row of the kind
-// being read (24-byte slots, see keyTable), kept outside the Go heap and
+// being read (24-byte slots, see dupkeys.Table), kept outside the Go heap and
 // freed when the next kind begins: 17 million events take some 600 MB. The
 // problems found are kept, to be reported together.
 //
@@ -103,7 +103,7 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 		}
 		for _, t := range b.keys {
 			if t != nil {
-				t.free()
+				t.Free()
 			}
 		}
 	}()
@@ -240,7 +240,7 @@ func (b *builder) endKind(k *kind) {
 		checkOverlaps(&b.report, b.stream.refs.workers)
 	}
 	if t := b.keys[k.id]; t != nil {
-		t.free()
+		t.Free()
 		b.keys[k.id] = nil
 	}
 }

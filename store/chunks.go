@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -46,32 +47,10 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	}
 	defer endAll(conns)
 	w := newWindow(from, to)
-
-	// The workers on one connection while the other reads the shared
-	// grids, meetings and calendar.
-	sh := &gridscore.Records{}
-	readShared := func(c readConn) error {
-		return loadKinds(ctx, c, w, scope{}, sh, func(kind string) bool {
-			return kind == "grids" || kind == "meetings" || kind == "calendar"
-		})
-	}
-	var workers []gridscore.Worker
-	if len(conns) == 1 {
-		if err = readShared(conns[0]); err == nil {
-			workers, err = loadWorkers(ctx, conns[0]) // sorted by id
-		}
-	} else {
-		sharedErr := make(chan error, 1)
-		go func() { sharedErr <- readShared(conns[1]) }()
-		workers, err = loadWorkers(ctx, conns[0]) // sorted by id
-		if serr := <-sharedErr; err == nil {
-			err = serr
-		}
-	}
+	sh, workers, err := readShared(ctx, conns, w)
 	if err != nil {
 		return db.wrap("load", err)
 	}
-	sh.Workers = slices.Clone(workers)
 	if len(workers) <= whole {
 		size = len(workers)
 	}
@@ -100,6 +79,40 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	if err := shared(sh); err != nil {
 		return err
 	}
+	return db.handOver(ctx, reads, each)
+}
+
+// readShared reads the kinds every chunk shares: the workers (sorted by
+// id, also returned on their own) on the first connection while the second,
+// if any, reads the others (kindRead.chunk).
+func readShared(ctx context.Context, conns []readConn, w window) (*gridscore.Records, []gridscore.Worker, error) {
+	sh := &gridscore.Records{}
+	readOthers := func(c readConn) error {
+		return loadKinds(ctx, c, w, scope{}, sh, func(kind string) bool {
+			return kind != "workers" && kindNamed(kind).chunk == readOnce
+		})
+	}
+	var workers []gridscore.Worker
+	var err error
+	if len(conns) == 1 {
+		if err = readOthers(conns[0]); err == nil {
+			workers, err = loadWorkers(ctx, conns[0])
+		}
+	} else {
+		othersErr := make(chan error, 1)
+		go func() { othersErr <- readOthers(conns[1]) }()
+		workers, err = loadWorkers(ctx, conns[0])
+		if oerr := <-othersErr; err == nil {
+			err = oerr
+		}
+	}
+	sh.Workers = slices.Clone(workers)
+	return sh, workers, err
+}
+
+// handOver passes each chunk of reads to each once it is read, in order,
+// and lets the readers take the chunk readAhead places further.
+func (db *DB) handOver(ctx context.Context, reads []*chunkRead, each func(*gridscore.Records) error) error {
 	for i, cr := range reads {
 		select {
 		case <-cr.done:
@@ -159,58 +172,48 @@ type chunkRead struct {
 type chunkTask func(ctx context.Context, conn readConn, r *gridscore.Records) error
 
 // newChunkRead returns the reading of chunk c in window w: its workers
-// are set, the other kinds are left to the tasks.
+// are set, the other kinds are left to the tasks, one per kind of kinds (or
+// per kinds read together, withPrevious) not readOnce, in the order
+// of kinds. A kind with a fast read is read that way.
 func newChunkRead(c chunk, w window) *chunkRead {
-	var tasks []chunkTask
-	fast := func(kind string, read func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) error) {
-		tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) error {
-			return read(ctx, conn, c.read(w, kind, newInterner(c.ids)), r)
-		})
-	}
-	// Largest first (a quarter's rows per worker: about 170 events, 128
-	// patrols, 64 logins; visits and ballots depend on the grid).
-	fast("events", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
-		r.Events, err = readEvents(ctx, conn, h)
-		return err
-	})
-	fast("patrols", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
-		r.Patrols, err = readPatrols(ctx, conn, h)
-		return err
-	})
-	fast("logins", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
-		r.Logins, err = readLogins(ctx, conn, h)
-		return err
-	})
-	tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) (err error) {
-		r.Visits, err = readVisits(ctx, conn, c.read(w, "visits", newInterner()))
-		return err
-	})
-	fast("ballots", func(ctx context.Context, conn readConn, h heavyRead, r *gridscore.Records) (err error) {
-		r.Ballots, err = readBallots(ctx, conn, h)
-		return err
-	})
-	// The kinds read above, and those LoadChunked reads once for all.
-	read := map[string]bool{"events": true, "patrols": true, "logins": true, "visits": true, "ballots": true,
-		"workers": true, "grids": true, "meetings": true, "calendar": true}
-	// The register and the rosters together: a range's listed persons
-	// entered elsewhere are looked up from both (loadKinds).
-	for _, kinds := range [][]string{{"register", "rosters"}, {"findings"}, {"leaves"}, {"attendance"}, {"quiz"}} {
-		for _, k := range kinds {
-			read[k] = true
+	var groups [][]*kindRead
+	for i := range kinds {
+		switch k := &kinds[i]; k.chunk {
+		case ownTask:
+			groups = append(groups, []*kindRead{k})
+		case withPrevious:
+			groups[len(groups)-1] = append(groups[len(groups)-1], k)
 		}
-		tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) error {
-			return loadKinds(ctx, conn, w, c.scope, r, func(kind string) bool { return slices.Contains(kinds, kind) })
-		})
 	}
-	// Any other kind loadKinds reads (none today: it asks nothing then), so
-	// that a kind added there is not left out of the chunks.
-	tasks = append(tasks, func(ctx context.Context, conn readConn, r *gridscore.Records) error {
-		return loadKinds(ctx, conn, w, c.scope, r, func(kind string) bool { return !read[kind] })
-	})
+	tasks := make([]chunkTask, len(groups))
+	for i, g := range groups {
+		tasks[i] = c.task(w, g)
+	}
 	cr := &chunkRead{tasks: tasks, recs: &gridscore.Records{Workers: c.workers},
 		open: make(chan struct{}), done: make(chan struct{})}
 	cr.left.Store(int32(len(tasks)))
 	return cr
+}
+
+// task returns the task reading the kinds of g in chunk c: one kind's fast
+// read, or their rows through loadKinds.
+func (c chunk) task(w window, g []*kindRead) chunkTask {
+	if k := g[0]; len(g) == 1 && k.fast != nil {
+		return func(ctx context.Context, conn readConn, r *gridscore.Records) error {
+			names := newInterner(c.ids)
+			if k.byPerson {
+				names = newInterner()
+			}
+			return k.fast(ctx, conn, c.read(w, k, names), r)
+		}
+	}
+	want := make(map[string]bool, len(g))
+	for _, k := range g {
+		want[k.name] = true
+	}
+	return func(ctx context.Context, conn readConn, r *gridscore.Records) error {
+		return loadKinds(ctx, conn, w, c.scope, r, func(kind string) bool { return want[kind] })
+	}
 }
 
 // finish records err (the first one) or one more task done, and closes
@@ -273,9 +276,9 @@ type chunk struct {
 	expect  map[string]int // rows expected per sized kind
 }
 
-// read returns the fast read of kind for the chunk.
-func (c chunk) read(w window, kind string, names *interner) heavyRead {
-	return heavyRead{w: w, sc: c.scope, expect: c.expect[kind], names: names}
+// read returns the fast read of kind k for the chunk.
+func (c chunk) read(w window, k *kindRead, names *interner) heavyRead {
+	return heavyRead{w: w, sc: c.scope, expect: c.expect[k.name], names: names}.of(k)
 }
 
 // maxExpect caps the rows expected of one kind in one chunk, so that a
@@ -314,8 +317,9 @@ func workerIDs(ws []gridscore.Worker) []string {
 	return ids
 }
 
-// sizedKinds are the kinds read into slices sized from the table's size.
-var sizedKinds = []string{"events", "logins", "patrols", "visits", "ballots"}
+// sizedKinds are the kinds read into slices sized from the table's size:
+// those with a fast read.
+var sizedKinds = slices.Sorted(maps.Keys(kindSet(func(k *kindRead) bool { return k.fast != nil })))
 
 // tableSizes returns about how many rows each sized table holds, to size
 // the slices a chunk is read into: on SQLite the largest rowid (tables are

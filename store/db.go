@@ -1,11 +1,3 @@
-// Package store keeps the records of every kind of DATA.md §1 in SQLite (the
-// default, one file next to the program) or PostgreSQL, through database/sql
-// and portable SQL, so that PostgreSQL-compatible engines accept it too.
-//
-// Writes go through one connection and reads through a pool; each method is
-// one transaction. Errors carry a gridscore error code where the database
-// says something a person can act on (a conflict, a bad value, a busy
-// database) and wrap the driver's error for the logs.
 package store
 
 import (

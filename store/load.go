@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -23,8 +22,9 @@ import (
 //   - findings by occurred_on and quizzes by taken_on, a date being in the
 //     window when any part of that day (in CST) is.
 //
-// Records of each kind are ordered by their key, strings compared byte by
-// byte, so both engines return the same order.
+// The windows and the scanners are those of kinds (load_kinds.go). Records
+// of each kind are ordered by their key, strings compared byte by byte, so
+// both engines return the same order.
 func (db *DB) Load(ctx context.Context, from, to time.Time) (*gridscore.Records, error) {
 	tx, err := db.readTx(ctx)
 	if err != nil {
@@ -70,181 +70,76 @@ func newWindow(from, to time.Time) window {
 
 // load reads every kind through q.
 func load(ctx context.Context, q queryer, w window) (*gridscore.Records, error) {
-	r, err := loadShared(ctx, q, w)
-	if err != nil {
-		return nil, err
-	}
-	if err := loadHeavy(ctx, q, w, r); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// heavyKinds are the high-volume kinds, read on their own connection when
-// a quarter is assessed in chunks.
-var heavyKinds = map[string]bool{"events": true, "logins": true, "patrols": true}
-
-// loadHeavy reads into r the events, logins and patrols of the window.
-func loadHeavy(ctx context.Context, q queryer, w window, r *gridscore.Records) error {
-	return loadKinds(ctx, q, w, scope{}, r, func(kind string) bool { return heavyKinds[kind] })
-}
-
-// loadShared reads every kind but the heavy ones.
-func loadShared(ctx context.Context, q queryer, w window) (*gridscore.Records, error) {
 	r := &gridscore.Records{}
-	err := loadKinds(ctx, q, w, scope{}, r, func(kind string) bool { return !heavyKinds[kind] })
+	err := loadKinds(ctx, q, w, scope{}, r, func(string) bool { return true })
 	return r, err
 }
 
-// loadKinds reads into r the kinds for which want is true, limited to the
-// rows of sc (see scope.cond).
+// loadKinds reads into r, in the order of kinds, the kinds for which want
+// is true, each through its scanner, limited to its window (loadCond) and
+// to the rows of sc (see scope.cond).
 func loadKinds(ctx context.Context, q queryer, w window, sc scope, r *gridscore.Records, want func(kind string) bool) error {
-	instant := func(col string) (string, []any) {
-		return col + " >= $1 AND " + col + " < $2", []any{w.lo, w.hi}
+	for i := range kinds {
+		k := &kinds[i]
+		if !want(k.name) {
+			continue
+		}
+		cond, args := k.loadCond(w)
+		err := queryScoped(ctx, q, k.name, k.name, cond, args, sc, func(rows *sql.Rows) error { return k.scan(rows, r) })
+		if err != nil {
+			return err
+		}
 	}
-	day := func(col string) (string, []any) {
-		return col + " >= $1 AND " + col + " <= $2", []any{w.firstDay, w.last}
+	if !sc.all() && want("register") {
+		return loadRosteredElsewhere(ctx, q, sc, r, want("rosters"))
 	}
-	all := func() (string, []any) { return "", nil }
-	// The heavy kinds are read with the fast path's window (heavyWindow).
-	heavy := func(kind string) func() (string, []any) {
-		return func() (string, []any) { return heavyWindow[kind], []any{w.lo, w.hi} }
-	}
+	return nil
+}
 
-	var err error
-	doAs := func(kind, scoped string, where func() (string, []any), scan func(*sql.Rows) error) {
-		if err != nil || !want(kind) {
-			return
+// queryScoped is queryTable of kind's table under cond and, as the rows of
+// the pseudo-kind scoped, sc.
+func queryScoped(ctx context.Context, q queryer, kind, scoped, cond string, args []any, sc scope, scan func(*sql.Rows) error) error {
+	if tc, targs := sc.cond(scoped, len(args)+1); tc != "" {
+		if cond != "" {
+			cond = "(" + cond + ") AND "
 		}
-		cond, args := where()
-		if tc, targs := sc.cond(scoped, len(args)+1); tc != "" {
-			if cond != "" {
-				cond = "(" + cond + ") AND "
-			}
-			cond += tc
-			args = append(args, targs...)
-		}
-		err = queryTable(ctx, q, kind, cond, args, scan)
+		cond += tc
+		args = append(args, targs...)
 	}
-	do := func(kind string, where func() (string, []any), scan func(*sql.Rows) error) {
-		doAs(kind, kind, where, scan)
+	return queryTable(ctx, q, kind, cond, args, scan)
+}
+
+// loadRosteredElsewhere adds to r.Register the entries of the persons on
+// sc's rosters that were entered outside sc's grids: whether a listed
+// person was entered is looked up on the whole register, whatever grid the
+// entry names. With sc.byID and the rosters read (withRosters), those
+// persons are read by id, only those not on r.Register already; else by a
+// subquery on the rosters.
+func loadRosteredElsewhere(ctx context.Context, q queryer, sc scope, r *gridscore.Records, withRosters bool) error {
+	scan := kindNamed("register").scan
+	scanRegister := func(rows *sql.Rows) error { return scan(rows, r) }
+	if !sc.byID || !withRosters {
+		return queryScoped(ctx, q, "register", rosteredElsewhere, "", nil, sc, scanRegister)
 	}
-	do("grids", all, func(rows *sql.Rows) error {
-		g, err := scanGrid(rows)
-		r.Grids = append(r.Grids, g)
-		return err
-	})
-	do("workers", all, func(rows *sql.Rows) error {
-		wk, err := scanWorker(rows)
-		r.Workers = append(r.Workers, wk)
-		return err
-	})
-	do("events", heavy("events"), func(rows *sql.Rows) error {
-		var e gridscore.Event
-		err := rows.Scan(&e.ID, text(&e.WorkerID), text(&e.Flow), text(&e.Severity), text(&e.Category),
-			timeDest{&e.OccurredAt}, timeDest{&e.ReportedAt}, timeDest{&e.Deadline},
-			timeDest{&e.ClosedAt}, text(&e.Card), flagDest{&e.Irregular})
-		r.Events = append(r.Events, e)
-		return err
-	})
-	do("logins", heavy("logins"), func(rows *sql.Rows) error {
-		var l gridscore.Login
-		err := rows.Scan(text(&l.WorkerID), text(&l.Channel), timeDest{&l.At})
-		r.Logins = append(r.Logins, l)
-		return err
-	})
-	do("patrols", heavy("patrols"), func(rows *sql.Rows) error {
-		var p gridscore.Patrol
-		err := rows.Scan(text(&p.ID), text(&p.WorkerID), timeDest{&p.StartedAt}, timeDest{&p.EndedAt}, &p.DistanceM)
-		r.Patrols = append(r.Patrols, p)
-		return err
-	})
-	do("leaves", all, func(rows *sql.Rows) error {
-		var l gridscore.Leave
-		err := rows.Scan(&l.WorkerID, dateDest{&l.From}, dateDest{&l.To}, text(&l.Reason))
-		r.Leaves = append(r.Leaves, l)
-		return err
-	})
-	scanRegister := func(rows *sql.Rows) error {
-		p, err := scanPerson(rows)
-		r.Register = append(r.Register, p)
-		return err
+	seen := make(map[string]bool, len(r.Register))
+	for _, p := range r.Register {
+		seen[p.PersonID] = true
 	}
-	do("register", all, scanRegister)
-	do("rosters", all, func(rows *sql.Rows) error {
-		var x gridscore.RosterRow
-		err := rows.Scan(&x.PersonID, dateDest{&x.ListedOn}, &x.Category, &x.GridCode, text(&x.Department))
-		r.Rosters = append(r.Rosters, x)
-		return err
-	})
-	if !sc.all() && err == nil && want("register") {
-		// Whether a person on the scope's rosters was entered is looked up
-		// on the whole register, whatever grid the entry names.
-		if sc.byID && want("rosters") {
-			// The listed persons not on the scope's register, by id.
-			seen := make(map[string]bool, len(r.Register))
-			for _, p := range r.Register {
-				seen[p.PersonID] = true
-			}
-			var ids []any
-			for _, x := range r.Rosters {
-				if !seen[x.PersonID] {
-					seen[x.PersonID] = true
-					ids = append(ids, x.PersonID)
-				}
-			}
-			for len(ids) > 0 && err == nil {
-				part := ids[:min(len(ids), maxListParams)]
-				ids = ids[len(part):]
-				err = queryTable(ctx, q, "register", "person_id IN ("+placeholders(len(part))+")", part, scanRegister)
-			}
-		} else {
-			doAs("register", rosteredElsewhere, all, scanRegister)
+	var ids []any
+	for _, x := range r.Rosters {
+		if !seen[x.PersonID] {
+			seen[x.PersonID] = true
+			ids = append(ids, x.PersonID)
 		}
 	}
-	do("visits", func() (string, []any) { return instant("visited_at") }, func(rows *sql.Rows) error {
-		var v gridscore.Visit
-		err := rows.Scan(&v.ID, &v.PersonID, &v.WorkerID, timeDest{&v.VisitedAt}, text(&v.Note))
-		r.Visits = append(r.Visits, v)
-		return err
-	})
-	do("meetings", all, func(rows *sql.Rows) error {
-		var m gridscore.Meeting
-		err := rows.Scan(&m.ID, dateDest{&m.HeldOn}, &m.Title, text(&m.Kind))
-		r.Meetings = append(r.Meetings, m)
-		return err
-	})
-	do("attendance", all, func(rows *sql.Rows) error {
-		var a gridscore.Attendance
-		err := rows.Scan(&a.MeetingID, &a.WorkerID, &a.Status)
-		r.Attendance = append(r.Attendance, a)
-		return err
-	})
-	do("findings", func() (string, []any) { return day("occurred_on") }, func(rows *sql.Rows) error {
-		var f gridscore.Finding
-		err := rows.Scan(&f.ID, &f.WorkerID, &f.Kind, dateDest{&f.OccurredOn}, &f.Count,
-			text(&f.Note), text(&f.Evidence))
-		r.Findings = append(r.Findings, f)
-		return err
-	})
-	do("quiz", func() (string, []any) { return day("taken_on") }, func(rows *sql.Rows) error {
-		var x gridscore.Quiz
-		err := rows.Scan(&x.ID, &x.WorkerID, dateDest{&x.TakenOn}, &x.WrongAnswers)
-		r.Quizzes = append(r.Quizzes, x)
-		return err
-	})
-	do("ballots", func() (string, []any) { return instant("cast_at") }, func(rows *sql.Rows) error {
-		var b gridscore.Ballot
-		err := rows.Scan(&b.ID, &b.WorkerID, &b.RaterGroup, &b.Rating, timeDest{&b.CastAt})
-		r.Ballots = append(r.Ballots, b)
-		return err
-	})
-	do("calendar", all, func(rows *sql.Rows) error {
-		c, err := scanCalendarDay(rows)
-		r.Calendar = append(r.Calendar, c)
-		return err
-	})
-	return err
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), maxListParams)]
+		ids = ids[len(part):]
+		if err := queryTable(ctx, q, "register", "person_id IN ("+placeholders(len(part))+")", part, scanRegister); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxListParams is the most values one IN list of a query is given.
@@ -270,7 +165,7 @@ func loadWorkers(ctx context.Context, q queryer) ([]gridscore.Worker, error) {
 		ws = append(ws, w)
 		return err
 	})
-	slices.SortFunc(ws, func(a, b gridscore.Worker) int { return strings.Compare(a.ID, b.ID) })
+	sortWorkers(ws)
 	return ws, err
 }
 
@@ -317,30 +212,14 @@ func tableNamed(kind string) *table {
 
 // sortRecords orders the records of each kind by key.
 func sortRecords(r *gridscore.Records) {
-	slices.SortFunc(r.Grids, func(a, b gridscore.Grid) int { return strings.Compare(a.Code, b.Code) })
-	slices.SortFunc(r.Workers, func(a, b gridscore.Worker) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Events, func(a, b gridscore.Event) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Logins, func(a, b gridscore.Login) int {
-		return cmp.Or(strings.Compare(a.WorkerID, b.WorkerID),
-			strings.Compare(string(a.Channel), string(b.Channel)), a.At.Compare(b.At))
-	})
-	slices.SortFunc(r.Patrols, func(a, b gridscore.Patrol) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Leaves, func(a, b gridscore.Leave) int {
-		return cmp.Or(strings.Compare(a.WorkerID, b.WorkerID), cmp.Compare(a.From, b.From))
-	})
-	slices.SortFunc(r.Register, func(a, b gridscore.Person) int { return strings.Compare(a.PersonID, b.PersonID) })
-	slices.SortFunc(r.Rosters, func(a, b gridscore.RosterRow) int {
-		return cmp.Or(strings.Compare(a.PersonID, b.PersonID), cmp.Compare(a.ListedOn, b.ListedOn))
-	})
-	slices.SortFunc(r.Visits, func(a, b gridscore.Visit) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Meetings, func(a, b gridscore.Meeting) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Attendance, func(a, b gridscore.Attendance) int {
-		return cmp.Or(strings.Compare(a.MeetingID, b.MeetingID), strings.Compare(a.WorkerID, b.WorkerID))
-	})
-	slices.SortFunc(r.Findings, func(a, b gridscore.Finding) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Quizzes, func(a, b gridscore.Quiz) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Ballots, func(a, b gridscore.Ballot) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(r.Calendar, func(a, b gridscore.CalendarDay) int { return cmp.Compare(a.Date, b.Date) })
+	for i := range kinds {
+		kinds[i].sort(r)
+	}
+}
+
+// sortWorkers orders workers by id.
+func sortWorkers(ws []gridscore.Worker) {
+	slices.SortFunc(ws, func(a, b gridscore.Worker) int { return strings.Compare(a.ID, b.ID) })
 }
 
 // scanGrid reads one row of grids.

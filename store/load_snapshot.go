@@ -233,7 +233,8 @@ func (db *DB) sqliteSnapshot(ctx context.Context, n int) (cs []readConn, err err
 // after each row has been put into dest (a destination per column) calls
 // row. On PostgreSQL it reads the rows through pgx itself, handing each
 // destination the column's bytes as sent (no value boxed per column); on
-// SQLite, the driver's values (int64, string, []byte or nil).
+// SQLite, the driver's values (int64, string, []byte or nil). Why, and the
+// measurement that kept it: the top of load_heavy.go.
 func (c readConn) rawQuery(ctx context.Context, query string, args []any, dest []col, row func() error) error {
 	return c.Raw(func(dc any) error {
 		if pc, ok := dc.(*stdlib.Conn); ok {

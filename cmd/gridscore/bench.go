@@ -20,6 +20,7 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/gen"
 	"github.com/gridscore/gridscore/store"
+	"github.com/gridscore/gridscore/store/storebench"
 )
 
 // BenchCommand is `gridscore bench`: the benchmark harness of issue 3. For
@@ -139,7 +140,8 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	return writeFile(c.out, func(w io.Writer) error { return writeBenchmarks(w, results, c.quarter, c.runs) })
 }
 
-// measure runs one (store, size).
+// measure runs one (store, size): the import (unless --reuse), the floor
+// scan and the assessment, and the bare insert (unless --bare=false).
 func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs.Quarter, files string) (benchRow, error) {
 	row := benchRow{store: st, workers: n}
 	var (
@@ -172,43 +174,43 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		}
 		row.importTime, row.importRSS = time.Since(start), rss
 	}
-
-	db, err := store.Open(ctx, target)
-	if err != nil {
-		return row, err
-	}
-	defer db.Close()
-	counts, err := db.Counts(ctx)
-	if err != nil {
-		return row, err
-	}
-	for _, v := range counts {
-		row.rows += v
-	}
-	if err := c.timeRuns(ctx, &row, db, self, flag, target, q); err != nil {
+	if err := c.measureReads(ctx, &row, self, flag, target, q); err != nil {
 		return row, err
 	}
 	if !c.bare {
 		return row, nil
 	}
-	err = c.measureBare(ctx, &row, q)
+	err = c.measureBare(ctx, &row, q) // before row is returned
 	return row, err
 }
 
-// timeRuns measures the floor scan of db and the assessment of target by a
-// child process. Each is measured c.runs times, back to back, the one
-// that goes first alternating (on this VM a process started after a
-// second of idling took 5–10 ms longer), and the medians reported: on a
-// shared machine one run can take twice another. The machine is watched
-// before and after the runs.
-func (c *BenchCommand) timeRuns(ctx context.Context, row *benchRow, db *store.DB, self, flag, target string, q gs.Quarter) error {
+// measureReads measures the floor scan and the assessment of the store at
+// target (the assess command's flag names it) runs times each.
+func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, flag, target string, q gs.Quarter) error {
 	st, n := row.store, row.workers
+	db, err := store.Open(ctx, target)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	counts, err := db.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, v := range counts {
+		row.rows += v
+	}
+	// The floor and the assessment are measured runs times each, back to
+	// back, the one that goes first alternating (on this VM a process
+	// started after a second of idling took 5–10 ms longer), and the
+	// medians reported: on a shared machine one run can take twice
+	// another. The machine is watched before and after the runs.
 	var floors, assesses []time.Duration
 	floor := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描（第 %d 次）……\n", st, n, run+1)
 		start := time.Now()
 		var err error
-		row.floorRows, err = db.FloorScan(ctx, q.First().AddDays(-7).Start(), q.Last().End(), false)
+		row.floorRows, err = storebench.FloorScan(ctx, db, q.First().AddDays(-7).Start(), q.Last().End(), false)
 		floors = append(floors, time.Since(start))
 		return err
 	}
@@ -239,8 +241,8 @@ func (c *BenchCommand) timeRuns(ctx context.Context, row *benchRow, db *store.DB
 	return nil
 }
 
-// measureBare times the bare insert of the same generated town into a
-// fresh store of the row's kind.
+// measureBare measures the bare insert of the generated quarter into a
+// fresh store.
 func (c *BenchCommand) measureBare(ctx context.Context, row *benchRow, q gs.Quarter) error {
 	st, n := row.store, row.workers
 	c.watch(ctx, row, "基准插入前")
@@ -255,7 +257,7 @@ func (c *BenchCommand) measureBare(ctx context.Context, row *benchRow, q gs.Quar
 		return err
 	}
 	defer bdb.Close()
-	ins, err := bdb.NewBareInserter(ctx)
+	ins, err := storebench.NewBareInserter(ctx, bdb)
 	if err != nil {
 		return err
 	}

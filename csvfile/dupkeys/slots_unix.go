@@ -1,6 +1,6 @@
 //go:build unix
 
-package csvfile
+package dupkeys
 
 import (
 	"syscall"
