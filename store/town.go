@@ -46,13 +46,9 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 	return r, nil
 }
 
-// TownWorker is a stored worker with the town of their grid
-// (gridscore.TownWorker).
-type TownWorker = gridscore.TownWorker
-
 // TownWorkers returns every stored worker, ordered by id, with the town of
 // their grid ("" when the grid is unknown), read in one snapshot.
-func (db *DB) TownWorkers(ctx context.Context) ([]TownWorker, error) {
+func (db *DB) TownWorkers(ctx context.Context) ([]gridscore.TownWorker, error) {
 	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, err
@@ -74,9 +70,9 @@ func (db *DB) TownWorkers(ctx context.Context) ([]TownWorker, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, db.wrap("load workers", err)
 	}
-	out := make([]TownWorker, len(ws))
+	out := make([]gridscore.TownWorker, len(ws))
 	for i, w := range ws {
-		out[i] = TownWorker{Worker: w, Town: town[w.GridCode]}
+		out[i] = gridscore.TownWorker{Worker: w, Town: town[w.GridCode]}
 	}
 	return out, nil
 }
