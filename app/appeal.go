@@ -43,7 +43,7 @@ func (s *Service) VoidDeduction(ctx context.Context, u *gs.User, town string, q 
 
 // describe names a deduction in the audit log.
 func describe(d gs.Deduction) string {
-	return ruleName(d.Rule) + " " + d.Period + "（−" + d.Points.String() + " 分）"
+	return gs.NameOr(gs.RuleName, d.Rule) + " " + d.Period + "（−" + d.Points.String() + " 分）"
 }
 
 // AppealDeadline returns the last day a worker may appeal a quarter

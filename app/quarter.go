@@ -239,7 +239,7 @@ func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarte
 func blockers(pending []gs.Appeal) []string {
 	var out []string
 	for _, a := range pending {
-		out = append(out, "网格员 "+a.WorkerID+" 对“"+ruleName(a.Rule)+"（"+a.Period+"）”的申诉尚未处理")
+		out = append(out, "网格员 "+a.WorkerID+" 对“"+gs.NameOr(gs.RuleName, a.Rule)+"（"+a.Period+"）”的申诉尚未处理")
 	}
 	return out
 }
@@ -286,12 +286,4 @@ func (s *Service) File(ctx context.Context, u *gs.User, town string, q gs.Quarte
 		return err
 	}
 	return s.step(ctx, town, q, []gs.State{gs.StateFinalized}, gs.StateFiled, gs.AuditQuarterFiled, "", nil)
-}
-
-// ruleName is a rule's Chinese name.
-func ruleName(r gs.RuleID) string {
-	if n := gs.RuleName[r]; n != "" {
-		return n
-	}
-	return string(r)
 }

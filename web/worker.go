@@ -245,12 +245,8 @@ func (s *Server) workerAccess(r *http.Request, u *gs.User, id string) (Period, s
 
 // deductionRow is a deduction in words.
 func deductionRow(workerID string, d gs.Deduction) DeductionRow {
-	name := gs.RuleName[d.Rule]
-	if name == "" {
-		name = string(d.Rule)
-	}
 	return DeductionRow{
-		Rule: name, Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
+		Rule: gs.NameOr(gs.RuleName, d.Rule), Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
 		Detail: d.Detail, Evidence: recordLinks(d), PeriodURL: periodLink(workerID, d),
 		RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","),
 	}
