@@ -33,14 +33,12 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 		return nil, db.wrap("load town", err)
 	}
 	h := heavyRead{w: w, sc: sc, names: newInterner()}
-	if r.Events, err = readEvents(ctx, c, h); err != nil {
-		return nil, db.wrap("load town", err)
-	}
-	if r.Logins, err = readLogins(ctx, c, h); err != nil {
-		return nil, db.wrap("load town", err)
-	}
-	if r.Patrols, err = readPatrols(ctx, c, h); err != nil {
-		return nil, db.wrap("load town", err)
+	for i := range kinds {
+		if k := &kinds[i]; k.heavy {
+			if err := k.fast(ctx, c, h.of(k), r); err != nil {
+				return nil, db.wrap("load town", err)
+			}
+		}
 	}
 	sortRecords(r)
 	return r, nil
