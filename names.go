@@ -37,6 +37,17 @@ var WorkerTypeName = map[WorkerType]string{
 	PartTime: "兼职",
 }
 
+// NameOr is the name names gives k, or k itself when the table has none:
+// how a page or a report shows an id the table does not know, such as a
+// rule of a newer scheme in an older build (NameOr(RuleName, r)). It
+// serves every table keyed by a string type.
+func NameOr[K ~string](names map[K]string, k K) string {
+	if n := names[k]; n != "" {
+		return n
+	}
+	return string(k)
+}
+
 // TypeName is the Chinese name of a worker type; a type the table does not
 // know reads as full-time, the default of RULES.md §0.
 func TypeName(t WorkerType) string {

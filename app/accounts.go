@@ -297,6 +297,6 @@ func (a *Auth) SetAccountRole(ctx context.Context, admin *gs.User, username stri
 
 // change applies c to the account of admin's town with an audit entry.
 func (a *Auth) change(ctx context.Context, admin *gs.User, username string, c store.AccountChange, action, detail string) error {
-	return a.DB.ChangeTownAccount(ctx, admin.Town, username, c, store.AuditEntry{
+	return a.DB.ChangeTownAccount(ctx, admin.Town, username, c, gs.AuditEntry{
 		At: a.now(), Username: Actor(ctx), Action: action, Object: "user:" + username, Detail: detail})
 }

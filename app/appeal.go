@@ -36,14 +36,14 @@ func (s *Service) VoidDeduction(ctx context.Context, u *gs.User, town string, q 
 		if err := rescoreSnapshot(qt, &s.Scheme); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditDeductionVoided,
+		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditDeductionVoided,
 			Object: "worker:" + ref.WorkerID + "/" + q.String(), Detail: describe(d) + "；原因：" + reason})
 	})
 }
 
 // describe names a deduction in the audit log.
 func describe(d gs.Deduction) string {
-	return ruleName(d.Rule) + " " + d.Period + "（−" + d.Points.String() + " 分）"
+	return gs.NameOr(gs.RuleName, d.Rule) + " " + d.Period + "（−" + d.Points.String() + " 分）"
 }
 
 // AppealDeadline returns the last day a worker may appeal a quarter
@@ -100,7 +100,7 @@ func (s *Service) Appeal(ctx context.Context, u *gs.User, q gs.Quarter, ref gs.D
 		if err != nil {
 			return err
 		}
-		mine, err := qt.Appeals(store.AppealFilter{WorkerID: ref.WorkerID})
+		mine, err := qt.Appeals(gs.AppealFilter{WorkerID: ref.WorkerID})
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func (s *Service) Appeal(ctx context.Context, u *gs.User, q gs.Quarter, ref gs.D
 		if err := qt.CreateAppeal(a); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditAppealCreated,
+		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditAppealCreated,
 			Object: "appeal:" + strconv.FormatInt(a.ID, 10), Detail: describe(d) + "；理由：" + reason})
 	})
 	if err != nil {
@@ -137,7 +137,7 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 		if qt.State.State != gs.StatePublished {
 			return errState(qt.State, "处理申诉")
 		}
-		pending, err := qt.Appeals(store.AppealFilter{Status: gs.AppealPending})
+		pending, err := qt.Appeals(gs.AppealFilter{Status: gs.AppealPending})
 		if err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 		if err := qt.DecideAppeal(a); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: action,
+		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 			Object: "appeal:" + strconv.FormatInt(id, 10), Detail: "答复：" + reply})
 	})
 }

@@ -10,7 +10,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
 )
 
@@ -68,7 +67,7 @@ func wantErr(t *testing.T, what string, err error, code, message string) {
 // auditActions lists the audit log's actions, oldest first.
 func auditActions(t *testing.T, db app.AuditStore) []string {
 	t.Helper()
-	entries, err := db.Audit(context.Background(), store.AuditFilter{Limit: 1000})
+	entries, err := db.Audit(context.Background(), gs.AuditFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

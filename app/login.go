@@ -30,8 +30,8 @@ func errLocked(until, now time.Time) error {
 // minutes left. A success clears the count. Every outcome is audited.
 func (a *Auth) Authenticate(ctx context.Context, username, password string, now time.Time) (*gs.User, error) {
 	username = strings.TrimSpace(username)
-	audit := func(action, detail string) store.AuditEntry {
-		return store.AuditEntry{At: now, Username: truncate(username, 64), Action: action,
+	audit := func(action, detail string) gs.AuditEntry {
+		return gs.AuditEntry{At: now, Username: truncate(username, 64), Action: action,
 			Object: "user:" + truncate(username, 64), Detail: detail}
 	}
 	if username == "" || password == "" || len(password) > maxPasswordLength {
@@ -71,8 +71,8 @@ func (a *Auth) Authenticate(ctx context.Context, username, password string, now 
 
 // wrongPassword records a wrong password, and the lock when it is the
 // failure that locks the account, and returns the error to answer with.
-func (a *Auth) wrongPassword(ctx context.Context, att *store.LoginAttempt, audit func(action, detail string) store.AuditEntry, now time.Time) error {
-	entries := []store.AuditEntry{audit(gs.AuditLoginFailed, "密码错误")}
+func (a *Auth) wrongPassword(ctx context.Context, att *store.LoginAttempt, audit func(action, detail string) gs.AuditEntry, now time.Time) error {
+	entries := []gs.AuditEntry{audit(gs.AuditLoginFailed, "密码错误")}
 	if att.Locks {
 		entries = append(entries, audit(gs.AuditAccountLocked,
 			fmt.Sprintf("连续 %d 次登录失败，锁定至 %s", a.maxFailures(), att.LockedUntil.In(gs.CST).Format("2006-01-02 15:04:05"))))
@@ -87,7 +87,7 @@ func (a *Auth) wrongPassword(ctx context.Context, att *store.LoginAttempt, audit
 }
 
 // failed records a failed login and returns the error to answer with.
-func (a *Auth) failed(ctx context.Context, e store.AuditEntry) error {
+func (a *Auth) failed(ctx context.Context, e gs.AuditEntry) error {
 	if err := a.DB.AppendAuditEntries(ctx, e); err != nil {
 		return err
 	}

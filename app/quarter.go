@@ -109,7 +109,7 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		if err := qt.SetState(st); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditQuarterComputed,
+		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditQuarterComputed,
 			Object: quarterObject(town, q), Detail: "计算时点：" + asOf.In(gs.CST).Format("2006-01-02 15:04")})
 	})
 }
@@ -213,7 +213,7 @@ func (s *Service) step(ctx context.Context, town string, q gs.Quarter, from []gs
 		if err := qt.SetState(st); err != nil {
 			return err
 		}
-		return qt.Audit(store.AuditEntry{At: now, Username: Actor(ctx), Action: action, Object: quarterObject(town, q), Detail: detail})
+		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: action, Object: quarterObject(town, q), Detail: detail})
 	})
 }
 
@@ -229,7 +229,7 @@ func (s *Service) Publish(ctx context.Context, u *gs.User, town string, q gs.Qua
 // FinalizeBlockers lists in Chinese what keeps town's quarter q from being
 // finalized: the appeals still pending.
 func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarter) ([]string, error) {
-	as, err := s.DB.Appeals(ctx, store.AppealFilter{Town: town, Quarter: q.String(), Status: gs.AppealPending})
+	as, err := s.DB.Appeals(ctx, gs.AppealFilter{Town: town, Quarter: q.String(), Status: gs.AppealPending})
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarte
 func blockers(pending []gs.Appeal) []string {
 	var out []string
 	for _, a := range pending {
-		out = append(out, "网格员 "+a.WorkerID+" 对“"+ruleName(a.Rule)+"（"+a.Period+"）”的申诉尚未处理")
+		out = append(out, "网格员 "+a.WorkerID+" 对“"+gs.NameOr(gs.RuleName, a.Rule)+"（"+a.Period+"）”的申诉尚未处理")
 	}
 	return out
 }
@@ -253,7 +253,7 @@ func (s *Service) Finalize(ctx context.Context, u *gs.User, town string, q gs.Qu
 	}
 	return s.step(ctx, town, q, []gs.State{gs.StatePublished}, gs.StateFinalized, gs.AuditQuarterFinalized, "",
 		func(qt *store.QuarterTx) error {
-			pending, err := qt.Appeals(store.AppealFilter{Status: gs.AppealPending})
+			pending, err := qt.Appeals(gs.AppealFilter{Status: gs.AppealPending})
 			if err != nil {
 				return err
 			}
@@ -286,12 +286,4 @@ func (s *Service) File(ctx context.Context, u *gs.User, town string, q gs.Quarte
 		return err
 	}
 	return s.step(ctx, town, q, []gs.State{gs.StateFinalized}, gs.StateFiled, gs.AuditQuarterFiled, "", nil)
-}
-
-// ruleName is a rule's Chinese name.
-func ruleName(r gs.RuleID) string {
-	if n := gs.RuleName[r]; n != "" {
-		return n
-	}
-	return string(r)
 }

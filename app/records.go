@@ -135,7 +135,7 @@ type RecordView struct {
 	// user's town).
 	Frozen []string
 	// Evidence lists the files attached to a finding.
-	Evidence []store.Evidence
+	Evidence []gs.Evidence
 }
 
 // Record returns a record of a hand kind for u: a grid worker sees only

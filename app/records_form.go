@@ -165,7 +165,7 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 		remove := slices.Clone(e.RemoveFiles)
 		slices.Sort(remove)
 		for _, id := range slices.Compact(remove) { // a file ticked twice is removed once
-			ch.DropFiles = append(ch.DropFiles, store.Evidence{ID: id, FindingID: key[0]})
+			ch.DropFiles = append(ch.DropFiles, gs.Evidence{ID: id, FindingID: key[0]})
 		}
 	}
 	action := gs.AuditRecordCreated
@@ -176,7 +176,7 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	if err != nil {
 		return nil, err
 	}
-	err = s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: now, Username: Actor(ctx), Action: action,
+	err = s.DB.ChangeRecords(ctx, ch, gs.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 		Object: recordObject(e.Kind, key, recs), Detail: detail})
 	var exists *store.ExistsError
 	if errors.As(err, &exists) {
@@ -218,7 +218,7 @@ func (s *Service) DeleteRecord(ctx context.Context, u *gs.User, kind string, key
 	if err != nil {
 		return err
 	}
-	return s.DB.ChangeRecords(ctx, ch, store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditRecordDeleted,
+	return s.DB.ChangeRecords(ctx, ch, gs.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditRecordDeleted,
 		Object: recordObject(kind, key, old), Detail: detail})
 }
 

@@ -11,7 +11,6 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
-	"github.com/gridscore/gridscore/store"
 )
 
 // TestRecordsScope: each role lists what it may see, filtered in the
@@ -110,7 +109,7 @@ func TestSaveRecordFinalized(t *testing.T) {
 				t.Errorf("the live result ignores the new finding: %v", w.Total)
 			}
 		}
-		es, err := s.DB.Audit(ctx, store.AuditFilter{Action: gs.AuditRecordCreated})
+		es, err := s.DB.Audit(ctx, gs.AuditFilter{Action: gs.AuditRecordCreated})
 		if err != nil || len(es) != 1 || !strings.Contains(es[0].Detail, "2023Q3 已定稿，定稿结果不随之改变") || !strings.Contains(es[0].Detail, "原因：督查补录") {
 			t.Errorf("audit: %+v, %v", es, err)
 		}
@@ -186,7 +185,7 @@ func TestSaveRecordRefused(t *testing.T) {
 				t.Errorf("%s: %d rows, was %d", k, after[k], n)
 			}
 		}
-		if es, _ := s.DB.Audit(ctx, store.AuditFilter{Username: "x"}); len(es) != 0 {
+		if es, _ := s.DB.Audit(ctx, gs.AuditFilter{Username: "x"}); len(es) != 0 {
 			t.Errorf("refused changes left %d audit entries", len(es))
 		}
 	})

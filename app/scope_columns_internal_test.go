@@ -25,7 +25,7 @@ func TestScopeColumnsAreKnown(t *testing.T) {
 			cols[colTown] = true
 		}
 		for col := range cols {
-			if p := csvfile.ColumnProblem(csvfile.Origin{}, kind, col, ""); p.ColumnTitle() == col {
+			if p := csvfile.ColumnProblem(csvfile.Origin{}, kind, col, ""); p.Title == col {
 				t.Errorf("%s has no column %q", kind, col)
 			}
 		}

@@ -358,7 +358,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	if !commit {
 		return rep, it.Rollback()
 	}
-	entry := store.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditRecordsImported,
+	entry := gs.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditRecordsImported,
 		Object: fmt.Sprintf("upload:%d", up.ID), Detail: importDetail(rep)}
 	if err := it.FinishUpload(ctx, up.ID, entry); err != nil {
 		return nil, err

@@ -55,3 +55,20 @@ func inserted(rep *app.UploadReport) int64 {
 	}
 	return n
 }
+
+// A kept report's problem is shown by its column's Chinese title; one kept
+// from before the title was stored is shown by its column as written then.
+func TestKeptProblemColumnTitle(t *testing.T) {
+	for _, tc := range []struct {
+		p    app.Problem
+		want string
+	}{
+		{app.Problem{Column: "worker_id（工号）", Title: "工号"}, "工号"},
+		{app.Problem{Column: "worker_id（工号）"}, "worker_id（工号）"},
+		{app.Problem{}, ""},
+	} {
+		if got := tc.p.ColumnTitle(); got != tc.want {
+			t.Errorf("%+v: ColumnTitle() = %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}

@@ -23,30 +23,30 @@ var (
 )
 
 // demoFiles returns the demo town's files as uploads.
-func demoFiles(t *testing.T) []store.UploadFile {
+func demoFiles(t *testing.T) []gs.UploadFile {
 	t.Helper()
 	entries, err := os.ReadDir(demoDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []store.UploadFile
+	var files []gs.UploadFile
 	for _, e := range entries {
 		f, err := os.Open(filepath.Join(demoDir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { f.Close() })
-		files = append(files, store.UploadFile{Name: e.Name(), Body: f})
+		files = append(files, gs.UploadFile{Name: e.Name(), Body: f})
 	}
 	return files
 }
 
 // textFile is an upload of text.
-func textFile(name, text string) store.UploadFile {
-	return store.UploadFile{Name: name, Body: strings.NewReader(text)}
+func textFile(name, text string) gs.UploadFile {
+	return gs.UploadFile{Name: name, Body: strings.NewReader(text)}
 }
 
-func stage(t *testing.T, svc *app.Service, u *gs.User, files ...store.UploadFile) int64 {
+func stage(t *testing.T, svc *app.Service, u *gs.User, files ...gs.UploadFile) int64 {
 	t.Helper()
 	up, err := svc.StageUpload(app.WithActor(context.Background(), u.Username), u, files)
 	if err != nil {
@@ -102,7 +102,7 @@ func TestUploadChecksThenCommits(t *testing.T) {
 				t.Errorf("%s: %d stored, the report says %d added", k.Name, counts[k.Name], k.Inserted)
 			}
 		}
-		log, err := db.Audit(context.Background(), store.AuditFilter{Action: gs.AuditRecordsImported})
+		log, err := db.Audit(context.Background(), gs.AuditFilter{Action: gs.AuditRecordsImported})
 		if err != nil || len(log) != 1 || log[0].Username != "admin" || !strings.Contains(log[0].Detail, "events.csv") ||
 			!strings.Contains(log[0].Detail, "事件 新增 ") {
 			t.Errorf("audit log: %+v (%v)", log, err)
@@ -244,7 +244,7 @@ func TestUploadOtherTownRefused(t *testing.T) {
 			if _, err := svc.CheckUpload(ctx, u, id); gs.ErrorCode(err) != gs.EFORBIDDEN {
 				t.Errorf("%s checks: %v, want forbidden", u.Username, err)
 			}
-			if _, err := svc.StageUpload(ctx, u, []store.UploadFile{textFile("grids.csv", "x")}); gs.ErrorCode(err) != gs.EFORBIDDEN {
+			if _, err := svc.StageUpload(ctx, u, []gs.UploadFile{textFile("grids.csv", "x")}); gs.ErrorCode(err) != gs.EFORBIDDEN {
 				t.Errorf("%s uploads: %v, want forbidden", u.Username, err)
 			}
 		}
@@ -281,7 +281,7 @@ func TestUploadWorkbook(t *testing.T) {
 	if err := book.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	id := stage(t, svc, qsAdmin, store.UploadFile{Name: "本季度.xlsx", Body: &buf})
+	id := stage(t, svc, qsAdmin, gs.UploadFile{Name: "本季度.xlsx", Body: &buf})
 	rep, err := svc.CommitUpload(context.Background(), qsAdmin, id)
 	if err != nil {
 		t.Fatal(err)
@@ -317,7 +317,7 @@ func TestUploadsExpire(t *testing.T) {
 func TestUploadNames(t *testing.T) {
 	db := mustOpen(t, storetest.SQLiteTarget(t))
 	svc := &app.Service{DB: db}
-	_, err := svc.StageUpload(context.Background(), qsAdmin, []store.UploadFile{textFile("events.csv", ""), textFile("dir/EVENTS.csv", "")})
+	_, err := svc.StageUpload(context.Background(), qsAdmin, []gs.UploadFile{textFile("events.csv", ""), textFile("dir/EVENTS.csv", "")})
 	if gs.ErrorCode(err) != gs.EINVALID || !strings.Contains(gs.ErrorMessage(err), "都叫") {
 		t.Errorf("two files of one name: %v", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 )
 
 // CreateUser validates u and the password, stores the account with the
@@ -29,7 +28,7 @@ func (a *Auth) CreateUser(ctx context.Context, u *gs.User, password string) erro
 }
 
 // createdEntry is the audit entry of a new account.
-func createdEntry(ctx context.Context, u *gs.User) store.AuditEntry {
+func createdEntry(ctx context.Context, u *gs.User) gs.AuditEntry {
 	detail := "角色：" + gs.RoleName[u.Role]
 	if u.Town != "" {
 		detail += "，镇街：" + u.Town
@@ -37,7 +36,7 @@ func createdEntry(ctx context.Context, u *gs.User) store.AuditEntry {
 	if u.WorkerID != "" {
 		detail += "，工号：" + u.WorkerID
 	}
-	return store.AuditEntry{At: u.CreatedAt, Username: Actor(ctx), Action: gs.AuditUserCreated,
+	return gs.AuditEntry{At: u.CreatedAt, Username: Actor(ctx), Action: gs.AuditUserCreated,
 		Object: "user:" + u.Username, Detail: detail}
 }
 
@@ -58,7 +57,7 @@ func (a *Auth) SetPassword(ctx context.Context, username, password string, mustC
 	if mustChange {
 		detail = "设置了临时密码，下次登录须修改"
 	}
-	return a.DB.SetPasswordHash(ctx, username, hash, mustChange, store.AuditEntry{
+	return a.DB.SetPasswordHash(ctx, username, hash, mustChange, gs.AuditEntry{
 		At: a.now(), Username: Actor(ctx), Action: gs.AuditPasswordChanged, Object: "user:" + username, Detail: detail})
 }
 
@@ -69,7 +68,7 @@ func (a *Auth) SetDisabled(ctx context.Context, username string, disabled bool) 
 	if disabled {
 		action = gs.AuditUserDisabled
 	}
-	return a.DB.SetUserDisabled(ctx, username, disabled, store.AuditEntry{
+	return a.DB.SetUserDisabled(ctx, username, disabled, gs.AuditEntry{
 		At: a.now(), Username: Actor(ctx), Action: action, Object: "user:" + username})
 }
 

@@ -251,7 +251,7 @@ func TestProblemTitles(t *testing.T) {
 	type named struct{ column, title, key string }
 	got := map[named]bool{}
 	for _, p := range rep.Problems {
-		got[named{p.Column, p.ColumnTitle(), p.Key}] = true
+		got[named{p.Column, p.Title, p.Key}] = true
 	}
 	for _, want := range []named{
 		{"reported_at（上报时间）", "上报时间", "reported_at"},
@@ -266,15 +266,15 @@ func TestProblemTitles(t *testing.T) {
 
 	b := mustRead(t, writeFiles(t, map[string]string{"leaves.csv": "工号,开始日期,结束日期\nW9,2023-07-03,2023-07-04\n"}))
 	err = b.CheckReferences(csvfile.Known{})
-	if !errors.As(err, &rep) || len(rep.Problems) != 1 || rep.Problems[0].Column != "worker_id（工号）" || rep.Problems[0].ColumnTitle() != "工号" {
+	if !errors.As(err, &rep) || len(rep.Problems) != 1 || rep.Problems[0].Column != "worker_id（工号）" || rep.Problems[0].Title != "工号" {
 		t.Errorf("a leave of an unknown worker: %v", err)
 	}
 
 	o := csvfile.Origin{File: "workers.csv", Row: 4}
-	if p := csvfile.ColumnProblem(o, "workers", "grid_code", "网格属于别的镇"); p.Column != "grid_code（网格编码）" || p.ColumnTitle() != "网格编码" || p.Key != "grid_code" || p.Row != 4 {
+	if p := csvfile.ColumnProblem(o, "workers", "grid_code", "网格属于别的镇"); p.Column != "grid_code（网格编码）" || p.Title != "网格编码" || p.Key != "grid_code" || p.Row != 4 {
 		t.Errorf("ColumnProblem: %+v", p)
 	}
-	if p := csvfile.ColumnProblem(o, "workers", "no_such", "x"); p.Column != "no_such" || p.ColumnTitle() != "no_such" {
+	if p := csvfile.ColumnProblem(o, "workers", "no_such", "x"); p.Column != "no_such" || p.Title != "no_such" {
 		t.Errorf("ColumnProblem of an unknown column: %+v", p)
 	}
 }

@@ -35,17 +35,6 @@ type Problem struct {
 	Message string
 }
 
-// ColumnTitle is how a page names the problem's column: Title, or Column
-// for a problem kept from before Title existed (upload reports are stored
-// as JSON with their problems and shown again while the records are
-// unchanged).
-func (p Problem) ColumnTitle() string {
-	if p.Title != "" {
-		return p.Title
-	}
-	return p.Column
-}
-
 // ColumnProblem is a problem with column key (DATA.md's English name) of a
 // record of kind found at o, its column named as the reader names it; a
 // column csvfile does not know is named by key.

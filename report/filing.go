@@ -36,7 +36,7 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	ap.add("编号", "工号", "姓名", "规则", "规则说明", "期间", "依据记录", "申诉理由", "提出时间", "结果", "答复", "处理人", "处理时间")
 	ap.style("A1", "M1", bold)
 	for _, a := range fl.Appeals {
-		ap.add(a.ID, a.WorkerID, names[a.WorkerID], string(a.Rule), ruleName(a.Rule), a.Period, evidence(a.EvidenceKey),
+		ap.add(a.ID, a.WorkerID, names[a.WorkerID], string(a.Rule), gs.NameOr(gs.RuleName, a.Rule), a.Period, evidence(a.EvidenceKey),
 			a.Reason, cst(a.CreatedAt), gs.AppealStatusName[a.Status], a.Reply, a.DecidedBy, cst(a.DecidedAt))
 	}
 	if len(fl.Appeals) == 0 {
@@ -48,7 +48,7 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	vd.add("工号", "姓名", "规则", "规则说明", "期间", "依据记录", "撤销原因", "撤销人", "撤销时间")
 	vd.style("A1", "I1", bold)
 	for _, v := range fl.Voided {
-		vd.add(v.WorkerID, names[v.WorkerID], string(v.Rule), ruleName(v.Rule), v.Period, evidence(v.EvidenceKey),
+		vd.add(v.WorkerID, names[v.WorkerID], string(v.Rule), gs.NameOr(gs.RuleName, v.Rule), v.Period, evidence(v.EvidenceKey),
 			v.Reason, v.By, cst(v.At))
 	}
 	if len(fl.Voided) == 0 {
@@ -80,12 +80,4 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 		}
 	}
 	return f.Write(w)
-}
-
-// ruleName is the Chinese name of rule r, or its id when it has none.
-func ruleName(r gs.RuleID) string {
-	if n := gs.RuleName[r]; n != "" {
-		return n
-	}
-	return string(r)
 }

@@ -7,11 +7,8 @@ import (
 	"github.com/gridscore/gridscore"
 )
 
-// Evidence is a file attached to a finding (gridscore.Evidence).
-type Evidence = gridscore.Evidence
-
 // insertEvidence stores files inside tx with the next ids.
-func (db *DB) insertEvidence(ctx context.Context, tx *sql.Tx, es []Evidence) error {
+func (db *DB) insertEvidence(ctx context.Context, tx *sql.Tx, es []gridscore.Evidence) error {
 	id, err := db.nextID(ctx, tx, "evidence")
 	if err != nil {
 		return err
@@ -28,8 +25,8 @@ func (db *DB) insertEvidence(ctx context.Context, tx *sql.Tx, es []Evidence) err
 }
 
 // EvidenceFile returns one stored file with its content, or ENOTFOUND.
-func (db *DB) EvidenceFile(ctx context.Context, id int64) (*Evidence, error) {
-	var e Evidence
+func (db *DB) EvidenceFile(ctx context.Context, id int64) (*gridscore.Evidence, error) {
+	var e gridscore.Evidence
 	err := db.read.QueryRowContext(ctx, `SELECT id, finding_id, name, content_type, size_bytes, content, uploaded_by, uploaded_at
 		FROM evidence WHERE id = $1`, id).Scan(&e.ID, &e.FindingID, &e.Name, &e.ContentType, &e.Size, &e.Content, &e.UploadedBy, timeDest{&e.UploadedAt})
 	if err == sql.ErrNoRows {
@@ -43,7 +40,7 @@ func (db *DB) EvidenceFile(ctx context.Context, id int64) (*Evidence, error) {
 
 // EvidenceOf returns the files attached to the findings, without their
 // content, ordered by finding and id.
-func (db *DB) EvidenceOf(ctx context.Context, findingIDs []string) ([]Evidence, error) {
+func (db *DB) EvidenceOf(ctx context.Context, findingIDs []string) ([]gridscore.Evidence, error) {
 	if len(findingIDs) == 0 {
 		return nil, nil
 	}
@@ -54,9 +51,9 @@ func (db *DB) EvidenceOf(ctx context.Context, findingIDs []string) ([]Evidence, 
 		return nil, db.wrap("read evidence", err)
 	}
 	defer rows.Close()
-	var out []Evidence
+	var out []gridscore.Evidence
 	for rows.Next() {
-		var e Evidence
+		var e gridscore.Evidence
 		if err := rows.Scan(&e.ID, &e.FindingID, &e.Name, &e.ContentType, &e.Size, &e.UploadedBy, timeDest{&e.UploadedAt}); err != nil {
 			return nil, db.wrap("read evidence", err)
 		}

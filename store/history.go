@@ -8,15 +8,12 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
-// WorkerQuarter is one stored quarter of a worker (gs.WorkerQuarter).
-type WorkerQuarter = gs.WorkerQuarter
-
 // WorkerQuarters returns every stored result of worker id across the
 // quarters (and towns, if the worker moved), oldest quarter first. It
 // reads the small quarter_states table and looks each snapshot row up by
 // its primary key, so it costs a few reads whatever the district's size
 // (CROSS JOIN keeps SQLite from scanning the snapshots instead).
-func (db *DB) WorkerQuarters(ctx context.Context, id string) ([]WorkerQuarter, error) {
+func (db *DB) WorkerQuarters(ctx context.Context, id string) ([]gs.WorkerQuarter, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT s.town, s.quarter, `+stateCols+`, r.result_json
 		FROM quarter_states s CROSS JOIN result_snapshots r
 		WHERE r.town = s.town AND r.quarter = s.quarter AND r.worker_id = $1
@@ -25,9 +22,9 @@ func (db *DB) WorkerQuarters(ctx context.Context, id string) ([]WorkerQuarter, e
 		return nil, db.wrap("worker quarters", err)
 	}
 	defer rows.Close()
-	var out []WorkerQuarter
+	var out []gs.WorkerQuarter
 	for rows.Next() {
-		var wq WorkerQuarter
+		var wq gs.WorkerQuarter
 		st := &wq.State
 		var js string
 		if err := rows.Scan(&st.Town, &st.Quarter, text(&st.State), timeDest{&st.AsOf}, timeDest{&st.ComputedAt},
@@ -67,7 +64,7 @@ func (db *DB) QuarterRecord(ctx context.Context, town, q string) (*QuarterRecord
 	if rec.Snapshot, err = snapshot(ctx, tx, town, q); err != nil {
 		return nil, db.wrap("quarter record", err)
 	}
-	if rec.Appeals, err = appeals(ctx, tx, AppealFilter{Town: town, Quarter: q}, ""); err != nil {
+	if rec.Appeals, err = appeals(ctx, tx, gs.AppealFilter{Town: town, Quarter: q}, ""); err != nil {
 		return nil, db.wrap("quarter record", err)
 	}
 	if rec.Voided, err = voided(ctx, tx, town, q); err != nil {

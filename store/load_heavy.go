@@ -59,19 +59,6 @@ func (h heavyRead) where(kind string) (string, []any) {
 	return sc + " AND (" + timeCond + ")", append(args, sargs...)
 }
 
-// readEvents, readLogins and readPatrols are the fast reads of LoadTown.
-func readEvents(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Event, error) {
-	return fastEvents(ctx, c, h.of(kindNamed("events")))
-}
-
-func readLogins(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Login, error) {
-	return fastLogins(ctx, c, h.of(kindNamed("logins")))
-}
-
-func readPatrols(ctx context.Context, c readConn, h heavyRead) ([]gridscore.Patrol, error) {
-	return fastPatrols(ctx, c, h.of(kindNamed("patrols")))
-}
-
 // queryInto runs a SELECT of cols from table under cond on c's driver
 // connection and calls row after each row's values have been put into
 // dest, one destination per column.

@@ -18,6 +18,9 @@ func TestKindsReadEveryTableOnce(t *testing.T) {
 		if k.chunk == withPrevious && (i == 0 || kinds[i-1].chunk == readOnce) {
 			t.Errorf("kind %s is read with the kind before it, which has no chunk task", k.name)
 		}
+		if k.heavy && k.fast == nil {
+			t.Errorf("kind %s is heavy without a fast read, which LoadTown reads it by", k.name)
+		}
 		if k.fast != nil && (k.chunk != ownTask || k.window.whole()) {
 			t.Errorf("kind %s: a fast read needs a task of its own and a window", k.name)
 		}

@@ -123,7 +123,7 @@ func (qt *QuarterTx) Unvoid(ref gs.DeductionRef) error {
 
 // Appeals returns the quarter's appeals f chooses (its town and quarter
 // fields are ignored).
-func (qt *QuarterTx) Appeals(f AppealFilter) ([]gs.Appeal, error) {
+func (qt *QuarterTx) Appeals(f gs.AppealFilter) ([]gs.Appeal, error) {
 	f.Town, f.Quarter = qt.State.Town, qt.State.Quarter
 	out, err := appeals(qt.ctx, qt.tx, f, "")
 	return out, qt.db.wrap("appeals", err)
@@ -165,6 +165,6 @@ func (qt *QuarterTx) DecideAppeal(a *gs.Appeal) error {
 
 // Audit appends entries to the audit log in the transaction, so a change
 // and its record stand or fall together.
-func (qt *QuarterTx) Audit(entries ...AuditEntry) error {
+func (qt *QuarterTx) Audit(entries ...gs.AuditEntry) error {
 	return qt.db.wrap("audit", qt.db.appendAudit(qt.ctx, qt.tx, entries))
 }

@@ -120,18 +120,15 @@ func snapshot(ctx context.Context, qr queryer, town, q string) ([]SnapshotRow, e
 	return out, rows.Err()
 }
 
-// AppealFilter chooses appeals (gs.AppealFilter).
-type AppealFilter = gs.AppealFilter
-
 const appealCols = `id, town, quarter, worker_id, rule, period, evidence_key, reason, status, reply, created_at, decided_at, decided_by`
 
 // Appeals returns the appeals f chooses, oldest first.
-func (db *DB) Appeals(ctx context.Context, f AppealFilter) ([]gs.Appeal, error) {
+func (db *DB) Appeals(ctx context.Context, f gs.AppealFilter) ([]gs.Appeal, error) {
 	out, err := appeals(ctx, db.read, f, "")
 	return out, db.wrap("appeals", err)
 }
 
-func appeals(ctx context.Context, qr queryer, f AppealFilter, suffix string) ([]gs.Appeal, error) {
+func appeals(ctx context.Context, qr queryer, f gs.AppealFilter, suffix string) ([]gs.Appeal, error) {
 	q := `SELECT ` + appealCols + ` FROM appeals WHERE 1 = 1`
 	var args []any
 	add := func(col, v string) {

@@ -38,7 +38,7 @@ func TestQuarterLife(t *testing.T) {
 			if a.ID != 1 {
 				t.Errorf("appeal id = %d, want 1", a.ID)
 			}
-			if err := qt.Audit(store.AuditEntry{At: now, Username: "staff", Action: "quarter_computed", Object: "quarter:青山镇/2023Q3"}); err != nil {
+			if err := qt.Audit(gs.AuditEntry{At: now, Username: "staff", Action: "quarter_computed", Object: "quarter:青山镇/2023Q3"}); err != nil {
 				return err
 			}
 			return qt.SetState(gs.QuarterState{State: gs.StateComputed, AsOf: now, ComputedAt: now, UpdatedBy: "staff"})
@@ -58,7 +58,7 @@ func TestQuarterLife(t *testing.T) {
 		if err != nil || len(v) != 1 || v[0].EvidenceKey != "" || v[0].Reason != "系统故障" {
 			t.Fatalf("voided = %+v, %v", v, err)
 		}
-		as, err := db.Appeals(ctx, store.AppealFilter{WorkerID: "QS001", Status: gs.AppealPending})
+		as, err := db.Appeals(ctx, gs.AppealFilter{WorkerID: "QS001", Status: gs.AppealPending})
 		if err != nil || len(as) != 1 || as[0].Town != "青山镇" || as[0].Rule != gs.RuleDisciplineLogin {
 			t.Fatalf("appeals = %+v, %v", as, err)
 		}
@@ -84,7 +84,7 @@ func TestQuarterLife(t *testing.T) {
 		if snap, _ := db.Snapshot(ctx, "青山镇", "2023Q3"); len(snap) != 1 {
 			t.Errorf("rolled-back change emptied the snapshot")
 		}
-		if as, _ := db.Appeals(ctx, store.AppealFilter{Status: gs.AppealPending}); len(as) != 1 {
+		if as, _ := db.Appeals(ctx, gs.AppealFilter{Status: gs.AppealPending}); len(as) != 1 {
 			t.Errorf("rolled-back decision stayed")
 		}
 		err = db.InQuarter(ctx, "青山镇", "2023Q3", func(qt *store.QuarterTx) error {

@@ -21,11 +21,11 @@ func TestChangeRecords(t *testing.T) {
 		db := MustOpenDB(t, b)
 		mustImport(t, db, fullRecords())
 		now := time.Unix(1696730400, 0)
-		audit := store.AuditEntry{At: now, Username: "staff", Action: "record_created", Object: "worker:W001/findings:F9"}
+		audit := gridscore.AuditEntry{At: now, Username: "staff", Action: "record_created", Object: "worker:W001/findings:F9"}
 		content := []byte("\x89PNG\r\n\x1a\n\x00\xff\x00binary")
 		finding := &gridscore.Records{Findings: []gridscore.Finding{{ID: "F9", WorkerID: "W001", Kind: gridscore.FindingPhone, OccurredOn: day(2023, 9, 1), Count: 1}}}
 		err := db.ChangeRecords(ctx, store.RecordChange{Put: finding, New: true,
-			Evidence: []store.Evidence{{FindingID: "F9", Name: "照片.png", ContentType: "image/png", Content: content, UploadedBy: "staff", UploadedAt: now}}}, audit)
+			Evidence: []gridscore.Evidence{{FindingID: "F9", Name: "照片.png", ContentType: "image/png", Content: content, UploadedBy: "staff", UploadedAt: now}}}, audit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,14 +51,14 @@ func TestChangeRecords(t *testing.T) {
 		if gridscore.ErrorCode(err) != gridscore.ENOTFOUND {
 			t.Errorf("delete a missing record: %v", err)
 		}
-		err = db.ChangeRecords(ctx, store.RecordChange{DropFiles: []store.Evidence{{ID: es[0].ID, FindingID: "other"}}})
+		err = db.ChangeRecords(ctx, store.RecordChange{DropFiles: []gridscore.Evidence{{ID: es[0].ID, FindingID: "other"}}})
 		if gridscore.ErrorCode(err) != gridscore.ENOTFOUND {
 			t.Errorf("drop a file of another finding: %v", err)
 		}
 		if after := mustCounts(t, db); !maps.Equal(before, after) {
 			t.Errorf("refused changes wrote: %v → %v", before, after)
 		}
-		if log, _ := db.Audit(ctx, store.AuditFilter{}); len(log) != 1 {
+		if log, _ := db.Audit(ctx, gridscore.AuditFilter{}); len(log) != 1 {
 			t.Errorf("%d audit entries, want the first change's only", len(log))
 		}
 

@@ -298,7 +298,7 @@ func (a answer) QueryRowContext(ctx context.Context, _ string, _ ...any) *sql.Ro
 
 // WorkersByID returns the stored workers among ids (id, name, grid) with
 // their towns, ordered by id.
-func (db *DB) WorkersByID(ctx context.Context, ids []string) ([]TownWorker, error) {
+func (db *DB) WorkersByID(ctx context.Context, ids []string) ([]gridscore.TownWorker, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -308,21 +308,21 @@ func (db *DB) WorkersByID(ctx context.Context, ids []string) ([]TownWorker, erro
 
 // GridWorkers returns the workers of the town's grids (id, name, grid),
 // ordered by id, for the attendance form.
-func (db *DB) GridWorkers(ctx context.Context, town string) ([]TownWorker, error) {
+func (db *DB) GridWorkers(ctx context.Context, town string) ([]gridscore.TownWorker, error) {
 	return db.townWorkers(ctx, "JOIN grids g ON g.grid_code = w.grid_code WHERE g.town = $1", town)
 }
 
 // townWorkers reads the id, name, grid and town of the workers w joined
 // with their grids g as rest says.
-func (db *DB) townWorkers(ctx context.Context, rest string, args ...any) ([]TownWorker, error) {
+func (db *DB) townWorkers(ctx context.Context, rest string, args ...any) ([]gridscore.TownWorker, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT w.worker_id, w.name, w.grid_code, COALESCE(g.town, '') FROM workers w "+rest+" ORDER BY w.worker_id", args...)
 	if err != nil {
 		return nil, db.wrap("read workers", err)
 	}
 	defer rows.Close()
-	var out []TownWorker
+	var out []gridscore.TownWorker
 	for rows.Next() {
-		var w TownWorker
+		var w gridscore.TownWorker
 		if err := rows.Scan(&w.ID, &w.Name, &w.GridCode, &w.Town); err != nil {
 			return nil, db.wrap("read workers", err)
 		}

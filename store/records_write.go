@@ -35,12 +35,12 @@ type RecordChange struct {
 	// attendance.
 	Drop []RecordKey
 	// Evidence is stored with the change (the IDs are given by the store).
-	Evidence []Evidence
+	Evidence []gridscore.Evidence
 	// DropEvidence lists findings whose evidence is deleted.
 	DropEvidence []string
 	// DropFiles lists evidence files deleted, each with its finding: a file
 	// of another finding is ENOTFOUND.
-	DropFiles []Evidence
+	DropFiles []gridscore.Evidence
 }
 
 // ExistsError is the refusal of a new record whose key is stored already
@@ -62,7 +62,7 @@ func (e *ExistsError) As(target any) bool {
 
 // ChangeRecords makes the change and appends the audit entries in one
 // transaction: all of it is written, or none.
-func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...AuditEntry) error {
+func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...gridscore.AuditEntry) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err

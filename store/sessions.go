@@ -154,18 +154,14 @@ func (db *DB) deleteSessions(ctx context.Context, op, del string, arg any) (int6
 	return n, nil
 }
 
-// AuditEntry is one line of the audit log (gridscore.AuditEntry), named
-// here for the store's own code.
-type AuditEntry = gridscore.AuditEntry
-
 // AppendAudit appends one entry to the audit log.
 func (db *DB) AppendAudit(ctx context.Context, at time.Time, username, action, object, detail string) error {
-	return db.AppendAuditEntries(ctx, AuditEntry{At: at, Username: username, Action: action, Object: object, Detail: detail})
+	return db.AppendAuditEntries(ctx, gridscore.AuditEntry{At: at, Username: username, Action: action, Object: object, Detail: detail})
 }
 
 // AppendAuditEntries appends entries to the audit log in one transaction,
 // in their order (their ID fields are ignored).
-func (db *DB) AppendAuditEntries(ctx context.Context, e ...AuditEntry) error {
+func (db *DB) AppendAuditEntries(ctx context.Context, e ...gridscore.AuditEntry) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
@@ -182,7 +178,7 @@ func (db *DB) AppendAuditEntries(ctx context.Context, e ...AuditEntry) error {
 
 // appendAudit appends entries inside tx with the next ids. On PostgreSQL
 // it holds the log against other writers until tx ends (see nextID).
-func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, entries []AuditEntry) error {
+func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, entries []gridscore.AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -201,11 +197,8 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, entries []AuditEntry)
 	return nil
 }
 
-// AuditFilter chooses entries of the audit log (gridscore.AuditFilter).
-type AuditFilter = gridscore.AuditFilter
-
 // Audit returns the entries of the audit log chosen by f, newest first.
-func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (db *DB) Audit(ctx context.Context, f gridscore.AuditFilter) ([]gridscore.AuditEntry, error) {
 	var conds []string
 	var args []any
 	where := func(cond string, arg any) {
@@ -251,9 +244,9 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		return nil, db.wrap("read audit log", err)
 	}
 	defer rows.Close()
-	var entries []AuditEntry
+	var entries []gridscore.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e gridscore.AuditEntry
 		if err := rows.Scan(&e.ID, timeDest{&e.At}, &e.Username, &e.Action, text(&e.Object), text(&e.Detail)); err != nil {
 			return nil, db.wrap("read audit log", err)
 		}

@@ -21,7 +21,7 @@ func mustCreateSession(tb testing.TB, db *store.DB, userID int64, hash string, n
 }
 
 // mustAudit reads the audit log.
-func mustAudit(tb testing.TB, db *store.DB, f store.AuditFilter) []store.AuditEntry {
+func mustAudit(tb testing.TB, db *store.DB, f gridscore.AuditFilter) []gridscore.AuditEntry {
 	tb.Helper()
 	e, err := db.Audit(context.Background(), f)
 	if err != nil {
@@ -160,13 +160,13 @@ func TestAuditLog(t *testing.T) {
 		add(2, "wang", "login_failed", "user:wang", "密码错误")
 		add(3, "wang", "login", "user:wang", "")
 		err := db.AppendAuditEntries(ctx,
-			store.AuditEntry{At: t0.Add(4 * time.Minute), Username: "admin", Action: "password_changed", Object: "user:li"},
-			store.AuditEntry{At: t0.Add(4 * time.Minute), Username: "admin", Action: "login", Object: "user:admin"})
+			gridscore.AuditEntry{At: t0.Add(4 * time.Minute), Username: "admin", Action: "password_changed", Object: "user:li"},
+			gridscore.AuditEntry{At: t0.Add(4 * time.Minute), Username: "admin", Action: "login", Object: "user:admin"})
 		if err != nil {
 			t.Fatal(err)
 		}
 
-		actions := func(f store.AuditFilter) string {
+		actions := func(f gridscore.AuditFilter) string {
 			var s []string
 			for _, e := range mustAudit(t, db, f) {
 				s = append(s, fmt.Sprintf("%d:%s", e.At.Sub(t0)/time.Minute, e.Action))
@@ -175,23 +175,23 @@ func TestAuditLog(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			name string
-			f    store.AuditFilter
+			f    gridscore.AuditFilter
 			want string
 		}{
-			{"everything, newest first", store.AuditFilter{}, "[4:login 4:password_changed 3:login 2:login_failed 1:user_created 0:login]"},
-			{"by who", store.AuditFilter{Username: "wang"}, "[3:login 2:login_failed]"},
-			{"by action", store.AuditFilter{Action: "login"}, "[4:login 3:login 0:login]"},
-			{"by object", store.AuditFilter{Object: "user:wang"}, "[3:login 2:login_failed 1:user_created]"},
-			{"by time", store.AuditFilter{From: t0.Add(time.Minute), To: t0.Add(3 * time.Minute)}, "[2:login_failed 1:user_created]"},
-			{"a page of two", store.AuditFilter{Limit: 2}, "[4:login 4:password_changed]"},
-			{"the page after", store.AuditFilter{Limit: 2, BeforeID: 5}, "[3:login 2:login_failed]"},
-			{"all filters at once", store.AuditFilter{Username: "admin", Action: "login", From: t0.Add(time.Minute)}, "[4:login]"},
+			{"everything, newest first", gridscore.AuditFilter{}, "[4:login 4:password_changed 3:login 2:login_failed 1:user_created 0:login]"},
+			{"by who", gridscore.AuditFilter{Username: "wang"}, "[3:login 2:login_failed]"},
+			{"by action", gridscore.AuditFilter{Action: "login"}, "[4:login 3:login 0:login]"},
+			{"by object", gridscore.AuditFilter{Object: "user:wang"}, "[3:login 2:login_failed 1:user_created]"},
+			{"by time", gridscore.AuditFilter{From: t0.Add(time.Minute), To: t0.Add(3 * time.Minute)}, "[2:login_failed 1:user_created]"},
+			{"a page of two", gridscore.AuditFilter{Limit: 2}, "[4:login 4:password_changed]"},
+			{"the page after", gridscore.AuditFilter{Limit: 2, BeforeID: 5}, "[3:login 2:login_failed]"},
+			{"all filters at once", gridscore.AuditFilter{Username: "admin", Action: "login", From: t0.Add(time.Minute)}, "[4:login]"},
 		} {
 			if got := actions(tc.f); got != tc.want {
 				t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 			}
 		}
-		e := mustAudit(t, db, store.AuditFilter{Object: "user:wang", Action: "user_created"})
+		e := mustAudit(t, db, gridscore.AuditFilter{Object: "user:wang", Action: "user_created"})
 		if len(e) != 1 || e[0].Username != "admin" || e[0].Detail != "角色：网格员" || e[0].ID != 2 || !e[0].At.Equal(t0.Add(time.Minute)) {
 			t.Errorf("one entry read back as %+v", e)
 		}
@@ -216,7 +216,7 @@ func TestAuditFromTwoServersKeepsEveryEntry(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		entries := mustAudit(t, dbs[1], store.AuditFilter{Limit: 1000})
+		entries := mustAudit(t, dbs[1], gridscore.AuditFilter{Limit: 1000})
 		who := map[string]bool{}
 		for _, e := range entries {
 			who[e.Username] = true

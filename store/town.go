@@ -33,26 +33,20 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 		return nil, db.wrap("load town", err)
 	}
 	h := heavyRead{w: w, sc: sc, names: newInterner()}
-	if r.Events, err = readEvents(ctx, c, h); err != nil {
-		return nil, db.wrap("load town", err)
-	}
-	if r.Logins, err = readLogins(ctx, c, h); err != nil {
-		return nil, db.wrap("load town", err)
-	}
-	if r.Patrols, err = readPatrols(ctx, c, h); err != nil {
-		return nil, db.wrap("load town", err)
+	for i := range kinds {
+		if k := &kinds[i]; k.heavy {
+			if err := k.fast(ctx, c, h.of(k), r); err != nil {
+				return nil, db.wrap("load town", err)
+			}
+		}
 	}
 	sortRecords(r)
 	return r, nil
 }
 
-// TownWorker is a stored worker with the town of their grid
-// (gridscore.TownWorker).
-type TownWorker = gridscore.TownWorker
-
 // TownWorkers returns every stored worker, ordered by id, with the town of
 // their grid ("" when the grid is unknown), read in one snapshot.
-func (db *DB) TownWorkers(ctx context.Context) ([]TownWorker, error) {
+func (db *DB) TownWorkers(ctx context.Context) ([]gridscore.TownWorker, error) {
 	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, err
@@ -74,9 +68,9 @@ func (db *DB) TownWorkers(ctx context.Context) ([]TownWorker, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, db.wrap("load workers", err)
 	}
-	out := make([]TownWorker, len(ws))
+	out := make([]gridscore.TownWorker, len(ws))
 	for i, w := range ws {
-		out[i] = TownWorker{Worker: w, Town: town[w.GridCode]}
+		out[i] = gridscore.TownWorker{Worker: w, Town: town[w.GridCode]}
 	}
 	return out, nil
 }

@@ -17,14 +17,6 @@ import (
 // migration 00005) until the person who sent them commits or cancels the
 // import, so that every server sharing the database sees them.
 
-// Upload is a staged import (gridscore.Upload).
-type Upload = gridscore.Upload
-
-// UploadFile is one staged file (gridscore.UploadFile). Body is what
-// CreateUpload reads; it is nil in what the store returns (see
-// ReadUploadFiles).
-type UploadFile = gridscore.UploadFile
-
 // errNoUpload is the error of an upload that does not exist (any more).
 func errNoUpload(id int64) error {
 	return gridscore.Errorf(gridscore.ENOTFOUND, "没有找到编号为 %d 的待导入文件：可能已经导入、已经取消，或已过期被清理。", id)
@@ -34,7 +26,7 @@ func errNoUpload(id int64) error {
 // up.ID, in one transaction. Size is counted from what was read. The id is
 // random, so that the address of an upload that is gone never leads to a
 // later one and addresses cannot be guessed in turn.
-func (db *DB) CreateUpload(ctx context.Context, up *Upload) error {
+func (db *DB) CreateUpload(ctx context.Context, up *gridscore.Upload) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
@@ -78,8 +70,8 @@ func randomID() (int64, error) {
 
 // Upload returns the staged upload id with its files' names and sizes,
 // ENOTFOUND when there is none.
-func (db *DB) Upload(ctx context.Context, id int64) (*Upload, error) {
-	up := &Upload{ID: id}
+func (db *DB) Upload(ctx context.Context, id int64) (*gridscore.Upload, error) {
+	up := &gridscore.Upload{ID: id}
 	var at int64
 	err := db.read.QueryRowContext(ctx, `SELECT town, username, created_at, size_bytes FROM uploads WHERE id = $1`, id).
 		Scan(&up.Town, &up.Username, &at, &up.Size)
@@ -96,7 +88,7 @@ func (db *DB) Upload(ctx context.Context, id int64) (*Upload, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var f UploadFile
+		var f gridscore.UploadFile
 		if err := rows.Scan(&f.Name, &f.Size); err != nil {
 			return nil, db.wrap("read upload files", err)
 		}
@@ -107,7 +99,7 @@ func (db *DB) Upload(ctx context.Context, id int64) (*Upload, error) {
 
 // Uploads lists the uploads of town created at or after since, newest
 // first, with their files' names and sizes, in one query.
-func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]Upload, error) {
+func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]gridscore.Upload, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username, u.created_at, u.size_bytes, f.name, f.size_bytes
 		FROM uploads u LEFT JOIN upload_files f ON f.upload_id = u.id
 		WHERE u.town = $1 AND u.created_at >= $2 ORDER BY u.created_at DESC, u.id, f.seq`, town, since.Unix())
@@ -115,9 +107,9 @@ func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]Uplo
 		return nil, db.wrap("list uploads", err)
 	}
 	defer rows.Close()
-	var out []Upload
+	var out []gridscore.Upload
 	for rows.Next() {
-		up := Upload{Town: town}
+		up := gridscore.Upload{Town: town}
 		var at int64
 		var name sql.NullString
 		var size sql.NullInt64
@@ -130,7 +122,7 @@ func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]Uplo
 		}
 		if name.Valid {
 			last := &out[len(out)-1]
-			last.Files = append(last.Files, UploadFile{Name: name.String, Size: size.Int64})
+			last.Files = append(last.Files, gridscore.UploadFile{Name: name.String, Size: size.Int64})
 		}
 	}
 	return out, db.wrap("list uploads", rows.Err())
@@ -211,7 +203,7 @@ func deleteUpload(ctx context.Context, tx *sql.Tx, id int64) error {
 // and the removal of the staged files are committed together or not at
 // all. ENOTFOUND when the upload is gone (committed or cancelled at the
 // same time by another request), so that it is never imported twice.
-func (it *ImportTx) FinishUpload(ctx context.Context, id int64, audit ...AuditEntry) error {
+func (it *ImportTx) FinishUpload(ctx context.Context, id int64, audit ...gridscore.AuditEntry) error {
 	if err := deleteUpload(ctx, it.tx, id); err != nil {
 		return it.db.wrap("finish upload", err)
 	}

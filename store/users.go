@@ -66,7 +66,7 @@ func (db *DB) nextID(ctx context.Context, tx *sql.Tx, table string) (int64, erro
 // CreateUser stores a new account with its password hash, sets u.ID, and
 // appends the audit entries. A username already taken, or a worker who
 // already has an account, is ECONFLICT; the caller validates u.
-func (db *DB) CreateUser(ctx context.Context, u *gridscore.User, passwordHash string, audit ...AuditEntry) error {
+func (db *DB) CreateUser(ctx context.Context, u *gridscore.User, passwordHash string, audit ...gridscore.AuditEntry) error {
 	_, err := db.createUser(ctx, u, passwordHash, false, audit)
 	if gridscore.ErrorCode(err) == gridscore.ECONFLICT {
 		// A unique index refused the row: say which.
@@ -80,13 +80,13 @@ func (db *DB) CreateUser(ctx context.Context, u *gridscore.User, passwordHash st
 // CreateFirstUser stores u as CreateUser does, but only when there is no
 // account at all, and reports whether it did. Two servers starting at once
 // on one database create one account between them.
-func (db *DB) CreateFirstUser(ctx context.Context, u *gridscore.User, passwordHash string, audit ...AuditEntry) (bool, error) {
+func (db *DB) CreateFirstUser(ctx context.Context, u *gridscore.User, passwordHash string, audit ...gridscore.AuditEntry) (bool, error) {
 	return db.createUser(ctx, u, passwordHash, true, audit)
 }
 
 // createUser stores u; with onlyFirst it writes nothing (and reports
 // false) when an account exists.
-func (db *DB) createUser(ctx context.Context, u *gridscore.User, hash string, onlyFirst bool, audit []AuditEntry) (bool, error) {
+func (db *DB) createUser(ctx context.Context, u *gridscore.User, hash string, onlyFirst bool, audit []gridscore.AuditEntry) (bool, error) {
 	u.ID = 0
 	tx, err := db.writeTx(ctx)
 	if err != nil {
@@ -208,7 +208,7 @@ func (db *DB) Users(ctx context.Context) ([]gridscore.User, error) {
 // any lock (an administrator's reset unlocks the account) and ends every
 // session of the account, so that whoever knew the old password is logged
 // out. ENOTFOUND if there is no such account.
-func (db *DB) SetPasswordHash(ctx context.Context, username, passwordHash string, mustChange bool, audit ...AuditEntry) error {
+func (db *DB) SetPasswordHash(ctx context.Context, username, passwordHash string, mustChange bool, audit ...gridscore.AuditEntry) error {
 	return db.updateUser(ctx, "set password", username, audit,
 		`UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL
 		  WHERE username = $1`, passwordHash, flagValue(mustChange))
@@ -216,7 +216,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, username, passwordHash string
 
 // SetUserDisabled disables an account (ending its sessions) or enables it
 // again. ENOTFOUND if there is no such account.
-func (db *DB) SetUserDisabled(ctx context.Context, username string, disabled bool, audit ...AuditEntry) error {
+func (db *DB) SetUserDisabled(ctx context.Context, username string, disabled bool, audit ...gridscore.AuditEntry) error {
 	return db.updateUser(ctx, "set disabled", username, audit,
 		`UPDATE users SET disabled = $2, failed_logins = 0, locked_until = NULL WHERE username = $1`,
 		flagValue(disabled))
@@ -224,7 +224,7 @@ func (db *DB) SetUserDisabled(ctx context.Context, username string, disabled boo
 
 // updateUser runs one UPDATE of the account named by $1, ends the
 // account's sessions and appends audit, in one transaction.
-func (db *DB) updateUser(ctx context.Context, op, username string, audit []AuditEntry, update string, args ...any) error {
+func (db *DB) updateUser(ctx context.Context, op, username string, audit []gridscore.AuditEntry, update string, args ...any) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
@@ -321,7 +321,7 @@ func (db *DB) BeginLogin(ctx context.Context, username string, now time.Time, ma
 // LoginSucceeded clears the failed logins and any lock of the account after
 // its password was checked, and appends audit. ENOTFOUND if the account is
 // gone or was disabled meanwhile.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64, audit ...AuditEntry) error {
+func (db *DB) LoginSucceeded(ctx context.Context, userID int64, audit ...gridscore.AuditEntry) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
@@ -411,7 +411,7 @@ type AccountChange struct {
 // disabling each other at once cannot leave the town without one. A new
 // password or disabling ends the account's sessions. ENOTFOUND when town
 // has no such account.
-func (db *DB) ChangeTownAccount(ctx context.Context, town, username string, c AccountChange, audit ...AuditEntry) error {
+func (db *DB) ChangeTownAccount(ctx context.Context, town, username string, c AccountChange, audit ...gridscore.AuditEntry) error {
 	op := "change account " + username
 	tx, err := db.writeTx(ctx)
 	if err != nil {

@@ -87,7 +87,7 @@ func TestCreateUserConflicts(t *testing.T) {
 		ctx := context.Background()
 		db := MustOpenDB(t, b)
 		mustCreateUser(t, db, newUser("wang", "W1"))
-		audit := store.AuditEntry{At: t0, Username: "admin", Action: "user_created", Object: "user:x"}
+		audit := gridscore.AuditEntry{At: t0, Username: "admin", Action: "user_created", Object: "user:x"}
 		for _, tc := range []struct {
 			name string
 			u    *gridscore.User
@@ -108,7 +108,7 @@ func TestCreateUserConflicts(t *testing.T) {
 		if users, err := db.Users(ctx); err != nil || len(users) != 1 {
 			t.Errorf("Users = %v, %v; want only wang", users, err)
 		}
-		if entries := mustAudit(t, db, store.AuditFilter{}); len(entries) != 0 {
+		if entries := mustAudit(t, db, gridscore.AuditFilter{}); len(entries) != 0 {
 			t.Errorf("audit of refused accounts: %+v", entries)
 		}
 		// Accounts without a worker do not collide over the missing worker.
@@ -160,7 +160,7 @@ func TestConcurrentCreateUserGetsDistinctIDs(t *testing.T) {
 			users[i] = newUser(fmt.Sprintf("w%02d", i), fmt.Sprintf("W%02d", i))
 			wg.Go(func() {
 				errs[i] = dbs[i%2].CreateUser(context.Background(), users[i], "h",
-					store.AuditEntry{At: t0, Username: "admin", Action: "user_created", Object: "user:" + users[i].Username})
+					gridscore.AuditEntry{At: t0, Username: "admin", Action: "user_created", Object: "user:" + users[i].Username})
 			})
 		}
 		wg.Wait()
@@ -174,7 +174,7 @@ func TestConcurrentCreateUserGetsDistinctIDs(t *testing.T) {
 		if len(ids) != n {
 			t.Errorf("%d accounts got %d distinct ids", n, len(ids))
 		}
-		if entries := mustAudit(t, dbs[0], store.AuditFilter{Limit: 1000}); len(entries) != n {
+		if entries := mustAudit(t, dbs[0], gridscore.AuditFilter{Limit: 1000}); len(entries) != n {
 			t.Errorf("%d audit entries for %d accounts", len(entries), n)
 		}
 	})
@@ -312,7 +312,7 @@ func TestSetPasswordHash(t *testing.T) {
 			mustCreateSession(t, db, u.ID, "s-"+u.Username+fmt.Sprint(time.Now().UnixNano()), t0)
 		}
 		err := db.SetPasswordHash(ctx, "wang", "new-hash", true,
-			store.AuditEntry{At: t0, Username: "admin", Action: "password_changed", Object: "user:wang"})
+			gridscore.AuditEntry{At: t0, Username: "admin", Action: "password_changed", Object: "user:wang"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -326,7 +326,7 @@ func TestSetPasswordHash(t *testing.T) {
 		if n, err := db.DeleteUserSessions(ctx, li.ID); err != nil || n != 1 {
 			t.Errorf("li had %d sessions after wang's reset (%v), want 1", n, err)
 		}
-		if e := mustAudit(t, db, store.AuditFilter{}); len(e) != 1 || e[0].Action != "password_changed" || e[0].Object != "user:wang" {
+		if e := mustAudit(t, db, gridscore.AuditFilter{}); len(e) != 1 || e[0].Action != "password_changed" || e[0].Object != "user:wang" {
 			t.Errorf("audit = %+v", e)
 		}
 		if err := db.SetPasswordHash(ctx, "nobody", "h", false); gridscore.ErrorCode(err) != gridscore.ENOTFOUND {

@@ -10,7 +10,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
 )
 
@@ -72,7 +71,7 @@ func TestAccountsAuthorizationMatrix(t *testing.T) {
 // actor, and returns its detail.
 func (f *fixture) auditHas(action, object, actor string) string {
 	f.t.Helper()
-	es, err := f.db.Audit(context.Background(), store.AuditFilter{Action: action, Object: object})
+	es, err := f.db.Audit(context.Background(), gs.AuditFilter{Action: action, Object: object})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -59,15 +59,8 @@ type workerLife struct {
 	formShown bool
 }
 
-func ruleName(r gs.RuleID) string {
-	if n := gs.RuleName[r]; n != "" {
-		return n
-	}
-	return string(r)
-}
-
 func appealRow(a gs.Appeal, p Period) AppealRow {
-	return AppealRow{ID: a.ID, WorkerID: a.WorkerID, Rule: ruleName(a.Rule), Period: a.Period, Reason: a.Reason,
+	return AppealRow{ID: a.ID, WorkerID: a.WorkerID, Rule: gs.NameOr(gs.RuleName, a.Rule), Period: a.Period, Reason: a.Reason,
 		Status: string(a.Status), StatusName: gs.AppealStatusName[a.Status], Reply: a.Reply,
 		CreatedAt: fmtTime(a.CreatedAt), DecidedAt: fmtTime(a.DecidedAt), DecidedBy: a.DecidedBy,
 		Pending: a.Status == gs.AppealPending, WorkerURL: workerURL(a.WorkerID, p),
@@ -113,7 +106,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 		}
 		for _, v := range vs {
 			if v.WorkerID == wr.WorkerID {
-				l.Voided = append(l.Voided, VoidedRow{Rule: ruleName(v.Rule), Period: v.Period, Reason: v.Reason, By: v.By, At: fmtTime(v.At)})
+				l.Voided = append(l.Voided, VoidedRow{Rule: gs.NameOr(gs.RuleName, v.Rule), Period: v.Period, Reason: v.Reason, By: v.By, At: fmtTime(v.At)})
 			}
 		}
 	}

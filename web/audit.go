@@ -137,12 +137,8 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		return err
 	}
 	for _, e := range entries {
-		name := gs.AuditActionName[e.Action]
-		if name == "" {
-			name = e.Action
-		}
 		page.Rows = append(page.Rows, AuditRow{At: e.At.In(gs.CST).Format("2006-01-02 15:04:05"),
-			User: e.Username, Action: name, Object: objectText(e.Object), Detail: e.Detail})
+			User: e.Username, Action: gs.NameOr(gs.AuditActionName, e.Action), Object: objectText(e.Object), Detail: e.Detail})
 	}
 	if next > 0 {
 		v := url.Values{}

@@ -264,11 +264,7 @@ func flagTags(w gs.WorkerResult) []string {
 		tags = append(tags, "不参加考核")
 	}
 	for _, f := range w.Flags {
-		if name, ok := gs.FlagName[f]; ok {
-			tags = append(tags, name)
-		} else {
-			tags = append(tags, f)
-		}
+		tags = append(tags, gs.NameOr(gs.FlagName, f))
 	}
 	return tags
 }

@@ -10,7 +10,6 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/demo"
-	"github.com/gridscore/gridscore/store"
 )
 
 // snapshotOf returns worker id's stored result of the demo quarter.
@@ -84,7 +83,7 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	res, body = f.post(town+"finalize", nil, admin)
 	wantStatus(t, "finalize with a pending appeal", res, body, 409, "还不能定稿", "QS013")
 
-	as, err := f.db.Appeals(context.Background(), store.AppealFilter{Status: gs.AppealPending})
+	as, err := f.db.Appeals(context.Background(), gs.AppealFilter{Status: gs.AppealPending})
 	if err != nil || len(as) != 1 {
 		t.Fatalf("appeals = %v, %v", as, err)
 	}

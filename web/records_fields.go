@@ -124,48 +124,85 @@ func storedValues(kind string, recs *gs.Records) map[string]string {
 // recordForm builds the page of a record of a hand kind: new (key nil),
 // stored (view), or typed and posted again (typed).
 func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []string, view *app.RecordView, typed *app.RecordEdit) (*RecordFormPage, error) {
-	fields, keyLen := app.HandFields(kind)
-	header, _, err := app.ChineseRows(kind, &gs.Records{})
+	fields, err := formFields(kind, key, formValues(kind, view, typed))
 	if err != nil {
 		return nil, err
 	}
-	page := &RecordFormPage{Kind: kind, KindName: gs.KindName[kind], New: key == nil, ListURL: "/records/" + kind}
-	values := map[string]string{}
-	attendance := map[string]string{}
+	page := &RecordFormPage{Kind: kind, KindName: gs.KindName[kind], New: key == nil, ListURL: "/records/" + kind, Fields: fields}
 	title := "录入" + gs.KindName[kind]
 	if view != nil {
-		values = storedValues(kind, view.Records)
-		for _, a := range view.Records.Attendance {
-			attendance[a.WorkerID] = string(a.Status)
-		}
-		page.Editable = view.CanEdit
-		page.Evidence = evidenceLinks(view.Evidence)
-		removing := map[string]bool{}
-		if typed != nil {
-			for _, id := range typed.RemoveFiles {
-				removing[strconv.FormatInt(id, 10)] = true
-			}
-		}
-		for i := range page.Evidence {
-			page.Evidence[i].Remove = removing[page.Evidence[i].ID]
-		}
-		if len(view.Frozen) > 0 {
-			page.Frozen = strings.Join(view.Frozen, "、")
-		}
 		title = gs.KindName[kind] + " " + strings.Join(key, " ")
-		page.Action = recordURL(kind, key)
-		page.DeleteAction = page.Action + "/delete"
+		page.stored(kind, key, view, typed)
 	} else {
 		page.Editable = canEnter(u)
 		page.Action = "/records/" + kind
 	}
 	if typed != nil {
-		values, page.Reason = typed.Values, typed.Reason
-		if typed.Attendance != nil {
-			attendance = typed.Attendance
-		}
+		page.Reason = typed.Reason
 	}
 	page.Page = s.page(u, title, "records")
+	var town []gs.TownWorker
+	if names, _ := app.HandFields(kind); page.Editable && (slices.Contains(names, "worker_id") || kind == "meetings") {
+		if town, err = s.Service.GridWorkers(r.Context(), u.Town); err != nil {
+			return nil, err
+		}
+		for _, w := range town {
+			page.Workers = append(page.Workers, Option{Value: w.ID, Label: w.Name + "（" + w.GridCode + "）"})
+		}
+	}
+	if kind == "meetings" {
+		if page.Attendance, err = s.attendanceFields(r, page.Editable, town, view, typed); err != nil {
+			return nil, err
+		}
+	}
+	page.Upload = kind == "findings" && page.Editable
+	return page, nil
+}
+
+// stored fills in what the page of a stored record shows besides its
+// fields: whether it may be changed, its evidence files (those the typed
+// form removes marked), the finalized quarters it concerns, and where its
+// forms post.
+func (page *RecordFormPage) stored(kind string, key []string, view *app.RecordView, typed *app.RecordEdit) {
+	page.Editable = view.CanEdit
+	page.Evidence = evidenceLinks(view.Evidence)
+	removing := map[string]bool{}
+	if typed != nil {
+		for _, id := range typed.RemoveFiles {
+			removing[strconv.FormatInt(id, 10)] = true
+		}
+	}
+	for i := range page.Evidence {
+		page.Evidence[i].Remove = removing[page.Evidence[i].ID]
+	}
+	if len(view.Frozen) > 0 {
+		page.Frozen = strings.Join(view.Frozen, "、")
+	}
+	page.Action = recordURL(kind, key)
+	page.DeleteAction = page.Action + "/delete"
+}
+
+// formValues are the values the form shows, by field: what was typed,
+// else what is stored, else none.
+func formValues(kind string, view *app.RecordView, typed *app.RecordEdit) map[string]string {
+	switch {
+	case typed != nil:
+		return typed.Values
+	case view != nil:
+		return storedValues(kind, view.Records)
+	}
+	return map[string]string{}
+}
+
+// formFields are the fields of kind's form holding values; the key's
+// fields are fixed when the record is stored (key not nil).
+func formFields(kind string, key []string, values map[string]string) ([]FormField, error) {
+	fields, keyLen := app.HandFields(kind)
+	header, _, err := app.ChineseRows(kind, &gs.Records{})
+	if err != nil {
+		return nil, err
+	}
+	var out []FormField
 	for i, f := range fields {
 		name := f
 		if f == "kind" {
@@ -185,35 +222,40 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 		if i == 0 && key == nil && optionalFields[f] {
 			ff.Hint = "留空则自动编号"
 		}
-		page.Fields = append(page.Fields, ff)
+		out = append(out, ff)
 	}
-	needWorkers := page.Editable && (slices.Contains(fields, "worker_id") || kind == "meetings")
-	var town []gs.TownWorker
-	if needWorkers {
-		if town, err = s.Service.GridWorkers(r.Context(), u.Town); err != nil {
+	return out, nil
+}
+
+// attendanceFields are a meeting's attendance lines: one per worker of
+// the town when the form may be posted (town), else one per worker with a
+// stored line; each shows the typed status, else the stored one.
+func (s *Server) attendanceFields(r *http.Request, editable bool, town []gs.TownWorker, view *app.RecordView, typed *app.RecordEdit) ([]AttendanceField, error) {
+	attendance := map[string]string{}
+	if view != nil {
+		for _, a := range view.Records.Attendance {
+			attendance[a.WorkerID] = string(a.Status)
+		}
+	}
+	if typed != nil && typed.Attendance != nil {
+		attendance = typed.Attendance
+	}
+	lines := town
+	if !editable && view != nil {
+		ids := make([]string, 0, len(view.Records.Attendance))
+		for _, a := range view.Records.Attendance {
+			ids = append(ids, a.WorkerID)
+		}
+		var err error
+		if lines, err = s.Service.WorkersByID(r.Context(), ids); err != nil {
 			return nil, err
 		}
-		for _, w := range town {
-			page.Workers = append(page.Workers, Option{Value: w.ID, Label: w.Name + "（" + w.GridCode + "）"})
-		}
 	}
-	if kind == "meetings" {
-		statuses := choices("attendance", "status")
-		lines := town
-		if !page.Editable && view != nil {
-			ids := make([]string, 0, len(view.Records.Attendance))
-			for _, a := range view.Records.Attendance {
-				ids = append(ids, a.WorkerID)
-			}
-			if lines, err = s.Service.WorkersByID(r.Context(), ids); err != nil {
-				return nil, err
-			}
-		}
-		for _, w := range lines {
-			page.Attendance = append(page.Attendance, AttendanceField{WorkerID: w.ID, Name: w.Name, Grid: w.GridCode,
-				Field: "att:" + w.ID, Options: selected(statuses, attendance[w.ID])})
-		}
+	statuses := choices("attendance", "status")
+	var out []AttendanceField
+	for _, w := range lines {
+		out = append(out, AttendanceField{WorkerID: w.ID, Name: w.Name, Grid: w.GridCode,
+			Field: "att:" + w.ID, Options: selected(statuses, attendance[w.ID])})
 	}
-	page.Upload = kind == "findings" && page.Editable
-	return page, nil
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -388,7 +389,7 @@ func TestRecordLife(t *testing.T) {
 		t.Errorf("a deleted meeting keeps %d attendance rows (status %d)", len(att), res.StatusCode)
 	}
 
-	entries, err := f.db.Audit(context.Background(), store.AuditFilter{Username: "staff"})
+	entries, err := f.db.Audit(context.Background(), gs.AuditFilter{Username: "staff"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +489,7 @@ func TestEvidence(t *testing.T) {
 	if es, _ := f.db.EvidenceOf(context.Background(), []string{"F-1"}); res.StatusCode != http.StatusSeeOther || len(es) != 1 || es[0].Name != "note.pdf" {
 		t.Fatalf("remove a file: status %d, %+v", res.StatusCode, es)
 	}
-	if es, _ := f.db.Audit(context.Background(), store.AuditFilter{Action: "record_updated"}); len(es) == 0 || !strings.Contains(es[0].Detail, "删除佐证文件 1 个") {
+	if es, _ := f.db.Audit(context.Background(), gs.AuditFilter{Action: "record_updated"}); len(es) == 0 || !strings.Contains(es[0].Detail, "删除佐证文件 1 个") {
 		t.Errorf("the removal is not in the audit log: %+v", es)
 	}
 	if res, _ := f.get(link, token); res.StatusCode != http.StatusNotFound {

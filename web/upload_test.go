@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
 )
 
@@ -126,7 +125,7 @@ func TestImportThroughBrowser(t *testing.T) {
 			if got := f.counts(); got["findings"] != before["findings"]+1 {
 				t.Errorf("the commit wrote %d findings, want 1", got["findings"]-before["findings"])
 			}
-			log, err := f.db.Audit(context.Background(), store.AuditFilter{Action: "records_imported"})
+			log, err := f.db.Audit(context.Background(), gs.AuditFilter{Action: "records_imported"})
 			if err != nil || len(log) != 1 || log[0].Username != "admin" || !strings.Contains(log[0].Detail, "findings.csv") {
 				t.Errorf("audit log %+v (%v)", log, err)
 			}

@@ -90,14 +90,6 @@ type PersonRow struct {
 	PersonID, Category, Grid, Name, IDNumber string
 }
 
-// populationName is the Chinese name of each special-population category.
-var populationName = map[gs.Category]string{
-	gs.CategoryDrug:       "吸毒人员",
-	gs.CategoryCorrection: "社区矫正人员",
-	gs.CategoryReleased:   "刑释人员",
-	gs.CategoryMental:     "重症精神病患者",
-}
-
 // workerQuarter is /workers/{id}: a worker's quarter.
 func (s *Server) workerQuarter(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	return s.workerQuarterWith(w, r, u, http.StatusOK, DeductionForm{})
@@ -245,12 +237,8 @@ func (s *Server) workerAccess(r *http.Request, u *gs.User, id string) (Period, s
 
 // deductionRow is a deduction in words.
 func deductionRow(workerID string, d gs.Deduction) DeductionRow {
-	name := gs.RuleName[d.Rule]
-	if name == "" {
-		name = string(d.Rule)
-	}
 	return DeductionRow{
-		Rule: name, Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
+		Rule: gs.NameOr(gs.RuleName, d.Rule), Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
 		Detail: d.Detail, Evidence: recordLinks(d), PeriodURL: periodLink(workerID, d),
 		RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","),
 	}
@@ -277,7 +265,7 @@ func (s *Server) people(ctx context.Context, ds []gs.Deduction, masked bool) ([]
 	}
 	var out []PersonRow
 	for _, p := range persons {
-		row := PersonRow{PersonID: p.PersonID, Category: populationName[p.Category], Grid: p.GridCode, Name: p.Name, IDNumber: p.IDNumber}
+		row := PersonRow{PersonID: p.PersonID, Category: gs.PopulationName[p.Category], Grid: p.GridCode, Name: p.Name, IDNumber: p.IDNumber}
 		if masked {
 			row.Name, row.IDNumber = gs.MaskName(p.Name), gs.MaskIDNumber(p.IDNumber)
 		}

@@ -85,7 +85,7 @@ func TestTwoServersOneStore(t *testing.T) {
 			defer db.Close()
 			object := "quarter:" + demo.TownName + "/" + demo.Quarter().String()
 			entries := func(action string) int {
-				es, err := db.Audit(context.Background(), store.AuditFilter{Action: action, Object: object, Limit: 1000})
+				es, err := db.Audit(context.Background(), gs.AuditFilter{Action: action, Object: object, Limit: 1000})
 				if err != nil {
 					t.Fatal(err)
 				}

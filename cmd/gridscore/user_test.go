@@ -129,7 +129,7 @@ func TestUserAddListPasswd(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			entries, err := db.Audit(context.Background(), store.AuditFilter{Username: app.ActorCommandLine})
+			entries, err := db.Audit(context.Background(), gs.AuditFilter{Username: app.ActorCommandLine})
 			if err != nil || len(entries) != 5 {
 				t.Errorf("audit by the command line: %d entries (%v), want 3 accounts and 2 passwords", len(entries), err)
 			}
