@@ -10,7 +10,7 @@
 // what), so that every kind of deduction appears in the demo result.
 //
 // Town(seed) is deterministic: the same seed gives the same records. The files
-// under demo/qingshan are Town(1) written by WriteTown; a test checks that they
+// under demo/qingshan are Town(1) written by csvfile.WriteCSV; a test checks that they
 // never drift from the generator. After changing the generator, regenerate
 // them with
 //
