@@ -14,13 +14,6 @@ import (
 // the import's own columns and values (as the export writes them), so the
 // form and the files speak alike.
 
-// optionalFields are the fields a form may leave empty (an empty id gets
-// one given).
-var optionalFields = map[string]bool{
-	"finding_id": true, "quiz_id": true, "meeting_id": true,
-	"count": true, "note": true, "evidence": true, "reason": true, "name": true, "meetings.kind": true,
-}
-
 // fieldType is the input of a field of kind.
 func fieldType(kind, field string) string {
 	switch {
@@ -124,10 +117,7 @@ func storedValues(kind string, recs *gs.Records) map[string]string {
 // recordForm builds the page of a record of a hand kind: new (key nil),
 // stored (view), or typed and posted again (typed).
 func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []string, view *app.RecordView, typed *app.RecordEdit) (*RecordFormPage, error) {
-	fields, err := formFields(kind, key, formValues(kind, view, typed))
-	if err != nil {
-		return nil, err
-	}
+	fields := formFields(kind, key, formValues(kind, view, typed))
 	page := &RecordFormPage{Kind: kind, KindName: gs.KindName[kind], New: key == nil, ListURL: "/records/" + kind, Fields: fields}
 	title := "录入" + gs.KindName[kind]
 	if view != nil {
@@ -142,7 +132,8 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 	}
 	page.Page = s.page(u, title, "records")
 	var town []gs.TownWorker
-	if names, _ := app.HandFields(kind); page.Editable && (slices.Contains(names, "worker_id") || kind == "meetings") {
+	var err error
+	if page.Editable && (slices.ContainsFunc(app.HandFields(kind), func(f app.HandField) bool { return f.Key == "worker_id" }) || kind == "meetings") {
 		if town, err = s.Service.GridWorkers(r.Context(), u.Town); err != nil {
 			return nil, err
 		}
@@ -194,37 +185,29 @@ func formValues(kind string, view *app.RecordView, typed *app.RecordEdit) map[st
 	return map[string]string{}
 }
 
-// formFields are the fields of kind's form holding values; the key's
-// fields are fixed when the record is stored (key not nil).
-func formFields(kind string, key []string, values map[string]string) ([]FormField, error) {
-	fields, keyLen := app.HandFields(kind)
-	header, _, err := app.ChineseRows(kind, &gs.Records{})
-	if err != nil {
-		return nil, err
-	}
+// formFields are the fields of kind's form holding values, labelled by
+// their columns' headers; the key's fields are fixed when the record is
+// stored (key not nil).
+func formFields(kind string, key []string, values map[string]string) []FormField {
 	var out []FormField
-	for i, f := range fields {
-		name := f
-		if f == "kind" {
-			name = kind + ".kind"
-		}
-		ff := FormField{Name: formName(kind, f), Label: header[i], Value: values[f], Type: fieldType(kind, f),
-			Required: !optionalFields[f] && !optionalFields[name], Fixed: key != nil && i < keyLen}
+	for _, f := range app.HandFields(kind) {
+		ff := FormField{Name: formName(kind, f.Key), Label: f.Title, Value: values[f.Key], Type: fieldType(kind, f.Key),
+			Required: f.Required, Fixed: key != nil && f.InKey}
 		switch ff.Type {
 		case "select":
-			ff.Options = selected(choices(kind, f), values[f])
+			ff.Options = selected(choices(kind, f.Key), values[f.Key])
 		case "number":
 			ff.Min = "0"
-			if f == "count" {
+			if f.Key == "count" {
 				ff.Min = "1"
 			}
 		}
-		if i == 0 && key == nil && optionalFields[f] {
+		if f.AutoID && key == nil {
 			ff.Hint = "留空则自动编号"
 		}
 		out = append(out, ff)
 	}
-	return out, nil
+	return out
 }
 
 // attendanceFields are a meeting's attendance lines: one per worker of
