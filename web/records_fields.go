@@ -79,39 +79,16 @@ func choices(kind, field string) []Option {
 	return out
 }
 
-// selected returns opts with the one of value v selected.
+// selected returns opts with the one of value v selected: v is the code
+// a form posts or the Chinese label a stored record's values hold (as the
+// export writes them).
 func selected(opts []Option, v string) []Option {
 	out := make([]Option, len(opts))
 	for i, o := range opts {
-		o.Selected = o.Value == v
+		o.Selected = v != "" && (o.Value == v || o.Label == v)
 		out[i] = o
 	}
 	return out
-}
-
-// storedValues returns a stored record's values by field, as the form
-// writes them.
-func storedValues(kind string, recs *gs.Records) map[string]string {
-	v := map[string]string{}
-	switch {
-	case kind == "findings" && len(recs.Findings) > 0:
-		f := recs.Findings[0]
-		v["finding_id"], v["worker_id"], v["kind"], v["occurred_on"] = f.ID, f.WorkerID, string(f.Kind), f.OccurredOn.String()
-		v["count"], v["note"], v["evidence"] = strconv.Itoa(f.Count), f.Note, f.Evidence
-	case kind == "quiz" && len(recs.Quizzes) > 0:
-		q := recs.Quizzes[0]
-		v["quiz_id"], v["worker_id"], v["taken_on"], v["wrong_answers"] = q.ID, q.WorkerID, q.TakenOn.String(), strconv.Itoa(q.WrongAnswers)
-	case kind == "meetings" && len(recs.Meetings) > 0:
-		m := recs.Meetings[0]
-		v["meeting_id"], v["held_on"], v["title"], v["kind"] = m.ID, m.HeldOn.String(), m.Title, m.Kind
-	case kind == "leaves" && len(recs.Leaves) > 0:
-		l := recs.Leaves[0]
-		v["worker_id"], v["from"], v["to"], v["reason"] = l.WorkerID, l.From.String(), l.To.String(), l.Reason
-	case kind == "calendar" && len(recs.Calendar) > 0:
-		c := recs.Calendar[0]
-		v["date"], v["kind"], v["name"] = c.Date.String(), string(c.Kind), c.Name
-	}
-	return v
 }
 
 // recordForm builds the page of a record of a hand kind: new (key nil),
@@ -180,7 +157,7 @@ func formValues(kind string, view *app.RecordView, typed *app.RecordEdit) map[st
 	case typed != nil:
 		return typed.Values
 	case view != nil:
-		return storedValues(kind, view.Records)
+		return view.Values
 	}
 	return map[string]string{}
 }
