@@ -60,6 +60,9 @@ type HandField struct {
 	InKey bool
 	// AutoID is set on the id a new record left without one is given.
 	AutoID bool
+	// MaxLength is the most characters the record's Validate takes in
+	// it (gs.MaxLength; 0: no limit of its own).
+	MaxLength int
 }
 
 // HandFields returns the fields of a hand kind's form in the order of the
@@ -73,7 +76,8 @@ func HandFields(kind string) []HandField {
 	out := make([]HandField, len(cols))
 	for i, c := range cols {
 		auto := h.idPrefix != "" && i == 0 && c.InKey
-		out[i] = HandField{Key: c.Key, Title: c.Title, Required: c.Required && !auto, InKey: c.InKey, AutoID: auto}
+		out[i] = HandField{Key: c.Key, Title: c.Title, Required: c.Required && !auto, InKey: c.InKey, AutoID: auto,
+			MaxLength: gs.MaxLength(kind, c.Key)}
 	}
 	return out
 }

@@ -14,6 +14,10 @@ import (
 // the import's own columns and values (as the export writes them), so the
 // form and the files speak alike.
 
+// textareaMax is the most characters typed in a textarea whose field has
+// no limit of its own in the domain (gs.MaxLength).
+const textareaMax = 1000
+
 // fieldType is the input of a field of kind.
 func fieldType(kind, field string) string {
 	switch {
@@ -169,8 +173,12 @@ func formFields(kind string, key []string, values map[string]string) []FormField
 	var out []FormField
 	for _, f := range app.HandFields(kind) {
 		ff := FormField{Name: formName(kind, f.Key), Label: f.Title, Value: values[f.Key], Type: fieldType(kind, f.Key),
-			Required: f.Required, Fixed: key != nil && f.InKey}
+			Required: f.Required, Fixed: key != nil && f.InKey, MaxLength: f.MaxLength}
 		switch ff.Type {
+		case "textarea":
+			if ff.MaxLength == 0 {
+				ff.MaxLength = textareaMax
+			}
 		case "select":
 			ff.Options = selected(choices(kind, f.Key), values[f.Key])
 		case "number":

@@ -53,6 +53,9 @@ type FormField struct {
 	Required bool
 	// Fixed is set for the key of a stored record, which does not change.
 	Fixed bool
+	// MaxLength is the most characters the browser lets be typed in a
+	// text or textarea (0: no limit).
+	MaxLength int
 }
 
 // AttendanceField is one worker's line of a meeting's attendance.
