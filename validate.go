@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // A record checks itself: each kind has a Validate that checks what belongs
@@ -107,6 +108,25 @@ func (es *FieldErrors) requiredTime(field string, t time.Time) {
 func (es *FieldErrors) atLeast(field string, v, min int64) {
 	if v < min {
 		*es = append(*es, FieldError{Field: field, Message: "不能小于 " + strconv.FormatInt(min, 10), Value: strconv.FormatInt(v, 10)})
+	}
+}
+
+// maxLengths holds the most characters a text field may hold, by kind
+// and field (DATA.md keys): a kind's Validate checks its fields with
+// atMost, and the forms give the same limit to the browser (MaxLength).
+// A field not listed has no limit of its own.
+var maxLengths = map[string]map[string]int{}
+
+// MaxLength returns the most characters field of kind may hold (0: no
+// limit of its own).
+func MaxLength(kind, field string) int { return maxLengths[kind][field] }
+
+// atMost reports a text of kind's field longer than its MaxLength, counted
+// in characters (a Chinese character counts once).
+func (es *FieldErrors) atMost(kind, field, v string) {
+	max := MaxLength(kind, field)
+	if n := utf8.RuneCountInString(v); max > 0 && n > max {
+		*es = append(*es, FieldError{Field: field, Message: "不能超过 " + strconv.Itoa(max) + " 个字（现有 " + strconv.Itoa(n) + " 个字）"})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -129,6 +130,10 @@ func (s *Service) RecordChoices(ctx context.Context, u *gs.User, town string) (t
 // RecordView is a record entered by hand as its page shows it to a user.
 type RecordView struct {
 	Records *gs.Records
+	// Values holds the record's values by field (HandFields) as the
+	// export writes them and its form takes them back: dates as
+	// 2023-07-03, a value of a closed set by its Chinese label.
+	Values map[string]string
 	// CanEdit is set when the user may change or delete it.
 	CanEdit bool
 	// Frozen lists the finalized quarters the record concerns (of the
@@ -154,7 +159,7 @@ func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []str
 		}
 		return nil, err
 	}
-	v := &RecordView{Records: recs}
+	v := &RecordView{Records: recs, Values: csvfile.Values(kind, recs, 0)}
 	var town string // the town of the record's worker
 	switch kind {
 	case "meetings":

@@ -28,34 +28,70 @@ import (
 // changed (RULES.md §8): the finalized snapshot does not change, and the
 // audit entry says so.
 
-// handKind is a kind entered by hand: its form's fields (DATA.md column
-// keys) in order, the first keyLen of them naming the record, and the
-// prefix of the ids given to new records left without one.
+// handKind is what a kind entered by hand adds to its columns (csvfile's,
+// by key: the form's fields, labels, required fields and key are the
+// file's): the prefix of the ids given to new records left without one
+// ("" when the key is always typed).
 type handKind struct {
-	fields   []string
-	keyLen   int
 	idPrefix string
 }
 
 var handKinds = map[string]handKind{
-	"findings": {[]string{"finding_id", "worker_id", "kind", "occurred_on", "count", "note", "evidence"}, 1, "HF"},
-	"quiz":     {[]string{"quiz_id", "worker_id", "taken_on", "wrong_answers"}, 1, "HQ"},
-	"meetings": {[]string{"meeting_id", "held_on", "title", "kind"}, 1, "HM"},
-	"leaves":   {[]string{"worker_id", "from", "to", "reason"}, 2, ""},
-	"calendar": {[]string{"date", "kind", "name"}, 1, ""},
+	"findings": {"HF"},
+	"quiz":     {"HQ"},
+	"meetings": {"HM"},
+	"leaves":   {""},
+	"calendar": {""},
 }
 
 // HandKinds lists the kinds entered by hand, in the order of the forms.
 var HandKinds = []string{"findings", "quiz", "meetings", "leaves", "calendar"}
 
-// HandFields returns the fields of a hand kind's form and how many of the
-// first name the record (nil for a kind not entered by hand).
-func HandFields(kind string) ([]string, int) {
+// HandField is a field of a hand kind's form: a column of the kind's file,
+// named by its key and labelled by its Chinese header.
+type HandField struct {
+	// Key is the column's DATA.md key (worker_id), Title its header (工号).
+	Key, Title string
+	// Required is set when the form must fill it (not an id given to a new
+	// record left without one).
+	Required bool
+	// InKey is set when it names the record (fixed once stored); the key's
+	// fields come in the order of the record's key.
+	InKey bool
+	// AutoID is set on the id a new record left without one is given.
+	AutoID bool
+	// MaxLength is the most characters the record's Validate takes in
+	// it (gs.MaxLength; 0: no limit of its own).
+	MaxLength int
+}
+
+// HandFields returns the fields of a hand kind's form in the order of the
+// kind's columns (nil for a kind not entered by hand).
+func HandFields(kind string) []HandField {
 	h, ok := handKinds[kind]
 	if !ok {
-		return nil, 0
+		return nil
 	}
-	return h.fields, h.keyLen
+	cols := csvfile.Columns(kind)
+	out := make([]HandField, len(cols))
+	for i, c := range cols {
+		auto := h.idPrefix != "" && i == 0 && c.InKey
+		out[i] = HandField{Key: c.Key, Title: c.Title, Required: c.Required && !auto, InKey: c.InKey, AutoID: auto,
+			MaxLength: gs.MaxLength(kind, c.Key)}
+	}
+	return out
+}
+
+// handKeys returns the keys of a hand kind's fields and, of them, those of
+// the fields naming the record.
+func handKeys(kind string) (fields, key []string) {
+	for _, f := range HandFields(kind) {
+		fields = append(fields, f.Key)
+		if f.InKey {
+			key = append(key, f.Key)
+		}
+	}
+	return fields, key
 }
 
 // RecordEdit is a record entered or changed by hand, as typed.
@@ -124,8 +160,9 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	if err := needCenter(u, u.Town); err != nil {
 		return nil, err
 	}
+	fields, keyFields := handKeys(e.Kind)
 	values := map[string]string{}
-	for _, f := range h.fields {
+	for _, f := range fields {
 		values[f] = strings.TrimSpace(e.Values[f])
 	}
 	fe := &FormError{}
@@ -135,18 +172,18 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 			return nil, err
 		}
 		for i, k := range e.Key {
-			values[h.fields[i]] = k
+			values[keyFields[i]] = k
 		}
 		if reason == "" {
 			fe.add("reason", "请填写修改原因。")
 		}
-	} else if h.idPrefix != "" && values[h.fields[0]] == "" {
-		values[h.fields[0]] = newRecordID(h.idPrefix)
+	} else if h.idPrefix != "" && values[keyFields[0]] == "" {
+		values[keyFields[0]] = newRecordID(h.idPrefix)
 	}
 	if utf8.RuneCountInString(reason) > maxReasonLength {
 		fe.add("reason", "原因不能超过 "+strconv.Itoa(maxReasonLength)+" 个字。")
 	}
-	recs := s.readForm(ctx, u, e.Kind, h, values, e.Attendance, fe)
+	recs := s.readForm(ctx, u, e.Kind, fields, values, e.Attendance, fe)
 	files := checkUploads(e.Files, fe)
 	if !fe.empty() {
 		return nil, fe
@@ -180,7 +217,7 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 		Object: recordObject(e.Kind, key, recs), Detail: detail})
 	var exists *store.ExistsError
 	if errors.As(err, &exists) {
-		fe.add(h.fields[0], exists.Error())
+		fe.add(keyFields[0], exists.Error())
 		return nil, fe
 	}
 	return key, err
@@ -227,9 +264,9 @@ func (s *Service) DeleteRecord(ctx context.Context, u *gs.User, kind string, key
 // record checking itself (its Validate), and checks the workers named as
 // the import checks references, and that they are the town's. Problems go
 // into fe.
-func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, h handKind, values, attendance map[string]string, fe *FormError) *gs.Records {
+func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, fields []string, values, attendance map[string]string, fe *FormError) *gs.Records {
 	l := csvfile.NewLoader()
-	l.AddValues(kind, formValues(h.fields, values))
+	l.AddValues(kind, formValues(fields, values))
 	var attWorkers []string // the worker of each attendance row, in order
 	if kind == "meetings" {
 		for _, id := range slices.Sorted(maps.Keys(attendance)) {

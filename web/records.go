@@ -310,7 +310,13 @@ func recordURL(kind string, key []string) string {
 // joined by "/", the last parts being dates (a leave: worker/from).
 func keyOf(r *http.Request, kind string) []string {
 	key := r.PathValue("key")
-	if _, n := app.HandFields(kind); n == 2 {
+	n := 0
+	for _, f := range app.HandFields(kind) {
+		if f.InKey {
+			n++
+		}
+	}
+	if n == 2 {
 		if i := strings.LastIndexByte(key, '/'); i >= 0 {
 			return []string{key[:i], key[i+1:]}
 		}
@@ -366,6 +372,5 @@ func setOf(vs []string) map[string]bool {
 // hasRecordPage reports whether each record of kind has a page of its own:
 // the kinds entered by hand.
 func hasRecordPage(kind string) bool {
-	fields, _ := app.HandFields(kind)
-	return fields != nil
+	return app.HandFields(kind) != nil
 }

@@ -14,12 +14,9 @@ import (
 // the import's own columns and values (as the export writes them), so the
 // form and the files speak alike.
 
-// optionalFields are the fields a form may leave empty (an empty id gets
-// one given).
-var optionalFields = map[string]bool{
-	"finding_id": true, "quiz_id": true, "meeting_id": true,
-	"count": true, "note": true, "evidence": true, "reason": true, "name": true, "meetings.kind": true,
-}
+// textareaMax is the most characters typed in a textarea whose field has
+// no limit of its own in the domain (gs.MaxLength).
+const textareaMax = 1000
 
 // fieldType is the input of a field of kind.
 func fieldType(kind, field string) string {
@@ -86,48 +83,22 @@ func choices(kind, field string) []Option {
 	return out
 }
 
-// selected returns opts with the one of value v selected.
+// selected returns opts with the one of value v selected: v is the code
+// a form posts or the Chinese label a stored record's values hold (as the
+// export writes them).
 func selected(opts []Option, v string) []Option {
 	out := make([]Option, len(opts))
 	for i, o := range opts {
-		o.Selected = o.Value == v
+		o.Selected = v != "" && (o.Value == v || o.Label == v)
 		out[i] = o
 	}
 	return out
 }
 
-// storedValues returns a stored record's values by field, as the form
-// writes them.
-func storedValues(kind string, recs *gs.Records) map[string]string {
-	v := map[string]string{}
-	switch {
-	case kind == "findings" && len(recs.Findings) > 0:
-		f := recs.Findings[0]
-		v["finding_id"], v["worker_id"], v["kind"], v["occurred_on"] = f.ID, f.WorkerID, string(f.Kind), f.OccurredOn.String()
-		v["count"], v["note"], v["evidence"] = strconv.Itoa(f.Count), f.Note, f.Evidence
-	case kind == "quiz" && len(recs.Quizzes) > 0:
-		q := recs.Quizzes[0]
-		v["quiz_id"], v["worker_id"], v["taken_on"], v["wrong_answers"] = q.ID, q.WorkerID, q.TakenOn.String(), strconv.Itoa(q.WrongAnswers)
-	case kind == "meetings" && len(recs.Meetings) > 0:
-		m := recs.Meetings[0]
-		v["meeting_id"], v["held_on"], v["title"], v["kind"] = m.ID, m.HeldOn.String(), m.Title, m.Kind
-	case kind == "leaves" && len(recs.Leaves) > 0:
-		l := recs.Leaves[0]
-		v["worker_id"], v["from"], v["to"], v["reason"] = l.WorkerID, l.From.String(), l.To.String(), l.Reason
-	case kind == "calendar" && len(recs.Calendar) > 0:
-		c := recs.Calendar[0]
-		v["date"], v["kind"], v["name"] = c.Date.String(), string(c.Kind), c.Name
-	}
-	return v
-}
-
 // recordForm builds the page of a record of a hand kind: new (key nil),
 // stored (view), or typed and posted again (typed).
 func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []string, view *app.RecordView, typed *app.RecordEdit) (*RecordFormPage, error) {
-	fields, err := formFields(kind, key, formValues(kind, view, typed))
-	if err != nil {
-		return nil, err
-	}
+	fields := formFields(kind, key, formValues(kind, view, typed))
 	page := &RecordFormPage{Kind: kind, KindName: gs.KindName[kind], New: key == nil, ListURL: "/records/" + kind, Fields: fields}
 	title := "录入" + gs.KindName[kind]
 	if view != nil {
@@ -142,7 +113,8 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 	}
 	page.Page = s.page(u, title, "records")
 	var town []gs.TownWorker
-	if names, _ := app.HandFields(kind); page.Editable && (slices.Contains(names, "worker_id") || kind == "meetings") {
+	var err error
+	if page.Editable && (slices.ContainsFunc(app.HandFields(kind), func(f app.HandField) bool { return f.Key == "worker_id" }) || kind == "meetings") {
 		if town, err = s.Service.GridWorkers(r.Context(), u.Town); err != nil {
 			return nil, err
 		}
@@ -189,42 +161,38 @@ func formValues(kind string, view *app.RecordView, typed *app.RecordEdit) map[st
 	case typed != nil:
 		return typed.Values
 	case view != nil:
-		return storedValues(kind, view.Records)
+		return view.Values
 	}
 	return map[string]string{}
 }
 
-// formFields are the fields of kind's form holding values; the key's
-// fields are fixed when the record is stored (key not nil).
-func formFields(kind string, key []string, values map[string]string) ([]FormField, error) {
-	fields, keyLen := app.HandFields(kind)
-	header, _, err := app.ChineseRows(kind, &gs.Records{})
-	if err != nil {
-		return nil, err
-	}
+// formFields are the fields of kind's form holding values, labelled by
+// their columns' headers; the key's fields are fixed when the record is
+// stored (key not nil).
+func formFields(kind string, key []string, values map[string]string) []FormField {
 	var out []FormField
-	for i, f := range fields {
-		name := f
-		if f == "kind" {
-			name = kind + ".kind"
-		}
-		ff := FormField{Name: formName(kind, f), Label: header[i], Value: values[f], Type: fieldType(kind, f),
-			Required: !optionalFields[f] && !optionalFields[name], Fixed: key != nil && i < keyLen}
+	for _, f := range app.HandFields(kind) {
+		ff := FormField{Name: formName(kind, f.Key), Label: f.Title, Value: values[f.Key], Type: fieldType(kind, f.Key),
+			Required: f.Required, Fixed: key != nil && f.InKey, MaxLength: f.MaxLength}
 		switch ff.Type {
+		case "textarea":
+			if ff.MaxLength == 0 {
+				ff.MaxLength = textareaMax
+			}
 		case "select":
-			ff.Options = selected(choices(kind, f), values[f])
+			ff.Options = selected(choices(kind, f.Key), values[f.Key])
 		case "number":
 			ff.Min = "0"
-			if f == "count" {
+			if f.Key == "count" {
 				ff.Min = "1"
 			}
 		}
-		if i == 0 && key == nil && optionalFields[f] {
+		if f.AutoID && key == nil {
 			ff.Hint = "留空则自动编号"
 		}
 		out = append(out, ff)
 	}
-	return out, nil
+	return out
 }
 
 // attendanceFields are a meeting's attendance lines: one per worker of

@@ -53,6 +53,9 @@ type FormField struct {
 	Required bool
 	// Fixed is set for the key of a stored record, which does not change.
 	Fixed bool
+	// MaxLength is the most characters the browser lets be typed in a
+	// text or textarea (0: no limit).
+	MaxLength int
 }
 
 // AttendanceField is one worker's line of a meeting's attendance.
@@ -77,7 +80,7 @@ func (s *Server) recordNew(w http.ResponseWriter, r *http.Request, u *gs.User) e
 // recordShow is GET /records/{kind}/{key}: a record's page.
 func (s *Server) recordShow(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	kind := r.PathValue("kind")
-	if fields, _ := app.HandFields(kind); fields == nil {
+	if app.HandFields(kind) == nil {
 		return gs.Errorf(gs.ENOTFOUND, "这类记录没有单独的页面，请在记录列表中查看。")
 	}
 	key := keyOf(r, kind)
@@ -150,7 +153,7 @@ func (s *Server) recordDelete(w http.ResponseWriter, r *http.Request, u *gs.User
 // enters records (a town's center).
 func (s *Server) handKind(r *http.Request, u *gs.User) (string, error) {
 	kind := r.PathValue("kind")
-	if fields, _ := app.HandFields(kind); fields == nil {
+	if app.HandFields(kind) == nil {
 		return "", gs.Errorf(gs.ENOTFOUND, "这类记录不能在网页上录入，请通过导入文件录入。")
 	}
 	if !canEnter(u) {
@@ -220,10 +223,9 @@ func readRecordForm(r *http.Request, kind string) (*app.RecordEdit, error) {
 		}
 		return nil, gs.Errorf(gs.EINVALID, "表单内容有误，请重新填写。")
 	}
-	fields, _ := app.HandFields(kind)
 	edit := &app.RecordEdit{Kind: kind, Values: map[string]string{}, Reason: r.PostFormValue("reason")}
-	for _, f := range fields {
-		edit.Values[f] = r.PostFormValue(formName(kind, f))
+	for _, f := range app.HandFields(kind) {
+		edit.Values[f.Key] = r.PostFormValue(formName(kind, f.Key))
 	}
 	if kind == "meetings" {
 		edit.Attendance = map[string]string{}
