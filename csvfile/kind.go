@@ -44,36 +44,41 @@ type kind struct {
 	format func(recs *gridscore.Records, i int, out []string)
 }
 
-// kinds lists every kind in DATA.md order; kindByName maps an English kind
-// name (lower case) or a Chinese one to its kind.
+// kinds lists every kind in DATA.md order, each with its columns'
+// positions set; kindByName maps an English kind name (lower case) or a
+// Chinese one to its kind.
 var (
-	kinds      []*kind
-	kindByName = map[string]*kind{}
-)
-
-func init() {
-	for _, k := range []*kind{
+	kinds = numbered(
 		gridsKind, workersKind, eventsKind, loginsKind, patrolsKind, leavesKind,
 		registerKind, rostersKind, visitsKind, meetingsKind, attendanceKind,
 		findingsKind, quizKind, ballotsKind, calendarKind,
-	} {
-		register(k)
+	)
+	kindByName = byName(kinds)
+)
+
+// numbered sets each kind's id and its columns' positions, and returns the
+// kinds. It panics on a column shared between kinds, a programming error.
+func numbered(ks ...*kind) []*kind {
+	for id, k := range ks {
+		for i, c := range k.cols {
+			if c.pos != 0 || slices.ContainsFunc(ks[:id], func(o *kind) bool { return slices.Contains(o.cols, c) }) {
+				panic(fmt.Sprintf("csvfile: column %s of %s is not the kind's own", c.key, k.name))
+			}
+			c.pos = i
+		}
+		k.id = id
 	}
+	return ks
 }
 
-// register sets the columns' positions and adds k to the lists. It panics on
-// a column shared between kinds, a programming error.
-func register(k *kind) {
-	for i, c := range k.cols {
-		if c.pos != 0 || slices.ContainsFunc(kinds, func(o *kind) bool { return slices.Contains(o.cols, c) }) {
-			panic(fmt.Sprintf("csvfile: column %s of %s is not the kind's own", c.key, k.name))
-		}
-		c.pos = i
+// byName maps each kind's English and Chinese names to it.
+func byName(ks []*kind) map[string]*kind {
+	m := make(map[string]*kind, 2*len(ks))
+	for _, k := range ks {
+		m[k.name] = k
+		m[k.zh] = k
 	}
-	k.id = len(kinds)
-	kinds = append(kinds, k)
-	kindByName[k.name] = k
-	kindByName[k.zh] = k
+	return m
 }
 
 // lookupKind returns the kind a file or sheet name stands for: its English
