@@ -18,7 +18,9 @@ package engine_test
 // of a grid on the 27th–29th, leaves ending just before the burst window or
 // the visit day, event counts around the (scaled) quota and around half in
 // the burst window, deadlines and closes at 0, ±1 s, the limit and twice it,
-// open events against an as_of inside or after the quarter, given cards on
+// open events against an as_of inside or after the quarter, as_of on the
+// days where §9's standing changes (the quarter's first day, a month's first
+// and last day, the 28th and the 29th) at their first and last minute, given cards on
 // every flow, serious events reported at 1:59, 2:00, 2:00:01 and 2:01,
 // roster rows due on the quarter's edges, register rows entered at 00:00 on
 // the 1st or 23:59:59 before it and removed on the 27th/28th, visits at
@@ -222,12 +224,34 @@ func (g *refGen) relocate() {
 	}
 }
 
+// asOf draws the moment of the assessment: in half the towns a
+// moment inside the quarter (RULES.md §9's standing), biased to the days
+// where what is due changes — the quarter's first day, a month's first and
+// last day, the visit day (28th) and the day after it, the first day of the
+// burst window — and to the first and last minute of the day; otherwise
+// the quarter's end exactly or a moment after it (the final result).
 func (g *refGen) asOf() time.Time {
-	switch g.intn(6) {
-	case 0, 1:
-		d := g.qFirst + refDay(g.intn(int(g.qLast-g.qFirst+1)))
-		return g.randTime(d)
-	case 2:
+	switch g.intn(10) {
+	case 0, 1, 2, 3, 4:
+		mo := g.months[g.intn(3)]
+		vd := mo.day(g.s.VisitDay)
+		d := refPick(g, g.qFirst, mo.first, mo.last, vd, vd+1, mo.last-refDay(g.s.BatchDays)+1,
+			g.qFirst+refDay(g.intn(int(g.qLast-g.qFirst+1))))
+		switch g.intn(6) {
+		case 0:
+			return refAt(d, 0, 0, 0)
+		case 1:
+			return refAt(d, 0, 0, 59)
+		case 2:
+			return refAt(d, 23, 59, 0)
+		case 3:
+			return refAt(d, 23, 59, 59)
+		default:
+			return g.randTime(d)
+		}
+	case 5:
+		return refAt(g.qLast, 23, 59, 59) // the quarter's last minute: its last day is not over
+	case 6:
 		return (g.qLast + 1).start()
 	default:
 		return g.randTime(g.qLast + refDay(g.between(1, 40)))
@@ -748,10 +772,20 @@ type refStats struct {
 	seeds, listed, eligible, ties int
 	rules                         map[gs.RuleID]int
 	partial                       map[gs.CategoryID]int // scores strictly between 0 and the max
+	// inside counts the towns assessed as of a moment inside the quarter
+	// (RULES.md §9's standing), insideRules the workers of those towns
+	// with a deduction per rule.
+	inside      int
+	insideRules map[gs.RuleID]int
 }
 
+// refStandingRules are the rules whose periods §9 cuts at as_of: the
+// randomized towns must exercise each with as_of inside the quarter.
+var refStandingRules = []gs.RuleID{gs.RuleDisciplineLogin, gs.RuleDisciplinePatrol, gs.RuleEventsQuota, gs.RuleEventsBatch,
+	gs.RuleKeyVisits, gs.RuleKeyMissingEntry, gs.RuleDisciplineMeeting, gs.RuleDisciplineQuiz, gs.RuleInfoStale}
+
 func TestDifferential(t *testing.T) {
-	st := &refStats{rules: map[gs.RuleID]int{}, partial: map[gs.CategoryID]int{}}
+	st := &refStats{rules: map[gs.RuleID]int{}, partial: map[gs.CategoryID]int{}, insideRules: map[gs.RuleID]int{}}
 	for seed := uint64(1); seed <= refSeeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			st.seeds++
@@ -766,6 +800,13 @@ func TestDifferential(t *testing.T) {
 		t.Logf("  %-22s deducted for %d workers", r, st.rules[r])
 		if st.rules[r] == 0 {
 			t.Errorf("generator never exercised %s", r)
+		}
+	}
+	t.Logf("as_of inside the quarter in %d towns", st.inside)
+	for _, r := range refStandingRules {
+		t.Logf("  %-22s deducted for %d workers as of a moment inside the quarter", r, st.insideRules[r])
+		if st.insideRules[r] == 0 {
+			t.Errorf("generator never exercised %s with as_of inside the quarter", r)
 		}
 	}
 }
@@ -828,7 +869,11 @@ func refAssessInChunks(c *refCase) *gs.Result {
 func refCompareResult(t *testing.T, c *refCase, path string, res *gs.Result, want map[string]*refOut, st *refStats) {
 	t.Helper()
 	if st == nil {
-		st = &refStats{rules: map[gs.RuleID]int{}, partial: map[gs.CategoryID]int{}}
+		st = &refStats{rules: map[gs.RuleID]int{}, partial: map[gs.CategoryID]int{}, insideRules: map[gs.RuleID]int{}}
+	}
+	inside := c.asOf.Before((refQuarter(c.quarter)[2].last + 1).start())
+	if inside {
+		st.inside++
 	}
 	head := fmt.Sprintf("%s: seed %d, %s, as_of %s", path, c.seed, c.quarter, c.asOf.In(refCST).Format("2006-01-02 15:04:05"))
 	// DATA.md §3: listed by town, then rank, then worker_id; reading (the
@@ -934,6 +979,9 @@ func refCompareResult(t *testing.T, c *refCase, path string, res *gs.Result, wan
 			}
 			if w.Rules[r] > 0 {
 				st.rules[r]++
+				if inside {
+					st.insideRules[r]++
+				}
 			}
 		}
 		for _, cat := range gs.AllCategories {

@@ -8,9 +8,9 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
-// logins applies discipline.login: every duty day needs an app login, and a
-// full-time stationed worker also a pc login; each (day, channel) without
-// one is one deduction.
+// logins applies discipline.login: every elapsed duty day needs an app
+// login, and a full-time stationed worker also a pc login; each (day,
+// channel) without one is one deduction.
 func (ix *index) logins(wc *workerContext) []gs.Deduction {
 	channels := []gs.Channel{gs.ChannelApp}
 	if wc.w.Type == gs.FullTime && wc.w.Stationed {
@@ -21,7 +21,7 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 		seen = &logins{}
 	}
 	var ds []gs.Deduction
-	for _, d := range wc.dutyDays(ix.first, ix.last) {
+	for _, d := range wc.dutyDays(ix.first, ix.judgedUntil()) {
 		for _, c := range channels {
 			if seen.of(c).has(d) {
 				continue
@@ -73,7 +73,7 @@ func mergedPatrols(ps []*gs.Patrol) []interval {
 	return out
 }
 
-// patrols applies discipline.patrol: on every duty day the worker needs
+// patrols applies discipline.patrol: on every elapsed duty day the worker needs
 // patrols_per_day merged patrols that start that day and last at least
 // patrol_min_hours.
 func (ix *index) patrols(wc *workerContext) []gs.Deduction {
@@ -99,7 +99,7 @@ func (ix *index) patrols(wc *workerContext) []gs.Deduction {
 	}
 	need := ix.scheme.PatrolsPerDay
 	var ds []gs.Deduction
-	for _, d := range wc.dutyDays(ix.first, ix.last) {
+	for _, d := range wc.dutyDays(ix.first, ix.judgedUntil()) {
 		i := int(d - ix.first)
 		missing := max(0, need-counted[i])
 		if missing == 0 {
@@ -118,12 +118,12 @@ func (ix *index) patrols(wc *workerContext) []gs.Deduction {
 }
 
 // meetings applies discipline.meeting: each absence without leave from a
-// meeting held in the quarter.
+// meeting held in the quarter on or before date(as_of).
 func (ix *index) meetings(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
 	for _, a := range wc.ch.absences[wc.w.ID] {
 		m := a.meeting
-		if !ix.q.ContainsDate(m.HeldOn) {
+		if !ix.dated(m.HeldOn) {
 			continue
 		}
 		ds = append(ds, gs.Deduction{
@@ -137,11 +137,11 @@ func (ix *index) meetings(wc *workerContext) []gs.Deduction {
 }
 
 // quiz applies discipline.quiz: the wrong answers of the worker's spot
-// checks in the quarter, each costing the rule's points.
+// checks in the quarter up to date(as_of), each costing the rule's points.
 func (ix *index) quiz(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
 	for _, z := range wc.ch.quizzes[wc.w.ID] {
-		if z.WrongAnswers <= 0 || !ix.q.ContainsDate(z.TakenOn) {
+		if z.WrongAnswers <= 0 || !ix.dated(z.TakenOn) {
 			continue
 		}
 		ds = append(ds, gs.Deduction{

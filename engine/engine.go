@@ -27,12 +27,14 @@ type Input struct {
 	Calendar Calendar
 	Records  *gs.Records
 	Quarter  gs.Quarter
-	// AsOf is the moment of the assessment: open events are judged at it.
+	// AsOf is the moment of the assessment: open events are judged at it,
+	// and before the quarter's end only what fell due by it (RULES.md §9).
 	AsOf time.Time
 }
 
 // Assess computes the assessment of the quarter for every worker in post on
-// at least one day of it (RULES.md §1–§7). Workers are listed by town, then
+// at least one day of it (RULES.md §1–§7); as of a moment inside the
+// quarter, their standing (§9). Workers are listed by town, then
 // rank, then worker_id; workers who are not assessed follow the ranked ones
 // of their town.
 func Assess(in Input) *gs.Result {

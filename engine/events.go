@@ -16,7 +16,7 @@ func (ix *index) monthEvents(wc *workerContext, i int) []*gs.Event {
 	return wc.monthEvents[i]
 }
 
-// quota applies events.quota: for each month with a duty day, the quota
+// quota applies events.quota: for each elapsed month with a duty day, the quota
 // (prorated by duty days when the worker had fewer duty days than the month
 // has workdays) against the events entered; missing = the larger of the two
 // shortfalls.
@@ -28,7 +28,7 @@ func (ix *index) quota(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
 	for i, m := range ix.months {
 		duty, wd := wc.monthDuty[i], ix.monthWorkdays[i]
-		if duty == 0 {
+		if duty == 0 || !ix.elapsed(ix.monthLast[i]) {
 			continue
 		}
 		needTotal, needReported := q.Total, q.Reported
@@ -65,12 +65,15 @@ func (ix *index) quota(wc *workerContext) []gs.Deduction {
 	return ds
 }
 
-// batch applies events.batch: in a month where the worker had a duty day
+// batch applies events.batch: in an elapsed month where the worker had a duty day
 // before the last BatchDays calendar days and entered any event, entering at
 // least BatchShare of the month's events in those last days costs once.
 func (ix *index) batch(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
 	for i, m := range ix.months {
+		if !ix.elapsed(ix.monthLast[i]) {
+			continue
+		}
 		windowStart := m.Last().AddDays(1 - ix.scheme.BatchDays)
 		if !wc.hasDutyDay(m.First(), windowStart-1) {
 			continue

@@ -25,12 +25,12 @@ var findingRule = map[gs.FindingKind]struct {
 }
 
 // findingDeductions turns the worker's findings of the quarter (by
-// occurred_on) into deductions: the rule's points × the finding's count.
+// occurred_on) dated on or before date(as_of) into deductions: the rule's points × the finding's count.
 func (ix *index) findingDeductions(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
 	for _, f := range wc.ch.findings[wc.w.ID] {
 		fr, ok := findingRule[f.Kind]
-		if !ok || !ix.q.ContainsDate(f.OccurredOn) {
+		if !ok || !ix.dated(f.OccurredOn) {
 			continue
 		}
 		n := max(f.Count, 1)

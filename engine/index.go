@@ -17,6 +17,10 @@ type index struct {
 	first  gs.Date // first day of the quarter
 	last   gs.Date // last day of the quarter
 	asOf   time.Time
+	// today is date(as_of): the days before it have elapsed, and only what
+	// fell due on them is judged (RULES.md §9). At or after the end of the
+	// quarter every day of it has elapsed.
+	today  gs.Date
 	months [3]gs.Month
 	// monthLast is the last day of each month of the quarter.
 	monthLast [3]gs.Date
@@ -170,6 +174,7 @@ func newIndex(in Input) *index {
 		first:       in.Quarter.First(),
 		last:        in.Quarter.Last(),
 		asOf:        in.AsOf,
+		today:       gs.DateOf(in.AsOf),
 		months:      in.Quarter.Months(),
 		workday:     daySet{first: in.Quarter.First()},
 		grids:       map[string]gs.Grid{},
@@ -211,6 +216,19 @@ func (ix *index) monthIndex(d gs.Date) int {
 	}
 	return 2
 }
+
+// elapsed reports whether day d is over at as_of (RULES.md §9: d <
+// date(as_of)), so that what fell due on it is judged.
+func (ix *index) elapsed(d gs.Date) bool { return d < ix.today }
+
+// judgedUntil is the last day of the quarter whose duties are judged: the
+// last elapsed day, or the quarter's last day once the quarter is over.
+func (ix *index) judgedUntil() gs.Date { return min(ix.last, ix.today-1) }
+
+// dated reports whether a finding, attendance or spot check dated d is
+// counted at as_of (RULES.md §9: dated on or before date(as_of)) and falls
+// in the quarter.
+func (ix *index) dated(d gs.Date) bool { return d <= ix.today && ix.q.ContainsDate(d) }
 
 // listed reports whether the worker was in post on at least one day of the
 // quarter, and so appears in its result.

@@ -20,14 +20,14 @@ func (ix *index) responsible(grid string, d gs.Date) *gs.Worker {
 }
 
 // missingEntry applies key.missing_entry: a roster row due (listed_on +
-// entry_days) in the quarter whose person is not on the register by the end
+// entry_days) on an elapsed day of the quarter whose person is not on the register by the end
 // of the due date costs the worker responsible for the row's grid on that
 // date.
 func (ix *index) missingEntry(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
 	for _, r := range wc.ch.rosters[wc.w.GridCode] {
 		due := r.ListedOn.AddDays(ix.scheme.EntryDays)
-		if !ix.q.ContainsDate(due) {
+		if !ix.q.ContainsDate(due) || !ix.elapsed(due) {
 			continue
 		}
 		if p := wc.ch.registered[r.PersonID]; p != nil && p.EnteredAt.Before(due.End()) {
@@ -54,7 +54,8 @@ func departmentText(d string) string {
 	return d
 }
 
-// visits applies key.visits: for each month, every person of the worker's
+// visits applies key.visits: for each month whose visit day has elapsed,
+// every person of the worker's
 // grid entered on the register before the month and not left before the
 // visit day needs visits_per_month visits from the 1st to the end of the visit
 // day; any lack costs once for the month, to the worker in post in the grid
@@ -64,6 +65,9 @@ func (ix *index) visits(wc *workerContext) []gs.Deduction {
 	var ds []gs.Deduction
 	for _, m := range ix.months {
 		day := m.Day(ix.scheme.VisitDay)
+		if !ix.elapsed(day) {
+			continue
+		}
 		if rw := ix.responsible(wc.w.GridCode, day); rw == nil || rw.ID != wc.w.ID {
 			continue
 		}

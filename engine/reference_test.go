@@ -1,7 +1,7 @@
 package engine_test
 
-// An independent reference implementation of RULES.md §1–§7, written from the
-// spec alone (RULES.md, DATA.md and the domain types), without reading the
+// An independent reference implementation of RULES.md §1–§7 and the standing
+// of §9, written from the spec alone (RULES.md, DATA.md and the domain types), without reading the
 // engine's implementation. differential_test.go compares it with
 // engine.Assess on random towns.
 //
@@ -13,10 +13,14 @@ package engine_test
 //
 // Readings where RULES.md leaves room (the engine agrees with every one):
 //
-//   - as_of only judges open events (§3 cards). Quota months, duty days,
-//     logins and patrols after as_of are assessed like the others, so a
-//     provisional result in the middle of the quarter deducts for days that
-//     have not come yet.
+//   - §9 standing: "today" is the CST date of as_of; a day is elapsed when
+//     it is before today. Logins and patrols look at elapsed duty days,
+//     quota and batch at months whose last day is elapsed, visits at months
+//     whose visit day (the 28th, param) is elapsed, missing entries at due
+//     dates that are elapsed; findings, attendance (by the meeting's date)
+//     and spot checks count when dated in Q and not after today. Duty-day
+//     counts that prorate a quota or decide whether a month is judged stay
+//     those of the whole month, as §3–§4 define them.
 //   - An event closed after as_of is judged by its closed_at, not as open.
 //   - A card's time limit may be 0 or negative (deadline at or before
 //     reported_at): then any overdue is red, as the formula says.
@@ -174,6 +178,7 @@ type refModel struct {
 	cal    refCal
 	r      *gs.Records
 	asOf   time.Time
+	today  refDay // date(as_of): the days before it are elapsed (§9)
 	months [3]refMonth
 	qFirst refDay
 	qLast  refDay
@@ -201,6 +206,13 @@ type refWorkerRecs struct {
 }
 
 func (m *refModel) inQ(d refDay) bool { return d >= m.qFirst && d <= m.qLast }
+
+// over is §9's elapsed day: d < date(as_of); the day of as_of is not over.
+func (m *refModel) over(d refDay) bool { return d < m.today }
+
+// upToToday is §9 for findings, attendance and spot checks: dated in Q on or
+// before date(as_of).
+func (m *refModel) upToToday(d refDay) bool { return m.inQ(d) && d <= m.today }
 
 func (m *refModel) isWorkday(d refDay) bool {
 	v, ok := m.workday[d]
@@ -253,12 +265,14 @@ func (m *refModel) responsible(grid string, d refDay) *refWorkerRecs {
 	return found
 }
 
-// refAssess computes RULES.md §1–§7 for every listed worker.
+// refAssess computes RULES.md §1–§7 for every listed worker, as their §9
+// standing when as_of is inside Q.
 func refAssess(s *gs.Scheme, cal refCal, r *gs.Records, q gs.Quarter, asOf time.Time) map[string]*refOut {
 	m := &refModel{s: s, cal: cal, r: r, asOf: asOf, months: refQuarter(q),
 		towns: map[string]string{}, byWorker: map[string]*refWorkerRecs{}, persons: map[string]*gs.Person{},
 		visits: map[string][]gs.Visit{}, meetings: map[string]refDay{}, workday: map[refDay]bool{}}
 	m.qFirst, m.qLast = m.months[0].first, m.months[2].last
+	m.today = refDayOf(asOf)
 	for _, g := range r.Grids {
 		m.towns[g.Code] = g.Town
 	}
@@ -428,11 +442,11 @@ func refRoundHalfUp(x *big.Rat) int64 {
 	return q.Int64()
 }
 
-// findingRules: every finding in Q (by occurred_on) counts `count` times
-// (default 1); disobey also makes an interview due.
+// findingRules: every finding in Q (by occurred_on) up to date(as_of) counts
+// `count` times (default 1); disobey also makes an interview due.
 func (m *refModel) findingRules(wr *refWorkerRecs) {
 	for _, f := range wr.findings {
-		if !m.inQ(refMustDay(f.OccurredOn)) {
+		if !m.upToToday(refMustDay(f.OccurredOn)) {
 			continue
 		}
 		rule, ok := refFindingRule[f.Kind]
@@ -493,15 +507,17 @@ func (m *refModel) eventRules(wr *refWorkerRecs) {
 				}
 			}
 		}
+		// §9: a month is judged on quota and batch once its last day is over.
+		judged := m.over(mo.last)
 		// quota
-		if duty > 0 {
+		if judged && duty > 0 {
 			tq, rq := refScaledQuota(s.Quotas[wr.w.Type], duty, work)
 			if miss := max(0, tq-total, rq-reported); miss > 0 {
 				wr.counts["events.quota"] += miss
 			}
 		}
 		// batch: events of the last BatchDays days ≥ share of the month's.
-		if dutyBefore && total > 0 && last*100 >= s.BatchShare*total {
+		if judged && dutyBefore && total > 0 && last*100 >= s.BatchShare*total {
 			wr.counts["events.batch"]++
 		}
 	}
@@ -573,8 +589,8 @@ func (m *refModel) card(e gs.Event) gs.Card {
 func (m *refModel) missingEntry(out map[string]*refOut) {
 	for _, row := range m.r.Rosters {
 		due := refMustDay(row.ListedOn) + refDay(m.s.EntryDays)
-		if !m.inQ(due) {
-			continue
+		if !m.inQ(due) || !m.over(due) {
+			continue // §9: only due dates that are over
 		}
 		if p := m.persons[row.PersonID]; p != nil && p.EnteredAt.Before((due + 1).start()) {
 			continue
@@ -598,6 +614,9 @@ func (m *refModel) visitRules(out map[string]*refOut) {
 	for grid := range grids {
 		for _, mo := range m.months {
 			vd := mo.day(m.s.VisitDay)
+			if !m.over(vd) {
+				continue // §9: the month is judged once its 28th is over
+			}
 			lacking := false
 			for i := range m.r.Register {
 				p := &m.r.Register[i]
@@ -688,7 +707,7 @@ func (m *refModel) disciplineRules(wr *refWorkerRecs) {
 		}
 	}
 	for d := m.qFirst; d <= m.qLast; d++ {
-		if !m.duty(wr, d) {
+		if !m.over(d) || !m.duty(wr, d) {
 			continue
 		}
 		for _, c := range channels {
@@ -704,12 +723,12 @@ func (m *refModel) disciplineRules(wr *refWorkerRecs) {
 	}
 	for _, a := range wr.attend {
 		held, ok := m.meetings[a.MeetingID]
-		if ok && m.inQ(held) && a.Status == gs.StatusAbsent {
+		if ok && m.upToToday(held) && a.Status == gs.StatusAbsent {
 			wr.counts["discipline.meeting"]++
 		}
 	}
 	for _, x := range wr.quizzes {
-		if m.inQ(refMustDay(x.TakenOn)) && x.WrongAnswers > 0 {
+		if m.upToToday(refMustDay(x.TakenOn)) && x.WrongAnswers > 0 {
 			wr.counts["discipline.quiz"] += int64(x.WrongAnswers)
 		}
 	}
