@@ -43,6 +43,12 @@ type WorkerResult struct {
 	Deductions []Deduction     `json:"deductions"`
 	Flags      []string        `json:"flags"`
 	Pay        Fen             `json:"pay_yuan"`
+	// Warnings are the early warnings of RULES.md §9, ordered by due. They
+	// are nil (and the JSON has no "warnings" key) when as_of is not inside
+	// the quarter, so a final result stays as it always was, and for a
+	// worker who is not assessed; for an assessed worker whose as_of is
+	// inside the quarter they are present, possibly empty ([]).
+	Warnings *[]Warning `json:"warnings,omitempty"`
 }
 
 // HasFlag reports whether the result carries flag f.
@@ -91,6 +97,21 @@ type Deduction struct {
 	Points   Points   `json:"points"`
 	Detail   string   `json:"detail"`
 	Evidence []string `json:"evidence"`
+}
+
+// Warning is an early warning (预警) of RULES.md §9: points not lost yet but
+// lost at Due if nothing is done. Rule is the rule that will deduct, Period
+// the period it belongs to (as a deduction's), Points the points at risk,
+// Detail a sentence telling the worker what to do, Evidence the ids of the
+// records or persons concerned. A warning is a forecast, never a deduction:
+// it changes no score.
+type Warning struct {
+	Rule     RuleID    `json:"rule"`
+	Period   string    `json:"period"`
+	Points   Points    `json:"points"`
+	Due      time.Time `json:"due"`
+	Detail   string    `json:"detail"`
+	Evidence []string  `json:"evidence"`
 }
 
 // SortWorkerResults puts results in the order of a quarter's result (DATA.md

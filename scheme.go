@@ -110,6 +110,9 @@ type Scheme struct {
 	// RedFactor, in hundredths (200 = twice): an event whose handling took more
 	// than RedFactor × its time limit gets a red card.
 	RedFactor int64
+	// WarnShare, in hundredths (70 = 70 %): an open event that has used this
+	// share of its time limit is warned about (RULES.md §9 events.yellow).
+	WarnShare int64
 	// SeriousReportMinutes is the time within which a serious event must be
 	// reported (120 = 2 hours).
 	SeriousReportMinutes int64
@@ -169,6 +172,8 @@ func (s *Scheme) Validate() error {
 		return Errorf(EINVALID, "batch_share 应大于 0 且不超过 1")
 	case s.RedFactor < 100:
 		return Errorf(EINVALID, "red_factor 不能小于 1")
+	case s.WarnShare <= 0 || s.WarnShare > 100:
+		return Errorf(EINVALID, "warn_share 应大于 0 且不超过 1")
 	case s.SeriousReportMinutes <= 0:
 		return Errorf(EINVALID, "serious_report_hours 应大于 0")
 	case s.EntryDays < 0:

@@ -173,6 +173,7 @@ func (ix *index) assessWorker(w *gs.Worker, ch *chunk) gs.WorkerResult {
 		}
 	}
 	r.Pay = ix.pay(w, &total)
+	r.Warnings = ix.warnings(wc)
 	return r
 }
 

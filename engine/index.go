@@ -52,6 +52,9 @@ type chunk struct {
 	registered   map[string]*gs.Person      // by person id
 	personVisits map[string][]*gs.Visit     // by person id
 	rosters      map[string][]*gs.RosterRow // by grid code
+	// asOfLogins are the logins of date(as_of) made by as_of, for the
+	// warnings (warnings.go); nil when the result has none.
+	asOfLogins dayLogins
 }
 
 // newChunk groups the records of rs by worker, grid or person; absences
@@ -71,6 +74,7 @@ func newChunk(rs *gs.Records, ix *index) *chunk {
 		registered:   map[string]*gs.Person{},
 		personVisits: map[string][]*gs.Visit{},
 		rosters:      map[string][]*gs.RosterRow{},
+		asOfLogins:   ix.asOfLogins(rs),
 	}
 	for i := range rs.Events {
 		e := &rs.Events[i]

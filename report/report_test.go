@@ -72,6 +72,34 @@ func screen(s string) int {
 	return n
 }
 
+func TestTableListsWarningsUnderTheWorker(t *testing.T) {
+	res := sample()
+	res.AsOf = time.Date(2023, 8, 15, 9, 0, 0, 0, gs.CST)
+	res.Workers[0].Warnings = &[]gs.Warning{
+		{Rule: gs.RuleKeyVisits, Period: "2023-08", Points: 500, Due: time.Date(2023, 8, 29, 0, 0, 0, 0, gs.CST),
+			Detail: "8月28日前还需走访：王*（SP0012）", Evidence: []string{"SP0012"}},
+	}
+	// A worker with no deduction but a warning is listed too.
+	total, rank := gs.Points(10000), 1
+	res.Workers = append(res.Workers, gs.WorkerResult{WorkerID: "W003", Name: "李四", Type: gs.FullTime, Town: "XX镇", GridCode: "G03",
+		Eligible: true, Total: &total, Rank: &rank, Categories: &gs.CategoryScores{}, Deductions: []gs.Deduction{}, Flags: []string{},
+		Warnings: &[]gs.Warning{{Rule: gs.RuleDisciplinePatrol, Period: "2023-08-15", Points: 300, Due: time.Date(2023, 8, 16, 0, 0, 0, 0, gs.CST),
+			Detail: "今天还需巡查 1 次（已巡查 3小时10分）", Evidence: []string{}}}})
+	var b bytes.Buffer
+	if err := report.WriteTable(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"W001 张三（总分 87.5）\n  -3      2023-07    月事件量不达标：7月事件53条（上报6件），差3条\n  预警 可扣5分，2023-08-29 00:00前：" + gs.RuleName[gs.RuleKeyVisits] + "：8月28日前还需走访：王*（SP0012）\n",
+		"W003 李四（总分 100）\n  预警 可扣3分，2023-08-16 00:00前：" + gs.RuleName[gs.RuleDisciplinePatrol] + "：今天还需巡查 1 次（已巡查 3小时10分）\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestXLSXHasEveryWorkerAndDeduction(t *testing.T) {
 	var b bytes.Buffer
 	if err := report.WriteXLSX(&b, sample()); err != nil {

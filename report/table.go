@@ -52,7 +52,7 @@ func pad(s string, w int, right bool) string {
 
 // WriteTable writes the result as a Chinese table for a terminal: one line a
 // worker with the five categories, total, rank and pay, then every worker's
-// deductions.
+// deductions and, during the quarter, warnings.
 func WriteTable(w io.Writer, res *gs.Result) error {
 	fmt.Fprintf(w, "%s 考核结果（截至 %s，方案 %s）\n\n", res.Quarter, res.AsOf.Format("2006-01-02 15:04"), res.Scheme)
 	writeAligned(w, summaryRows(res))
@@ -130,20 +130,28 @@ func writeAligned(w io.Writer, rows [][]string) {
 	}
 }
 
-// writeDeductions writes each worker's deductions, or why the worker is not
-// assessed.
+// writeDeductions writes each worker's deductions and, during the quarter,
+// the warnings (预警) under them: the points at risk, when they fall due and
+// what to do; or why the worker is not assessed.
 func writeDeductions(w io.Writer, res *gs.Result) {
 	for _, r := range res.Workers {
 		if !r.Eligible {
 			fmt.Fprintf(w, "\n%s %s：%s\n", r.WorkerID, r.Name, r.Reason)
 			continue
 		}
-		if len(r.Deductions) == 0 {
+		var warnings []gs.Warning
+		if r.Warnings != nil {
+			warnings = *r.Warnings
+		}
+		if len(r.Deductions) == 0 && len(warnings) == 0 {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s %s（总分 %s）\n", r.WorkerID, r.Name, r.Total)
 		for _, d := range r.Deductions {
 			fmt.Fprintf(w, "  -%-6s %-10s %s：%s\n", d.Points, d.Period, gs.RuleName[d.Rule], d.Detail)
+		}
+		for _, x := range warnings {
+			fmt.Fprintf(w, "  预警 可扣%s分，%s前：%s：%s\n", x.Points, x.Due.In(gs.CST).Format("2006-01-02 15:04"), gs.RuleName[x.Rule], x.Detail)
 		}
 	}
 }

@@ -59,7 +59,8 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse parses the YAML text of a scheme; name (usually the file name) is
 // used in error messages. The scheme must set every setting of the default
-// scheme except satisfaction.group_weights; unknown settings are errors, so
+// scheme except satisfaction.group_weights and events.warn_share (0.7 when
+// absent); unknown settings are errors, so
 // that a misspelt key is not silently ignored. The result has passed
 // Scheme.Validate.
 func Parse(name string, data []byte) (gridscore.Scheme, error) {
@@ -100,7 +101,7 @@ func yamlError(name string, err error) error {
 // The keys of each section of a scheme file, in the order of the default file.
 var (
 	topKeys          = []string{"id", "name", "effective_from", "min_tenure_months", "categories", "rules", "events", "key_work", "discipline", "satisfaction", "pay", "quarter"}
-	eventsKeys       = []string{"quota", "batch_days", "batch_share", "red_factor", "serious_report_hours"}
+	eventsKeys       = []string{"quota", "batch_days", "batch_share", "red_factor", "warn_share", "serious_report_hours"}
 	quotaKeys        = []string{"total", "reported"}
 	keyWorkKeys      = []string{"entry_days", "visit_day", "visits_per_month"}
 	disciplineKeys   = []string{"patrol_applies_to", "patrols_per_day", "patrol_min_hours"}
@@ -112,6 +113,11 @@ var (
 	ratings     = []gridscore.Rating{gridscore.RatingSatisfied, gridscore.RatingBasic, gridscore.RatingUnsatisfied}
 	raterGroups = []gridscore.RaterGroup{gridscore.RaterCadre, gridscore.RaterResident}
 )
+
+// defaultWarnShare is events.warn_share when a scheme file does not set it
+// (0.7, RULES.md §9): the setting came after towns had written their own
+// scheme files, which keep loading unchanged.
+const defaultWarnShare = 70
 
 // scheme reads the whole document into a Scheme, in the order of the file,
 // so that the first error reported is the first one a reader meets.
@@ -148,6 +154,10 @@ func (p *parser) scheme(root *yaml.Node) gridscore.Scheme {
 	s.BatchDays = events.count("batch_days")
 	s.BatchShare = events.decimal("batch_share")
 	s.RedFactor = events.decimal("red_factor")
+	s.WarnShare = defaultWarnShare
+	if events.has("warn_share") {
+		s.WarnShare = events.decimal("warn_share")
+	}
 	s.SeriousReportMinutes = events.minutes("serious_report_hours")
 
 	key := top.section("key_work", keyWorkKeys, "不是已知的设置项")

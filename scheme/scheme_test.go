@@ -60,6 +60,7 @@ func TestDefault(t *testing.T) {
 		{"batch window is the last 5 days", s.BatchDays, 5},
 		{"batch share is half", s.BatchShare, int64(50)},
 		{"red card at twice the limit", s.RedFactor, int64(200)},
+		{"open events warned at 70 % of their time limit", s.WarnShare, int64(70)},
 		{"serious events within 2 hours", s.SeriousReportMinutes, int64(120)},
 		{"roster entry within 7 days", s.EntryDays, 7},
 		{"visits by the 28th", s.VisitDay, 28},
@@ -191,6 +192,26 @@ func TestParseEditedDefault(t *testing.T) {
 			},
 		},
 		{
+			"warn share 0.85 is read exactly",
+			[]edit{replace("warn_share: 0.7 ", "warn_share: 0.85 ")},
+			func(s gridscore.Scheme) string {
+				if s.WarnShare != 85 {
+					return fmt.Sprintf("warn share %d, want 85", s.WarnShare)
+				}
+				return ""
+			},
+		},
+		{
+			"a scheme file written before warnings existed (no warn_share) warns at 0.7",
+			[]edit{dropLine("  warn_share:")},
+			func(s gridscore.Scheme) string {
+				if s.WarnShare != 70 {
+					return fmt.Sprintf("warn share %d, want 70", s.WarnShare)
+				}
+				return ""
+			},
+		},
+		{
 			"hours become minutes: 1.5 h report limit, 0.25 h patrols",
 			[]edit{
 				replace("serious_report_hours: 2", "serious_report_hours: 1.5"),
@@ -306,6 +327,10 @@ func TestParseErrors(t *testing.T) {
 		// Errors that Scheme.Validate finds name the file but no line.
 		{"a batch share above 1", []edit{replace("batch_share: 0.5", "batch_share: 1.5")},
 			"", "batch_share 应大于 0 且不超过 1"},
+		{"a warn share of 0", []edit{replace("warn_share: 0.7 ", "warn_share: 0 ")},
+			"", "warn_share 应大于 0 且不超过 1"},
+		{"a warn share above 1", []edit{replace("warn_share: 0.7 ", "warn_share: 1.2 ")},
+			"", "warn_share 应大于 0 且不超过 1"},
 		{"categories not adding up to 100", []edit{replace("  info: 5 ", "  info: 6 ")},
 			"", "五个类别满分之和应为 100，现为 101"},
 		{"more reported events than events", []edit{replace("{total: 52, reported: 4}", "{total: 52, reported: 60}")},
