@@ -80,8 +80,8 @@ func (ix *index) warnings(wc *workerContext) *[]gs.Warning {
 	return &ws
 }
 
-// today is date(as_of) and the index of its month in the quarter.
-func (ix *index) today() (gs.Date, int) {
+// todayMonth is date(as_of) and the index of its month in the quarter.
+func (ix *index) todayMonth() (gs.Date, int) {
 	d := gs.DateOf(ix.asOf)
 	return d, ix.monthIndex(d)
 }
@@ -90,7 +90,7 @@ func (ix *index) today() (gs.Date, int) {
 // (prorated as the rule does) against the events entered so far.
 func (ix *index) warnQuota(wc *workerContext) []gs.Warning {
 	q, ok := ix.scheme.Quotas[wc.w.Type]
-	today, i := ix.today()
+	today, i := ix.todayMonth()
 	if !ok || wc.monthDuty[i] == 0 {
 		return nil
 	}
@@ -198,7 +198,7 @@ func (ix *index) inPostOn(grid string, d gs.Date) *gs.Worker {
 // responsibleToday reports whether the worker is the one in post in their
 // grid on date(as_of).
 func (ix *index) responsibleToday(wc *workerContext) bool {
-	today, _ := ix.today()
+	today, _ := ix.todayMonth()
 	rw := ix.inPostOn(wc.w.GridCode, today)
 	return rw != nil && rw.ID == wc.w.ID
 }
@@ -207,7 +207,7 @@ func (ix *index) responsibleToday(wc *workerContext) bool {
 // is not over: the persons of the grid who need visits this month and have
 // had fewer than they need so far.
 func (ix *index) warnVisits(wc *workerContext) []gs.Warning {
-	today, i := ix.today()
+	today, i := ix.todayMonth()
 	m := ix.months[i]
 	day := m.Day(ix.scheme.VisitDay)
 	if today > day || !ix.responsibleToday(wc) || !wc.hasDutyDay(m.First(), day) {
@@ -260,7 +260,7 @@ func personLabel(p *gs.Person) string {
 // worker's grid, listed by date(as_of) and due in the quarter on or after
 // it, whose person is not on the register yet.
 func (ix *index) warnMissingEntry(wc *workerContext) []gs.Warning {
-	today, _ := ix.today()
+	today, _ := ix.todayMonth()
 	if !ix.responsibleToday(wc) {
 		return nil
 	}
@@ -288,7 +288,7 @@ func (ix *index) warnMissingEntry(wc *workerContext) []gs.Warning {
 // warnLogin warns of discipline.login on date(as_of), a duty day: the
 // required channels without a login so far today.
 func (ix *index) warnLogin(wc *workerContext) []gs.Warning {
-	today, _ := ix.today()
+	today, _ := ix.todayMonth()
 	if !wc.duty.has(today) {
 		return nil
 	}
@@ -319,7 +319,7 @@ func (ix *index) warnLogin(wc *workerContext) []gs.Warning {
 // patrols still missing, counting the merged patrols ended by as_of that
 // start today and last long enough.
 func (ix *index) warnPatrol(wc *workerContext) []gs.Warning {
-	today, _ := ix.today()
+	today, _ := ix.todayMonth()
 	need := ix.scheme.PatrolsPerDay
 	if !wc.duty.has(today) || need == 0 || !ix.scheme.PatrolApplies(wc.w.Type) {
 		return nil
