@@ -16,10 +16,14 @@ var exportNames = map[string]string{
 	"result.xlsx": "考核结果",
 	"pay.xlsx":    "绩效工资表",
 	"filing.xlsx": "报备材料",
+	// warnings.xlsx is always computed live as of the page's moment: a
+	// stored snapshot carries no warnings.
+	"warnings.xlsx": "预警清单",
 }
 
 // townExport is GET /towns/{town}/export/{file}: the quarter's result, its
-// pay sheet, or (once finalized) the filing package, as XLSX workbooks, for
+// pay sheet, (once finalized) the filing package, or the list of warnings
+// (预警清单) as of the page's moment, as XLSX workbooks, for
 // the town's center and the district; never for a grid worker. The result
 // and the pay sheet come from the stored snapshot once the quarter is
 // computed (computed live before, as the dashboard shows it); the filing
@@ -41,7 +45,20 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		return err
 	}
 	var buf bytes.Buffer
-	if file == "filing.xlsx" {
+	switch file {
+	case "warnings.xlsx":
+		res, err := s.assessTown(r.Context(), p, town)
+		if err != nil {
+			return err
+		}
+		res.Workers = inTown(res.Workers, town)
+		if len(res.Workers) == 0 {
+			return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+		}
+		if err := app.WriteWarnings(&buf, town, res); err != nil {
+			return err
+		}
+	case "filing.xlsx":
 		fl, err := s.Service.Filing(r.Context(), u, town, p.Quarter)
 		if err != nil {
 			return err
@@ -49,7 +66,7 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		if err := app.WriteFiling(&buf, town, fl); err != nil {
 			return err
 		}
-	} else {
+	default:
 		res, err := s.result(r.Context(), p, town)
 		if err != nil {
 			return err
@@ -68,6 +85,9 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		}
 	}
 	name := town + " " + p.Quarter.String() + " " + what + ".xlsx"
+	if file == "warnings.xlsx" { // a list of a morning: its date in the name
+		name = town + " " + what + " " + p.AsOf.In(gs.CST).Format("2006-01-02 1504") + ".xlsx"
+	}
 	h := w.Header()
 	h.Set("Content-Type", app.XLSXType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
