@@ -42,7 +42,7 @@ func TestWarningRows(t *testing.T) {
 	want := []string{
 		"G01 W1 discipline.patrol", // due 8-16 00:00, W1 before W2
 		"G01 W2 discipline.login",
-		"G01 W2 key.visits", // due 8-29
+		"G01 W2 key.visits",    // due 8-29
 		"G02 W3 events.yellow", // due 8-15 14:00, before the quota of the month
 		"G02 W3 events.quota",
 	}
