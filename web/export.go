@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"mime"
 	"net/http"
 	"strconv"
@@ -47,13 +48,9 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	var buf bytes.Buffer
 	switch file {
 	case "warnings.xlsx":
-		res, err := s.assessTown(r.Context(), p, town)
+		res, err := s.exportResult(r.Context(), p, town, s.assessTown)
 		if err != nil {
 			return err
-		}
-		res.Workers = inTown(res.Workers, town)
-		if len(res.Workers) == 0 {
-			return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 		}
 		if err := app.WriteWarnings(&buf, town, res); err != nil {
 			return err
@@ -67,13 +64,9 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 			return err
 		}
 	default:
-		res, err := s.result(r.Context(), p, town)
+		res, err := s.exportResult(r.Context(), p, town, s.result)
 		if err != nil {
 			return err
-		}
-		res.Workers = inTown(res.Workers, town)
-		if len(res.Workers) == 0 {
-			return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 		}
 		if file == "result.xlsx" {
 			err = app.WriteResult(&buf, res)
@@ -104,4 +97,19 @@ func (s *Server) stateName(r *http.Request, town string, p Period) string {
 		return "实时计算的临时结果"
 	}
 	return gs.StateName[st.State]
+}
+
+// exportResult is town's result of period p for a download, as get gives
+// it (the stored snapshot or the live result, or always the live result),
+// limited to the town's workers; ENOTFOUND when the town has none.
+func (s *Server) exportResult(ctx context.Context, p Period, town string, get func(context.Context, Period, string) (*gs.Result, error)) (*gs.Result, error) {
+	res, err := get(ctx, p, town)
+	if err != nil {
+		return nil, err
+	}
+	res.Workers = inTown(res.Workers, town)
+	if len(res.Workers) == 0 {
+		return nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+	}
+	return res, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -81,15 +80,5 @@ func (c *WarningsCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range res.Notes {
-		fmt.Fprintln(c.m.Stderr, "注意："+n)
-	}
-	if c.out == "" {
-		w := bufio.NewWriter(c.m.Stdout)
-		if err := write(w, c.town, res); err != nil {
-			return err
-		}
-		return w.Flush()
-	}
-	return writeFile(c.out, func(w io.Writer) error { return write(w, c.town, res) })
+	return c.m.output(c.out, res, func(w io.Writer) error { return write(w, c.town, res) })
 }
