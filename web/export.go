@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"mime"
 	"net/http"
 	"strconv"
@@ -16,10 +17,14 @@ var exportNames = map[string]string{
 	"result.xlsx": "考核结果",
 	"pay.xlsx":    "绩效工资表",
 	"filing.xlsx": "报备材料",
+	// warnings.xlsx is always computed live as of the page's moment: a
+	// stored snapshot carries no warnings.
+	"warnings.xlsx": "预警清单",
 }
 
 // townExport is GET /towns/{town}/export/{file}: the quarter's result, its
-// pay sheet, or (once finalized) the filing package, as XLSX workbooks, for
+// pay sheet, (once finalized) the filing package, or the list of warnings
+// (预警清单) as of the page's moment, as XLSX workbooks, for
 // the town's center and the district; never for a grid worker. The result
 // and the pay sheet come from the stored snapshot once the quarter is
 // computed (computed live before, as the dashboard shows it); the filing
@@ -41,7 +46,16 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		return err
 	}
 	var buf bytes.Buffer
-	if file == "filing.xlsx" {
+	switch file {
+	case "warnings.xlsx":
+		res, err := s.exportResult(r.Context(), p, town, s.assessTown)
+		if err != nil {
+			return err
+		}
+		if err := app.WriteWarnings(&buf, town, res); err != nil {
+			return err
+		}
+	case "filing.xlsx":
 		fl, err := s.Service.Filing(r.Context(), u, town, p.Quarter)
 		if err != nil {
 			return err
@@ -49,14 +63,10 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		if err := app.WriteFiling(&buf, town, fl); err != nil {
 			return err
 		}
-	} else {
-		res, err := s.result(r.Context(), p, town)
+	default:
+		res, err := s.exportResult(r.Context(), p, town, s.result)
 		if err != nil {
 			return err
-		}
-		res.Workers = inTown(res.Workers, town)
-		if len(res.Workers) == 0 {
-			return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 		}
 		if file == "result.xlsx" {
 			err = app.WriteResult(&buf, res)
@@ -68,6 +78,9 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		}
 	}
 	name := town + " " + p.Quarter.String() + " " + what + ".xlsx"
+	if file == "warnings.xlsx" { // a list of a morning: its date in the name
+		name = town + " " + what + " " + p.AsOf.In(gs.CST).Format("2006-01-02 1504") + ".xlsx"
+	}
 	h := w.Header()
 	h.Set("Content-Type", app.XLSXType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
@@ -84,4 +97,19 @@ func (s *Server) stateName(r *http.Request, town string, p Period) string {
 		return "实时计算的临时结果"
 	}
 	return gs.StateName[st.State]
+}
+
+// exportResult is town's result of period p for a download, as get gives
+// it (the stored snapshot or the live result, or always the live result),
+// limited to the town's workers; ENOTFOUND when the town has none.
+func (s *Server) exportResult(ctx context.Context, p Period, town string, get func(context.Context, Period, string) (*gs.Result, error)) (*gs.Result, error) {
+	res, err := get(ctx, p, town)
+	if err != nil {
+		return nil, err
+	}
+	res.Workers = inTown(res.Workers, town)
+	if len(res.Workers) == 0 {
+		return nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+	}
+	return res, nil
 }

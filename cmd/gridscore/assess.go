@@ -81,17 +81,23 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return c.m.output(c.out, res, func(w io.Writer) error { return write(w, res) })
+}
+
+// output prints res's notes on stderr, then writes with write to the file
+// at path, or to stdout when path is "".
+func (m *Main) output(path string, res *gs.Result, write func(io.Writer) error) error {
 	for _, n := range res.Notes {
-		fmt.Fprintln(c.m.Stderr, "注意："+n)
+		fmt.Fprintln(m.Stderr, "注意："+n)
 	}
-	if c.out == "" {
-		w := bufio.NewWriter(c.m.Stdout)
-		if err := write(w, res); err != nil {
+	if path == "" {
+		w := bufio.NewWriter(m.Stdout)
+		if err := write(w); err != nil {
 			return err
 		}
 		return w.Flush()
 	}
-	return writeFile(c.out, func(w io.Writer) error { return write(w, res) })
+	return writeFile(path, write)
 }
 
 // writeFile writes a file through a temporary name and renames it into

@@ -3,6 +3,7 @@
 //
 //	gridscore import [--db FILE | --dsn URL] PATH...
 //	gridscore assess --quarter 2023Q3 [--as-of TIME] [--format table|json|xlsx] [--out FILE]
+//	gridscore warnings --town TOWN [--quarter 2023Q3] [--as-of TIME] [--format table|json|xlsx] [--out FILE]
 package main
 
 import (
@@ -43,6 +44,8 @@ const usage = `gridscore —— 网格员季度考核
   gridscore import [--db 文件 | --dsn URL] 路径...     导入数据文件或文件夹（全部成功才写入）
   gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
                                                       计算季度考核结果（不修改数据）
+  gridscore warnings --town 镇街 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
+                                                      按网格列出本季度的预警（将被扣分的事项），可打印下发
   gridscore demo [--workers N --quarter 2023Q3 --seed S] [--out 文件夹]
                                                       生成示范数据：默认导入示范镇 青山镇，--workers 生成任意规模
   gridscore bench [--workers 200,5000,100000] [--stores sqlite,postgres] [--out BENCHMARKS.md]
@@ -68,6 +71,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&ImportCommand{m: m}).Run(ctx, args[1:])
 	case "assess":
 		err = (&AssessCommand{m: m}).Run(ctx, args[1:])
+	case "warnings":
+		err = (&WarningsCommand{m: m}).Run(ctx, args[1:])
 	case "bench":
 		err = (&BenchCommand{m: m}).Run(ctx, args[1:])
 	case "demo":
