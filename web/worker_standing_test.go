@@ -19,18 +19,9 @@ var (
 	warningLink = regexp.MustCompile(`<a class="warning-link" href="([^"]+)">(?:<code>([^<]+)</code>)?`)
 )
 
-// section returns the part of body from the section with id up to the end
-// of that section, or "".
+// section returns the section of body with id, up to its end, or "".
 func section(body, id string) string {
-	i := strings.Index(body, `id="`+id+`"`)
-	if i < 0 {
-		return ""
-	}
-	j := strings.Index(body[i:], "</section>")
-	if j < 0 {
-		return body[i:]
-	}
-	return body[i : i+j]
+	return regexp.MustCompile(`(?s)id="` + regexp.QuoteMeta(id) + `".*?</section>`).FindString(body)
 }
 
 // TestWorkerPageOpensWithStandingAndWarnings: in mid-quarter the grid
