@@ -147,6 +147,13 @@ func (p Period) Hidden() []Hidden {
 	return out
 }
 
+// Open reports whether the page shows a live result of a quarter still
+// running (as_of inside it): the standing so far (RULES.md §9), not the
+// final result.
+func (p Period) Open() bool {
+	return p.Stored == "" && !p.AsOf.Before(p.Quarter.First().Start()) && p.AsOf.Before(p.Quarter.Last().End())
+}
+
 // Notes are remarks on the moment chosen: before the quarter began, or
 // while it is still running.
 func (p Period) Notes() []string {
@@ -156,7 +163,7 @@ func (p Period) Notes() []string {
 	case p.AsOf.Before(p.Quarter.First().Start()):
 		return []string{"计算时点 " + p.AsOfText() + " 早于本季度开始，本季度还没有任何记录，以下结果仅供参考。"}
 	case p.AsOf.Before(p.Quarter.Last().End()):
-		return []string{"本季度尚未结束，结果会随新的记录而变化。"}
+		return []string{"本季度尚未结束，以下是截至目前的得分：只计已确定扣除的分数，季度结束前还可能有新的扣分。"}
 	}
 	return nil
 }

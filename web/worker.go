@@ -41,6 +41,12 @@ type WorkerPage struct {
 	// Error is the mistake of an appeal or void form whose deduction the
 	// page does not list (recomputed or voided meanwhile), shown at the top.
 	Error string
+	// Standing (截至目前) and Warnings (需要注意) open the page while the
+	// quarter is open (RULES.md §9); Standing is nil, and the page is the
+	// quarter's result as always, once it is over or for a worker not
+	// assessed.
+	Standing *StandingView
+	Warnings []WarningCard
 }
 
 // WorkerSummary is the head of a worker's quarter.
@@ -151,6 +157,13 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	}
 	if wr.Total != nil {
 		page.Worker.Total = wr.Total.String()
+	}
+	moment := p.AsOf
+	if p.Stored != "" {
+		moment = p.StoredAsOf
+	}
+	if page.Standing = s.standingView(res, wr, moment); page.Standing != nil {
+		page.Warnings = warningCards(wr, moment)
 	}
 	life, err := s.workerLife(r.Context(), u, wr, p, form)
 	if err != nil {
