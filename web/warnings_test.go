@@ -27,7 +27,7 @@ func boardPath(q url.Values) string {
 type boardRow struct{ due, left, worker, rule string }
 
 var (
-	rowRE   = regexp.MustCompile(`<td data-label="到期">([^<]*) <span class="tag">([^<]*)</span></td><td data-label="网格员"><a href="[^"]*">(\S+) [^<]*</a></td><td data-label="网格">[^<]*</td><td data-label="预警项目">([^<]*)</td>`)
+	rowRE   = regexp.MustCompile(`<td data-label="到期">([^<]*) <span class="tag">([^<]*)</span></td><td class="inl" data-label="网格员"><a href="[^"]*">(\S+) [^<]*</a></td><td class="inl muted-sm" data-label="网格">[^<]*</td><td class="inl rule" data-label="预警项目">([^<]*)</td>`)
 	countRE = regexp.MustCompile(`<span class="count">(\d+) 条</span>`)
 	totalRE = regexp.MustCompile(`共 (\d+) 条预警`)
 )
