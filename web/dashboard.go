@@ -162,20 +162,9 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 	if !seesTownBoard(u, town) {
 		return forbidden("您只能查看本镇街的考核数据。")
 	}
-	p, err := s.period(r)
+	p, res, ws, err := s.townResult(r, u, town)
 	if err != nil {
 		return err
-	}
-	res, err := s.result(r.Context(), p, town)
-	if err != nil {
-		return err
-	}
-	if p, err = s.markStored(r.Context(), p, town); err != nil {
-		return err
-	}
-	ws := inTown(res.Workers, town)
-	if len(ws) == 0 && u.Role == gs.RoleDistrict {
-		return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 	}
 	sum := summarize(ws)
 	page := &DashboardPage{
@@ -211,6 +200,29 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		}
 	}
 	return s.render(w, r, status, "dashboard", page)
+}
+
+// townResult returns the period of the request (marked as showing the
+// stored snapshot when there is one), town's result for it and the
+// workers of town in it, as the dashboard and the warnings board show
+// them; 404 for the district when the town has no worker.
+func (s *Server) townResult(r *http.Request, u *gs.User, town string) (Period, *gs.Result, []gs.WorkerResult, error) {
+	p, err := s.period(r)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	res, err := s.result(r.Context(), p, town)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	if p, err = s.markStored(r.Context(), p, town); err != nil {
+		return p, nil, nil, err
+	}
+	ws := inTown(res.Workers, town)
+	if len(ws) == 0 && u.Role == gs.RoleDistrict {
+		return p, nil, nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+	}
+	return p, res, ws, nil
 }
 
 // district renders the district's overview.

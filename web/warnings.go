@@ -114,20 +114,9 @@ func (s *Server) townWarnings(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err := checkTownBoard(u, town); err != nil {
 		return err
 	}
-	p, err := s.period(r)
+	p, _, ws, err := s.townResult(r, u, town)
 	if err != nil {
 		return err
-	}
-	res, err := s.result(r.Context(), p, town)
-	if err != nil {
-		return err
-	}
-	if p, err = s.markStored(r.Context(), p, town); err != nil {
-		return err
-	}
-	ws := inTown(res.Workers, town)
-	if len(ws) == 0 && u.Role == gs.RoleDistrict {
-		return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 	}
 	base := townPath(town)
 	page := &WarningsPage{
