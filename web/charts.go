@@ -93,6 +93,14 @@ func newHistogram(ws []gs.WorkerResult) Histogram {
 	return h
 }
 
+// standing returns the chart described as the standing so far (截至目前,
+// RULES.md §9), for a quarter not over yet: the totals are what is left
+// after the points already lost, not a provisional final total.
+func (h Histogram) standing() Histogram {
+	h.Summary = "截至目前的" + h.Summary
+	return h
+}
+
 // CategoryChart is the average of each category against its full score.
 type CategoryChart struct {
 	Width, Height int
@@ -147,6 +155,13 @@ func newCategoryChart(sum summary, full map[gs.CategoryID]gs.Points) CategoryCha
 		parts = append(parts, gs.CategoryName[cat]+"平均 "+value+" 分")
 	}
 	c.Summary = "各类别平均得分：" + strings.Join(parts, "，")
+	return c
+}
+
+// standing returns the chart described as the standing so far, as
+// Histogram.standing does.
+func (c CategoryChart) standing() CategoryChart {
+	c.Summary = "截至目前的" + c.Summary
 	return c
 }
 

@@ -40,6 +40,13 @@ type DashboardPage struct {
 	CategoryNames []string
 	// Quarter is the quarter's state and the steps the user may take.
 	Quarter QuarterPanel
+	// Standing is set while the quarter is not over: the numbers, the
+	// charts and the ranking are the standing so far (截至目前, RULES.md
+	// §9), not a final total, and the pay is not shown.
+	Standing bool
+	// Warnings sums up the warnings as of a moment inside the quarter (nil
+	// otherwise), with the link to the warnings board.
+	Warnings *WarningSummary
 }
 
 // RankRow is one worker's line in the ranking.
@@ -65,7 +72,12 @@ type FlagRow struct {
 // each linking to the town's dashboard.
 type DistrictPage struct {
 	Page
-	Period     Period
+	Period Period
+	// Open is set while the moment is inside the quarter: each town's row
+	// then tells the workers and the points at risk (WarningSummary);
+	// Warming counts the towns whose warnings are being computed.
+	Open       bool
+	Warming    int
 	Notes      []string
 	Stats      Stats
 	Histogram  Histogram
@@ -83,6 +95,13 @@ type TownRow struct {
 	// Stats then gives only the number of workers.
 	Pending bool
 	Stats   Stats
+	// Risk sums up the town's warnings as of the moment, while the quarter
+	// is open, when known (nil otherwise: Warming says they are being
+	// computed in the background).
+	Risk    *WarningSummary
+	Warming bool
+	// WarningsURL is the town's warnings board.
+	WarningsURL string
 }
 
 // dashboard is the home page: the district's overview, the town's
@@ -114,13 +133,22 @@ func seesTownBoard(u *gs.User, town string) bool {
 // the town's own center.
 func (s *Server) townDashboard(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	town := r.PathValue("town")
-	if !seesTownBoard(u, town) {
-		if u.Role == gs.RoleWorker {
-			return forbidden("网格员只能查看本人的考核结果。")
-		}
-		return forbidden("您只能查看本镇街的考核数据。")
+	if err := checkTownBoard(u, town); err != nil {
+		return err
 	}
 	return s.town(w, r, u, town)
+}
+
+// checkTownBoard refuses, with 403, a user who may not see town's
+// dashboard and boards (seesTownBoard).
+func checkTownBoard(u *gs.User, town string) error {
+	if seesTownBoard(u, town) {
+		return nil
+	}
+	if u.Role == gs.RoleWorker {
+		return forbidden("网格员只能查看本人的考核结果。")
+	}
+	return forbidden("您只能查看本镇街的考核数据。")
 }
 
 // town renders the dashboard of town.
@@ -134,20 +162,9 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 	if !seesTownBoard(u, town) {
 		return forbidden("您只能查看本镇街的考核数据。")
 	}
-	p, err := s.period(r)
+	p, res, ws, err := s.townResult(r, u, town)
 	if err != nil {
 		return err
-	}
-	res, err := s.result(r.Context(), p, town)
-	if err != nil {
-		return err
-	}
-	if p, err = s.markStored(r.Context(), p, town); err != nil {
-		return err
-	}
-	ws := inTown(res.Workers, town)
-	if len(ws) == 0 && u.Role == gs.RoleDistrict {
-		return gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 	}
 	sum := summarize(ws)
 	page := &DashboardPage{
@@ -159,6 +176,15 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		Stats:      statsOf(sum),
 		Histogram:  newHistogram(ws),
 		Categories: newCategoryChart(sum, s.Service.Scheme.Max),
+	}
+	state := warningState(p)
+	page.Standing = state != "ended"
+	if page.Standing {
+		page.Histogram, page.Categories = page.Histogram.standing(), page.Categories.standing()
+	}
+	if state == "open" && hasWarnings(ws) {
+		sw := summarizeWarnings(ws, town, p)
+		page.Warnings = &sw
 	}
 	if page.Quarter, err = s.quarterPanel(r.Context(), u, town, p, form); err != nil {
 		return err
@@ -174,6 +200,29 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		}
 	}
 	return s.render(w, r, status, "dashboard", page)
+}
+
+// townResult returns the period of the request (marked as showing the
+// stored snapshot when there is one), town's result for it and the
+// workers of town in it, as the dashboard and the warnings board show
+// them; 404 for the district when the town has no worker.
+func (s *Server) townResult(r *http.Request, u *gs.User, town string) (Period, *gs.Result, []gs.WorkerResult, error) {
+	p, err := s.period(r)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	res, err := s.result(r.Context(), p, town)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	if p, err = s.markStored(r.Context(), p, town); err != nil {
+		return p, nil, nil, err
+	}
+	ws := inTown(res.Workers, town)
+	if len(ws) == 0 && u.Role == gs.RoleDistrict {
+		return p, nil, nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+	}
+	return p, res, ws, nil
 }
 
 // district renders the district's overview.
@@ -208,11 +257,47 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		}
 	}
 	sort.Slice(page.Towns, func(i, j int) bool { return page.Towns[i].Town < page.Towns[j].Town })
+	if page.Open = warningState(p) == "open"; page.Open {
+		if err := s.townRisks(r, p, page, byTown); err != nil {
+			return err
+		}
+	}
 	sum := summarize(all)
 	page.Stats = statsOf(sum)
 	page.Histogram = newHistogram(all)
 	page.Categories = newCategoryChart(sum, s.Service.Scheme.Max)
 	return s.render(w, r, http.StatusOK, "district", page)
+}
+
+// townRisks puts into each town's row of page the warnings as of p: those
+// of its stored snapshot, else those of the live result kept for the
+// moment. A town without either gets its live result computed in the
+// background (warmLive, one town at a time), for the page opened next:
+// the overview itself never waits for a computation.
+func (s *Server) townRisks(r *http.Request, p Period, page *DistrictPage, stored map[string][]gs.WorkerResult) error {
+	for i := range page.Towns {
+		row := &page.Towns[i]
+		row.WarningsURL = townPath(row.Town) + "/warnings" + p.Query()
+		ws, ok := stored[row.Town]
+		if !ok {
+			res, err := s.Service.CachedTown(r.Context(), row.Town, p.Quarter, p.AsOf)
+			if err != nil {
+				return err
+			}
+			if res == nil {
+				s.warmLive(r, row.Town)
+				row.Warming = true
+				page.Warming++
+				continue
+			}
+			ws = inTown(res.Workers, row.Town)
+		}
+		if hasWarnings(ws) {
+			sw := summarizeWarnings(ws, row.Town, p)
+			row.Risk = &sw
+		}
+	}
+	return nil
 }
 
 // inTown returns the results of the workers of town, in the result's order

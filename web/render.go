@@ -30,7 +30,7 @@ type Page struct {
 	Title string
 	User  *gs.User
 	// Nav is the current navigation item: "home", "workers", "appeals",
-	// "records", "import", "accounts", "audit" or "".
+	// "records", "import", "accounts", "audit", "warnings" or "".
 	Nav string
 }
 

@@ -27,6 +27,7 @@ func (s *Server) routes() *http.ServeMux {
 	// Signed-in pages; the handlers check the role.
 	mux.Handle("GET /{$}", s.signedIn(s.dashboard, 0))
 	mux.Handle("GET /towns/{town}", s.signedIn(s.townDashboard, 0))
+	mux.Handle("GET /towns/{town}/warnings", s.signedIn(s.townWarnings, 0)) // warnings.go
 	mux.Handle("GET /workers", s.signedIn(s.workerList, 0))
 	mux.Handle("GET /workers/{id}", s.signedIn(s.workerQuarter, 0))
 	mux.Handle("GET /workers/{id}/history", s.signedIn(s.workerHistory, 0))    // history.go
@@ -93,6 +94,7 @@ var pageNames = []string{
 	"records", "record_form", // records.go, records_*.go
 	"import", "import_report", // upload.go
 	"accounts", "history", // accounts.go, history.go
+	"warnings", // warnings.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

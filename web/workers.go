@@ -124,7 +124,7 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		return a.WorkerID < b.WorkerID
 	})
 	page.Matched = len(page.Rows)
-	page.Rows, page.Pager = s.paginate(page.Rows, r.URL.Query().Get("page"), func(n int) string {
+	page.Rows, page.Pager = paginate(page.Rows, s.PageSize, r.URL.Query().Get("page"), func(n int) string {
 		return "/workers" + p.With(url.Values{"q": {f.Q}, "town": {f.Town}, "grid": {f.Grid}, "type": {f.Type}, "page": {strconv.Itoa(n)}})
 	})
 	page.Towns = options(towns, f.Town)
@@ -136,17 +136,18 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	return s.render(w, r, http.StatusOK, "workers", page)
 }
 
-// paginate returns the rows of the page asked for (the last page when past
-// it, the first when not a number) and where that page stands; link
-// returns the URL of page n.
-func (s *Server) paginate(rows []WorkerRow, asked string, link func(n int) string) ([]WorkerRow, Pager) {
-	pages := max((len(rows)+s.PageSize-1)/s.PageSize, 1)
+// paginate returns the rows of the page asked for, size rows a page (the
+// last page when past it, the first when not a number), and where that page
+// stands; link returns the URL of page n. The workers list and the warnings
+// board page their rows with it.
+func paginate[T any](rows []T, size int, asked string, link func(n int) string) ([]T, Pager) {
+	pages := max((len(rows)+size-1)/size, 1)
 	n, err := strconv.Atoi(asked)
 	if err != nil || n < 1 {
 		n = 1
 	}
 	n = min(n, pages)
-	from, to := (n-1)*s.PageSize, min(n*s.PageSize, len(rows))
+	from, to := (n-1)*size, min(n*size, len(rows))
 	pg := Pager{Page: n, Pages: pages, First: from + 1, Last: to}
 	if n > 1 {
 		pg.Prev = link(n - 1)
