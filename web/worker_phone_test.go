@@ -26,7 +26,7 @@ type phoneFold struct {
 func TestPhoneWorkerSeesStandingAndWarningsFirst(t *testing.T) {
 	f := newFixture(t)
 	ctx, base := f.phone(t, "QS013")
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"+midQuarter), chromedp.WaitVisible(chromedp.CSS("#attention"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"+midQuarterQuery), chromedp.WaitVisible(chromedp.CSS("#attention"))); err != nil {
 		t.Fatal(err)
 	}
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[phoneFold](`(() => {

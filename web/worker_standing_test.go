@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// midQuarter is a moment inside the demo quarter: Tuesday 2023-08-15 09:00.
-const midQuarter = "?as_of=2023-08-15T09:00"
+// midQuarterQuery asks a page for midQuarterQuery (warnings_test.go), a moment
+// inside the demo quarter: Tuesday 2023-08-15 09:00.
+const midQuarterQuery = "?as_of=" + midQuarter
 
 var (
 	// warningDue finds each warning card's deadline: the moment and its words.
@@ -33,11 +34,11 @@ func TestWorkerPageOpensWithStandingAndWarnings(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	worker := f.login("QS013")
-	res, _ := f.get("/"+midQuarter, worker)
+	res, _ := f.get("/"+midQuarterQuery, worker)
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/workers/QS013?as_of=2023-08-15T09%3A00" {
 		t.Fatalf("a grid worker's home: status %d to %q, want their own page", res.StatusCode, loc)
 	}
-	res, body := f.get("/workers/QS013"+midQuarter, worker)
+	res, body := f.get("/workers/QS013"+midQuarterQuery, worker)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
@@ -108,17 +109,17 @@ func TestWarningsLinkTheirRecords(t *testing.T) {
 			}
 		}
 	}
-	check("QS013", worker, "/workers/QS013"+midQuarter,
+	check("QS013", worker, "/workers/QS013"+midQuarterQuery,
 		"/records/patrols?from=2023-08-15&to=2023-08-15&worker=QS013",
 		"/records/register?id=TS0040", "/records/register?id=TS0041",
 		"/records/visits?from=2023-08-01&to=2023-08-31&worker=QS013",
 		"/records/events?from=2023-08-01&to=2023-08-31&worker=QS013")
 	// QS007's event SJ2308-0428 turns yellow tomorrow at 09:25.
-	res, body := f.get("/workers/QS007"+midQuarter, admin)
+	res, body := f.get("/workers/QS007"+midQuarterQuery, admin)
 	if res.StatusCode != http.StatusOK || !strings.Contains(section(body, "attention"), "明天 09:25 前") {
 		t.Errorf("QS007: status %d, no yellow card due 明天 09:25 前\n%s", res.StatusCode, section(body, "attention"))
 	}
-	check("admin", admin, "/workers/QS007"+midQuarter, "/records/events?id=SJ2308-0428")
+	check("admin", admin, "/workers/QS007"+midQuarterQuery, "/records/events?id=SJ2308-0428")
 }
 
 // TestWorkerSeesOnlyTheirOwnWarnings: a grid worker cannot open another
@@ -128,11 +129,11 @@ func TestWorkerSeesOnlyTheirOwnWarnings(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	worker, staff := f.login("QS013"), f.login("staff")
-	res, body := f.get("/workers/QS001"+midQuarter, worker)
+	res, body := f.get("/workers/QS001"+midQuarterQuery, worker)
 	if res.StatusCode != http.StatusForbidden || strings.Contains(body, "需要注意") || strings.Contains(body, "TS0001") {
 		t.Errorf("QS013 opening QS001's page: status %d\n%s", res.StatusCode, body)
 	}
-	_, body = f.get("/workers/QS001"+midQuarter, staff)
+	_, body = f.get("/workers/QS001"+midQuarterQuery, staff)
 	if a := section(body, "attention"); !strings.Contains(body, `id="standing"`) || !strings.Contains(a, "今天还需登录PC端") || !strings.Contains(a, "TS0001") {
 		t.Errorf("staff on QS001's page: no standing or warnings\n%s", a)
 	}
