@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// midQuarterQuery asks a page for midQuarterQuery (warnings_test.go), a moment
+// midQuarterQuery asks a page for midQuarter (warnings_test.go), a moment
 // inside the demo quarter: Tuesday 2023-08-15 09:00.
 const midQuarterQuery = "?as_of=" + midQuarter
 
