@@ -60,6 +60,30 @@ func (sw *sheetWriter) widths(ws ...float64) {
 	}
 }
 
+// fit sets the height of the row just written so that every wrapped cell
+// shows all its lines when printed: widths are the columns' widths in
+// characters (as given to widths), cells the row's texts by column
+// (empty for a column that does not wrap). Spreadsheets do not grow a row
+// written by a program on their own, and LibreOffice prints such a row
+// one line high, its text over the next rows.
+func (sw *sheetWriter) fit(widths []float64, cells ...string) {
+	lines := 1
+	for i, c := range cells {
+		if c == "" || i >= len(widths) || widths[i] <= 0 {
+			continue
+		}
+		// A display column (DisplayWidth) is about one character of the
+		// column's width; Chinese characters take two. A line breaks only
+		// where the text allows (between ids, at a hyphen), so a quarter
+		// more is allowed for what is left at the ends of lines.
+		w := int(widths[i])
+		lines = max(lines, (DisplayWidth(c)*5/4+w-1)/w)
+	}
+	if lines > 1 && sw.err == nil {
+		sw.err = sw.f.SetRowHeight(sw.sheet, sw.row-1, float64(15*lines))
+	}
+}
+
 // styles are the number and header styles of a workbook.
 func styles(f *excelize.File) (num, bold int, err error) {
 	if num, err = f.NewStyle(&excelize.Style{NumFmt: 2}); err != nil { // 0.00

@@ -191,7 +191,7 @@ const SheetWarnings = "预警清单"
 func WriteWarningsXLSX(w io.Writer, town string, res *gs.Result) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	num, bold, err := styles(f)
+	_, bold, err := styles(f)
 	if err != nil {
 		return err
 	}
@@ -200,6 +200,14 @@ func WriteWarningsXLSX(w io.Writer, town string, res *gs.Result) error {
 		return err
 	}
 	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	topNum, err := f.NewStyle(&excelize.Style{NumFmt: 2, Alignment: &excelize.Alignment{Vertical: "top"}})
 	if err != nil {
 		return err
 	}
@@ -222,9 +230,12 @@ func WriteWarningsXLSX(w io.Writer, town string, res *gs.Result) error {
 		}
 		first := sw.row
 		for _, r := range rows[i:j] {
-			sw.add(r.GridCode, r.WorkerID, r.Name, gs.NameOr(gs.RuleName, r.Rule), r.Period, points(r.Points), dueText(r.Due), r.Detail, strings.Join(r.Evidence, "、"))
+			ev := printedEvidence(r.Evidence)
+			sw.add(r.GridCode, r.WorkerID, r.Name, gs.NameOr(gs.RuleName, r.Rule), r.Period, points(r.Points), dueText(r.Due), r.Detail, ev)
+			sw.fit(warningWidths, "", "", "", "", "", "", "", r.Detail, ev)
 		}
-		sw.style(cellName(6, first), cellName(6, sw.row-1), num)
+		sw.style(cellName(1, first), cellName(7, sw.row-1), top)
+		sw.style(cellName(6, first), cellName(6, sw.row-1), topNum)
 		sw.style(cellName(8, first), cellName(9, sw.row-1), wrap)
 		sw.add(rows[i].GridCode+" 小计", nil, nil, nil, nil, points(sumPoints(rows[i:j])), nil, fmt.Sprintf("%d 条预警", j-i))
 		sw.style(cellName(1, sw.row-1), cellName(9, sw.row-1), bold)
@@ -236,7 +247,7 @@ func WriteWarningsXLSX(w io.Writer, town string, res *gs.Result) error {
 		sw.style(cellName(1, sw.row-1), cellName(9, sw.row-1), bold)
 		sw.style(cellName(6, sw.row-1), cellName(6, sw.row-1), boldNum)
 	}
-	sw.widths(10, 9, 9, 20, 10, 8, 17, 50, 22)
+	sw.widths(warningWidths...)
 	if sw.err != nil {
 		return sw.err
 	}
@@ -244,6 +255,24 @@ func WriteWarningsXLSX(w io.Writer, town string, res *gs.Result) error {
 		return err
 	}
 	return f.Write(w)
+}
+
+// warningWidths are the widths of the warnings sheet's columns, in
+// characters.
+var warningWidths = []float64{10, 9, 9, 20, 10, 8, 17, 46, 30}
+
+// maxPrintedEvidence is how many ids of a warning the printed list names;
+// a month's quota rests on every event of the month so far, which would
+// make one row a page long.
+const maxPrintedEvidence = 3
+
+// printedEvidence names a warning's records for the printed list: all of
+// them, or the first few and how many there are in all.
+func printedEvidence(ids []string) string {
+	if len(ids) <= maxPrintedEvidence {
+		return strings.Join(ids, "、")
+	}
+	return strings.Join(ids[:maxPrintedEvidence], "、") + fmt.Sprintf(" 等共 %d 条", len(ids))
 }
 
 // printable sets sheet up for printing a list: A4 landscape, one page wide,

@@ -252,3 +252,4 @@ func TestWarningsXLSXAfterTheQuarter(t *testing.T) {
 		t.Errorf("rows %v", rows)
 	}
 }
+
