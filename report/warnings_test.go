@@ -252,4 +252,3 @@ func TestWarningsXLSXAfterTheQuarter(t *testing.T) {
 		t.Errorf("rows %v", rows)
 	}
 }
-
