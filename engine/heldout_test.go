@@ -83,7 +83,8 @@ func TestHeldOut(t *testing.T) {
 					rng := rand.New(rand.NewPCG(seed, 0x4e1d0))
 					for _, at := range heldoutMoments(rng, c, heldoutPerTown) {
 						t.Run(refT(at), func(t *testing.T) {
-							heldoutCheck(t, b, c, at, st, seen)
+							whole := heldoutKeyed(c.rec)
+							heldoutCheck(t, b, c, whole, heldoutCut(whole, c.quarter, at), at, st, seen)
 						})
 					}
 				})
@@ -110,11 +111,11 @@ func TestHeldOut(t *testing.T) {
 	}
 }
 
-// heldoutCheck cuts town c to moment at, stores it in a fresh store of
-// backend b, reads it back and compares as the file's comment says.
-func heldoutCheck(t *testing.T, b storetest.Backend, c *refCase, at time.Time, st *refStats, seen map[gs.RuleID]int) {
-	whole := heldoutKeyed(c.rec)
-	cut := heldoutCut(whole, c.quarter, at)
+// heldoutCheck stores cut, the records of town c (whole, as a store holds
+// them) that existed at moment at, in a fresh store of backend b, reads it
+// back and compares as the file's comment says.
+func heldoutCheck(t *testing.T, b storetest.Backend, c *refCase, whole, cut *gs.Records, at time.Time, st *refStats, seen map[gs.RuleID]int) {
+	t.Helper()
 	cc := &refCase{seed: c.seed, scheme: c.scheme, rec: cut, quarter: c.quarter, asOf: at}
 	mem := engine.Assess(engine.Input{Scheme: &cc.scheme, Calendar: calendar.New(cut.Calendar), Records: cut, Quarter: cc.quarter, AsOf: at})
 
@@ -174,6 +175,35 @@ func heldoutCheck(t *testing.T, b storetest.Backend, c *refCase, at time.Time, s
 	refCompareResult(t, cc, "LoadTown", &gs.Result{Workers: byTown}, want, nil)
 	warnCompare(t, "LoadTown", at, &gs.Result{Workers: byTown}, wantWarn, nil)
 	heldoutSame(t, "LoadTown", mem.Workers, byTown)
+}
+
+// TestHeldOutQuarterEnd checks that the final result does not depend on the
+// held-out path: as of a moment after the quarter, the store holding every
+// record (no cut) gives the reference's result, and as of a moment after
+// the town's last record the cut takes nothing away.
+func TestHeldOutQuarterEnd(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			for seed := uint64(heldoutSeed0 + 1); seed <= heldoutSeed0+3; seed++ {
+				c := refGenerate(seed)
+				whole := heldoutKeyed(c.rec)
+				qLast := refQuarter(c.quarter)[2].last
+				// A week after the quarter, as the center computes it.
+				after := refAt(qLast+8, 9, 0, 0)
+				heldoutCheck(t, b, c, whole, whole, after, nil, nil)
+				// Long after every record of the generator (the latest: a
+				// close twice a 15-day limit after a deadline of the month
+				// after the quarter).
+				late := refAt(qLast+120, 9, 0, 0)
+				cut := heldoutCut(whole, c.quarter, late)
+				in := func(r *gs.Records) *gs.Result {
+					return engine.Assess(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(r.Calendar), Records: r, Quarter: c.quarter, AsOf: late})
+				}
+				heldoutSame(t, fmt.Sprintf("seed %d: cut as of %s", seed, refT(late)), in(whole).Workers, in(cut).Workers)
+				heldoutCheck(t, b, c, whole, cut, late, nil, nil)
+			}
+		})
+	}
 }
 
 // heldoutPastRules are the rules whose standing rests only on records
