@@ -24,7 +24,8 @@ import (
 // benchDistrict is the application on a generated district of 5,000
 // workers (about twenty towns) in 2023Q3, seen a week after the quarter,
 // with a district account and the administrator of its first town signed
-// in. GRIDSCORE_BENCH_DSN puts it on PostgreSQL, in a schema of its own,
+// in (and, for newBenchDistrictLive, the first worker's own account).
+// GRIDSCORE_BENCH_DSN puts it on PostgreSQL, in a schema of its own,
 // instead of a SQLite file.
 type benchDistrict struct {
 	db      *store.DB
@@ -33,11 +34,25 @@ type benchDistrict struct {
 	clock   time.Time
 	// Town and Worker are the first town and its first worker.
 	Town, Worker string
-	// tokens are the session tokens of "district" and "admin".
+	// tokens are the session tokens of "district", "admin" and "worker".
 	tokens map[string]string
 }
 
+// newBenchDistrict is the district seen a week after the quarter, every
+// page computed as of that moment.
 func newBenchDistrict(b *testing.B) *benchDistrict {
+	q := gs.Quarter{Year: 2023, Q: 3}
+	return openBenchDistrict(b, q.Last().AddDays(8).Start().Add(9*time.Hour), false)
+}
+
+// newBenchDistrictLive is the district with the clock stopped at clock and
+// the server's default moment left to follow it (the last whole five
+// minutes, as a server runs), with the first worker's own account.
+func newBenchDistrictLive(b *testing.B, clock time.Time) *benchDistrict {
+	return openBenchDistrict(b, clock, true)
+}
+
+func openBenchDistrict(b *testing.B, clock time.Time, live bool) *benchDistrict {
 	b.Helper()
 	ctx := context.Background()
 	target := filepath.Join(b.TempDir(), "gridscore.db")
@@ -60,13 +75,20 @@ func newBenchDistrict(b *testing.B) *benchDistrict {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d.clock = d.quarter.Last().AddDays(8).Start().Add(9 * time.Hour)
+	d.clock = clock
 	now := func() time.Time { return d.clock }
 	auth := &app.Auth{DB: db, Now: now}
-	for _, u := range []gs.User{
+	if live {
+		auth.IdleTimeout = 90 * 24 * time.Hour // the clock may be moved on by hours
+	}
+	users := []gs.User{
 		{Username: "district", DisplayName: "区中心", Role: gs.RoleDistrict},
 		{Username: "admin", DisplayName: "管理员", Role: gs.RoleTownAdmin, Town: d.Town},
-	} {
+	}
+	if live {
+		users = append(users, gs.User{Username: "worker", DisplayName: "网格员", Role: gs.RoleWorker, Town: d.Town, WorkerID: d.Worker})
+	}
+	for _, u := range users {
 		if err := auth.CreateUser(ctx, &u, password); err != nil {
 			b.Fatal(err)
 		}
@@ -75,14 +97,17 @@ func newBenchDistrict(b *testing.B) *benchDistrict {
 		}
 	}
 	srv := &web.Server{Service: &app.Service{DB: db, Scheme: scheme.Default(), Now: now}, Auth: auth,
-		Logger: slog.New(slog.DiscardHandler), Quarter: d.quarter, AsOf: d.clock}
+		Logger: slog.New(slog.DiscardHandler), Quarter: d.quarter}
+	if !live {
+		srv.AsOf = d.clock
+	}
 	d.h = srv.Handler()
 	return d
 }
 
-// call sends a request as user ("district" or "admin"), a form when form is
-// not nil, and fails on any status but 200 and 303.
-func (d *benchDistrict) call(b *testing.B, method, path, user string, form url.Values) {
+// call sends a request as user ("district", "admin" or "worker"), a form when form is
+// not nil, fails on any status but 200 and 303, and returns the status.
+func (d *benchDistrict) call(b *testing.B, method, path, user string, form url.Values) int {
 	var req *http.Request
 	if form != nil {
 		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
@@ -96,6 +121,7 @@ func (d *benchDistrict) call(b *testing.B, method, path, user string, form url.V
 	if rec.Code != http.StatusOK && rec.Code != http.StatusSeeOther {
 		b.Fatalf("%s %s: status %d\n%.500s", method, path, rec.Code, rec.Body.String())
 	}
+	return rec.Code
 }
 
 // page is a sub-benchmark that opens path as user.
