@@ -22,6 +22,14 @@ var AppealStatusName = map[AppealStatus]string{
 	AppealRejected: "已驳回",
 }
 
+// FilingStatusName is the Chinese name of each filing status.
+var FilingStatusName = map[FilingStatus]string{
+	FilingDone:     "已报备",
+	FilingDoneLate: "已报备（逾期）",
+	FilingDue:      "未报备",
+	FilingLate:     "逾期未报备",
+}
+
 // StateName is the Chinese name of each state of a quarter.
 var StateName = map[State]string{
 	StateOpen:      "进行中",

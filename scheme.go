@@ -147,6 +147,11 @@ type Scheme struct {
 
 	// AppealWorkdays is how many workdays after publication appeals are open.
 	AppealWorkdays int
+	// FilingWorkdays is the filing deadline the district sets (RULES.md §8
+	// names none): a town's quarter is due filed (报备) by the
+	// FilingWorkdays-th workday after the quarter's last day, and is late
+	// after it.
+	FilingWorkdays int
 }
 
 // PatrolApplies reports whether workers of type t must patrol.
@@ -174,6 +179,8 @@ func (s *Scheme) Validate() error {
 		return Errorf(EINVALID, "red_factor 不能小于 1")
 	case s.WarnShare <= 0 || s.WarnShare > 100:
 		return Errorf(EINVALID, "warn_share 应大于 0 且不超过 1")
+	case s.FilingWorkdays < 1:
+		return Errorf(EINVALID, "filing_workdays 应为不小于 1 的整数")
 	case s.SeriousReportMinutes <= 0:
 		return Errorf(EINVALID, "serious_report_hours 应大于 0")
 	case s.EntryDays < 0:

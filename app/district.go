@@ -6,6 +6,7 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/calendar"
 )
 
 // What the district's pages show of a quarter without computing anything
@@ -105,4 +106,103 @@ func (s *Service) Towns(ctx context.Context) ([]string, error) { return s.DB.Tow
 // quarters (and towns, if the worker moved), oldest quarter first.
 func (s *Service) WorkerQuarters(ctx context.Context, id string) ([]gs.WorkerQuarter, error) {
 	return s.DB.WorkerQuarters(ctx, id)
+}
+
+// DistrictQuarters returns quarter q of every town of the district, in
+// order of town: its state (open when nobody computed it), when it reached
+// that state, and its workers in post on a day of the quarter.
+func (s *Service) DistrictQuarters(ctx context.Context, q gs.Quarter) ([]gs.TownQuarter, error) {
+	towns, err := s.DB.Towns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states, err := s.DB.QuarterStates(ctx, q.String())
+	if err != nil {
+		return nil, err
+	}
+	ws, err := s.DB.TownWorkers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []gs.TownQuarter
+	for _, t := range towns {
+		seen[t] = true
+		out = append(out, gs.TownQuarter{State: gs.QuarterState{Town: t, Quarter: q.String(), State: gs.StateOpen}})
+	}
+	for _, st := range states {
+		if !seen[st.Town] {
+			seen[st.Town] = true
+			out = append(out, gs.TownQuarter{State: st})
+		}
+	}
+	byTown := map[string]*gs.TownQuarter{}
+	for i := range out {
+		byTown[out[i].State.Town] = &out[i]
+	}
+	for _, st := range states {
+		t := byTown[st.Town]
+		t.State = st
+		if t.ChangedAt, err = s.changedAt(ctx, st, q); err != nil {
+			return nil, err
+		}
+	}
+	first, last := q.First(), q.Last()
+	for _, w := range ws {
+		if t := byTown[w.Town]; t != nil && w.HiredOn <= last && (w.LeftOn.IsZero() || first <= w.LeftOn) {
+			t.Workers++
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].State.Town < out[j].State.Town })
+	return out, nil
+}
+
+// changedAt returns when town's quarter q reached its state st: the time of
+// the step the state keeps, except for a quarter set back (reopened to
+// computed, or to open), whose moment only the audit log keeps.
+func (s *Service) changedAt(ctx context.Context, st gs.QuarterState, q gs.Quarter) (time.Time, error) {
+	var at time.Time
+	switch st.State {
+	case gs.StateFiled:
+		at = st.FiledAt
+	case gs.StateFinalized:
+		at = st.FinalizedAt
+	case gs.StatePublished:
+		at = st.PublishedAt
+	case gs.StateComputed:
+		if !st.PublishedAt.After(st.ComputedAt) {
+			at = st.ComputedAt
+		}
+	default:
+		if st.ComputedAt.IsZero() {
+			return time.Time{}, nil
+		}
+	}
+	if !at.IsZero() {
+		return at, nil
+	}
+	last, err := s.DB.Audit(ctx, gs.AuditFilter{Object: quarterObject(st.Town, q), Limit: 1})
+	if err != nil || len(last) == 0 {
+		return st.ComputedAt, err
+	}
+	return last[0].At, nil
+}
+
+// FilingDeadline returns the last day the towns may file (报备) quarter q:
+// the Scheme.FilingWorkdays-th workday after the quarter's last day, on the
+// stored calendar.
+func (s *Service) FilingDeadline(ctx context.Context, q gs.Quarter) (gs.Date, error) {
+	days, err := s.DB.CalendarDays(ctx)
+	if err != nil {
+		return 0, err
+	}
+	cal := calendar.New(days)
+	d := q.Last()
+	for n := 0; n < s.Scheme.FilingWorkdays; {
+		d = d.AddDays(1)
+		if cal.IsWorkday(d) {
+			n++
+		}
+	}
+	return d, nil
 }

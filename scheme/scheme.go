@@ -107,7 +107,7 @@ var (
 	disciplineKeys   = []string{"patrol_applies_to", "patrols_per_day", "patrol_min_hours"}
 	satisfactionKeys = []string{"rating_weights", "group_weights"}
 	payKeys          = []string{"monthly_performance_yuan", "quarterly_subsidy_yuan", "ineligible_pay"}
-	quarterKeys      = []string{"appeal_workdays"}
+	quarterKeys      = []string{"appeal_workdays", "filing_workdays"}
 
 	workerTypes = []gridscore.WorkerType{gridscore.FullTime, gridscore.PartTime}
 	ratings     = []gridscore.Rating{gridscore.RatingSatisfied, gridscore.RatingBasic, gridscore.RatingUnsatisfied}
@@ -118,6 +118,12 @@ var (
 // (0.7, RULES.md §9): the setting came after towns had written their own
 // scheme files, which keep loading unchanged.
 const defaultWarnShare = 70
+
+// defaultFilingWorkdays is quarter.filing_workdays when a scheme file does
+// not set it: towns file (报备) a quarter by the 15th workday after its last
+// day. RULES.md §8 names no deadline; the setting came after towns had
+// written their own scheme files, which keep loading unchanged.
+const defaultFilingWorkdays = 15
 
 // scheme reads the whole document into a Scheme, in the order of the file,
 // so that the first error reported is the first one a reader meets.
@@ -196,6 +202,10 @@ func (p *parser) scheme(root *yaml.Node) gridscore.Scheme {
 
 	quarter := top.section("quarter", quarterKeys, "不是已知的设置项")
 	s.AppealWorkdays = quarter.count("appeal_workdays")
+	s.FilingWorkdays = defaultFilingWorkdays
+	if quarter.has("filing_workdays") {
+		s.FilingWorkdays = quarter.count("filing_workdays")
+	}
 	return s
 }
 

@@ -78,6 +78,7 @@ func TestDefault(t *testing.T) {
 		{"no default part-time subsidy", s.QuarterlySubsidy, gridscore.Fen(0)},
 		{"not assessed: paid in full", s.IneligiblePay, gridscore.IneligiblePayFull},
 		{"5 workdays to appeal", s.AppealWorkdays, 5},
+		{"filed by the 15th workday after the quarter", s.FilingWorkdays, 15},
 	}
 	for _, tt := range tests {
 		if !reflect.DeepEqual(tt.got, tt.want) {
@@ -212,6 +213,16 @@ func TestParseEditedDefault(t *testing.T) {
 			},
 		},
 		{
+			"a scheme file written before filing deadlines existed (no filing_workdays) gives 15 workdays",
+			[]edit{dropLine("  filing_workdays:")},
+			func(s gridscore.Scheme) string {
+				if s.FilingWorkdays != 15 {
+					return fmt.Sprintf("filing workdays %d, want 15", s.FilingWorkdays)
+				}
+				return ""
+			},
+		},
+		{
 			"hours become minutes: 1.5 h report limit, 0.25 h patrols",
 			[]edit{
 				replace("serious_report_hours: 2", "serious_report_hours: 1.5"),
@@ -282,13 +293,13 @@ func TestParseErrors(t *testing.T) {
 			"batch_day:", "events.batch_day: 不是已知的设置项（可用的有：quota、batch_days"},
 		{"an unknown category", []edit{replace("  info: 5 ", "  infos: 5 ")},
 			"infos:", "categories.infos: 不是已知的考核类别"},
-		{"a whole section left out", []edit{dropLine("quarter:"), dropLine("  appeal_workdays:")},
+		{"a whole section left out", []edit{dropLine("quarter:"), dropLine("  appeal_workdays:"), dropLine("  filing_workdays:")},
 			"\nid:", "缺少设置 quarter"},
 		{"a quota without its reported number", []edit{replace("part_time: {total: 52, reported: 4}", "part_time: {total: 52}")},
 			"part_time: {total: 52}", "events.quota.part_time: 缺少设置 reported"},
 		{"a section written as a number", []edit{replace("full_time: {total: 56, reported: 8}", "full_time: 56")},
 			"full_time: 56", "events.quota.full_time: 应为若干“名称: 值”"},
-		{"a section left empty", []edit{replace("\nquarter:", "\nquarter: ~\nunused:"), dropLine("  appeal_workdays:"), dropLine("unused:")},
+		{"a section left empty", []edit{replace("\nquarter:", "\nquarter: ~\nunused:"), dropLine("  appeal_workdays:"), dropLine("  filing_workdays:"), dropLine("unused:")},
 			"quarter: ~", "quarter: 应为若干“名称: 值”"},
 		{"a count with decimals", []edit{replace("entry_days: 7", "entry_days: 7.5")},
 			"entry_days:", "key_work.entry_days: 应为不小于 0 的整数"},
@@ -327,6 +338,8 @@ func TestParseErrors(t *testing.T) {
 		// Errors that Scheme.Validate finds name the file but no line.
 		{"a batch share above 1", []edit{replace("batch_share: 0.5", "batch_share: 1.5")},
 			"", "batch_share 应大于 0 且不超过 1"},
+		{"a filing deadline of 0 workdays", []edit{replace("filing_workdays: 15", "filing_workdays: 0")},
+			"", "filing_workdays 应为不小于 1 的整数"},
 		{"a warn share of 0", []edit{replace("warn_share: 0.7 ", "warn_share: 0 ")},
 			"", "warn_share 应大于 0 且不超过 1"},
 		{"a warn share above 1", []edit{replace("warn_share: 0.7 ", "warn_share: 1.2 ")},

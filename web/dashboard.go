@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -66,42 +65,6 @@ type FlagRow struct {
 	WorkerID, Name, Grid, URL string
 	Tags                      []string
 	Reason                    string
-}
-
-// DistrictPage is the district center's overview: every town's numbers,
-// each linking to the town's dashboard.
-type DistrictPage struct {
-	Page
-	Period Period
-	// Open is set while the moment is inside the quarter: each town's row
-	// then tells the workers and the points at risk (WarningSummary);
-	// Warming counts the towns whose warnings are being computed.
-	Open       bool
-	Warming    int
-	Notes      []string
-	Stats      Stats
-	Histogram  Histogram
-	Categories CategoryChart
-	Towns      []TownRow
-	// Pending counts the workers of the towns not computed yet, whom Stats,
-	// Histogram and Categories leave out.
-	Pending int
-}
-
-// TownRow is one town of the district overview.
-type TownRow struct {
-	Town, URL string
-	// Pending is set for a town whose quarter is not computed yet (未计算):
-	// Stats then gives only the number of workers.
-	Pending bool
-	Stats   Stats
-	// Risk sums up the town's warnings as of the moment, while the quarter
-	// is open, when known (nil otherwise: Warming says they are being
-	// computed in the background).
-	Risk    *WarningSummary
-	Warming bool
-	// WarningsURL is the town's warnings board.
-	WarningsURL string
 }
 
 // dashboard is the home page: the district's overview, the town's
@@ -223,81 +186,6 @@ func (s *Server) townResult(r *http.Request, u *gs.User, town string) (Period, *
 		return p, nil, nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 	}
 	return p, res, ws, nil
-}
-
-// district renders the district's overview.
-func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) error {
-	if u.Role != gs.RoleDistrict {
-		return forbidden("只有区中心可以查看全区总览。")
-	}
-	p, err := s.period(r)
-	if err != nil {
-		return err
-	}
-	res, pending, err := s.Service.DistrictResult(r.Context(), p.Quarter, p.AsOf)
-	if err != nil {
-		return err
-	}
-	byTown := map[string][]gs.WorkerResult{}
-	for _, wr := range res.Workers {
-		if u.CanSeeTown(wr.Town) {
-			byTown[wr.Town] = append(byTown[wr.Town], wr)
-		}
-	}
-	var all []gs.WorkerResult
-	page := &DistrictPage{Page: s.page(u, "全区 "+p.Quarter.String()+" 考核总览", "home"), Period: p, Notes: res.Notes}
-	for town, ws := range byTown {
-		all = append(all, ws...)
-		page.Towns = append(page.Towns, TownRow{Town: town, URL: "/towns/" + url.PathEscape(town) + p.Query(), Stats: statsOf(summarize(ws))})
-	}
-	for town, ws := range pending {
-		if u.CanSeeTown(town) {
-			page.Towns = append(page.Towns, TownRow{Town: town, URL: "/towns/" + url.PathEscape(town) + p.Query(), Pending: true, Stats: Stats{Workers: len(ws)}})
-			page.Pending += len(ws)
-		}
-	}
-	sort.Slice(page.Towns, func(i, j int) bool { return page.Towns[i].Town < page.Towns[j].Town })
-	if page.Open = warningState(p) == "open"; page.Open {
-		if err := s.townRisks(r, p, page, byTown); err != nil {
-			return err
-		}
-	}
-	sum := summarize(all)
-	page.Stats = statsOf(sum)
-	page.Histogram = newHistogram(all)
-	page.Categories = newCategoryChart(sum, s.Service.Scheme.Max)
-	return s.render(w, r, http.StatusOK, "district", page)
-}
-
-// townRisks puts into each town's row of page the warnings as of p: those
-// of its stored snapshot, else those of the live result kept for the
-// moment. A town without either gets its live result computed in the
-// background (warmLive, one town at a time), for the page opened next:
-// the overview itself never waits for a computation.
-func (s *Server) townRisks(r *http.Request, p Period, page *DistrictPage, stored map[string][]gs.WorkerResult) error {
-	for i := range page.Towns {
-		row := &page.Towns[i]
-		row.WarningsURL = townPath(row.Town) + "/warnings" + p.Query()
-		ws, ok := stored[row.Town]
-		if !ok {
-			res, err := s.Service.CachedTown(r.Context(), row.Town, p.Quarter, p.AsOf)
-			if err != nil {
-				return err
-			}
-			if res == nil {
-				s.warmLive(r, row.Town)
-				row.Warming = true
-				page.Warming++
-				continue
-			}
-			ws = inTown(res.Workers, row.Town)
-		}
-		if hasWarnings(ws) {
-			sw := summarizeWarnings(ws, row.Town, p)
-			row.Risk = &sw
-		}
-	}
-	return nil
 }
 
 // inTown returns the results of the workers of town, in the result's order

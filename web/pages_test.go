@@ -52,52 +52,6 @@ func TestTownDashboard(t *testing.T) {
 	}
 }
 
-// TestDistrictOverview: the district sees one row per town, linking to the
-// town's dashboard, which it may open. A town not computed yet is listed as
-// 未计算 with its number of workers only (nothing is computed live for the
-// district); once computed, its row has the snapshot's numbers.
-func TestDistrictOverview(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	token := f.login("district")
-	res, body := f.get("/", token)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", res.StatusCode)
-	}
-	link := "/towns/" + url.PathEscape(demo.TownName)
-	for _, want := range []string{"全区考核总览", `<a href="` + link + `">青山镇</a>`,
-		`<td class="num">21</td><td colspan="5">未计算 · <a href="` + link + `">打开本镇街考核总览</a></td>`} {
-		if !strings.Contains(body, want) {
-			t.Errorf("overview before computing lacks %q", want)
-		}
-	}
-	if strings.Contains(body, "<svg") {
-		t.Error("overview before computing draws charts of no computed town")
-	}
-	res, body = f.get("/workers?q=QS013", token)
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "未计算") {
-		t.Errorf("district's worker list before computing: status %d, no 未计算", res.StatusCode)
-	}
-	res, body = f.get(link, token)
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "全区总览</a> › 青山镇") || !strings.Contains(body, "王建华") {
-		t.Errorf("town dashboard for the district: status %d", res.StatusCode)
-	}
-
-	res, body = f.post(link+"/quarter/compute", url.Values{"as_of": {"2023-10-08T09:00"}}, f.login("staff"))
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("compute: status %d\n%s", res.StatusCode, body)
-	}
-	_, body = f.get("/", token)
-	for _, want := range []string{`<a href="` + link + `">青山镇</a>`, `<td class="num">21</td><td class="num">20</td>`, "<svg"} {
-		if !strings.Contains(body, want) {
-			t.Errorf("overview after computing lacks %q", want)
-		}
-	}
-	if strings.Contains(body, "未计算") {
-		t.Error("overview after computing still shows 未计算")
-	}
-}
-
 // TestWorkerQuarter: a worker's page lists every deduction with its Chinese
 // rule name, period, count, points, sentence and evidence, per category, and
 // the pay.
