@@ -128,6 +128,8 @@ type UploadStore interface {
 	SaveUploadReport(ctx context.Context, id, version int64, report []byte) error
 	// UploadReport returns the report kept for a data version.
 	UploadReport(ctx context.Context, id, version int64) ([]byte, error)
+	// CommittedUploadReport returns the report kept at an upload's commit.
+	CommittedUploadReport(ctx context.Context, id int64) ([]byte, error)
 }
 
 // AuditStore appends to and reads the audit log.

@@ -60,6 +60,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
 	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))
 	mux.Handle("POST /import/{id}/cancel", s.signedIn(s.importCancel, 0))
+	mux.HandleFunc("GET /import/{id}/commit", s.importBack)
+	mux.HandleFunc("GET /import/{id}/cancel", s.importBack)
 
 	// The accounts of a town, for its administrator (accounts.go).
 	mux.Handle("GET /accounts", s.signedIn(s.accountList, 0))
