@@ -153,6 +153,8 @@ type UserStore interface {
 	CreateFirstUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) (bool, error)
 	// CreateUser creates an account.
 	CreateUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) error
+	// CreateUsers stores new accounts at once, all or none.
+	CreateUsers(ctx context.Context, us []*gs.User, hashes []string, audit ...gs.AuditEntry) error
 	// UserByUsername returns an account.
 	UserByUsername(ctx context.Context, username string) (*gs.User, error)
 	// Users lists the accounts.
