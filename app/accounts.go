@@ -2,7 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -197,6 +201,95 @@ func (a *Auth) CreateAccount(ctx context.Context, admin *gs.User, u gs.User) (st
 		return "", err
 	}
 	return password, nil
+}
+
+// Slip is a new worker's account with its one-time password, to print and
+// hand to the worker.
+type Slip struct {
+	WorkerID, Name, Username, Password string
+}
+
+// WorkerAccounts creates at once an account for every worker of admin's
+// town who has none: the username is the worker's id (工号), the display
+// name theirs, the password a short one-time SlipPassword that must be
+// changed at the first login. All are created in one transaction, each
+// with its audit entry; the slips, by worker id, carry the passwords,
+// which are shown once. A worker whose id is the username of another
+// account is left out, with a note. No worker without an account: no
+// slips.
+func (a *Auth) WorkerAccounts(ctx context.Context, admin *gs.User) (slips []Slip, notes []string, err error) {
+	if err := needTownAdmin(admin); err != nil {
+		return nil, nil, err
+	}
+	workers, err := a.TownWorkers(ctx, admin)
+	if err != nil {
+		return nil, nil, err
+	}
+	users, err := a.DB.Users(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	taken := map[string]bool{}
+	for _, u := range users {
+		taken[u.Username] = true
+	}
+	now := a.now().Truncate(time.Second)
+	var us []*gs.User
+	for _, w := range workers {
+		if w.HasAccount {
+			continue
+		}
+		if taken[w.ID] || checkUsername(w.ID) != nil {
+			notes = append(notes, fmt.Sprintf("网格员 %s %s：用户名“%s”已被其他账号使用，请在下方“新建账号”中另取用户名。", w.ID, w.Name, w.ID))
+			continue
+		}
+		us = append(us, &gs.User{Username: w.ID, DisplayName: w.Name, Role: gs.RoleWorker, Town: admin.Town,
+			WorkerID: w.ID, MustChangePassword: true, CreatedAt: now})
+	}
+	if len(us) == 0 {
+		return nil, notes, nil
+	}
+	slips = make([]Slip, len(us))
+	hashes := make([]string, len(us))
+	audit := make([]gs.AuditEntry, len(us))
+	for i, u := range us {
+		if err := u.Validate(); err != nil {
+			return nil, nil, err
+		}
+		p, err := SlipPassword()
+		if err != nil {
+			return nil, nil, err
+		}
+		slips[i] = Slip{WorkerID: u.WorkerID, Name: u.DisplayName, Username: u.Username, Password: p}
+		audit[i] = createdEntry(ctx, u)
+		audit[i].Detail += "，批量开通，一次性密码已打印"
+	}
+	// Hashing is slow by design (argon2id, 19 MiB): a town's hundreds of
+	// passwords are hashed on every processor.
+	errs := make([]error, len(slips))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(slips)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				hashes[i], errs[i] = HashPassword(slips[i].Password)
+			}
+		}()
+	}
+	for i := range slips {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	if err := a.DB.CreateUsers(ctx, us, hashes, audit...); err != nil {
+		return nil, nil, err
+	}
+	return slips, notes, nil
 }
 
 // checkUsername enforces the form of a new username: not empty, at most

@@ -51,6 +51,31 @@ func RandomPassword() (string, error) {
 	return b.String(), nil
 }
 
+// slipAlphabet is the alphabet of the passwords printed on slips: lower
+// case letters and digits (no shift key on a phone's keyboard), none that
+// are easily confused (0/o, 1/l/i).
+const slipAlphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+
+// SlipPasswordLength is the length of a slip's password: 31^8 (about 40
+// bits) is enough for a one-time password that must be changed at the
+// first login, behind the login's lock after repeated failures.
+const SlipPasswordLength = 8
+
+// SlipPassword returns a short one-time password to print on a slip and
+// type on a phone.
+func SlipPassword() (string, error) {
+	var b strings.Builder
+	n := big.NewInt(int64(len(slipAlphabet)))
+	for range SlipPasswordLength {
+		i, err := rand.Int(rand.Reader, n)
+		if err != nil {
+			return "", fmt.Errorf("slip password: %w", err)
+		}
+		b.WriteByte(slipAlphabet[i.Int64()])
+	}
+	return b.String(), nil
+}
+
 // The argon2id parameters of new hashes (OWASP's recommendation: 19 MiB,
 // two passes, one lane). Stored hashes carry their own, so these can grow.
 const (

@@ -128,6 +128,8 @@ type UploadStore interface {
 	SaveUploadReport(ctx context.Context, id, version int64, report []byte) error
 	// UploadReport returns the report kept for a data version.
 	UploadReport(ctx context.Context, id, version int64) ([]byte, error)
+	// CommittedUploadReport returns the report kept at an upload's commit.
+	CommittedUploadReport(ctx context.Context, id int64) ([]byte, error)
 }
 
 // AuditStore appends to and reads the audit log.
@@ -151,6 +153,8 @@ type UserStore interface {
 	CreateFirstUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) (bool, error)
 	// CreateUser creates an account.
 	CreateUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) error
+	// CreateUsers stores new accounts at once, all or none.
+	CreateUsers(ctx context.Context, us []*gs.User, hashes []string, audit ...gs.AuditEntry) error
 	// UserByUsername returns an account.
 	UserByUsername(ctx context.Context, username string) (*gs.User, error)
 	// Users lists the accounts.

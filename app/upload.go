@@ -51,8 +51,11 @@ type UploadReport struct {
 	Problems []Problem
 	// Notes are remarks for the person who imports (not problems).
 	Notes []string
-	// Committed is set when the records were written.
-	Committed bool
+	// Committed is set when the records were written; CommittedAt and
+	// CommittedBy (a username) say when and by whom.
+	Committed   bool
+	CommittedAt time.Time
+	CommittedBy string
 }
 
 // FileReport is one file, or one sheet of a workbook, of an upload.
@@ -234,10 +237,15 @@ func (s *Service) Upload(ctx context.Context, u *gs.User, id int64) (*gs.Upload,
 // The report is kept with the upload, with the version of the records it
 // was made against: while they are unchanged, opening it again shows the
 // kept report without reading the files again.
+//
+// The report of an upload that was committed is the commit's.
 func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*UploadReport, error) {
 	up, err := s.Upload(ctx, u, id)
 	if err != nil {
 		return nil, err
+	}
+	if up.Committed() {
+		return s.committedReport(ctx, up)
 	}
 	v, err := s.DB.DataVersion(ctx) // before the check: a change meanwhile leaves the kept report outdated
 	if err != nil {
@@ -268,12 +276,17 @@ func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*Uploa
 
 // CommitUpload checks upload id again (the stored records may have changed
 // since it was checked) and, when there is no problem, writes every record,
-// the audit entry and the removal of the upload in one transaction. With a
-// problem nothing is written and the report lists it, with an error.
+// the audit entry and the mark of the commit in one transaction. With a
+// problem nothing is written and the report lists it, with an error. An
+// upload committed already (the form sent twice) is not imported again:
+// its commit's report is returned.
 func (s *Service) CommitUpload(ctx context.Context, u *gs.User, id int64) (*UploadReport, error) {
 	up, err := s.Upload(ctx, u, id)
 	if err != nil {
 		return nil, err
+	}
+	if up.Committed() {
+		return s.committedReport(ctx, up)
 	}
 	rep, err := s.runUpload(ctx, u, up, true)
 	if err != nil {
@@ -285,12 +298,33 @@ func (s *Service) CommitUpload(ctx context.Context, u *gs.User, id int64) (*Uplo
 	return rep, nil
 }
 
-// CancelUpload removes upload id without importing it.
+// CancelUpload removes upload id without importing it; an upload that was
+// imported cannot be cancelled.
 func (s *Service) CancelUpload(ctx context.Context, u *gs.User, id int64) error {
-	if _, err := s.Upload(ctx, u, id); err != nil {
+	up, err := s.Upload(ctx, u, id)
+	if err != nil {
 		return err
 	}
+	if up.Committed() {
+		return gs.Errorf(gs.ECONFLICT, "这批文件已于 %s 导入，不能再取消。", up.CommittedAt.In(gs.CST).Format("2006-01-02 15:04"))
+	}
 	return s.DB.DeleteUpload(ctx, id)
+}
+
+// committedReport is the report kept at the commit of up.
+func (s *Service) committedReport(ctx context.Context, up *gs.Upload) (*UploadReport, error) {
+	js, err := s.DB.CommittedUploadReport(ctx, up.ID)
+	if err != nil {
+		return nil, err
+	}
+	rep := &UploadReport{}
+	if js != nil {
+		if err := json.Unmarshal(js, rep); err != nil {
+			return nil, fmt.Errorf("committed upload %d: report: %w", up.ID, err)
+		}
+	}
+	rep.Upload, rep.Committed, rep.CommittedAt, rep.CommittedBy = up, true, up.CommittedAt, up.CommittedBy
+	return rep, nil
 }
 
 // Uploads lists the uploads of u's town that wait for a commit, newest
@@ -343,7 +377,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	} else if err != nil {
 		return nil, err
 	}
-	rep.Files = scope.files(up)
+	rep.Files = scope.files(up, rep.Problems)
 	if scope.calendar {
 		rep.Notes = append(rep.Notes, "工作日历不属于某一个镇街：导入的日期对所有镇街的考核都有效。")
 	}
@@ -358,16 +392,24 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	if !commit {
 		return rep, it.Rollback()
 	}
-	entry := gs.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditRecordsImported,
+	now := s.now()
+	entry := gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditRecordsImported,
 		Object: fmt.Sprintf("upload:%d", up.ID), Detail: importDetail(rep)}
-	if err := it.FinishUpload(ctx, up.ID, entry); err != nil {
+	rep.Committed, rep.CommittedAt, rep.CommittedBy = true, now, u.Username
+	kept := *rep
+	kept.Upload = nil
+	js, err := json.Marshal(&kept)
+	if err != nil {
+		return nil, err
+	}
+	if err := it.FinishUpload(ctx, up.ID, now, u.Username, js, entry); err != nil {
 		return nil, err
 	}
 	stats, err = it.Commit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rep.Kinds, rep.Committed = kindReports(stats), true
+	rep.Kinds = kindReports(stats)
 	return rep, nil
 }
 

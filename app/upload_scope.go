@@ -36,6 +36,10 @@ type townScope struct {
 	// the kind's Chinese name.
 	rows  map[string]int
 	kinds map[string]string
+	// read is, per file label, the rows read (a bit per row number), so
+	// that a row found wrong after it was read (a worker that does not
+	// exist) is not counted as valid.
+	read map[string][]uint64
 	// calendar is set when calendar days were read.
 	calendar bool
 	// err is the first failure to query the store; the check then stops.
@@ -52,7 +56,7 @@ func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, e
 		return nil, err
 	}
 	sc := &townScope{ctx: ctx, db: db, town: town, gridTown: grids, workerTown: make(map[string]string, len(workers)),
-		rows: map[string]int{}, kinds: map[string]string{}}
+		rows: map[string]int{}, kinds: map[string]string{}, read: map[string][]uint64{}}
 	for _, w := range workers {
 		sc.workerTown[w.ID] = w.Town
 	}
@@ -167,6 +171,7 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 	for _, org := range o {
 		sc.rows[org.File]++
 		sc.kinds[org.File] = title
+		sc.mark(org)
 	}
 	var ps []csvfile.Problem
 	add := func(i int, col, msg string) {
@@ -228,9 +233,36 @@ func (sc *townScope) learn(kind string, recs *gs.Records) {
 	}
 }
 
+// mark notes that the row of org was read.
+func (sc *townScope) mark(org csvfile.Origin) {
+	if org.Row <= 0 {
+		return
+	}
+	bits := sc.read[org.File]
+	for len(bits) <= org.Row/64 {
+		bits = append(bits, 0)
+	}
+	bits[org.Row/64] |= 1 << (org.Row % 64)
+	sc.read[org.File] = bits
+}
+
+// wasRead reports whether the row of org was read.
+func (sc *townScope) wasRead(org csvfile.Origin) bool {
+	bits := sc.read[org.File]
+	return org.Row > 0 && org.Row/64 < len(bits) && bits[org.Row/64]&(1<<(org.Row%64)) != 0
+}
+
 // files lists the files of up (a workbook by its sheets read) with their
-// kind and rows read.
-func (sc *townScope) files(up *gs.Upload) []FileReport {
+// kind and valid rows: the rows read less those with a problem found after
+// they were read (a reference, the town, a key used twice).
+func (sc *townScope) files(up *gs.Upload, problems []Problem) []FileReport {
+	bad := map[csvfile.Origin]bool{}
+	for _, p := range problems {
+		if o := (csvfile.Origin{File: p.File, Row: p.Row}); sc.wasRead(o) && !bad[o] {
+			bad[o] = true
+			sc.rows[o.File]--
+		}
+	}
 	var out []FileReport
 	for _, f := range up.Files {
 		found := false

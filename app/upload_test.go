@@ -107,11 +107,31 @@ func TestUploadChecksThenCommits(t *testing.T) {
 			!strings.Contains(log[0].Detail, "事件 新增 ") {
 			t.Errorf("audit log: %+v (%v)", log, err)
 		}
-		if _, err := svc.CheckUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.ENOTFOUND {
-			t.Errorf("the committed upload is still there: %v", err)
+		// The committed upload's page shows the commit's report: what was
+		// imported, when and by whom; a second commit (the form sent again)
+		// imports nothing and answers the same; it can no longer be cancelled
+		// and no longer waits.
+		for name, again := range map[string]func() (*app.UploadReport, error){
+			"check":  func() (*app.UploadReport, error) { return svc.CheckUpload(ctx, qsAdmin, id) },
+			"commit": func() (*app.UploadReport, error) { return svc.CommitUpload(ctx, qsAdmin, id) },
+		} {
+			kept, err := again()
+			if err != nil || !kept.Committed || kept.CommittedBy != "admin" || kept.CommittedAt.IsZero() ||
+				!reflect.DeepEqual(kept.Kinds, rep.Kinds) || !reflect.DeepEqual(kept.Files, rep.Files) || len(kept.Upload.Files) != 15 {
+				t.Errorf("%s of the committed upload: %+v, %v; want the commit's report", name, kept, err)
+			}
 		}
-		if _, err := svc.CommitUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.ENOTFOUND {
-			t.Errorf("a second commit: %v, want not found", err)
+		if _, again := mustLoadAll(t, db); !reflect.DeepEqual(again, counts) {
+			t.Errorf("a second commit changed the counts: %v → %v", counts, again)
+		}
+		if log, _ := db.Audit(context.Background(), gs.AuditFilter{Action: gs.AuditRecordsImported}); len(log) != 1 {
+			t.Errorf("a second commit was audited: %d entries", len(log))
+		}
+		if err := svc.CancelUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.ECONFLICT {
+			t.Errorf("cancel of a committed upload: %v, want a conflict", err)
+		}
+		if ups, err := svc.Uploads(ctx, qsAdmin); err != nil || len(ups) != 0 {
+			t.Errorf("waiting uploads after the commit: %+v (%v)", ups, err)
 		}
 
 		again := stage(t, svc, qsAdmin, demoFiles(t)...)
@@ -162,6 +182,31 @@ func TestUploadProblemsWriteNothing(t *testing.T) {
 		}
 		if _, err := svc.CheckUpload(ctx, qsAdmin, id); err != nil {
 			t.Errorf("a refused commit dropped the upload: %v", err)
+		}
+	})
+}
+
+// TestUploadValidRows: a row whose worker does not exist, or that names
+// another town's worker, is not counted among a file's valid rows.
+func TestUploadValidRows(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := context.Background()
+		svc := &app.Service{DB: db}
+		id := stage(t, svc, qsAdmin,
+			textFile("grids.csv", "grid_code,grid_name,town\nQS-01,第一网格,青山镇\n"),
+			textFile("workers.csv", "worker_id,name,type,grid_code,hired_on\nQS001,王建华,专职,QS-01,2018-04-09\n"),
+			textFile("leaves.csv", "工号,开始日期,结束日期,事由\nQS001,2023-08-01,2023-08-02,事假\nQS404,2023-08-01,2023-08-02,事假\n"))
+		rep, err := svc.CheckUpload(ctx, qsAdmin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !hasProblem(rep.Problems, app.Problem{File: "leaves.csv", Row: 3}) {
+			t.Fatalf("problems %v, want one at leaves.csv row 3", rep.Problems)
+		}
+		want := []app.FileReport{{Name: "grids.csv", Kind: "网格", Rows: 1}, {Name: "workers.csv", Kind: "网格员", Rows: 1},
+			{Name: "leaves.csv", Kind: "请假", Rows: 1}}
+		if !reflect.DeepEqual(rep.Files, want) {
+			t.Errorf("files %+v, want %+v", rep.Files, want)
 		}
 	})
 }

@@ -27,3 +27,17 @@ func (db *DB) UploadReport(ctx context.Context, id, version int64) ([]byte, erro
 	}
 	return []byte(js.String), nil
 }
+
+// CommittedUploadReport returns the report kept when upload id was
+// committed, nil when it was not.
+func (db *DB) CommittedUploadReport(ctx context.Context, id int64) ([]byte, error) {
+	var js sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT report_json FROM uploads WHERE id = $1 AND committed_at IS NOT NULL`, id).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !js.Valid) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, db.wrap("read committed upload report", err)
+	}
+	return []byte(js.String), nil
+}

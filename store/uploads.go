@@ -73,8 +73,10 @@ func randomID() (int64, error) {
 func (db *DB) Upload(ctx context.Context, id int64) (*gridscore.Upload, error) {
 	up := &gridscore.Upload{ID: id}
 	var at int64
-	err := db.read.QueryRowContext(ctx, `SELECT town, username, created_at, size_bytes FROM uploads WHERE id = $1`, id).
-		Scan(&up.Town, &up.Username, &at, &up.Size)
+	var committedAt sql.NullInt64
+	var committedBy sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT town, username, created_at, size_bytes, committed_at, committed_by FROM uploads WHERE id = $1`, id).
+		Scan(&up.Town, &up.Username, &at, &up.Size, &committedAt, &committedBy)
 	if err == sql.ErrNoRows {
 		return nil, errNoUpload(id)
 	}
@@ -82,6 +84,9 @@ func (db *DB) Upload(ctx context.Context, id int64) (*gridscore.Upload, error) {
 		return nil, db.wrap("read upload", err)
 	}
 	up.CreatedAt = time.Unix(at, 0)
+	if committedAt.Valid {
+		up.CommittedAt, up.CommittedBy = time.Unix(committedAt.Int64, 0), committedBy.String
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT name, size_bytes FROM upload_files WHERE upload_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return nil, db.wrap("read upload files", err)
@@ -97,12 +102,13 @@ func (db *DB) Upload(ctx context.Context, id int64) (*gridscore.Upload, error) {
 	return up, db.wrap("read upload files", rows.Err())
 }
 
-// Uploads lists the uploads of town created at or after since, newest
-// first, with their files' names and sizes, in one query.
+// Uploads lists the uploads of town created at or after since that wait
+// for their commit, newest first, with their files' names and sizes, in one
+// query.
 func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]gridscore.Upload, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username, u.created_at, u.size_bytes, f.name, f.size_bytes
 		FROM uploads u LEFT JOIN upload_files f ON f.upload_id = u.id
-		WHERE u.town = $1 AND u.created_at >= $2 ORDER BY u.created_at DESC, u.id, f.seq`, town, since.Unix())
+		WHERE u.town = $1 AND u.created_at >= $2 AND u.committed_at IS NULL ORDER BY u.created_at DESC, u.id, f.seq`, town, since.Unix())
 	if err != nil {
 		return nil, db.wrap("list uploads", err)
 	}
@@ -164,19 +170,20 @@ func (db *DB) DeleteUpload(ctx context.Context, id int64) error {
 	return db.wrap("delete upload", tx.Commit())
 }
 
-// DeleteUploadsBefore removes every upload created before t and returns
-// how many there were.
+// DeleteUploadsBefore removes every upload created before t that was not
+// committed and returns how many there were. A committed upload is kept:
+// its files are emptied and its page shows the import's report.
 func (db *DB) DeleteUploadsBefore(ctx context.Context, t time.Time) (int64, error) {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `DELETE FROM upload_files WHERE upload_id IN (SELECT id FROM uploads WHERE created_at < $1)`, t.Unix())
+	_, err = tx.ExecContext(ctx, `DELETE FROM upload_files WHERE upload_id IN (SELECT id FROM uploads WHERE created_at < $1 AND committed_at IS NULL)`, t.Unix())
 	if err != nil {
 		return 0, db.wrap("clean uploads", err)
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE created_at < $1`, t.Unix())
+	res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE created_at < $1 AND committed_at IS NULL`, t.Unix())
 	if err != nil {
 		return 0, db.wrap("clean uploads", err)
 	}
@@ -185,7 +192,7 @@ func (db *DB) DeleteUploadsBefore(ctx context.Context, t time.Time) (int64, erro
 }
 
 func deleteUpload(ctx context.Context, tx *sql.Tx, id int64) error {
-	res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE id = $1`, id)
+	res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE id = $1 AND committed_at IS NULL`, id)
 	if err != nil {
 		return err
 	}
@@ -199,13 +206,24 @@ func deleteUpload(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // FinishUpload ends the staging of upload id inside the import's
-// transaction, with the import's audit entries: the records, the entries
-// and the removal of the staged files are committed together or not at
-// all. ENOTFOUND when the upload is gone (committed or cancelled at the
-// same time by another request), so that it is never imported twice.
-func (it *ImportTx) FinishUpload(ctx context.Context, id int64, audit ...gridscore.AuditEntry) error {
-	if err := deleteUpload(ctx, it.tx, id); err != nil {
+// transaction, with the import's audit entries: the records, the entries,
+// the mark of the commit (at, by whom, with report, the commit's report)
+// and the emptying of the staged files are committed together or not at
+// all. ENOTFOUND when the upload is gone or was committed (by another
+// request at the same time), so that it is never imported twice.
+func (it *ImportTx) FinishUpload(ctx context.Context, id int64, at time.Time, by string, report []byte, audit ...gridscore.AuditEntry) error {
+	res, err := it.tx.ExecContext(ctx, `UPDATE uploads SET committed_at = $1, committed_by = $2, report_json = $3, report_version = NULL
+		WHERE id = $4 AND committed_at IS NULL`, at.Unix(), by, string(report), id)
+	if err != nil {
 		return it.db.wrap("finish upload", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return it.db.wrap("finish upload", err)
+	} else if n == 0 {
+		return errNoUpload(id)
+	}
+	if _, err := it.tx.ExecContext(ctx, `UPDATE upload_files SET content = $1 WHERE upload_id = $2`, []byte{}, id); err != nil {
+		return it.db.wrap("finish upload: files", err)
 	}
 	return it.db.wrap("finish upload: audit", it.db.appendAudit(ctx, it.tx, audit))
 }

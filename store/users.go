@@ -77,6 +77,48 @@ func (db *DB) CreateUser(ctx context.Context, u *gridscore.User, passwordHash st
 	return err
 }
 
+// CreateUsers stores new accounts, their password hashes (in the same
+// order) and the audit entries in one transaction: all or none. A username
+// taken, or a worker who has an account already, is ECONFLICT and writes
+// nothing; the caller validates the accounts.
+func (db *DB) CreateUsers(ctx context.Context, us []*gridscore.User, hashes []string, audit ...gridscore.AuditEntry) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	id, err := db.nextID(ctx, tx, "users")
+	if err != nil {
+		return db.wrap("create users", err)
+	}
+	for i, u := range us {
+		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, role, town, worker_id,
+			password_hash, disabled, must_change_password, failed_logins, locked_until, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10)`,
+			id+int64(i), u.Username, textValue(u.DisplayName), string(u.Role), textValue(u.Town), textValue(u.WorkerID),
+			hashes[i], flagValue(u.Disabled), flagValue(u.MustChangePassword), u.CreatedAt.Unix())
+		if err != nil {
+			err = db.wrap("create user "+u.Username, err)
+			if gridscore.ErrorCode(err) == gridscore.ECONFLICT {
+				if why := db.userClash(ctx, u); why != nil {
+					return why
+				}
+			}
+			return err
+		}
+	}
+	if err := db.appendAudit(ctx, tx, audit); err != nil {
+		return db.wrap("create users: audit", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap("create users", err)
+	}
+	for i, u := range us {
+		u.ID = id + int64(i)
+	}
+	return nil
+}
+
 // CreateFirstUser stores u as CreateUser does, but only when there is no
 // account at all, and reports whether it did. Two servers starting at once
 // on one database create one account between them.

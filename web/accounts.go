@@ -22,6 +22,7 @@ type accountAdmin interface {
 	Unlock(ctx context.Context, admin *gs.User, username string) error
 	SetAccountDisabled(ctx context.Context, admin *gs.User, username string, disabled bool) error
 	SetAccountRole(ctx context.Context, admin *gs.User, username string, role gs.Role) error
+	WorkerAccounts(ctx context.Context, admin *gs.User) ([]app.Slip, []string, error)
 }
 
 // accountsFor returns the account service for u, who must be a town's
@@ -52,6 +53,9 @@ type AccountsPage struct {
 	Issued  *IssuedPassword
 	// Notice confirms the action just taken.
 	Notice string
+	// NoAccount is the number of the town's workers without an account,
+	// for the form that creates theirs at once.
+	NoAccount int
 }
 
 // IssuedPassword is a one-time password drawn for an account, shown once.
@@ -138,6 +142,7 @@ func (s *Server) accountsWith(w http.ResponseWriter, r *http.Request, u *gs.User
 	for _, wk := range workers {
 		if !wk.HasAccount {
 			page.Workers = append(page.Workers, Option{Value: wk.ID, Label: wk.Name})
+			page.NoAccount++
 		}
 	}
 	for _, a := range accounts {
@@ -250,4 +255,49 @@ func (s *Server) accountRefused(w http.ResponseWriter, r *http.Request, u *gs.Us
 			rowUser: name, rowErr: gs.ErrorMessage(err)})
 	}
 	return err
+}
+
+// SlipsPage is the slips of the accounts just created for a town's
+// workers, one to cut out per worker, with the one-time passwords shown
+// this once.
+type SlipsPage struct {
+	Page
+	Town  string
+	Slips []app.Slip
+	// Notes are the workers left out, and why.
+	Notes []string
+	// LoginURL is the address the workers log in at.
+	LoginURL string
+	// Created is when the accounts were created.
+	Created string
+}
+
+// workerAccounts is POST /accounts/workers: an account for every worker
+// of the administrator's town who has none, shown as printable slips. The
+// page is the POST's answer, not a redirect: the passwords are not kept
+// and cannot be shown again.
+func (s *Server) workerAccounts(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	am, err := s.accountsFor(u)
+	if err != nil {
+		return err
+	}
+	slips, notes, err := am.WorkerAccounts(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	if len(slips) == 0 {
+		msg := "本镇街的网格员都已有账号，没有新建账号。"
+		if len(notes) > 0 {
+			msg = "没有新建账号：" + strings.Join(notes, "")
+		}
+		return s.accountsWith(w, r, u, http.StatusOK, accountView{form: AccountForm{Role: string(gs.RoleTownStaff)}, notice: msg})
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	page := &SlipsPage{Page: s.page(u, u.Town+" 网格员账号密码条", "accounts"), Town: u.Town, Slips: slips, Notes: notes,
+		LoginURL: scheme + "://" + r.Host + "/login", Created: fmtTime(s.now())}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, http.StatusOK, "account_slips", page)
 }

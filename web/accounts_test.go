@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -273,5 +274,52 @@ func TestAccountsLockDisableRole(t *testing.T) {
 		if admins != 1 {
 			t.Errorf("%d enabled administrators, want 1", admins)
 		}
+	})
+}
+
+// TestWorkerAccountsAtOnce: the administrator creates the accounts of all
+// the town's workers who have none at once and gets one printable slip per
+// worker (name, 工号, login, a short unambiguous one-time password, the
+// login address); each account is audited and must change its password at
+// the first login; the passwords are not shown again, and a second try
+// creates nothing. The staff cannot.
+func TestWorkerAccountsAtOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		if res, body := f.post("/accounts/workers", nil, f.login("staff")); res.StatusCode != http.StatusForbidden {
+			t.Errorf("staff creates the workers' accounts: status %d\n%s", res.StatusCode, body)
+		}
+		admin := f.login("admin")
+		res, body := f.get("/accounts", admin)
+		m := regexp.MustCompile(`为 (\d+) 名网格员开通账号并打印密码条`).FindStringSubmatch(body)
+		if res.StatusCode != http.StatusOK || m == nil {
+			t.Fatalf("the accounts page offers no accounts for the workers:\n%s", body)
+		}
+		res, body = f.post("/accounts/workers", nil, admin)
+		wantStatus(t, "create the workers' accounts", res, body, 200, "已为 "+m[1]+" 名网格员开通账号", "密码只显示这一次", "http://example.com/login")
+		slips := regexp.MustCompile(`(?s)<li class="slip">.*?<dd class="slip-name">([^<]+)</dd>\s*<dt>工号</dt><dd>([^<]+)</dd>\s*<dt>登录名</dt><dd class="slip-code">([^<]+)</dd>\s*<dt>一次性密码</dt><dd class="slip-code slip-password">([^<]+)</dd>`).FindAllStringSubmatch(body, -1)
+		if fmt.Sprint(len(slips)) != m[1] {
+			t.Fatalf("%d slips, want %s:\n%s", len(slips), m[1], body)
+		}
+		for _, s := range slips {
+			name, id, login, pw := s[1], s[2], s[3], s[4]
+			if name != workerName(t, id) || login != id {
+				t.Errorf("slip of %s: name %q, login %q", id, name, login)
+			}
+			if !regexp.MustCompile(`^[a-km-np-z2-9]{8}$`).MatchString(pw) || strings.ContainsAny(pw, "0oO1lIi") {
+				t.Errorf("slip of %s: password %q is not 8 unambiguous lower-case letters and digits", id, pw)
+			}
+			f.auditHas(gs.AuditUserCreated, "user:"+id, "admin")
+		}
+		if _, id, _, pw := slips[0][1], slips[0][2], slips[0][3], slips[0][4]; true {
+			if res, _ := f.loginWith(id, pw); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/password" {
+				t.Errorf("first login with a slip: status %d to %q, want 303 to /password", res.StatusCode, res.Header.Get("Location"))
+			}
+		}
+		res, body = f.get("/accounts", admin)
+		if strings.Contains(body, slips[0][4]) || strings.Contains(body, "开通账号并打印密码条") {
+			t.Errorf("after the slips the accounts page shows a password or offers the form again:\n%s", body)
+		}
+		res, body = f.post("/accounts/workers", nil, admin)
+		wantStatus(t, "a second try", res, body, 200, "都已有账号")
 	})
 }

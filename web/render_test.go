@@ -9,6 +9,7 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/scheme"
 )
 
@@ -81,6 +82,9 @@ func samplePages() map[string]any {
 			Masked: true, Own: true, TownURL: "/towns/x",
 			Life: WorkerLife{StateName: "公示中", Published: true, AppealUntil: "2023-10-13",
 				Appeals: []AppealRow{pending, decided}, Voided: []VoidedRow{{Rule: "工作日未登录", Period: "2023-08-29", Reason: "系统故障", By: "staff", At: "2023-10-08 10:00"}}}},
+		"account_slips": &SlipsPage{Page: Page{Title: "密码条", User: admin, Nav: "accounts"}, Town: "青山镇",
+			Slips: []app.Slip{{WorkerID: "QS002", Name: "李秀英", Username: "QS002", Password: "k7mpx3ra"}},
+			Notes: []string{"网格员 QS003 陈志强：用户名“QS003”已被其他账号使用"}, LoginURL: "http://gridscore.local/login", Created: "2023-10-08 09:00"},
 	}
 }
 

@@ -60,11 +60,14 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
 	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))
 	mux.Handle("POST /import/{id}/cancel", s.signedIn(s.importCancel, 0))
+	mux.HandleFunc("GET /import/{id}/commit", s.importBack)
+	mux.HandleFunc("GET /import/{id}/cancel", s.importBack)
 
 	// The accounts of a town, for its administrator (accounts.go).
 	mux.Handle("GET /accounts", s.signedIn(s.accountList, 0))
 	mux.Handle("POST /accounts", s.signedIn(s.createAccount, 0))
 	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
+	mux.Handle("POST /accounts/workers", s.signedIn(s.workerAccounts, 0))
 
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)
@@ -94,7 +97,8 @@ var pageNames = []string{
 	"records", "record_form", // records.go, records_*.go
 	"import", "import_report", // upload.go
 	"accounts", "history", // accounts.go, history.go
-	"warnings", // warnings.go
+	"account_slips", // accounts.go
+	"warnings",      // warnings.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

@@ -48,6 +48,8 @@ type ImportReportPage struct {
 	ID       int64
 	Report   *app.UploadReport
 	Uploaded string
+	// Imported says who committed the upload and when ("" before).
+	Imported string
 	Files    string
 	// Error is a message above the report (a commit refused).
 	Error string
@@ -154,10 +156,16 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, u *gs.User, 
 	page := &ImportReportPage{Page: s.page(u, title, "import"), ID: rep.Upload.ID, Report: rep, Error: msg,
 		Uploaded: rep.Upload.Username + " 于 " + rep.Upload.CreatedAt.In(gs.CST).Format("2006-01-02 15:04") + " 上传",
 		Files:    fileNames(rep.Upload.Files)}
+	if rep.Committed {
+		page.Imported = rep.CommittedBy + " 于 " + rep.CommittedAt.In(gs.CST).Format("2006-01-02 15:04") + " 确认导入"
+	}
 	return s.render(w, r, status, "import_report", page)
 }
 
-// importCommit checks the upload again and writes it.
+// importCommit checks the upload again and writes it, then sends the
+// browser to the upload's page, which shows the commit's report (post,
+// redirect, get: reloading it imports nothing again). A commit sent twice
+// is sent there too, without writing.
 func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	if err := s.mayImport(u); err != nil {
 		return err
@@ -174,7 +182,19 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, u *gs.User
 		return err
 	}
 	s.warmLive(r, u.Town)
-	return s.showReport(w, r, u, http.StatusOK, rep, "")
+	http.Redirect(w, r, fmt.Sprintf("/import/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// importBack sends a GET of a commit's or cancel's address (the browser's
+// history, a reload after the commit) to the upload's page.
+func (s *Server) importBack(w http.ResponseWriter, r *http.Request) {
+	id, err := uploadID(r)
+	if err != nil {
+		http.Redirect(w, r, "/import", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/import/%d", id), http.StatusSeeOther)
 }
 
 // importCancel removes the upload.

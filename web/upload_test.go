@@ -24,7 +24,8 @@ var importMatrix = []route{
 	{method: "GET", path: "/import/abc", want: [5]int{303, 403, 404, 404, 403}},
 	{method: "POST", path: "/import/999/commit", want: [5]int{401, 403, 404, 404, 403}},
 	{method: "POST", path: "/import/999/cancel", want: [5]int{401, 403, 404, 404, 403}},
-	{method: "GET", path: "/import/999/commit", want: [5]int{405, 405, 405, 405, 405}},
+	{method: "GET", path: "/import/999/commit", want: [5]int{303, 303, 303, 303, 303}},
+	{method: "GET", path: "/import/999/cancel", want: [5]int{303, 303, 303, 303, 303}},
 	{method: "DELETE", path: "/import/999", want: [5]int{405, 405, 405, 405, 405}},
 }
 
@@ -118,9 +119,22 @@ func TestImportThroughBrowser(t *testing.T) {
 			if got := f.counts(); got["findings"] != before["findings"] {
 				t.Fatalf("the check wrote: findings %d → %d", before["findings"], got["findings"])
 			}
+			// The commit sends the browser to the upload's page (post,
+			// redirect, get), which shows the commit's report, who and when.
 			res, page := f.post(path+"/commit", nil, admin)
-			if res.StatusCode != http.StatusOK || !strings.Contains(page, "导入完成") || !strings.Contains(page, `<a href="/">考核总览</a>`) {
-				t.Fatalf("commit: status %d\n%s", res.StatusCode, page)
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+				t.Fatalf("commit: status %d, location %q\n%s", res.StatusCode, res.Header.Get("Location"), page)
+			}
+			res, page = f.get(path, admin)
+			if res.StatusCode != http.StatusOK || !strings.Contains(page, "导入完成") || !strings.Contains(page, `<a href="/">考核总览</a>`) ||
+				!regexp.MustCompile(`admin 于 \d{4}-\d\d-\d\d \d\d:\d\d 确认导入`).MatchString(page) ||
+				!tableRow("核查记录", "1", "1", "0", "0").MatchString(page) || strings.Contains(page, `id="commit"`) {
+				t.Fatalf("the committed upload's page: status %d\n%s", res.StatusCode, page)
+			}
+			// Its commit's address opened again (the browser's history)
+			// leads to the same page.
+			if res, _ := f.get(path+"/commit", admin); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+				t.Errorf("GET of the commit: status %d, location %q", res.StatusCode, res.Header.Get("Location"))
 			}
 			if got := f.counts(); got["findings"] != before["findings"]+1 {
 				t.Errorf("the commit wrote %d findings, want 1", got["findings"]-before["findings"])
@@ -129,8 +143,14 @@ func TestImportThroughBrowser(t *testing.T) {
 			if err != nil || len(log) != 1 || log[0].Username != "admin" || !strings.Contains(log[0].Detail, "findings.csv") {
 				t.Errorf("audit log %+v (%v)", log, err)
 			}
-			if res, _ := f.post(path+"/commit", nil, admin); res.StatusCode != http.StatusNotFound {
-				t.Errorf("a second commit: status %d, want 404", res.StatusCode)
+			if res, _ := f.post(path+"/commit", nil, admin); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+				t.Errorf("a second commit (a reload): status %d, want 303 to the report", res.StatusCode)
+			}
+			if got := f.counts(); got["findings"] != before["findings"]+1 {
+				t.Errorf("a second commit wrote: %d findings, want 1", got["findings"]-before["findings"])
+			}
+			if log, _ := f.db.Audit(context.Background(), gs.AuditFilter{Action: "records_imported"}); len(log) != 1 {
+				t.Errorf("a second commit was audited: %d entries", len(log))
 			}
 
 			path, page = f.uploadReport(admin, [2]string{"findings.csv", newFinding})
@@ -138,7 +158,7 @@ func TestImportThroughBrowser(t *testing.T) {
 				t.Errorf("the same file again is not reported unchanged:\n%s", page)
 			}
 			after := f.counts()
-			if res, _ := f.post(path+"/commit", nil, admin); res.StatusCode != http.StatusOK {
+			if res, _ := f.post(path+"/commit", nil, admin); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("second import: status %d", res.StatusCode)
 			}
 			if got := f.counts(); fmt.Sprint(got) != fmt.Sprint(after) {
@@ -205,7 +225,7 @@ func TestImportOtherTown(t *testing.T) {
 	if _, page := f.get("/import", staff); !strings.Contains(page, ours) {
 		t.Error("青山镇's staff do not see the town's waiting upload")
 	}
-	if res, _ := f.post(ours+"/commit", nil, staff); res.StatusCode != http.StatusOK {
+	if res, _ := f.post(ours+"/commit", nil, staff); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("青山镇's staff commit: status %d", res.StatusCode)
 	}
 	if got := f.counts(); got["findings"] != before["findings"]+1 {
