@@ -40,6 +40,9 @@ type RecordStore interface {
 	// ChangeRecords creates, changes or deletes records by hand, with
 	// their audit entries, in one transaction.
 	ChangeRecords(ctx context.Context, ch store.RecordChange, audit ...gs.AuditEntry) error
+	// LastNumber returns the largest number a record of kind is named by
+	// after prefix (0: none), for the next free number of a hand-entry form.
+	LastNumber(ctx context.Context, kind, prefix string) (int, error)
 	// Attendance returns a meeting's attendance.
 	Attendance(ctx context.Context, meetingID string) ([]gs.Attendance, error)
 	// MeetingTowns returns the towns whose workers a meeting's attendance
