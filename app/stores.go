@@ -141,6 +141,9 @@ type AuditStore interface {
 	Audit(ctx context.Context, f gs.AuditFilter) ([]gs.AuditEntry, error)
 	// Users lists the accounts, to tell which town an entry belongs to.
 	Users(ctx context.Context) ([]gs.User, error)
+	// UserByUsername returns an account, to name the person who did
+	// something (PersonName).
+	UserByUsername(ctx context.Context, username string) (*gs.User, error)
 }
 
 // UserStore keeps accounts and the throttling of logins.

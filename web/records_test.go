@@ -192,6 +192,14 @@ func TestRecordsFiltersAndPages(t *testing.T) {
 	if !strings.Contains(tableOf(grid), "HC2023-005") || strings.Contains(tableOf(grid), "HC2023-001") {
 		t.Error("the grid filter does not keep QS-13's findings only")
 	}
+	for path, want := range map[string]string{
+		"/records/findings?worker=QS002&from=2023-01-01&to=2023-01-31": "没有符合条件的核查记录。",
+		"/records/events?worker=QS002&from=2023-01-01&to=2023-01-31":   "没有符合条件的事件记录。",
+	} {
+		if _, body := f.get(path, token); !strings.Contains(body, want) {
+			t.Errorf("%s: an empty list does not say %s", path, want)
+		}
+	}
 	_, dist := f.get("/records/findings", f.login("district"))
 	if !strings.Contains(dist, "HC2023-005") || strings.Contains(dist, "录入核查记录") || strings.Contains(dist, "查看/修改") {
 		t.Error("the district does not read the findings, or is offered to enter or change them")
