@@ -17,10 +17,15 @@ const (
 
 // Result is the assessment of one quarter as of a moment (DATA.md §3).
 type Result struct {
-	Quarter string         `json:"quarter"`
-	AsOf    time.Time      `json:"as_of"`
-	Scheme  string         `json:"scheme"`
-	Workers []WorkerResult `json:"workers"`
+	Quarter string    `json:"quarter"`
+	AsOf    time.Time `json:"as_of"`
+	Scheme  string    `json:"scheme"`
+	// SchemeName is the scheme's name as people read it (XX镇网格员管理考核办法),
+	// empty when unknown (a result read back from storage): the workbooks'
+	// titles show it, or Scheme when it is empty. Not part of the JSON of
+	// DATA.md §3.
+	SchemeName string         `json:"-"`
+	Workers    []WorkerResult `json:"workers"`
 	// Notes are remarks for the center about the computation itself, such as
 	// a year computed without official holiday data. Not part of the JSON of
 	// DATA.md §3: the command line prints them apart.

@@ -104,12 +104,29 @@ func (es *FieldErrors) requiredTime(field string, t time.Time) {
 	}
 }
 
-// atLeast reports a whole number below min.
-func (es *FieldErrors) atLeast(field string, v, min int64) {
-	if v < min {
+// between reports a whole number below min, or above max: a value no one
+// could have meant (999 wrong answers in one spot check), taken for a
+// typing error.
+func (es *FieldErrors) between(field string, v, min, max int64) {
+	switch {
+	case v < min:
 		*es = append(*es, FieldError{Field: field, Message: "不能小于 " + strconv.FormatInt(min, 10), Value: strconv.FormatInt(v, 10)})
+	case v > max:
+		*es = append(*es, FieldError{Field: field, Message: "不能大于 " + strconv.FormatInt(max, 10) + "，请核对", Value: strconv.FormatInt(v, 10)})
 	}
 }
+
+// The sane ranges of the numbers of records (RULES.md gives no bounds; these
+// are far beyond anything a town records, so a value outside is a typing
+// error): a spot check of the handbook asks a few questions, a finding
+// records a few occurrences, a patrol on foot or by bicycle covers a few
+// kilometres, and a grid worker's pay is a few thousand yuan.
+const (
+	MaxWrongAnswers = 50
+	MaxFindingCount = 50
+	MaxDistanceM    = 100_000
+	MaxAmountFen    = Fen(100_000_00) // 100 000 yuan
+)
 
 // maxLengths holds the most characters a text field may hold, by kind
 // and field (DATA.md keys): a kind's Validate checks its fields with
@@ -130,10 +147,15 @@ func (es *FieldErrors) atMost(kind, field, v string) {
 	}
 }
 
-// amount reports a negative amount of money (nil is no amount).
+// amount reports a negative amount of money, or one above MaxAmountFen
+// (nil is no amount).
 func (es *FieldErrors) amount(field string, f *Fen) {
-	if f != nil && *f < 0 {
+	switch {
+	case f == nil:
+	case *f < 0:
 		*es = append(*es, FieldError{Field: field, Message: msgNegative, Value: f.String()})
+	case *f > MaxAmountFen:
+		*es = append(*es, FieldError{Field: field, Message: "金额不能大于 " + MaxAmountFen.String() + "，请核对", Value: f.String()})
 	}
 }
 
@@ -219,14 +241,14 @@ func (l *Login) Validate() error {
 	return es.err()
 }
 
-// Validate checks a patrol: the required fields, a distance that is not
-// negative, and an end not before the start.
+// Validate checks a patrol: the required fields, a distance within its
+// range, and an end not before the start.
 func (p *Patrol) Validate() error {
 	var es FieldErrors
 	es.required("patrol_id", p.ID)
 	es.required("worker_id", p.WorkerID)
 	es.requiredTime("started_at", p.StartedAt)
-	es.atLeast("distance_m", p.DistanceM, 0)
+	es.between("distance_m", p.DistanceM, 0, MaxDistanceM)
 	es.orderTime(p.StartedAt, p.EndedAt, "ended_at", "结束时间早于开始时间")
 	return es.err()
 }
@@ -294,26 +316,26 @@ func (a *Attendance) Validate() error {
 }
 
 // Validate checks a finding: the required fields, a known kind and a count
-// of at least 1.
+// within its range (at least 1).
 func (f *Finding) Validate() error {
 	var es FieldErrors
 	es.required("finding_id", f.ID)
 	es.required("worker_id", f.WorkerID)
 	oneOf(&es, "kind", f.Kind, FindingKinds, FindingKindName, true)
 	es.requiredDate("occurred_on", f.OccurredOn)
-	es.atLeast("count", int64(f.Count), 1)
+	es.between("count", int64(f.Count), 1, MaxFindingCount)
 	return es.err()
 }
 
 // Validate checks a spot check of the handbook: the required fields and a
-// number of wrong answers that is not negative. (A number cannot be seen to
+// number of wrong answers within its range. (A number cannot be seen to
 // be missing on the record: a reader of text reports an empty one.)
 func (q *Quiz) Validate() error {
 	var es FieldErrors
 	es.required("quiz_id", q.ID)
 	es.required("worker_id", q.WorkerID)
 	es.requiredDate("taken_on", q.TakenOn)
-	es.atLeast("wrong_answers", int64(q.WrongAnswers), 0)
+	es.between("wrong_answers", int64(q.WrongAnswers), 0, MaxWrongAnswers)
 	return es.err()
 }
 

@@ -50,6 +50,9 @@ func TestValidate(t *testing.T) {
 		{"a worker who left the day of being hired", worker(func(w *gs.Worker) { w.LeftOn = jul3 }), nil},
 		{"a negative subsidy", worker(func(w *gs.Worker) { w.QuarterlySubsidyFen = fen(-150) }), gs.FieldErrors{
 			{Field: "quarterly_subsidy_yuan", Message: "金额不能为负数", Value: "-1.50"}}},
+		{"a monthly performance pay of a million yuan, a typing error", worker(func(w *gs.Worker) { w.MonthlyPerformanceFen = fen(100_000_000) }), gs.FieldErrors{
+			{Field: "monthly_performance_yuan", Message: "金额不能大于 100000.00，请核对", Value: "1000000.00"}}},
+		{"a monthly performance pay of 100 000 yuan, the most", worker(func(w *gs.Worker) { w.MonthlyPerformanceFen = fen(10_000_000) }), nil},
 		{"a zero subsidy", worker(func(w *gs.Worker) { w.QuarterlySubsidyFen = fen(0) }), nil},
 		{"an event reported before it occurred", event(func(e *gs.Event) { e.ReportedAt = at9.Add(-time.Minute) }), gs.FieldErrors{
 			{Field: "reported_at", Message: "上报时间早于发生时间", Cross: true}}},
@@ -63,6 +66,9 @@ func TestValidate(t *testing.T) {
 			{Field: "ended_at", Message: "结束时间早于开始时间", Cross: true}}},
 		{"a patrol of negative distance", &gs.Patrol{ID: "P1", WorkerID: "W1", StartedAt: at9, DistanceM: -3}, gs.FieldErrors{
 			{Field: "distance_m", Message: "不能小于 0", Value: "-3"}}},
+		{"a patrol of 100 km, the most", &gs.Patrol{ID: "P1", WorkerID: "W1", StartedAt: at9, DistanceM: 100_000}, nil},
+		{"a patrol of 250 km, a typing error", &gs.Patrol{ID: "P1", WorkerID: "W1", StartedAt: at9, DistanceM: 250_000}, gs.FieldErrors{
+			{Field: "distance_m", Message: "不能大于 100000，请核对", Value: "250000"}}},
 		{"a leave that ends before it starts", &gs.Leave{WorkerID: "W1", From: jul4, To: jul3}, gs.FieldErrors{
 			{Field: "to", Message: "结束日期早于开始日期", Cross: true}}},
 		{"a one-day leave", &gs.Leave{WorkerID: "W1", From: jul3, To: jul3}, nil},
@@ -76,9 +82,14 @@ func TestValidate(t *testing.T) {
 			field("status", `无法识别的值 "late"，应为：出席、请假、缺席（或 present、leave、absent）`)}},
 		{"a finding counted zero times", &gs.Finding{ID: "F1", WorkerID: "W1", Kind: gs.FindingPhone, OccurredOn: jul3}, gs.FieldErrors{
 			{Field: "count", Message: "不能小于 1", Value: "0"}}},
+		{"a finding counted 51 times", &gs.Finding{ID: "F1", WorkerID: "W1", Kind: gs.FindingPhone, OccurredOn: jul3, Count: 51}, gs.FieldErrors{
+			{Field: "count", Message: "不能大于 50，请核对", Value: "51"}}},
 		{"a quiz with no wrong answer", &gs.Quiz{ID: "Q1", WorkerID: "W1", TakenOn: jul3}, nil},
 		{"a quiz with negative wrong answers", &gs.Quiz{ID: "Q1", WorkerID: "W1", TakenOn: jul3, WrongAnswers: -1}, gs.FieldErrors{
 			{Field: "wrong_answers", Message: "不能小于 0", Value: "-1"}}},
+		{"a quiz with 50 wrong answers, the most", &gs.Quiz{ID: "Q1", WorkerID: "W1", TakenOn: jul3, WrongAnswers: 50}, nil},
+		{"a quiz with 999 wrong answers (−499.5 points), a typing error", &gs.Quiz{ID: "Q1", WorkerID: "W1", TakenOn: jul3, WrongAnswers: 999}, gs.FieldErrors{
+			{Field: "wrong_answers", Message: "不能大于 50，请核对", Value: "999"}}},
 		{"a ballot without rater group or rating", &gs.Ballot{ID: "B1", WorkerID: "W1", CastAt: at9}, gs.FieldErrors{
 			field("rater_group", "必填，不能为空"), field("rating", "必填，不能为空")}},
 		{"a calendar day without a date", &gs.CalendarDay{Kind: gs.DayHoliday}, gs.FieldErrors{field("date", "必填，不能为空")}},

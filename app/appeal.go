@@ -179,3 +179,13 @@ func (s *Service) Appeals(ctx context.Context, f gs.AppealFilter) ([]gs.Appeal, 
 func (s *Service) Voided(ctx context.Context, town string, q gs.Quarter) ([]gs.Voided, error) {
 	return s.DB.Voided(ctx, town, q.String())
 }
+
+// PersonName is how a page names the person behind an account, to a
+// worker who does not know the center's logins: the account's display
+// name, or the username when it has none or no longer exists.
+func (s *Service) PersonName(ctx context.Context, username string) string {
+	if u, err := s.DB.UserByUsername(ctx, username); err == nil && u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return username
+}

@@ -29,12 +29,22 @@ func (s *Service) Filing(ctx context.Context, u *gs.User, town string, q gs.Quar
 	if st := rec.State.State; st != gs.StateFinalized && st != gs.StateFiled {
 		return nil, gs.Errorf(gs.ECONFLICT, "%s %s 当前状态为“%s”，定稿后才能下载报备材料。", town, q, gs.StateName[st])
 	}
-	res := &gs.Result{Quarter: q.String(), AsOf: rec.State.AsOf, Scheme: s.Scheme.ID}
+	res := &gs.Result{Quarter: q.String(), AsOf: rec.State.AsOf, Scheme: s.Scheme.ID, SchemeName: s.Scheme.Name}
 	for _, r := range rec.Snapshot {
 		res.Workers = append(res.Workers, r.Result)
 	}
 	gs.SortWorkerResults(res.Workers) // one town: by rank, then those not assessed
 	return &gs.Filing{State: rec.State, Result: res, Appeals: rec.Appeals, Voided: rec.Voided}, nil
+}
+
+// SchemeName is the name people read of the scheme whose id is id: the
+// configured scheme's name, or id itself for another scheme or one
+// without a name.
+func (s *Service) SchemeName(id string) string {
+	if id == s.Scheme.ID && s.Scheme.Name != "" {
+		return s.Scheme.Name
+	}
+	return id
 }
 
 // WriteResult writes the result of a quarter as an XLSX workbook

@@ -104,9 +104,9 @@ func TestBadRowInTheLastFileWritesNothing(t *testing.T) {
 		name, file, content, want string
 	}{
 		{"a bad value", "calendar.csv", "date,kind\n2023-10-07,工作日\n2023-10-08,放假\n",
-			`calendar.csv:3: kind（类型）: 无法识别的值 "放假"`},
+			`calendar.csv:3: 类型（kind）: 无法识别的值 "放假"`},
 		{"an unknown worker", "ballots.csv", "ballot_id,worker_id,rater_group,rating,cast_at\nNB1,QS001,群众,满意,2023-09-20 10:00\nNB2,QS999,群众,满意,2023-09-20 10:00\n",
-			`ballots.csv:3: worker_id（工号）: 工号 "QS999" 没有对应的网格员`},
+			`ballots.csv:3: 工号（worker_id）: 工号 "QS999" 没有对应的网格员`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -145,7 +145,7 @@ func TestDuplicateKeyAcrossFilesIsReportedWithBothRows(t *testing.T) {
 		manyEvents(t, a, 20_000)
 		os.WriteFile(filepath.Join(b, "事件.csv"), []byte("事件编号,工号,办理方式,上报时间\nX0000001,QS001,上报,2023-08-02 09:01:00\n"), 0o644)
 		_, err := (&app.Service{DB: db}).ImportFiles(context.Background(), a, b)
-		want := []string{`事件.csv:2: event_id（事件编号）: 与 events.csv:4 重复（"X0000001"），但两行内容不同`}
+		want := []string{`事件.csv:2: 事件编号（event_id）: 与 events.csv:4 重复（"X0000001"），但两行内容不同`}
 		if got := reportOf(t, err); !reflect.DeepEqual(got, want) {
 			t.Errorf("problems = %q\nwant %q", got, want)
 		}

@@ -3,10 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/csv"
-	"encoding/hex"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -30,18 +29,20 @@ import (
 
 // handKind is what a kind entered by hand adds to its columns (csvfile's,
 // by key: the form's fields, labels, required fields and key are the
-// file's): the prefix of the ids given to new records left without one
-// ("" when the key is always typed).
+// file's): the letters of the ids given to new records left without one
+// ("" when the key is always typed), and the date field whose year the
+// id carries. The letters are the town's own (核查 HC, 抽查 CC, 会议 HY):
+// a new finding of 2023 is HC2023-014 when HC2023-013 is the last.
 type handKind struct {
-	idPrefix string
+	idPrefix, yearField string
 }
 
 var handKinds = map[string]handKind{
-	"findings": {"HF"},
-	"quiz":     {"HQ"},
-	"meetings": {"HM"},
-	"leaves":   {""},
-	"calendar": {""},
+	"findings": {"HC", "occurred_on"},
+	"quiz":     {"CC", "taken_on"},
+	"meetings": {"HY", "held_on"},
+	"leaves":   {"", ""},
+	"calendar": {"", ""},
 }
 
 // HandKinds lists the kinds entered by hand, in the order of the forms.
@@ -177,12 +178,38 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 		if reason == "" {
 			fe.add("reason", "请填写修改原因。")
 		}
-	} else if h.idPrefix != "" && values[keyFields[0]] == "" {
-		values[keyFields[0]] = newRecordID(h.idPrefix)
 	}
+	auto := e.Key == nil && h.idPrefix != "" && values[keyFields[0]] == ""
 	if utf8.RuneCountInString(reason) > maxReasonLength {
 		fe.add("reason", "原因不能超过 "+strconv.Itoa(maxReasonLength)+" 个字。")
 	}
+	// A new id is the next free number; one taken by a save at the same
+	// moment is passed over.
+	for try := 0; ; try++ {
+		if auto {
+			id, err := s.nextRecordID(ctx, e.Kind, h, values)
+			if err != nil {
+				return nil, err
+			}
+			values[keyFields[0]] = id
+		}
+		key, err := s.saveRecord(ctx, u, e, fields, keyFields, values, reason, fe)
+		var exists *store.ExistsError
+		if auto && try < 5 && errors.As(err, &exists) {
+			continue
+		}
+		if errors.As(err, &exists) {
+			fe.add(keyFields[0], exists.Error())
+			return nil, fe
+		}
+		return key, err
+	}
+}
+
+// saveRecord reads the form's values (its id set) and writes the record,
+// for SaveRecord; a record whose key is taken returns *store.ExistsError.
+func (s *Service) saveRecord(ctx context.Context, u *gs.User, e *RecordEdit, fields, keyFields []string,
+	values map[string]string, reason string, fe *FormError) ([]string, error) {
 	recs := s.readForm(ctx, u, e.Kind, fields, values, e.Attendance, fe)
 	files := checkUploads(e.Files, fe)
 	if !fe.empty() {
@@ -215,11 +242,6 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	}
 	err = s.DB.ChangeRecords(ctx, ch, gs.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 		Object: recordObject(e.Kind, key, recs), Detail: detail})
-	var exists *store.ExistsError
-	if errors.As(err, &exists) {
-		fe.add(keyFields[0], exists.Error())
-		return nil, fe
-	}
 	return key, err
 }
 
@@ -379,12 +401,23 @@ func formValues(fields []string, values map[string]string) map[string]string {
 	return out
 }
 
-// newRecordID returns a new id for a record entered by hand: the prefix
-// and random hexadecimal digits (HF-3f9a0c1b).
-func newRecordID(prefix string) string {
-	var b [4]byte
-	rand.Read(b[:])
-	return prefix + "-" + hex.EncodeToString(b[:])
+// nextRecordID returns the id of a new record entered by hand: the kind's
+// letters, the year of its date (of today when the date is not typed as
+// a year first), and one past the last number of that year, in three
+// digits at least (HC2023-014).
+func (s *Service) nextRecordID(ctx context.Context, kind string, h handKind, values map[string]string) (string, error) {
+	year := s.now().In(gs.CST).Format("2006")
+	if d := values[h.yearField]; len(d) >= 4 {
+		if _, err := strconv.Atoi(d[:4]); err == nil {
+			year = d[:4]
+		}
+	}
+	prefix := h.idPrefix + year + "-"
+	last, err := s.DB.LastNumber(ctx, kind, prefix)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s%03d", prefix, last+1), nil
 }
 
 // editable returns the stored record that u may change (mayChange).

@@ -40,6 +40,9 @@ type RecordStore interface {
 	// ChangeRecords creates, changes or deletes records by hand, with
 	// their audit entries, in one transaction.
 	ChangeRecords(ctx context.Context, ch store.RecordChange, audit ...gs.AuditEntry) error
+	// LastNumber returns the largest number a record of kind is named by
+	// after prefix (0: none), for the next free number of a hand-entry form.
+	LastNumber(ctx context.Context, kind, prefix string) (int, error)
 	// Attendance returns a meeting's attendance.
 	Attendance(ctx context.Context, meetingID string) ([]gs.Attendance, error)
 	// MeetingTowns returns the towns whose workers a meeting's attendance
@@ -140,6 +143,9 @@ type AuditStore interface {
 	Audit(ctx context.Context, f gs.AuditFilter) ([]gs.AuditEntry, error)
 	// Users lists the accounts, to tell which town an entry belongs to.
 	Users(ctx context.Context) ([]gs.User, error)
+	// UserByUsername returns an account, to name the person who did
+	// something (PersonName).
+	UserByUsername(ctx context.Context, username string) (*gs.User, error)
 }
 
 // UserStore keeps accounts and the throttling of logins.

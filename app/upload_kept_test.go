@@ -63,8 +63,8 @@ func TestKeptProblemColumnTitle(t *testing.T) {
 		p    app.Problem
 		want string
 	}{
-		{app.Problem{Column: "worker_id（工号）", Title: "工号"}, "工号"},
-		{app.Problem{Column: "worker_id（工号）"}, "worker_id（工号）"},
+		{app.Problem{Column: "工号（worker_id）", Title: "工号"}, "工号"},
+		{app.Problem{Column: "工号（worker_id）"}, "工号（worker_id）"},
 		{app.Problem{}, ""},
 	} {
 		if got := tc.p.ColumnTitle(); got != tc.want {

@@ -172,7 +172,7 @@ func TestUploadProblemsWriteNothing(t *testing.T) {
 			if rep.OK() || rep.Committed || len(rep.Kinds) != 0 {
 				t.Fatalf("a bad upload passed: %+v", rep)
 			}
-			want := app.Problem{File: "workers.csv", Row: 3, Column: "hired_on（入职日期）"}
+			want := app.Problem{File: "workers.csv", Row: 3, Column: "入职日期（hired_on）"}
 			if !hasProblem(rep.Problems, want) || !hasProblem(rep.Problems, app.Problem{File: "notes.txt"}) {
 				t.Errorf("problems %v, want one at %v and one for notes.txt", rep.Problems, want)
 			}
@@ -242,11 +242,11 @@ func TestUploadOtherTownRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, want := range []app.Problem{
-			{File: "grids.csv", Row: 3, Column: "grid_code（网格编码）"}, // QS-02 is 青山镇's
-			{File: "grids.csv", Row: 4, Column: "town（镇街）"},
-			{File: "workers.csv", Row: 3, Column: "grid_code（网格编码）"},
-			{File: "events.csv", Row: 3, Column: "worker_id（工号）"},
-			{File: "events.csv", Row: 4, Column: "event_id（事件编号）"},
+			{File: "grids.csv", Row: 3, Column: "网格编码（grid_code）"}, // QS-02 is 青山镇's
+			{File: "grids.csv", Row: 4, Column: "镇街（town）"},
+			{File: "workers.csv", Row: 3, Column: "网格编码（grid_code）"},
+			{File: "events.csv", Row: 3, Column: "工号（worker_id）"},
+			{File: "events.csv", Row: 4, Column: "事件编号（event_id）"},
 		} {
 			if !hasProblem(rep.Problems, want) {
 				t.Errorf("no problem at %s:%d %s; problems:\n%v", want.File, want.Row, want.Column, rep.Problems)

@@ -18,8 +18,9 @@ type column struct {
 	pos      int
 }
 
-// label names the column in messages by both names: worker_id（工号）.
-func (c *column) label() string { return c.key + "（" + c.zh + "）" }
+// label names the column in messages by both names, the Chinese header
+// first: 工号（worker_id）.
+func (c *column) label() string { return c.zh + "（" + c.key + "）" }
 
 // problem is a problem with this column at file:row.
 func (c *column) problem(file string, row int, msg string) Problem {
@@ -95,7 +96,7 @@ func lookupKind(name string) *kind {
 func kindNames() string {
 	var names []string
 	for _, k := range kinds {
-		names = append(names, k.name+"（"+k.zh+"）")
+		names = append(names, k.zh+"（"+k.name+"）")
 	}
 	return strings.Join(names, "、")
 }
@@ -113,7 +114,7 @@ func (k *kind) column(key string) *column {
 }
 
 // keyProblem is a problem with the key columns at file:row, named as
-// label, title and key each join them: worker_id（工号）+from（开始日期）,
+// label, title and key each join them: 工号（worker_id）+开始日期（from）,
 // 工号+开始日期, worker_id+from.
 func (k *kind) keyProblem(file string, row int, msg string) Problem {
 	p := Problem{File: file, Row: row, Message: msg}

@@ -32,8 +32,8 @@ func TestEveryProblemOfEveryFile(t *testing.T) {
 	dir2 := writeFiles(t, map[string]string{"事件.csv": other})
 	got := problems(t, dir, dir2)
 	want := []string{
-		`events.csv:5: reported_at（上报时间）: 日期不存在："2023-07-32 10:00"`,
-		`事件.csv:3: flow（办理方式）: 无法识别的值 "转交"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
+		`events.csv:5: 上报时间（reported_at）: 日期不存在："2023-07-32 10:00"`,
+		`事件.csv:3: 办理方式（flow）: 无法识别的值 "转交"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
@@ -47,57 +47,57 @@ func TestRowProblems(t *testing.T) {
 		want                []string
 	}{
 		{"required value empty", "grids.csv", "grid_code,grid_name,town\nG1,,XX镇\n",
-			[]string{"grids.csv:2: grid_name（网格名称）: 必填，不能为空"}},
+			[]string{"grids.csv:2: 网格名称（grid_name）: 必填，不能为空"}},
 		{"several problems in one row", "workers.csv",
 			"worker_id,name,type,grid_code,hired_on,left_on,stationed\nW1,张三,临时工,G1,2023-07-01,2023-06-30,也许\n",
 			[]string{
-				`workers.csv:2: type（类型）: 无法识别的值 "临时工"，应为：专职、兼职（或 full_time、part_time）`,
-				`workers.csv:2: stationed（居委会驻地）: 无法识别的值 "也许"，应为：是、否（或 true、false）`,
-				"workers.csv:2: left_on（离职日期）: 离职日期早于入职日期",
+				`workers.csv:2: 类型（type）: 无法识别的值 "临时工"，应为：专职、兼职（或 full_time、part_time）`,
+				`workers.csv:2: 居委会驻地（stationed）: 无法识别的值 "也许"，应为：是、否（或 true、false）`,
+				"workers.csv:2: 离职日期（left_on）: 离职日期早于入职日期",
 			}},
 		{"leave ends before it starts", "leaves.csv", "worker_id,from,to\nW1,2023-07-05,2023-07-04\n",
-			[]string{"leaves.csv:2: to（结束日期）: 结束日期早于开始日期"}},
+			[]string{"leaves.csv:2: 结束日期（to）: 结束日期早于开始日期"}},
 		{"patrol ends before it starts", "patrols.csv", "patrol_id,worker_id,started_at,ended_at\nP1,W1,2023-07-05 09:00,2023-07-05 08:59\n",
-			[]string{"patrols.csv:2: ended_at（结束时间）: 结束时间早于开始时间"}},
+			[]string{"patrols.csv:2: 结束时间（ended_at）: 结束时间早于开始时间"}},
 		{"negative distance", "patrols.csv", "patrol_id,worker_id,started_at,distance_m\nP1,W1,2023-07-05 09:00,-3\n",
-			[]string{`patrols.csv:2: distance_m（里程米）: 不能小于 0："-3"`}},
+			[]string{`patrols.csv:2: 里程米（distance_m）: 不能小于 0："-3"`}},
 		{"count zero", "findings.csv", "finding_id,worker_id,kind,occurred_on,count\nF1,W1,phone,2023-07-05,0\n",
-			[]string{`findings.csv:2: count（次数）: 不能小于 1："0"`}},
+			[]string{`findings.csv:2: 次数（count）: 不能小于 1："0"`}},
 		{"negative money shown as typed", "workers.csv",
 			"worker_id,name,type,grid_code,hired_on,monthly_performance_yuan\nW1,张三,兼职,G1,2023-07-01,-1.5\n",
-			[]string{`workers.csv:2: monthly_performance_yuan（月绩效金额）: 金额不能为负数："-1.5"`}},
+			[]string{`workers.csv:2: 月绩效金额（monthly_performance_yuan）: 金额不能为负数："-1.5"`}},
 		{"problems of a row in the order of its columns, rules between columns last", "events.csv",
 			"event_id,worker_id,flow,occurred_at,reported_at,closed_at,card\nE1,,坏,2023-07-05 10:00,2023-07-05 09:00,2023-07-04 10:00,蓝\n",
 			[]string{
-				"events.csv:2: worker_id（工号）: 必填，不能为空",
-				`events.csv:2: flow（办理方式）: 无法识别的值 "坏"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
-				`events.csv:2: card（警告）: 无法识别的值 "蓝"，应为：黄牌、红牌（或 yellow、red）`,
-				"events.csv:2: reported_at（上报时间）: 上报时间早于发生时间",
-				"events.csv:2: closed_at（办结时间）: 办结时间早于发生时间",
+				"events.csv:2: 工号（worker_id）: 必填，不能为空",
+				`events.csv:2: 办理方式（flow）: 无法识别的值 "坏"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
+				`events.csv:2: 警告（card）: 无法识别的值 "蓝"，应为：黄牌、红牌（或 yellow、red）`,
+				"events.csv:2: 上报时间（reported_at）: 上报时间早于发生时间",
+				"events.csv:2: 办结时间（closed_at）: 办结时间早于发生时间",
 			}},
 		{"a required number left empty", "quiz.csv", "quiz_id,worker_id,taken_on,wrong_answers\nQ1,W1,2023-07-05,\n",
-			[]string{"quiz.csv:2: wrong_answers（答错处数）: 必填，不能为空"}},
+			[]string{"quiz.csv:2: 答错处数（wrong_answers）: 必填，不能为空"}},
 		{"a value that cannot be read is not also missing", "leaves.csv", "worker_id,from,to\nW1,2023-07-05,2023-07-04 10:00\n",
-			[]string{`leaves.csv:2: to（结束日期）: 应为日期，不带时间："2023-07-04 10:00"`}},
+			[]string{`leaves.csv:2: 结束日期（to）: 应为日期，不带时间："2023-07-04 10:00"`}},
 		{"money with three decimals", "workers.csv",
 			"worker_id,name,type,grid_code,hired_on,quarterly_subsidy_yuan\nW1,张三,兼职,G1,2023-07-01,1.005\n",
-			[]string{`workers.csv:2: quarterly_subsidy_yuan（季度补助金额）: 金额应为元，最多两位小数："1.005"`}},
+			[]string{`workers.csv:2: 季度补助金额（quarterly_subsidy_yuan）: 金额应为元，最多两位小数："1.005"`}},
 		{"wrong answers not a number", "quiz.csv", "quiz_id,worker_id,taken_on,wrong_answers\nQ1,W1,2023-07-05,两处\n",
-			[]string{`quiz.csv:2: wrong_answers（答错处数）: 应为整数："两处"`}},
+			[]string{`quiz.csv:2: 答错处数（wrong_answers）: 应为整数："两处"`}},
 		{"event reported before it occurred", "events.csv",
 			"event_id,worker_id,flow,occurred_at,reported_at\nE1,W1,上报,2023-07-05 10:00,2023-07-05 09:00\n",
-			[]string{"events.csv:2: reported_at（上报时间）: 上报时间早于发生时间"}},
+			[]string{"events.csv:2: 上报时间（reported_at）: 上报时间早于发生时间"}},
 		{"cells beyond the header", "grids.csv", "grid_code,grid_name,town\nG1,一网格,XX镇,多余\n",
 			[]string{"grids.csv:2: 第 D 列: 表头之外的列有内容（该行可能多了逗号或错位）"}},
 		{"stray quote", "grids.csv", "grid_code,grid_name,town\nG1,一\"网格,XX镇\nG2,,XX镇\n",
 			[]string{
 				"grids.csv:2: CSV 格式错误：未加引号的值中出现了双引号（含引号的值应整体用双引号括起，值中的引号写成两个）",
-				"grids.csv:3: grid_name（网格名称）: 必填，不能为空",
+				"grids.csv:3: 网格名称（grid_name）: 必填，不能为空",
 			}},
 		{"ID number mangled by Excel", "register.csv", "person_id,category,grid_code,entered_at,id_number\nP1,吸毒人员,G1,2023-07-01 08:00,3.30102E+17\n",
-			[]string{"register.csv:2: id_number（身份证号）: 数字被 Excel 改成了科学计数法（3.30102E+17），原来的数字已丢失：请把该列设为文本格式后重新填写"}},
+			[]string{"register.csv:2: 身份证号（id_number）: 数字被 Excel 改成了科学计数法（3.30102E+17），原来的数字已丢失：请把该列设为文本格式后重新填写"}},
 		{"unknown file name", "人员.csv", "a,b\n1,2\n",
-			[]string{"人员.csv: 无法从名称 “人员” 看出数据类别；应为以下之一：grids（网格）、workers（网格员）、events（事件）、logins（登录）、patrols（巡查）、leaves（请假）、register（特殊人群）、rosters（部门名单）、visits（走访）、meetings（会议）、attendance（考勤）、findings（核查记录）、quiz（应知应会）、ballots（满意度）、calendar（工作日历）"}},
+			[]string{"人员.csv: 无法从名称 “人员” 看出数据类别；应为以下之一：网格（grids）、网格员（workers）、事件（events）、登录（logins）、巡查（patrols）、请假（leaves）、特殊人群（register）、部门名单（rosters）、走访（visits）、会议（meetings）、考勤（attendance）、核查记录（findings）、应知应会（quiz）、满意度（ballots）、工作日历（calendar）"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := problems(t, writeFiles(t, map[string]string{tc.file: tc.content}))
@@ -206,8 +206,8 @@ func TestDuplicateKeys(t *testing.T) {
 	})
 	got := problems(t, dir, dir2)
 	want := []string{
-		`events.csv:5: event_id（事件编号）: 与 events.csv:3 重复（"E2"），但两行内容不同`,
-		`请假.csv:2: worker_id（工号）+from（开始日期）: 与 leaves.csv:2 重复（"W1 2023-07-03"），但两行内容不同`,
+		`events.csv:5: 事件编号（event_id）: 与 events.csv:3 重复（"E2"），但两行内容不同`,
+		`请假.csv:2: 工号（worker_id）+开始日期（from）: 与 leaves.csv:2 重复（"W1 2023-07-03"），但两行内容不同`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
@@ -226,7 +226,7 @@ func TestReportIsInvalidInput(t *testing.T) {
 	if code := gridscore.ErrorCode(err); code != gridscore.EINVALID {
 		t.Errorf("ErrorCode = %q, want %q", code, gridscore.EINVALID)
 	}
-	if msg := gridscore.ErrorMessage(err); !strings.Contains(msg, "grids.csv:2: grid_name（网格名称）") {
+	if msg := gridscore.ErrorMessage(err); !strings.Contains(msg, "grids.csv:2: 网格名称（grid_name）") {
 		t.Errorf("ErrorMessage = %q", msg)
 	}
 }
@@ -254,10 +254,10 @@ func TestProblemTitles(t *testing.T) {
 		got[named{p.Column, p.Title, p.Key}] = true
 	}
 	for _, want := range []named{
-		{"reported_at（上报时间）", "上报时间", "reported_at"},
-		{"worker_id（工号）+from（开始日期）", "工号+开始日期", "worker_id+from"},
+		{"上报时间（reported_at）", "上报时间", "reported_at"},
+		{"工号（worker_id）+开始日期（from）", "工号+开始日期", "worker_id+from"},
 		{"第 D 列", "第 D 列", ""},
-		{"to（结束日期）", "结束日期", "to"},
+		{"结束日期（to）", "结束日期", "to"},
 	} {
 		if !got[want] {
 			t.Errorf("no problem naming %q as %q and %q; got %v", want.column, want.title, want.key, got)
@@ -266,12 +266,12 @@ func TestProblemTitles(t *testing.T) {
 
 	b := mustRead(t, writeFiles(t, map[string]string{"leaves.csv": "工号,开始日期,结束日期\nW9,2023-07-03,2023-07-04\n"}))
 	err = b.CheckReferences(csvfile.Known{})
-	if !errors.As(err, &rep) || len(rep.Problems) != 1 || rep.Problems[0].Column != "worker_id（工号）" || rep.Problems[0].Title != "工号" {
+	if !errors.As(err, &rep) || len(rep.Problems) != 1 || rep.Problems[0].Column != "工号（worker_id）" || rep.Problems[0].Title != "工号" {
 		t.Errorf("a leave of an unknown worker: %v", err)
 	}
 
 	o := csvfile.Origin{File: "workers.csv", Row: 4}
-	if p := csvfile.ColumnProblem(o, "workers", "grid_code", "网格属于别的镇"); p.Column != "grid_code（网格编码）" || p.Title != "网格编码" || p.Key != "grid_code" || p.Row != 4 {
+	if p := csvfile.ColumnProblem(o, "workers", "grid_code", "网格属于别的镇"); p.Column != "网格编码（grid_code）" || p.Title != "网格编码" || p.Key != "grid_code" || p.Row != 4 {
 		t.Errorf("ColumnProblem: %+v", p)
 	}
 	if p := csvfile.ColumnProblem(o, "workers", "no_such", "x"); p.Column != "no_such" || p.Title != "no_such" {

@@ -131,14 +131,14 @@ func TestBadDatesAndTimes(t *testing.T) {
 	for _, tc := range []struct {
 		file, content, want string
 	}{
-		{"calendar.csv", "date,kind\n2023-02-30,holiday\n", `calendar.csv:2: date（日期）: 日期不存在："2023-02-30"`},
-		{"calendar.csv", "date,kind\n2023-13-01,holiday\n", `calendar.csv:2: date（日期）: 日期不存在："2023-13-01"`},
-		{"calendar.csv", "date,kind\n07/03/2023,holiday\n", `calendar.csv:2: date（日期）: 日期格式无法识别："07/03/2023"（应为 2023-07-03、2023/7/3 或 2023年7月3日）`},
-		{"calendar.csv", "date,kind\n2023-07-03 09:15,holiday\n", `calendar.csv:2: date（日期）: 应为日期，不带时间："2023-07-03 09:15"`},
-		{"calendar.csv", "date,kind\n0023-07-03,holiday\n", `calendar.csv:2: date（日期）: 年份超出合理范围："0023-07-03"`},
-		{"logins.csv", "worker_id,channel,at\nW1,app,2023-07-03\n", `logins.csv:2: at（登录时间）: 缺少时间（应为 2023-07-03 09:15 这样的日期时间）："2023-07-03"`},
-		{"logins.csv", "worker_id,channel,at\nW1,app,2023-07-03 24:00\n", `logins.csv:2: at（登录时间）: 时间不存在："2023-07-03 24:00"`},
-		{"logins.csv", "worker_id,channel,at\nW1,app,2023-07-03 9:5\n", `logins.csv:2: at（登录时间）: 日期时间格式无法识别："2023-07-03 9:5"（应为 2023-07-03 09:15、2023/7/3 9:15:00 或 2023-07-03T09:15:00+08:00 等）`},
+		{"calendar.csv", "date,kind\n2023-02-30,holiday\n", `calendar.csv:2: 日期（date）: 日期不存在："2023-02-30"`},
+		{"calendar.csv", "date,kind\n2023-13-01,holiday\n", `calendar.csv:2: 日期（date）: 日期不存在："2023-13-01"`},
+		{"calendar.csv", "date,kind\n07/03/2023,holiday\n", `calendar.csv:2: 日期（date）: 日期格式无法识别："07/03/2023"（应为 2023-07-03、2023/7/3 或 2023年7月3日）`},
+		{"calendar.csv", "date,kind\n2023-07-03 09:15,holiday\n", `calendar.csv:2: 日期（date）: 应为日期，不带时间："2023-07-03 09:15"`},
+		{"calendar.csv", "date,kind\n0023-07-03,holiday\n", `calendar.csv:2: 日期（date）: 年份超出合理范围："0023-07-03"`},
+		{"logins.csv", "worker_id,channel,at\nW1,app,2023-07-03\n", `logins.csv:2: 登录时间（at）: 缺少时间（应为 2023-07-03 09:15 这样的日期时间）："2023-07-03"`},
+		{"logins.csv", "worker_id,channel,at\nW1,app,2023-07-03 24:00\n", `logins.csv:2: 登录时间（at）: 时间不存在："2023-07-03 24:00"`},
+		{"logins.csv", "worker_id,channel,at\nW1,app,2023-07-03 9:5\n", `logins.csv:2: 登录时间（at）: 日期时间格式无法识别："2023-07-03 9:5"（应为 2023-07-03 09:15、2023/7/3 9:15:00 或 2023-07-03T09:15:00+08:00 等）`},
 	} {
 		t.Run(tc.content, func(t *testing.T) {
 			got := problems(t, writeFiles(t, map[string]string{tc.file: tc.content}))
@@ -201,10 +201,10 @@ func TestHeaderProblems(t *testing.T) {
 		want          []string
 	}{
 		{"missing required", "event_id,worker_id,flow\nE1,W1,自办\n", []string{
-			"events.csv:1: reported_at（上报时间）: 缺少必填列",
+			"events.csv:1: 上报时间（reported_at）: 缺少必填列",
 		}},
 		{"duplicated", "event_id,工号,flow,reported_at,WORKER_ID\nE1,W1,自办,2023-07-03 09:00,W1\n", []string{
-			"events.csv:1: worker_id（工号）: 列重复（第 B 列和第 E 列）",
+			"events.csv:1: 工号（worker_id）: 列重复（第 B 列和第 E 列）",
 		}},
 		{"empty file", "", []string{"events.csv: 文件为空：第 1 行应为表头"}},
 	} {

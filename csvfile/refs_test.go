@@ -50,32 +50,32 @@ func TestCheckReferences(t *testing.T) {
 			"events.csv": "event_id,worker_id,flow,reported_at\nE1,W1,上报,2023-07-05 09:00\nE2,W9,上报,2023-07-05 09:00\n",
 			"quiz.csv":   "quiz_id,worker_id,taken_on,wrong_answers\nQ1,W8,2023-07-05,1\n",
 		}, []string{
-			`events.csv:3: worker_id（工号）: 工号 "W9" 没有对应的网格员`,
-			`quiz.csv:2: worker_id（工号）: 工号 "W8" 没有对应的网格员`,
+			`events.csv:3: 工号（worker_id）: 工号 "W9" 没有对应的网格员`,
+			`quiz.csv:2: 工号（worker_id）: 工号 "W8" 没有对应的网格员`,
 		}},
 		{"unknown grid", map[string]string{
 			"workers.csv":  workersHdr + "W2,李四,兼职,G7,2023-01-01,\n",
 			"register.csv": "person_id,category,grid_code,entered_at\nP2,刑释人员,G8,2023-07-01 08:00\n",
 		}, []string{
-			`register.csv:2: grid_code（网格编码）: 网格编码 "G8" 没有对应的网格`,
-			`workers.csv:2: grid_code（网格编码）: 网格编码 "G7" 没有对应的网格`,
+			`register.csv:2: 网格编码（grid_code）: 网格编码 "G8" 没有对应的网格`,
+			`workers.csv:2: 网格编码（grid_code）: 网格编码 "G7" 没有对应的网格`,
 		}},
 		{"unknown meeting", map[string]string{
 			"attendance.csv": "meeting_id,worker_id,status\nM1,W1,出席\nM9,W1,缺席\n",
-		}, []string{`attendance.csv:3: meeting_id（会议编号）: 会议编号 "M9" 没有对应的会议`}},
+		}, []string{`attendance.csv:3: 会议编号（meeting_id）: 会议编号 "M9" 没有对应的会议`}},
 		{"unknown person in a visit", map[string]string{
 			"visits.csv": "visit_id,person_id,worker_id,visited_at\nV1,P9,W1,2023-07-05 09:00\n",
-		}, []string{`visits.csv:2: person_id（人员编号）: 人员编号 "P9" 不在特殊人群登记中`}},
+		}, []string{`visits.csv:2: 人员编号（person_id）: 人员编号 "P9" 不在特殊人群登记中`}},
 		{"two incoming workers in one grid", map[string]string{
 			"grids.csv":   gridsCSV,
 			"workers.csv": workersHdr + "W2,李四,专职,G2,2023-01-01,2023-07-10\nW3,王五,专职,G2,2023-07-01,\n",
-		}, []string{`workers.csv:3: grid_code（网格编码）: 网格 "G2" 同一天有两名网格员在岗：与 W2 李四（workers.csv:2）重叠的日期为 2023-07-01 至 2023-07-10`}},
+		}, []string{`workers.csv:3: 网格编码（grid_code）: 网格 "G2" 同一天有两名网格员在岗：与 W2 李四（workers.csv:2）重叠的日期为 2023-07-01 至 2023-07-10`}},
 		{"incoming worker overlaps a stored one", map[string]string{
 			"workers.csv": workersHdr + "W2,李四,专职,G1,2023-07-01,2023-08-31\n",
-		}, []string{`workers.csv:2: grid_code（网格编码）: 网格 "G1" 同一天有两名网格员在岗：与 W1 张三（已有数据）重叠的日期为 2023-07-01 至 2023-08-31`}},
+		}, []string{`workers.csv:2: 网格编码（grid_code）: 网格 "G1" 同一天有两名网格员在岗：与 W1 张三（已有数据）重叠的日期为 2023-07-01 至 2023-08-31`}},
 		{"incoming worker hired the day the stored one leaves", map[string]string{
 			"workers.csv": workersHdr + "W1,张三,专职,G1,2023-01-01,2023-06-30\nW2,李四,专职,G1,2023-06-30,\n",
-		}, []string{`workers.csv:3: grid_code（网格编码）: 网格 "G1" 同一天有两名网格员在岗：与 W1 张三（workers.csv:2）重叠的日期为 2023-06-30 至 2023-06-30`}},
+		}, []string{`workers.csv:3: 网格编码（grid_code）: 网格 "G1" 同一天有两名网格员在岗：与 W1 张三（workers.csv:2）重叠的日期为 2023-06-30 至 2023-06-30`}},
 		{"stored worker replaced with a left_on: no overlap", map[string]string{
 			"workers.csv": workersHdr + "W1,张三,专职,G1,2023-01-01,2023-06-30\nW2,李四,专职,G1,2023-07-01,\n",
 		}, nil},

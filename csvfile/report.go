@@ -23,7 +23,7 @@ func (o Origin) String() string { return o.File + ":" + strconv.Itoa(o.Row) }
 // prepared the files. Row is 0 for a problem with a whole file (an unknown
 // file name, a binary file); Column is empty when no single column is at
 // fault. Column names the column by both its names, as the command line
-// prints it (worker_id（工号）); Title by its Chinese header alone (工号),
+// prints it (工号（worker_id）); Title by its Chinese header alone (工号),
 // as a page shows it; Key by DATA.md's name (worker_id), empty for a cell
 // beyond the header. The columns of a key of several are joined by "+".
 type Problem struct {

@@ -152,7 +152,7 @@ func TestScanStopsHandingOnAtTheFirstProblem(t *testing.T) {
 		handed += len(c.Grids) + len(c.Calendar)
 		return nil
 	})
-	if got := reportLines(t, err); len(got) != 1 || !strings.HasPrefix(got[0], "calendar.csv:3: kind（类型）") {
+	if got := reportLines(t, err); len(got) != 1 || !strings.HasPrefix(got[0], "calendar.csv:3: 类型（kind）") {
 		t.Errorf("problems = %q", got)
 	}
 	if handed != 100 {
@@ -194,7 +194,7 @@ func TestScanReportsDuplicatesAcrossFilesWithBothRows(t *testing.T) {
 		"grids.csv":   "grid_code,grid_name,town\nG1,一,镇\n",
 	})
 	_, err := scan(t, csvfile.Known{}, a, b)
-	want := []string{`事件.csv:4: event_id（事件编号）: 与 events.csv:2 重复（"E1"），但两行内容不同`}
+	want := []string{`事件.csv:4: 事件编号（event_id）: 与 events.csv:2 重复（"E1"），但两行内容不同`}
 	if got := reportLines(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -99,10 +99,10 @@ func TestXLSXProblems(t *testing.T) {
 	})
 	got := problems(t, path)
 	want := []string{
-		`book.xlsx[事件]:3: flow（办理方式）: 无法识别的值 "上交"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
-		`book.xlsx[事件]:4: reported_at（上报时间）: 日期时间格式无法识别："2023"（应为 2023-07-03 09:15、2023/7/3 9:15:00 或 2023-07-03T09:15:00+08:00 等）`,
-		`book.xlsx[会议]:2: held_on（会议日期）: 应为日期，不带时间：2023-07-03 09:30:00`,
-		"book.xlsx[说明]: 无法从名称 “说明” 看出数据类别；应为以下之一：grids（网格）、workers（网格员）、events（事件）、logins（登录）、patrols（巡查）、leaves（请假）、register（特殊人群）、rosters（部门名单）、visits（走访）、meetings（会议）、attendance（考勤）、findings（核查记录）、quiz（应知应会）、ballots（满意度）、calendar（工作日历）",
+		`book.xlsx[事件]:3: 办理方式（flow）: 无法识别的值 "上交"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
+		`book.xlsx[事件]:4: 上报时间（reported_at）: 日期时间格式无法识别："2023"（应为 2023-07-03 09:15、2023/7/3 9:15:00 或 2023-07-03T09:15:00+08:00 等）`,
+		`book.xlsx[会议]:2: 会议日期（held_on）: 应为日期，不带时间：2023-07-03 09:30:00`,
+		"book.xlsx[说明]: 无法从名称 “说明” 看出数据类别；应为以下之一：网格（grids）、网格员（workers）、事件（events）、登录（logins）、巡查（patrols）、请假（leaves）、特殊人群（register）、部门名单（rosters）、走访（visits）、会议（meetings）、考勤（attendance）、核查记录（findings）、应知应会（quiz）、满意度（ballots）、工作日历（calendar）",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)

@@ -110,10 +110,11 @@ const minParallelWorkers = 64
 // listed by town, rank and worker id.
 func (e *Engine) Finish(workers []gs.WorkerResult) *gs.Result {
 	res := &gs.Result{
-		Quarter: e.in.Quarter.String(),
-		AsOf:    e.in.AsOf.In(gs.CST).Truncate(time.Second),
-		Scheme:  e.in.Scheme.ID,
-		Workers: workers,
+		Quarter:    e.in.Quarter.String(),
+		AsOf:       e.in.AsOf.In(gs.CST).Truncate(time.Second),
+		Scheme:     e.in.Scheme.ID,
+		SchemeName: e.in.Scheme.Name,
+		Workers:    workers,
 	}
 	if res.Workers == nil {
 		res.Workers = []gs.WorkerResult{}

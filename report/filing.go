@@ -33,28 +33,28 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	}
 
 	ap := newSheet(f, "申诉", false)
-	ap.add("编号", "工号", "姓名", "规则", "规则说明", "期间", "依据记录", "申诉理由", "提出时间", "结果", "答复", "处理人", "处理时间")
+	ap.add("编号", "工号", "姓名", "规则", "规则编号", "期间", "依据记录", "申诉理由", "提出时间", "结果", "答复", "处理人", "处理时间")
 	ap.style("A1", "M1", bold)
 	for _, a := range fl.Appeals {
-		ap.add(a.ID, a.WorkerID, names[a.WorkerID], string(a.Rule), gs.NameOr(gs.RuleName, a.Rule), a.Period, evidence(a.EvidenceKey),
+		ap.add(a.ID, a.WorkerID, names[a.WorkerID], gs.NameOr(gs.RuleName, a.Rule), string(a.Rule), a.Period, evidence(a.EvidenceKey),
 			a.Reason, cst(a.CreatedAt), gs.AppealStatusName[a.Status], a.Reply, a.DecidedBy, cst(a.DecidedAt))
 	}
 	if len(fl.Appeals) == 0 {
 		ap.add("本季度没有申诉。")
 	}
-	ap.widths(6, 10, 10, 22, 24, 12, 30, 40, 17, 8, 40, 10, 17)
+	ap.widths(6, 10, 10, 24, 14, 12, 30, 40, 17, 8, 40, 10, 17)
 
 	vd := newSheet(f, "撤销的扣分", false)
-	vd.add("工号", "姓名", "规则", "规则说明", "期间", "依据记录", "撤销原因", "撤销人", "撤销时间")
+	vd.add("工号", "姓名", "规则", "规则编号", "期间", "依据记录", "撤销原因", "撤销人", "撤销时间")
 	vd.style("A1", "I1", bold)
 	for _, v := range fl.Voided {
-		vd.add(v.WorkerID, names[v.WorkerID], string(v.Rule), gs.NameOr(gs.RuleName, v.Rule), v.Period, evidence(v.EvidenceKey),
+		vd.add(v.WorkerID, names[v.WorkerID], gs.NameOr(gs.RuleName, v.Rule), string(v.Rule), v.Period, evidence(v.EvidenceKey),
 			v.Reason, v.By, cst(v.At))
 	}
 	if len(fl.Voided) == 0 {
 		vd.add("本季度没有撤销的扣分。")
 	}
-	vd.widths(10, 10, 22, 24, 12, 30, 40, 10, 17)
+	vd.widths(10, 10, 24, 14, 12, 30, 40, 10, 17)
 
 	st := fl.State
 	cover := newSheet(f, "报备说明", false)
@@ -67,7 +67,11 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	cover.add("公示时间", cst(st.PublishedAt))
 	cover.add("定稿时间", cst(st.FinalizedAt))
 	cover.add("报备时间", cst(st.FiledAt))
-	cover.add("考核方案", fl.Result.Scheme)
+	scheme := schemeTitle(fl.Result)
+	if scheme != fl.Result.Scheme {
+		scheme += "（" + fl.Result.Scheme + "）"
+	}
+	cover.add("考核方案", scheme)
 	cover.add("网格员人数", len(fl.Result.Workers))
 	cover.add("申诉件数", len(fl.Appeals))
 	cover.add("撤销扣分项数", len(fl.Voided))

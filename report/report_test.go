@@ -120,7 +120,26 @@ func TestXLSXHasEveryWorkerAndDeduction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(det) != 2 || det[1][3] != "events.quota" || det[1][7] != "3.00" || det[1][9] != "E1、E2" {
+	// A clerk reads the rule by its Chinese name; the id follows for a
+	// program that needs it.
+	if len(det) != 2 || det[0][3] != "规则" || det[1][3] != gs.RuleName[gs.RuleEventsQuota] || det[0][4] != "规则编号" || det[1][4] != "events.quota" ||
+		det[1][7] != "3.00" || det[1][9] != "E1、E2" {
 		t.Errorf("detail rows = %q", det)
+	}
+	// The title names the scheme by its name, or by its id when it has none.
+	if rows[0][0] != "2023Q3 网格员考核结果（截至 2023-10-08 09:00，方案 xx-town-2023）" {
+		t.Errorf("title of a scheme without a name: %q", rows[0][0])
+	}
+	res := sample()
+	res.SchemeName = "XX镇网格员管理考核办法"
+	b.Reset()
+	if err := report.WriteXLSX(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = excelize.OpenReader(&b); err != nil {
+		t.Fatal(err)
+	}
+	if title, _ := f.GetCellValue("考核结果", "A1"); title != "2023Q3 网格员考核结果（截至 2023-10-08 09:00，方案 XX镇网格员管理考核办法）" {
+		t.Errorf("title of a named scheme: %q", title)
 	}
 }

@@ -29,7 +29,7 @@ func closedNote(res *gs.Result) string {
 
 // warningsTitle is the first line of the list.
 func warningsTitle(town string, res *gs.Result) string {
-	return fmt.Sprintf("%s %s 网格员预警清单（截至 %s，方案 %s）", town, res.Quarter, res.AsOf.In(gs.CST).Format("2006-01-02 15:04"), res.Scheme)
+	return fmt.Sprintf("%s %s 网格员预警清单（截至 %s，方案 %s）", town, res.Quarter, res.AsOf.In(gs.CST).Format("2006-01-02 15:04"), schemeTitle(res))
 }
 
 // dueText is when a warning falls due, to the minute in CST. A due at

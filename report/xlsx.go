@@ -44,7 +44,7 @@ func WriteXLSX(w io.Writer, res *gs.Result) error {
 	}
 	for sheet, widths := range map[string][]float64{
 		sheetSummary: {10, 6, 10, 10, 6, 10, 8, 9, 9, 9, 9, 9, 9, 12, 30},
-		sheetDetails: {10, 10, 10, 22, 24, 12, 6, 8, 60, 40},
+		sheetDetails: {10, 10, 10, 24, 14, 12, 6, 8, 60, 40},
 	} {
 		for i, wd := range widths {
 			col, _ := excelize.ColumnNumberToName(i + 1)
@@ -59,7 +59,7 @@ func WriteXLSX(w io.Writer, res *gs.Result) error {
 // writeSummarySheet fills the sheet 考核结果: a title, a bold header, and
 // one row a worker with the five categories in the order of the regulation.
 func writeSummarySheet(f *excelize.File, res *gs.Result, num, bold int) error {
-	title := res.Quarter + " 网格员考核结果（截至 " + res.AsOf.Format("2006-01-02 15:04") + "，方案 " + res.Scheme + "）"
+	title := res.Quarter + " 网格员考核结果（截至 " + res.AsOf.Format("2006-01-02 15:04") + "，方案 " + schemeTitle(res) + "）"
 	if err := f.SetCellValue(sheetSummary, "A1", title); err != nil {
 		return err
 	}
@@ -95,14 +95,14 @@ func writeSummarySheet(f *excelize.File, res *gs.Result, num, bold int) error {
 // writeDetailsSheet fills the sheet 扣分明细: a bold header and one row a
 // deduction.
 func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
-	dh := []any{"工号", "姓名", "类别", "规则", "规则说明", "期间", "次数", "扣分", "说明", "依据记录"}
+	dh := []any{"工号", "姓名", "类别", "规则", "规则编号", "期间", "次数", "扣分", "说明", "依据记录"}
 	if err := f.SetSheetRow(sheetDetails, "A1", &dh); err != nil {
 		return err
 	}
 	n := 2
 	for _, r := range res.Workers {
 		for _, d := range r.Deductions {
-			row := []any{r.WorkerID, r.Name, gs.CategoryName[gs.CategoryOf(d.Rule)], string(d.Rule), gs.RuleName[d.Rule], d.Period, d.Count, points(d.Points), d.Detail, strings.Join(d.Evidence, "、")}
+			row := []any{r.WorkerID, r.Name, gs.CategoryName[gs.CategoryOf(d.Rule)], gs.NameOr(gs.RuleName, d.Rule), string(d.Rule), d.Period, d.Count, points(d.Points), d.Detail, strings.Join(d.Evidence, "、")}
 			cell, _ := excelize.CoordinatesToCellName(1, n)
 			if err := f.SetSheetRow(sheetDetails, cell, &row); err != nil {
 				return err
@@ -114,6 +114,15 @@ func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
 		return err
 	}
 	return f.SetCellStyle(sheetDetails, "A1", "J1", bold)
+}
+
+// schemeTitle names the result's scheme in a title: by its name, else by
+// its id.
+func schemeTitle(res *gs.Result) string {
+	if res.SchemeName != "" {
+		return res.SchemeName
+	}
+	return res.Scheme
 }
 
 // points returns p as a float for a spreadsheet cell. It is display only:

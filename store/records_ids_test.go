@@ -49,3 +49,21 @@ func TestRecordsByID(t *testing.T) {
 		}
 	})
 }
+
+// TestLastNumber: the last number of a town's findings of a year is found
+// on both stores, a prefix of another case or year not counted.
+func TestLastNumber(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		mustImport(t, db, demo.Town(1)) // findings HC2023-001 … HC2023-013
+		for _, c := range []struct {
+			prefix string
+			want   int
+		}{{"HC2023-", 13}, {"hc2023-", 0}, {"HC2024-", 0}, {"CC2023-", 0}} {
+			if n, err := db.LastNumber(ctx, "findings", c.prefix); err != nil || n != c.want {
+				t.Errorf("findings after %s: %d (err %v), want %d", c.prefix, n, err, c.want)
+			}
+		}
+	})
+}

@@ -391,3 +391,33 @@ func (db *DB) Attendance(ctx context.Context, meetingID string) ([]gridscore.Att
 	err := scanKind(ctx, db.read, "attendance", "SELECT "+t.selectList()+" FROM attendance WHERE meeting_id = $1 ORDER BY worker_id", []any{meetingID}, recs)
 	return recs.Attendance, db.wrap("read attendance", err)
 }
+
+// LastNumber returns the largest number n such that a record of kind is
+// named prefix followed by n's digits (HC2023-014 for prefix HC2023-), or
+// 0 when none is: the hand-entry forms number a new record one past it.
+// The prefix is letters, digits and hyphens (no LIKE wildcards).
+func (db *DB) LastNumber(ctx context.Context, kind, prefix string) (int, error) {
+	t := tableNamed(kind)
+	col := t.key()[0]
+	rows, err := db.read.QueryContext(ctx, "SELECT "+col+" FROM "+t.name+" WHERE "+col+" LIKE $1", prefix+"%")
+	if err != nil {
+		return 0, db.wrap("number "+t.name, err)
+	}
+	defer rows.Close()
+	last := 0
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return 0, db.wrap("number "+t.name, err)
+		}
+		// LIKE ignores case in SQLite: compare the prefix exactly.
+		rest, ok := strings.CutPrefix(id, prefix)
+		if n, err := strconv.Atoi(rest); ok && err == nil && n > last && rest[0] != '+' && rest[0] != '-' {
+			last = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, db.wrap("number "+t.name, err)
+	}
+	return last, nil
+}

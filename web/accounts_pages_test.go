@@ -64,4 +64,11 @@ func TestOwnPagesRender(t *testing.T) {
 	if c.Points[0].Y != lineBase-(lineBase-lineTop)*90/100 {
 		t.Errorf("90 of 100 drawn at y %d", c.Points[0].Y)
 	}
+	// 23Q3 then 24Q1: 23Q4, never published, keeps its place and breaks
+	// the line.
+	gap := newTrendChart([]historyQuarter{qs[2], {state: gs.QuarterState{Quarter: "2024Q1", State: gs.StateFinalized}, result: gs.WorkerResult{Total: &before}}}, 10000)
+	if len(gap.Points) != 3 || gap.Points[1].Label != "23Q4" || gap.Points[1].HasValue || len(gap.Lines) != 2 ||
+		!strings.Contains(gap.Summary, "2023Q4 无考核结果") {
+		t.Errorf("trend chart across a missing quarter: lines %v points %+v summary %q", gap.Lines, gap.Points, gap.Summary)
+	}
 }

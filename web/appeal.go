@@ -106,7 +106,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 		}
 		for _, v := range vs {
 			if v.WorkerID == wr.WorkerID {
-				l.Voided = append(l.Voided, VoidedRow{Rule: gs.NameOr(gs.RuleName, v.Rule), Period: v.Period, Reason: v.Reason, By: v.By, At: fmtTime(v.At)})
+				l.Voided = append(l.Voided, VoidedRow{Rule: gs.NameOr(gs.RuleName, v.Rule), Period: v.Period, Reason: v.Reason, By: s.Service.PersonName(ctx, v.By), At: fmtTime(v.At)})
 			}
 		}
 	}

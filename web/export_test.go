@@ -89,6 +89,9 @@ func TestExportResultAndPaySheet(t *testing.T) {
 		}
 		x := f.download("result.xlsx", staff)
 		rs := rows(t, x, "考核结果")
+		if !strings.Contains(rs[0][0], "，方案 XX镇网格员管理考核办法）") {
+			t.Errorf("result title %q does not name the scheme by its name", rs[0][0])
+		}
 		if len(rs) != len(live.Workers)+2 {
 			t.Fatalf("result: %d rows, want %d workers and two heading rows", len(rs), len(live.Workers))
 		}
@@ -230,10 +233,14 @@ func TestFilingPackage(t *testing.T) {
 			t.Errorf("filing appeals %v", appeals)
 		}
 		voids := rows(t, x, "撤销的扣分")
-		if len(voids) != 2 || voids[1][0] != voidedID || voids[1][2] != string(voided.Rule) || voids[1][6] != "巡查系统故障，记录缺失" || voids[1][7] != "admin" {
+		if len(voids) != 2 || voids[1][0] != voidedID || voids[1][2] != gs.RuleName[voided.Rule] || voids[1][3] != string(voided.Rule) || voids[1][6] != "巡查系统故障，记录缺失" || voids[1][7] != "admin" {
 			t.Errorf("filing voided deductions %v", voids)
 		}
 		cover := rows(t, x, "报备说明")
+		// The scheme is named as people read it, its id after for the district.
+		if !strings.Contains(results[0][0], "方案 XX镇网格员管理考核办法）") || cover[9][1] != "XX镇网格员管理考核办法（xx-town-2023）" {
+			t.Errorf("the filing names the scheme %q and %q", results[0][0], cover[9][1])
+		}
 		if cover[3][1] != "已定稿" || cover[11][1] != "1" || cover[12][1] != "1" {
 			t.Errorf("filing cover %v", cover)
 		}

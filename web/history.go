@@ -48,6 +48,9 @@ type historyQuarter struct {
 	state  gs.QuarterState
 	live   bool
 	result gs.WorkerResult
+	// gap marks a quarter the chart shows without a result, between two
+	// that have one.
+	gap bool
 }
 
 // workerHistory is GET /workers/{id}/history, with the access rules of the

@@ -57,8 +57,11 @@ const (
 )
 
 // newTrendChart draws the totals of qs, oldest first, on a scale from 0 to
-// full, the scheme's full score.
+// full, the scheme's full score. A quarter between two of qs that has no
+// result (never published) keeps its place on the axis and breaks the
+// line: 23Q3 is not joined to 24Q1 as if they were neighbours.
 func newTrendChart(qs []historyQuarter, full gs.Points) LineChart {
+	qs = withGaps(qs)
 	c := LineChart{Width: lineWidth, Height: lineHeight, Left: lineLeft, Right: lineRight,
 		BaseY: lineBase, LabelY: lineBase + 20, TickX: lineLeft - 6, Empty: true}
 	full = max(full, 1)
@@ -81,6 +84,12 @@ func newTrendChart(qs []historyQuarter, full gs.Points) LineChart {
 		}
 		p := ChartPoint{X: x, Y: lineBase, Label: shortQuarter(q.state.Quarter), Live: q.live}
 		t := q.result.Total
+		if q.gap {
+			flush()
+			parts = append(parts, q.state.Quarter+" 无考核结果")
+			c.Points = append(c.Points, p)
+			continue
+		}
 		if t == nil {
 			flush()
 			parts = append(parts, q.state.Quarter+" 不参加考核")
@@ -110,4 +119,37 @@ func shortQuarter(q string) string {
 		return q[2:]
 	}
 	return q
+}
+
+// withGaps returns qs with a quarter marked gap in place of each quarter
+// missing between two of them (qs oldest first); qs unchanged when none is.
+func withGaps(qs []historyQuarter) []historyQuarter {
+	var out []historyQuarter
+	for i, q := range qs {
+		if i > 0 {
+			prev, err1 := gs.ParseQuarter(qs[i-1].state.Quarter)
+			cur, err2 := gs.ParseQuarter(q.state.Quarter)
+			for next := nextQuarter(prev); err1 == nil && err2 == nil && next.Year*4+next.Q < cur.Year*4+cur.Q; next = nextQuarter(next) {
+				if out == nil {
+					out = append(out, qs[:i]...)
+				}
+				out = append(out, historyQuarter{state: gs.QuarterState{Quarter: next.String()}, gap: true})
+			}
+		}
+		if out != nil {
+			out = append(out, q)
+		}
+	}
+	if out == nil {
+		return qs
+	}
+	return out
+}
+
+// nextQuarter is the quarter after q.
+func nextQuarter(q gs.Quarter) gs.Quarter {
+	if q.Q == 4 {
+		return gs.Quarter{Year: q.Year + 1, Q: 1}
+	}
+	return gs.Quarter{Year: q.Year, Q: q.Q + 1}
 }

@@ -103,6 +103,10 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	}
 	res, body = f.get("/workers/QS013", qs013)
 	wantStatus(t, "upheld appeal shown", res, body, 200, after.Total.String(), "已支持（扣分撤销）", "已撤销的扣分")
+	// The worker reads who voided the deduction by name, not by login.
+	if !strings.Contains(body, `<span class="muted small">青山镇管理员 `) || strings.Contains(body, `<span class="muted small">admin `) {
+		t.Error("the worker's page names the center's login, not the person, as who handled the appeal")
+	}
 
 	res, body = f.post(town+"finalize", nil, admin)
 	wantStatus(t, "finalize", res, body, 303)

@@ -18,8 +18,11 @@ import (
 type RecordsPage struct {
 	Page
 	Kind, KindName string
-	Kinds          []KindTab
-	Filter         RecordFilterForm
+	// Noun names the kind's records in a sentence: 事件记录, but 核查记录
+	// (not 核查记录记录).
+	Noun   string
+	Kinds  []KindTab
+	Filter RecordFilterForm
 	// ShowTown and ShowGrid offer those filters; ShowWorker the worker's
 	// (not to a grid worker, who sees their own).
 	ShowTown, ShowGrid, ShowWorker bool
@@ -98,7 +101,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	}
 	q := r.URL.Query()
 	page := &RecordsPage{Page: s.page(u, gs.KindName[kind]+" · 记录", "records"), Kind: kind, KindName: gs.KindName[kind],
-		ShowWorker: u.Role != gs.RoleWorker, ShowTown: u.Role == gs.RoleDistrict, Masked: !u.SeesPersonalData()}
+		Noun: recordsNoun(kind), ShowWorker: u.Role != gs.RoleWorker, ShowTown: u.Role == gs.RoleDistrict, Masked: !u.SeesPersonalData()}
 	if q.Get("deleted") != "" {
 		page.Done = "记录已删除。"
 	}
@@ -373,4 +376,13 @@ func setOf(vs []string) map[string]bool {
 // the kinds entered by hand.
 func hasRecordPage(kind string) bool {
 	return app.HandFields(kind) != nil
+}
+
+// recordsNoun names a kind's records in a sentence: its name followed by
+// 记录 unless the name ends so already (核查记录).
+func recordsNoun(kind string) string {
+	if n := gs.KindName[kind]; strings.HasSuffix(n, "记录") {
+		return n
+	}
+	return gs.KindName[kind] + "记录"
 }

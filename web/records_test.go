@@ -192,6 +192,14 @@ func TestRecordsFiltersAndPages(t *testing.T) {
 	if !strings.Contains(tableOf(grid), "HC2023-005") || strings.Contains(tableOf(grid), "HC2023-001") {
 		t.Error("the grid filter does not keep QS-13's findings only")
 	}
+	for path, want := range map[string]string{
+		"/records/findings?worker=QS002&from=2023-01-01&to=2023-01-31": "没有符合条件的核查记录。",
+		"/records/events?worker=QS002&from=2023-01-01&to=2023-01-31":   "没有符合条件的事件记录。",
+	} {
+		if _, body := f.get(path, token); !strings.Contains(body, want) {
+			t.Errorf("%s: an empty list does not say %s", path, want)
+		}
+	}
 	_, dist := f.get("/records/findings", f.login("district"))
 	if !strings.Contains(dist, "HC2023-005") || strings.Contains(dist, "录入核查记录") || strings.Contains(dist, "查看/修改") {
 		t.Error("the district does not read the findings, or is offered to enter or change them")
@@ -280,6 +288,8 @@ func TestRecordFormShownAgain(t *testing.T) {
 			map[string]string{"worker_id": "没有对应的网格员", "occurred_on": "日期", "count": "不能小于 1"}, []string{`value="QS999"`, "手机未带&lt;b&gt;"}},
 		{"/records/quiz", url.Values{"quiz_id": {"Q-1"}, "worker_id": {"QS002"}, "taken_on": {"2023-09-01"}, "wrong_answers": {"两处"}},
 			map[string]string{"wrong_answers": "应为整数"}, []string{`value="Q-1"`, `value="两处"`}},
+		{"/records/quiz", url.Values{"worker_id": {"QS002"}, "taken_on": {"2023-09-01"}, "wrong_answers": {"999"}},
+			map[string]string{"wrong_answers": "不能大于 50"}, []string{`value="999"`}},
 		{"/records/leaves", url.Values{"worker_id": {"QS002"}, "from": {"2023-09-05"}, "to": {"2023-09-01"}},
 			map[string]string{"to": "结束日期早于开始日期"}, []string{`value="2023-09-05"`}},
 		{"/records/calendar", url.Values{"date": {"2023-10-09"}, "kind": {"节日"}},
@@ -348,8 +358,18 @@ func TestRecordLife(t *testing.T) {
 	f := newFixture(t)
 	token := f.login("staff")
 	loc := f.mustSave(token, "/records/quiz", url.Values{"worker_id": {"QS002"}, "taken_on": {"2023-09-25"}, "wrong_answers": {"2"}, "reason": {"季度末抽查"}})
-	if !strings.HasPrefix(loc, "/records/quiz/HQ-") || !strings.HasSuffix(loc, "?saved=1") {
-		t.Fatalf("saved to %q", loc)
+	// A spot check left without a number is numbered after the town's
+	// last of its year (CC2023-010), as the center numbers them.
+	if loc != "/records/quiz/CC2023-011?saved=1" {
+		t.Fatalf("saved to %q, want the next free number CC2023-011", loc)
+	}
+	// A number may be typed; the next one left out is still the next free.
+	f.mustSave(token, "/records/quiz", url.Values{"quiz_id": {"CC2023-020"}, "worker_id": {"QS002"}, "taken_on": {"2023-09-25"}, "wrong_answers": {"0"}})
+	if loc := f.mustSave(token, "/records/findings", url.Values{"worker_id": {"QS002"}, "kind": {"phone"}, "occurred_on": {"2023/9/20"}, "count": {"1"}}); loc != "/records/findings/HC2023-014?saved=1" {
+		t.Errorf("a finding saved to %q, want HC2023-014", loc)
+	}
+	if loc := f.mustSave(token, "/records/quiz", url.Values{"worker_id": {"QS002"}, "taken_on": {"2023-09-26"}, "wrong_answers": {"1"}}); loc != "/records/quiz/CC2023-021?saved=1" {
+		t.Errorf("after CC2023-020 was typed, a spot check saved to %q, want CC2023-021", loc)
 	}
 	_, body := f.get(loc, token)
 	if !strings.Contains(body, "已保存") || !strings.Contains(body, `value="2"`) {
@@ -401,8 +421,8 @@ func TestRecordLife(t *testing.T) {
 	}
 	all := strings.Join(log, "\n")
 	for _, want := range []string{
-		"record_created worker:QS002/quiz:HQ-", "原因：季度末抽查",
-		"record_updated worker:QS003/quiz:HQ-", "答错处数：1", "原因：核对答卷后更正",
+		"record_created worker:QS002/quiz:CC2023-011", "原因：季度末抽查",
+		"record_updated worker:QS003/quiz:CC2023-011", "答错处数：1", "原因：核对答卷后更正",
 		"record_created meetings:M-1", "考勤：出席 1 人，请假 1 人，缺席 1 人",
 		"record_updated meetings:M-1", "原因：QS002 实际到会",
 		"record_created calendar:2023-09-30", "类型：工作日",
@@ -413,8 +433,8 @@ func TestRecordLife(t *testing.T) {
 			t.Errorf("the audit log lacks %q:\n%s", want, all)
 		}
 	}
-	if len(log) != 8 {
-		t.Errorf("%d audit entries of records, want 8", len(log))
+	if len(log) != 11 {
+		t.Errorf("%d audit entries of records, want 11", len(log))
 	}
 	_, page := f.get("/audit", f.login("admin"))
 	if !strings.Contains(page, "录入记录") || !strings.Contains(page, "删除记录") {

@@ -17,6 +17,16 @@ func TestImportPageDescribesFormats(t *testing.T) {
 			t.Errorf("the import page does not show %q", want)
 		}
 	}
+	// Chinese first: the English names follow, in small print.
+	for _, want := range []string{
+		`事件（文件名 <code>事件.csv</code>，或 <code class="key">events.csv</code>）`,
+		`工号 * ◆ <code class="key">worker_id</code>`,
+		`如 <code>事件.csv</code>（也可写作 <code class="key">events.csv</code>）`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the import page does not show %s", want)
+		}
+	}
 	if strings.Contains(body, "DATA.md") {
 		t.Error("the import page refers people to DATA.md")
 	}

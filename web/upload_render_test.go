@@ -19,7 +19,7 @@ func TestImportPagesRender(t *testing.T) {
 	kinds := []app.KindReport{{Name: "events", Title: "事件", Received: 3, Inserted: 1, Updated: 1, Unchanged: 1}}
 	files := []app.FileReport{{Name: "events.csv", Kind: "事件", Rows: 3}, {Name: "notes.txt"}}
 	bad := &app.UploadReport{Upload: up, Files: files, Notes: []string{"工作日历对所有镇街生效"},
-		Problems: []app.Problem{{File: "events.csv", Row: 3, Column: "worker_id（工号）", Title: "工号", Message: "工号 \"X\" 没有对应的网格员"}, {File: "notes.txt", Message: "不支持的文件类型"}}}
+		Problems: []app.Problem{{File: "events.csv", Row: 3, Column: "工号（worker_id）", Title: "工号", Message: "工号 \"X\" 没有对应的网格员"}, {File: "notes.txt", Message: "不支持的文件类型"}}}
 	samples := map[string]any{
 		"import": &ImportPage{Page: Page{Title: "导入数据", User: staff, Nav: "import"}, Error: "请选择文件", Cancelled: true, MaxMB: 200, MaxFiles: 64,
 			Uploads: []UploadRow{{URL: "/import/7", Files: "events.csv", Username: "staff", CreatedAt: "2023-10-08 09:00"}}},

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
 )
 
 // WorkerPage is one worker's quarter: the headline result, every category
@@ -66,8 +67,10 @@ type CategoryRow struct {
 	Deducted   string
 	Deductions []DeductionRow
 	// Rated is set for the satisfaction category, scored from the ballots
-	// rather than by deductions.
-	Rated bool
+	// rather than by deductions; Ballots says how many of each kind the
+	// score rests on.
+	Rated   bool
+	Ballots string
 }
 
 // DeductionRow is one itemised deduction.
@@ -171,6 +174,9 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	}
 	page.Life = life.WorkerLife
 	s.addDeductions(page, wr, life)
+	if err := s.addBallots(r.Context(), u, page, wr.WorkerID, p.Quarter); err != nil {
+		return err
+	}
 	if page.People, err = s.people(r.Context(), wr.Deductions, page.Masked); err != nil {
 		return err
 	}
@@ -294,4 +300,39 @@ func (s *Server) people(ctx context.Context, ds []gs.Deduction, masked bool) ([]
 // provisional result.
 func underReview(u *gs.User, st gs.QuarterState) bool {
 	return u.Role == gs.RoleWorker && st.State == gs.StateComputed
+}
+
+// addBallots says on the satisfaction category what its score rests on:
+// the quarter's ballots by rater group and rating.
+func (s *Server) addBallots(ctx context.Context, u *gs.User, page *WorkerPage, workerID string, q gs.Quarter) error {
+	for i := range page.Categories {
+		if !page.Categories[i].Rated {
+			continue
+		}
+		t, err := s.Service.Ballots(ctx, u, workerID, q)
+		if err != nil {
+			return err
+		}
+		page.Categories[i].Ballots = ballotSentence(t)
+	}
+	return nil
+}
+
+// ballotSentence words a tally: 依据本季度 12 份满意度评价：干部 4 份（满意 3、
+// 基本满意 1），群众 8 份（满意 8）。
+func ballotSentence(t *app.BallotTally) string {
+	if t.Total == 0 {
+		return "本季度没有满意度评价，本类按满分计。"
+	}
+	groups := make([]string, len(t.Groups))
+	for i, g := range t.Groups {
+		var rs []string
+		for j, n := range g.ByRating {
+			if n > 0 {
+				rs = append(rs, gs.RatingName[gs.Ratings[j]]+" "+strconv.Itoa(n))
+			}
+		}
+		groups[i] = gs.NameOr(gs.RaterGroupName, g.Group) + " " + strconv.Itoa(g.N) + " 份（" + strings.Join(rs, "、") + "）"
+	}
+	return "依据本季度 " + strconv.Itoa(t.Total) + " 份满意度评价：" + strings.Join(groups, "，") + "。"
 }

@@ -36,3 +36,16 @@ func TestWorkerWaitsForPublication(t *testing.T) {
 		t.Error("QS013 does not see their published result")
 	}
 }
+
+// TestSatisfactionSaysWhatItRestsOn: the 满意率 card says how many ballots
+// of each rater group and rating the score rests on.
+func TestSatisfactionSaysWhatItRestsOn(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, who := range []string{"QS013", "staff"} {
+		_, body := f.get("/workers/QS013", f.login(who))
+		if want := "依据本季度 20 份满意度评价：干部 5 份（满意 4、不满意 1），群众 15 份（满意 13、基本满意 2）。"; !strings.Contains(body, want) {
+			t.Errorf("%s: the satisfaction card does not say %s", who, want)
+		}
+	}
+}
