@@ -227,13 +227,39 @@ func (s *Service) Publish(ctx context.Context, u *gs.User, town string, q gs.Qua
 }
 
 // FinalizeBlockers lists in Chinese what keeps town's quarter q from being
-// finalized: the appeals still pending.
-func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarter) ([]string, error) {
+// finalized now: the appeal window still open (with the day finalizing
+// becomes possible) and the appeals still pending. pending counts the
+// latter.
+func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarter) (blocks []string, pending int, err error) {
+	st, err := s.QuarterState(ctx, town, q)
+	if err != nil {
+		return nil, 0, err
+	}
 	as, err := s.DB.Appeals(ctx, gs.AppealFilter{Town: town, Quarter: q.String(), Status: gs.AppealPending})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return blockers(as), nil
+	if st.State == gs.StatePublished {
+		days, err := s.DB.CalendarDays(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if w := s.windowBlocker(days, st.PublishedAt); w != "" {
+			blocks = append(blocks, w)
+		}
+	}
+	return append(blocks, blockers(as)...), len(as), nil
+}
+
+// windowBlocker returns, while the appeal window of a quarter published at
+// publishedAt is open (RULES.md §8), why it cannot be finalized yet and
+// from which day it can; "" once the window has closed.
+func (s *Service) windowBlocker(days []gs.CalendarDay, publishedAt time.Time) string {
+	last := s.appealDeadline(days, publishedAt)
+	if gs.DateOf(s.now()) <= last {
+		return "申诉期到 " + last.String() + " 结束，" + last.AddDays(1).String() + " 起才能定稿"
+	}
+	return ""
 }
 
 func blockers(pending []gs.Appeal) []string {
@@ -246,19 +272,28 @@ func blockers(pending []gs.Appeal) []string {
 
 // Finalize freezes the published results (定稿): later changes to records
 // do not alter them. Town administrator only; refused, with the reasons
-// listed, while an appeal is pending.
+// listed, while the appeal window is open or an appeal is pending.
 func (s *Service) Finalize(ctx context.Context, u *gs.User, town string, q gs.Quarter) error {
 	if err := needAdmin(u, town); err != nil {
 		return err
 	}
+	days, err := s.DB.CalendarDays(ctx)
+	if err != nil {
+		return err
+	}
 	return s.step(ctx, town, q, []gs.State{gs.StatePublished}, gs.StateFinalized, gs.AuditQuarterFinalized, "",
 		func(qt *store.QuarterTx) error {
+			var why []string
+			if w := s.windowBlocker(days, qt.State.PublishedAt); w != "" {
+				why = append(why, w)
+			}
 			pending, err := qt.Appeals(gs.AppealFilter{Status: gs.AppealPending})
 			if err != nil {
 				return err
 			}
-			if len(pending) > 0 {
-				return gs.Errorf(gs.ECONFLICT, "还不能定稿：%s。", strings.Join(blockers(pending), "；"))
+			why = append(why, blockers(pending)...)
+			if len(why) > 0 {
+				return gs.Errorf(gs.ECONFLICT, "还不能定稿：%s。", strings.Join(why, "；"))
 			}
 			return nil
 		})

@@ -103,10 +103,11 @@ func TestQuarterLife(t *testing.T) {
 		wantCode(t, "staff finalizes", s.Finalize(ctx, qStaff, town, q), gs.EFORBIDDEN, "")
 		err = s.Finalize(ctx, qAdmin, town, q)
 		wantCode(t, "finalize with a pending appeal", err, gs.ECONFLICT, "QS013")
-		blocks, _ := s.FinalizeBlockers(ctx, town, q)
-		if len(blocks) != 1 {
-			t.Errorf("blockers = %q, want the one appeal", blocks)
+		blocks, pending, _ := s.FinalizeBlockers(ctx, town, q)
+		if len(blocks) != 2 || pending != 1 {
+			t.Errorf("blockers = %q (%d pending), want the window and the one appeal", blocks, pending)
 		}
+		*now = time.Date(2023, 10, 16, 9, 0, 0, 0, gs.CST) // the appeal window is over
 
 		wantCode(t, "worker decides", s.Decide(ctx, qWorker, town, q, a.ID, true, "好"), gs.EFORBIDDEN, "")
 		if err := s.Decide(ctx, qAdmin, town, q, a.ID, true, "经核实，情况属实"); err != nil {
@@ -182,6 +183,46 @@ func TestQuarterLife(t *testing.T) {
 				t.Errorf("audit log lacks %s: %s", want, joined)
 			}
 		}
+	})
+}
+
+// TestFinalizeWaitsForAppeals: a published quarter cannot be finalized
+// while its workers may still appeal (RULES.md §8), and the refusal says
+// from which day it can; nor while an appeal is pending.
+func TestFinalizeWaitsForAppeals(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter()
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Publish(ctx, qStaff, town, q); err != nil { // Sunday 2023-10-08; appeals until 10-13
+			t.Fatal(err)
+		}
+		wantCode(t, "finalize a minute after publishing", s.Finalize(ctx, qAdmin, town, q), gs.ECONFLICT, "2023-10-14 起才能定稿")
+		*now = time.Date(2023, 10, 13, 17, 0, 0, 0, gs.CST)
+		wantCode(t, "finalize on the last day of appeals", s.Finalize(ctx, qAdmin, town, q), gs.ECONFLICT, "申诉期到 2023-10-13 结束")
+		ref := gs.RefOf("QS013", workerOf(t, s, "QS013").Deductions[0])
+		a, err := s.Appeal(ctx, qWorker, q, ref, "最后一天申诉")
+		if err != nil {
+			t.Fatal(err)
+		}
+		*now = time.Date(2023, 10, 14, 9, 0, 0, 0, gs.CST)
+		err = s.Finalize(ctx, qAdmin, town, q)
+		wantCode(t, "finalize with an appeal pending", err, gs.ECONFLICT, "QS013")
+		if strings.Contains(gs.ErrorMessage(err), "申诉期") {
+			t.Errorf("the window is over, yet: %v", err)
+		}
+		if err := s.Decide(ctx, qStaff, town, q, a.ID, false, "记录无误"); err != nil {
+			t.Fatal(err)
+		}
+		if blocks, _, _ := s.FinalizeBlockers(ctx, town, q); len(blocks) != 0 {
+			t.Errorf("blockers %q once the window closed and the appeal was decided", blocks)
+		}
+		if err := s.Finalize(ctx, qAdmin, town, q); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateFinalized)
 	})
 }
 

@@ -74,10 +74,9 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 		panel.AsOfField = form.AsOf
 	}
 	if st.State == gs.StatePublished || st.State == gs.StateComputed {
-		if panel.Blockers, err = s.Service.FinalizeBlockers(ctx, town, p.Quarter); err != nil {
+		if panel.Blockers, panel.PendingAppeals, err = s.Service.FinalizeBlockers(ctx, town, p.Quarter); err != nil {
 			return QuarterPanel{}, err
 		}
-		panel.PendingAppeals = len(panel.Blockers)
 	}
 	if center {
 		panel.AppealsURL = "/appeals" + p.Query()

@@ -81,7 +81,7 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	res, body = f.post(town+"finalize", nil, staff)
 	wantStatus(t, "staff finalizes", res, body, 403)
 	res, body = f.post(town+"finalize", nil, admin)
-	wantStatus(t, "finalize with a pending appeal", res, body, 409, "还不能定稿", "QS013")
+	wantStatus(t, "finalize with a pending appeal", res, body, 409, "还不能定稿", "QS013", "2023-10-14 起才能定稿")
 
 	as, err := f.db.Appeals(context.Background(), gs.AppealFilter{Status: gs.AppealPending})
 	if err != nil || len(as) != 1 {
@@ -104,6 +104,9 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	res, body = f.get("/workers/QS013", qs013)
 	wantStatus(t, "upheld appeal shown", res, body, 200, after.Total.String(), "已支持（扣分撤销）", "已撤销的扣分")
 
+	res, body = f.post(town+"finalize", nil, admin)
+	wantStatus(t, "finalize in the appeal window", res, body, 409, "申诉期到 2023-10-13 结束，2023-10-14 起才能定稿")
+	f.closeAppeals()
 	res, body = f.post(town+"finalize", nil, admin)
 	wantStatus(t, "finalize", res, body, 303)
 	late := &gs.Records{Findings: []gs.Finding{{ID: "F-LATE-1", WorkerID: "QS013", Kind: gs.FindingPhone,

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/demo"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -68,6 +69,12 @@ func TestBrowserQuarterLife(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#pending textarea"), "经核实，当天确有接种任务"),
 		chromedp.Click(chromedp.CSS(`#pending button[value="uphold"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#decided table")),
+	)
+	if err != nil {
+		t.Fatalf("uphold: %v", err)
+	}
+	closeAppeals(t, dbPath)
+	err = chromedp.Do(desk,
 		chromedp.Navigate(s.base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
 		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
@@ -181,5 +188,25 @@ func browserImport(t *testing.T, ctx context.Context, base, dbPath string) {
 	)
 	if err != nil {
 		t.Fatalf("from the import to the dashboard: %v", err)
+	}
+}
+
+// closeAppeals moves the demo quarter's publication in the store at target
+// two weeks back, so that its appeal window is over (RULES.md §8) and it
+// may be finalized now.
+func closeAppeals(t *testing.T, target string) {
+	t.Helper()
+	db, err := store.Open(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.InQuarter(context.Background(), demo.TownName, demo.Quarter().String(), func(qt *store.QuarterTx) error {
+		st := qt.State
+		st.PublishedAt = st.PublishedAt.AddDate(0, 0, -14)
+		return qt.SetState(st)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
