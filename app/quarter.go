@@ -79,6 +79,10 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 	if asOf.IsZero() {
 		return gs.Errorf(gs.EINVALID, "请填写计算时点。")
 	}
+	if first := q.First(); asOf.Before(first.Start()) {
+		return gs.Errorf(gs.EINVALID, "计算时点 %s 早于本季度的第一天 %s：季度开始后才能计算。",
+			asOf.In(gs.CST).Format("2006-01-02 15:04"), first)
+	}
 	computable := func(st gs.QuarterState) bool { return st.State == gs.StateOpen || st.State == gs.StateComputed }
 	if st, err := s.QuarterState(ctx, town, q); err != nil {
 		return err
@@ -321,4 +325,37 @@ func (s *Service) File(ctx context.Context, u *gs.User, town string, q gs.Quarte
 		return err
 	}
 	return s.step(ctx, town, q, []gs.State{gs.StateFinalized}, gs.StateFiled, gs.AuditQuarterFiled, "", nil)
+}
+
+// Withdraw sets a computed quarter that was never published back to open,
+// with a reason the audit log keeps: its stored results are dropped and
+// the pages compute it live again, as before it was computed (a quarter
+// computed by mistake, too early or with the wrong moment). The deductions
+// voided so far stay voided for the next computation. Town administrator
+// or staff; a quarter once published is reopened instead.
+func (s *Service) Withdraw(ctx context.Context, u *gs.User, town string, q gs.Quarter, reason string) error {
+	if err := needCenter(u, town); err != nil {
+		return err
+	}
+	reason, err := needText(reason, "撤销计算的原因")
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.DB.InQuarter(ctx, town, q.String(), func(qt *store.QuarterTx) error {
+		if qt.State.State != gs.StateComputed {
+			return errState(qt.State, "撤销计算（只有已计算、尚未公示的季度可以）")
+		}
+		if !qt.State.PublishedAt.IsZero() {
+			return gs.Errorf(gs.ECONFLICT, "%s %s 已经公示过，不能撤销计算，请重新计算。", town, q)
+		}
+		if err := qt.SaveSnapshot(nil); err != nil {
+			return err
+		}
+		if err := qt.SetState(gs.QuarterState{State: gs.StateOpen, UpdatedBy: Actor(ctx)}); err != nil {
+			return err
+		}
+		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditQuarterWithdrawn,
+			Object: quarterObject(town, q), Detail: "原因：" + reason})
+	})
 }

@@ -290,3 +290,59 @@ func wantCode(t *testing.T, what string, err error, code, part string) {
 		t.Errorf("%s: %v (code %q); want %s containing %q", what, err, gs.ErrorCode(err), code, part)
 	}
 }
+
+// TestComputeBeforeTheQuarter: a quarter cannot be computed as of a moment
+// before its first day (everyone would stand at the floor, and the state
+// would say computed).
+func TestComputeBeforeTheQuarter(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		next := gs.Quarter{Year: 2024, Q: 1}
+		err := s.Compute(ctx, qStaff, demo.TownName, next, demo.AsOf())
+		wantCode(t, "compute 2024Q1 as of 2023-10-08", err, gs.EINVALID, "早于本季度的第一天 2024-01-01")
+		st, err := s.QuarterState(ctx, demo.TownName, next)
+		if err != nil || st.State != gs.StateOpen {
+			t.Errorf("2024Q1 is %q (%v) after the refusal, want open", st.State, err)
+		}
+		if err := s.Compute(ctx, qStaff, demo.TownName, next, time.Date(2024, 1, 1, 0, 0, 0, 0, gs.CST)); err != nil {
+			t.Errorf("compute 2024Q1 as of its first moment: %v", err)
+		}
+	})
+}
+
+// TestWithdraw: the center sets a computed quarter never published back
+// to open, with a reason; its stored results are gone and the audit log
+// keeps the reason. A quarter once published is not withdrawn.
+func TestWithdraw(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := app.WithActor(context.Background(), "staff")
+		town, q := demo.TownName, demo.Quarter()
+		wantCode(t, "withdraw an open quarter", s.Withdraw(ctx, qStaff, town, q, "算错了"), gs.ECONFLICT, "进行中")
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "worker withdraws", s.Withdraw(ctx, qWorker, town, q, "算错了"), gs.EFORBIDDEN, "")
+		wantCode(t, "withdraw without a reason", s.Withdraw(ctx, qStaff, town, q, " "), gs.EINVALID, "请填写撤销计算的原因")
+		if err := s.Withdraw(ctx, qStaff, town, q, "计算时点选错了"); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateOpen)
+		if rows, err := s.DB.Snapshot(context.Background(), town, q.String()); err != nil || len(rows) != 0 {
+			t.Errorf("%d stored results left (%v), want none", len(rows), err)
+		}
+		if !strings.Contains(strings.Join(auditActions(t, s.DB), ","), gs.AuditQuarterWithdrawn) {
+			t.Errorf("the audit log lacks the withdrawal")
+		}
+
+		for _, step := range []func() error{
+			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
+			func() error { return s.Publish(ctx, qStaff, town, q) },
+			func() error { return s.Reopen(ctx, qAdmin, town, q, "更正") },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantCode(t, "withdraw a quarter once published", s.Withdraw(ctx, qStaff, town, q, "撤回"), gs.ECONFLICT, "已经公示过")
+	})
+}

@@ -136,3 +136,33 @@ func withValue(v url.Values, key, value string) url.Values {
 	out.Set(key, value)
 	return out
 }
+
+// TestQuarterNotStarted: a quarter whose first day is after the moment
+// shown offers no computing and refuses it beside the moment's field; a
+// computed quarter never published goes back to open, with a reason.
+func TestQuarterNotStarted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	staff := f.login("staff")
+	town := "/towns/" + url.PathEscape(demo.TownName)
+
+	res, body := f.get(town+"?quarter=2024Q1", staff)
+	wantStatus(t, "a quarter not started", res, body, 200, "本季度 2024-01-01 才开始，开始后才能计算")
+	if strings.Contains(body, ">计算</button>") {
+		t.Error("a quarter not started offers 计算")
+	}
+	res, body = f.post(town+"/quarter/compute?quarter=2024Q1", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
+	wantStatus(t, "compute a quarter not started", res, body, 400, "早于本季度的第一天 2024-01-01", `value="2023-10-08T09:00"`)
+	if st, _ := f.db.QuarterState(context.Background(), demo.TownName, "2024Q1"); st.State != gs.StateOpen {
+		t.Errorf("2024Q1 is %q after the refusal", st.State)
+	}
+
+	res, body = f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
+	wantStatus(t, "compute", res, body, 303)
+	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {""}}, staff)
+	wantStatus(t, "withdraw without a reason", res, body, 400, "请填写撤销计算的原因")
+	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {"计算时点选错了"}}, staff)
+	wantStatus(t, "withdraw", res, body, 303)
+	res, body = f.get(town, staff)
+	wantStatus(t, "withdrawn", res, body, 200, "考核流程：<span class=\"state state-open\">进行中</span>", ">计算</button>")
+}
