@@ -56,6 +56,9 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	wantStatus(t, "compute", res, body, 303)
 	res, body = f.get("/", admin)
 	wantStatus(t, "dashboard computed", res, body, 200, "已计算（审核中）", ">公示</button>", "显示 2023-10-08 09:00 计算并保存的结果")
+	if strings.Contains(body, "（已计算（审核中））") {
+		t.Error("the state is written in brackets within brackets")
+	}
 
 	res, body = f.post(town+"publish", nil, qs013)
 	wantStatus(t, "worker publishes", res, body, 403)
@@ -115,7 +118,7 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, body = f.get("/workers/QS013", qs013)
-	wantStatus(t, "finalized page after a late record", res, body, 200, "已定稿", "计算并保存的结果（已定稿）", `<span class="stat-num">`+after.Total.String()+`</span>`)
+	wantStatus(t, "finalized page after a late record", res, body, 200, "已定稿", "计算并保存的结果 · 状态：已定稿", `<span class="stat-num">`+after.Total.String()+`</span>`)
 	if f := f.snapshotOf("QS013"); *f.Total != *after.Total || len(f.Deductions) != len(after.Deductions) {
 		t.Errorf("finalized snapshot changed")
 	}
