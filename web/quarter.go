@@ -100,8 +100,11 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 
 // quarterStep is POST /towns/{town}/quarter/{step}: compute, publish,
 // finalize, reopen, file or withdraw (set a computed quarter back to open)
-// the town's quarter. A step refused for a reason
-// the person can fix shows the dashboard again with the message.
+// the town's quarter. A step that cannot simply be undone is taken only
+// when posted from its confirmation page (confirm.go); before, that page
+// is shown. A step refused for a reason the person can fix shows the
+// dashboard, or the confirmation page with its reason field, again with
+// the message.
 func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	town := r.PathValue("town")
 	if u.Role == gs.RoleWorker || u.Role == gs.RoleDistrict || u.Town != town {
@@ -112,6 +115,9 @@ func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User)
 		return err
 	}
 	form := QuarterForm{Step: r.PathValue("step"), Reason: r.PostFormValue("reason"), AsOf: strings.TrimSpace(r.PostFormValue("as_of"))}
+	if _, ask := quarterStepNames[form.Step]; ask && !confirmed(r) {
+		return s.quarterConfirmWith(w, r, u, http.StatusOK, form)
+	}
 	ctx, q := r.Context(), p.Quarter
 	switch form.Step {
 	case "compute":
@@ -133,7 +139,7 @@ func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User)
 		err = s.Service.Reopen(ctx, u, town, q, form.Reason)
 		if gs.ErrorCode(err) == gs.EINVALID {
 			form.ReasonError = gs.ErrorMessage(err)
-			return s.townWith(w, r, u, town, http.StatusBadRequest, form)
+			return s.quarterConfirmWith(w, r, u, http.StatusBadRequest, form)
 		}
 	case "file":
 		err = s.Service.File(ctx, u, town, q)
@@ -141,7 +147,7 @@ func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User)
 		err = s.Service.Withdraw(ctx, u, town, q, form.Reason)
 		if gs.ErrorCode(err) == gs.EINVALID {
 			form.ReasonError = gs.ErrorMessage(err)
-			return s.townWith(w, r, u, town, http.StatusBadRequest, form)
+			return s.quarterConfirmWith(w, r, u, http.StatusBadRequest, form)
 		}
 	default:
 		return gs.Errorf(gs.ENOTFOUND, "没有这个操作。")

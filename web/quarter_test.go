@@ -49,20 +49,21 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	f := newFixture(t)
 	admin, staff, qs013, qs001 := f.login("admin"), f.login("staff"), f.login("QS013"), f.login("QS001")
 	town := "/towns/" + url.PathEscape(demo.TownName) + "/quarter/"
+	yes := url.Values{"confirm": {"yes"}} // posted from the step's confirmation page
 
 	res, body := f.post(town+"compute", url.Values{"as_of": {"不是时间"}}, staff)
 	wantStatus(t, "compute with a bad moment", res, body, 400, "请填写计算时点", `value="不是时间"`)
 	res, body = f.post(town+"compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
 	wantStatus(t, "compute", res, body, 303)
 	res, body = f.get("/", admin)
-	wantStatus(t, "dashboard computed", res, body, 200, "已计算（审核中）", ">公示</button>", "显示 2023-10-08 09:00 计算并保存的结果")
+	wantStatus(t, "dashboard computed", res, body, 200, "已计算（审核中）", ">公示</a>", "显示 2023-10-08 09:00 计算并保存的结果")
 	if strings.Contains(body, "（已计算（审核中））") {
 		t.Error("the state is written in brackets within brackets")
 	}
 
-	res, body = f.post(town+"publish", nil, qs013)
+	res, body = f.post(town+"publish", yes, qs013)
 	wantStatus(t, "worker publishes", res, body, 403)
-	res, body = f.post(town+"publish", nil, staff)
+	res, body = f.post(town+"publish", yes, staff)
 	wantStatus(t, "publish", res, body, 303)
 
 	before := f.snapshotOf("QS013")
@@ -81,9 +82,9 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	res, body = f.get("/workers/QS013", qs013)
 	wantStatus(t, "appeal shown", res, body, 200, "待处理", "当天系统故障")
 
-	res, body = f.post(town+"finalize", nil, staff)
+	res, body = f.post(town+"finalize", yes, staff)
 	wantStatus(t, "staff finalizes", res, body, 403)
-	res, body = f.post(town+"finalize", nil, admin)
+	res, body = f.post(town+"finalize", yes, admin)
 	wantStatus(t, "finalize with a pending appeal", res, body, 409, "还不能定稿", "QS013", "2023-10-14 起才能定稿")
 
 	as, err := f.db.Appeals(context.Background(), gs.AppealFilter{Status: gs.AppealPending})
@@ -107,10 +108,10 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	res, body = f.get("/workers/QS013", qs013)
 	wantStatus(t, "upheld appeal shown", res, body, 200, after.Total.String(), "已支持（扣分撤销）", "已撤销的扣分")
 
-	res, body = f.post(town+"finalize", nil, admin)
+	res, body = f.post(town+"finalize", yes, admin)
 	wantStatus(t, "finalize in the appeal window", res, body, 409, "申诉期到 2023-10-13 结束，2023-10-14 起才能定稿")
 	f.closeAppeals()
-	res, body = f.post(town+"finalize", nil, admin)
+	res, body = f.post(town+"finalize", yes, admin)
 	wantStatus(t, "finalize", res, body, 303)
 	late := &gs.Records{Findings: []gs.Finding{{ID: "F-LATE-1", WorkerID: "QS013", Kind: gs.FindingPhone,
 		OccurredOn: gs.NewDate(2023, 8, 1), Count: 1}}}
@@ -123,9 +124,9 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 		t.Errorf("finalized snapshot changed")
 	}
 
-	res, body = f.post(town+"reopen", url.Values{"reason": {"  "}}, admin)
+	res, body = f.post(town+"reopen", url.Values{"reason": {"  "}, "confirm": {"yes"}}, admin)
 	wantStatus(t, "reopen without a reason", res, body, 400, "请填写重新打开的原因")
-	res, body = f.post(town+"file", nil, admin)
+	res, body = f.post(town+"file", yes, admin)
 	wantStatus(t, "file", res, body, 303)
 	res, body = f.get("/", admin)
 	wantStatus(t, "filed", res, body, 200, "已报备", "重新打开")
@@ -162,9 +163,9 @@ func TestQuarterNotStarted(t *testing.T) {
 
 	res, body = f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
 	wantStatus(t, "compute", res, body, 303)
-	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {""}}, staff)
+	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {""}, "confirm": {"yes"}}, staff)
 	wantStatus(t, "withdraw without a reason", res, body, 400, "请填写撤销计算的原因")
-	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {"计算时点选错了"}}, staff)
+	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {"计算时点选错了"}, "confirm": {"yes"}}, staff)
 	wantStatus(t, "withdraw", res, body, 303)
 	res, body = f.get(town, staff)
 	wantStatus(t, "withdrawn", res, body, 200, "考核流程：<span class=\"state state-open\">进行中</span>", ">计算</button>")

@@ -66,6 +66,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /accounts", s.signedIn(s.createAccount, 0))
 	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
 
+	// The confirmation of a quarter's step that cannot simply be undone
+	// (confirm.go).
+	mux.Handle("GET /towns/{town}/quarter/{step}", s.signedIn(s.quarterConfirm, 0))
+
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)
 	s.mux = mux
@@ -95,6 +99,7 @@ var pageNames = []string{
 	"import", "import_report", // upload.go
 	"accounts", "history", // accounts.go, history.go
 	"warnings", // warnings.go
+	"confirm",  // confirm.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

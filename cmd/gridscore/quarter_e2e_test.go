@@ -31,8 +31,10 @@ func TestBrowserQuarterLife(t *testing.T) {
 	browserImport(t, desk, s.base, dbPath)
 	err := chromedp.Do(desk,
 		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/compute"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/publish"] button`)),
-		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/publish"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter a[href*="/quarter/publish"]`)),
+		chromedp.Click(chromedp.CSS(`#quarter a[href*="/quarter/publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm button[type="submit"]`)), // the confirmation page
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#quarter .state-published`)),
 	)
 	if err != nil {
@@ -76,8 +78,10 @@ func TestBrowserQuarterLife(t *testing.T) {
 	closeAppeals(t, dbPath)
 	err = chromedp.Do(desk,
 		chromedp.Navigate(s.base+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
-		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter a[href*="/quarter/finalize"]`)),
+		chromedp.Click(chromedp.CSS(`#quarter a[href*="/quarter/finalize"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm button[type="submit"]`)), // the confirmation page
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#quarter .state-finalized`)),
 	)
 	if err != nil {
