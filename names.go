@@ -235,6 +235,7 @@ const (
 	AuditQuarterFinalized = "quarter_finalized"
 	AuditQuarterReopened  = "quarter_reopened"
 	AuditQuarterFiled     = "quarter_filed"
+	AuditQuarterWithdrawn = "quarter_withdrawn"
 	AuditDeductionVoided  = "deduction_voided"
 	AuditAppealCreated    = "appeal_created"
 	AuditAppealUpheld     = "appeal_upheld"
@@ -263,6 +264,7 @@ var AuditActionName = map[string]string{
 	AuditQuarterFinalized: "定稿",
 	AuditQuarterReopened:  "重新打开",
 	AuditQuarterFiled:     "报备",
+	AuditQuarterWithdrawn: "撤销计算",
 	AuditDeductionVoided:  "撤销扣分",
 	AuditAppealCreated:    "提出申诉",
 	AuditAppealUpheld:     "支持申诉",

@@ -54,6 +54,11 @@ func (s *Service) AppealDeadline(ctx context.Context, publishedAt time.Time) (gs
 	if err != nil {
 		return 0, err
 	}
+	return s.appealDeadline(days, publishedAt), nil
+}
+
+// appealDeadline is AppealDeadline on the calendar days given.
+func (s *Service) appealDeadline(days []gs.CalendarDay, publishedAt time.Time) gs.Date {
 	cal := calendar.New(days)
 	d := gs.DateOf(publishedAt)
 	for n := 0; n < s.Scheme.AppealWorkdays; {
@@ -62,7 +67,7 @@ func (s *Service) AppealDeadline(ctx context.Context, publishedAt time.Time) (gs
 			n++
 		}
 	}
-	return d, nil
+	return d
 }
 
 // Appeal records a grid worker's appeal (申诉) against one deduction of

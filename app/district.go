@@ -78,7 +78,7 @@ func (s *Service) addSnapshots(ctx context.Context, q gs.Quarter, res *gs.Result
 		}
 		st := towns[t]
 		res.Notes = append(res.Notes, t+"：显示 "+st.AsOf.In(gs.CST).Format("2006-01-02 15:04")+
-			" 计算并保存的结果（"+gs.StateName[st.State]+"），不随此后的记录变化。")
+			" 计算并保存的结果，状态："+gs.StateName[st.State]+"，不随此后的记录变化。")
 	}
 	gs.SortWorkerResults(res.Workers)
 	return res, nil

@@ -79,6 +79,10 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 	if asOf.IsZero() {
 		return gs.Errorf(gs.EINVALID, "请填写计算时点。")
 	}
+	if first := q.First(); asOf.Before(first.Start()) {
+		return gs.Errorf(gs.EINVALID, "计算时点 %s 早于本季度的第一天 %s：季度开始后才能计算。",
+			asOf.In(gs.CST).Format("2006-01-02 15:04"), first)
+	}
 	computable := func(st gs.QuarterState) bool { return st.State == gs.StateOpen || st.State == gs.StateComputed }
 	if st, err := s.QuarterState(ctx, town, q); err != nil {
 		return err
@@ -227,13 +231,39 @@ func (s *Service) Publish(ctx context.Context, u *gs.User, town string, q gs.Qua
 }
 
 // FinalizeBlockers lists in Chinese what keeps town's quarter q from being
-// finalized: the appeals still pending.
-func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarter) ([]string, error) {
+// finalized now: the appeal window still open (with the day finalizing
+// becomes possible) and the appeals still pending. pending counts the
+// latter.
+func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarter) (blocks []string, pending int, err error) {
+	st, err := s.QuarterState(ctx, town, q)
+	if err != nil {
+		return nil, 0, err
+	}
 	as, err := s.DB.Appeals(ctx, gs.AppealFilter{Town: town, Quarter: q.String(), Status: gs.AppealPending})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return blockers(as), nil
+	if st.State == gs.StatePublished {
+		days, err := s.DB.CalendarDays(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if w := s.windowBlocker(days, st.PublishedAt); w != "" {
+			blocks = append(blocks, w)
+		}
+	}
+	return append(blocks, blockers(as)...), len(as), nil
+}
+
+// windowBlocker returns, while the appeal window of a quarter published at
+// publishedAt is open (RULES.md §8), why it cannot be finalized yet and
+// from which day it can; "" once the window has closed.
+func (s *Service) windowBlocker(days []gs.CalendarDay, publishedAt time.Time) string {
+	last := s.appealDeadline(days, publishedAt)
+	if gs.DateOf(s.now()) <= last {
+		return "申诉期到 " + last.String() + " 结束，" + last.AddDays(1).String() + " 起才能定稿"
+	}
+	return ""
 }
 
 func blockers(pending []gs.Appeal) []string {
@@ -246,19 +276,28 @@ func blockers(pending []gs.Appeal) []string {
 
 // Finalize freezes the published results (定稿): later changes to records
 // do not alter them. Town administrator only; refused, with the reasons
-// listed, while an appeal is pending.
+// listed, while the appeal window is open or an appeal is pending.
 func (s *Service) Finalize(ctx context.Context, u *gs.User, town string, q gs.Quarter) error {
 	if err := needAdmin(u, town); err != nil {
 		return err
 	}
+	days, err := s.DB.CalendarDays(ctx)
+	if err != nil {
+		return err
+	}
 	return s.step(ctx, town, q, []gs.State{gs.StatePublished}, gs.StateFinalized, gs.AuditQuarterFinalized, "",
 		func(qt *store.QuarterTx) error {
+			var why []string
+			if w := s.windowBlocker(days, qt.State.PublishedAt); w != "" {
+				why = append(why, w)
+			}
 			pending, err := qt.Appeals(gs.AppealFilter{Status: gs.AppealPending})
 			if err != nil {
 				return err
 			}
-			if len(pending) > 0 {
-				return gs.Errorf(gs.ECONFLICT, "还不能定稿：%s。", strings.Join(blockers(pending), "；"))
+			why = append(why, blockers(pending)...)
+			if len(why) > 0 {
+				return gs.Errorf(gs.ECONFLICT, "还不能定稿：%s。", strings.Join(why, "；"))
 			}
 			return nil
 		})
@@ -286,4 +325,37 @@ func (s *Service) File(ctx context.Context, u *gs.User, town string, q gs.Quarte
 		return err
 	}
 	return s.step(ctx, town, q, []gs.State{gs.StateFinalized}, gs.StateFiled, gs.AuditQuarterFiled, "", nil)
+}
+
+// Withdraw sets a computed quarter that was never published back to open,
+// with a reason the audit log keeps: its stored results are dropped and
+// the pages compute it live again, as before it was computed (a quarter
+// computed by mistake, too early or with the wrong moment). The deductions
+// voided so far stay voided for the next computation. Town administrator
+// or staff; a quarter once published is reopened instead.
+func (s *Service) Withdraw(ctx context.Context, u *gs.User, town string, q gs.Quarter, reason string) error {
+	if err := needCenter(u, town); err != nil {
+		return err
+	}
+	reason, err := needText(reason, "撤销计算的原因")
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.DB.InQuarter(ctx, town, q.String(), func(qt *store.QuarterTx) error {
+		if qt.State.State != gs.StateComputed {
+			return errState(qt.State, "撤销计算（只有已计算、尚未公示的季度可以）")
+		}
+		if !qt.State.PublishedAt.IsZero() {
+			return gs.Errorf(gs.ECONFLICT, "%s %s 已经公示过，不能撤销计算，请重新计算。", town, q)
+		}
+		if err := qt.SaveSnapshot(nil); err != nil {
+			return err
+		}
+		if err := qt.SetState(gs.QuarterState{State: gs.StateOpen, UpdatedBy: Actor(ctx)}); err != nil {
+			return err
+		}
+		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditQuarterWithdrawn,
+			Object: quarterObject(town, q), Detail: "原因：" + reason})
+	})
 }

@@ -103,10 +103,11 @@ func TestQuarterLife(t *testing.T) {
 		wantCode(t, "staff finalizes", s.Finalize(ctx, qStaff, town, q), gs.EFORBIDDEN, "")
 		err = s.Finalize(ctx, qAdmin, town, q)
 		wantCode(t, "finalize with a pending appeal", err, gs.ECONFLICT, "QS013")
-		blocks, _ := s.FinalizeBlockers(ctx, town, q)
-		if len(blocks) != 1 {
-			t.Errorf("blockers = %q, want the one appeal", blocks)
+		blocks, pending, _ := s.FinalizeBlockers(ctx, town, q)
+		if len(blocks) != 2 || pending != 1 {
+			t.Errorf("blockers = %q (%d pending), want the window and the one appeal", blocks, pending)
 		}
+		*now = time.Date(2023, 10, 16, 9, 0, 0, 0, gs.CST) // the appeal window is over
 
 		wantCode(t, "worker decides", s.Decide(ctx, qWorker, town, q, a.ID, true, "好"), gs.EFORBIDDEN, "")
 		if err := s.Decide(ctx, qAdmin, town, q, a.ID, true, "经核实，情况属实"); err != nil {
@@ -185,6 +186,46 @@ func TestQuarterLife(t *testing.T) {
 	})
 }
 
+// TestFinalizeWaitsForAppeals: a published quarter cannot be finalized
+// while its workers may still appeal (RULES.md §8), and the refusal says
+// from which day it can; nor while an appeal is pending.
+func TestFinalizeWaitsForAppeals(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter()
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Publish(ctx, qStaff, town, q); err != nil { // Sunday 2023-10-08; appeals until 10-13
+			t.Fatal(err)
+		}
+		wantCode(t, "finalize a minute after publishing", s.Finalize(ctx, qAdmin, town, q), gs.ECONFLICT, "2023-10-14 起才能定稿")
+		*now = time.Date(2023, 10, 13, 17, 0, 0, 0, gs.CST)
+		wantCode(t, "finalize on the last day of appeals", s.Finalize(ctx, qAdmin, town, q), gs.ECONFLICT, "申诉期到 2023-10-13 结束")
+		ref := gs.RefOf("QS013", workerOf(t, s, "QS013").Deductions[0])
+		a, err := s.Appeal(ctx, qWorker, q, ref, "最后一天申诉")
+		if err != nil {
+			t.Fatal(err)
+		}
+		*now = time.Date(2023, 10, 14, 9, 0, 0, 0, gs.CST)
+		err = s.Finalize(ctx, qAdmin, town, q)
+		wantCode(t, "finalize with an appeal pending", err, gs.ECONFLICT, "QS013")
+		if strings.Contains(gs.ErrorMessage(err), "申诉期") {
+			t.Errorf("the window is over, yet: %v", err)
+		}
+		if err := s.Decide(ctx, qStaff, town, q, a.ID, false, "记录无误"); err != nil {
+			t.Fatal(err)
+		}
+		if blocks, _, _ := s.FinalizeBlockers(ctx, town, q); len(blocks) != 0 {
+			t.Errorf("blockers %q once the window closed and the appeal was decided", blocks)
+		}
+		if err := s.Finalize(ctx, qAdmin, town, q); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateFinalized)
+	})
+}
+
 func TestAppealPeriodEnds(t *testing.T) {
 	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
 		ctx := context.Background()
@@ -248,4 +289,60 @@ func wantCode(t *testing.T, what string, err error, code, part string) {
 	if gs.ErrorCode(err) != code || !strings.Contains(gs.ErrorMessage(err), part) {
 		t.Errorf("%s: %v (code %q); want %s containing %q", what, err, gs.ErrorCode(err), code, part)
 	}
+}
+
+// TestComputeBeforeTheQuarter: a quarter cannot be computed as of a moment
+// before its first day (everyone would stand at the floor, and the state
+// would say computed).
+func TestComputeBeforeTheQuarter(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		next := gs.Quarter{Year: 2024, Q: 1}
+		err := s.Compute(ctx, qStaff, demo.TownName, next, demo.AsOf())
+		wantCode(t, "compute 2024Q1 as of 2023-10-08", err, gs.EINVALID, "早于本季度的第一天 2024-01-01")
+		st, err := s.QuarterState(ctx, demo.TownName, next)
+		if err != nil || st.State != gs.StateOpen {
+			t.Errorf("2024Q1 is %q (%v) after the refusal, want open", st.State, err)
+		}
+		if err := s.Compute(ctx, qStaff, demo.TownName, next, time.Date(2024, 1, 1, 0, 0, 0, 0, gs.CST)); err != nil {
+			t.Errorf("compute 2024Q1 as of its first moment: %v", err)
+		}
+	})
+}
+
+// TestWithdraw: the center sets a computed quarter never published back
+// to open, with a reason; its stored results are gone and the audit log
+// keeps the reason. A quarter once published is not withdrawn.
+func TestWithdraw(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := app.WithActor(context.Background(), "staff")
+		town, q := demo.TownName, demo.Quarter()
+		wantCode(t, "withdraw an open quarter", s.Withdraw(ctx, qStaff, town, q, "算错了"), gs.ECONFLICT, "进行中")
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "worker withdraws", s.Withdraw(ctx, qWorker, town, q, "算错了"), gs.EFORBIDDEN, "")
+		wantCode(t, "withdraw without a reason", s.Withdraw(ctx, qStaff, town, q, " "), gs.EINVALID, "请填写撤销计算的原因")
+		if err := s.Withdraw(ctx, qStaff, town, q, "计算时点选错了"); err != nil {
+			t.Fatal(err)
+		}
+		mustState(t, s, gs.StateOpen)
+		if rows, err := s.DB.Snapshot(context.Background(), town, q.String()); err != nil || len(rows) != 0 {
+			t.Errorf("%d stored results left (%v), want none", len(rows), err)
+		}
+		if !strings.Contains(strings.Join(auditActions(t, s.DB), ","), gs.AuditQuarterWithdrawn) {
+			t.Errorf("the audit log lacks the withdrawal")
+		}
+
+		for _, step := range []func() error{
+			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
+			func() error { return s.Publish(ctx, qStaff, town, q) },
+			func() error { return s.Reopen(ctx, qAdmin, town, q, "更正") },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantCode(t, "withdraw a quarter once published", s.Withdraw(ctx, qStaff, town, q, "撤回"), gs.ECONFLICT, "已经公示过")
+	})
 }

@@ -45,17 +45,23 @@ var matrix = []route{
 
 	// The quarter's life, posted empty on an open quarter: a step the role
 	// may take is refused for the state (409) or the missing field (400),
-	// one it may not take with 403.
+	// one it may not take with 403. A step asked for confirmation (GET, or
+	// posted without it) is refused alike.
 	{method: "POST", path: "/towns/青山镇/quarter/compute", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "POST", path: "/towns/青山镇/quarter/publish", want: [5]int{401, 403, 409, 409, 403}},
 	{method: "POST", path: "/towns/青山镇/quarter/finalize", want: [5]int{401, 403, 409, 403, 403}},
-	{method: "POST", path: "/towns/青山镇/quarter/reopen", want: [5]int{401, 403, 400, 403, 403}},
+	{method: "POST", path: "/towns/青山镇/quarter/reopen", want: [5]int{401, 403, 409, 403, 403}},
 	{method: "POST", path: "/towns/青山镇/quarter/file", want: [5]int{401, 403, 409, 403, 403}},
 	{method: "POST", path: "/towns/白石镇/quarter/publish", want: [5]int{401, 403, 403, 403, 403}},
 	{method: "POST", path: "/towns/青山镇/quarter/nothing", want: [5]int{401, 403, 404, 404, 403}},
+	{method: "GET", path: "/towns/青山镇/quarter/publish", want: [5]int{303, 403, 409, 409, 403}},
+	{method: "GET", path: "/towns/青山镇/quarter/finalize", want: [5]int{303, 403, 409, 403, 403}},
+	{method: "GET", path: "/towns/青山镇/quarter/withdraw", want: [5]int{303, 403, 409, 409, 403}},
+	{method: "GET", path: "/towns/白石镇/quarter/reopen", want: [5]int{303, 403, 403, 403, 403}},
+	{method: "GET", path: "/towns/青山镇/quarter/compute", want: [5]int{303, 404, 404, 404, 404}},
 	{method: "POST", path: "/workers/QS001/appeals", want: [5]int{401, 403, 403, 403, 400}},
 	{method: "POST", path: "/workers/QS013/appeals", want: [5]int{401, 403, 403, 403, 403}},
-	{method: "POST", path: "/workers/QS001/void", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "POST", path: "/workers/QS001/void", want: [5]int{401, 403, 409, 409, 403}},
 	{method: "GET", path: "/appeals", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "POST", path: "/appeals/1", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "GET", path: "/audit", want: [5]int{303, 200, 200, 403, 403}},

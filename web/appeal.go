@@ -168,7 +168,8 @@ func (s *Server) appeal(w http.ResponseWriter, r *http.Request, u *gs.User) erro
 }
 
 // voidDeduction is POST /workers/{id}/void: the center voids one deduction
-// of a computed quarter with a reason.
+// of a computed quarter with a reason, once confirmed on its own page
+// (voidConfirm).
 func (s *Server) voidDeduction(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	if u.Role != gs.RoleTownAdmin && u.Role != gs.RoleTownStaff {
 		return forbidden("只有镇街中心可以撤销扣分。")
@@ -178,6 +179,13 @@ func (s *Server) voidDeduction(w http.ResponseWriter, r *http.Request, u *gs.Use
 	if err != nil {
 		return err
 	}
+	if !confirmed(r) {
+		return s.voidConfirm(w, r, u, p, form, http.StatusOK)
+	}
 	err = s.Service.VoidDeduction(r.Context(), u, u.Town, p.Quarter, form.Ref, form.Reason)
+	if gs.ErrorCode(err) == gs.EINVALID {
+		form.Error = gs.ErrorMessage(err)
+		return s.voidConfirm(w, r, u, p, form, http.StatusBadRequest)
+	}
 	return s.afterDeductionForm(w, r, u, p, form, err)
 }

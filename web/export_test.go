@@ -201,6 +201,7 @@ func TestFilingPackage(t *testing.T) {
 		if err := svc.Decide(ctx, adminU, town, q, a.ID, false, "病假未按规定报备"); err != nil {
 			t.Fatal(err)
 		}
+		f.closeAppeals()
 		if err := svc.Finalize(ctx, adminU, town, q); err != nil {
 			t.Fatal(err)
 		}

@@ -191,3 +191,18 @@ func (f *fixture) publishDemo(t *testing.T) context.Context {
 	}
 	return ctx
 }
+
+// closeAppeals moves the demo quarter's publication two weeks back, so
+// that its appeal window is over and it may be finalized at the fixture's
+// fixed clock.
+func (f *fixture) closeAppeals() {
+	f.t.Helper()
+	err := f.db.InQuarter(context.Background(), demo.TownName, demo.Quarter().String(), func(qt *store.QuarterTx) error {
+		st := qt.State
+		st.PublishedAt = st.PublishedAt.AddDate(0, 0, -14)
+		return qt.SetState(st)
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}

@@ -9,7 +9,7 @@ import (
 )
 
 // HistoryPage is a worker's quarters side by side: each quarter with a
-// stored result (computed, published, finalized or filed), and the
+// stored result that was published (published, finalized or filed), and the
 // current quarter computed live when it has none, with the category
 // scores, total, rank and pay of each, and the trend of the total.
 type HistoryPage struct {
@@ -76,7 +76,9 @@ func (s *Server) workerHistory(w http.ResponseWriter, r *http.Request, u *gs.Use
 		}
 		// A stored current quarter, even one under review, is not computed live.
 		current = current || (sq.State.Quarter == p.Quarter.String() && sq.State.Town == town)
-		if !underReview(u, sq.State) {
+		// A quarter never published (computed, under review) is left out:
+		// its results may yet change, or it was computed by mistake.
+		if !sq.State.PublishedAt.IsZero() && !underReview(u, sq.State) {
 			qs = append(qs, historyQuarter{state: sq.State, result: sq.Result})
 		}
 	}

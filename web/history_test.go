@@ -33,15 +33,20 @@ func TestWorkerHistory(t *testing.T) {
 
 		ctx := app.WithActor(context.Background(), "admin")
 		svc, adminU := f.server.Service, f.user("admin")
-		q2 := gs.Quarter{Year: 2023, Q: 2}
-		if err := svc.Compute(ctx, adminU, demo.TownName, q2, time.Date(2023, 7, 10, 9, 0, 0, 0, gs.CST)); err != nil {
-			t.Fatal(err)
-		}
-		if err := svc.Compute(ctx, adminU, demo.TownName, demo.Quarter(), demo.AsOf()); err != nil {
-			t.Fatal(err)
-		}
-		if err := svc.Publish(ctx, adminU, demo.TownName, demo.Quarter()); err != nil {
-			t.Fatal(err)
+		q2, q4 := gs.Quarter{Year: 2023, Q: 2}, gs.Quarter{Year: 2023, Q: 4}
+		for _, step := range []func() error{
+			func() error {
+				return svc.Compute(ctx, adminU, demo.TownName, q2, time.Date(2023, 7, 10, 9, 0, 0, 0, gs.CST))
+			},
+			func() error { return svc.Publish(ctx, adminU, demo.TownName, q2) },
+			func() error { return svc.Compute(ctx, adminU, demo.TownName, demo.Quarter(), demo.AsOf()) },
+			func() error { return svc.Publish(ctx, adminU, demo.TownName, demo.Quarter()) },
+			// Computed a week into the quarter, never published: no one's history.
+			func() error { return svc.Compute(ctx, adminU, demo.TownName, q4, demo.AsOf()) },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
 		}
 		q2rows, err := f.db.Snapshot(context.Background(), demo.TownName, "2023Q2")
 		if err != nil {
@@ -58,17 +63,15 @@ func TestWorkerHistory(t *testing.T) {
 			t.Fatalf("QS001 missing from a snapshot: %+v %+v", before, now)
 		}
 
-		// The worker does not see the quarter under review (computed, not
-		// yet published); the centers do.
-		res, body = f.get("/workers/QS001/history", qs001)
-		wantStatus(t, "the worker's history", res, body, 200, "2023年第3季度", "公示中", now.Pay.String())
-		if strings.Contains(body, "2023年第2季度") || strings.Contains(body, "审核中") {
-			t.Error("the worker's history shows the quarter under review")
-		}
-		for _, token := range []string{admin, f.login("district")} {
+		// A quarter never published (2023Q4, computed only) is left out for
+		// everyone.
+		for _, token := range []string{qs001, admin, f.login("district")} {
 			res, body = f.get("/workers/QS001/history", token)
-			wantStatus(t, "history of two quarters", res, body, 200, "2023年第2季度", "2023年第3季度", "已计算（审核中）", "公示中",
+			wantStatus(t, "history of two quarters", res, body, 200, "2023年第2季度", "2023年第3季度", "公示中",
 				"<td>总分（100）</td>", now.Pay.String(), before.Pay.String(), now.Total.String())
+			if strings.Contains(body, "2023年第4季度") || strings.Contains(body, "审核中") {
+				t.Error("the history shows a quarter never published")
+			}
 			if strings.Contains(body, "实时计算") {
 				t.Error("a computed quarter is shown live")
 			}

@@ -22,6 +22,12 @@ type QuarterPanel struct {
 	AppealsURL                                     string
 	CanCompute, CanPublish, CanFinalize, CanReopen bool
 	CanFile                                        bool
+	// CanWithdraw is set for a computed quarter never published, which the
+	// center may set back to open.
+	CanWithdraw bool
+	// StartsOn is the quarter's first day while the moment shown is before
+	// it: nothing can be computed yet.
+	StartsOn string
 	// Action is the URL the forms post to (…/quarter/{step}).
 	Action string
 	// AsOfField is the moment the compute form proposes.
@@ -32,9 +38,10 @@ type QuarterPanel struct {
 // QuarterForm is a quarter step posted with a mistake, shown again: the
 // message beside its field and the values typed.
 type QuarterForm struct {
-	// Step is the step posted: compute, publish, finalize, reopen, file.
+	// Step is the step posted: compute, publish, finalize, reopen, file,
+	// withdraw.
 	Step string
-	// Reason is the reopen reason typed; AsOf the moment typed.
+	// Reason is the reopen or withdraw reason typed; AsOf the moment typed.
 	Reason, AsOf string
 	// ReasonError and AsOfError are beside their fields; Error is for the
 	// step as a whole.
@@ -66,6 +73,7 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 		CanFinalize: admin && st.State == gs.StatePublished,
 		CanReopen:   admin && (st.State == gs.StatePublished || st.State == gs.StateFinalized || st.State == gs.StateFiled),
 		CanFile:     admin && st.State == gs.StateFinalized,
+		CanWithdraw: center && st.State == gs.StateComputed && st.PublishedAt.IsZero(),
 		Action:      "/towns/" + url.PathEscape(town) + "/quarter/",
 		AsOfField:   p.AsOfField(),
 		Form:        form,
@@ -73,11 +81,16 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 	if form.AsOf != "" {
 		panel.AsOfField = form.AsOf
 	}
+	if first := p.Quarter.First(); st.State == gs.StateOpen && p.AsOf.Before(first.Start()) {
+		panel.StartsOn, panel.CanCompute = first.String(), false
+		if form.AsOfError != "" { // no compute form to show it beside
+			panel.Form.Error = form.AsOfError
+		}
+	}
 	if st.State == gs.StatePublished || st.State == gs.StateComputed {
-		if panel.Blockers, err = s.Service.FinalizeBlockers(ctx, town, p.Quarter); err != nil {
+		if panel.Blockers, panel.PendingAppeals, err = s.Service.FinalizeBlockers(ctx, town, p.Quarter); err != nil {
 			return QuarterPanel{}, err
 		}
-		panel.PendingAppeals = len(panel.Blockers)
 	}
 	if center {
 		panel.AppealsURL = "/appeals" + p.Query()
@@ -86,8 +99,12 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 }
 
 // quarterStep is POST /towns/{town}/quarter/{step}: compute, publish,
-// finalize, reopen or file the town's quarter. A step refused for a reason
-// the person can fix shows the dashboard again with the message.
+// finalize, reopen, file or withdraw (set a computed quarter back to open)
+// the town's quarter. A step that cannot simply be undone is taken only
+// when posted from its confirmation page (confirm.go); before, that page
+// is shown. A step refused for a reason the person can fix shows the
+// dashboard, or the confirmation page with its reason field, again with
+// the message.
 func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	town := r.PathValue("town")
 	if u.Role == gs.RoleWorker || u.Role == gs.RoleDistrict || u.Town != town {
@@ -98,6 +115,9 @@ func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User)
 		return err
 	}
 	form := QuarterForm{Step: r.PathValue("step"), Reason: r.PostFormValue("reason"), AsOf: strings.TrimSpace(r.PostFormValue("as_of"))}
+	if _, ask := quarterStepNames[form.Step]; ask && !confirmed(r) {
+		return s.quarterConfirmWith(w, r, u, http.StatusOK, form)
+	}
 	ctx, q := r.Context(), p.Quarter
 	switch form.Step {
 	case "compute":
@@ -107,6 +127,10 @@ func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User)
 			return s.townWith(w, r, u, town, http.StatusBadRequest, form)
 		}
 		err = s.Service.Compute(ctx, u, town, q, asOf)
+		if gs.ErrorCode(err) == gs.EINVALID {
+			form.AsOfError = gs.ErrorMessage(err)
+			return s.townWith(w, r, u, town, http.StatusBadRequest, form)
+		}
 	case "publish":
 		err = s.Service.Publish(ctx, u, town, q)
 	case "finalize":
@@ -115,10 +139,16 @@ func (s *Server) quarterStep(w http.ResponseWriter, r *http.Request, u *gs.User)
 		err = s.Service.Reopen(ctx, u, town, q, form.Reason)
 		if gs.ErrorCode(err) == gs.EINVALID {
 			form.ReasonError = gs.ErrorMessage(err)
-			return s.townWith(w, r, u, town, http.StatusBadRequest, form)
+			return s.quarterConfirmWith(w, r, u, http.StatusBadRequest, form)
 		}
 	case "file":
 		err = s.Service.File(ctx, u, town, q)
+	case "withdraw":
+		err = s.Service.Withdraw(ctx, u, town, q, form.Reason)
+		if gs.ErrorCode(err) == gs.EINVALID {
+			form.ReasonError = gs.ErrorMessage(err)
+			return s.quarterConfirmWith(w, r, u, http.StatusBadRequest, form)
+		}
 	default:
 		return gs.Errorf(gs.ENOTFOUND, "没有这个操作。")
 	}

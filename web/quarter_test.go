@@ -49,17 +49,21 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	f := newFixture(t)
 	admin, staff, qs013, qs001 := f.login("admin"), f.login("staff"), f.login("QS013"), f.login("QS001")
 	town := "/towns/" + url.PathEscape(demo.TownName) + "/quarter/"
+	yes := url.Values{"confirm": {"yes"}} // posted from the step's confirmation page
 
 	res, body := f.post(town+"compute", url.Values{"as_of": {"不是时间"}}, staff)
 	wantStatus(t, "compute with a bad moment", res, body, 400, "请填写计算时点", `value="不是时间"`)
 	res, body = f.post(town+"compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
 	wantStatus(t, "compute", res, body, 303)
 	res, body = f.get("/", admin)
-	wantStatus(t, "dashboard computed", res, body, 200, "已计算（审核中）", ">公示</button>", "显示 2023-10-08 09:00 计算并保存的结果")
+	wantStatus(t, "dashboard computed", res, body, 200, "已计算（审核中）", ">公示</a>", "显示 2023-10-08 09:00 计算并保存的结果")
+	if strings.Contains(body, "（已计算（审核中））") {
+		t.Error("the state is written in brackets within brackets")
+	}
 
-	res, body = f.post(town+"publish", nil, qs013)
+	res, body = f.post(town+"publish", yes, qs013)
 	wantStatus(t, "worker publishes", res, body, 403)
-	res, body = f.post(town+"publish", nil, staff)
+	res, body = f.post(town+"publish", yes, staff)
 	wantStatus(t, "publish", res, body, 303)
 
 	before := f.snapshotOf("QS013")
@@ -78,10 +82,10 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	res, body = f.get("/workers/QS013", qs013)
 	wantStatus(t, "appeal shown", res, body, 200, "待处理", "当天系统故障")
 
-	res, body = f.post(town+"finalize", nil, staff)
+	res, body = f.post(town+"finalize", yes, staff)
 	wantStatus(t, "staff finalizes", res, body, 403)
-	res, body = f.post(town+"finalize", nil, admin)
-	wantStatus(t, "finalize with a pending appeal", res, body, 409, "还不能定稿", "QS013")
+	res, body = f.post(town+"finalize", yes, admin)
+	wantStatus(t, "finalize with a pending appeal", res, body, 409, "还不能定稿", "QS013", "2023-10-14 起才能定稿")
 
 	as, err := f.db.Appeals(context.Background(), gs.AppealFilter{Status: gs.AppealPending})
 	if err != nil || len(as) != 1 {
@@ -108,7 +112,10 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 		t.Error("the worker's page names the center's login, not the person, as who handled the appeal")
 	}
 
-	res, body = f.post(town+"finalize", nil, admin)
+	res, body = f.post(town+"finalize", yes, admin)
+	wantStatus(t, "finalize in the appeal window", res, body, 409, "申诉期到 2023-10-13 结束，2023-10-14 起才能定稿")
+	f.closeAppeals()
+	res, body = f.post(town+"finalize", yes, admin)
 	wantStatus(t, "finalize", res, body, 303)
 	late := &gs.Records{Findings: []gs.Finding{{ID: "F-LATE-1", WorkerID: "QS013", Kind: gs.FindingPhone,
 		OccurredOn: gs.NewDate(2023, 8, 1), Count: 1}}}
@@ -116,14 +123,14 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, body = f.get("/workers/QS013", qs013)
-	wantStatus(t, "finalized page after a late record", res, body, 200, "已定稿", "计算并保存的结果（已定稿）", `<span class="stat-num">`+after.Total.String()+`</span>`)
+	wantStatus(t, "finalized page after a late record", res, body, 200, "已定稿", "计算并保存的结果 · 状态：已定稿", `<span class="stat-num">`+after.Total.String()+`</span>`)
 	if f := f.snapshotOf("QS013"); *f.Total != *after.Total || len(f.Deductions) != len(after.Deductions) {
 		t.Errorf("finalized snapshot changed")
 	}
 
-	res, body = f.post(town+"reopen", url.Values{"reason": {"  "}}, admin)
+	res, body = f.post(town+"reopen", url.Values{"reason": {"  "}, "confirm": {"yes"}}, admin)
 	wantStatus(t, "reopen without a reason", res, body, 400, "请填写重新打开的原因")
-	res, body = f.post(town+"file", nil, admin)
+	res, body = f.post(town+"file", yes, admin)
 	wantStatus(t, "file", res, body, 303)
 	res, body = f.get("/", admin)
 	wantStatus(t, "filed", res, body, 200, "已报备", "重新打开")
@@ -136,4 +143,34 @@ func withValue(v url.Values, key, value string) url.Values {
 	}
 	out.Set(key, value)
 	return out
+}
+
+// TestQuarterNotStarted: a quarter whose first day is after the moment
+// shown offers no computing and refuses it beside the moment's field; a
+// computed quarter never published goes back to open, with a reason.
+func TestQuarterNotStarted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	staff := f.login("staff")
+	town := "/towns/" + url.PathEscape(demo.TownName)
+
+	res, body := f.get(town+"?quarter=2024Q1", staff)
+	wantStatus(t, "a quarter not started", res, body, 200, "本季度 2024-01-01 才开始，开始后才能计算")
+	if strings.Contains(body, ">计算</button>") {
+		t.Error("a quarter not started offers 计算")
+	}
+	res, body = f.post(town+"/quarter/compute?quarter=2024Q1", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
+	wantStatus(t, "compute a quarter not started", res, body, 400, "早于本季度的第一天 2024-01-01", `value="2023-10-08T09:00"`)
+	if st, _ := f.db.QuarterState(context.Background(), demo.TownName, "2024Q1"); st.State != gs.StateOpen {
+		t.Errorf("2024Q1 is %q after the refusal", st.State)
+	}
+
+	res, body = f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
+	wantStatus(t, "compute", res, body, 303)
+	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {""}, "confirm": {"yes"}}, staff)
+	wantStatus(t, "withdraw without a reason", res, body, 400, "请填写撤销计算的原因")
+	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {"计算时点选错了"}, "confirm": {"yes"}}, staff)
+	wantStatus(t, "withdraw", res, body, 303)
+	res, body = f.get(town, staff)
+	wantStatus(t, "withdrawn", res, body, 200, "考核流程：<span class=\"state state-open\">进行中</span>", ">计算</button>")
 }

@@ -69,6 +69,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
 	mux.Handle("POST /accounts/workers", s.signedIn(s.workerAccounts, 0))
 
+	// The confirmation of a quarter's step that cannot simply be undone
+	// (confirm.go).
+	mux.Handle("GET /towns/{town}/quarter/{step}", s.signedIn(s.quarterConfirm, 0))
+
 	// Everything else: a Chinese 404 page rather than the mux's plain text.
 	mux.HandleFunc("/", s.notFound)
 	s.mux = mux
@@ -99,6 +103,7 @@ var pageNames = []string{
 	"accounts", "history", // accounts.go, history.go
 	"account_slips", // accounts.go
 	"warnings",      // warnings.go
+	"confirm",       // confirm.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

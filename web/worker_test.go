@@ -29,7 +29,7 @@ func TestWorkerWaitsForPublication(t *testing.T) {
 	if res, _ := f.get("/workers/QS013", staff); res.StatusCode != http.StatusOK {
 		t.Errorf("the center cannot review QS013: status %d", res.StatusCode)
 	}
-	if res, body := f.post(town+"publish", url.Values{}, staff); res.StatusCode != http.StatusSeeOther {
+	if res, body := f.post(town+"publish", url.Values{"confirm": {"yes"}}, staff); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: status %d\n%s", res.StatusCode, body)
 	}
 	if _, body := f.get("/workers/QS013", worker); !strings.Contains(body, "438.00") || !strings.Contains(body, "ded-rule") {

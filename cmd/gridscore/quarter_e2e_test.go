@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/demo"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -30,8 +31,10 @@ func TestBrowserQuarterLife(t *testing.T) {
 	browserImport(t, desk, s.base, dbPath)
 	err := chromedp.Do(desk,
 		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/compute"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/publish"] button`)),
-		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/publish"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter a[href*="/quarter/publish"]`)),
+		chromedp.Click(chromedp.CSS(`#quarter a[href*="/quarter/publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm button[type="submit"]`)), // the confirmation page
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#quarter .state-published`)),
 	)
 	if err != nil {
@@ -68,9 +71,17 @@ func TestBrowserQuarterLife(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#pending textarea"), "经核实，当天确有接种任务"),
 		chromedp.Click(chromedp.CSS(`#pending button[value="uphold"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#decided table")),
+	)
+	if err != nil {
+		t.Fatalf("uphold: %v", err)
+	}
+	closeAppeals(t, dbPath)
+	err = chromedp.Do(desk,
 		chromedp.Navigate(s.base+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
-		chromedp.Click(chromedp.CSS(`#quarter form[action*="/quarter/finalize"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quarter a[href*="/quarter/finalize"]`)),
+		chromedp.Click(chromedp.CSS(`#quarter a[href*="/quarter/finalize"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm button[type="submit"]`)), // the confirmation page
+		chromedp.Click(chromedp.CSS(`#confirm button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#quarter .state-finalized`)),
 	)
 	if err != nil {
@@ -181,5 +192,25 @@ func browserImport(t *testing.T, ctx context.Context, base, dbPath string) {
 	)
 	if err != nil {
 		t.Fatalf("from the import to the dashboard: %v", err)
+	}
+}
+
+// closeAppeals moves the demo quarter's publication in the store at target
+// two weeks back, so that its appeal window is over (RULES.md §8) and it
+// may be finalized now.
+func closeAppeals(t *testing.T, target string) {
+	t.Helper()
+	db, err := store.Open(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.InQuarter(context.Background(), demo.TownName, demo.Quarter().String(), func(qt *store.QuarterTx) error {
+		st := qt.State
+		st.PublishedAt = st.PublishedAt.AddDate(0, 0, -14)
+		return qt.SetState(st)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
