@@ -121,7 +121,9 @@ func (l *workerLife) row(d gs.Deduction) DeductionRow {
 	row.Appeal = l.appeals[ref]
 	row.CanAppeal = l.canAppeal && row.Appeal == nil
 	row.CanVoid = l.canVoid
-	row.Action = l.action
+	if l.action != "" {
+		row.Action = l.action + "#" + row.Anchor
+	}
 	if l.form.Ref == ref {
 		row.Reason, row.Error = l.form.Reason, l.form.Error
 		l.formShown = true
