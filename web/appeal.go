@@ -32,6 +32,11 @@ type AppealRow struct {
 	Pending                     bool
 	// WorkerURL links to the worker's quarter.
 	WorkerURL string
+	// Name is the worker's name and Deduction the deduction appealed
+	// (points, sentence, evidence), read from the quarter's stored result;
+	// Deduction is nil when that result no longer lists it.
+	Name      string
+	Deduction *DeductionRow
 	// Action is where the decision posts; ReplyTyped and Error are a
 	// decision posted with a mistake, shown again.
 	Action, ReplyTyped, Error string
