@@ -120,7 +120,7 @@ func TestXLSXHasEveryWorkerAndDeduction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(det) != 2 || det[1][3] != "events.quota" || det[1][7] != "3.00" || det[1][9] != "E1、E2" {
+	if len(det) != 3 || det[2][3] != "events.quota" || det[2][7] != "3.00" || det[2][9] != "E1、E2" {
 		t.Errorf("detail rows = %q", det)
 	}
 }
