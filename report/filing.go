@@ -33,8 +33,9 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	}
 
 	ap := newSheet(f, "申诉", false)
+	ap.add(town + " " + fl.Result.Quarter + " 申诉及处理结果")
 	ap.add("编号", "工号", "姓名", "规则", "规则编号", "期间", "依据记录", "申诉理由", "提出时间", "结果", "答复", "处理人", "处理时间")
-	ap.style("A1", "M1", bold)
+	ap.style("A2", "M2", bold)
 	for _, a := range fl.Appeals {
 		ap.add(a.ID, a.WorkerID, names[a.WorkerID], gs.NameOr(gs.RuleName, a.Rule), string(a.Rule), a.Period, evidence(a.EvidenceKey),
 			a.Reason, cst(a.CreatedAt), gs.AppealStatusName[a.Status], a.Reply, a.DecidedBy, cst(a.DecidedAt))
@@ -45,8 +46,9 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	ap.widths(6, 10, 10, 24, 14, 12, 30, 40, 17, 8, 40, 10, 17)
 
 	vd := newSheet(f, "撤销的扣分", false)
+	vd.add(town + " " + fl.Result.Quarter + " 撤销的扣分")
 	vd.add("工号", "姓名", "规则", "规则编号", "期间", "依据记录", "撤销原因", "撤销人", "撤销时间")
-	vd.style("A1", "I1", bold)
+	vd.style("A2", "I2", bold)
 	for _, v := range fl.Voided {
 		vd.add(v.WorkerID, names[v.WorkerID], gs.NameOr(gs.RuleName, v.Rule), string(v.Rule), v.Period, evidence(v.EvidenceKey),
 			v.Reason, v.By, cst(v.At))
@@ -81,6 +83,21 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	for _, sw := range []*sheetWriter{ap, vd, cover} {
 		if sw.err != nil {
 			return sw.err
+		}
+	}
+	if err := wrapColumns(f, "申诉", "G", "K", 3, ap.row-1); err != nil {
+		return err
+	}
+	if err := wrapColumns(f, "撤销的扣分", "F", "G", 3, vd.row-1); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		sheet     string
+		header    int
+		landscape bool
+	}{{"申诉", 2, true}, {"撤销的扣分", 2, true}, {"报备说明", 0, false}} {
+		if err := pageSetup(f, p.sheet, p.header, p.landscape); err != nil {
+			return err
 		}
 	}
 	return f.Write(w)

@@ -52,5 +52,12 @@ func WritePaySheet(w io.Writer, town, stateName string, res *gs.Result) error {
 	if sw.err != nil {
 		return sw.err
 	}
+	// Ten columns, the remarks wide: landscape.
+	if err := wrapColumns(f, "工资表", "J", "J", 3, last-1); err != nil {
+		return err
+	}
+	if err := pageSetup(f, "工资表", 2, true); err != nil {
+		return err
+	}
 	return f.Write(w)
 }

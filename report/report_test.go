@@ -120,10 +120,10 @@ func TestXLSXHasEveryWorkerAndDeduction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A clerk reads the rule by its Chinese name; the id follows for a
-	// program that needs it.
-	if len(det) != 2 || det[0][3] != "规则" || det[1][3] != gs.RuleName[gs.RuleEventsQuota] || det[0][4] != "规则编号" || det[1][4] != "events.quota" ||
-		det[1][7] != "3.00" || det[1][9] != "E1、E2" {
+	// A title row, then the header: a clerk reads the rule by its Chinese
+	// name; the id follows for a program that needs it.
+	if len(det) != 3 || det[1][3] != "规则" || det[2][3] != gs.RuleName[gs.RuleEventsQuota] || det[1][4] != "规则编号" || det[2][4] != "events.quota" ||
+		det[2][7] != "3.00" || det[2][9] != "E1、E2" {
 		t.Errorf("detail rows = %q", det)
 	}
 	// The title names the scheme by its name, or by its id when it has none.

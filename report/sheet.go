@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,4 +109,44 @@ func evidence(key string) string { return strings.ReplaceAll(key, ",", "、") }
 func cellName(col, row int) string {
 	c, _ := excelize.CoordinatesToCellName(col, row)
 	return c
+}
+
+// pageSetup sets sheet up for printing on A4, landscape when landscape is
+// set (a sheet wider than a portrait page), scaled to one page wide and as
+// many tall as it needs. The first header rows (title and column names)
+// are repeated on every printed page and frozen on screen; 0 freezes none.
+func pageSetup(f *excelize.File, sheet string, header int, landscape bool) error {
+	a4, orientation, one, zero, fit := 9, "portrait", 1, 0, true
+	if landscape {
+		orientation = "landscape"
+	}
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orientation, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if header == 0 {
+		return nil
+	}
+	rows := "$1:$" + strconv.Itoa(header)
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!" + rows, Scope: sheet}); err != nil {
+		return err
+	}
+	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: header, TopLeftCell: cellName(1, header+1), ActivePane: "bottomLeft"})
+}
+
+// wrapColumns wraps the text of the columns from..to ("I", "J") of the rows
+// from first to last, so that long sentences stay inside their columns: a
+// sentence spilling over empty cells to the right widens what a printer
+// must fit on the page, shrinking the whole sheet to unreadable.
+func wrapColumns(f *excelize.File, sheet, from, to string, first, last int) error {
+	if last < first {
+		return nil
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	return f.SetCellStyle(sheet, from+strconv.Itoa(first), to+strconv.Itoa(last), wrap)
 }

@@ -277,17 +277,4 @@ func printedEvidence(ids []string) string {
 
 // printable sets sheet up for printing a list: A4 landscape, one page wide,
 // the header (row 2) repeated on every page and frozen on screen.
-func printable(f *excelize.File, sheet string) error {
-	a4, landscape, one, zero := 9, "landscape", 1, 0
-	fit := true
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$2", Scope: sheet}); err != nil {
-		return err
-	}
-	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
-}
+func printable(f *excelize.File, sheet string) error { return pageSetup(f, sheet, 2, true) }

@@ -53,6 +53,17 @@ func WriteXLSX(w io.Writer, res *gs.Result) error {
 			}
 		}
 	}
+	if err := wrapColumns(f, sheetSummary, "O", "O", 3, len(res.Workers)+2); err != nil {
+		return err
+	}
+	// The summary's 15 columns and the details' long sentences need a
+	// landscape page.
+	if err := pageSetup(f, sheetSummary, 2, true); err != nil {
+		return err
+	}
+	if err := pageSetup(f, sheetDetails, 2, true); err != nil {
+		return err
+	}
 	return f.Write(w)
 }
 
@@ -92,14 +103,18 @@ func writeSummarySheet(f *excelize.File, res *gs.Result, num, bold int) error {
 	return f.SetCellStyle(sheetSummary, "A2", "O2", bold)
 }
 
-// writeDetailsSheet fills the sheet 扣分明细: a bold header and one row a
-// deduction.
+// writeDetailsSheet fills the sheet 扣分明细: a title, a bold header and
+// one row a deduction.
 func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
-	dh := []any{"工号", "姓名", "类别", "规则", "规则编号", "期间", "次数", "扣分", "说明", "依据记录"}
-	if err := f.SetSheetRow(sheetDetails, "A1", &dh); err != nil {
+	title := res.Quarter + " 网格员考核扣分明细（截至 " + res.AsOf.Format("2006-01-02 15:04") + "）"
+	if err := f.SetCellValue(sheetDetails, "A1", title); err != nil {
 		return err
 	}
-	n := 2
+	dh := []any{"工号", "姓名", "类别", "规则", "规则编号", "期间", "次数", "扣分", "说明", "依据记录"}
+	if err := f.SetSheetRow(sheetDetails, "A2", &dh); err != nil {
+		return err
+	}
+	n := 3
 	for _, r := range res.Workers {
 		for _, d := range r.Deductions {
 			row := []any{r.WorkerID, r.Name, gs.CategoryName[gs.CategoryOf(d.Rule)], gs.NameOr(gs.RuleName, d.Rule), string(d.Rule), d.Period, d.Count, points(d.Points), d.Detail, strings.Join(d.Evidence, "、")}
@@ -110,10 +125,13 @@ func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
 			n++
 		}
 	}
-	if err := f.SetCellStyle(sheetDetails, "H2", "H"+strconv.Itoa(max(n-1, 2)), num); err != nil {
+	if err := f.SetCellStyle(sheetDetails, "H3", "H"+strconv.Itoa(max(n-1, 3)), num); err != nil {
 		return err
 	}
-	return f.SetCellStyle(sheetDetails, "A1", "J1", bold)
+	if err := wrapColumns(f, sheetDetails, "I", "J", 3, n-1); err != nil {
+		return err
+	}
+	return f.SetCellStyle(sheetDetails, "A2", "J2", bold)
 }
 
 // schemeTitle names the result's scheme in a title: by its name, else by

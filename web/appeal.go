@@ -32,6 +32,11 @@ type AppealRow struct {
 	Pending                     bool
 	// WorkerURL links to the worker's quarter.
 	WorkerURL string
+	// Name is the worker's name and Deduction the deduction appealed
+	// (points, sentence, evidence), read from the quarter's stored result;
+	// Deduction is nil when that result no longer lists it.
+	Name      string
+	Deduction *DeductionRow
 	// Action is where the decision posts; ReplyTyped and Error are a
 	// decision posted with a mistake, shown again.
 	Action, ReplyTyped, Error string
@@ -121,7 +126,9 @@ func (l *workerLife) row(d gs.Deduction) DeductionRow {
 	row.Appeal = l.appeals[ref]
 	row.CanAppeal = l.canAppeal && row.Appeal == nil
 	row.CanVoid = l.canVoid
-	row.Action = l.action
+	if l.action != "" {
+		row.Action = l.action + "#" + row.Anchor
+	}
 	if l.form.Ref == ref {
 		row.Reason, row.Error = l.form.Reason, l.form.Error
 		l.formShown = true

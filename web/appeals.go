@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,7 +88,65 @@ func (s *Server) appealListWith(w http.ResponseWriter, r *http.Request, u *gs.Us
 			page.Decided = append(page.Decided, row)
 		}
 	}
+	if err := s.appealDeductions(r.Context(), p, as, page.Pending, page.Decided); err != nil {
+		return err
+	}
 	return s.render(w, r, status, "appeals", page)
+}
+
+// appealDeductions fills in each appeal row the worker's name and, for the
+// pending ones, the deduction appealed, from the stored result of the
+// appeals' towns: whoever decides reads what was deducted and why without
+// opening the worker's page.
+func (s *Server) appealDeductions(ctx context.Context, p Period, as []gs.Appeal, pending, decided []AppealRow) error {
+	workers := map[string]*gs.WorkerResult{}
+	seen := map[string]bool{}
+	for _, a := range as {
+		if seen[a.Town] {
+			continue
+		}
+		seen[a.Town] = true
+		st, err := s.Service.QuarterState(ctx, a.Town, p.Quarter)
+		if err != nil {
+			return err
+		}
+		if !st.HasSnapshot() {
+			continue
+		}
+		res, err := s.Service.StoredResult(ctx, a.Town, p.Quarter, st)
+		if err != nil {
+			return err
+		}
+		for i := range res.Workers {
+			if w := &res.Workers[i]; w.Town == a.Town {
+				workers[w.WorkerID] = w
+			}
+		}
+	}
+	refs := map[int64]gs.DeductionRef{}
+	for _, a := range as {
+		refs[a.ID] = a.DeductionRef
+	}
+	for i := range decided {
+		if w := workers[decided[i].WorkerID]; w != nil {
+			decided[i].Name = w.Name
+		}
+	}
+	for i := range pending {
+		w := workers[pending[i].WorkerID]
+		if w == nil {
+			continue
+		}
+		pending[i].Name = w.Name
+		for _, d := range w.Deductions {
+			if gs.RefOf(w.WorkerID, d) == refs[pending[i].ID] {
+				row := deductionRow(w.WorkerID, d)
+				pending[i].Deduction = &row
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // townOptions are the towns of the district, for a filter, with selected

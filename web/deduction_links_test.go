@@ -12,7 +12,7 @@ import (
 )
 
 // evidenceHref finds the links of a deduction's evidence and period.
-var evidenceHref = regexp.MustCompile(`<div class="ded-evidence">(?:[^<]|<(?:a|/a|code|/code)[^>]*>)*`)
+var evidenceHref = regexp.MustCompile(`<div class="ded-evidence(?: ded-period)?">(?:[^<]|<(?:a|/a|code|/code)[^>]*>)*`)
 var hrefOf = regexp.MustCompile(`href="([^"]+)"(?:><code>([^<]+)</code>)?`)
 
 // TestDeductionsLinkTheirRecords: every deduction on a worker's page links

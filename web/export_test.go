@@ -225,16 +225,16 @@ func TestFilingPackage(t *testing.T) {
 		for _, w := range snap {
 			deductions += len(w.Deductions)
 		}
-		if got := len(rows(t, x, "扣分明细")) - 1; got != deductions {
+		if got := len(rows(t, x, "扣分明细")) - 2; got != deductions {
 			t.Errorf("filing deductions: %d rows, the snapshot %d", got, deductions)
 		}
 		appeals := rows(t, x, "申诉")
-		if len(appeals) != 2 || appeals[1][1] != "QS013" || appeals[1][7] != "当天在医院，有病假条" ||
-			appeals[1][9] != "已驳回" || appeals[1][10] != "病假未按规定报备" || appeals[1][11] != "admin" {
+		if len(appeals) != 3 || appeals[2][1] != "QS013" || appeals[2][7] != "当天在医院，有病假条" ||
+			appeals[2][9] != "已驳回" || appeals[2][10] != "病假未按规定报备" || appeals[2][11] != "admin" {
 			t.Errorf("filing appeals %v", appeals)
 		}
 		voids := rows(t, x, "撤销的扣分")
-		if len(voids) != 2 || voids[1][0] != voidedID || voids[1][2] != gs.RuleName[voided.Rule] || voids[1][3] != string(voided.Rule) || voids[1][6] != "巡查系统故障，记录缺失" || voids[1][7] != "admin" {
+		if len(voids) != 3 || voids[2][0] != voidedID || voids[2][2] != gs.RuleName[voided.Rule] || voids[2][3] != string(voided.Rule) || voids[2][6] != "巡查系统故障，记录缺失" || voids[2][7] != "admin" {
 			t.Errorf("filing voided deductions %v", voids)
 		}
 		cover := rows(t, x, "报备说明")

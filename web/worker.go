@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"maps"
 	"net/http"
 	"net/url"
@@ -92,6 +94,10 @@ type DeductionRow struct {
 	// Action is where the form posts; Reason and Error are a form posted
 	// with a mistake, shown again.
 	Action, Reason, Error string
+	// Anchor is the element id of the deduction on the page. The form posts
+	// to Action#Anchor, so the page shown again with a mistake opens at the
+	// deduction and its message, not at the top (no script needed).
+	Anchor string
 }
 
 // PersonRow is a special-population person named by a deduction.
@@ -260,7 +266,16 @@ func deductionRow(workerID string, d gs.Deduction) DeductionRow {
 		Rule: gs.NameOr(gs.RuleName, d.Rule), Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
 		Detail: d.Detail, Evidence: recordLinks(d), PeriodURL: periodLink(workerID, d),
 		RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","),
+		Anchor: deductionAnchor(d),
 	}
+}
+
+// deductionAnchor is an element id naming deduction d on its worker's page,
+// the same each time the page is shown.
+func deductionAnchor(d gs.Deduction) string {
+	h := fnv.New32a()
+	h.Write([]byte(string(d.Rule) + "|" + d.Period + "|" + strings.Join(d.Evidence, ",")))
+	return fmt.Sprintf("ded-%08x", h.Sum32())
 }
 
 // people returns the special-population persons that the deductions name

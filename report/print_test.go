@@ -1,0 +1,98 @@
+package report_test
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/report"
+)
+
+// TestWorkbooksPrintOnA4: every sheet of the exports (result, pay sheet,
+// filing) prints on A4 one page wide, landscape where it is wide, with a
+// title row above the header, and the title and header repeated on each
+// printed page and frozen on screen (they printed on Letter, cut across
+// pages, with no title on the lists).
+func TestWorkbooksPrintOnA4(t *testing.T) {
+	t.Parallel()
+	filing := &gs.Filing{Result: sample(), State: gs.QuarterState{State: gs.StateFinalized}}
+	books := map[string]func(io.Writer) error{
+		"result": func(w io.Writer) error { return report.WriteXLSX(w, sample()) },
+		"pay":    func(w io.Writer) error { return report.WritePaySheet(w, "XX镇", "已定稿", sample()) },
+		"filing": func(w io.Writer) error { return report.WriteFiling(w, "XX镇", filing) },
+	}
+	for _, c := range []struct {
+		book, sheet string
+		landscape   bool
+		// header is how many rows are frozen and repeated: the title and
+		// the column names, or none on the cover.
+		header int
+		// title is a word of the title row, first in column A.
+		title string
+	}{
+		{"result", "考核结果", true, 2, "考核结果"},
+		{"result", "扣分明细", true, 2, "扣分明细"},
+		{"pay", "工资表", true, 2, "绩效工资表"},
+		{"filing", "考核结果", true, 2, "考核结果"},
+		{"filing", "扣分明细", true, 2, "扣分明细"},
+		{"filing", "申诉", true, 2, "申诉"},
+		{"filing", "撤销的扣分", true, 2, "撤销的扣分"},
+		{"filing", "报备说明", false, 0, "报备材料"},
+	} {
+		var b bytes.Buffer
+		if err := books[c.book](&b); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		what := c.book + "/" + c.sheet
+		lay, err := x.GetPageLayout(c.sheet)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		orientation := "portrait"
+		if c.landscape {
+			orientation = "landscape"
+		}
+		if lay.Size == nil || *lay.Size != 9 || lay.FitToWidth == nil || *lay.FitToWidth != 1 ||
+			(lay.Orientation == nil && c.landscape) || (lay.Orientation != nil && *lay.Orientation != orientation) {
+			t.Errorf("%s: page size %v, %v pages wide, orientation %v; want A4 (9), 1, %s", what, deref(lay.Size), deref(lay.FitToWidth), deref(lay.Orientation), orientation)
+		}
+		props, err := x.GetSheetProps(c.sheet)
+		if err != nil || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s: not scaled to fit the page (%v)", what, err)
+		}
+		if title, _ := x.GetCellValue(c.sheet, "A1"); !strings.Contains(title, c.title) {
+			t.Errorf("%s: A1 is %q, want a title with %q", what, title, c.title)
+		}
+		panes, err := x.GetPanes(c.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.header > 0 && (!panes.Freeze || panes.YSplit != c.header) {
+			t.Errorf("%s: panes %+v, want the first %d rows frozen", what, panes, c.header)
+		}
+		var titles bool
+		for _, d := range x.GetDefinedName() {
+			titles = titles || (d.Name == "_xlnm.Print_Titles" && d.Scope == c.sheet && strings.HasSuffix(d.RefersTo, "!$1:$2"))
+		}
+		if titles != (c.header > 0) {
+			t.Errorf("%s: repeated header rows %v, want %v", what, titles, c.header > 0)
+		}
+		x.Close()
+	}
+}
+
+// deref shows what p points to, or nil.
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
