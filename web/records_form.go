@@ -173,6 +173,9 @@ func (s *Server) saveRecord(w http.ResponseWriter, r *http.Request, u *gs.User, 
 		return err
 	}
 	edit.Key = key
+	if kind == "meetings" && r.PostFormValue("all_present") != "" {
+		return s.allPresent(w, r, u, key, edit)
+	}
 	saved, err := s.Service.SaveRecord(r.Context(), u, edit)
 	var fe *app.FormError
 	if errors.As(err, &fe) {
@@ -205,6 +208,31 @@ func (s *Server) saveRecord(w http.ResponseWriter, r *http.Request, u *gs.User, 
 	s.warmLive(r, u.Town)
 	http.Redirect(w, r, recordURL(kind, saved)+"?saved=1", http.StatusSeeOther)
 	return nil
+}
+
+// allPresent is the attendance form's 全部出席 button: the meeting's form
+// shown again, as typed, with every worker whose attendance was left
+// blank marked present. Nothing is saved until the clerk has looked and
+// pressed 保存; without JavaScript this is how a button fills a form.
+func (s *Server) allPresent(w http.ResponseWriter, r *http.Request, u *gs.User, key []string, edit *app.RecordEdit) error {
+	for id, v := range edit.Attendance {
+		if v == "" {
+			edit.Attendance[id] = string(gs.StatusPresent)
+		}
+	}
+	var view *app.RecordView
+	if key != nil {
+		var err error
+		if view, err = s.Service.Record(r.Context(), u, "meetings", key); err != nil {
+			return err
+		}
+	}
+	page, err := s.recordForm(r, u, "meetings", key, view, edit)
+	if err != nil {
+		return err
+	}
+	page.Saved = "未记录出勤的人员已设为“出席”，尚未保存：请核对后按“保存”。"
+	return s.render(w, r, http.StatusOK, "record_form", page)
 }
 
 // readRecordForm reads the fields of a hand kind's form, a meeting's

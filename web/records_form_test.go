@@ -99,3 +99,47 @@ func TestLeaveChangeKeepsBothReasons(t *testing.T) {
 		t.Errorf("the operation log does not give the reason typed for the change")
 	}
 }
+
+// TestAllPresentFillsTheBlanks: the attendance form's 全部出席 button shows
+// the meeting's form again with every worker left blank marked present,
+// keeps what was typed (an absence, the title) and saves nothing until
+// 保存 is pressed.
+func TestAllPresentFillsTheBlanks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	admin := f.login("admin")
+	form := url.Values{"meeting_id": {"M-ALL"}, "held_on": {"2023-09-20"}, "title": {"专题会"},
+		"att:QS013": {"absent"}, "att:QS001": {""}, "att:QS002": {""}, "all_present": {"1"}}
+	res, body := f.post("/records/meetings", form, admin)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("全部出席: status %d, want 200 (the form again)", res.StatusCode)
+	}
+	for _, want := range []string{"尚未保存", `value="专题会"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form shown again lacks %q", want)
+		}
+	}
+	selected := func(worker string) string {
+		i := strings.Index(body, `name="att:`+worker+`"`)
+		if i < 0 {
+			t.Fatalf("no attendance field for %s", worker)
+		}
+		rest := body[i:]
+		rest = rest[:strings.Index(rest, "</select>")]
+		j := strings.Index(rest, " selected")
+		if j < 0 {
+			return ""
+		}
+		k := strings.LastIndex(rest[:j], `value="`)
+		return rest[k+len(`value="`) : k+len(`value="`)+strings.Index(rest[k+len(`value="`):], `"`)]
+	}
+	if got := selected("QS001"); got != "present" {
+		t.Errorf("QS001 left blank: %q selected, want present", got)
+	}
+	if got := selected("QS013"); got != "absent" {
+		t.Errorf("QS013 typed absent: %q selected, want absent kept", got)
+	}
+	if res, _ := f.get("/records/meetings/M-ALL", admin); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the meeting was saved by 全部出席 (GET status %d, want 404)", res.StatusCode)
+	}
+}
