@@ -68,6 +68,13 @@ func (sw *sheetWriter) widths(ws ...float64) {
 // written by a program on their own, and LibreOffice prints such a row
 // one line high, its text over the next rows.
 func (sw *sheetWriter) fit(widths []float64, cells ...string) {
+	if sw.err == nil {
+		sw.err = fitRow(sw.f, sw.sheet, sw.row-1, widths, cells...)
+	}
+}
+
+// fitRow sets the height of row of sheet as fit says.
+func fitRow(f *excelize.File, sheet string, row int, widths []float64, cells ...string) error {
 	lines := 1
 	for i, c := range cells {
 		if c == "" || i >= len(widths) || widths[i] <= 0 {
@@ -80,9 +87,10 @@ func (sw *sheetWriter) fit(widths []float64, cells ...string) {
 		w := int(widths[i])
 		lines = max(lines, (DisplayWidth(c)*5/4+w-1)/w)
 	}
-	if lines > 1 && sw.err == nil {
-		sw.err = sw.f.SetRowHeight(sw.sheet, sw.row-1, float64(15*lines))
+	if lines > 1 {
+		return f.SetRowHeight(sheet, row, float64(15*lines))
 	}
+	return nil
 }
 
 // styles are the number and header styles of a workbook.

@@ -44,7 +44,7 @@ func WriteXLSX(w io.Writer, res *gs.Result) error {
 	}
 	for sheet, widths := range map[string][]float64{
 		sheetSummary: {10, 6, 10, 10, 6, 10, 8, 9, 9, 9, 9, 9, 9, 12, 30},
-		sheetDetails: {10, 10, 10, 24, 14, 12, 6, 8, 60, 40},
+		sheetDetails: detailWidths,
 	} {
 		for i, wd := range widths {
 			col, _ := excelize.ColumnNumberToName(i + 1)
@@ -103,6 +103,9 @@ func writeSummarySheet(f *excelize.File, res *gs.Result, num, bold int) error {
 	return f.SetCellStyle(sheetSummary, "A2", "O2", bold)
 }
 
+// detailWidths are the widths of the columns of 扣分明细, in characters.
+var detailWidths = []float64{10, 10, 10, 24, 14, 12, 6, 8, 60, 40}
+
 // writeDetailsSheet fills the sheet 扣分明细: a title, a bold header and
 // one row a deduction.
 func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
@@ -122,10 +125,28 @@ func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
 			if err := f.SetSheetRow(sheetDetails, cell, &row); err != nil {
 				return err
 			}
+			if err := fitRow(f, sheetDetails, n, detailWidths, "", "", "", "", "", "", "", "", d.Detail, strings.Join(d.Evidence, "、")); err != nil {
+				return err
+			}
 			n++
 		}
 	}
-	if err := f.SetCellStyle(sheetDetails, "H3", "H"+strconv.Itoa(max(n-1, 3)), num); err != nil {
+	// Rows grow to their wrapped 说明 and 依据记录: the other cells of a
+	// row are read from its top line.
+	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	topNum, err := f.NewStyle(&excelize.Style{NumFmt: 2, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	if n > 3 {
+		if err := f.SetCellStyle(sheetDetails, "A3", "G"+strconv.Itoa(n-1), top); err != nil {
+			return err
+		}
+	}
+	if err := f.SetCellStyle(sheetDetails, "H3", "H"+strconv.Itoa(max(n-1, 3)), topNum); err != nil {
 		return err
 	}
 	if err := wrapColumns(f, sheetDetails, "I", "J", 3, n-1); err != nil {
