@@ -93,6 +93,16 @@ func fitRow(f *excelize.File, sheet string, row int, widths []float64, cells ...
 	return nil
 }
 
+// topStyles are the styles of the cells beside wrapped text, read from a
+// row's top line: plain, and a number with two decimals.
+func topStyles(f *excelize.File) (top, topNum int, err error) {
+	if top, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}); err != nil {
+		return 0, 0, err
+	}
+	topNum, err = f.NewStyle(&excelize.Style{NumFmt: 2, Alignment: &excelize.Alignment{Vertical: "top"}})
+	return top, topNum, err
+}
+
 // styles are the number and header styles of a workbook.
 func styles(f *excelize.File) (num, bold int, err error) {
 	if num, err = f.NewStyle(&excelize.Style{NumFmt: 2}); err != nil { // 0.00

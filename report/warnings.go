@@ -203,11 +203,7 @@ func WriteWarningsXLSX(w io.Writer, town string, res *gs.Result) error {
 	if err != nil {
 		return err
 	}
-	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	topNum, err := f.NewStyle(&excelize.Style{NumFmt: 2, Alignment: &excelize.Alignment{Vertical: "top"}})
+	top, topNum, err := topStyles(f)
 	if err != nil {
 		return err
 	}

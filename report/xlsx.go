@@ -133,11 +133,7 @@ func writeDetailsSheet(f *excelize.File, res *gs.Result, num, bold int) error {
 	}
 	// Rows grow to their wrapped 说明 and 依据记录: the other cells of a
 	// row are read from its top line.
-	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	topNum, err := f.NewStyle(&excelize.Style{NumFmt: 2, Alignment: &excelize.Alignment{Vertical: "top"}})
+	top, topNum, err := topStyles(f)
 	if err != nil {
 		return err
 	}
