@@ -11,11 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/report"
 )
 
@@ -49,35 +47,22 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError{gs.ErrorMessage(err)}
 	}
-	asOf := c.m.Now()
-	if c.asOf != "" {
-		if asOf, err = csvfile.ParseTimestamp(c.asOf); err != nil {
-			return usageError{fmt.Sprintf("--as-of 时间格式有误：%q（可用 2023-10-08 09:00:00、2023/10/8 9:00 或 RFC 3339）", c.asOf)}
-		}
-	}
-	var write func(io.Writer, *gs.Result) error
-	switch c.format {
-	case "table":
-		write = report.WriteTable
-	case "json":
-		write = report.WriteJSON
-	case "xlsx":
-		write = report.WriteXLSX
-	default:
-		return usageError{fmt.Sprintf("不支持的格式 %q：可用 table、json、xlsx", c.format)}
-	}
-	sch, err := c.schemeFlag.load()
+	asOf, err := asOfFlag(c.m, c.asOf)
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx)
+	write, err := byFormat(c.format, report.WriteTable, report.WriteJSON, report.WriteXLSX)
+	if err != nil {
+		return err
+	}
+	svc, db, err := service(ctx, &c.storeFlags, &c.schemeFlag)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	// A gigabyte in all for the heap and the store's mapping of its file.
 	defer app.TuneGCForBatch(1<<30 - db.MappedBytes())()
-	res, err := (&app.Service{DB: db, Scheme: sch}).Assess(ctx, q, asOf.Truncate(time.Second))
+	res, err := svc.Assess(ctx, q, asOf)
 	if err != nil {
 		return err
 	}

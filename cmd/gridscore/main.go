@@ -19,6 +19,8 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/scheme"
 	"github.com/gridscore/gridscore/store"
 )
@@ -158,6 +160,46 @@ func (s *schemeFlag) load() (gs.Scheme, error) {
 		return scheme.Default(), nil
 	}
 	return scheme.Load(s.path)
+}
+
+// asOfFlag reads --as-of (now when empty), to the second.
+func asOfFlag(m *Main, given string) (time.Time, error) {
+	if given == "" {
+		return m.Now().Truncate(time.Second), nil
+	}
+	t, err := csvfile.ParseTimestamp(given)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Sprintf("--as-of 时间格式有误：%q（可用 2023-10-08 09:00:00、2023/10/8 9:00 或 RFC 3339）", given)}
+	}
+	return t.Truncate(time.Second), nil
+}
+
+// byFormat picks the writer of --format: table, json or xlsx.
+func byFormat[W any](format string, table, json, xlsx W) (W, error) {
+	switch format {
+	case "table":
+		return table, nil
+	case "json":
+		return json, nil
+	case "xlsx":
+		return xlsx, nil
+	}
+	var none W
+	return none, usageError{fmt.Sprintf("不支持的格式 %q：可用 table、json、xlsx", format)}
+}
+
+// service loads the scheme and opens the store of a command that computes;
+// the caller closes the store.
+func service(ctx context.Context, st *storeFlags, sf *schemeFlag) (*app.Service, *store.DB, error) {
+	sch, err := sf.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := st.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &app.Service{DB: db, Scheme: sch}, db, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

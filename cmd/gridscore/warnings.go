@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/report"
 )
 
@@ -42,41 +39,26 @@ func (c *WarningsCommand) Run(ctx context.Context, args []string) error {
 	if c.town == "" {
 		return usageError{"请用 --town 指定镇街，如 --town 青山镇"}
 	}
-	asOf := c.m.Now()
-	var err error
-	if c.asOf != "" {
-		if asOf, err = csvfile.ParseTimestamp(c.asOf); err != nil {
-			return usageError{fmt.Sprintf("--as-of 时间格式有误：%q（可用 2023-08-15 09:00、2023/8/15 9:00 或 RFC 3339）", c.asOf)}
-		}
+	asOf, err := asOfFlag(c.m, c.asOf)
+	if err != nil {
+		return err
 	}
-	asOf = asOf.In(gs.CST).Truncate(time.Second)
 	q := gs.QuarterOf(gs.DateOf(asOf))
 	if c.quarter != "" {
 		if q, err = gs.ParseQuarter(c.quarter); err != nil {
 			return usageError{gs.ErrorMessage(err)}
 		}
 	}
-	var write func(io.Writer, string, *gs.Result) error
-	switch c.format {
-	case "table":
-		write = report.WriteWarningsTable
-	case "json":
-		write = report.WriteWarningsJSON
-	case "xlsx":
-		write = report.WriteWarningsXLSX
-	default:
-		return usageError{fmt.Sprintf("不支持的格式 %q：可用 table、json、xlsx", c.format)}
-	}
-	sch, err := c.schemeFlag.load()
+	write, err := byFormat(c.format, report.WriteWarningsTable, report.WriteWarningsJSON, report.WriteWarningsXLSX)
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx)
+	svc, db, err := service(ctx, &c.storeFlags, &c.schemeFlag)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	res, err := (&app.Service{DB: db, Scheme: sch}).TownWarnings(ctx, c.town, q, asOf)
+	res, err := svc.TownWarnings(ctx, c.town, q, asOf)
 	if err != nil {
 		return err
 	}
