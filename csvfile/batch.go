@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/csvfile/dupkeys"
 )
 
 // Batch is what an import read: the records, and where each came from, so
@@ -53,7 +52,7 @@ type builder struct {
 	batch  Batch
 	report Report
 	// keys, per kind id, holds the keys read so far (nil until the first).
-	keys []*dupkeys.Table
+	keys []*dupTable
 	// spans, per kind id, lists the sources of the kind in the order they
 	// were started, with the first ordinal of each; next is the ordinal
 	// after the last row seen. A row's ordinal is its source's base plus
@@ -74,7 +73,7 @@ type span struct {
 
 func newBuilder() *builder {
 	return &builder{
-		keys:       make([]*dupkeys.Table, len(kinds)),
+		keys:       make([]*dupTable, len(kinds)),
 		spans:      make([][]span, len(kinds)),
 		next:       make([]uint32, len(kinds)),
 		unreadable: map[string]map[string]bool{},
@@ -102,9 +101,9 @@ func (b *builder) originAt(k *kind, ord uint32) Origin {
 }
 
 // keyTable returns the table of the keys of kind k.
-func (b *builder) keyTable(k *kind) *dupkeys.Table {
+func (b *builder) keyTable(k *kind) *dupTable {
 	if b.keys[k.id] == nil {
-		b.keys[k.id] = &dupkeys.Table{OffHeap: b.stream != nil}
+		b.keys[k.id] = &dupTable{OffHeap: b.stream != nil}
 	}
 	return b.keys[k.id]
 }
@@ -159,7 +158,7 @@ func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 		return
 	}
 	sum := digest(&rec)
-	if first, dup := b.keyTable(k).Insert(dupkeys.Hash(key), dupkeys.Entry{Sum: sum, Ord: r.src.base + uint32(r.num)}); dup {
+	if first, dup := b.keyTable(k).Insert(hashDupKey(key), dupEntry{Sum: sum, Ord: r.src.base + uint32(r.num)}); dup {
 		if first.Sum != sum {
 			r.ok = false
 			b.report.add(k.keyProblem(r.src.label, r.num,

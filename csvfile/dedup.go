@@ -8,7 +8,7 @@ import (
 	"github.com/gridscore/gridscore"
 )
 
-// Duplicate keys are found without keeping the rows (package dupkeys): a
+// Duplicate keys are found without keeping the rows (dupTable, dupkeys.go): a
 // key read again with the same content (digest) is the same record given
 // twice and is dropped; with other content it is a problem naming both
 // rows.

@@ -25,7 +25,7 @@ import (
 // What it keeps grows with the grids, workers, meetings and registered
 // persons, not with the rows: each chunk is dropped once handed on, and
 // duplicate keys are found with a table of about 36 bytes a row of the kind
-// being read (24-byte slots, see dupkeys.Table), kept outside the Go heap and
+// being read (24-byte slots, see dupTable), kept outside the Go heap and
 // freed when the next kind begins: 17 million events take some 600 MB. The
 // problems found are kept, to be reported together.
 //

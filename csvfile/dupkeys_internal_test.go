@@ -1,4 +1,4 @@
-package dupkeys
+package csvfile
 
 import (
 	"strconv"
@@ -8,19 +8,19 @@ import (
 func TestTableFindsEveryKeyAgain(t *testing.T) {
 	t.Parallel()
 	for _, reserve := range []int{0, 50_000, 400_000, -1} {
-		tab := Table{OffHeap: reserve != 50_000}
+		tab := dupTable{OffHeap: reserve != 50_000}
 		defer tab.Free()
 		if reserve > 0 {
 			tab.Reserve(reserve)
 		}
 		const n = 200_000
 		for i := range n {
-			if _, dup := tab.Insert(Hash("E"+strconv.Itoa(i)), Entry{Sum: uint32(i), Ord: uint32(i + 2)}); dup {
+			if _, dup := tab.Insert(hashDupKey("E"+strconv.Itoa(i)), dupEntry{Sum: uint32(i), Ord: uint32(i + 2)}); dup {
 				t.Fatalf("reserve %d: key %d found before it was added", reserve, i)
 			}
 		}
 		for i := range n {
-			e, dup := tab.Insert(Hash("E"+strconv.Itoa(i)), Entry{Ord: 1})
+			e, dup := tab.Insert(hashDupKey("E"+strconv.Itoa(i)), dupEntry{Ord: 1})
 			if !dup || e.Sum != uint32(i) || e.Ord != uint32(i+2) {
 				t.Fatalf("reserve %d: key %d gives %+v, %v", reserve, i, e, dup)
 			}
@@ -33,12 +33,12 @@ func TestTableFindsEveryKeyAgain(t *testing.T) {
 
 func TestTableSizedFromAnEstimateStaysSmall(t *testing.T) {
 	t.Parallel()
-	tab := Table{OffHeap: true}
+	tab := dupTable{OffHeap: true}
 	defer tab.Free()
 	const n = 1_000_000
 	tab.Reserve(n)
 	for i := range n {
-		tab.Insert(Hash("E"+strconv.Itoa(i)), Entry{Ord: uint32(i + 2)})
+		tab.Insert(hashDupKey("E"+strconv.Itoa(i)), dupEntry{Ord: uint32(i + 2)})
 	}
 	// 24 bytes a slot, filled to about 2/3.
 	if perKey := float64(tab.Bytes()) / n; perKey > 40 {

@@ -1,4 +1,4 @@
-package dupkeys
+package csvfile
 
 import (
 	"runtime"
@@ -6,20 +6,20 @@ import (
 	"testing"
 )
 
-// keeper is one way of keeping the keys of an import: the Table, or the Go
+// keeper is one way of keeping the keys of an import: the dupTable, or the Go
 // map it replaced.
 type keeper struct {
 	name string
 	// start returns the insert and, once done, the bytes kept outside the
 	// Go heap and a release.
-	start func(n int) (insert func(Key, Entry) bool, offHeap func() int, free func())
+	start func(n int) (insert func(dupKey, dupEntry) bool, offHeap func() int, free func())
 }
 
 var keepers = []keeper{
-	{"table-offheap", func(n int) (func(Key, Entry) bool, func() int, func()) {
-		t := &Table{OffHeap: true}
+	{"table-offheap", func(n int) (func(dupKey, dupEntry) bool, func() int, func()) {
+		t := &dupTable{OffHeap: true}
 		seen := 0
-		return func(k Key, e Entry) bool {
+		return func(k dupKey, e dupEntry) bool {
 			// As an import does: sized from an estimate after the first
 			// rows of a file (csvfile's presizeAfter).
 			if seen++; seen == 20_000 {
@@ -29,9 +29,9 @@ var keepers = []keeper{
 			return dup
 		}, t.Bytes, t.Free
 	}},
-	{"map", func(int) (func(Key, Entry) bool, func() int, func()) { return inMap(map[Key]Entry{}) }},
-	{"map-presized", func(n int) (func(Key, Entry) bool, func() int, func()) {
-		return inMap(make(map[Key]Entry, n))
+	{"map", func(int) (func(dupKey, dupEntry) bool, func() int, func()) { return inMap(map[dupKey]dupEntry{}) }},
+	{"map-presized", func(n int) (func(dupKey, dupEntry) bool, func() int, func()) {
+		return inMap(make(map[dupKey]dupEntry, n))
 	}},
 }
 
@@ -43,7 +43,7 @@ const (
 	chunkRows     = 8192 // csvfile.DefaultChunkRows
 )
 
-// BenchmarkKeys hashes and inserts 1e6 and 1e7 distinct keys into each
+// BenchmarkDupKeys hashes and inserts 1e6 and 1e7 distinct keys into each
 // keeper while allocating garbagePerKey bytes a key (the keys are made on
 // the way, as an import does: a slice of them all would raise the garbage
 // collector's target), and reports the time a key, the
@@ -53,9 +53,9 @@ const (
 // the next one's:
 //
 //	for k in table-offheap map map-presized; do for n in 1000000 10000000; do
-//	  go test -run XXX -bench "Keys/^$k\$/keys=$n\$" -benchtime 1x ./csvfile/dupkeys/
+//	  go test -run XXX -bench "DupKeys/^$k\$/keys=$n\$" -benchtime 1x ./csvfile/
 //	done; done
-func BenchmarkKeys(b *testing.B) {
+func BenchmarkDupKeys(b *testing.B) {
 	for _, kp := range keepers {
 		for _, n := range []int{1_000_000, 10_000_000} {
 			b.Run(kp.name+"/keys="+strconv.Itoa(n), func(b *testing.B) {
@@ -71,7 +71,7 @@ func BenchmarkKeys(b *testing.B) {
 					insert, off, free := kp.start(n)
 					for i := range n {
 						chunk[i%chunkRows] = make([]byte, garbagePerKey)
-						if insert(Hash("E"+strconv.Itoa(i)), Entry{Sum: uint32(i), Ord: uint32(i + 2)}) {
+						if insert(hashDupKey("E"+strconv.Itoa(i)), dupEntry{Sum: uint32(i), Ord: uint32(i + 2)}) {
 							b.Fatalf("key %d found before it was added", i)
 						}
 						if i%32768 == 0 {
@@ -99,8 +99,8 @@ func BenchmarkKeys(b *testing.B) {
 }
 
 // inMap is a keeper's start on map m.
-func inMap(m map[Key]Entry) (insert func(Key, Entry) bool, offHeap func() int, free func()) {
-	return func(k Key, e Entry) bool {
+func inMap(m map[dupKey]dupEntry) (insert func(dupKey, dupEntry) bool, offHeap func() int, free func()) {
+	return func(k dupKey, e dupEntry) bool {
 		if _, dup := m[k]; dup {
 			return true
 		}

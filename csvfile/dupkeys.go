@@ -1,5 +1,5 @@
-// Package dupkeys finds the repeated keys of an import without keeping its
-// rows: a Table maps a 128-bit hash of each key read to a 32-bit hash of
+// This file finds the repeated keys of an import without keeping its
+// rows: a dupTable maps a 128-bit hash of each key read to a 32-bit hash of
 // the row's content and the row's ordinal (which names its file and row),
 // 24 bytes a slot, kept outside the Go heap where the system allows.
 //
@@ -8,7 +8,8 @@
 // taken for the same record would need their 32-bit content hashes to
 // agree: one chance in four billion for each such pair, which is itself an
 // error in the files.
-package dupkeys
+
+package csvfile
 
 import (
 	"hash/maphash"
@@ -19,30 +20,30 @@ import (
 // every process.
 var keySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 
-// Key is the 128-bit hash of a record's key.
-type Key struct{ hi, lo uint64 }
+// dupKey is the 128-bit hash of a record's key.
+type dupKey struct{ hi, lo uint64 }
 
-// Hash returns the Key of a record's key (composite keys joined into one
+// Hash returns the dupKey of a record's key (composite keys joined into one
 // string).
-func Hash(key string) Key {
-	return Key{maphash.String(keySeeds[0], key), maphash.String(keySeeds[1], key)}
+func hashDupKey(key string) dupKey {
+	return dupKey{maphash.String(keySeeds[0], key), maphash.String(keySeeds[1], key)}
 }
 
-// Entry is what a Table holds for a key: the content hash and the ordinal
+// dupEntry is what a dupTable holds for a key: the content hash and the ordinal
 // of the row that first gave it. Ordinal 0 marks an empty slot: ordinals
 // of data rows start at 2, the first row below a header.
-type Entry struct {
+type dupEntry struct {
 	Sum uint32
 	Ord uint32
 }
 
-// slot is one slot of a Table.
+// slot is one slot of a dupTable.
 type slot struct {
-	key Key
-	Entry
+	key dupKey
+	dupEntry
 }
 
-// Shards of a Table. Each grows on its own, so growing never copies the
+// Shards of a dupTable. Each grows on its own, so growing never copies the
 // whole table at once.
 const (
 	shardBits = 8
@@ -51,34 +52,34 @@ const (
 	maxLoad = 6
 )
 
-// Table is an open-addressing hash set of key hashes with linear probing,
+// dupTable is an open-addressing hash set of key hashes with linear probing,
 // in shards: the keys read so far of one record kind.
 //
 // Why not a Go map: a streaming import (csvfile.Scanner) keeps the keys
 // of the kind it reads, and a province's events are 17 million keys (10–30
-// million, as the kinds grow). A map[Key]Entry lives on the Go heap, where
+// million, as the kinds grow). A map[dupKey]dupEntry lives on the Go heap, where
 // the garbage collector lets the heap grow to twice the live data
 // (GOGC=100) before collecting, and where a growing map holds its old and
-// new tables at once. A Table keeps its slots outside the heap (OffHeap,
+// new tables at once. A dupTable keeps its slots outside the heap (OffHeap,
 // where the system allows, see allocSlots), grows one shard at a time and
-// is sized from an estimate of the rows to come (Reserve). BenchmarkKeys
+// is sized from an estimate of the rows to come (Reserve). BenchmarkDupKeys
 // (bench_test.go, 200 bytes of garbage a key standing for the rows read,
 // the key's hashing included in the time) measured, for 10 million keys on
 // 2 cores (two runs: a quiet machine, and one under a load of 5):
 //
 //	                 peak heap  off heap  total   time a key
-//	Table (OffHeap)     8 MB     343 MB   351 MB  430–645 ns
+//	dupTable (OffHeap)     8 MB     343 MB   351 MB  430–645 ns
 //	map               719 MB       0      719 MB  603–902 ns
 //	map, presized     839 MB       0      839 MB  450–950 ns
 //
 // and for 1 million keys 38 MB against 70 and 106 MB, in about the same
 // time (450–620 ns a key each). A map takes 2–2.4 times the memory, and
 // the runtime took 803–880 MB from the system for it against 20 MB beside
-// the Table: some 2.2–2.5 GB at 30 million keys, past the 2 GB an import of
-// 100,000 workers must stay under; the Table takes about 1 GB there.
-// Rerun with the loop in BenchmarkKeys's comment. A Table kept off the
+// the dupTable: some 2.2–2.5 GB at 30 million keys, past the 2 GB an import of
+// 100,000 workers must stay under; the dupTable takes about 1 GB there.
+// Rerun with the loop in BenchmarkDupKeys's comment. A dupTable kept off the
 // heap must be freed (Free).
-type Table struct {
+type dupTable struct {
 	// OffHeap keeps the slots outside the Go heap (set before the first
 	// Insert or Reserve).
 	OffHeap bool
@@ -90,7 +91,7 @@ type Table struct {
 
 // Insert adds a key with its entry, or returns the entry already held for
 // the key and true.
-func (t *Table) Insert(key Key, e Entry) (Entry, bool) {
+func (t *dupTable) Insert(key dupKey, e dupEntry) (dupEntry, bool) {
 	s := key.hi >> (64 - shardBits)
 	if (t.used[s]+1)*8 > len(t.shards[s])*maxLoad {
 		t.grow(s, max(16, 2*len(t.shards[s])))
@@ -100,12 +101,12 @@ func (t *Table) Insert(key Key, e Entry) (Entry, bool) {
 	for {
 		sl := &tab[i]
 		if sl.Ord == 0 {
-			*sl = slot{key: key, Entry: e}
+			*sl = slot{key: key, dupEntry: e}
 			t.used[s]++
-			return Entry{}, false
+			return dupEntry{}, false
 		}
 		if sl.key == key {
-			return sl.Entry, true
+			return sl.dupEntry, true
 		}
 		if i++; i == uint64(len(tab)) {
 			i = 0
@@ -114,7 +115,7 @@ func (t *Table) Insert(key Key, e Entry) (Entry, bool) {
 }
 
 // grow rehashes shard s into n slots.
-func (t *Table) grow(s uint64, n int) {
+func (t *dupTable) grow(s uint64, n int) {
 	old, oldMapped := t.shards[s], t.mapped[s]
 	var tab []slot
 	if t.OffHeap {
@@ -141,7 +142,7 @@ func (t *Table) grow(s uint64, n int) {
 }
 
 // Free releases the slots kept outside the heap; the table is empty after.
-func (t *Table) Free() {
+func (t *dupTable) Free() {
 	for s := range t.shards {
 		if t.mapped[s] {
 			freeSlots(t.shards[s])
@@ -153,7 +154,7 @@ func (t *Table) Free() {
 // Reserve makes room for about n keys in all, so that a table sized from an
 // estimate of the rows to come does not grow (nor waste memory by
 // doubling).
-func (t *Table) Reserve(n int) {
+func (t *dupTable) Reserve(n int) {
 	t.sized = true
 	per := n/shards + 1
 	want := per * 8 / maxLoad * 9 / 8 // a little headroom for the estimate
@@ -165,10 +166,10 @@ func (t *Table) Reserve(n int) {
 }
 
 // Sized reports whether Reserve was called.
-func (t *Table) Sized() bool { return t.sized }
+func (t *dupTable) Sized() bool { return t.sized }
 
 // Bytes returns the memory the table holds.
-func (t *Table) Bytes() int {
+func (t *dupTable) Bytes() int {
 	n := 0
 	for _, tab := range t.shards {
 		n += len(tab) * 24

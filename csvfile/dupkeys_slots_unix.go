@@ -1,6 +1,6 @@
 //go:build unix
 
-package dupkeys
+package csvfile
 
 import (
 	"syscall"

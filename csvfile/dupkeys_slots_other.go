@@ -1,6 +1,6 @@
 //go:build !unix
 
-package dupkeys
+package csvfile
 
 // allocSlots returns n zeroed slots on the heap, and false: this system's
 // tables stay on the heap.
