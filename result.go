@@ -30,6 +30,12 @@ type Result struct {
 	// a year computed without official holiday data. Not part of the JSON of
 	// DATA.md §3: the command line prints them apart.
 	Notes []string `json:"-"`
+	// Settled says that the result is the same as of every later moment
+	// (but for AsOf) while the records stay as they are: the quarter is
+	// over and no event of it is still open. A kept result that is settled
+	// serves every later moment without computing again. Not part of the
+	// JSON of DATA.md §3.
+	Settled bool `json:"-"`
 }
 
 // WorkerResult is one worker's assessment. Total, Rank and Categories are nil

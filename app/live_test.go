@@ -87,3 +87,52 @@ func totalOf(t *testing.T, res *gs.Result, id string) gs.Points {
 	t.Fatalf("%s has no total", id)
 	return 0
 }
+
+// TestSettledQuarterNotComputedAgain: a quarter that is over is computed
+// again at every new moment while an event of it is still open; once none
+// is, its kept result serves every later moment, exactly as computing it
+// then would.
+func TestSettledQuarterNotComputedAgain(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, _ *time.Time) {
+		ctx := context.Background()
+		q, asOf := demo.Quarter(), demo.AsOf()
+		later := asOf.Add(40 * 24 * time.Hour)
+		res, err := s.LiveTown(ctx, demo.TownName, q, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Settled {
+			t.Fatal("the demo quarter, with events still open, is called settled")
+		}
+		if kept, err := s.CachedTown(ctx, demo.TownName, q, later); err != nil || kept != nil {
+			t.Fatalf("with events open, a later moment was given the kept result (err %v)", err)
+		}
+
+		// Every open event of the town is closed.
+		var closed []gs.Event
+		for _, e := range demo.Town(1).Events {
+			if e.ClosedAt.IsZero() {
+				e.ClosedAt = e.ReportedAt.Add(time.Hour)
+				closed = append(closed, e)
+			}
+		}
+		if len(closed) == 0 {
+			t.Fatal("the demo town has no open event: the test shows nothing")
+		}
+		if _, err := s.DB.Import(ctx, &gs.Records{Events: closed}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if res, err = s.LiveTown(ctx, demo.TownName, q, asOf); err != nil || !res.Settled {
+			t.Fatalf("with no event open, the quarter is not settled (err %v)", err)
+		}
+		kept, err := s.CachedTown(ctx, demo.TownName, q, later)
+		if err != nil || kept == nil {
+			t.Fatalf("a later moment of the settled quarter is not given the kept result (err %v)", err)
+		}
+		want, err := s.AssessTown(ctx, demo.TownName, q, later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameResult(t, "kept settled result at a later moment", kept, want)
+	})
+}

@@ -115,6 +115,10 @@ func (e *Engine) Finish(workers []gs.WorkerResult) *gs.Result {
 		Scheme:     e.in.Scheme.ID,
 		SchemeName: e.in.Scheme.Name,
 		Workers:    workers,
+		// Past the quarter's last day only open events are judged at as_of
+		// (their cards and the sentence 截至…仍未办结); every other rule
+		// looks at the quarter's days, all of which have elapsed.
+		Settled: e.ix.today > e.ix.last && !e.ix.judgedOpen.Load(),
 	}
 	if res.Workers == nil {
 		res.Workers = []gs.WorkerResult{}

@@ -118,6 +118,7 @@ func (ix *index) cardOf(e *gs.Event) gs.Card {
 	end := e.ClosedAt
 	if end.IsZero() {
 		end = ix.asOf
+		ix.judgedOpen.Store(true)
 	}
 	overdue := end.Sub(e.Deadline)
 	if overdue <= 0 {

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -32,6 +33,10 @@ type index struct {
 	byGrid      map[string][]*gs.Worker // workers by grid code
 	workerList  []*gs.Worker            // every worker, in the order given
 	meetingByID map[string]*gs.Meeting  // by meeting id
+
+	// judgedOpen is set once an event still open at as_of is judged at
+	// as_of (cardOf): the result may change as time passes (see Settled).
+	judgedOpen atomic.Bool
 }
 
 // chunk holds the records of some workers grouped the way the rules look

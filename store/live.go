@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -45,17 +46,23 @@ type LiveKey struct {
 // liveResult is how a live result is stored: the result and the notes that
 // go with it, which the JSON of DATA.md §3 leaves out.
 type liveResult struct {
-	Result *gs.Result `json:"result"`
-	Notes  []string   `json:"notes"`
+	Result  *gs.Result `json:"result"`
+	Notes   []string   `json:"notes"`
+	Settled bool       `json:"settled"`
 }
 
-// LiveResult returns the stored live result of exactly k, or a nil result
-// when there is none (another moment, older records, another scheme).
+// LiveResult returns the stored live result of k, or a nil result when
+// there is none (another moment, older records, another scheme). A result
+// kept as settled (gs.Result.Settled) for an earlier moment of the same
+// records and scheme serves k too, with k's moment.
 func (db *DB) LiveResult(ctx context.Context, k LiveKey) (*gs.Result, error) {
 	var js string
-	err := db.read.QueryRowContext(ctx, `SELECT result_json FROM live_results
-		WHERE town = $1 AND quarter = $2 AND as_of = $3 AND version = $4 AND scheme = $5`,
-		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme).Scan(&js)
+	var asOf int64
+	err := db.read.QueryRowContext(ctx, `SELECT result_json, as_of FROM live_results
+		WHERE town = $1 AND quarter = $2 AND version = $4 AND scheme = $5
+			AND (as_of = $3 OR (settled = 1 AND as_of <= $3))
+		ORDER BY as_of DESC LIMIT 1`,
+		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme).Scan(&js, &asOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -67,24 +74,44 @@ func (db *DB) LiveResult(ctx context.Context, k LiveKey) (*gs.Result, error) {
 		return nil, nil // unreadable (an older program's form): compute again
 	}
 	lr.Result.Notes = lr.Notes
+	lr.Result.Settled = lr.Settled
+	if asOf != k.AsOf.Unix() {
+		lr.Result.AsOf = k.AsOf.In(gs.CST).Truncate(time.Second)
+	}
 	return lr.Result, nil
 }
 
-// SaveLiveResult stores res as the live result of k, replacing the town's
-// quarter's previous one, at the moment now, unless that one was computed
-// from newer records (a slower server does not put back an older result).
-// Two servers saving at once both succeed; of equal versions the later
-// write stays.
+// keptMoments is how many moments of a town's quarter are kept: the one
+// pages show, the next one computed ahead, and a few others asked for.
+const keptMoments = 4
+
+// SaveLiveResult stores res as the live result of k at the moment now,
+// unless the one kept for k's moment was computed from newer records (a
+// slower server does not put back an older result), and drops the town's
+// quarter's results computed from older records or by other rules, and
+// all but the keptMoments last computed. Two servers saving at once both
+// succeed; of equal versions the later write stays.
 func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now time.Time) error {
-	js, err := json.Marshal(liveResult{Result: res, Notes: res.Notes})
+	js, err := json.Marshal(liveResult{Result: res, Notes: res.Notes, Settled: res.Settled})
 	if err != nil {
 		return err
 	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO live_results (town, quarter, as_of, version, scheme, result_json, computed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (town, quarter) DO UPDATE SET as_of = excluded.as_of, version = excluded.version,
-			scheme = excluded.scheme, result_json = excluded.result_json, computed_at = excluded.computed_at
+	settled := 0
+	if res.Settled {
+		settled = 1
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO live_results (town, quarter, as_of, version, scheme, settled, result_json, computed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (town, quarter, as_of) DO UPDATE SET version = excluded.version, scheme = excluded.scheme,
+			settled = excluded.settled, result_json = excluded.result_json, computed_at = excluded.computed_at
 		WHERE live_results.version <= excluded.version`,
-		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme, string(js), now.Unix())
+		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme, settled, string(js), now.Unix())
+	if err != nil {
+		return db.wrap("save live result", err)
+	}
+	_, err = db.write.ExecContext(ctx, `DELETE FROM live_results WHERE town = $1 AND quarter = $2
+		AND (version < $3 OR scheme <> $4 OR as_of NOT IN (SELECT as_of FROM live_results
+			WHERE town = $1 AND quarter = $2 ORDER BY computed_at DESC, as_of DESC LIMIT `+strconv.Itoa(keptMoments)+`))`,
+		k.Town, k.Quarter, k.Version, k.Scheme)
 	return db.wrap("save live result", err)
 }

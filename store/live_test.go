@@ -101,3 +101,71 @@ func TestDataVersionKeptByUnchangedImport(t *testing.T) {
 		}
 	})
 }
+
+// TestLiveResultMoments: the last few moments of a town's quarter are kept
+// side by side (the next one computed ahead does not push out the one the
+// pages show); a settled result serves later moments of the same records,
+// with the later moment, and no earlier one; a change to the records drops
+// them all.
+func TestLiveResultMoments(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		v, err := db.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := time.Date(2023, 8, 15, 9, 0, 0, 0, gs.CST)
+		key := func(asOf time.Time) store.LiveKey {
+			return store.LiveKey{Town: "青山镇", Quarter: "2023Q3", AsOf: asOf, Version: v, Scheme: "s"}
+		}
+		save := func(asOf time.Time, settled bool) {
+			t.Helper()
+			res := &gs.Result{Quarter: "2023Q3", AsOf: asOf, Scheme: "s", Settled: settled,
+				Workers: []gs.WorkerResult{{WorkerID: "W1", Name: asOf.Format("15:04")}}}
+			if err := db.SaveLiveResult(ctx, key(asOf), res, asOf); err != nil {
+				t.Fatal(err)
+			}
+		}
+		get := func(asOf time.Time) *gs.Result {
+			t.Helper()
+			res, err := db.LiveResult(ctx, key(asOf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		save(base, false)
+		save(base.Add(5*time.Minute), false) // the next moment, ahead
+		if got := get(base); got == nil || got.Workers[0].Name != "09:00" {
+			t.Fatalf("the moment the pages show was pushed out by the next one: %+v", got)
+		}
+		if got := get(base.Add(10 * time.Minute)); got != nil {
+			t.Fatalf("a result that is not settled served a later moment: %+v", got)
+		}
+		for i := 2; i <= 6; i++ {
+			save(base.Add(time.Duration(i)*5*time.Minute), false)
+		}
+		if get(base) != nil || get(base.Add(15*time.Minute)) == nil {
+			t.Error("not the last four moments are kept")
+		}
+
+		over := time.Date(2023, 10, 8, 9, 0, 0, 0, gs.CST)
+		save(over, true)
+		later := over.Add(30 * 24 * time.Hour)
+		got := get(later)
+		if got == nil || !got.Settled || !got.AsOf.Equal(later) || got.Workers[0].Name != "09:00" {
+			t.Fatalf("a settled result does not serve a later moment with that moment: %+v", got)
+		}
+		if get(over.Add(-time.Hour)) != nil {
+			t.Error("a settled result served an earlier moment")
+		}
+		mustImport(t, db, &gs.Records{Grids: []gs.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}}})
+		if v, err = db.DataVersion(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if get(later) != nil {
+			t.Error("a settled result served records that changed since")
+		}
+	})
+}

@@ -21,6 +21,9 @@ type Period struct {
 	// snapshot (computed at StoredAsOf) rather than a live result.
 	Stored     string
 	StoredAsOf time.Time
+	// Live says that AsOf follows the clock (the last whole five minutes):
+	// neither the URL nor the server fixed it.
+	Live bool
 }
 
 // StoredAsOfText is the moment the stored snapshot was computed at.
@@ -72,6 +75,7 @@ func (s *Server) period(r *http.Request) (Period, error) {
 		// that the pages opened in those minutes share one computation
 		// (kept in the store, see app.Service.LiveTown).
 		p.AsOf = now.Truncate(liveStep)
+		p.Live = true
 	}
 	p.AsOf = p.AsOf.In(gs.CST).Truncate(time.Second)
 	return p, nil

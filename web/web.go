@@ -54,6 +54,10 @@ type Server struct {
 	warming sync.WaitGroup
 	warmMu  sync.Mutex
 	warms   map[string]*warm
+	// viewed holds the towns' quarters whose live results pages showed,
+	// with when, for computing their next moment ahead (ahead.go).
+	viewedMu sync.Mutex
+	viewed   map[townQuarter]time.Time
 }
 
 // warm is one town's live result being computed in the background.
@@ -150,6 +154,9 @@ func (s *Server) Handler() http.Handler {
 // computation at a time (a request that waited finds the result the one
 // before it computed).
 func (s *Server) assessTown(ctx context.Context, p Period, town string) (*gs.Result, error) {
+	if p.Live {
+		s.viewedLive(town, p.Quarter)
+	}
 	if res, err := s.Service.CachedTown(ctx, town, p.Quarter, p.AsOf); err != nil || res != nil {
 		return res, err
 	}

@@ -166,6 +166,9 @@ func (c *ServeCommand) serve(ctx context.Context, srv *web.Server, auth *app.Aut
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()
 	go sweepSessions(sweepCtx, auth, c.m.Now, logger)
+	aheadCtx, stopAhead := context.WithCancel(ctx)
+	defer stopAhead()
+	srv.StartAhead(aheadCtx) // live results of the next moment, computed ahead
 
 	fmt.Fprintf(c.m.Stdout, "gridscore 网页服务已启动：%s（按 Ctrl+C 停止）\n", browseURL(ln.Addr(), tlsConfig != nil))
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", tlsConfig != nil), slog.Bool("demo", c.demo))
@@ -184,6 +187,7 @@ func (c *ServeCommand) serve(ctx context.Context, srv *web.Server, auth *app.Aut
 	if err := hs.Shutdown(stopCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	stopAhead()
 	srv.Wait() // live results computing in the background, before the store closes
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
