@@ -108,6 +108,29 @@ func (s *Service) WorkerQuarters(ctx context.Context, id string) ([]gs.WorkerQua
 	return s.DB.WorkerQuarters(ctx, id)
 }
 
+// FiledTowns returns how many of the district's towns have filed quarter q
+// with the district (报备), and how many towns there are.
+func (s *Service) FiledTowns(ctx context.Context, q gs.Quarter) (filed, towns int, err error) {
+	names, err := s.DB.Towns(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	states, err := s.DB.QuarterStates(ctx, q.String())
+	if err != nil {
+		return 0, 0, err
+	}
+	known := map[string]bool{}
+	for _, t := range names {
+		known[t] = true
+	}
+	for _, st := range states {
+		if st.State == gs.StateFiled && known[st.Town] {
+			filed++
+		}
+	}
+	return filed, len(names), nil
+}
+
 // DistrictQuarters returns quarter q of every town of the district, in
 // order of town: its state (open when nobody computed it), when it reached
 // that state, and its workers in post on a day of the quarter.

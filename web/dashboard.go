@@ -181,6 +181,9 @@ func (s *Server) townResult(r *http.Request, u *gs.User, town string) (Period, *
 	if p, err = s.markStored(r.Context(), p, town); err != nil {
 		return p, nil, nil, err
 	}
+	if p, err = s.withChoices(r.Context(), p, town); err != nil {
+		return p, nil, nil, err
+	}
 	ws := inTown(res.Workers, town)
 	if len(ws) == 0 && u.Role == gs.RoleDistrict {
 		return p, nil, nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)

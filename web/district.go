@@ -107,6 +107,9 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		stored[wr.Town] = append(stored[wr.Town], wr)
 	}
 	state := warningState(p)
+	if p, err = s.withChoices(ctx, p, ""); err != nil {
+		return err
+	}
 	page := &DistrictPage{Page: s.page(u, "全区 "+p.Quarter.String()+" 考核总览", "home"), Period: p, Open: state == "open"}
 	known := map[string][]gs.WorkerResult{}
 	var all []gs.WorkerResult

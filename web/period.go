@@ -21,6 +21,8 @@ type Period struct {
 	// snapshot (computed at StoredAsOf) rather than a live result.
 	Stored     string
 	StoredAsOf time.Time
+	// Choices are the quarters of the quarter picker (withChoices).
+	Choices []QuarterChoice
 	// Live says that AsOf follows the clock (the last whole five minutes):
 	// neither the URL nor the server fixed it.
 	Live bool

@@ -142,6 +142,9 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if p, err = s.markStored(r.Context(), p, wr.Town); err != nil {
 		return err
 	}
+	if p, err = s.withChoices(r.Context(), p, wr.Town); err != nil {
+		return err
+	}
 	page := &WorkerPage{
 		Page:   s.page(u, wr.Name+" "+p.Quarter.String()+" 考核结果", "home"),
 		Period: p,

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	gs "github.com/gridscore/gridscore"
+)
+
+// recentQuarters is how many quarters the quarter picker offers: the
+// current one and those before it.
+const recentQuarters = 6
+
+// QuarterChoice is one quarter of the picker, with its state: the town's
+// (公示中) or, for the district, how many towns have filed.
+type QuarterChoice struct {
+	Label, State, URL string
+	Current           bool
+}
+
+// withChoices returns p with the quarter picker's choices: the current
+// quarter (the server's, when set) and the recentQuarters−1 before it, and
+// the quarter shown if it is none of them, each with town's state of it
+// (town "" for the district: how many towns have filed). A link keeps the
+// page and drops the moment, which belongs to a quarter.
+func (s *Server) withChoices(ctx context.Context, p Period, town string) (Period, error) {
+	latest := s.Quarter
+	if latest == (gs.Quarter{}) {
+		latest = gs.QuarterOf(gs.DateOf(s.now()))
+	}
+	var qs []gs.Quarter
+	for q, i := latest, 0; i < recentQuarters; q, i = prevQuarter(q), i+1 {
+		qs = append(qs, q)
+	}
+	if p.Quarter.First() > latest.First() || p.Quarter.First() < qs[len(qs)-1].First() {
+		qs = append(qs, p.Quarter)
+	}
+	p.Choices = p.Choices[:0]
+	for _, q := range qs {
+		state, err := s.quarterStateText(ctx, town, q)
+		if err != nil {
+			return p, err
+		}
+		p.Choices = append(p.Choices, QuarterChoice{
+			Label:   quarterLabel(q),
+			State:   state,
+			URL:     "?" + url.Values{"quarter": {q.String()}}.Encode(),
+			Current: q == p.Quarter,
+		})
+	}
+	return p, nil
+}
+
+// quarterStateText is town's state of q in a few words ("" before the
+// quarter has begun), or for the district (town "") how many towns have
+// filed it.
+func (s *Server) quarterStateText(ctx context.Context, town string, q gs.Quarter) (string, error) {
+	if s.now().Before(q.First().Start()) {
+		return "", nil
+	}
+	if town != "" {
+		st, err := s.Service.QuarterState(ctx, town, q)
+		if err != nil {
+			return "", err
+		}
+		return shortStateName(st.State), nil
+	}
+	filed, towns, err := s.Service.FiledTowns(ctx, q)
+	if err != nil || towns == 0 {
+		return "", err
+	}
+	return "已报备 " + strconv.Itoa(filed) + "/" + strconv.Itoa(towns), nil
+}
+
+// prevQuarter is the quarter before q.
+func prevQuarter(q gs.Quarter) gs.Quarter { return gs.QuarterOf(q.First().AddDays(-1)) }
+
+// shortStateName is a state's name short enough for the picker: 已计算
+// rather than 已计算（审核中）.
+func shortStateName(st gs.State) string {
+	if st == gs.StateComputed {
+		return "审核中"
+	}
+	return gs.StateName[st]
+}
+
+// quarterLabel is a quarter as the picker shows it: 2023年第3季度.
+func quarterLabel(q gs.Quarter) string {
+	return strconv.Itoa(q.Year) + "年第" + strconv.Itoa(q.Q) + "季度"
+}
