@@ -27,6 +27,9 @@ type Service struct {
 	// rulesKey), worked out once.
 	rulesOnce sync.Once
 	rules     string
+	// memo holds the live results read or computed lately, decoded, so
+	// that a page showing many towns does not decode each again (live.go).
+	memo liveMemo
 }
 
 // Clock returns the moment it is by the service's clock (Now, or time.Now

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"runtime/debug"
+	"slices"
+	"sync"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -31,6 +33,7 @@ func (s *Service) LiveTown(ctx context.Context, town string, q gs.Quarter, asOf 
 	if err != nil {
 		return nil, err
 	}
+	s.memo.put(key, res)
 	if err := s.DB.SaveLiveResult(ctx, key, res, s.now()); err != nil {
 		// The result is right; only the next page will compute it again.
 		slog.WarnContext(ctx, "live result not kept", "town", town, "quarter", q.String(), "err", err)
@@ -53,8 +56,61 @@ func (s *Service) cachedTown(ctx context.Context, town string, q gs.Quarter, asO
 		return nil, store.LiveKey{}, err
 	}
 	key := store.LiveKey{Town: town, Quarter: q.String(), AsOf: asOf, Version: v, Scheme: s.rulesKey()}
+	if res := s.memo.get(key); res != nil {
+		return res, key, nil
+	}
 	res, err := s.DB.LiveResult(ctx, key)
+	if res != nil {
+		s.memo.put(key, res)
+	}
 	return res, key, err
+}
+
+// memoSize is how many live results liveMemo holds: a district's towns at
+// a few moments.
+const memoSize = 128
+
+// liveMemo holds decoded live results by their key, the oldest put first
+// out. A key names the records' version, so a result never outlives them.
+// get returns a copy whose lists may be changed by the caller.
+type liveMemo struct {
+	mu   sync.Mutex
+	m    map[store.LiveKey]*gs.Result
+	keys []store.LiveKey
+}
+
+func (m *liveMemo) get(k store.LiveKey) *gs.Result {
+	k.AsOf = k.AsOf.UTC()
+	m.mu.Lock()
+	res := m.m[k]
+	m.mu.Unlock()
+	if res == nil {
+		return nil
+	}
+	cp := *res
+	cp.Workers = slices.Clone(res.Workers)
+	cp.Notes = slices.Clone(res.Notes)
+	return &cp
+}
+
+func (m *liveMemo) put(k store.LiveKey, res *gs.Result) {
+	k.AsOf = k.AsOf.UTC()
+	cp := *res
+	cp.Workers = slices.Clone(res.Workers)
+	cp.Notes = slices.Clone(res.Notes)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[store.LiveKey]*gs.Result{}
+	}
+	if _, ok := m.m[k]; !ok {
+		m.keys = append(m.keys, k)
+	}
+	m.m[k] = &cp
+	for len(m.keys) > memoSize {
+		delete(m.m, m.keys[0])
+		m.keys = m.keys[1:]
+	}
 }
 
 // rulesKey identifies the rules a live result was computed by: the scheme's

@@ -30,6 +30,7 @@ import (
 type benchDistrict struct {
 	db      *store.DB
 	h       http.Handler
+	srv     *web.Server
 	quarter gs.Quarter
 	clock   time.Time
 	// Town and Worker are the first town and its first worker.
@@ -101,7 +102,7 @@ func openBenchDistrict(b *testing.B, clock time.Time, live bool) *benchDistrict 
 	if !live {
 		srv.AsOf = d.clock
 	}
-	d.h = srv.Handler()
+	d.h, d.srv = srv.Handler(), srv
 	return d
 }
 
