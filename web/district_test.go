@@ -84,7 +84,7 @@ func TestDistrictOverviewCoversEveryTown(t *testing.T) {
 	f.server.Wait()
 	_, body = f.get("/", token)
 	row := rowOf(body, `<a href="`+link+`">青山镇</a>`)
-	for _, want := range []string{"已计算（审核中）", clock.In(gs.CST).Format("2006-01-02 15:04"), `<td class="num">21</td>`, `<td class="num">20</td>`, "已计算 · 暂定"} {
+	for _, want := range []string{"已计算（审核中）", clock.In(gs.CST).Format("2006-01-02 15:04"), `data-label="网格员">21</td>`, `data-label="参加考核">20</td>`, "已计算 · 暂定"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("computed town's row lacks %q:\n%s", want, row)
 		}

@@ -127,3 +127,12 @@ func TestPhoneEmptyAppealSaysWhyWhereTheWorkerLooks(t *testing.T) {
 		t.Errorf("the empty appeal's message is at %.0f–%.0f px of a %.0f-px screen: out of sight", got.Top, got.Bottom, got.Height)
 	}
 }
+
+// TestPhoneDistrictTownsReadWhole: on a 360-pixel phone the district's
+// table of towns shows each town's state, workers and average on the
+// screen, named, with no sideways scroll (平均分 was cut off).
+func TestPhoneDistrictTownsReadWhole(t *testing.T) {
+	f := newFixture(t)
+	ctx, base := f.phone(t, "district")
+	fitsOnPhone(t, ctx, base+"/", "#towns table", "tbody td", 0, "季度状态", "平均分", "数字口径")
+}

@@ -54,7 +54,7 @@ func (s *Server) withChoices(ctx context.Context, p Period, town string) (Period
 
 // quarterStateText is town's state of q in a few words ("" before the
 // quarter has begun), or for the district (town "") how many towns have
-// filed it.
+// filed it once it is over (进行中 before).
 func (s *Server) quarterStateText(ctx context.Context, town string, q gs.Quarter) (string, error) {
 	if s.now().Before(q.First().Start()) {
 		return "", nil
@@ -65,6 +65,9 @@ func (s *Server) quarterStateText(ctx context.Context, town string, q gs.Quarter
 			return "", err
 		}
 		return shortStateName(st.State), nil
+	}
+	if s.now().Before(q.Last().End()) {
+		return gs.StateName[gs.StateOpen], nil // nothing to file yet
 	}
 	filed, towns, err := s.Service.FiledTowns(ctx, q)
 	if err != nil || towns == 0 {

@@ -223,7 +223,7 @@ func TestDistrictTownsAtRisk(t *testing.T) {
 	}
 	f.server.Wait()
 	_, body = f.get("/?as_of="+midQuarter, district)
-	m := regexp.MustCompile(`<td class="num strong">(\d+) 人</td><td class="num">([\d.]+)</td>`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`<td class="num inl strong" data-label="有预警">(\d+) 人</td><td class="num inl" data-label="风险分值">([\d.]+)</td>`).FindStringSubmatch(body)
 	if m == nil || m[1] == "0" {
 		t.Fatalf("the overview does not tell the workers at risk:\n%s", body)
 	}
