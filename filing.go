@@ -9,4 +9,16 @@ type Filing struct {
 	Result  *Result
 	Appeals []Appeal
 	Voided  []Voided
+	// People are the names of the accounts that decided the appeals and
+	// voided the deductions, by username (the username where unknown).
+	People map[string]string
+}
+
+// Person is the name of the account username, with the username after it
+// (李娜（staff）), or the username alone when it has no other name.
+func (f *Filing) Person(username string) string {
+	if n := f.People[username]; n != "" && n != username {
+		return n + "（" + username + "）"
+	}
+	return username
 }

@@ -34,7 +34,19 @@ func (s *Service) Filing(ctx context.Context, u *gs.User, town string, q gs.Quar
 		res.Workers = append(res.Workers, r.Result)
 	}
 	gs.SortWorkerResults(res.Workers) // one town: by rank, then those not assessed
-	return &gs.Filing{State: rec.State, Result: res, Appeals: rec.Appeals, Voided: rec.Voided}, nil
+	people := map[string]string{}
+	for _, a := range rec.Appeals {
+		if a.DecidedBy != "" {
+			people[a.DecidedBy] = ""
+		}
+	}
+	for _, v := range rec.Voided {
+		people[v.By] = ""
+	}
+	for login := range people {
+		people[login] = s.PersonName(ctx, login)
+	}
+	return &gs.Filing{State: rec.State, Result: res, Appeals: rec.Appeals, Voided: rec.Voided, People: people}, nil
 }
 
 // SchemeName is the name people read of the scheme whose id is id: the

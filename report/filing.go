@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"io"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
@@ -36,27 +37,35 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	ap.add(town + " " + fl.Result.Quarter + " 申诉及处理结果")
 	ap.add("编号", "工号", "姓名", "规则", "规则编号", "期间", "依据记录", "申诉理由", "提出时间", "结果", "答复", "处理人", "处理时间")
 	ap.style("A2", "M2", bold)
+	apWidths := []float64{6, 10, 10, 24, 14, 12, 30, 40, 17, 8, 40, 14, 17}
 	for _, a := range fl.Appeals {
+		by := ""
+		if a.DecidedBy != "" {
+			by = fl.Person(a.DecidedBy)
+		}
 		ap.add(a.ID, a.WorkerID, names[a.WorkerID], gs.NameOr(gs.RuleName, a.Rule), string(a.Rule), a.Period, evidence(a.EvidenceKey),
-			a.Reason, cst(a.CreatedAt), gs.AppealStatusName[a.Status], a.Reply, a.DecidedBy, cst(a.DecidedAt))
+			a.Reason, cst(a.CreatedAt), gs.AppealStatusName[a.Status], a.Reply, by, cst(a.DecidedAt))
+		ap.fit(apWidths, "", "", "", "", "", "", evidence(a.EvidenceKey), a.Reason, "", "", a.Reply, by)
 	}
 	if len(fl.Appeals) == 0 {
 		ap.add("本季度没有申诉。")
 	}
-	ap.widths(6, 10, 10, 24, 14, 12, 30, 40, 17, 8, 40, 10, 17)
+	ap.widths(apWidths...)
 
 	vd := newSheet(f, "撤销的扣分", false)
 	vd.add(town + " " + fl.Result.Quarter + " 撤销的扣分")
 	vd.add("工号", "姓名", "规则", "规则编号", "期间", "依据记录", "撤销原因", "撤销人", "撤销时间")
 	vd.style("A2", "I2", bold)
+	vdWidths := []float64{10, 10, 24, 14, 12, 30, 40, 14, 17}
 	for _, v := range fl.Voided {
 		vd.add(v.WorkerID, names[v.WorkerID], gs.NameOr(gs.RuleName, v.Rule), string(v.Rule), v.Period, evidence(v.EvidenceKey),
-			v.Reason, v.By, cst(v.At))
+			v.Reason, fl.Person(v.By), cst(v.At))
+		vd.fit(vdWidths, "", "", "", "", "", evidence(v.EvidenceKey), v.Reason, fl.Person(v.By))
 	}
 	if len(fl.Voided) == 0 {
 		vd.add("本季度没有撤销的扣分。")
 	}
-	vd.widths(10, 10, 24, 14, 12, 30, 40, 10, 17)
+	vd.widths(vdWidths...)
 
 	st := fl.State
 	cover := newSheet(f, "报备说明", false)
@@ -85,11 +94,25 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 			return sw.err
 		}
 	}
-	if err := wrapColumns(f, "申诉", "G", "K", 3, ap.row-1); err != nil {
+	// Rows grow to their wrapped texts (fit above); every cell of a row is
+	// read from its top line.
+	top, _, err := topStyles(f)
+	if err != nil {
 		return err
 	}
-	if err := wrapColumns(f, "撤销的扣分", "F", "G", 3, vd.row-1); err != nil {
-		return err
+	for _, s := range []struct {
+		sheet, last, from, to string
+		rows              int
+	}{{"申诉", "M", "G", "L", ap.row - 1}, {"撤销的扣分", "I", "F", "H", vd.row - 1}} {
+		if s.rows < 3 {
+			continue
+		}
+		if err := f.SetCellStyle(s.sheet, "A3", s.last+strconv.Itoa(s.rows), top); err != nil {
+			return err
+		}
+		if err := wrapColumns(f, s.sheet, s.from, s.to, 3, s.rows); err != nil {
+			return err
+		}
 	}
 	for _, p := range []struct {
 		sheet     string

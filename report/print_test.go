@@ -96,3 +96,50 @@ func deref[T any](p *T) any {
 	}
 	return *p
 }
+
+// TestFilingRowsGrowToTheirText: in the filing's 申诉 and 撤销的扣分 sheets
+// a row with a long reason or reply is as tall as its wrapped lines, its
+// other cells read from the top, and the person who decided is named
+// (LibreOffice printed such rows one line high, their text over the next
+// rows, and the login alone).
+func TestFilingRowsGrowToTheirText(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("当天在医院输液，有病假条和医院的缴费单据，", 6)
+	ref := gs.DeductionRef{WorkerID: "W1", Rule: gs.RuleEventsYellow, Period: "2023-07-03", EvidenceKey: "SJ-1"}
+	filing := &gs.Filing{Result: sample(), State: gs.QuarterState{State: gs.StateFinalized},
+		Appeals: []gs.Appeal{{ID: 1, DeductionRef: ref, Reason: long, Reply: "病假未按规定报备", Status: gs.AppealRejected, DecidedBy: "staff"},
+			{ID: 2, DeductionRef: ref, Reason: "短", Status: gs.AppealPending}},
+		Voided: []gs.Voided{{DeductionRef: ref, Reason: long, By: "admin"}},
+		People: map[string]string{"staff": "李娜", "admin": "admin"}}
+	var b bytes.Buffer
+	if err := report.WriteFiling(&b, "XX镇", filing); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for _, c := range []struct {
+		sheet, by, byCell string
+		tall, short       int // rows
+	}{{"申诉", "李娜（staff）", "L3", 3, 4}, {"撤销的扣分", "admin", "H3", 3, 0}} {
+		h, err := x.GetRowHeight(c.sheet, c.tall)
+		if err != nil || h < 45 {
+			t.Errorf("%s: the row with a long text is %.0f points high (%v), want its wrapped lines", c.sheet, h, err)
+		}
+		if c.short > 0 {
+			if h, _ := x.GetRowHeight(c.sheet, c.short); h > 20 {
+				t.Errorf("%s: a short row is %.0f points high", c.sheet, h)
+			}
+		}
+		style, _ := x.GetCellStyle(c.sheet, "A3")
+		st, err := x.GetStyle(style)
+		if err != nil || st.Alignment == nil || st.Alignment.Vertical != "top" {
+			t.Errorf("%s: the cells beside the long text are not read from the top", c.sheet)
+		}
+		if got, _ := x.GetCellValue(c.sheet, c.byCell); got != c.by {
+			t.Errorf("%s: decided by %q, want %q", c.sheet, got, c.by)
+		}
+	}
+}

@@ -230,11 +230,11 @@ func TestFilingPackage(t *testing.T) {
 		}
 		appeals := rows(t, x, "申诉")
 		if len(appeals) != 3 || appeals[2][1] != "QS013" || appeals[2][7] != "当天在医院，有病假条" ||
-			appeals[2][9] != "已驳回" || appeals[2][10] != "病假未按规定报备" || appeals[2][11] != "admin" {
+			appeals[2][9] != "已驳回" || appeals[2][10] != "病假未按规定报备" || appeals[2][11] != "青山镇管理员（admin）" {
 			t.Errorf("filing appeals %v", appeals)
 		}
 		voids := rows(t, x, "撤销的扣分")
-		if len(voids) != 3 || voids[2][0] != voidedID || voids[2][2] != gs.RuleName[voided.Rule] || voids[2][3] != string(voided.Rule) || voids[2][6] != "巡查系统故障，记录缺失" || voids[2][7] != "admin" {
+		if len(voids) != 3 || voids[2][0] != voidedID || voids[2][2] != gs.RuleName[voided.Rule] || voids[2][3] != string(voided.Rule) || voids[2][6] != "巡查系统故障，记录缺失" || voids[2][7] != "青山镇管理员（admin）" {
 			t.Errorf("filing voided deductions %v", voids)
 		}
 		cover := rows(t, x, "报备说明")
