@@ -74,7 +74,7 @@ func (s *Service) townOfEntry(ctx context.Context, town string) (func(gs.AuditEn
 	for _, u := range users {
 		userTown[u.Username] = u.Town
 	}
-	workers, err := s.DB.TownWorkers(ctx)
+	workers, err := s.townWorkers(ctx)
 	if err != nil {
 		return nil, err
 	}
