@@ -31,4 +31,17 @@ type AuditFilter struct {
 	BeforeID int64
 	// Limit is the most entries returned: 100 when zero, at most 1000.
 	Limit int
+	// Sort orders a reading of the whole log (the store's EachAudit) by
+	// AuditSortAt, AuditSortUser or AuditSortAction, ascending unless
+	// Desc, and then newest first; "" is newest first. (Audit pages by
+	// BeforeID, newest first, whatever Sort says.)
+	Sort string
+	Desc bool
 }
+
+// The columns the audit log is sorted by (AuditFilter.Sort).
+const (
+	AuditSortAt     = "at"
+	AuditSortUser   = "user"
+	AuditSortAction = "action"
+)
