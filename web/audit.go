@@ -25,9 +25,8 @@ type AuditPage struct {
 	// Sort is the list's order (newest first unless the request names
 	// one: sorted).
 	Header []Column
-	Sort   listSort
-	sorted bool
-	Rows   []AuditRow
+	listOrder
+	Rows []AuditRow
 	// Count says how many entries match.
 	Count string
 	Pager Pager

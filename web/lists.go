@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"maps"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -38,6 +40,25 @@ type Column struct {
 type listSort struct {
 	Col  string
 	Desc bool
+}
+
+// listOrder is the order of a list's page: the order shown, and whether
+// the request named it (else it is the list's default order, which links
+// leave out).
+type listOrder struct {
+	Sort   listSort
+	sorted bool
+}
+
+// SortFields are the hidden fields by which a filter form keeps the order
+// the request named.
+func (o listOrder) SortFields() []Hidden {
+	if !o.sorted {
+		return nil
+	}
+	v := url.Values{}
+	o.Sort.set(v)
+	return jumpTo("", v).Hidden
 }
 
 // sortOf reads the order the query asks for (sort, dir=desc), keeping it
@@ -111,6 +132,9 @@ func pageOf(asked string, pages int) (int, string) {
 		return 1, ""
 	}
 	n, err := strconv.Atoi(asked)
+	if errors.Is(err, strconv.ErrRange) && asked[0] != '-' {
+		n, err = math.MaxInt, nil // past any end
+	}
 	switch {
 	case err != nil || n < 1:
 		return 1, "页码应为 1 到 " + strconv.Itoa(pages) + " 之间的整数，已显示第 1 页。"

@@ -31,9 +31,8 @@ type RecordsPage struct {
 	// the list's order (the kind's date, newest first, unless the request
 	// names one: sorted).
 	Header []Column
-	Sort   listSort
-	sorted bool
-	Rows   []RecordRow
+	listOrder
+	Rows []RecordRow
 	// Count says how many records match.
 	Count string
 	Pager Pager

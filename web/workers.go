@@ -25,8 +25,7 @@ type WorkersPage struct {
 	// the list's order (by town for the district, else by 工号, unless the
 	// request names one: sorted).
 	Header []Column
-	Sort   listSort
-	sorted bool
+	listOrder
 	// Rows are the workers of this page of the list.
 	Rows []WorkerRow
 	// Visible is how many workers the user may see before filtering, and
