@@ -21,10 +21,9 @@ type AuditPage struct {
 // see from the offset-th (from 0), at most size of them, in f's order
 // (f.Sort), with how many there are up to MaxCounted+1. The district sees
 // every entry; a town's administrator the entries of the town (see
-// townOfEntry), which are picked from the log as it is read; no one else
-// any. It reads the log up to the page and on until it has counted
-// MaxCounted entries: a town's share of a district's log is not known to
-// the database.
+// townOfEntry), which are picked as the log is read from the entries that
+// may be the town's (gs.AuditFilter.Town); no one else any. It reads the
+// log up to the page and on until it has counted MaxCounted entries.
 func (s *Service) AuditPage(ctx context.Context, u *gs.User, f gs.AuditFilter, offset, size int) (*AuditPage, error) {
 	page := &AuditPage{}
 	stop := max(offset+size, MaxCounted+1)
@@ -56,7 +55,7 @@ func (s *Service) EachAuditEntry(ctx context.Context, u *gs.User, f gs.AuditFilt
 		if err != nil {
 			return err
 		}
-		keep = in
+		keep, f.Town = in, u.Town
 	default:
 		return gs.Errorf(gs.EFORBIDDEN, "只有镇街管理员和区中心可以查看操作日志。")
 	}

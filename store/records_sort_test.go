@@ -295,3 +295,47 @@ func TestAuditSorted(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditOfTown: a town's reading of the log leaves out the other
+// towns' logins and the entries their accounts made on anything but a
+// quarter, a worker or an appeal, and keeps those the service must judge.
+func TestAuditOfTown(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		for _, u := range []gs.User{
+			{Username: "qs_admin", Role: gs.RoleTownAdmin, Town: "青山镇"},
+			{Username: "bs_admin", Role: gs.RoleTownAdmin, Town: "白石镇"},
+			{Username: "district", Role: gs.RoleDistrict},
+		} {
+			if err := db.CreateUser(ctx, &u, "hash"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, e := range []struct{ who, object string }{
+			{"qs_admin", "user:qs_admin"},       // 1: the town's login
+			{"bs_admin", "user:bs_admin"},       // 2: another town's login
+			{"district", "user:qs_admin"},       // 3: on the town's account
+			{"district", "quarter:白石镇/2023Q3"},  // 4: a quarter (the service judges)
+			{"bs_admin", "upload:7"},            // 5: another town's import
+			{"qs_admin", "upload:8"},            // 6: the town's import
+			{"district", "worker:BS001/2023Q3"}, // 7: a worker (the service judges)
+			{"nobody", "user:nobody"},           // 8: an unknown name
+			{"district", "appeal:3"},            // 9: an appeal (the service judges)
+		} {
+			if err := db.AppendAudit(ctx, t0.Add(time.Duration(i)*time.Minute), e.who, "x", e.object, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ids []string
+		if err := db.EachAudit(ctx, gs.AuditFilter{Town: "青山镇", Sort: gs.AuditSortAt}, func(e gs.AuditEntry) error {
+			ids = append(ids, strconv.FormatInt(e.ID, 10))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(ids); got != "[1 3 4 6 7 9]" {
+			t.Errorf("the town's candidates: %s, want [1 3 4 6 7 9]", got)
+		}
+	})
+}

@@ -277,6 +277,13 @@ func auditConds(f gridscore.AuditFilter) conds {
 	if f.BeforeID > 0 {
 		c.add("id < ?", f.BeforeID)
 	}
+	if f.Town != "" {
+		// The other towns' logins, the bulk of a district's log, are
+		// left in the database.
+		c.add("(username IN (SELECT username FROM users WHERE town = ?)"+
+			" OR object IN (SELECT 'user:' || username FROM users WHERE town = ?)"+
+			" OR object LIKE 'quarter:%' OR object LIKE 'worker:%' OR object LIKE 'appeal:%')", f.Town)
+	}
 	return c
 }
 
