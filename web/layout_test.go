@@ -67,13 +67,7 @@ func TestPhoneNavigationReadsOnOneLineEach(t *testing.T) {
 		if len(broken) > 0 {
 			t.Errorf("%s: navigation links broken over lines on a phone: %v", path, broken)
 		}
-		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wide {
-			t.Errorf("%s scrolls sideways on a phone", path)
-		}
+		noSideways(t, ctx, path)
 	}
 }
 
@@ -103,12 +97,18 @@ func TestPhoneListsFit(t *testing.T) {
 		if len(bad) > 0 {
 			t.Errorf("%s: broken over lines or past the edge on a phone: %q", path, bad)
 		}
-		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wide {
-			t.Errorf("%s scrolls sideways on a phone", path)
-		}
+		noSideways(t, ctx, path)
+	}
+}
+
+// noSideways fails the test when the page open at path scrolls sideways.
+func noSideways(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wide {
+		t.Errorf("%s scrolls sideways on a phone", path)
 	}
 }
