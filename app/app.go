@@ -22,6 +22,9 @@ type Service struct {
 	// Now is the clock of the quarter's life (when a quarter is published,
 	// an appeal made); nil means time.Now.
 	Now func() time.Time
+	// ExportRows is the most rows a list's download holds (MaxExportRows
+	// when 0).
+	ExportRows int
 
 	// rules identifies the scheme and the build for live results (see
 	// rulesKey), worked out once.

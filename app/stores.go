@@ -35,6 +35,9 @@ type ImportStore interface {
 type RecordStore interface {
 	// Records returns one page of records of a kind.
 	Records(ctx context.Context, f store.RecordFilter) (*store.RecordPage, error)
+	// EachRecords reads every record of a list, a batch at a time, for
+	// its download.
+	EachRecords(ctx context.Context, f store.RecordFilter, batch int, fn func(*gs.Records) error) error
 	// Record returns the record of a kind named by its key.
 	Record(ctx context.Context, kind string, key ...string) (*gs.Records, error)
 	// ChangeRecords creates, changes or deletes records by hand, with
@@ -141,6 +144,9 @@ type AuditStore interface {
 	AppendAuditEntries(ctx context.Context, e ...gs.AuditEntry) error
 	// Audit reads the audit log, newest first.
 	Audit(ctx context.Context, f gs.AuditFilter) ([]gs.AuditEntry, error)
+	// EachAudit reads the whole log f chooses, in f's order, an entry at a
+	// time.
+	EachAudit(ctx context.Context, f gs.AuditFilter, fn func(gs.AuditEntry) error) error
 	// Users lists the accounts, to tell which town an entry belongs to.
 	Users(ctx context.Context) ([]gs.User, error)
 	// UserByUsername returns an account, to name the person who did
