@@ -98,11 +98,12 @@ type AuthService interface {
 	SetPassword(ctx context.Context, username, password string, mustChange bool) error
 	// Users lists the accounts.
 	Users(ctx context.Context) ([]User, error)
-	// Authenticate checks a username and password at time now. Repeated
-	// failures throttle and then lock the account; every failure returns
-	// the same EUNAUTHORIZED error so that nobody learns which usernames
-	// exist.
-	Authenticate(ctx context.Context, username, password string, now time.Time) (*User, error)
+	// Authenticate checks a username and password sent from a client
+	// address at time now. Repeated failures make the address wait (and,
+	// from many addresses, lock the username); too many logins at once are
+	// refused (ETOOMANY). Every answer is the same whether the username is
+	// an account's or not, so that nobody learns which usernames exist.
+	Authenticate(ctx context.Context, username, password, client string, now time.Time) (*User, error)
 	// CreateSession starts a session for the user and returns its token
 	// (only a hash of it is stored).
 	CreateSession(ctx context.Context, userID int64, now time.Time) (string, error)
