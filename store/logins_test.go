@@ -145,7 +145,9 @@ func TestThrottleParallelAttemptsCannotPassTheLimit(t *testing.T) {
 		attempts := make([]*store.LoginAttempt, n)
 		errs := make([]error, n)
 		for i := range n {
-			wg.Go(func() { attempts[i], errs[i] = dbs[i%2].BeginLogin(context.Background(), "wang", "203.0.113.9", t0, limits) })
+			wg.Go(func() {
+				attempts[i], errs[i] = dbs[i%2].BeginLogin(context.Background(), "wang", "203.0.113.9", t0, limits)
+			})
 		}
 		wg.Wait()
 		counted := 0
