@@ -25,7 +25,7 @@ type Auth struct {
 	// IdleTimeout ends a session unused this long (default 30 minutes).
 	IdleTimeout time.Duration
 	// Throttle are the rules of the login throttle (store.LoginLimits);
-	// each field left zero takes its default (DefaultThrottle).
+	// each field left zero takes its default (DefaultThrottle()).
 	Throttle store.LoginLimits
 	// PasswordChecks is how many passwords may be checked at once (default
 	// the number of processors): each argon2id check holds 19 MiB while it
@@ -56,22 +56,24 @@ const (
 	DefaultCheckWait   = time.Second
 )
 
-// DefaultThrottle are the rules of the login throttle by default. After
+// DefaultThrottle returns the rules of the login throttle by default. After
 // five failures of one username from one address, the address waits 1
 // minute, then 2, 4, 8 and 15 minutes after each next one (about four
 // guesses an hour); after 30 failures from one address over all usernames
 // likewise (an office behind one address mistypes now and then). When 5
 // addresses have failed 20 times together on one username within the
 // hour, it is locked for 15 minutes from everywhere.
-var DefaultThrottle = store.LoginLimits{
-	Window:       time.Hour,
-	PairFree:     5,
-	ClientFree:   30,
-	Delay:        time.Minute,
-	MaxDelay:     15 * time.Minute,
-	LockClients:  5,
-	LockFailures: 20,
-	LockFor:      15 * time.Minute,
+func DefaultThrottle() store.LoginLimits {
+	return store.LoginLimits{
+		Window:       time.Hour,
+		PairFree:     5,
+		ClientFree:   30,
+		Delay:        time.Minute,
+		MaxDelay:     15 * time.Minute,
+		LockClients:  5,
+		LockFailures: 20,
+		LockFor:      15 * time.Minute,
+	}
 }
 
 // positiveOr returns v, or def when v is not positive (a setting left zero).
@@ -86,7 +88,7 @@ func (a *Auth) idleTimeout() time.Duration { return positiveOr(a.IdleTimeout, De
 
 // throttle returns the rules of the login throttle, defaults filled in.
 func (a *Auth) throttle() store.LoginLimits {
-	t, d := a.Throttle, DefaultThrottle
+	t, d := a.Throttle, DefaultThrottle()
 	return store.LoginLimits{
 		Window:       positiveOr(t.Window, d.Window),
 		PairFree:     positiveOr(t.PairFree, d.PairFree),

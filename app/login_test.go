@@ -65,7 +65,7 @@ func TestStrangerCannotLockOutTheOwner(t *testing.T) {
 		for round, wait := range []string{"1 分钟", "2 分钟", "4 分钟", "8 分钟", "15 分钟", "15 分钟"} {
 			tries := 1
 			if round == 0 {
-				tries = app.DefaultThrottle.PairFree
+				tries = app.DefaultThrottle().PairFree
 			}
 			for i := range tries - 1 {
 				wantErr(t, fmt.Sprint("round ", round+1, ", failure ", i+1), errOf(a.Authenticate(ctx, "admin", "guess", stranger, at)),
@@ -106,7 +106,7 @@ func TestKnownAndUnknownUsernamesAnswerAlike(t *testing.T) {
 		for i := range 20 { // many addresses, into the lock
 			steps = append(steps, step{fmt.Sprintf("198.51.100.%d", i%5), 3 * time.Minute})
 		}
-		steps = append(steps, step{owner, 4 * time.Minute}, step{owner, 3*time.Minute + app.DefaultThrottle.LockFor})
+		steps = append(steps, step{owner, 4 * time.Minute}, step{owner, 3*time.Minute + app.DefaultThrottle().LockFor})
 		answers := map[string][]string{}
 		checked := map[string]int64{}
 		for _, username := range []string{"wang", "nobody"} {
@@ -140,13 +140,13 @@ func TestLockAfterGuessesFromManyAddresses(t *testing.T) {
 		ctx := context.Background()
 		mustCreate(t, a, worker("wang", "W1"), "right password")
 		var last error
-		for i := range app.DefaultThrottle.LockFailures {
+		for i := range app.DefaultThrottle().LockFailures {
 			last = errOf(a.Authenticate(ctx, "wang", "guess", fmt.Sprintf("198.51.100.%d", i%5), loginAt))
 		}
 		wantErr(t, "the 20th guess, from the 5th address", last, gs.EFORBIDDEN, "登录失败次数过多，账号已锁定，请 15 分钟后再试")
 		wantErr(t, "the right password from the owner's address", errOf(a.Authenticate(ctx, "wang", "right password", owner, loginAt.Add(3*time.Minute))),
 			gs.EFORBIDDEN, "登录失败次数过多，账号已锁定，请 12 分钟后再试")
-		if _, err := a.Authenticate(ctx, "wang", "right password", owner, loginAt.Add(app.DefaultThrottle.LockFor)); err != nil {
+		if _, err := a.Authenticate(ctx, "wang", "right password", owner, loginAt.Add(app.DefaultThrottle().LockFor)); err != nil {
 			t.Errorf("the right password after the lock: %v", err)
 		}
 		if got := fmt.Sprint(auditActions(t, a.DB)); !strings.Contains(got, "wang login_failed wang account_locked wang login]") {

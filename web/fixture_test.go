@@ -146,11 +146,11 @@ func (f *fixture) postFrom(addr, path string, form url.Values, token string) (*h
 }
 
 // guessFromMany sends the wrong password for username from as many
-// addresses, as many times, as it takes to lock it (app.DefaultThrottle).
+// addresses, as many times, as it takes to lock it (app.DefaultThrottle()).
 func (f *fixture) guessFromMany(username string) {
 	f.t.Helper()
-	for i := range app.DefaultThrottle.LockFailures {
-		f.postFrom(fmt.Sprintf("198.51.100.%d:4000", i%app.DefaultThrottle.LockClients), "/login",
+	for i := range app.DefaultThrottle().LockFailures {
+		f.postFrom(fmt.Sprintf("198.51.100.%d:4000", i%app.DefaultThrottle().LockClients), "/login",
 			url.Values{"username": {username}, "password": {"wrong-password"}}, "")
 	}
 }

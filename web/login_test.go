@@ -24,7 +24,7 @@ func TestStrangerDoesNotLockOutTheAdministrator(t *testing.T) {
 	guess := url.Values{"username": {"admin"}, "password": {"wrong-password"}}
 	var res *http.Response
 	var body string
-	for range app.DefaultThrottle.PairFree {
+	for range app.DefaultThrottle().PairFree {
 		res, body = f.postFrom("203.0.113.66:5000", "/login", guess, "")
 	}
 	wantStatus(t, "the fifth guess", res, body, 401, "用户名或密码错误。登录失败次数过多，请 1 分钟后再试")
@@ -51,11 +51,11 @@ func TestUnknownUsernameAnsweredAlike(t *testing.T) {
 			b.WriteString(strings.ReplaceAll(body, username, "USERNAME"))
 			answers[username] = append(answers[username], b.String())
 		}
-		for range app.DefaultThrottle.PairFree + 2 {
+		for range app.DefaultThrottle().PairFree + 2 {
 			send(fmt.Sprintf("203.0.113.%d:1000", 60+n))
 		}
-		for i := range app.DefaultThrottle.LockFailures + 2 {
-			send(fmt.Sprintf("198.51.100.%d:1000", 10*n+i%app.DefaultThrottle.LockClients))
+		for i := range app.DefaultThrottle().LockFailures + 2 {
+			send(fmt.Sprintf("198.51.100.%d:1000", 10*n+i%app.DefaultThrottle().LockClients))
 		}
 	}
 	for i, known := range answers["staff"] {
@@ -145,13 +145,13 @@ func TestClientAddressFromTrustedProxiesOnly(t *testing.T) {
 	// Claimed addresses from an untrusted connection count as the connection's.
 	var res *http.Response
 	var body string
-	for i := range app.DefaultThrottle.PairFree + 1 {
+	for i := range app.DefaultThrottle().PairFree + 1 {
 		res, body = from("203.0.113.66:1000", fmt.Sprintf("198.51.100.%d", i))
 	}
 	wantStatus(t, "new claimed addresses from one untrusted connection", res, body, 429)
 	// Behind the proxy, each forwarded client is itself; what a client
 	// writes before the proxy's entry is not believed.
-	for i := range app.DefaultThrottle.PairFree - 1 {
+	for i := range app.DefaultThrottle().PairFree - 1 {
 		from("10.1.2.3:1000", "203.0.113.7")
 		from("10.1.2.3:1000", fmt.Sprintf("192.0.2.%d, 203.0.113.7", i))
 	}
