@@ -156,11 +156,16 @@ type AuditStore interface {
 
 // UserStore keeps accounts and the throttling of logins.
 type UserStore interface {
-	// BeginLogin reads an account for a login attempt, refusing one that
-	// is locked or throttled.
-	BeginLogin(ctx context.Context, username string, now time.Time, maxFailures int, lockFor time.Duration) (*store.LoginAttempt, error)
-	// LoginSucceeded clears an account's failures.
-	LoginSucceeded(ctx context.Context, userID int64, audit ...gs.AuditEntry) error
+	// BeginLogin reads the account of a username for a login attempt from
+	// a client address and counts the attempt as a failure, or refuses it
+	// while the username is locked or the address must wait.
+	BeginLogin(ctx context.Context, username, client string, now time.Time, limits store.LoginLimits) (*store.LoginAttempt, error)
+	// LoginSucceeded takes back the failure of a login whose password was
+	// right.
+	LoginSucceeded(ctx context.Context, userID int64, username, client string, audit ...gs.AuditEntry) error
+	// DeleteStaleLoginFailures forgets the failed logins that make nobody
+	// wait and are older than before.
+	DeleteStaleLoginFailures(ctx context.Context, before, now time.Time) (int64, error)
 	// CreateFirstUser creates the first account, if there is none.
 	CreateFirstUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) (bool, error)
 	// CreateUser creates an account.

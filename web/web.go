@@ -14,6 +14,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,8 +32,15 @@ type Server struct {
 	Auth gs.AuthService
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
-	// Secure marks the session cookie Secure: set it when serving TLS.
+	// Secure marks the session cookie Secure and makes every response ask
+	// browsers to use HTTPS only (Strict-Transport-Security): set it when
+	// the site is reached over HTTPS, served with TLS or behind a proxy
+	// that is. A request that came over TLS gets the header anyway.
 	Secure bool
+	// TrustedProxies are the addresses of the reverse proxies whose
+	// X-Forwarded-For names the client (clientAddress); none by default,
+	// so that nobody can claim another address.
+	TrustedProxies []netip.Prefix
 	// Quarter and AsOf, when set, are the quarter shown and the moment it is
 	// computed at when the URL names neither: the demo sets them to its
 	// data's quarter. Zero means the current quarter, as of now.
@@ -149,7 +157,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, nil, gs.Errorf(gs.EFORBIDDEN, "请求来自其他网站，已被拒绝。请回到本系统的页面重新操作。"))
 	}))
-	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(limitBodies(s.routes())))))
+	return s.logRequests(s.recoverPanics(s.securityHeaders(cop.Handler(limitBodies(s.routes())))))
 }
 
 // assessTown returns town's quarter p computed live from the town's stored
