@@ -73,20 +73,20 @@ type listing struct {
 }
 
 var listings = map[string]listing{
-	"events":   {"worker", "reported_at", true, "reported_at DESC, event_id", ""},
-	"logins":   {"worker", "logged_at", true, "logged_at DESC, worker_id, channel", ""},
-	"patrols":  {"worker", "started_at", true, "started_at DESC, patrol_id", ""},
+	"events":   {"worker", "reported_at", true, "reported_at DESC, event_id DESC", ""},
+	"logins":   {"worker", "logged_at", true, "logged_at DESC, worker_id DESC, channel DESC", ""},
+	"patrols":  {"worker", "started_at", true, "started_at DESC, patrol_id DESC", ""},
 	"leaves":   {"worker", "from_date", false, "from_date DESC, worker_id", ""},
-	"register": {"grid", "entered_at", true, "entered_at DESC, person_id", ""},
-	"rosters":  {"grid", "listed_on", false, "listed_on DESC, person_id", ""},
-	"visits":   {"worker", "visited_at", true, "visited_at DESC, visit_id", ""},
+	"register": {"grid", "entered_at", true, "entered_at DESC, person_id DESC", ""},
+	"rosters":  {"grid", "listed_on", false, "listed_on DESC, person_id DESC", ""},
+	"visits":   {"worker", "visited_at", true, "visited_at DESC, visit_id DESC", ""},
 	"meetings": {"meeting", "held_on", false, "held_on DESC, meeting_id", ""},
 	// Attendance is dated by its meeting; the join's own meeting_id is the
 	// table's (USING), and its other columns have names of their own.
 	"attendance": {"worker", "held_on", false, "held_on DESC, meeting_id, worker_id", "attendance JOIN meetings USING (meeting_id)"},
 	"findings":   {"worker", "occurred_on", false, "occurred_on DESC, finding_id", ""},
 	"quiz":       {"worker", "taken_on", false, "taken_on DESC, quiz_id", ""},
-	"ballots":    {"worker", "cast_at", true, "cast_at DESC, ballot_id", ""},
+	"ballots":    {"worker", "cast_at", true, "cast_at DESC, ballot_id DESC", ""},
 	"calendar":   {"none", "day", false, "day DESC", ""},
 }
 
