@@ -2,14 +2,10 @@ package app_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/scheme"
-	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storebench"
 )
 
@@ -21,21 +17,12 @@ import (
 //
 //	GRIDSCORE_BENCH_TARGET=d.db go test -run XXX -bench AssessTownOfStore -benchtime 30x ./app/
 func BenchmarkAssessTownOfStore(b *testing.B) {
-	target := os.Getenv("GRIDSCORE_BENCH_TARGET")
-	if target == "" {
-		b.Skip("GRIDSCORE_BENCH_TARGET names no store")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	towns, err := db.Towns(ctx)
+	s := benchStore(b)
+	towns, err := s.Towns(ctx)
 	if err != nil || len(towns) < 2 {
 		b.Fatalf("the store holds %d towns (%v): want a district", len(towns), err)
 	}
-	s := &app.Service{DB: db, Scheme: scheme.Default()}
 	q := gs.Quarter{Year: 2023, Q: 3}
 	load := storebench.Load1()
 	var times storebench.Latencies
