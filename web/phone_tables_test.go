@@ -136,3 +136,12 @@ func TestPhoneDistrictTownsReadWhole(t *testing.T) {
 	ctx, base := f.phone(t, "district")
 	fitsOnPhone(t, ctx, base+"/", "#towns table", "tbody td", 0, "季度状态", "平均分", "数字口径")
 }
+
+// TestPhoneRecordsReadWhole: on a 360-pixel phone a grid worker's list of
+// their events shows every cell of every event on the screen, named, with
+// no sideways scroll, and the columns stay as sort links above the list.
+func TestPhoneRecordsReadWhole(t *testing.T) {
+	f := newFixture(t)
+	ctx, base := f.phone(t, "QS001")
+	fitsOnPhone(t, ctx, base+"/records/events", "#records", "tbody td", 0, "上报时间", "办结时限")
+}

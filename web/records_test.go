@@ -208,7 +208,7 @@ func TestRecordsFiltersAndPages(t *testing.T) {
 
 // tableOf returns the records table of a page ("" when none).
 func tableOf(body string) string {
-	i := strings.Index(body, `<table class="table records"`)
+	i := strings.Index(body, `<table class="table records`)
 	if i < 0 {
 		return ""
 	}
