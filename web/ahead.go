@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"log/slog"
 	"time"
 
@@ -147,5 +148,22 @@ func (s *Server) computeAt(ctx context.Context, tq townQuarter, asOf time.Time) 
 	if err != nil && ctx.Err() == nil {
 		s.Logger.LogAttrs(ctx, slog.LevelWarn, "live result not computed ahead",
 			slog.String("town", tq.Town), slog.String("quarter", tq.Quarter.String()), slog.Any("error", err))
+	}
+}
+
+// warmChanged computes in the background, after u changed records, the
+// live results the next pages will want: u's town's, or for the district
+// (whose changes may touch any town) every town shown live lately.
+func (s *Server) warmChanged(r *http.Request, u *gs.User) {
+	if u.Town != "" {
+		s.warmLive(r, u.Town)
+		return
+	}
+	seen := map[string]bool{}
+	for _, tq := range s.lately() {
+		if !seen[tq.Town] {
+			seen[tq.Town] = true
+			s.warmLive(r, tq.Town)
+		}
 	}
 }

@@ -144,7 +144,7 @@ func (s *Server) recordDelete(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
-	s.warmLive(r, u.Town)
+	s.warmChanged(r, u)
 	http.Redirect(w, r, "/records/"+kind+"?deleted=1", http.StatusSeeOther)
 	return nil
 }
@@ -205,7 +205,7 @@ func (s *Server) saveRecord(w http.ResponseWriter, r *http.Request, u *gs.User, 
 	if err != nil {
 		return err
 	}
-	s.warmLive(r, u.Town)
+	s.warmChanged(r, u)
 	http.Redirect(w, r, recordURL(kind, saved)+"?saved=1", http.StatusSeeOther)
 	return nil
 }

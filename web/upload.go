@@ -181,7 +181,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
-	s.warmLive(r, u.Town)
+	s.warmChanged(r, u)
 	http.Redirect(w, r, fmt.Sprintf("/import/%d", id), http.StatusSeeOther)
 	return nil
 }
