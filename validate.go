@@ -297,7 +297,8 @@ func (v *Visit) Validate() error {
 	return es.err()
 }
 
-// Validate checks a meeting: its id, day and title.
+// Validate checks a meeting: its id, day and title (its town is
+// optional: "" is the district's).
 func (m *Meeting) Validate() error {
 	var es FieldErrors
 	es.required("meeting_id", m.ID)
@@ -351,7 +352,8 @@ func (b *Ballot) Validate() error {
 	return es.err()
 }
 
-// Validate checks a calendar day: its date and a known kind.
+// Validate checks a calendar day: its date and a known kind (its town is
+// optional: "" is the district's).
 func (c *CalendarDay) Validate() error {
 	var es FieldErrors
 	es.requiredDate("date", c.Date)
