@@ -17,11 +17,11 @@ import (
 )
 
 // beforeTowns is the last schema version whose calendar days and meetings
-// have no town (migration 00013 gives them one).
-const beforeTowns = 12
+// have no town (migration 00016 gives them one).
+const beforeTowns = 15
 
 // TestMigrateCalendarTowns stores two towns the way the schema before
-// 00013 did, calendar days and meetings without towns, and migrates: every
+// 00016 did, calendar days and meetings without towns, and migrates: every
 // calendar day held for every town and becomes the district's, so the
 // assessment of the store is byte for byte what it was, for the whole store
 // and for each town read alone; a meeting attended by one town's workers
