@@ -31,4 +31,23 @@ type AuditFilter struct {
 	BeforeID int64
 	// Limit is the most entries returned: 100 when zero, at most 1000.
 	Limit int
+	// Town, when given, spares reading what cannot be the town's: it
+	// keeps the entries acted by the town's accounts, those on its
+	// accounts, and every entry on a quarter, a worker or an appeal. That
+	// is more than the town's; the service picks the town's from them
+	// (app's townOfEntry is the rule).
+	Town string
+	// Sort orders a reading of the whole log (the store's EachAudit) by
+	// AuditSortAt, AuditSortUser or AuditSortAction, ascending unless
+	// Desc, and then newest first; "" is newest first. (Audit pages by
+	// BeforeID, newest first, whatever Sort says.)
+	Sort string
+	Desc bool
 }
+
+// The columns the audit log is sorted by (AuditFilter.Sort).
+const (
+	AuditSortAt     = "at"
+	AuditSortUser   = "user"
+	AuditSortAction = "action"
+)

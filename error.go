@@ -13,6 +13,9 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	// ETOOMANY refuses a request that comes too often or while too many
+	// others are served (too many logins at once, too many failed ones).
+	ETOOMANY = "too_many"
 )
 
 // Error is an application error: a code for programs and a message for people

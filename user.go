@@ -43,11 +43,21 @@ type User struct {
 	CreatedAt          time.Time
 }
 
-// Validate checks an account's fields.
+// Validate checks an account's fields, their texts by the rules of text
+// (text.go): the username and the worker id are codes, the display name
+// is a name.
 func (u *User) Validate() error {
 	switch {
 	case u.Username == "" || len(u.Username) > 64:
 		return Errorf(EINVALID, "用户名不能为空，且不超过 64 个字符")
+	case CheckText(u.Username, CodeText) != "":
+		return Errorf(EINVALID, "用户名%s", CheckText(u.Username, CodeText))
+	case CheckText(u.DisplayName, DisplayNameText) != "":
+		return Errorf(EINVALID, "姓名%s", CheckText(u.DisplayName, DisplayNameText))
+	case CheckText(u.Town, TownText) != "":
+		return Errorf(EINVALID, "镇街%s", CheckText(u.Town, TownText))
+	case CheckText(u.WorkerID, CodeText) != "":
+		return Errorf(EINVALID, "工号%s", CheckText(u.WorkerID, CodeText))
 	case RoleName[u.Role] == "":
 		return Errorf(EINVALID, "未知的角色 %q", u.Role)
 	case u.Role != RoleDistrict && u.Town == "":
@@ -88,11 +98,12 @@ type AuthService interface {
 	SetPassword(ctx context.Context, username, password string, mustChange bool) error
 	// Users lists the accounts.
 	Users(ctx context.Context) ([]User, error)
-	// Authenticate checks a username and password at time now. Repeated
-	// failures throttle and then lock the account; every failure returns
-	// the same EUNAUTHORIZED error so that nobody learns which usernames
-	// exist.
-	Authenticate(ctx context.Context, username, password string, now time.Time) (*User, error)
+	// Authenticate checks a username and password sent from a client
+	// address at time now. Repeated failures make the address wait (and,
+	// from many addresses, lock the username); too many logins at once are
+	// refused (ETOOMANY). Every answer is the same whether the username is
+	// an account's or not, so that nobody learns which usernames exist.
+	Authenticate(ctx context.Context, username, password, client string, now time.Time) (*User, error)
 	// CreateSession starts a session for the user and returns its token
 	// (only a hash of it is stored).
 	CreateSession(ctx context.Context, userID int64, now time.Time) (string, error)

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // A record checks itself: each kind has a Validate that checks what belongs
@@ -13,7 +12,9 @@ import (
 // rules between two of its fields) and returns FieldErrors. Whatever brings
 // records in (the importer, the forms, the API) calls it; what needs more
 // than the record (does the worker exist? is the row a duplicate?) is
-// checked where that is known. A valid record costs no allocation.
+// checked where that is known. Every text field is checked against its
+// TextRule (text.go): its length and the characters it may hold. A valid
+// record costs no allocation.
 
 // FieldError is one thing wrong with one field of a record, in words for
 // the person who typed it.
@@ -128,25 +129,6 @@ const (
 	MaxAmountFen    = Fen(100_000_00) // 100 000 yuan
 )
 
-// maxLengths holds the most characters a text field may hold, by kind
-// and field (DATA.md keys): a kind's Validate checks its fields with
-// atMost, and the forms give the same limit to the browser (MaxLength).
-// A field not listed has no limit of its own.
-var maxLengths = map[string]map[string]int{}
-
-// MaxLength returns the most characters field of kind may hold (0: no
-// limit of its own).
-func MaxLength(kind, field string) int { return maxLengths[kind][field] }
-
-// atMost reports a text of kind's field longer than its MaxLength, counted
-// in characters (a Chinese character counts once).
-func (es *FieldErrors) atMost(kind, field, v string) {
-	max := MaxLength(kind, field)
-	if n := utf8.RuneCountInString(v); max > 0 && n > max {
-		*es = append(*es, FieldError{Field: field, Message: "不能超过 " + strconv.Itoa(max) + " 个字（现有 " + strconv.Itoa(n) + " 个字）"})
-	}
-}
-
 // amount reports a negative amount of money, or one above MaxAmountFen
 // (nil is no amount).
 func (es *FieldErrors) amount(field string, f *Fen) {
@@ -197,8 +179,12 @@ func oneOf[T ~string](es *FieldErrors, field string, v T, set []T, names map[T]s
 func (g *Grid) Validate() error {
 	var es FieldErrors
 	es.required("grid_code", g.Code)
+	es.text(KindGrids, "grid_code", g.Code)
 	es.required("grid_name", g.Name)
+	es.text(KindGrids, "grid_name", g.Name)
+	es.text(KindGrids, "community", g.Community)
 	es.required("town", g.Town)
+	es.text(KindGrids, "town", g.Town)
 	return es.err()
 }
 
@@ -207,10 +193,14 @@ func (g *Grid) Validate() error {
 func (w *Worker) Validate() error {
 	var es FieldErrors
 	es.required("worker_id", w.ID)
+	es.text(KindWorkers, "worker_id", w.ID)
 	es.required("name", w.Name)
+	es.text(KindWorkers, "name", w.Name)
 	oneOf(&es, "type", w.Type, WorkerTypes, WorkerTypeName, true)
 	es.required("grid_code", w.GridCode)
+	es.text(KindWorkers, "grid_code", w.GridCode)
 	es.requiredDate("hired_on", w.HiredOn)
+	es.text(KindWorkers, "phone", w.Phone)
 	es.amount("monthly_performance_yuan", w.MonthlyPerformanceFen)
 	es.amount("quarterly_subsidy_yuan", w.QuarterlySubsidyFen)
 	es.order(w.HiredOn, w.LeftOn, "left_on", "离职日期早于入职日期")
@@ -222,9 +212,12 @@ func (w *Worker) Validate() error {
 func (e *Event) Validate() error {
 	var es FieldErrors
 	es.required("event_id", e.ID)
+	es.text(KindEvents, "event_id", e.ID)
 	es.required("worker_id", e.WorkerID)
+	es.text(KindEvents, "worker_id", e.WorkerID)
 	oneOf(&es, "flow", e.Flow, Flows, FlowName, true)
 	oneOf(&es, "severity", e.Severity, Severities, SeverityName, true)
+	es.text(KindEvents, "category", e.Category)
 	es.requiredTime("reported_at", e.ReportedAt)
 	oneOf(&es, "card", e.Card, Cards, CardName, false)
 	es.orderTime(e.OccurredAt, e.ReportedAt, "reported_at", "上报时间早于发生时间")
@@ -236,6 +229,7 @@ func (e *Event) Validate() error {
 func (l *Login) Validate() error {
 	var es FieldErrors
 	es.required("worker_id", l.WorkerID)
+	es.text(KindLogins, "worker_id", l.WorkerID)
 	oneOf(&es, "channel", l.Channel, Channels, ChannelName, true)
 	es.requiredTime("at", l.At)
 	return es.err()
@@ -246,7 +240,9 @@ func (l *Login) Validate() error {
 func (p *Patrol) Validate() error {
 	var es FieldErrors
 	es.required("patrol_id", p.ID)
+	es.text(KindPatrols, "patrol_id", p.ID)
 	es.required("worker_id", p.WorkerID)
+	es.text(KindPatrols, "worker_id", p.WorkerID)
 	es.requiredTime("started_at", p.StartedAt)
 	es.between("distance_m", p.DistanceM, 0, MaxDistanceM)
 	es.orderTime(p.StartedAt, p.EndedAt, "ended_at", "结束时间早于开始时间")
@@ -258,8 +254,10 @@ func (p *Patrol) Validate() error {
 func (l *Leave) Validate() error {
 	var es FieldErrors
 	es.required("worker_id", l.WorkerID)
+	es.text(KindLeaves, "worker_id", l.WorkerID)
 	es.requiredDate("from", l.From)
 	es.requiredDate("to", l.To)
+	es.text(KindLeaves, "reason", l.Reason)
 	es.order(l.From, l.To, "to", "结束日期早于开始日期")
 	return es.err()
 }
@@ -269,9 +267,13 @@ func (l *Leave) Validate() error {
 func (p *Person) Validate() error {
 	var es FieldErrors
 	es.required("person_id", p.PersonID)
+	es.text(KindRegister, "person_id", p.PersonID)
 	oneOf(&es, "category", p.Category, Categories, PopulationName, true)
 	es.required("grid_code", p.GridCode)
+	es.text(KindRegister, "grid_code", p.GridCode)
 	es.requiredTime("entered_at", p.EnteredAt)
+	es.text(KindRegister, "name", p.Name)
+	es.text(KindRegister, "id_number", p.IDNumber)
 	es.orderTime(p.EnteredAt, p.LeftAt, "left_at", "移出时间早于录入时间")
 	return es.err()
 }
@@ -281,9 +283,12 @@ func (p *Person) Validate() error {
 func (r *RosterRow) Validate() error {
 	var es FieldErrors
 	es.required("person_id", r.PersonID)
+	es.text(KindRosters, "person_id", r.PersonID)
 	oneOf(&es, "category", r.Category, Categories, PopulationName, true)
 	es.required("grid_code", r.GridCode)
+	es.text(KindRosters, "grid_code", r.GridCode)
 	es.requiredDate("listed_on", r.ListedOn)
+	es.text(KindRosters, "department", r.Department)
 	return es.err()
 }
 
@@ -291,9 +296,13 @@ func (r *RosterRow) Validate() error {
 func (v *Visit) Validate() error {
 	var es FieldErrors
 	es.required("visit_id", v.ID)
+	es.text(KindVisits, "visit_id", v.ID)
 	es.required("person_id", v.PersonID)
+	es.text(KindVisits, "person_id", v.PersonID)
 	es.required("worker_id", v.WorkerID)
+	es.text(KindVisits, "worker_id", v.WorkerID)
 	es.requiredTime("visited_at", v.VisitedAt)
+	es.text(KindVisits, "note", v.Note)
 	return es.err()
 }
 
@@ -302,8 +311,12 @@ func (v *Visit) Validate() error {
 func (m *Meeting) Validate() error {
 	var es FieldErrors
 	es.required("meeting_id", m.ID)
+	es.text(KindMeetings, "meeting_id", m.ID)
 	es.requiredDate("held_on", m.HeldOn)
 	es.required("title", m.Title)
+	es.text(KindMeetings, "title", m.Title)
+	es.text(KindMeetings, "kind", m.Kind)
+	es.text(KindMeetings, "town", m.Town)
 	return es.err()
 }
 
@@ -311,7 +324,9 @@ func (m *Meeting) Validate() error {
 func (a *Attendance) Validate() error {
 	var es FieldErrors
 	es.required("meeting_id", a.MeetingID)
+	es.text(KindAttendance, "meeting_id", a.MeetingID)
 	es.required("worker_id", a.WorkerID)
+	es.text(KindAttendance, "worker_id", a.WorkerID)
 	oneOf(&es, "status", a.Status, AttendanceStatuses, AttendanceStatusName, true)
 	return es.err()
 }
@@ -321,10 +336,14 @@ func (a *Attendance) Validate() error {
 func (f *Finding) Validate() error {
 	var es FieldErrors
 	es.required("finding_id", f.ID)
+	es.text(KindFindings, "finding_id", f.ID)
 	es.required("worker_id", f.WorkerID)
+	es.text(KindFindings, "worker_id", f.WorkerID)
 	oneOf(&es, "kind", f.Kind, FindingKinds, FindingKindName, true)
 	es.requiredDate("occurred_on", f.OccurredOn)
 	es.between("count", int64(f.Count), 1, MaxFindingCount)
+	es.text(KindFindings, "note", f.Note)
+	es.text(KindFindings, "evidence", f.Evidence)
 	return es.err()
 }
 
@@ -334,7 +353,9 @@ func (f *Finding) Validate() error {
 func (q *Quiz) Validate() error {
 	var es FieldErrors
 	es.required("quiz_id", q.ID)
+	es.text(KindQuiz, "quiz_id", q.ID)
 	es.required("worker_id", q.WorkerID)
+	es.text(KindQuiz, "worker_id", q.WorkerID)
 	es.requiredDate("taken_on", q.TakenOn)
 	es.between("wrong_answers", int64(q.WrongAnswers), 0, MaxWrongAnswers)
 	return es.err()
@@ -345,7 +366,9 @@ func (q *Quiz) Validate() error {
 func (b *Ballot) Validate() error {
 	var es FieldErrors
 	es.required("ballot_id", b.ID)
+	es.text(KindBallots, "ballot_id", b.ID)
 	es.required("worker_id", b.WorkerID)
+	es.text(KindBallots, "worker_id", b.WorkerID)
 	oneOf(&es, "rater_group", b.RaterGroup, RaterGroups, RaterGroupName, true)
 	oneOf(&es, "rating", b.Rating, Ratings, RatingName, true)
 	es.requiredTime("cast_at", b.CastAt)
@@ -358,5 +381,7 @@ func (c *CalendarDay) Validate() error {
 	var es FieldErrors
 	es.requiredDate("date", c.Date)
 	oneOf(&es, "kind", c.Kind, DayKinds, DayKindName, true)
+	es.text(KindCalendar, "name", c.Name)
+	es.text(KindCalendar, "town", c.Town)
 	return es.err()
 }

@@ -3,6 +3,7 @@ package gridscore_test
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,6 +94,21 @@ func TestValidate(t *testing.T) {
 		{"a ballot without rater group or rating", &gs.Ballot{ID: "B1", WorkerID: "W1", CastAt: at9}, gs.FieldErrors{
 			field("rater_group", "必填，不能为空"), field("rating", "必填，不能为空")}},
 		{"a calendar day without a date", &gs.CalendarDay{Kind: gs.DayHoliday}, gs.FieldErrors{field("date", "必填，不能为空")}},
+		{"a worker's name that clears the terminal", worker(func(w *gs.Worker) { w.Name = "张三\x1b[2J\x1b[31m" }), gs.FieldErrors{
+			field("name", "不能含有控制字符（U+001B）")}},
+		{"a worker's name written backwards", worker(func(w *gs.Worker) { w.Name = "张\u202e三" }), gs.FieldErrors{
+			field("name", "不能含有改变文字方向的字符（U+202E）")}},
+		{"a worker's name of a megabyte", worker(func(w *gs.Worker) { w.Name = strings.Repeat("名", 1<<20) }), gs.FieldErrors{
+			field("name", "不能超过 50 个字（现有 1048576 个字）")}},
+		{"an event's category of a megabyte", event(func(e *gs.Event) { e.Category = strings.Repeat("x", 1<<20) }), gs.FieldErrors{
+			field("category", "不能超过 50 个字（现有 1048576 个字）")}},
+		{"an event key with a byte-order mark nobody trimmed", event(func(e *gs.Event) { e.ID = "\ufeffSJ2307-0004" }), gs.FieldErrors{
+			field("event_id", "不能含有不可见字符或特殊空格（U+FEFF）")}},
+		{"a visit's note of several lines", &gs.Visit{ID: "V1", PersonID: "R1", WorkerID: "W1", VisitedAt: at9, Note: "见到本人。\r\n情况稳定。"}, nil},
+		{"a finding's note of 1001 characters", &gs.Finding{ID: "F1", WorkerID: "W1", Kind: gs.FindingPhone, OccurredOn: jul3, Count: 1, Note: strings.Repeat("说", 1001)},
+			gs.FieldErrors{field("note", "不能超过 1000 个字（现有 1001 个字）")}},
+		{"a meeting's title with a line break", &gs.Meeting{ID: "M1", HeldOn: jul3, Title: "例会\n培训"}, gs.FieldErrors{
+			field("title", "不能含有换行符或制表符")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -124,8 +140,17 @@ func TestFieldErrorsAreInvalid(t *testing.T) {
 // A valid record is checked without allocating: the importer checks every
 // row of files of millions.
 func TestValidateAllocatesNothingWhenValid(t *testing.T) {
-	e := &gs.Event{ID: "E1", WorkerID: "W1", Flow: gs.FlowReported, Severity: gs.SeverityGeneral, OccurredAt: at9, ReportedAt: at10}
+	e := &gs.Event{ID: "E1", WorkerID: "W1", Flow: gs.FlowReported, Severity: gs.SeverityGeneral, Category: "治安纠纷排查", OccurredAt: at9, ReportedAt: at10}
 	if n := testing.AllocsPerRun(100, func() { _ = e.Validate() }); n != 0 {
 		t.Errorf("%v allocations per valid event", n)
+	}
+}
+
+// BenchmarkValidateEvent checks a valid event with a Chinese category, as
+// the importer does for every row (see CheckText).
+func BenchmarkValidateEvent(b *testing.B) {
+	e := &gs.Event{ID: "E0000001", WorkerID: "W001", Flow: gs.FlowReported, Severity: gs.SeverityGeneral, Category: "治安", OccurredAt: at9, ReportedAt: at10}
+	for b.Loop() {
+		_ = e.Validate()
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/store"
@@ -59,9 +58,6 @@ type Account struct {
 	// WorkerName is the name of the linked worker, if any.
 	WorkerName string
 }
-
-// maxDisplayName bounds a display name, in characters.
-const maxDisplayName = 64
 
 // TownAccounts lists the accounts of admin's town at now, by username.
 func (a *Auth) TownAccounts(ctx context.Context, admin *gs.User, now time.Time) ([]Account, error) {
@@ -148,15 +144,18 @@ func (a *Auth) CreateAccount(ctx context.Context, admin *gs.User, u gs.User) (st
 	if err := needTownAdmin(admin); err != nil {
 		return "", err
 	}
-	u.Username = strings.TrimSpace(u.Username)
-	u.DisplayName = strings.TrimSpace(u.DisplayName)
-	u.WorkerID = strings.TrimSpace(u.WorkerID)
+	u.Username = gs.TrimText(u.Username)
+	u.DisplayName = gs.TrimText(u.DisplayName)
+	u.WorkerID = gs.TrimText(u.WorkerID)
 	u.Town, u.Disabled, u.MustChangePassword = admin.Town, false, true
 	if err := checkUsername(u.Username); err != nil {
 		return "", err
 	}
-	if utf8.RuneCountInString(u.DisplayName) > maxDisplayName {
-		return "", fieldErr(FieldDisplayName, "姓名不能超过 %d 个字。", maxDisplayName)
+	if msg := gs.CheckText(u.DisplayName, gs.DisplayNameText); msg != "" {
+		return "", fieldErr(FieldDisplayName, "姓名%s。", msg)
+	}
+	if msg := gs.CheckText(u.WorkerID, gs.CodeText); msg != "" {
+		return "", fieldErr(FieldWorker, "工号%s。", msg)
 	}
 	switch u.Role {
 	case gs.RoleTownAdmin, gs.RoleTownStaff:
@@ -307,6 +306,9 @@ func checkUsername(name string) error {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' || r == '\\' || r == '?' || r == '#' || r == '%'
 	}):
 		return fieldErr(FieldUsername, "用户名不能包含空格或 / \\ ? # %% 等符号。")
+	}
+	if msg := gs.CheckText(name, gs.CodeText); msg != "" {
+		return fieldErr(FieldUsername, "用户名%s。", msg)
 	}
 	return nil
 }

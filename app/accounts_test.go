@@ -93,7 +93,7 @@ func TestAccountsStayInTheTown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := a.Authenticate(ctx, "qs005", pw, loginAt)
+		u, err := a.Authenticate(ctx, "qs005", pw, owner, loginAt)
 		if err != nil {
 			t.Fatalf("log in with the one-time password: %v", err)
 		}

@@ -22,6 +22,9 @@ type Service struct {
 	// Now is the clock of the quarter's life (when a quarter is published,
 	// an appeal made); nil means time.Now.
 	Now func() time.Time
+	// ExportRows is the most rows a list's download holds (MaxExportRows
+	// when 0).
+	ExportRows int
 
 	// rules identifies the scheme and the build for live results (see
 	// rulesKey), worked out once.
@@ -30,6 +33,58 @@ type Service struct {
 	// memo holds the live results read or computed lately, decoded, so
 	// that a page showing many towns does not decode each again (live.go).
 	memo liveMemo
+	// workers holds every worker with their town, read at one version of
+	// the records (townWorkers).
+	workersMu sync.Mutex
+	workers   *townWorkers
+}
+
+// townWorkers is every worker with the town of their grid, as read at
+// version of the records, and where each worker id is in the list.
+type townWorkers struct {
+	version int64
+	list    []gs.TownWorker
+	byID    map[string]int
+}
+
+// townWorkers returns every worker with the town of their grid, by id
+// (store.DB.TownWorkers), read again only when the records changed. The
+// list is shared: callers must not change it.
+func (s *Service) townWorkers(ctx context.Context) ([]gs.TownWorker, error) {
+	tw, err := s.workersMemo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tw.list, nil
+}
+
+func (s *Service) workersMemo(ctx context.Context) (*townWorkers, error) {
+	v, err := s.DB.DataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.workersMu.Lock()
+	tw := s.workers
+	s.workersMu.Unlock()
+	if tw != nil && tw.version == v {
+		return tw, nil
+	}
+	// The version is read before the workers: a change committed in
+	// between leaves the list under the older version, read again next.
+	list, err := s.DB.TownWorkers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tw = &townWorkers{version: v, list: list, byID: make(map[string]int, len(list))}
+	for i, w := range list {
+		tw.byID[w.ID] = i
+	}
+	s.workersMu.Lock()
+	if s.workers == nil || s.workers.version <= v {
+		s.workers = tw
+	}
+	s.workersMu.Unlock()
+	return tw, nil
 }
 
 // Clock returns the moment it is by the service's clock (Now, or time.Now

@@ -6,59 +6,65 @@ import (
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
 )
 
-// auditBatch is how many entries one read of the log takes while a town's
-// page is gathered, and auditMaxBatches how many reads one page may take.
-const (
-	auditBatch      = 200
-	auditMaxBatches = 50
-)
+// AuditPage is a page of the audit log.
+type AuditPage struct {
+	Entries []gs.AuditEntry
+	// Matched is how many entries the filter keeps for the user, at most
+	// MaxCounted+1 (more than MaxCounted).
+	Matched int
+}
 
-// AuditLog returns one page of at most size entries of the audit log that
-// f chooses and u may see, newest first, and the id to page on from (f's
-// BeforeID; 0 when there is nothing older). The district sees every entry;
-// a town's administrator the entries of the town (see townOfEntry); no one
-// else any.
-func (s *Service) AuditLog(ctx context.Context, u *gs.User, f gs.AuditFilter, size int) ([]gs.AuditEntry, int64, error) {
+// AuditPage returns the entries of the audit log that f chooses and u may
+// see from the offset-th (from 0), at most size of them, in f's order
+// (f.Sort), with how many there are up to MaxCounted+1. The district sees
+// every entry; a town's administrator the entries of the town (see
+// townOfEntry), which are picked as the log is read from the entries that
+// may be the town's (gs.AuditFilter.Town); no one else any. It reads the
+// log up to the page and on until it has counted MaxCounted entries.
+func (s *Service) AuditPage(ctx context.Context, u *gs.User, f gs.AuditFilter, offset, size int) (*AuditPage, error) {
+	page := &AuditPage{}
+	stop := max(offset+size, MaxCounted+1)
+	err := s.EachAuditEntry(ctx, u, f, func(e gs.AuditEntry) error {
+		if page.Matched >= offset && page.Matched < offset+size {
+			page.Entries = append(page.Entries, e)
+		}
+		if page.Matched++; page.Matched == stop {
+			return store.ErrStop
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	page.Matched = min(page.Matched, MaxCounted+1)
+	return page, nil
+}
+
+// EachAuditEntry hands fn, in f's order, every entry of the audit log f
+// chooses that u may see (see AuditPage); an error of fn ends the reading
+// and is returned (store.ErrStop ends it with none).
+func (s *Service) EachAuditEntry(ctx context.Context, u *gs.User, f gs.AuditFilter, fn func(gs.AuditEntry) error) error {
 	keep := func(gs.AuditEntry) bool { return true }
 	switch {
 	case u != nil && u.Role == gs.RoleDistrict:
 	case u != nil && u.Role == gs.RoleTownAdmin:
 		in, err := s.townOfEntry(ctx, u.Town)
 		if err != nil {
-			return nil, 0, err
+			return err
 		}
-		keep = in
+		keep, f.Town = in, u.Town
 	default:
-		return nil, 0, gs.Errorf(gs.EFORBIDDEN, "只有镇街管理员和区中心可以查看操作日志。")
+		return gs.Errorf(gs.EFORBIDDEN, "只有镇街管理员和区中心可以查看操作日志。")
 	}
-	var out []gs.AuditEntry
-	f.Limit = auditBatch
-	for range auditMaxBatches {
-		batch, err := s.DB.Audit(ctx, f)
-		if err != nil {
-			return nil, 0, err
+	return s.DB.EachAudit(ctx, f, func(e gs.AuditEntry) error {
+		if !keep(e) {
+			return nil
 		}
-		for _, e := range batch {
-			if !keep(e) {
-				f.BeforeID = e.ID
-				continue
-			}
-			if len(out) == size {
-				return out, out[len(out)-1].ID, nil
-			}
-			out = append(out, e)
-			f.BeforeID = e.ID
-		}
-		if len(batch) < auditBatch {
-			return out, 0, nil
-		}
-	}
-	// Too much of the log belongs to other towns to gather a full page in
-	// one request: show what was found and go on from where the reading
-	// stopped.
-	return out, f.BeforeID, nil
+		return fn(e)
+	})
 }
 
 // townOfEntry returns whether an entry of the log belongs to town: its
@@ -74,7 +80,7 @@ func (s *Service) townOfEntry(ctx context.Context, town string) (func(gs.AuditEn
 	for _, u := range users {
 		userTown[u.Username] = u.Town
 	}
-	workers, err := s.DB.TownWorkers(ctx)
+	workers, err := s.townWorkers(ctx)
 	if err != nil {
 		return nil, err
 	}

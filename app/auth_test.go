@@ -16,6 +16,13 @@ import (
 // loginAt is the moment the auth tests start.
 var loginAt = time.Date(2024, 3, 4, 9, 0, 0, 0, gs.CST)
 
+// owner and stranger are the addresses logins come from: the account's
+// owner, and someone guessing.
+const (
+	owner    = "192.0.2.1"
+	stranger = "203.0.113.66"
+)
+
 // forEachAuth runs test with an Auth on a fresh store of each engine and
 // the store's target, for opening it again.
 func forEachAuth(t *testing.T, test func(t *testing.T, a *app.Auth, target string)) {
@@ -88,15 +95,19 @@ func TestTwoServersShareLockoutsAndSessions(t *testing.T) {
 		wang := worker("wang", "W1")
 		mustCreate(t, one, wang, "right password")
 
-		// Failures on both servers add up to one lock that both enforce.
+		// Failures from one address on both servers add up to one wait
+		// that both enforce; the owner at another address logs in.
 		for i := range 4 {
 			srv := []*app.Auth{one, two}[i%2]
-			wantErr(t, fmt.Sprint("failure ", i+1), errOf(srv.Authenticate(ctx, "wang", "wrong", loginAt)), gs.EUNAUTHORIZED, "用户名或密码错误")
+			wantErr(t, fmt.Sprint("failure ", i+1), errOf(srv.Authenticate(ctx, "wang", "wrong", stranger, loginAt)), gs.EUNAUTHORIZED, "用户名或密码错误")
 		}
-		wantErr(t, "the fifth failure, on server two", errOf(two.Authenticate(ctx, "wang", "wrong", loginAt)),
-			gs.EFORBIDDEN, "登录失败次数过多，账号已锁定，请 15 分钟后再试")
-		wantErr(t, "the right password on server one", errOf(one.Authenticate(ctx, "wang", "right password", loginAt)),
-			gs.EFORBIDDEN, "登录失败次数过多，账号已锁定，请 15 分钟后再试")
+		wantErr(t, "the fifth failure, on server one", errOf(one.Authenticate(ctx, "wang", "wrong", stranger, loginAt)),
+			gs.EUNAUTHORIZED, "用户名或密码错误。登录失败次数过多，请 1 分钟后再试")
+		wantErr(t, "the right password from there on server two", errOf(two.Authenticate(ctx, "wang", "right password", stranger, loginAt)),
+			gs.ETOOMANY, "登录失败次数过多，请 1 分钟后再试")
+		if _, err := one.Authenticate(ctx, "wang", "right password", owner, loginAt); err != nil {
+			t.Fatalf("the owner at another address: %v", err)
+		}
 
 		// A session started on one server works on the other, and a logout
 		// on either ends it on both.

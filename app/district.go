@@ -28,7 +28,7 @@ func (s *Service) DistrictResult(ctx context.Context, q gs.Quarter, asOf time.Ti
 			stored[st.Town] = st
 		}
 	}
-	ws, err := s.DB.TownWorkers(ctx)
+	ws, err := s.townWorkers(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,14 +87,12 @@ func (s *Service) addSnapshots(ctx context.Context, q gs.Quarter, res *gs.Result
 // WorkerTown returns the town of worker id's grid ("" when there is no
 // such worker).
 func (s *Service) WorkerTown(ctx context.Context, id string) (string, error) {
-	ws, err := s.DB.TownWorkers(ctx)
+	tw, err := s.workersMemo(ctx)
 	if err != nil {
 		return "", err
 	}
-	for _, w := range ws {
-		if w.ID == id {
-			return w.Town, nil
-		}
+	if i, ok := tw.byID[id]; ok {
+		return tw.list[i].Town, nil
 	}
 	return "", nil
 }
@@ -143,7 +141,7 @@ func (s *Service) DistrictQuarters(ctx context.Context, q gs.Quarter) ([]gs.Town
 	if err != nil {
 		return nil, err
 	}
-	ws, err := s.DB.TownWorkers(ctx)
+	ws, err := s.townWorkers(ctx)
 	if err != nil {
 		return nil, err
 	}

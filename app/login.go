@@ -3,105 +3,137 @@ package app
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/store"
 )
 
-// errBadLogin is the one answer to every failed login that is not a lock,
-// so that nobody learns which usernames exist.
+// errBadLogin is the one answer to every failed login that is not refused
+// before its check, so that nobody learns which usernames exist.
 func errBadLogin() error { return gs.Errorf(gs.EUNAUTHORIZED, "用户名或密码错误") }
 
-// errLocked is the answer while an account is locked, rounded up to whole
-// minutes.
-func errLocked(until, now time.Time) error {
-	minutes := int((until.Sub(now) + time.Minute - 1) / time.Minute)
-	return gs.Errorf(gs.EFORBIDDEN, "登录失败次数过多，账号已锁定，请 %d 分钟后再试", max(minutes, 1))
+// errBusy refuses a login while too many are checked at once.
+func errBusy() error {
+	return gs.Errorf(gs.ETOOMANY, "同时登录的人太多，请稍等几秒再试")
 }
 
-// Authenticate checks a username and password at time now and returns the
-// account. An unknown username, a wrong password and a disabled account
-// all get the same EUNAUTHORIZED error, after the same work of hashing; the
-// MaxFailures-th consecutive failure locks the account for LockFor, and
-// while it is locked even the right password gets EFORBIDDEN with the
-// minutes left. A success clears the count. Every outcome is audited.
-func (a *Auth) Authenticate(ctx context.Context, username, password string, now time.Time) (*gs.User, error) {
-	username = strings.TrimSpace(username)
-	audit := func(action, detail string) gs.AuditEntry {
-		return gs.AuditEntry{At: now, Username: truncate(username, 64), Action: action,
-			Object: "user:" + truncate(username, 64), Detail: detail}
+// errWait refuses a login from an address that must wait after repeated
+// failures, or answers the failure that makes it wait.
+func errWait(until, now time.Time) error {
+	return gs.Errorf(gs.ETOOMANY, "登录失败次数过多，请 %s后再试", waitText(until.Sub(now)))
+}
+
+// errLocked is the answer while a username is locked after guessing from
+// many addresses.
+func errLocked(until, now time.Time) error {
+	return gs.Errorf(gs.EFORBIDDEN, "登录失败次数过多，账号已锁定，请 %s后再试", waitText(until.Sub(now)))
+}
+
+// waitText says how long to wait, rounded up to whole minutes (seconds
+// under a minute).
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d 秒", max(int((d+time.Second-1)/time.Second), 1))
 	}
-	if username == "" || password == "" || len(password) > maxPasswordLength {
-		return nil, errBadLogin()
+	return fmt.Sprintf("%d 分钟", int((d+time.Minute-1)/time.Minute))
+}
+
+// maxUsernameBytes is the longest username an account may have (User.Validate).
+const maxUsernameBytes = 64
+
+// Authenticate checks a username and password sent from client (its
+// address, for the throttle) at time now and returns the account.
+//
+// Every answer is the same for a username that is an account's and one
+// that is not: the throttle counts what was typed, and an unknown username,
+// a disabled account and a wrong password all get EUNAUTHORIZED after the
+// same work, a real argon2id check or a dummy one (dummyHash). A login
+// waits for a turn to check its password (checks.go) and is refused with
+// ETOOMANY when there is none. The throttle (store.LoginLimits) refuses,
+// without checking anything, an address that must wait after repeated
+// failures (ETOOMANY, with the minutes left) and a username locked after
+// failures from many addresses (EFORBIDDEN, even with the right password).
+// A success takes its count back. Every checked attempt is audited, with
+// the address.
+func (a *Auth) Authenticate(ctx context.Context, username, password, client string, now time.Time) (*gs.User, error) {
+	username = gs.TrimText(username)
+	if username == "" || password == "" || len(username) > maxUsernameBytes || len(password) > maxPasswordLength {
+		return nil, errBadLogin() // no account has such a name or password
 	}
-	att, err := a.DB.BeginLogin(ctx, username, now, a.maxFailures(), a.lockFor())
-	if gs.ErrorCode(err) == gs.ENOTFOUND {
-		burnHash(password) // the same work as for an account
-		return nil, a.failed(ctx, audit(gs.AuditLoginFailed, "用户名不存在"))
-	} else if err != nil {
+	release, ok := a.checkTurns().take(ctx)
+	if !ok {
+		return nil, errBusy()
+	}
+	limits := a.throttle()
+	att, err := a.DB.BeginLogin(ctx, username, client, now, limits)
+	if err != nil {
+		release()
 		return nil, err
 	}
-	switch {
-	case att.User.Disabled:
-		burnHash(password)
-		return nil, a.failed(ctx, audit(gs.AuditLoginFailed, "账号已停用"))
-	case att.Locked:
-		if err := a.DB.AppendAuditEntries(ctx, audit(gs.AuditLoginFailed, "账号锁定期间尝试登录")); err != nil {
-			return nil, err
+	if att.Refused {
+		release()
+		if att.Locked {
+			return nil, errLocked(att.WaitUntil, now)
 		}
-		return nil, errLocked(att.LockedUntil, now)
+		return nil, errWait(att.WaitUntil, now)
 	}
-	ok, err := verifyPassword(att.PasswordHash, password)
+	// An account that cannot log in costs the same check as one that can.
+	hash, usable, why := dummyHash(), false, "用户名不存在"
+	switch {
+	case att.User == nil:
+	case att.User.Disabled:
+		why = "账号已停用"
+	default:
+		hash, usable, why = att.PasswordHash, true, "密码错误"
+	}
+	if a.OnCheck != nil {
+		a.OnCheck()
+	}
+	right, err := verifyPassword(hash, password)
+	release()
 	if err != nil {
 		return nil, fmt.Errorf("authenticate %s: %w", username, err)
 	}
-	if !ok {
-		return nil, a.wrongPassword(ctx, att, audit, now)
+	audit := func(action, detail string) gs.AuditEntry {
+		return gs.AuditEntry{At: now, Username: username, Action: action, Object: "user:" + username, Detail: detail}
 	}
-	if err := a.DB.LoginSucceeded(ctx, att.User.ID, audit(gs.AuditLogin, "")); gs.ErrorCode(err) == gs.ENOTFOUND {
+	if !right || !usable {
+		return nil, a.failed(ctx, att, audit, why+"（来自 "+client+"）", now)
+	}
+	err = a.DB.LoginSucceeded(ctx, att.User.ID, username, client, audit(gs.AuditLogin, "来自 "+client))
+	if gs.ErrorCode(err) == gs.ENOTFOUND {
 		return nil, errBadLogin() // disabled or deleted meanwhile
 	} else if err != nil {
 		return nil, err
 	}
-	return &att.User, nil
+	return att.User, nil
 }
 
-// wrongPassword records a wrong password, and the lock when it is the
-// failure that locks the account, and returns the error to answer with.
-func (a *Auth) wrongPassword(ctx context.Context, att *store.LoginAttempt, audit func(action, detail string) gs.AuditEntry, now time.Time) error {
-	entries := []gs.AuditEntry{audit(gs.AuditLoginFailed, "密码错误")}
+// failed records a failed login, and the lock when it is the failure that
+// locks the username, and returns the error to answer with: the failure
+// that makes the address wait says how long.
+func (a *Auth) failed(ctx context.Context, att *store.LoginAttempt, audit func(action, detail string) gs.AuditEntry, detail string, now time.Time) error {
+	entries := []gs.AuditEntry{audit(gs.AuditLoginFailed, detail)}
 	if att.Locks {
-		entries = append(entries, audit(gs.AuditAccountLocked,
-			fmt.Sprintf("连续 %d 次登录失败，锁定至 %s", a.maxFailures(), att.LockedUntil.In(gs.CST).Format("2006-01-02 15:04:05"))))
+		entries = append(entries, audit(gs.AuditAccountLocked, fmt.Sprintf("%d 个地址共登录失败 %d 次，锁定至 %s",
+			att.Clients, att.Failures, att.WaitUntil.In(gs.CST).Format("2006-01-02 15:04:05"))))
 	}
 	if err := a.DB.AppendAuditEntries(ctx, entries...); err != nil {
 		return err
 	}
-	if att.Locks {
-		return errLocked(att.LockedUntil, now)
+	switch {
+	case att.Locks:
+		return errLocked(att.WaitUntil, now)
+	case att.Waits:
+		return gs.Errorf(gs.EUNAUTHORIZED, "用户名或密码错误。%s", gs.ErrorMessage(errWait(att.WaitUntil, now)))
 	}
 	return errBadLogin()
 }
 
-// failed records a failed login and returns the error to answer with.
-func (a *Auth) failed(ctx context.Context, e gs.AuditEntry) error {
-	if err := a.DB.AppendAuditEntries(ctx, e); err != nil {
-		return err
-	}
-	return errBadLogin()
-}
-
-// truncate cuts s to at most n bytes on a character boundary (a username
-// typed at the login form may be anything).
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+// ForgetStaleLoginFailures removes the failed logins that no longer count
+// at now, for the server to call now and then; it returns how many there
+// were.
+func (a *Auth) ForgetStaleLoginFailures(ctx context.Context, now time.Time) (int64, error) {
+	return a.DB.DeleteStaleLoginFailures(ctx, now.Add(-a.throttle().Window), now)
 }

@@ -100,9 +100,10 @@ func HashPassword(password string) (string, error) {
 		argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
-// dummyHash is checked against when there is no account, so that an
-// unknown username costs the same time as a wrong password. It is made at
-// the first such login, not at every start of the program.
+// dummyHash is checked against when there is no account (or it is
+// disabled), so that an unknown username costs the same time and memory
+// as a wrong password. It is made at the first login, not at every start
+// of the program.
 var dummyHash = sync.OnceValue(func() string {
 	h, err := HashPassword("no such account")
 	if err != nil {
@@ -110,12 +111,6 @@ var dummyHash = sync.OnceValue(func() string {
 	}
 	return h
 })
-
-// burnHash does the work of checking a password for an account that cannot
-// log in.
-func burnHash(password string) {
-	_, _ = verifyPassword(dummyHash(), password) // the answer is always no
-}
 
 // verifyPassword reports whether password matches an encoded argon2id
 // hash, comparing in constant time; an error means the hash is malformed.

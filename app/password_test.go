@@ -56,8 +56,8 @@ func TestSetPassword(t *testing.T) {
 		if err := a.SetPassword(ctx, "wang", "new password", true); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, "the old password", errOf(a.Authenticate(ctx, "wang", "old password", loginAt)), gs.EUNAUTHORIZED, "用户名或密码错误")
-		u, err := a.Authenticate(ctx, "wang", "new password", loginAt)
+		wantErr(t, "the old password", errOf(a.Authenticate(ctx, "wang", "old password", owner, loginAt)), gs.EUNAUTHORIZED, "用户名或密码错误")
+		u, err := a.Authenticate(ctx, "wang", "new password", owner, loginAt)
 		if err != nil || !u.MustChangePassword {
 			t.Fatalf("the new one-time password: %+v, %v; want must change", u, err)
 		}
@@ -65,7 +65,7 @@ func TestSetPassword(t *testing.T) {
 		if err := a.SetPassword(app.WithActor(ctx, "wang"), "wang", "my own password", false); err != nil {
 			t.Fatal(err)
 		}
-		if u, err := a.Authenticate(ctx, "wang", "my own password", loginAt); err != nil || u.MustChangePassword {
+		if u, err := a.Authenticate(ctx, "wang", "my own password", owner, loginAt); err != nil || u.MustChangePassword {
 			t.Errorf("after changing it: %+v, %v; want logged in, no change required", u, err)
 		}
 		got := fmt.Sprint(auditActions(t, a.DB))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/engine"
@@ -17,9 +16,6 @@ import (
 // changes it and appends the audit entry; Compute first assesses the
 // records in a read transaction of its own. Every method checks the role
 // of the user it is given, whatever the web layer checked before.
-
-// maxReasonLength bounds reasons and replies, in characters.
-const maxReasonLength = 500
 
 // now is the moment the quarter's life records (an appeal made, a quarter
 // published), to the second.
@@ -44,16 +40,26 @@ func needAdmin(u *gs.User, town string) error {
 	return nil
 }
 
-// needText checks a required reason or reply.
+// needText checks a required reason or reply, what names it in messages.
 func needText(v, what string) (string, error) {
-	v = strings.TrimSpace(v)
+	v = gs.TrimText(v)
 	if v == "" {
 		return "", gs.Errorf(gs.EINVALID, "请填写%s。", what)
 	}
-	if utf8.RuneCountInString(v) > maxReasonLength {
-		return "", gs.Errorf(gs.EINVALID, "%s不能超过 %d 个字。", what, maxReasonLength)
+	if err := checkReason(v, what); err != nil {
+		return "", err
 	}
 	return v, nil
+}
+
+// checkReason checks a reason or reply that may be empty against the
+// domain's rule of reasons (gs.ReasonText: its length, no control or
+// direction-changing characters).
+func checkReason(v, what string) error {
+	if msg := gs.CheckText(v, gs.ReasonText); msg != "" {
+		return gs.Errorf(gs.EINVALID, "%s%s。", what, msg)
+	}
+	return nil
 }
 
 // errState is the refusal of a step in the wrong state.

@@ -29,6 +29,10 @@ type RecordQuery struct {
 	IDs    []string
 	Offset int
 	Limit  int
+	// Sort names the column the list is ordered by (RecordColumn.Sort),
+	// descending when Desc; "" is newest first.
+	Sort string
+	Desc bool
 }
 
 // Bounds of a records page.
@@ -54,31 +58,11 @@ type RecordPage struct {
 // Records returns the page of records of q that u may see, with names and
 // ID numbers masked unless u may see them. A grid worker who names another
 // worker, grid or town is refused with EFORBIDDEN; so is a town's center
-// naming another town.
+// naming another town, and a user sorting by what is masked for them.
 func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*RecordPage, error) {
-	f := store.RecordFilter{Kind: q.Kind, Town: q.Town, WorkerID: q.WorkerID, GridCode: q.GridCode,
-		From: q.From, To: q.To, IDs: q.IDs, Offset: q.Offset, Limit: q.Limit}
-	switch u.Role {
-	case gs.RoleDistrict:
-	case gs.RoleTownAdmin, gs.RoleTownStaff:
-		if q.Town != "" && q.Town != u.Town {
-			return nil, gs.Errorf(gs.EFORBIDDEN, "您只能查看本镇街的记录。")
-		}
-		f.Town = u.Town
-	case gs.RoleWorker:
-		if q.WorkerID != "" && q.WorkerID != u.WorkerID || q.Town != "" && q.Town != u.Town {
-			return nil, errOwnRecords()
-		}
-		if q.GridCode != "" {
-			if grid, err := s.workerGrid(ctx, u.WorkerID); err != nil {
-				return nil, err
-			} else if q.GridCode != grid {
-				return nil, errOwnRecords()
-			}
-		}
-		f.Town, f.WorkerID = u.Town, u.WorkerID
-	default:
-		return nil, errOwnRecords()
+	f, err := s.recordScope(ctx, u, q)
+	if err != nil {
+		return nil, err
 	}
 	page, err := s.DB.Records(ctx, f)
 	if err != nil {
@@ -88,6 +72,39 @@ func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*Reco
 		MaskPersons(page.Records.Register)
 	}
 	return &RecordPage{Records: page.Records, Matched: page.Matched}, nil
+}
+
+// recordScope returns the store's filter of q limited to what u may see,
+// or refuses q (see Records).
+func (s *Service) recordScope(ctx context.Context, u *gs.User, q RecordQuery) (store.RecordFilter, error) {
+	f := store.RecordFilter{Kind: q.Kind, Town: q.Town, WorkerID: q.WorkerID, GridCode: q.GridCode,
+		From: q.From, To: q.To, IDs: q.IDs, Offset: q.Offset, Limit: q.Limit, Sort: q.Sort, Desc: q.Desc}
+	if masked(q.Kind, q.Sort) && !u.SeesPersonalData() {
+		return f, gs.Errorf(gs.EFORBIDDEN, "不能按已脱敏的列排序。")
+	}
+	switch u.Role {
+	case gs.RoleDistrict:
+	case gs.RoleTownAdmin, gs.RoleTownStaff:
+		if q.Town != "" && q.Town != u.Town {
+			return f, gs.Errorf(gs.EFORBIDDEN, "您只能查看本镇街的记录。")
+		}
+		f.Town = u.Town
+	case gs.RoleWorker:
+		if q.WorkerID != "" && q.WorkerID != u.WorkerID || q.Town != "" && q.Town != u.Town {
+			return f, errOwnRecords()
+		}
+		if q.GridCode != "" {
+			if grid, err := s.workerGrid(ctx, u.WorkerID); err != nil {
+				return f, err
+			} else if q.GridCode != grid {
+				return f, errOwnRecords()
+			}
+		}
+		f.Town, f.WorkerID = u.Town, u.WorkerID
+	default:
+		return f, errOwnRecords()
+	}
+	return f, nil
 }
 
 func errOwnRecords() error {

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/csvfile"
@@ -139,9 +138,20 @@ type RecordEdit struct {
 	RemoveFiles []int64
 }
 
+// FormName is the name of a record's field in a hand kind's form and in
+// FormError.Fields: its key, but a leave's own "reason" (事由) is named
+// leave_reason, so that it does not collide with the reason for the change
+// that ends every form.
+func FormName(kind, field string) string {
+	if kind == "leaves" && field == "reason" {
+		return "leave_reason"
+	}
+	return field
+}
+
 // FormError is what is wrong with a form: a message per field (a field of
-// HandFields, "reason", "evidence_file" or "att:<worker id>") and one for
-// the whole form.
+// HandFields by its FormName, "reason", "evidence_file" or
+// "att:<worker id>") and one for the whole form.
 type FormError struct {
 	Message string
 	Fields  map[string]string
@@ -190,10 +200,10 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	fields, keyFields := handKeys(e.Kind)
 	values := map[string]string{}
 	for _, f := range fields {
-		values[f] = strings.TrimSpace(e.Values[f])
+		values[f] = gs.TrimText(e.Values[f])
 	}
 	fe := &FormError{}
-	reason := strings.TrimSpace(e.Reason)
+	reason := gs.TrimText(e.Reason)
 	if e.Key != nil {
 		if _, err := s.editable(ctx, u, e.Kind, e.Key); err != nil {
 			return nil, err
@@ -211,8 +221,8 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 		}
 	}
 	auto := e.Key == nil && h.idPrefix != "" && values[keyFields[0]] == ""
-	if utf8.RuneCountInString(reason) > maxReasonLength {
-		fe.add("reason", "原因不能超过 "+strconv.Itoa(maxReasonLength)+" 个字。")
+	if err := checkReason(reason, "原因"); err != nil {
+		fe.add("reason", gs.ErrorMessage(err))
 	}
 	// A new id is the next free number; one taken by a save at the same
 	// moment is passed over.
@@ -369,6 +379,7 @@ func (s *Service) readForm(ctx context.Context, u *gs.User, kind string, fields 
 		}
 		for _, p := range rep.Problems {
 			field, _, _ := strings.Cut(p.Key, "+")
+			field = FormName(kind, field)
 			if p.File == "attendance.csv" && p.Row >= 2 && p.Row-2 < len(attWorkers) {
 				field = "att:" + attWorkers[p.Row-2]
 			}

@@ -35,6 +35,9 @@ type ImportStore interface {
 type RecordStore interface {
 	// Records returns one page of records of a kind.
 	Records(ctx context.Context, f store.RecordFilter) (*store.RecordPage, error)
+	// EachRecords reads every record of a list, a batch at a time, for
+	// its download.
+	EachRecords(ctx context.Context, f store.RecordFilter, batch int, fn func(*gs.Records) error) error
 	// Record returns the record of a kind named by its key.
 	Record(ctx context.Context, kind string, key ...string) (*gs.Records, error)
 	// ChangeRecords creates, changes or deletes records by hand, with
@@ -142,6 +145,9 @@ type AuditStore interface {
 	AppendAuditEntries(ctx context.Context, e ...gs.AuditEntry) error
 	// Audit reads the audit log, newest first.
 	Audit(ctx context.Context, f gs.AuditFilter) ([]gs.AuditEntry, error)
+	// EachAudit reads the whole log f chooses, in f's order, an entry at a
+	// time.
+	EachAudit(ctx context.Context, f gs.AuditFilter, fn func(gs.AuditEntry) error) error
 	// Users lists the accounts, to tell which town an entry belongs to.
 	Users(ctx context.Context) ([]gs.User, error)
 	// UserByUsername returns an account, to name the person who did
@@ -151,11 +157,16 @@ type AuditStore interface {
 
 // UserStore keeps accounts and the throttling of logins.
 type UserStore interface {
-	// BeginLogin reads an account for a login attempt, refusing one that
-	// is locked or throttled.
-	BeginLogin(ctx context.Context, username string, now time.Time, maxFailures int, lockFor time.Duration) (*store.LoginAttempt, error)
-	// LoginSucceeded clears an account's failures.
-	LoginSucceeded(ctx context.Context, userID int64, audit ...gs.AuditEntry) error
+	// BeginLogin reads the account of a username for a login attempt from
+	// a client address and counts the attempt as a failure, or refuses it
+	// while the username is locked or the address must wait.
+	BeginLogin(ctx context.Context, username, client string, now time.Time, limits store.LoginLimits) (*store.LoginAttempt, error)
+	// LoginSucceeded takes back the failure of a login whose password was
+	// right.
+	LoginSucceeded(ctx context.Context, userID int64, username, client string, audit ...gs.AuditEntry) error
+	// DeleteStaleLoginFailures forgets the failed logins that make nobody
+	// wait and are older than before.
+	DeleteStaleLoginFailures(ctx context.Context, before, now time.Time) (int64, error)
 	// CreateFirstUser creates the first account, if there is none.
 	CreateFirstUser(ctx context.Context, u *gs.User, passwordHash string, audit ...gs.AuditEntry) (bool, error)
 	// CreateUser creates an account.

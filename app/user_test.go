@@ -45,7 +45,7 @@ func TestEnsureAdmin(t *testing.T) {
 		if err != nil || !created || len(password) < 16 {
 			t.Fatalf("EnsureAdmin on an empty store = %q, %v, %v; want a new admin with a long password", password, created, err)
 		}
-		u, err := a.Authenticate(ctx, "admin", password, loginAt)
+		u, err := a.Authenticate(ctx, "admin", password, owner, loginAt)
 		if err != nil {
 			t.Fatalf("logging in with the printed password: %v", err)
 		}
@@ -56,7 +56,7 @@ func TestEnsureAdmin(t *testing.T) {
 		if err != nil || created || again != "" {
 			t.Errorf("EnsureAdmin a second time = %q, %v, %v; want nothing done", again, created, err)
 		}
-		if _, err := a.Authenticate(ctx, "admin", password, loginAt.Add(time.Hour)); err != nil {
+		if _, err := a.Authenticate(ctx, "admin", password, owner, loginAt.Add(time.Hour)); err != nil {
 			t.Errorf("the first password stopped working after a restart: %v", err)
 		}
 		if got := fmt.Sprint(auditActions(t, a.DB)); got != "[系统 user_created admin login admin login]" {

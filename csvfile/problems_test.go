@@ -32,6 +32,7 @@ func TestEveryProblemOfEveryFile(t *testing.T) {
 	dir2 := writeFiles(t, map[string]string{"事件.csv": other})
 	got := problems(t, dir, dir2)
 	want := []string{
+		"events.csv:3: 事件类别（category）: 不能含有换行符或制表符", // a category is one line
 		`events.csv:5: 上报时间（reported_at）: 日期不存在："2023-07-32 10:00"`,
 		`事件.csv:3: 办理方式（flow）: 无法识别的值 "转交"，应为：自办、上报、转办（或 self_handled、reported、assigned）`,
 	}

@@ -26,14 +26,15 @@ type row struct {
 // origin returns where the row is.
 func (r *row) origin() Origin { return Origin{File: r.src.label, Row: r.num} }
 
-// raw returns the trimmed cell of column c, or "" when the file has no such
-// column or the row is short.
+// raw returns the cell of column c trimmed of spaces and invisible
+// characters (gridscore.TrimText: a byte-order mark glued to a key is not
+// part of it), or "" when the file has no such column or the row is short.
 func (r *row) raw(c *column) string {
 	i := r.src.index[c.pos]
 	if i < 0 || i >= len(r.fields) {
 		return ""
 	}
-	return strings.TrimSpace(r.fields[i])
+	return gridscore.TrimText(r.fields[i])
 }
 
 // fail reports a problem with column c of this row.

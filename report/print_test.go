@@ -24,6 +24,13 @@ func TestWorkbooksPrintOnA4(t *testing.T) {
 		"result": func(w io.Writer) error { return report.WriteXLSX(w, sample()) },
 		"pay":    func(w io.Writer) error { return report.WritePaySheet(w, "XX镇", "已定稿", sample()) },
 		"filing": func(w io.Writer) error { return report.WriteFiling(w, "XX镇", filing) },
+		"list": func(w io.Writer) error {
+			long := strings.Repeat("很长的说明", 30)
+			return writeList(w, "事件", "XX镇 事件记录", []string{"事件编号", "说明", "备注", "依据"}, []any{"SJ-1", long, long, long})
+		},
+		"short list": func(w io.Writer) error {
+			return writeList(w, "网格员", "XX镇 网格员", []string{"工号", "姓名"}, []any{"W001", "张三"})
+		},
 	}
 	for _, c := range []struct {
 		book, sheet string
@@ -42,6 +49,8 @@ func TestWorkbooksPrintOnA4(t *testing.T) {
 		{"filing", "申诉", true, 2, "申诉"},
 		{"filing", "撤销的扣分", true, 2, "撤销的扣分"},
 		{"filing", "报备说明", false, 0, "报备材料"},
+		{"list", "事件", true, 2, "事件记录"},
+		{"short list", "网格员", false, 2, "网格员"},
 	} {
 		var b bytes.Buffer
 		if err := books[c.book](&b); err != nil {
@@ -142,4 +151,16 @@ func TestFilingRowsGrowToTheirText(t *testing.T) {
 			t.Errorf("%s: decided by %q, want %q", c.sheet, got, c.by)
 		}
 	}
+}
+
+// writeList writes a List of rows to w.
+func writeList(w io.Writer, sheet, title string, header []string, rows ...[]any) error {
+	l := report.NewList(sheet, title, header)
+	defer l.Close()
+	for _, r := range rows {
+		if err := l.Add(r...); err != nil {
+			return err
+		}
+	}
+	return l.Write(w)
 }

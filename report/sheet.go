@@ -75,6 +75,16 @@ func (sw *sheetWriter) fit(widths []float64, cells ...string) {
 
 // fitRow sets the height of row of sheet as fit says.
 func fitRow(f *excelize.File, sheet string, row int, widths []float64, cells ...string) error {
+	if lines := rowLines(widths, cells); lines > 1 {
+		return f.SetRowHeight(sheet, row, float64(15*lines))
+	}
+	return nil
+}
+
+// rowLines is how many lines a row of cells takes when the text of each
+// wraps within its column's width in characters (a width of 0: does not
+// wrap).
+func rowLines(widths []float64, cells []string) int {
 	lines := 1
 	for i, c := range cells {
 		if c == "" || i >= len(widths) || widths[i] <= 0 {
@@ -87,10 +97,7 @@ func fitRow(f *excelize.File, sheet string, row int, widths []float64, cells ...
 		w := int(widths[i])
 		lines = max(lines, (DisplayWidth(c)*5/4+w-1)/w)
 	}
-	if lines > 1 {
-		return f.SetRowHeight(sheet, row, float64(15*lines))
-	}
-	return nil
+	return lines
 }
 
 // topStyles are the styles of the cells beside wrapped text, read from a

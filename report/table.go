@@ -52,8 +52,13 @@ func pad(s string, w int, right bool) string {
 
 // WriteTable writes the result as a Chinese table for a terminal: one line a
 // worker with the five categories, total, rank and pay, then every worker's
-// deductions and, during the quarter, warnings.
+// deductions and, during the quarter, warnings. What the records hold is
+// shown, never obeyed (TerminalText).
 func WriteTable(w io.Writer, res *gs.Result) error {
+	return toTerminal(w, func(w io.Writer) error { return writeTable(w, res) })
+}
+
+func writeTable(w io.Writer, res *gs.Result) error {
 	fmt.Fprintf(w, "%s 考核结果（截至 %s，方案 %s）\n\n", res.Quarter, res.AsOf.Format("2006-01-02 15:04"), res.Scheme)
 	writeAligned(w, summaryRows(res))
 	fmt.Fprintf(w, "\n扣分明细\n")
@@ -107,6 +112,7 @@ func summaryRows(res *gs.Result) [][]string {
 // writeAligned writes rows as columns two spaces apart: numbers (rank,
 // scores, total, pay) right-aligned, the last column as it is.
 func writeAligned(w io.Writer, rows [][]string) {
+	terminalCells(rows)
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, cell := range row {

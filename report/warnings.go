@@ -48,8 +48,13 @@ func dueText(t time.Time) string {
 // terminal: a title and a count, then grid by grid a heading and the grid's
 // warnings by due (due, worker, rule, period, points at risk, what to do),
 // then the points at risk of each worker, most first. Outside the quarter
-// it says why there are no warnings instead.
+// it says why there are no warnings instead. What the records hold is
+// shown, never obeyed (TerminalText).
 func WriteWarningsTable(w io.Writer, town string, res *gs.Result) error {
+	return toTerminal(w, func(w io.Writer) error { return writeWarningsTable(w, town, res) })
+}
+
+func writeWarningsTable(w io.Writer, town string, res *gs.Result) error {
 	fmt.Fprintf(w, "%s\n\n", warningsTitle(town, res))
 	if note := closedNote(res); note != "" {
 		_, err := fmt.Fprintln(w, note)
@@ -111,8 +116,10 @@ func sumPoints(rows []gs.WarningRow) gs.Points {
 	return p
 }
 
-// columnWidths is the display width of each column of rows.
+// columnWidths is the display width of each column of rows, each cell
+// made safe for a terminal first (terminalCells).
 func columnWidths(rows [][]string) []int {
+	terminalCells(rows)
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, cell := range row {

@@ -37,6 +37,13 @@ type RecordFilter struct {
 	IDs []string
 	// Offset and Limit choose the page (Limit 0 = no limit).
 	Offset, Limit int
+	// Sort, when given, orders the list by this column of the kind's file
+	// (DATA.md's name, as csvfile.Columns gives it: reported_at, at,
+	// count), descending when Desc, empty values last either way, then by
+	// the kind's key; any other name is refused. Without it the list is
+	// newest first (listing.order).
+	Sort string
+	Desc bool
 }
 
 // MaxIDs is how many ids a list may be asked for at once.
@@ -67,21 +74,21 @@ type listing struct {
 }
 
 var listings = map[string]listing{
-	"events":   {"worker", "reported_at", true, "reported_at DESC, event_id", ""},
-	"logins":   {"worker", "logged_at", true, "logged_at DESC, worker_id, channel", ""},
-	"patrols":  {"worker", "started_at", true, "started_at DESC, patrol_id", ""},
+	"events":   {"worker", "reported_at", true, "reported_at DESC, event_id DESC", ""},
+	"logins":   {"worker", "logged_at", true, "logged_at DESC, worker_id DESC, channel DESC", ""},
+	"patrols":  {"worker", "started_at", true, "started_at DESC, patrol_id DESC", ""},
 	"leaves":   {"worker", "from_date", false, "from_date DESC, worker_id", ""},
-	"register": {"grid", "entered_at", true, "entered_at DESC, person_id", ""},
-	"rosters":  {"grid", "listed_on", false, "listed_on DESC, person_id", ""},
-	"visits":   {"worker", "visited_at", true, "visited_at DESC, visit_id", ""},
+	"register": {"grid", "entered_at", true, "entered_at DESC, person_id DESC", ""},
+	"rosters":  {"grid", "listed_on", false, "listed_on DESC, person_id DESC", ""},
+	"visits":   {"worker", "visited_at", true, "visited_at DESC, visit_id DESC", ""},
 	"meetings": {"meeting", "held_on", false, "held_on DESC, meeting_id", ""},
 	// Attendance is dated by its meeting; the join's own meeting_id is the
 	// table's (USING), and its other columns have names of their own.
 	"attendance": {"worker", "held_on", false, "held_on DESC, meeting_id, worker_id", "attendance JOIN meetings USING (meeting_id)"},
 	"findings":   {"worker", "occurred_on", false, "occurred_on DESC, finding_id", ""},
 	"quiz":       {"worker", "taken_on", false, "taken_on DESC, quiz_id", ""},
-	"ballots":    {"worker", "cast_at", true, "cast_at DESC, ballot_id", ""},
-	"calendar":   {"town", "day", false, "day DESC, town", ""},
+	"ballots":    {"worker", "cast_at", true, "cast_at DESC, ballot_id DESC", ""},
+	"calendar":   {"town", "day", false, "day DESC, town DESC", ""},
 }
 
 // ListedKinds returns the kinds the records pages list, in DATA.md order.
@@ -204,18 +211,12 @@ func filterConds(f RecordFilter, l listing) conds {
 	return c
 }
 
-// Records returns a page of the records f chooses, read in one snapshot,
-// with the number of records it keeps (up to MaxCounted+1).
-func (db *DB) Records(ctx context.Context, f RecordFilter) (*RecordPage, error) {
-	l, ok := listings[f.Kind]
-	if !ok {
-		return nil, gridscore.Errorf(gridscore.ENOTFOUND, "没有这种记录：%s", f.Kind)
-	}
-	t := tableNamed(f.Kind)
+// recordConds returns the conditions of f on its kind, with its ids.
+func recordConds(f RecordFilter, l listing, t *table) (conds, error) {
 	c := filterConds(f, l)
 	if len(f.IDs) > 0 {
 		if len(f.IDs) > MaxIDs {
-			return nil, gridscore.Errorf(gridscore.EINVALID, "一次最多查看 %d 条指定编号的记录。", MaxIDs)
+			return conds{}, gridscore.Errorf(gridscore.EINVALID, "一次最多查看 %d 条指定编号的记录。", MaxIDs)
 		}
 		marks := make([]string, len(f.IDs))
 		for i, id := range f.IDs {
@@ -228,21 +229,37 @@ func (db *DB) Records(ctx context.Context, f RecordFilter) (*RecordPage, error) 
 		}
 		c.parts = append(c.parts, col+" IN ("+strings.Join(marks, ", ")+")")
 	}
+	return c, nil
+}
+
+// Records returns a page of the records f chooses, read in one snapshot,
+// with the number of records it keeps (up to MaxCounted+1).
+func (db *DB) Records(ctx context.Context, f RecordFilter) (*RecordPage, error) {
+	l, ok := listings[f.Kind]
+	if !ok {
+		return nil, gridscore.Errorf(gridscore.ENOTFOUND, "没有这种记录：%s", f.Kind)
+	}
+	t := tableNamed(f.Kind)
+	c, err := recordConds(f, l, t)
+	if err != nil {
+		return nil, err
+	}
+	order, err := listOrder(f, l, t)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	page := &RecordPage{}
-	from := l.from
-	if from == "" {
-		from = t.name
-	}
+	from := l.source(t)
 	count := "SELECT COUNT(*) FROM (SELECT 1 FROM " + from + c.where() + " LIMIT " + strconv.Itoa(MaxCounted+1) + ") n"
 	if err := tx.QueryRowContext(ctx, count, c.args...).Scan(&page.Matched); err != nil {
 		return nil, db.wrap("count "+t.name, err)
 	}
-	query := "SELECT " + t.selectList() + " FROM " + from + c.where() + " ORDER BY " + l.order
+	query := "SELECT " + t.selectList() + " FROM " + from + c.where() + " ORDER BY " + order
 	if f.Limit > 0 {
 		query += " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(f.Offset, 0))
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -199,64 +198,119 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, entries []gridscore.A
 
 // Audit returns the entries of the audit log chosen by f, newest first.
 func (db *DB) Audit(ctx context.Context, f gridscore.AuditFilter) ([]gridscore.AuditEntry, error) {
-	var conds []string
-	var args []any
-	where := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
-	if f.Username != "" {
-		where("username = ?", f.Username)
-	}
-	if f.Action != "" {
-		where("action = ?", f.Action)
-	}
-	if f.Object != "" {
-		where("object = ?", f.Object)
-	}
-	if !f.From.IsZero() {
-		where("at >= ?", f.From.Unix())
-	}
-	if !f.To.IsZero() {
-		where("at < ?", f.To.Unix())
-	}
-	if f.BeforeID > 0 {
-		where("id < ?", f.BeforeID)
-	}
+	c := auditConds(f)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	q := "SELECT id, at, username, action, object, detail FROM audit_log"
-	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
-	}
-	q += " ORDER BY id DESC LIMIT " + strconv.Itoa(limit)
+	var entries []gridscore.AuditEntry
+	err := db.readAudit(ctx, auditSelect+c.where()+" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), c.args, func(e gridscore.AuditEntry) error {
+		entries = append(entries, e)
+		return nil
+	})
+	return entries, err
+}
 
+// EachAudit hands fn, one at a time and in one snapshot, every entry of
+// the audit log f chooses (its Limit ignored), in f's order (Sort, Desc);
+// an error of fn ends the reading and is returned (ErrStop ends it with
+// none).
+func (db *DB) EachAudit(ctx context.Context, f gridscore.AuditFilter, fn func(gridscore.AuditEntry) error) error {
+	order, err := auditOrder(f)
+	if err != nil {
+		return err
+	}
+	c := auditConds(f)
+	return stopped(db.readAudit(ctx, auditSelect+c.where()+" ORDER BY "+order, c.args, fn))
+}
+
+// auditSelect reads the columns of an entry of the log.
+const auditSelect = "SELECT id, at, username, action, object, detail FROM audit_log"
+
+// auditSorts are the columns of the log an order may name
+// (gridscore.AuditFilter.Sort).
+var auditSorts = map[string]string{
+	gridscore.AuditSortAt:     "at",
+	gridscore.AuditSortUser:   "username",
+	gridscore.AuditSortAction: "action",
+}
+
+// auditOrder returns the ORDER BY list of f: the whitelisted column, then
+// the id (in the same direction when sorting by time, else newest first).
+func auditOrder(f gridscore.AuditFilter) (string, error) {
+	if f.Sort == "" {
+		return "id DESC", nil
+	}
+	col, ok := auditSorts[f.Sort]
+	if !ok {
+		return "", gridscore.Errorf(gridscore.EINVALID, "不能按“%s”排序。", f.Sort)
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	if col == "at" {
+		return "at" + dir + ", id" + dir, nil
+	}
+	return col + dir + ", id DESC", nil
+}
+
+// auditConds returns the conditions of f (but its order and limit).
+func auditConds(f gridscore.AuditFilter) conds {
+	var c conds
+	if f.Username != "" {
+		c.add("username = ?", f.Username)
+	}
+	if f.Action != "" {
+		c.add("action = ?", f.Action)
+	}
+	if f.Object != "" {
+		c.add("object = ?", f.Object)
+	}
+	if !f.From.IsZero() {
+		c.add("at >= ?", f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		c.add("at < ?", f.To.Unix())
+	}
+	if f.BeforeID > 0 {
+		c.add("id < ?", f.BeforeID)
+	}
+	if f.Town != "" {
+		// The other towns' logins, the bulk of a district's log, are
+		// left in the database.
+		c.add("(username IN (SELECT username FROM users WHERE town = ?)"+
+			" OR object IN (SELECT 'user:' || username FROM users WHERE town = ?)"+
+			" OR object LIKE 'quarter:%' OR object LIKE 'worker:%' OR object LIKE 'appeal:%')", f.Town)
+	}
+	return c
+}
+
+// readAudit runs query, which selects the columns of auditSelect, in a
+// read transaction and hands each entry to fn.
+func (db *DB) readAudit(ctx context.Context, query string, args []any, fn func(gridscore.AuditEntry) error) error {
 	tx, err := db.readTx(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, q, args...)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, db.wrap("read audit log", err)
+		return db.wrap("read audit log", err)
 	}
 	defer rows.Close()
-	var entries []gridscore.AuditEntry
 	for rows.Next() {
 		var e gridscore.AuditEntry
 		if err := rows.Scan(&e.ID, timeDest{&e.At}, &e.Username, &e.Action, text(&e.Object), text(&e.Detail)); err != nil {
-			return nil, db.wrap("read audit log", err)
+			return db.wrap("read audit log", err)
 		}
-		entries = append(entries, e)
+		if err := fn(e); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, db.wrap("read audit log", err)
+		return db.wrap("read audit log", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, db.wrap("read audit log", err)
-	}
-	return entries, nil
+	return db.wrap("read audit log", tx.Commit())
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/gridscore/gridscore"
 )
 
-// Accounts (issue 4). The store keeps a password hash and the login
-// counters beside each account; it never sees a password. Every method is
+// Accounts (issue 4). The store keeps a password hash beside each account
+// (and the failed logins by username and address in logins.go); it never
+// sees a password. Every method is
 // one transaction on the write pool (or the read pool for reads), and
 // methods that change an account append the audit entries they are given
 // in the same transaction, so a change and its record stand or fall
@@ -93,8 +94,8 @@ func (db *DB) CreateUsers(ctx context.Context, us []*gridscore.User, hashes []st
 	}
 	for i, u := range us {
 		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, role, town, worker_id,
-			password_hash, disabled, must_change_password, failed_logins, locked_until, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10)`,
+			password_hash, disabled, must_change_password, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			id+int64(i), u.Username, textValue(u.DisplayName), string(u.Role), textValue(u.Town), textValue(u.WorkerID),
 			hashes[i], flagValue(u.Disabled), flagValue(u.MustChangePassword), u.CreatedAt.Unix())
 		if err != nil {
@@ -143,8 +144,8 @@ func (db *DB) createUser(ctx context.Context, u *gridscore.User, hash string, on
 		return false, nil // the largest id is at least 1: an account exists
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, role, town, worker_id,
-		password_hash, disabled, must_change_password, failed_logins, locked_until, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10)`,
+		password_hash, disabled, must_change_password, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		id, u.Username, textValue(u.DisplayName), string(u.Role), textValue(u.Town), textValue(u.WorkerID),
 		hash, flagValue(u.Disabled), flagValue(u.MustChangePassword), u.CreatedAt.Unix())
 	if err != nil {
@@ -246,26 +247,27 @@ func (db *DB) Users(ctx context.Context) ([]gridscore.User, error) {
 }
 
 // SetPasswordHash replaces an account's password hash and sets
-// MustChangePassword to mustChange. It also clears the failed logins and
-// any lock (an administrator's reset unlocks the account) and ends every
-// session of the account, so that whoever knew the old password is logged
-// out. ENOTFOUND if there is no such account.
+// MustChangePassword to mustChange. It also forgets the failed logins of
+// the username and its lock (an administrator's reset unlocks the account)
+// and ends every session of the account, so that whoever knew the old
+// password is logged out. ENOTFOUND if there is no such account.
 func (db *DB) SetPasswordHash(ctx context.Context, username, passwordHash string, mustChange bool, audit ...gridscore.AuditEntry) error {
 	return db.updateUser(ctx, "set password", username, audit,
-		`UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL
-		  WHERE username = $1`, passwordHash, flagValue(mustChange))
+		`UPDATE users SET password_hash = $2, must_change_password = $3 WHERE username = $1`,
+		passwordHash, flagValue(mustChange))
 }
 
 // SetUserDisabled disables an account (ending its sessions) or enables it
-// again. ENOTFOUND if there is no such account.
+// again, forgetting its failed logins either way. ENOTFOUND if there is no
+// such account.
 func (db *DB) SetUserDisabled(ctx context.Context, username string, disabled bool, audit ...gridscore.AuditEntry) error {
 	return db.updateUser(ctx, "set disabled", username, audit,
-		`UPDATE users SET disabled = $2, failed_logins = 0, locked_until = NULL WHERE username = $1`,
-		flagValue(disabled))
+		`UPDATE users SET disabled = $2 WHERE username = $1`, flagValue(disabled))
 }
 
 // updateUser runs one UPDATE of the account named by $1, ends the
-// account's sessions and appends audit, in one transaction.
+// account's sessions, forgets the failed logins of its username and
+// appends audit, in one transaction.
 func (db *DB) updateUser(ctx context.Context, op, username string, audit []gridscore.AuditEntry, update string, args ...any) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
@@ -284,106 +286,14 @@ func (db *DB) updateUser(ctx context.Context, op, username string, audit []grids
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)`, username); err != nil {
 		return db.wrap(op+" "+username+": end sessions", err)
 	}
+	if err := forgetFailures(ctx, tx, username); err != nil {
+		return db.wrap(op+" "+username+": forget failed logins", err)
+	}
 	if err := db.appendAudit(ctx, tx, audit); err != nil {
 		return db.wrap(op+" "+username+": audit", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return db.wrap(op+" "+username, err)
-	}
-	return nil
-}
-
-// LoginAttempt is what BeginLogin found and counted.
-type LoginAttempt struct {
-	User gridscore.User
-	// PasswordHash is the stored hash to check the password against.
-	PasswordHash string
-	// Locked is true when the account was locked at the attempt's time
-	// (until LockedUntil); the attempt was not counted.
-	Locked bool
-	// Locks is true when this attempt was the last one allowed: unless
-	// LoginSucceeded follows, the account stays locked until LockedUntil.
-	Locks       bool
-	LockedUntil time.Time
-}
-
-// BeginLogin starts a login attempt on the account at time now. Unless the
-// account is disabled or locked, the attempt is counted as a failure before
-// the password is checked, so that attempts running in parallel, on one
-// server or several, cannot get past the limit: the maxFailures-th
-// consecutive attempt locks the account until now+lockFor, and
-// LoginSucceeded undoes the count and the lock. A lock that has run out
-// starts the count afresh. ENOTFOUND if there is no such account.
-func (db *DB) BeginLogin(ctx context.Context, username string, now time.Time, maxFailures int, lockFor time.Duration) (*LoginAttempt, error) {
-	tx, err := db.writeTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	q := "SELECT " + userCols + ", password_hash, failed_logins, locked_until FROM users WHERE username = $1"
-	if db.dialect == postgresDialect {
-		q += " FOR UPDATE" // SQLite's write transactions are exclusive already
-	}
-	var a LoginAttempt
-	var failed int
-	var lockedUntil sql.NullInt64
-	err = scanUser(tx.QueryRowContext(ctx, q, username), &a.User, &a.PasswordHash, &failed, &lockedUntil)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoUser(username)
-	} else if err != nil {
-		return nil, db.wrap("begin login "+username, err)
-	}
-	switch {
-	case a.User.Disabled: // nothing to count
-	case lockedUntil.Valid && lockedUntil.Int64 > now.Unix():
-		a.Locked = true
-		a.LockedUntil = time.Unix(lockedUntil.Int64, 0).In(gridscore.CST)
-	default:
-		if lockedUntil.Valid { // the lock has run out
-			failed = 0
-		}
-		failed++
-		var until any
-		if failed >= maxFailures {
-			a.Locks = true
-			a.LockedUntil = now.Add(lockFor).Truncate(time.Second).In(gridscore.CST)
-			until = a.LockedUntil.Unix()
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1`, a.User.ID, failed, until)
-		if err != nil {
-			return nil, db.wrap("begin login "+username, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, db.wrap("begin login "+username, err)
-	}
-	return &a, nil
-}
-
-// LoginSucceeded clears the failed logins and any lock of the account after
-// its password was checked, and appends audit. ENOTFOUND if the account is
-// gone or was disabled meanwhile.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64, audit ...gridscore.AuditEntry) error {
-	tx, err := db.writeTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
-		WHERE id = $1 AND disabled = 0`, userID)
-	if err != nil {
-		return db.wrap("login", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return db.wrap("login", err)
-	} else if n == 0 {
-		return errNoUser(fmt.Sprintf("#%d", userID))
-	}
-	if err := db.appendAudit(ctx, tx, audit); err != nil {
-		return db.wrap("login: audit", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return db.wrap("login", err)
 	}
 	return nil
 }
@@ -406,7 +316,8 @@ func (db *DB) TownAccounts(ctx context.Context, town, loginAction string) ([]Acc
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, "SELECT "+userCols+`, locked_until,
+	rows, err := tx.QueryContext(ctx, "SELECT "+userCols+`,
+		(SELECT NULLIF(f.blocked_until, 0) FROM login_failures f WHERE f.username = users.username AND f.client = ''),
 		(SELECT MAX(a.at) FROM audit_log a WHERE a.username = users.username AND a.action = $2)
 		FROM users WHERE town = $1 ORDER BY username`, town, loginAction)
 	if err != nil {
@@ -438,7 +349,8 @@ type AccountChange struct {
 	Role gridscore.Role
 	// Disabled, when set, disables or enables the account.
 	Disabled *bool
-	// Unlock clears the failed logins and any lock.
+	// Unlock forgets the failed logins of the username, from every
+	// address, and lifts its lock.
 	Unlock bool
 	// PasswordHash, when set, replaces the password (and unlocks); the
 	// account must change it at its next login when MustChange is set.
@@ -491,14 +403,19 @@ func (db *DB) ChangeTownAccount(ctx context.Context, town, username string, c Ac
 		set("must_change_password", flagValue(c.MustChange))
 		endSessions = true
 	}
-	if c.Unlock || c.PasswordHash != "" || c.Disabled != nil {
-		sets = append(sets, "failed_logins = 0", "locked_until = NULL")
-	}
-	if len(sets) == 0 {
+	forget := c.Unlock || c.PasswordHash != "" || c.Disabled != nil
+	if len(sets) == 0 && !forget {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = $1", args...); err != nil {
-		return db.wrap(op, err)
+	if len(sets) > 0 {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = $1", args...); err != nil {
+			return db.wrap(op, err)
+		}
+	}
+	if forget {
+		if err := forgetFailures(ctx, tx, username); err != nil {
+			return db.wrap(op+": forget failed logins", err)
+		}
 	}
 	var admins int
 	err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE town = $1 AND role = $2 AND disabled = 0`,

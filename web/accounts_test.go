@@ -142,6 +142,12 @@ func TestAccountsCreateAndReset(t *testing.T) {
 				[]string{"工号 QS001 已有账号“QS001”。"}},
 			{"district role", url.Values{"username": {"qu"}, "role": {"district"}}, 400,
 				[]string{"请选择角色"}},
+			{"a name that clears the terminal", url.Values{"username": {"lisi"}, "display_name": {"李四\x1b[2J"}, "role": {"town_staff"}}, 400,
+				[]string{"姓名不能含有控制字符（U&#43;001B）。"}},
+			{"a name of 65 characters", url.Values{"username": {"lisi"}, "display_name": {strings.Repeat("名", 65)}, "role": {"town_staff"}}, 400,
+				[]string{"姓名不能超过 64 个字（现有 65 个字）。"}},
+			{"a zero-width space in the username", url.Values{"username": {"li\u200bsi"}, "role": {"town_staff"}}, 400,
+				[]string{"用户名不能含有不可见字符或特殊空格（U&#43;200B）。"}},
 		}
 		for _, c := range bad {
 			res, body := f.post("/accounts", c.form, admin)
@@ -205,9 +211,7 @@ func TestAccountsCreateAndReset(t *testing.T) {
 func TestAccountsLockDisableRole(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		admin, staff := f.login("admin"), f.login("staff")
-		for range app.DefaultMaxFailures {
-			f.loginWith("staff", "wrong-password")
-		}
+		f.guessFromMany("staff")
 		if res, body := f.loginWith("staff", password); res.StatusCode != http.StatusForbidden || !strings.Contains(body, "锁定") {
 			t.Fatalf("staff not locked: status %d", res.StatusCode)
 		}

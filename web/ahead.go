@@ -58,7 +58,7 @@ func (s *Server) lately() []townQuarter {
 // StartAhead runs RunAhead in the background until ctx is done; Wait waits
 // for it to return.
 func (s *Server) StartAhead(ctx context.Context) {
-	s.warming.Go(func() { s.RunAhead(ctx) })
+	s.warming.Go(func() { s.RunAhead(background(ctx)) })
 }
 
 // RunAhead computes, until ctx is done, the live results of the next
@@ -98,6 +98,7 @@ func (s *Server) RunAhead(ctx context.Context) {
 // live lately (and of next's quarter too, when next begins a new one),
 // unless the quarter's results are stored or the kept result is settled.
 func (s *Server) ComputeAhead(ctx context.Context, next time.Time) {
+	ctx = background(ctx)
 	seen := map[townQuarter]bool{}
 	for _, tq := range s.lately() {
 		for _, q := range []gs.Quarter{tq.Quarter, gs.QuarterOf(gs.DateOf(next))} {
@@ -114,6 +115,7 @@ func (s *Server) ComputeAhead(ctx context.Context, next time.Time) {
 // warmAll computes the current moment of every town's current quarter
 // (Server.Quarter when set), unless stored or kept.
 func (s *Server) warmAll(ctx context.Context) {
+	ctx = background(ctx)
 	towns, err := s.Service.Towns(ctx)
 	if err != nil {
 		s.Logger.LogAttrs(ctx, slog.LevelWarn, "live results not computed at start", slog.Any("error", err))

@@ -3,27 +3,36 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
 )
 
 // AuditPage is the administrator's view of the audit log: who did what,
-// when and why, newest first, filtered and paged backwards.
+// when and why, newest first unless sorted otherwise, filtered and paged.
 type AuditPage struct {
 	Page
 	// Scope says whose entries are shown: a town, or all towns.
 	Scope   string
 	Filter  AuditFilterForm
 	Actions []Option
-	Rows    []AuditRow
-	// Older is the link to the next, older page ("" on the last one).
-	Older string
-	// Reset clears the filters.
-	Reset string
+	// Header has the columns, the time, user and action sorting the list;
+	// Sort is the list's order (newest first unless the request names
+	// one: sorted).
+	Header []Column
+	listOrder
+	Rows []AuditRow
+	// Count says how many entries match.
+	Count string
+	Pager Pager
+	// Reset clears the filters; ExportURL downloads every entry of the
+	// list, in its order.
+	Reset, ExportURL string
 }
 
 // AuditFilterForm is the filter form as typed, with a message beside a
@@ -73,11 +82,68 @@ func auditActions(selected string) []Option {
 	return out
 }
 
+// auditColumn is a column of the log, with the key it sorts by ("" for
+// none).
+type auditColumn struct{ label, sort string }
+
+// auditColumns are the columns of the log.
+var auditColumns = []auditColumn{
+	{"时间", gs.AuditSortAt}, {"用户", gs.AuditSortUser}, {"操作", gs.AuditSortAction}, {"对象", ""}, {"说明", ""},
+}
+
 // auditLog is GET /audit: the audit log, for a town's administrator (his
 // town's entries) and the district (every entry, read-only).
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	page, f, status, err := s.auditFilter(r, u)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		return s.render(w, r, status, "audit", page)
+	}
+	var res *app.AuditPage
+	n, pages, note, err := pageAt(r.URL.Query().Get("page"), s.PageSize, func(offset int) (int, error) {
+		var err error
+		if res, err = s.Service.AuditPage(r.Context(), u, f, offset, s.PageSize); err != nil {
+			return 0, err
+		}
+		return res.Matched, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range res.Entries {
+		at, user, action, object, detail := auditCells(e)
+		page.Rows = append(page.Rows, AuditRow{At: at, User: user, Action: action, Object: object, Detail: detail})
+	}
+	first := (n-1)*s.PageSize + 1
+	page.Pager = newPager(n, pages, first, first+len(page.Rows)-1, func(k int) string {
+		v := page.query()
+		if k > 1 {
+			v.Set("page", strconv.Itoa(k))
+		}
+		return "/audit?" + v.Encode()
+	})
+	page.Pager.Note, page.Pager.Jump = note, jumpTo("/audit", page.query())
+	page.Count = "共 " + strconv.Itoa(res.Matched) + " 条"
+	if res.Matched > app.MaxCounted {
+		page.Count = "超过 " + strconv.Itoa(app.MaxCounted) + " 条（只列出前 " + strconv.Itoa(app.MaxCounted) + " 条，请缩小范围；导出 Excel 可得全部）"
+	}
+	return s.render(w, r, http.StatusOK, "audit", page)
+}
+
+// auditCells are an entry of the log in words: its time, user, action,
+// object and detail.
+func auditCells(e gs.AuditEntry) (at, user, action, object, detail string) {
+	return e.At.In(gs.CST).Format("2006-01-02 15:04:05"), e.Username, gs.NameOr(gs.AuditActionName, e.Action), objectText(e.Object), e.Detail
+}
+
+// auditFilter reads the log's filters and order from the request into its
+// page, with the filter they make; 400 when a date cannot be read. Only a
+// town's administrator and the district read the log.
+func (s *Server) auditFilter(r *http.Request, u *gs.User) (*AuditPage, gs.AuditFilter, int, error) {
 	if u.Role != gs.RoleTownAdmin && u.Role != gs.RoleDistrict {
-		return forbidden("只有镇街管理员和区中心可以查看操作日志。")
+		return nil, gs.AuditFilter{}, 0, forbidden("只有镇街管理员和区中心可以查看操作日志。")
 	}
 	q := r.URL.Query()
 	form := AuditFilterForm{
@@ -94,8 +160,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	f := gs.AuditFilter{Username: form.User, Action: form.Action}
 	if form.Action != "" {
 		if _, ok := gs.AuditActionName[form.Action]; !ok {
-			form.Action, f.Action = "", ""
-			page.Filter.Action = ""
+			f.Action, page.Filter.Action = "", ""
 		}
 	}
 	page.Actions = auditActions(page.Filter.Action)
@@ -121,34 +186,31 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		page.Filter.ToError = "结束日期不能早于开始日期。"
 		status = http.StatusBadRequest
 	}
-	if status != http.StatusOK {
-		return s.render(w, r, status, "audit", page)
+	page.Sort, page.sorted = sortOf(q, func(col string) bool {
+		return slices.ContainsFunc(auditColumns, func(c auditColumn) bool { return c.sort != "" && c.sort == col })
+	}, listSort{Col: gs.AuditSortAt, Desc: true})
+	f.Sort, f.Desc = page.Sort.Col, page.Sort.Desc
+	for _, c := range auditColumns {
+		page.Header = append(page.Header, column(c.label, c.sort, page.Sort, func(o listSort) string {
+			v := page.query()
+			o.set(v)
+			return "/audit?" + v.Encode()
+		}))
 	}
-	if v := q.Get("before"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			return gs.Errorf(gs.EINVALID, "翻页参数有误，请从第一页重新查看。")
-		}
-		f.BeforeID = id
-	}
+	page.ExportURL = "/export/audit?" + page.query().Encode()
+	return page, f, status, nil
+}
 
-	entries, next, err := s.Service.AuditLog(r.Context(), u, f, s.PageSize)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		page.Rows = append(page.Rows, AuditRow{At: e.At.In(gs.CST).Format("2006-01-02 15:04:05"),
-			User: e.Username, Action: gs.NameOr(gs.AuditActionName, e.Action), Object: objectText(e.Object), Detail: e.Detail})
-	}
-	if next > 0 {
-		v := url.Values{}
-		for k, name := range map[string]string{"user": form.User, "action": page.Filter.Action, "from": form.From, "to": form.To} {
-			if name != "" {
-				v.Set(k, name)
-			}
+// query returns the query of the log with the page's filters and order.
+func (page *AuditPage) query() url.Values {
+	v := url.Values{}
+	for k, value := range map[string]string{"user": page.Filter.User, "action": page.Filter.Action, "from": page.Filter.From, "to": page.Filter.To} {
+		if value != "" {
+			v.Set(k, value)
 		}
-		v.Set("before", strconv.FormatInt(next, 10))
-		page.Older = "/audit?" + v.Encode()
 	}
-	return s.render(w, r, http.StatusOK, "audit", page)
+	if page.sorted {
+		page.Sort.set(v)
+	}
+	return v
 }

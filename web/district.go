@@ -137,6 +137,9 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		case state == "early":
 			row.Pending, row.Why = true, "季度尚未开始"
 		default:
+			if p.Live {
+				s.viewedLive(st.Town, p.Quarter) // its next moments are computed ahead
+			}
 			kept, err := s.Service.CachedTown(ctx, st.Town, p.Quarter, p.AsOf)
 			if err != nil {
 				return err

@@ -18,6 +18,7 @@ var codeStatus = map[string]int{
 	gs.EFORBIDDEN:    http.StatusForbidden,
 	gs.ENOTFOUND:     http.StatusNotFound,
 	gs.ECONFLICT:     http.StatusConflict,
+	gs.ETOOMANY:      http.StatusTooManyRequests,
 	gs.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -37,6 +38,7 @@ var errorHeading = map[int]string{
 	http.StatusNotFound:            "没有找到",
 	http.StatusMethodNotAllowed:    "操作方式不对",
 	http.StatusConflict:            "操作冲突",
+	http.StatusTooManyRequests:     "请稍后再试",
 	http.StatusInternalServerError: "系统出错",
 }
 

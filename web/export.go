@@ -3,9 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
-	"mime"
 	"net/http"
-	"strconv"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -81,10 +79,7 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	if file == "warnings.xlsx" { // a list of a morning: its date in the name
 		name = town + " " + what + " " + p.AsOf.In(gs.CST).Format("2006-01-02 1504") + ".xlsx"
 	}
-	h := w.Header()
-	h.Set("Content-Type", app.XLSXType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	attachment(w, name, int64(buf.Len()))
 	w.Write(buf.Bytes()) // a client gone away is no error of ours
 	return nil
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -128,10 +129,30 @@ func (f *fixture) get(path, token string) (*http.Response, string) {
 // post posts a form to path with the session token (none when "").
 func (f *fixture) post(path string, form url.Values, token string) (*http.Response, string) {
 	f.t.Helper()
+	return f.postFrom("", path, form, token)
+}
+
+// postFrom posts as post does from the connection's address addr
+// ("host:port"; "" is httptest's 192.0.2.1:1234).
+func (f *fixture) postFrom(addr, path string, form url.Values, token string) (*http.Response, string) {
+	f.t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if addr != "" {
+		req.RemoteAddr = addr
+	}
 	withSession(req, token)
 	return f.do(req)
+}
+
+// guessFromMany sends the wrong password for username from as many
+// addresses, as many times, as it takes to lock it (app.DefaultThrottle()).
+func (f *fixture) guessFromMany(username string) {
+	f.t.Helper()
+	for i := range app.DefaultThrottle().LockFailures {
+		f.postFrom(fmt.Sprintf("198.51.100.%d:4000", i%app.DefaultThrottle().LockClients), "/login",
+			url.Values{"username": {username}, "password": {"wrong-password"}}, "")
+	}
 }
 
 func withSession(req *http.Request, token string) {

@@ -67,12 +67,48 @@ func TestPhoneNavigationReadsOnOneLineEach(t *testing.T) {
 		if len(broken) > 0 {
 			t.Errorf("%s: navigation links broken over lines on a phone: %v", path, broken)
 		}
-		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		noSideways(t, ctx, path)
+	}
+}
+
+// TestPhoneListsFit: on a 360-pixel phone the lists' count line with its
+// download link and the pager (首页, 上一页, the position, 下一页, 末页 and
+// the page jump) fit the screen: no link or label breaks over lines, none
+// reaches past the right edge, and the page does not scroll sideways.
+func TestPhoneListsFit(t *testing.T) {
+	f := newFixture(t)
+	f.server.PageSize = 2
+	ctx, base := f.phone(t, "admin")
+	for _, path := range []string{
+		"/records/events?worker=QS002&page=2&sort=category&dir=desc",
+		"/workers?page=2&sort=total&dir=desc",
+		"/audit?page=2",
+	} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("nav.pager"))); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".pager a, .pager span, .pager label, .pager button, .listbar a")]
+			.filter(e => e.getClientRects().length > 1 || e.getBoundingClientRect().right > window.innerWidth + 0.5 ||
+				e.getBoundingClientRect().height > 2.6 * parseFloat(getComputedStyle(e).fontSize))
+			.map(e => e.textContent.trim())`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if wide {
-			t.Errorf("%s scrolls sideways on a phone", path)
+		if len(bad) > 0 {
+			t.Errorf("%s: broken over lines or past the edge on a phone: %q", path, bad)
 		}
+		noSideways(t, ctx, path)
+	}
+}
+
+// noSideways fails the test when the page open at path scrolls sideways.
+func noSideways(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wide {
+		t.Errorf("%s scrolls sideways on a phone", path)
 	}
 }

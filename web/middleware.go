@@ -54,8 +54,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests logs one line per request: method, path, status, duration and
-// the signed-in user ("" when nobody).
+// logRequests logs one line per request: method, path, status, duration,
+// the signed-in user ("" when nobody) and the client's address.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -70,7 +70,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
 			slog.Duration("duration", time.Since(start)),
-			slog.String("user", info.user))
+			slog.String("user", info.user),
+			slog.String("client", s.clientAddress(r)))
 	})
 }
 
@@ -94,10 +95,21 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // script, no inline style, no frames, forms posted only to this site.
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// strictTransportSecurity asks a browser to reach the site over HTTPS only,
+// for a year: after one visit over HTTPS, nobody on the way can turn its
+// next visits into plain HTTP to read the session cookie.
+const strictTransportSecurity = "max-age=31536000"
+
+// securityHeaders sets the headers every response carries, and
+// Strict-Transport-Security on those of a site reached over HTTPS: the
+// request came over TLS, or the site is served over HTTPS by a proxy in
+// front (Secure). Over plain HTTP the header would mean nothing.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if r.TLS != nil || s.Secure {
+			h.Set("Strict-Transport-Security", strictTransportSecurity)
+		}
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

@@ -109,6 +109,15 @@ func (p Period) Query() string {
 // With returns the period's query with extra parameters added ("?..." or
 // "" when empty).
 func (p Period) With(extra url.Values) string {
+	v := p.values(extra)
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// values returns the period's parameters with the non-empty extra ones.
+func (p Period) values(extra url.Values) url.Values {
 	v := url.Values{}
 	for k, vs := range p.given {
 		v[k] = vs
@@ -120,10 +129,7 @@ func (p Period) With(extra url.Values) string {
 			}
 		}
 	}
-	if len(v) == 0 {
-		return ""
-	}
-	return "?" + v.Encode()
+	return v
 }
 
 // QuarterText is the quarter in Chinese: 2023年第3季度.

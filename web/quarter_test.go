@@ -77,6 +77,8 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	long := strings.Repeat("长", 501)
 	res, body = f.post("/workers/QS013/appeals", withValue(form, "reason", long), qs013)
 	wantStatus(t, "appeal with a reason too long", res, body, 400, "申诉理由不能超过 500 个字", long)
+	res, body = f.post("/workers/QS013/appeals", withValue(form, "reason", "系统\x1b[2J故障"), qs013)
+	wantStatus(t, "appeal with a terminal escape", res, body, 400, "申诉理由不能含有控制字符（U&#43;001B）")
 	res, body = f.post("/workers/QS013/appeals", withValue(form, "reason", "当天系统故障"), qs013)
 	wantStatus(t, "appeal", res, body, 303)
 	res, body = f.get("/workers/QS013", qs013)

@@ -27,8 +27,12 @@ type RecordsPage struct {
 	// (not to a grid worker, who sees their own).
 	ShowTown, ShowGrid, ShowWorker bool
 	Towns, Grids                   []Option
-	Header                         []string
-	Rows                           []RecordRow
+	// Header has the columns, each sorting the list when it can; Sort is
+	// the list's order (the kind's date, newest first, unless the request
+	// names one: sorted).
+	Header []Column
+	listOrder
+	Rows []RecordRow
 	// Count says how many records match.
 	Count string
 	Pager Pager
@@ -48,6 +52,8 @@ type RecordsPage struct {
 	// IDsLeft is how many more ids the link named than the list takes
 	// (app.MaxRecordIDs at most).
 	IDsLeft int
+	// ExportURL downloads every record of the list, in its order.
+	ExportURL string
 }
 
 // KindTab is one kind in the list of kinds.
@@ -175,12 +181,21 @@ func (s *Server) recordFilter(r *http.Request, page *RecordsPage) (app.RecordQue
 		page.Filter.ToError, status = "结束日期不能早于开始日期。", http.StatusBadRequest
 	}
 	page.Filter.Worker, page.Filter.Town, page.Filter.Grid, page.Filter.From, page.Filter.To = form.Worker, form.Town, form.Grid, form.From, form.To
+	cols := app.RecordColumns(page.Kind, page.User)
+	page.Sort, page.sorted = sortOf(q, func(col string) bool {
+		return slices.ContainsFunc(cols, func(c app.RecordColumn) bool { return c.Sort == col })
+	}, listSort{Col: app.DefaultRecordSort(page.Kind), Desc: true})
+	if page.sorted {
+		query.Sort, query.Desc = page.Sort.Col, page.Sort.Desc
+	}
+	page.ExportURL = "/export/records/" + page.Kind + "?" + page.query(page.Kind).Encode()
 	return query, status, nil
 }
 
-// link returns the list of kind k with the page's filters, at page n; the
-// ids are those of the page's kind, so only its own pages keep them.
-func (page *RecordsPage) link(k string, n int) string {
+// query returns the query of the list of kind k with the page's filters;
+// the ids and the order are those of the page's kind, so only its own
+// lists keep them.
+func (page *RecordsPage) query(k string) url.Values {
 	f := page.Filter
 	v := url.Values{}
 	if k == page.Kind && len(page.IDs) > 0 {
@@ -191,10 +206,26 @@ func (page *RecordsPage) link(k string, n int) string {
 			v.Set(name, value)
 		}
 	}
+	if k == page.Kind && page.sorted {
+		page.Sort.set(v)
+	}
+	return v
+}
+
+// link returns the list of kind k with the page's filters, at page n.
+func (page *RecordsPage) link(k string, n int) string {
+	v := page.query(k)
 	if n > 1 {
 		v.Set("page", strconv.Itoa(n))
 	}
 	return "/records/" + k + "?" + v.Encode()
+}
+
+// sortLink returns the list with the page's filters in order o.
+func (page *RecordsPage) sortLink(o listSort) string {
+	v := page.query(page.Kind)
+	o.set(v)
+	return "/records/" + page.Kind + "?" + v.Encode()
 }
 
 // recordChoices puts into page the towns and grids the user may filter by.
@@ -215,35 +246,26 @@ func (s *Server) recordChoices(r *http.Request, u *gs.User, page *RecordsPage) e
 // names (the last one when it names one past the end), with the pager and
 // the count.
 func (s *Server) recordPage(r *http.Request, u *gs.User, page *RecordsPage, query app.RecordQuery) error {
-	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	n = max(n, 1)
-	query.Offset = (n - 1) * s.PageSize
-	res, err := s.Service.Records(r.Context(), u, query)
+	var res *app.RecordPage
+	n, pages, note, err := pageAt(r.URL.Query().Get("page"), s.PageSize, func(offset int) (int, error) {
+		query.Offset = offset
+		var err error
+		if res, err = s.Service.Records(r.Context(), u, query); err != nil {
+			return 0, err
+		}
+		return res.Matched, nil
+	})
 	if err != nil {
 		return err
-	}
-	counted := min(res.Matched, app.MaxCounted)
-	pages := max((counted+s.PageSize-1)/s.PageSize, 1)
-	if n > pages { // past the end: the last page
-		n = pages
-		query.Offset = (n - 1) * s.PageSize
-		if res, err = s.Service.Records(r.Context(), u, query); err != nil {
-			return err
-		}
 	}
 	if err := s.recordRows(r, page, page.Kind, &res.Records); err != nil {
 		return err
 	}
-	page.Pager = Pager{Page: n, Pages: pages, First: query.Offset + 1, Last: query.Offset + len(page.Rows)}
-	if n > 1 {
-		page.Pager.Prev = page.link(page.Kind, n-1)
-	}
-	if n < pages {
-		page.Pager.Next = page.link(page.Kind, n+1)
-	}
+	page.Pager = newPager(n, pages, query.Offset+1, query.Offset+len(page.Rows), func(k int) string { return page.link(page.Kind, k) })
+	page.Pager.Note, page.Pager.Jump = note, jumpTo("/records/"+page.Kind, page.query(page.Kind))
 	page.Count = "共 " + strconv.Itoa(res.Matched) + " 条"
 	if res.Matched > app.MaxCounted {
-		page.Count = "超过 " + strconv.Itoa(app.MaxCounted) + " 条（只列出前 " + strconv.Itoa(app.MaxCounted) + " 条，请缩小范围）"
+		page.Count = "超过 " + strconv.Itoa(app.MaxCounted) + " 条（只列出前 " + strconv.Itoa(app.MaxCounted) + " 条，请缩小范围；导出 Excel 可得全部）"
 	}
 	return nil
 }
@@ -252,24 +274,17 @@ func (s *Server) recordPage(r *http.Request, u *gs.User, page *RecordsPage, quer
 // writes them, with links to the records entered by hand and to the
 // evidence of findings.
 func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, recs *gs.Records) error {
-	header, rows, err := app.ChineseRows(kind, recs)
+	rows, err := s.Service.RecordRows(r.Context(), kind, recs)
 	if err != nil {
 		return err
 	}
-	header, rows, err = s.withNames(r, header, rows)
-	if err != nil {
-		return err
+	page.Header = nil
+	for _, c := range app.RecordColumns(kind, page.User) {
+		page.Header = append(page.Header, column(c.Title, c.Sort, page.Sort, page.sortLink))
 	}
-	if col := slices.Index(header, "镇街"); col >= 0 && (kind == "meetings" || kind == "calendar") {
-		for _, row := range rows {
-			row[col] = gs.TownOrDistrict(row[col])
-		}
-	}
-	page.Header = header
 	keys := app.RecordKeys(kind, recs)
 	var files map[string][]gs.Evidence
 	if kind == "findings" {
-		page.Header = append(page.Header, "佐证文件")
 		ids := make([]string, len(recs.Findings))
 		for i, f := range recs.Findings {
 			ids[i] = f.ID
@@ -289,32 +304,6 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 		page.Rows = append(page.Rows, row)
 	}
 	return nil
-}
-
-// withNames adds the workers' names after the 工号 column, when the
-// records name workers.
-func (s *Server) withNames(r *http.Request, header []string, rows [][]string) ([]string, [][]string, error) {
-	col := slices.Index(header, "工号")
-	if col < 0 || len(rows) == 0 {
-		return header, rows, nil
-	}
-	ids := make([]string, 0, len(rows))
-	for _, row := range rows {
-		ids = append(ids, row[col])
-	}
-	ws, err := s.Service.WorkersByID(r.Context(), ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	names := map[string]string{}
-	for _, w := range ws {
-		names[w.ID] = w.Name
-	}
-	header = slices.Insert(header, col+1, "姓名")
-	for i, row := range rows {
-		rows[i] = slices.Insert(row, col+1, names[row[col]])
-	}
-	return header, rows, nil
 }
 
 // recordURL is the page of a record: its key (app.KeyPath: the parts

@@ -35,16 +35,6 @@ func fieldType(kind, field string) string {
 	return "text"
 }
 
-// formName is the name of a field's input in a hand kind's form. A leave's
-// own "reason" (事由) is named leave_reason, so that it does not collide with
-// the reason for the change that ends every form.
-func formName(kind, field string) string {
-	if kind == "leaves" && field == "reason" {
-		return "leave_reason"
-	}
-	return field
-}
-
 // choices returns the values of a select field in Chinese, by code.
 func choices(kind, field string) []Option {
 	var recs gs.Records
@@ -217,7 +207,7 @@ func formValues(kind string, view *app.RecordView, typed *app.RecordEdit) map[st
 func formFields(kind string, key []string, values map[string]string) []FormField {
 	var out []FormField
 	for _, f := range app.HandFields(kind) {
-		ff := FormField{Name: formName(kind, f.Key), Label: f.Title, Value: values[f.Key], Type: fieldType(kind, f.Key),
+		ff := FormField{Name: app.FormName(kind, f.Key), Label: f.Title, Value: values[f.Key], Type: fieldType(kind, f.Key),
 			Required: f.Required, Fixed: key != nil && f.InKey, MaxLength: f.MaxLength}
 		switch ff.Type {
 		case "textarea":

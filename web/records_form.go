@@ -262,7 +262,7 @@ func readRecordForm(r *http.Request, kind string) (*app.RecordEdit, error) {
 	}
 	edit := &app.RecordEdit{Kind: kind, Values: map[string]string{}, Reason: r.PostFormValue("reason")}
 	for _, f := range app.HandFields(kind) {
-		edit.Values[f.Key] = r.PostFormValue(formName(kind, f.Key))
+		edit.Values[f.Key] = r.PostFormValue(app.FormName(kind, f.Key))
 	}
 	if kind == "meetings" {
 		edit.Attendance = map[string]string{}

@@ -305,6 +305,15 @@ func TestRecordFormShownAgain(t *testing.T) {
 			map[string]string{"held_on": "必填", "att:QS002": "无法识别的值"}, []string{`value="例会"`}},
 		{"/records/calendar", url.Values{"date": {"2023-10-07"}, "kind": {"workday"}},
 			map[string]string{"date": "已经存在"}, []string{`value="2023-10-07"`}},
+		// The server holds the limits the browser's maxlength only asks for.
+		{"/records/findings", url.Values{"worker_id": {"QS002"}, "kind": {"phone"}, "occurred_on": {"2023-09-01"}, "note": {strings.Repeat("说", 5000)}},
+			map[string]string{"note": "不能超过 1000 个字（现有 5000 个字）"}, []string{`value="QS002"`}},
+		{"/records/meetings", url.Values{"meeting_id": {"M-9"}, "held_on": {"2023-09-01"}, "title": {"例会\x1b[2J"}, "kind": {strings.Repeat("类", 51)}},
+			map[string]string{"title": "不能含有控制字符（U+001B）", "kind": "不能超过 50 个字"}, []string{`value="M-9"`}},
+		{"/records/leaves", url.Values{"worker_id": {"QS002"}, "from": {"2023-09-05"}, "to": {"2023-09-06"}, "leave_reason": {"病\u202e假"}},
+			map[string]string{"leave_reason": "不能含有改变文字方向的字符（U+202E）"}, []string{`value="2023-09-05"`}},
+		{"/records/quiz", url.Values{"quiz_id": {"Q\u200b-1"}, "worker_id": {"QS002"}, "taken_on": {"2023-09-01"}, "wrong_answers": {"1"}},
+			map[string]string{"quiz_id": "不能含有不可见字符或特殊空格（U+200B）"}, []string{`value="QS002"`}},
 	} {
 		res, body := f.post(c.path, c.form, token)
 		if res.StatusCode != http.StatusBadRequest {
@@ -322,7 +331,7 @@ func TestRecordFormShownAgain(t *testing.T) {
 			if j := strings.Index(rest[1:], "<label"); j > 0 {
 				rest = rest[:j+1]
 			}
-			if !strings.Contains(rest, `class="field-error"`) || !strings.Contains(rest, msg) {
+			if !strings.Contains(rest, `class="field-error"`) || !strings.Contains(rest, strings.ReplaceAll(msg, "+", "&#43;")) {
 				t.Errorf("%s: no message %q beside %s", c.path, msg, field)
 			}
 		}

@@ -33,6 +33,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /workers/{id}/history", s.signedIn(s.workerHistory, 0))    // history.go
 	mux.Handle("GET /towns/{town}/export/{file}", s.signedIn(s.townExport, 0)) // export.go
 
+	// The downloads of the lists, with the filters and order of the page
+	// (export_lists.go).
+	mux.Handle("GET /export/records/{kind}", s.signedIn(s.recordExport, 0))
+	mux.Handle("GET /export/workers", s.signedIn(s.workerExport, 0))
+	mux.Handle("GET /export/audit", s.signedIn(s.auditExport, 0))
+
 	// The quarter's life (RULES.md §8); the service checks the role again.
 	mux.Handle("POST /towns/{town}/quarter/{step}", s.signedIn(s.quarterStep, 0))
 	mux.Handle("POST /workers/{id}/appeals", s.signedIn(s.appeal, 0))

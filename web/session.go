@@ -109,7 +109,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	u, err := s.Auth.Authenticate(r.Context(), page.Username, password, now)
+	u, err := s.Auth.Authenticate(r.Context(), page.Username, password, s.clientAddress(r), now)
 	if err != nil {
 		if gs.ErrorCode(err) == gs.EINTERNAL {
 			s.renderError(w, r, nil, err)
@@ -216,12 +216,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u *gs.Us
 		page.Errors.Confirm = "两次输入的新密码不一致。"
 	}
 	if page.Errors == (PasswordErrors{}) {
-		_, err := s.Auth.Authenticate(r.Context(), u.Username, current, s.now())
+		_, err := s.Auth.Authenticate(r.Context(), u.Username, current, s.clientAddress(r), s.now())
 		switch gs.ErrorCode(err) {
 		case "":
 		case gs.EUNAUTHORIZED:
 			page.Errors.Current = "当前密码不正确。"
-		case gs.EFORBIDDEN: // locked after repeated failures
+		case gs.EFORBIDDEN, gs.ETOOMANY: // locked or throttled after repeated failures, or busy
 			page.Errors.Current = gs.ErrorMessage(err)
 		default:
 			return err

@@ -14,7 +14,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -30,8 +32,15 @@ type Server struct {
 	Auth gs.AuthService
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
-	// Secure marks the session cookie Secure: set it when serving TLS.
+	// Secure marks the session cookie Secure and makes every response ask
+	// browsers to use HTTPS only (Strict-Transport-Security): set it when
+	// the site is reached over HTTPS, served with TLS or behind a proxy
+	// that is. A request that came over TLS gets the header anyway.
 	Secure bool
+	// TrustedProxies are the addresses of the reverse proxies whose
+	// X-Forwarded-For names the client (clientAddress); none by default,
+	// so that nobody can claim another address.
+	TrustedProxies []netip.Prefix
 	// Quarter and AsOf, when set, are the quarter shown and the moment it is
 	// computed at when the URL names neither: the demo sets them to its
 	// data's quarter. Zero means the current quarter, as of now.
@@ -44,6 +53,9 @@ type Server struct {
 	// assessSlot lets one assessment run at a time, which bounds the memory
 	// and the processor time that live computing takes from other pages.
 	assessSlot chan struct{}
+	// pagesWaiting counts the pages waiting for assessSlot, which the
+	// computations in the background let go first.
+	pagesWaiting atomic.Int64
 	// mux is the route table, which notFound asks whether a path is known
 	// for another method.
 	mux *http.ServeMux
@@ -109,7 +121,7 @@ func (s *Server) warmLive(r *http.Request, town string) {
 // warmTown computes town's live result of p unless the quarter's results
 // are stored.
 func (s *Server) warmTown(p Period, town string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(background(context.Background()), 2*time.Minute)
 	defer cancel()
 	st, err := s.Service.QuarterState(ctx, town, p.Quarter)
 	if err == nil && !st.HasSnapshot() {
@@ -145,26 +157,71 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, nil, gs.Errorf(gs.EFORBIDDEN, "请求来自其他网站，已被拒绝。请回到本系统的页面重新操作。"))
 	}))
-	return s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(limitBodies(s.routes())))))
+	return s.logRequests(s.recoverPanics(s.securityHeaders(cop.Handler(limitBodies(s.routes())))))
 }
 
 // assessTown returns town's quarter p computed live from the town's stored
 // records: the live result kept in the store when the records are unchanged
 // since it was computed for the same moment, else computed now, one
 // computation at a time (a request that waited finds the result the one
-// before it computed).
+// before it computed). A page goes before the computations done in the
+// background (warmLive, computing ahead): it waits at most for the one
+// running.
 func (s *Server) assessTown(ctx context.Context, p Period, town string) (*gs.Result, error) {
-	if p.Live {
+	if p.Live && !inBackground(ctx) {
 		s.viewedLive(town, p.Quarter)
 	}
 	if res, err := s.Service.CachedTown(ctx, town, p.Quarter, p.AsOf); err != nil || res != nil {
 		return res, err
 	}
-	select {
-	case s.assessSlot <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := s.takeSlot(ctx); err != nil {
+		return nil, err
 	}
 	defer func() { <-s.assessSlot }()
 	return s.Service.LiveTown(ctx, town, p.Quarter, p.AsOf)
 }
+
+// takeSlot waits for the turn to compute (assessSlot). A page waits in
+// line; a computation in the background takes the turn only while no page
+// is waiting for it.
+func (s *Server) takeSlot(ctx context.Context) error {
+	if !inBackground(ctx) {
+		s.pagesWaiting.Add(1)
+		defer s.pagesWaiting.Add(-1)
+		select {
+		case s.assessSlot <- struct{}{}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for {
+		if s.pagesWaiting.Load() == 0 {
+			select {
+			case s.assessSlot <- struct{}{}:
+				return nil
+			default:
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backgroundPoll):
+		}
+	}
+}
+
+// backgroundPoll is how often a computation in the background looks again
+// whether the turn is free.
+const backgroundPoll = 5 * time.Millisecond
+
+// backgroundKey marks a context of work done in the background.
+type backgroundKey struct{}
+
+// background returns ctx marked as the context of work in the background,
+// which gives pages the first turn to compute (takeSlot).
+func background(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
+func inBackground(ctx context.Context) bool { return ctx.Value(backgroundKey{}) != nil }

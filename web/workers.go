@@ -21,21 +21,19 @@ type WorkersPage struct {
 	Towns    []Option
 	Grids    []Option
 	Types    []Option
+	// Header has the columns, each sorting the list when it can; Sort is
+	// the list's order (by town for the district, else by 工号, unless the
+	// request names one: sorted).
+	Header []Column
+	listOrder
 	// Rows are the workers of this page of the list.
 	Rows []WorkerRow
 	// Visible is how many workers the user may see before filtering, and
 	// Matched how many match the filters.
 	Visible, Matched int
 	Pager            Pager
-}
-
-// Pager is the position in a list shown page by page.
-type Pager struct {
-	Page, Pages int
-	// First and Last number the rows shown (from 1).
-	First, Last int
-	// Prev and Next link to the neighbouring pages ("" at either end).
-	Prev, Next string
+	// ExportURL downloads every worker of the list, in its order.
+	ExportURL string
 }
 
 // WorkerFilter is the list's query, as typed.
@@ -52,16 +50,38 @@ type Option struct {
 // WorkerRow is one line of the list.
 type WorkerRow struct {
 	WorkerID, Name, Type, Town, Grid, Total, Rank, Note, URL string
+	// total and rank are the score and rank the list sorts by and the
+	// download writes as numbers (nil: none).
+	total *gs.Points
+	rank  *int
 }
 
 // workerList is /workers, for the centers.
 func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	page, err := s.workerRows(r, u)
+	if err != nil {
+		return err
+	}
+	page.Rows, page.Pager = paginate(page.Rows, s.PageSize, r.URL.Query().Get("page"), func(n int) string {
+		v := page.query()
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		return "/workers?" + v.Encode()
+	})
+	page.Pager.Jump = jumpTo("/workers", page.query())
+	return s.render(w, r, http.StatusOK, "workers", page)
+}
+
+// workerRows returns the workers page with every row the request's
+// filters keep, in the order it asks for. A grid worker has no list.
+func (s *Server) workerRows(r *http.Request, u *gs.User) (*WorkersPage, error) {
 	if u.Role == gs.RoleWorker {
-		return forbidden("网格员只能查看本人的考核结果。")
+		return nil, forbidden("网格员只能查看本人的考核结果。")
 	}
 	p, err := s.period(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q := r.URL.Query()
 	f := WorkerFilter{
@@ -77,7 +97,7 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	if u.Role == gs.RoleDistrict {
 		var byTown map[string][]gs.TownWorker
 		if res, byTown, err = s.Service.DistrictResult(r.Context(), p.Quarter, p.AsOf); err != nil {
-			return err
+			return nil, err
 		}
 		for town, ws := range byTown {
 			for _, w := range ws {
@@ -86,7 +106,7 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 			}
 		}
 	} else if res, err = s.result(r.Context(), p, u.Town); err != nil {
-		return err
+		return nil, err
 	}
 	page := &WorkersPage{Page: s.page(u, "网格员", "workers"), Period: p, Filter: f, ShowTown: u.Role == gs.RoleDistrict}
 	towns, grids := map[string]bool{}, map[string]bool{}
@@ -113,48 +133,41 @@ func (s *Server) workerList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		}
 		page.Rows = append(page.Rows, WorkerRow{
 			WorkerID: wr.WorkerID, Name: wr.Name, Type: row.Type, Town: wr.Town, Grid: wr.GridCode,
-			Total: row.Total, Rank: row.Rank, Note: row.Note, URL: row.URL,
+			Total: row.Total, Rank: row.Rank, Note: row.Note, URL: row.URL, total: wr.Total, rank: wr.Rank,
 		})
 	}
-	sort.SliceStable(page.Rows, func(i, j int) bool {
-		a, b := page.Rows[i], page.Rows[j]
-		if a.Town != b.Town {
-			return a.Town < b.Town
-		}
-		return a.WorkerID < b.WorkerID
-	})
+	page.sortRows(q)
 	page.Matched = len(page.Rows)
-	page.Rows, page.Pager = paginate(page.Rows, s.PageSize, r.URL.Query().Get("page"), func(n int) string {
-		return "/workers" + p.With(url.Values{"q": {f.Q}, "town": {f.Town}, "grid": {f.Grid}, "type": {f.Type}, "page": {strconv.Itoa(n)}})
-	})
 	page.Towns = options(towns, f.Town)
 	page.Grids = options(grids, f.Grid)
 	page.Types = []Option{
 		{Value: string(gs.FullTime), Label: gs.TypeName(gs.FullTime), Selected: f.Type == string(gs.FullTime)},
 		{Value: string(gs.PartTime), Label: gs.TypeName(gs.PartTime), Selected: f.Type == string(gs.PartTime)},
 	}
-	return s.render(w, r, http.StatusOK, "workers", page)
+	page.ExportURL = "/export/workers?" + page.query().Encode()
+	return page, nil
+}
+
+// query returns the query of the list with the page's period, filters and
+// order.
+func (p *WorkersPage) query() url.Values {
+	v := p.Period.values(url.Values{"q": {p.Filter.Q}, "town": {p.Filter.Town}, "grid": {p.Filter.Grid}, "type": {p.Filter.Type}})
+	if p.sorted {
+		p.Sort.set(v)
+	}
+	return v
 }
 
 // paginate returns the rows of the page asked for, size rows a page (the
-// last page when past it, the first when not a number), and where that page
-// stands; link returns the URL of page n. The workers list and the warnings
-// board page their rows with it.
+// last page when past it, the first when not a number, with a note), and
+// where that page stands; link returns the URL of page n. The workers list
+// and the warnings board page their rows with it.
 func paginate[T any](rows []T, size int, asked string, link func(n int) string) ([]T, Pager) {
-	pages := max((len(rows)+size-1)/size, 1)
-	n, err := strconv.Atoi(asked)
-	if err != nil || n < 1 {
-		n = 1
-	}
-	n = min(n, pages)
+	pages := pageCount(len(rows), size)
+	n, note := pageOf(asked, pages)
 	from, to := (n-1)*size, min(n*size, len(rows))
-	pg := Pager{Page: n, Pages: pages, First: from + 1, Last: to}
-	if n > 1 {
-		pg.Prev = link(n - 1)
-	}
-	if n < pages {
-		pg.Next = link(n + 1)
-	}
+	pg := newPager(n, pages, from+1, to, link)
+	pg.Note = note
 	return rows[from:to], pg
 }
 

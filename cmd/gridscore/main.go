@@ -21,6 +21,7 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/report"
 	"github.com/gridscore/gridscore/scheme"
 	"github.com/gridscore/gridscore/store"
 )
@@ -104,7 +105,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "gridscore %s：%s\n", args[0], ue.msg)
 		return 2
 	default:
-		fmt.Fprintf(m.Stderr, "gridscore %s：%s\n", args[0], gs.ErrorMessage(err))
+		// A message may quote a file's name or cell: shown, not obeyed.
+		fmt.Fprintf(m.Stderr, "gridscore %s：%s\n", args[0], report.TerminalText(gs.ErrorMessage(err)))
 		if gs.ErrorCode(err) == gs.EINTERNAL {
 			fmt.Fprintf(m.Stderr, "（详细信息：%v）\n", err)
 		}

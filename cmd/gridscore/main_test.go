@@ -12,6 +12,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store"
 )
 
 // run runs the real program in-process with the store at db and returns the
@@ -157,6 +160,10 @@ func TestBadImportWritesNothing(t *testing.T) {
 			files: map[string]string{"visits.csv": "走访编号,工号,走访时间\nV1,W1,2023-07-03 09:00\n"},
 			want:  []string{"visits.csv:1:", "person_id"},
 		},
+		"a worker's name that clears the terminal": {
+			files: map[string]string{"workers.csv": "工号,姓名,类型,网格编码,入职日期\nW3,赵六\x1b[2J\x1b[31m,专职,G01,2023-01-01\n"},
+			want:  []string{"workers.csv:2: 姓名（name）: 不能含有控制字符（U+001B）"},
+		},
 		"a file that is not CSV": {
 			files: map[string]string{"events.csv": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"},
 			want:  []string{"events.csv"},
@@ -167,6 +174,9 @@ func TestBadImportWritesNothing(t *testing.T) {
 			code, out, errOut := run(t, db, "import", writeFiles(t, c.files))
 			if code != 1 {
 				t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+			}
+			if strings.Contains(errOut, "\x1b") {
+				t.Errorf("stderr carries a terminal escape: %q", errOut)
 			}
 			if !strings.Contains(errOut, "未写入任何数据") {
 				t.Errorf("stderr does not say nothing was written:\n%s", errOut)
@@ -224,5 +234,36 @@ func TestMigrate(t *testing.T) {
 	}
 	if code, out, _ := run(t, db, "migrate"); code != 0 || !strings.Contains(out, "无需升级") {
 		t.Errorf("second migrate: exit %d %s", code, out)
+	}
+}
+
+// TestTablesEscapeStoredNames: a worker's name stored with terminal escapes
+// and a right-to-left override (by a version that did not check names) is
+// printed as text by `assess` and `warnings`, not obeyed by the terminal.
+func TestTablesEscapeStoredNames(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "gs.db")
+	if code, _, errOut := run(t, db, "import", writeFiles(t, smallTown(t))); code != 0 {
+		t.Fatal(errOut)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := gs.Worker{ID: "W1", Name: "王建国\x1b[2J\x1b[31m\u202e", Type: gs.FullTime, GridCode: "G01", HiredOn: gs.NewDate(2020, 3, 1)}
+	if _, err := st.Import(context.Background(), &gs.Records{Workers: []gs.Worker{evil}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, args := range [][]string{
+		{"assess", "--quarter", "2023Q3", "--as-of", "2023-10-08 09:00"},
+		{"warnings", "--town", "青山镇", "--as-of", "2023-08-15 09:00"},
+	} {
+		code, out, errOut := run(t, db, args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s", args[0], code, errOut)
+		}
+		if strings.ContainsAny(out, "\x1b\u202e") || !strings.Contains(out, `王建国\x1b[2J\x1b[31m\u202e`) {
+			t.Errorf("%s prints the name raw or not at all:\n%q", args[0], out)
+		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -33,6 +35,7 @@ type ServeCommand struct {
 	storeFlags
 	schemeFlag
 	addr, tlsCert, tlsKey, town string
+	publicURL, trustedProxies   string
 	demo                        bool
 	logFormat, logLevel         string
 
@@ -42,7 +45,7 @@ type ServeCommand struct {
 	ready func(addr string)
 }
 
-const serveSynopsis = "gridscore serve [--addr :8080] [--db 文件 | --dsn URL] [--scheme 文件] [--tls-cert 文件 --tls-key 文件] [--demo] [--town 镇街] [--log-format text|json] [--log-level info]"
+const serveSynopsis = "gridscore serve [--addr :8080] [--db 文件 | --dsn URL] [--scheme 文件] [--tls-cert 文件 --tls-key 文件] [--public-url https://…] [--trusted-proxies 地址,…] [--demo] [--town 镇街] [--log-format text|json] [--log-level info]"
 
 // demoPassword is the password of every demo account.
 const demoPassword = "demo1234"
@@ -68,6 +71,14 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	https, err := c.publicHTTPS()
+	if err != nil {
+		return err
+	}
+	proxies, err := parseProxies(c.trustedProxies)
+	if err != nil {
+		return err
+	}
 	sch, err := c.schemeFlag.load()
 	if err != nil {
 		return err
@@ -82,10 +93,11 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	// quarter's life all read it.
 	auth := &app.Auth{DB: db, Now: c.m.Now}
 	srv := &web.Server{
-		Service: &app.Service{DB: db, Scheme: sch, Now: c.m.Now},
-		Auth:    auth,
-		Logger:  logger,
-		Secure:  tlsConfig != nil,
+		Service:        &app.Service{DB: db, Scheme: sch, Now: c.m.Now},
+		Auth:           auth,
+		Logger:         logger,
+		Secure:         tlsConfig != nil || https,
+		TrustedProxies: proxies,
 	}
 	if c.demo {
 		if err := c.loadDemo(ctx, db, auth); err != nil {
@@ -107,6 +119,8 @@ func (c *ServeCommand) parse(args []string) (map[string]bool, error) {
 	fs.StringVar(&c.addr, "addr", envOr(c.m.Getenv, "GRIDSCORE_ADDR", ":8080"), "监听地址，如 :8080 或 127.0.0.1:8080（环境变量 GRIDSCORE_ADDR）")
 	fs.StringVar(&c.tlsCert, "tls-cert", c.m.Getenv("GRIDSCORE_TLS_CERT"), "TLS 证书文件（PEM；与 --tls-key 一起给出时使用 HTTPS；环境变量 GRIDSCORE_TLS_CERT）")
 	fs.StringVar(&c.tlsKey, "tls-key", c.m.Getenv("GRIDSCORE_TLS_KEY"), "TLS 私钥文件（PEM；环境变量 GRIDSCORE_TLS_KEY）")
+	fs.StringVar(&c.publicURL, "public-url", c.m.Getenv("GRIDSCORE_PUBLIC_URL"), "用户访问本系统的地址，如 https://grid.example.gov.cn（由前面的代理提供 HTTPS 时设置；https 地址使 Cookie 只走 HTTPS 并发送 Strict-Transport-Security；环境变量 GRIDSCORE_PUBLIC_URL）")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", c.m.Getenv("GRIDSCORE_TRUSTED_PROXIES"), "可信的反向代理地址或网段，逗号分隔，如 10.0.0.5,10.1.0.0/16：只有来自这些地址的请求才按 X-Forwarded-For 认定用户地址（登录限制按地址计数；环境变量 GRIDSCORE_TRUSTED_PROXIES）")
 	fs.BoolVar(&c.demo, "demo", false, "示范模式：在全新的数据库（默认临时文件，退出后删除）中导入示范镇 "+demo.TownName+"，并创建示范账号")
 	fs.StringVar(&c.town, "town", c.m.Getenv("GRIDSCORE_TOWN"), "首次启动时创建的管理员所属镇街（默认取数据库中唯一的镇街；环境变量 GRIDSCORE_TOWN）")
 	fs.StringVar(&c.logFormat, "log-format", envOr(c.m.Getenv, "GRIDSCORE_LOG_FORMAT", "text"), "日志格式：text 或 json（环境变量 GRIDSCORE_LOG_FORMAT）")
@@ -136,6 +150,41 @@ func (c *ServeCommand) loadTLS() (*tls.Config, error) {
 		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 	}
 	return nil, nil
+}
+
+// publicHTTPS reports whether --public-url is an https address; it must be
+// an absolute http or https URL when given.
+func (c *ServeCommand) publicHTTPS() (bool, error) {
+	if c.publicURL == "" {
+		return false, nil
+	}
+	u, err := url.Parse(c.publicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false, usageError{fmt.Sprintf("--public-url 应为完整的网址，如 https://grid.example.gov.cn：%q", c.publicURL)}
+	}
+	return u.Scheme == "https", nil
+}
+
+// parseProxies reads --trusted-proxies: addresses or networks, comma
+// separated.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, usageError{fmt.Sprintf("--trusted-proxies 中的 %q 不是 IP 地址或网段（如 10.0.0.5 或 10.1.0.0/16）", s)}
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // serve listens on c.addr and serves srv (over TLS when tlsConfig is set),
@@ -338,7 +387,8 @@ func (c *ServeCommand) ensureAdmin(ctx context.Context, db *store.DB, auth *app.
 	return nil
 }
 
-// sweepSessions deletes expired sessions now and then until ctx ends.
+// sweepSessions deletes expired sessions and the failed logins that no
+// longer count now and then until ctx ends.
 func sweepSessions(ctx context.Context, auth *app.Auth, now func() time.Time, logger *slog.Logger) {
 	t := time.NewTicker(sessionSweep)
 	defer t.Stop()
@@ -351,6 +401,11 @@ func sweepSessions(ctx context.Context, auth *app.Auth, now func() time.Time, lo
 				logger.Error("delete expired sessions", slog.Any("error", err))
 			} else if n > 0 {
 				logger.Info("deleted expired sessions", slog.Int64("count", n))
+			}
+			if n, err := auth.ForgetStaleLoginFailures(ctx, now()); err != nil && ctx.Err() == nil {
+				logger.Error("delete stale login failures", slog.Any("error", err))
+			} else if n > 0 {
+				logger.Info("deleted stale login failures", slog.Int64("count", n))
 			}
 		}
 	}

@@ -225,6 +225,8 @@ func TestServeBadFlags(t *testing.T) {
 		{"--log-level", "loud"},
 		{"--demo", "extra"},
 		{"--demo", "--tls-cert", "missing.pem", "--tls-key", "missing.key"},
+		{"--demo", "--public-url", "grid.example.gov.cn"},
+		{"--demo", "--trusted-proxies", "10.0.0.1,proxy.example"},
 	} {
 		err := (&ServeCommand{m: m}).Run(context.Background(), append([]string{"--addr", "127.0.0.1:0"}, args...))
 		var ue usageError
@@ -251,6 +253,39 @@ func TestServeTLS(t *testing.T) {
 	}
 	if !secure {
 		t.Errorf("the session cookie is not Secure under TLS: %v", res.Header["Set-Cookie"])
+	}
+	if h := res.Header.Get("Strict-Transport-Security"); h != "max-age=31536000" {
+		t.Errorf("over TLS: Strict-Transport-Security %q", h)
+	}
+}
+
+// TestServeBehindProxy: behind a proxy that serves HTTPS (GRIDSCORE_PUBLIC_URL
+// https://…) the cookie is Secure and browsers are told to use HTTPS only,
+// though the proxy speaks plain HTTP to the server; the proxy's
+// X-Forwarded-For names the client in the log only when the proxy is
+// trusted (GRIDSCORE_TRUSTED_PROXIES).
+func TestServeBehindProxy(t *testing.T) {
+	s := startServe(t, map[string]string{"GRIDSCORE_PUBLIC_URL": "https://grid.example.gov.cn", "GRIDSCORE_TRUSTED_PROXIES": "127.0.0.1"}, "--demo")
+	req, err := http.NewRequest("POST", s.base+"/login", strings.NewReader(url.Values{"username": {"staff"}, "password": {"demo1234"}}.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", "203.0.113.7")
+	res, err := client(t, nil).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if h := res.Header.Get("Strict-Transport-Security"); h != "max-age=31536000" {
+		t.Errorf("behind an HTTPS proxy: Strict-Transport-Security %q", h)
+	}
+	if c := res.Cookies(); len(c) == 0 || !c[0].Secure {
+		t.Errorf("behind an HTTPS proxy the session cookie is not Secure: %v", res.Header["Set-Cookie"])
+	}
+	s.stop()
+	if !strings.Contains(s.stderr.String(), "client=203.0.113.7") {
+		t.Errorf("the log does not name the proxy's client:\n%s", s.stderr)
 	}
 }
 

@@ -273,6 +273,8 @@ func writeUserColumns(w io.Writer, rows [][]string) {
 	var widths []int
 	for _, row := range rows {
 		for i, cell := range row {
+			cell = report.TerminalText(cell) // shown, not obeyed
+			row[i] = cell
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}

@@ -51,7 +51,7 @@ func login(t *testing.T, target, username, password string) (*gs.User, error) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	return (&app.Auth{DB: db}).Authenticate(context.Background(), username, password, time.Now())
+	return (&app.Auth{DB: db}).Authenticate(context.Background(), username, password, "192.0.2.1", time.Now())
 }
 
 // printedPassword finds the password a command printed once.
