@@ -75,6 +75,9 @@ type RecordRow struct {
 	Cells    []string
 	URL      string
 	Evidence []EvidenceLink
+	// ReadOnly marks a record a user who enters its kind may not change:
+	// the district's meeting or calendar day, for a town's center.
+	ReadOnly bool
 }
 
 // EvidenceLink is a file attached to a finding; Remove marks it to be
@@ -295,6 +298,14 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 	}
 	for i, cells := range rows {
 		row := RecordRow{Cells: cells}
+		if u := page.User; u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff {
+			switch kind {
+			case "calendar":
+				row.ReadOnly = recs.Calendar[i].Town == ""
+			case "meetings":
+				row.ReadOnly = recs.Meetings[i].Town == ""
+			}
+		}
 		if i < len(keys) {
 			row.URL = recordURL(kind, keys[i])
 			if kind == "findings" {

@@ -158,9 +158,9 @@ func (s *Server) townField(r *http.Request, u *gs.User, kind string, page *Recor
 		}
 		f.Type, f.Empty = "select", gs.DistrictWide+"（所有镇街）"
 		f.Options = options(setOf(towns), f.Value)
-		f.Hint = "选“" + gs.DistrictWide + "”则对所有镇街有效"
+		f.Hint = "选“" + gs.DistrictWide + "”即区中心召开的会议"
 		if kind == "calendar" {
-			f.Hint += "；镇街自己设置的同一日期优先"
+			f.Hint = "选“" + gs.DistrictWide + "”则对所有镇街有效；镇街自己设置的同一日期优先"
 		}
 	}
 	return nil
