@@ -19,17 +19,8 @@ import (
 //
 //	GRIDSCORE_BENCH_TARGET=/tmp/b/import_100000.db go test -run XXX -bench AssessStore -benchtime 1x -cpuprofile cpu.out ./app/
 func BenchmarkAssessStore(b *testing.B) {
-	target := os.Getenv("GRIDSCORE_BENCH_TARGET")
-	if target == "" {
-		b.Skip("GRIDSCORE_BENCH_TARGET names no store")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	s := &app.Service{DB: db, Scheme: scheme.Default()}
+	s := benchStore(b)
 	q := gs.Quarter{Year: 2023, Q: 3}
 	defer app.TuneGCForBatch(1 << 30)()
 	var workers int
@@ -41,4 +32,19 @@ func BenchmarkAssessStore(b *testing.B) {
 		workers = len(res.Workers)
 	}
 	b.ReportMetric(float64(workers), "workers")
+}
+
+// benchStore is the service on the existing store GRIDSCORE_BENCH_TARGET
+// names (the benchmark is skipped when it names none), closed at the end.
+func benchStore(b *testing.B) *app.Service {
+	target := os.Getenv("GRIDSCORE_BENCH_TARGET")
+	if target == "" {
+		b.Skip("GRIDSCORE_BENCH_TARGET names no store")
+	}
+	db, err := store.Open(context.Background(), target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return &app.Service{DB: db, Scheme: scheme.Default()}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -22,24 +23,48 @@ func (db *DB) LoadTown(ctx context.Context, town string, from, to time.Time) (*g
 	if town == "" {
 		return nil, gridscore.Errorf(gridscore.EINVALID, "未指定镇街。")
 	}
-	c, err := db.beginRead(ctx) // one transaction: one snapshot
+	// Two transactions sharing one snapshot (readSnapshot): the events,
+	// the most rows, are read on one connection while everything else is
+	// read on the other; or all on one when a shared snapshot cannot be had.
+	conns, err := db.readSnapshot(ctx, 2)
 	if err != nil {
 		return nil, err
 	}
-	defer c.end()
+	defer endAll(conns)
 	w := newWindow(from, to)
 	r := &gridscore.Records{}
 	sc := scope{town: town, byID: db.dialect == postgresDialect}
-	if err := loadKinds(ctx, c, w, sc, r, func(kind string) bool { return !heavyKinds[kind] }); err != nil {
-		return nil, db.wrap("load town", err)
+	apart := len(conns) > 1
+	var events gridscore.Records
+	var eventsErr error
+	var wg sync.WaitGroup
+	if apart {
+		wg.Go(func() {
+			h := heavyRead{w: w, sc: sc, names: newInterner()}
+			k := kindNamed("events")
+			eventsErr = k.fast(ctx, conns[1], h.of(k), &events)
+		})
 	}
-	h := heavyRead{w: w, sc: sc, names: newInterner()}
-	for i := range kinds {
-		if k := &kinds[i]; k.heavy {
-			if err := k.fast(ctx, c, h.of(k), r); err != nil {
-				return nil, db.wrap("load town", err)
+	err = loadKinds(ctx, conns[0], w, sc, r, func(kind string) bool { return !heavyKinds[kind] })
+	if err == nil {
+		h := heavyRead{w: w, sc: sc, names: newInterner()}
+		for i := range kinds {
+			if k := &kinds[i]; k.heavy && (!apart || k.name != "events") {
+				if err = k.fast(ctx, conns[0], h.of(k), r); err != nil {
+					break
+				}
 			}
 		}
+	}
+	wg.Wait()
+	if err == nil {
+		err = eventsErr
+	}
+	if err != nil {
+		return nil, db.wrap("load town", err)
+	}
+	if apart {
+		r.Events = events.Events
 	}
 	sortRecords(r)
 	return r, nil
