@@ -304,5 +304,18 @@ func TestTownMeetings(t *testing.T) {
 		if !seen[""] || !seen[other] || seen[demo.TownName] {
 			t.Errorf("%s lists meetings of %v; want its own and the district's", other, seen)
 		}
+
+		// 青山镇's own meeting with a worker of another town's attendance
+		// recorded (by the command line): changing it would drop that
+		// attendance, so 青山镇 may not.
+		ws, err := s.GridWorkers(ctx, other)
+		if err != nil || len(ws) == 0 {
+			t.Fatalf("workers of %s: %v", other, err)
+		}
+		if _, err := s.DB.Import(ctx, &gs.Records{Attendance: []gs.Attendance{{MeetingID: "HY20230703", WorkerID: ws[0].ID, Status: gs.StatusAbsent}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "青山镇 deletes its meeting attended by another town's worker",
+			s.DeleteRecord(ctx, qAdmin, "meetings", []string{"HY20230703"}, "删"), gs.EFORBIDDEN, "其他镇街")
 	})
 }
