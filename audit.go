@@ -33,9 +33,9 @@ type AuditFilter struct {
 	Limit int
 	// Town, when given, spares reading what cannot be the town's: it
 	// keeps the entries acted by the town's accounts, those on its
-	// accounts, and every entry on a quarter, a worker or an appeal. That
-	// is more than the town's; the service picks the town's from them
-	// (app's townOfEntry is the rule).
+	// accounts, and every entry on a quarter, a worker, an appeal or a
+	// town's calendar day. That is more than the town's; the service picks
+	// the town's from them (app's townOfEntry is the rule).
 	Town string
 	// Sort orders a reading of the whole log (the store's EachAudit) by
 	// AuditSortAt, AuditSortUser or AuditSortAction, ascending unless

@@ -15,6 +15,19 @@ var RoleName = map[Role]string{
 	RoleWorker:    "网格员",
 }
 
+// DistrictWide names the town of a meeting or calendar day without one:
+// the district's, for all its towns (DATA.md §1).
+const DistrictWide = "全区"
+
+// TownOrDistrict is the name a page shows for the town of a meeting or a
+// calendar day: the town, or DistrictWide for none.
+func TownOrDistrict(town string) string {
+	if town == "" {
+		return DistrictWide
+	}
+	return town
+}
+
 // AppealStatusName is the Chinese name of each status.
 var AppealStatusName = map[AppealStatus]string{
 	AppealPending:  "待处理",

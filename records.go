@@ -180,12 +180,14 @@ type Visit struct {
 	Note      string
 }
 
-// Meeting is a regular meeting or training (例会、培训).
+// Meeting is a regular meeting or training (例会、培训). Town is the town
+// that holds it; "" is a meeting of the district (DATA.md §1).
 type Meeting struct {
 	ID     string
 	HeldOn Date
 	Title  string
 	Kind   string
+	Town   string
 }
 
 // AttendanceStatus is how a worker attended a meeting.
@@ -299,11 +301,15 @@ const (
 // DayKinds lists the kinds of calendar day in the order DATA.md gives them.
 var DayKinds = []DayKind{DayHoliday, DayWorkday}
 
-// CalendarDay is the center's own override of one date.
+// CalendarDay is a center's own override of one date. Town is the town
+// whose workers it concerns; "" is a day the district sets for all its
+// towns, which a town's own day of the same date overrides (RULES.md §0).
+// Its key is Date and Town.
 type CalendarDay struct {
 	Date Date
 	Kind DayKind
 	Name string
+	Town string
 }
 
 // Records is a set of records of every kind: what an import brings in and

@@ -83,12 +83,12 @@ var textFields = map[string]map[string]TextRule{
 	KindRegister:   {"person_id": CodeText, "grid_code": CodeText, "name": NameText, "id_number": NumberText},
 	KindRosters:    {"person_id": CodeText, "grid_code": CodeText, "department": LabelText},
 	KindVisits:     {"visit_id": CodeText, "person_id": CodeText, "worker_id": CodeText, "note": NoteText},
-	KindMeetings:   {"meeting_id": CodeText, "title": TitleText, "kind": NameText},
+	KindMeetings:   {"meeting_id": CodeText, "title": TitleText, "kind": NameText, "town": TownText},
 	KindAttendance: {"meeting_id": CodeText, "worker_id": CodeText},
 	KindFindings:   {"finding_id": CodeText, "worker_id": CodeText, "note": NoteText, "evidence": ReasonText},
 	KindQuiz:       {"quiz_id": CodeText, "worker_id": CodeText},
 	KindBallots:    {"ballot_id": CodeText, "worker_id": CodeText},
-	KindCalendar:   {"name": LabelText},
+	KindCalendar:   {"name": LabelText, "town": TownText},
 }
 
 // MaxLength returns the most characters field of kind may hold (0: the

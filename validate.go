@@ -306,7 +306,8 @@ func (v *Visit) Validate() error {
 	return es.err()
 }
 
-// Validate checks a meeting: its id, day and title.
+// Validate checks a meeting: its id, day and title (its town is
+// optional: "" is the district's).
 func (m *Meeting) Validate() error {
 	var es FieldErrors
 	es.required("meeting_id", m.ID)
@@ -315,6 +316,7 @@ func (m *Meeting) Validate() error {
 	es.required("title", m.Title)
 	es.text(KindMeetings, "title", m.Title)
 	es.text(KindMeetings, "kind", m.Kind)
+	es.text(KindMeetings, "town", m.Town)
 	return es.err()
 }
 
@@ -373,11 +375,13 @@ func (b *Ballot) Validate() error {
 	return es.err()
 }
 
-// Validate checks a calendar day: its date and a known kind.
+// Validate checks a calendar day: its date and a known kind (its town is
+// optional: "" is the district's).
 func (c *CalendarDay) Validate() error {
 	var es FieldErrors
 	es.requiredDate("date", c.Date)
 	oneOf(&es, "kind", c.Kind, DayKinds, DayKindName, true)
 	es.text(KindCalendar, "name", c.Name)
+	es.text(KindCalendar, "town", c.Town)
 	return es.err()
 }

@@ -46,24 +46,25 @@ func describe(d gs.Deduction) string {
 	return gs.NameOr(gs.RuleName, d.Rule) + " " + d.Period + "（−" + d.Points.String() + " 分）"
 }
 
-// AppealDeadline returns the last day a worker may appeal a quarter
-// published at publishedAt: the AppealWorkdays-th workday after the day of
-// publication, on the stored calendar.
-func (s *Service) AppealDeadline(ctx context.Context, publishedAt time.Time) (gs.Date, error) {
-	days, err := s.DB.CalendarDays(ctx)
+// AppealDeadline returns the last day a worker of town may appeal a
+// quarter published at publishedAt: the AppealWorkdays-th workday after
+// the day of publication, on the town's calendar (the stored days of the
+// district and of the town).
+func (s *Service) AppealDeadline(ctx context.Context, town string, publishedAt time.Time) (gs.Date, error) {
+	days, err := s.DB.CalendarDays(ctx, town)
 	if err != nil {
 		return 0, err
 	}
-	return s.appealDeadline(days, publishedAt), nil
+	return s.appealDeadline(days, town, publishedAt), nil
 }
 
 // appealDeadline is AppealDeadline on the calendar days given.
-func (s *Service) appealDeadline(days []gs.CalendarDay, publishedAt time.Time) gs.Date {
+func (s *Service) appealDeadline(days []gs.CalendarDay, town string, publishedAt time.Time) gs.Date {
 	cal := calendar.New(days)
 	d := gs.DateOf(publishedAt)
 	for n := 0; n < s.Scheme.AppealWorkdays; {
 		d = d.AddDays(1)
-		if cal.IsWorkday(d) {
+		if cal.IsWorkday(town, d) {
 			n++
 		}
 	}
@@ -88,7 +89,7 @@ func (s *Service) Appeal(ctx context.Context, u *gs.User, q gs.Quarter, ref gs.D
 	if st.State != gs.StatePublished {
 		return nil, gs.Errorf(gs.ECONFLICT, "只有公示期间可以申诉，%s 当前状态为“%s”。", q, gs.StateName[st.State])
 	}
-	last, err := s.AppealDeadline(ctx, st.PublishedAt)
+	last, err := s.AppealDeadline(ctx, u.Town, st.PublishedAt)
 	if err != nil {
 		return nil, err
 	}

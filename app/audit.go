@@ -68,9 +68,9 @@ func (s *Service) EachAuditEntry(ctx context.Context, u *gs.User, f gs.AuditFilt
 }
 
 // townOfEntry returns whether an entry of the log belongs to town: its
-// object names the town's quarter, one of its accounts, workers or
-// appeals; an entry whose object names no town belongs to the town of
-// the account that acted. Other entries are the district's only.
+// object names the town's quarter, one of its accounts, workers, appeals
+// or calendar days; an entry whose object names no town belongs to the
+// town of the account that acted. Other entries are the district's only.
 func (s *Service) townOfEntry(ctx context.Context, town string) (func(gs.AuditEntry) bool, error) {
 	users, err := s.DB.Users(ctx)
 	if err != nil {
@@ -112,6 +112,10 @@ func (s *Service) townOfEntry(ctx context.Context, town string) (func(gs.AuditEn
 			return workerTown[id] == town
 		case "appeal":
 			return ours[rest]
+		case "calendar":
+			if _, t, ok := strings.Cut(rest, "/"); ok {
+				return t == town // a town's day, whoever set it
+			}
 		}
 		t, ok := userTown[e.Username]
 		return ok && t == town

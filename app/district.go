@@ -211,9 +211,10 @@ func (s *Service) changedAt(ctx context.Context, st gs.QuarterState, q gs.Quarte
 
 // FilingDeadline returns the last day the towns may file (报备) quarter q:
 // the Scheme.FilingWorkdays-th workday after the quarter's last day, on the
-// stored calendar.
+// district's calendar (the official one and the district's own days: a
+// town's days do not move the district's deadline).
 func (s *Service) FilingDeadline(ctx context.Context, q gs.Quarter) (gs.Date, error) {
-	days, err := s.DB.CalendarDays(ctx)
+	days, err := s.DB.CalendarDays(ctx, "")
 	if err != nil {
 		return 0, err
 	}
@@ -221,7 +222,7 @@ func (s *Service) FilingDeadline(ctx context.Context, q gs.Quarter) (gs.Date, er
 	d := q.Last()
 	for n := 0; n < s.Scheme.FilingWorkdays; {
 		d = d.AddDays(1)
-		if cal.IsWorkday(d) {
+		if cal.IsWorkday("", d) {
 			n++
 		}
 	}

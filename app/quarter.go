@@ -250,22 +250,22 @@ func (s *Service) FinalizeBlockers(ctx context.Context, town string, q gs.Quarte
 		return nil, 0, err
 	}
 	if st.State == gs.StatePublished {
-		days, err := s.DB.CalendarDays(ctx)
+		days, err := s.DB.CalendarDays(ctx, town)
 		if err != nil {
 			return nil, 0, err
 		}
-		if w := s.windowBlocker(days, st.PublishedAt); w != "" {
+		if w := s.windowBlocker(days, town, st.PublishedAt); w != "" {
 			blocks = append(blocks, w)
 		}
 	}
 	return append(blocks, blockers(as)...), len(as), nil
 }
 
-// windowBlocker returns, while the appeal window of a quarter published at
-// publishedAt is open (RULES.md §8), why it cannot be finalized yet and
-// from which day it can; "" once the window has closed.
-func (s *Service) windowBlocker(days []gs.CalendarDay, publishedAt time.Time) string {
-	last := s.appealDeadline(days, publishedAt)
+// windowBlocker returns, while the appeal window of town's quarter
+// published at publishedAt is open (RULES.md §8), why it cannot be
+// finalized yet and from which day it can; "" once the window has closed.
+func (s *Service) windowBlocker(days []gs.CalendarDay, town string, publishedAt time.Time) string {
+	last := s.appealDeadline(days, town, publishedAt)
 	if gs.DateOf(s.now()) <= last {
 		return "申诉期到 " + last.String() + " 结束，" + last.AddDays(1).String() + " 起才能定稿"
 	}
@@ -287,14 +287,14 @@ func (s *Service) Finalize(ctx context.Context, u *gs.User, town string, q gs.Qu
 	if err := needAdmin(u, town); err != nil {
 		return err
 	}
-	days, err := s.DB.CalendarDays(ctx)
+	days, err := s.DB.CalendarDays(ctx, town)
 	if err != nil {
 		return err
 	}
 	return s.step(ctx, town, q, []gs.State{gs.StatePublished}, gs.StateFinalized, gs.AuditQuarterFinalized, "",
 		func(qt *store.QuarterTx) error {
 			var why []string
-			if w := s.windowBlocker(days, qt.State.PublishedAt); w != "" {
+			if w := s.windowBlocker(days, town, qt.State.PublishedAt); w != "" {
 				why = append(why, w)
 			}
 			pending, err := qt.Appeals(gs.AppealFilter{Status: gs.AppealPending})

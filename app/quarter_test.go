@@ -241,7 +241,7 @@ func TestAppealPeriodEnds(t *testing.T) {
 		ref := gs.RefOf("QS013", workerOf(t, s, "QS013").Deductions[0])
 		// Published Sunday 2023-10-08 (a make-up workday of the National Day
 		// holiday): five workdays after it end on Friday 10-13.
-		last, err := s.AppealDeadline(ctx, demo.AsOf())
+		last, err := s.AppealDeadline(ctx, town, demo.AsOf())
 		if err != nil || last != gs.NewDate(2023, 10, 13) {
 			t.Fatalf("deadline = %v, %v; want 2023-10-13", last, err)
 		}

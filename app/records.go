@@ -10,11 +10,13 @@ import (
 
 // The records of every kind, as the records pages list them, and the
 // records the town centers enter by hand (records_form.go). Who may see
-// what: the district every town (read only), a town's center its own town,
-// a grid worker only their own records (for the register and the rosters,
-// those of their grid; for meetings, those they attended; the calendar is
-// everyone's). Special-population names and ID numbers are masked for
-// everyone but the town administrator.
+// what: the district every town (read only, but for the meetings and
+// calendar days it enters), a town's center its own town, a grid worker
+// only their own records (for the register and the rosters, those of their
+// grid; for meetings, those they attended). Of meetings and calendar days
+// a town's center and workers see their own town's and the district's.
+// Special-population names and ID numbers are masked for everyone but the
+// town administrator.
 
 // RecordQuery is what a records page asks for. Zero fields do not filter.
 type RecordQuery struct {
@@ -177,19 +179,23 @@ func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []str
 		return nil, err
 	}
 	v := &RecordView{Records: recs, Values: csvfile.Values(kind, recs, 0)}
-	var town string // the town of the record's worker
-	switch kind {
-	case "meetings":
-		if err := s.visibleAttendance(ctx, u, recs, key[0]); err != nil {
+	var town string // the town the record belongs to (townOf)
+	if townOwned(kind) {
+		if town, err = s.townOf(ctx, kind, recs); err != nil {
 			return nil, err
 		}
-	case "calendar":
-	default:
-		if town, err = s.visibleTown(ctx, u, recs); err != nil {
+		if err := visibleOwned(u, town); err != nil {
 			return nil, err
 		}
+		if kind == "meetings" {
+			if err := s.visibleAttendance(ctx, u, recs, key[0]); err != nil {
+				return nil, err
+			}
+		}
+	} else if town, err = s.visibleTown(ctx, u, recs); err != nil {
+		return nil, err
 	}
-	if runsTown(u, u.Town) {
+	if CanEnter(u, kind) {
 		err := s.mayChange(ctx, u, kind, key, town)
 		switch gs.ErrorCode(err) {
 		case "":
@@ -198,7 +204,11 @@ func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []str
 		default:
 			return nil, err
 		}
-		if v.Frozen, err = s.FrozenQuarters(ctx, u.Town, RecordDates(recs)...); err != nil {
+		frozenTown := u.Town
+		if u.Role == gs.RoleDistrict {
+			frozenTown = town
+		}
+		if v.Frozen, err = s.FrozenQuarters(ctx, frozenTown, RecordDates(recs)...); err != nil {
 			return nil, err
 		}
 	}
@@ -208,6 +218,19 @@ func (s *Service) Record(ctx context.Context, u *gs.User, kind string, key []str
 		}
 	}
 	return v, nil
+}
+
+// visibleOwned refuses u a meeting or calendar day of town they may not
+// see: the district sees all; a town's center and its workers their own
+// town's and the district's (no town).
+func visibleOwned(u *gs.User, town string) error {
+	switch {
+	case u.Role == gs.RoleDistrict || town == "" || town == u.Town:
+		return nil
+	case u.Role == gs.RoleWorker:
+		return errOwnRecords()
+	}
+	return gs.Errorf(gs.EFORBIDDEN, "您只能查看本镇街和全区的记录。")
 }
 
 // visibleTown returns the town of the worker a record of recs names, or

@@ -47,6 +47,32 @@ var handKinds = map[string]handKind{
 // HandKinds lists the kinds entered by hand, in the order of the forms.
 var HandKinds = []string{"findings", "quiz", "meetings", "leaves", "calendar"}
 
+// townOwned reports whether the rows of kind name their own town (DATA.md
+// §1: meetings and calendar days; "" is the district's), rather than
+// belonging to the town of the worker they name.
+func townOwned(kind string) bool { return kind == "meetings" || kind == "calendar" }
+
+// CanEnter reports whether u enters records of a hand kind by hand: a
+// town's center every hand kind, for its own town; the district meetings
+// and calendar days, of the district or of any town (DATA.md §1).
+func CanEnter(u *gs.User, kind string) bool {
+	if _, ok := handKinds[kind]; !ok || u == nil {
+		return false
+	}
+	return runsTown(u, u.Town) || u.Role == gs.RoleDistrict && townOwned(kind)
+}
+
+// mayEnter refuses u the entry of kind by hand (CanEnter).
+func mayEnter(u *gs.User, kind string) error {
+	if CanEnter(u, kind) {
+		return nil
+	}
+	if u != nil && u.Role == gs.RoleDistrict {
+		return gs.Errorf(gs.EFORBIDDEN, "区中心只能录入会议和工作日历，其他记录由各镇街中心录入。")
+	}
+	return gs.Errorf(gs.EFORBIDDEN, "只有本镇街中心的管理员和工作人员可以进行此操作。")
+}
+
 // HandField is a field of a hand kind's form: a column of the kind's file,
 // named by its key and labelled by its Chinese header.
 type HandField struct {
@@ -168,7 +194,7 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 	if !ok {
 		return nil, gs.Errorf(gs.ENOTFOUND, "这类记录不能在网页上录入。")
 	}
-	if err := needCenter(u, u.Town); err != nil {
+	if err := mayEnter(u, e.Kind); err != nil {
 		return nil, err
 	}
 	fields, keyFields := handKeys(e.Kind)
@@ -187,6 +213,11 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 		}
 		if reason == "" {
 			fe.add("reason", "请填写修改原因。")
+		}
+	}
+	if townOwned(e.Kind) {
+		if err := s.formTown(ctx, u, e.Kind, values, fe); err != nil {
+			return nil, err
 		}
 	}
 	auto := e.Key == nil && h.idPrefix != "" && values[keyFields[0]] == ""
@@ -220,7 +251,11 @@ func (s *Service) SaveRecord(ctx context.Context, u *gs.User, e *RecordEdit) ([]
 // for SaveRecord; a record whose key is taken returns *store.ExistsError.
 func (s *Service) saveRecord(ctx context.Context, u *gs.User, e *RecordEdit, fields, keyFields []string,
 	values map[string]string, reason string, fe *FormError) ([]string, error) {
-	recs := s.readForm(ctx, u, e.Kind, fields, values, e.Attendance, fe)
+	attendance := e.Attendance
+	if u.Role == gs.RoleDistrict {
+		attendance = nil // each town's center records its workers' attendance
+	}
+	recs := s.readForm(ctx, u, e.Kind, fields, values, attendance, fe)
 	files := checkUploads(e.Files, fe)
 	if !fe.empty() {
 		return nil, fe
@@ -228,7 +263,7 @@ func (s *Service) saveRecord(ctx context.Context, u *gs.User, e *RecordEdit, fie
 	key := RecordKeys(e.Kind, recs)[0] // as stored: a date typed 2023/9/4 is 2023-09-04
 	now := s.now()
 	ch := store.RecordChange{Put: recs, New: e.Key == nil}
-	if e.Kind == "meetings" && e.Key != nil {
+	if e.Kind == "meetings" && e.Key != nil && u.Role != gs.RoleDistrict {
 		ch.Drop = []store.RecordKey{{Kind: "attendance", Key: key}}
 	}
 	for _, f := range files {
@@ -255,6 +290,35 @@ func (s *Service) saveRecord(ctx context.Context, u *gs.User, e *RecordEdit, fie
 	return key, err
 }
 
+// formTown checks the town of a meeting or calendar day typed by u into
+// values (DATA.md §1): a town's center writes its own town's rows only
+// (an empty town is filled in with it, as its form does); the district
+// writes the district's ("" = 全区) or a town's. Problems go into fe.
+func (s *Service) formTown(ctx context.Context, u *gs.User, kind string, values map[string]string, fe *FormError) error {
+	town := values["town"]
+	if u.Role != gs.RoleDistrict {
+		switch town {
+		case "":
+			values["town"] = u.Town
+		case u.Town:
+		default:
+			fe.add("town", "镇街 "+strconv.Quote(town)+" 不是您所在的"+u.Town+"：只能录入本镇街的"+gs.KindName[kind])
+		}
+		return nil
+	}
+	if town == "" {
+		return nil
+	}
+	towns, err := s.DB.Towns(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(towns, town) {
+		fe.add("town", "没有镇街 "+strconv.Quote(town)+"：请选择“全区”或一个镇街")
+	}
+	return nil
+}
+
 // DeleteRecord deletes a record entered by hand (a meeting with its
 // attendance, a finding with its evidence), for a town's center, with a
 // reason.
@@ -262,7 +326,7 @@ func (s *Service) DeleteRecord(ctx context.Context, u *gs.User, kind string, key
 	if _, ok := handKinds[kind]; !ok {
 		return gs.Errorf(gs.ENOTFOUND, "这类记录不能在网页上删除。")
 	}
-	if err := needCenter(u, u.Town); err != nil {
+	if err := mayEnter(u, kind); err != nil {
 		return err
 	}
 	old, err := s.editable(ctx, u, kind, key)
@@ -377,10 +441,36 @@ func RecordKeys(kind string, recs *gs.Records) [][]string {
 		}
 	case "calendar":
 		for _, c := range recs.Calendar {
-			keys = append(keys, []string{c.Date.String()})
+			keys = append(keys, []string{c.Date.String(), c.Town})
 		}
 	}
 	return keys
+}
+
+// KeyPath is the text that names a record's key in its page's URL (as one
+// path segment): its parts joined by "/", an empty last part left out, so
+// that a district's calendar day is 2023-09-29 and a town's
+// 2023-09-29/青山镇.
+func KeyPath(key []string) string {
+	return strings.TrimSuffix(strings.Join(key, "/"), "/")
+}
+
+// ParseKeyPath reads a KeyPath back into the key of a record of kind. A
+// date part holds no "/": a leave (worker/from) is split at its last "/",
+// a calendar day (date/town) at its first, and a missing last part is "".
+func ParseKeyPath(kind, path string) []string {
+	_, key := handKeys(kind)
+	if len(key) != 2 {
+		return []string{path}
+	}
+	i := strings.LastIndexByte(path, '/')
+	if kind == "calendar" {
+		i = strings.IndexByte(path, '/')
+	}
+	if i < 0 {
+		return []string{path, ""}
+	}
+	return []string{path[:i], path[i+1:]}
 }
 
 // workerIDsOf returns the workers the hand-entered records of recs name.
@@ -437,22 +527,41 @@ func (s *Service) editable(ctx context.Context, u *gs.User, kind string, key []s
 	if err != nil {
 		return nil, err
 	}
-	var town string
-	if kind != "meetings" && kind != "calendar" {
-		if town, err = s.recordTown(ctx, old); err != nil {
-			return nil, err
-		}
+	town, err := s.townOf(ctx, kind, old)
+	if err != nil {
+		return nil, err
 	}
 	return old, s.mayChange(ctx, u, kind, key, town)
 }
 
-// mayChange refuses u a change of the stored record of kind and key, whose
-// worker is of town: u may change a record of the town's workers, a meeting
-// whose recorded attendance is all of the town's workers, or a calendar day
-// (shared by every town).
+// townOf returns the town a stored record of kind belongs to: a meeting's
+// or a calendar day's own ("" for the district's), else the town of the
+// worker it names ("" when the worker is unknown).
+func (s *Service) townOf(ctx context.Context, kind string, recs *gs.Records) (string, error) {
+	switch {
+	case kind == "meetings" && len(recs.Meetings) > 0:
+		return recs.Meetings[0].Town, nil
+	case kind == "calendar" && len(recs.Calendar) > 0:
+		return recs.Calendar[0].Town, nil
+	}
+	return s.recordTown(ctx, recs)
+}
+
+// mayChange refuses u a change of the stored record of kind and key, which
+// belongs to town (townOf): a town's center may change a record of its
+// workers, a calendar day of its own, or a meeting of its own whose
+// recorded attendance is all of its workers; the district any meeting or
+// calendar day.
 func (s *Service) mayChange(ctx context.Context, u *gs.User, kind string, key []string, town string) error {
-	switch kind {
-	case "meetings":
+	if townOwned(kind) && u.Role == gs.RoleDistrict {
+		return nil
+	}
+	switch {
+	case townOwned(kind) && town == "":
+		return gs.Errorf(gs.EFORBIDDEN, "这是区中心设置的全区%s，只有区中心可以修改或删除。", gs.KindName[kind])
+	case town != u.Town:
+		return gs.Errorf(gs.EFORBIDDEN, "这条记录不属于本镇街，不能修改或删除。")
+	case kind == "meetings":
 		towns, err := s.DB.MeetingTowns(ctx, key[0])
 		if err != nil {
 			return err
@@ -461,11 +570,6 @@ func (s *Service) mayChange(ctx context.Context, u *gs.User, kind string, key []
 			if t != u.Town {
 				return gs.Errorf(gs.EFORBIDDEN, "这次会议记录了其他镇街网格员的考勤，本镇街不能修改或删除。")
 			}
-		}
-	case "calendar":
-	default:
-		if town != u.Town {
-			return gs.Errorf(gs.EFORBIDDEN, "这条记录不属于本镇街的网格员，不能修改或删除。")
 		}
 	}
 	return nil
@@ -487,9 +591,10 @@ func (s *Service) recordTown(ctx context.Context, recs *gs.Records) (string, err
 
 // recordObject names a record in the audit log: worker:<id>/<kind>:<key>
 // for a worker's record (so that the town's audit page finds it),
-// <kind>:<key> for a meeting or a calendar day.
+// <kind>:<key> for a meeting or a calendar day (whose key, date/town,
+// names a town's day).
 func recordObject(kind string, key []string, recs *gs.Records) string {
-	obj := kind + ":" + strings.Join(key, "/")
+	obj := kind + ":" + KeyPath(key)
 	if ids := workerIDsOf(recs); len(ids) > 0 && kind != "meetings" {
 		return "worker:" + ids[0] + "/" + obj
 	}
@@ -527,7 +632,14 @@ func (s *Service) recordDetail(ctx context.Context, u *gs.User, kind string, rec
 	if reason != "" {
 		detail += "；原因：" + reason
 	}
-	frozen, err := s.FrozenQuarters(ctx, u.Town, RecordDates(recs)...)
+	town := u.Town
+	if u.Role == gs.RoleDistrict {
+		var err error
+		if town, err = s.townOf(ctx, kind, recs); err != nil {
+			return "", err
+		}
+	}
+	frozen, err := s.FrozenQuarters(ctx, town, RecordDates(recs)...)
 	if err != nil {
 		return "", err
 	}
@@ -565,7 +677,11 @@ func RecordDates(recs *gs.Records) []gs.Date {
 
 // FrozenQuarters returns the quarters among those of dates that town has
 // finalized (or filed): their snapshots do not change with the records.
+// The district ("") has no quarters of its own.
 func (s *Service) FrozenQuarters(ctx context.Context, town string, dates ...gs.Date) ([]string, error) {
+	if town == "" {
+		return nil, nil
+	}
 	var out []string
 	seen := map[gs.Quarter]bool{}
 	for _, d := range dates {

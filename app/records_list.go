@@ -67,9 +67,18 @@ func DefaultRecordSort(kind string) string { return store.DefaultSort(kind) }
 
 // RecordRows returns the records of kind in recs as the records page
 // shows them, in the columns of RecordColumns but the evidence files: the
-// export's Chinese values, the worker's name after 工号.
+// export's Chinese values, the worker's name after 工号, and 全区 for the
+// town of a meeting or calendar day of the district.
 func (s *Service) RecordRows(ctx context.Context, kind string, recs *gs.Records) ([][]string, error) {
-	return s.recordRows(ctx, kind, recs, workerNames{})
+	rows, err := s.recordRows(ctx, kind, recs, workerNames{})
+	if err != nil || !townOwned(kind) {
+		return rows, err
+	}
+	col := slices.IndexFunc(csvfile.Columns(kind), func(c csvfile.Column) bool { return c.Key == "town" })
+	for _, row := range rows {
+		row[col] = gs.TownOrDistrict(row[col])
+	}
+	return rows, nil
 }
 
 // workerNames are the names of workers by id, kept across the batches of

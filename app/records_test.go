@@ -174,7 +174,7 @@ func TestSaveRecordRefused(t *testing.T) {
 			Values: map[string]string{"kind": "phone", "occurred_on": "2023-09-12"}})
 		wantCode(t, "another town changes a finding", err, gs.EFORBIDDEN, "不属于本镇街")
 		wantCode(t, "another town deletes a finding", s.DeleteRecord(ctx, other, "findings", []string{"HC2023-005"}, "删"), gs.EFORBIDDEN, "")
-		wantCode(t, "another town changes a meeting", s.DeleteRecord(ctx, other, "meetings", []string{"HY20230703"}, "删"), gs.EFORBIDDEN, "其他镇街")
+		wantCode(t, "another town changes a meeting", s.DeleteRecord(ctx, other, "meetings", []string{"HY20230703"}, "删"), gs.EFORBIDDEN, "不属于本镇街")
 		_, err = s.SaveRecord(ctx, qStaff, &app.RecordEdit{Kind: "quiz", Values: map[string]string{"quiz_id": "CC2023-008", "worker_id": "QS013", "taken_on": "2023-09-21", "wrong_answers": "1"}})
 		if !errors.As(err, &fe) || !strings.Contains(fe.Fields["quiz_id"], "已经存在") {
 			t.Errorf("a quiz id taken: %v", err)

@@ -51,8 +51,9 @@ type RecordStore interface {
 	// MeetingTowns returns the towns whose workers a meeting's attendance
 	// names.
 	MeetingTowns(ctx context.Context, meetingID string) ([]string, error)
-	// CalendarDays returns the calendar's days set by the center.
-	CalendarDays(ctx context.Context) ([]gs.CalendarDay, error)
+	// CalendarDays returns the calendar days that hold for town: the
+	// district's and the town's own (the district's alone for "").
+	CalendarDays(ctx context.Context, town string) ([]gs.CalendarDay, error)
 	// Persons returns the special-population persons with these ids.
 	Persons(ctx context.Context, ids []string) ([]gs.Person, error)
 	// EvidenceOf lists the evidence files of findings (without content).

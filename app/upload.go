@@ -379,7 +379,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	}
 	rep.Files = scope.files(up, rep.Problems)
 	if scope.calendar {
-		rep.Notes = append(rep.Notes, "工作日历不属于某一个镇街：导入的日期对所有镇街的考核都有效。")
+		rep.Notes = append(rep.Notes, "导入的工作日历只对本镇街的考核有效；区中心设置的全区日期仍然有效，同一日期以本镇街的为准。")
 	}
 	if !rep.OK() {
 		return rep, nil

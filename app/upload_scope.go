@@ -13,13 +13,12 @@ import (
 )
 
 // townScope keeps an upload inside the uploader's town. DATA.md ties rows
-// to towns this way: a grid names its town; a worker, a registered person
-// and a roster row belong to the town of their grid; every other kind but
-// meetings and the calendar names a worker and belongs to the worker's
-// town. A row of another town is refused, and so is a row whose key is
-// that of another town's stored row (an event id, say), which it would
-// overwrite. Meetings belong to the towns whose workers attended them; the
-// calendar belongs to every town (a note says so).
+// to towns this way: a grid, a meeting and a calendar day name their town
+// (an empty town is the district's, which a town may not write); a worker,
+// a registered person and a roster row belong to the town of their grid;
+// every other kind names a worker and belongs to the worker's town. A row
+// of another town is refused, and so is a row whose key is that of another
+// town's stored row (an event id, say), which it would overwrite.
 //
 // Its check is the Scanner's Check: it sees the records of each chunk with
 // their origins, in the Scanner's order (grids and workers first), and
@@ -65,12 +64,14 @@ func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, e
 
 // scopeKind is how townScope reads the records of one kind: their number
 // and origins, the key column and each record's key (its first column and
-// the whole key joined with "\x1f"), and the grid or worker a record names.
+// the whole key joined with "\x1f"), and the town, grid or worker a record
+// names.
 type scopeKind struct {
 	n      func(r *gs.Records) int
 	orgs   func(o *csvfile.Origins) []csvfile.Origin
 	keyCol string
 	key    func(r *gs.Records, i int) (first, full string)
+	town   func(r *gs.Records, i int) string
 	grid   func(r *gs.Records, i int) string
 	worker func(r *gs.Records, i int) string
 }
@@ -89,6 +90,7 @@ var scopeKinds = map[string]scopeKind{
 	"grids": {
 		n: func(r *gs.Records) int { return len(r.Grids) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Grids },
 		keyCol: colGrid, key: func(r *gs.Records, i int) (string, string) { return one(r.Grids[i].Code) },
+		town: func(r *gs.Records, i int) string { return r.Grids[i].Town },
 	},
 	"workers": {
 		n: func(r *gs.Records) int { return len(r.Workers) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Workers },
@@ -111,6 +113,7 @@ var scopeKinds = map[string]scopeKind{
 	"meetings": {
 		n: func(r *gs.Records) int { return len(r.Meetings) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Meetings },
 		keyCol: "meeting_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Meetings[i].ID) },
+		town: func(r *gs.Records, i int) string { return r.Meetings[i].Town },
 	},
 	"events": {
 		n: func(r *gs.Records) int { return len(r.Events) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Events },
@@ -156,6 +159,7 @@ var scopeKinds = map[string]scopeKind{
 	},
 	"calendar": {
 		n: func(r *gs.Records) int { return len(r.Calendar) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Calendar },
+		town: func(r *gs.Records, i int) string { return r.Calendar[i].Town },
 	},
 }
 
@@ -180,9 +184,12 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 	n := k.n(recs)
 	for i := range n {
 		switch {
-		case kind == "grids":
-			if g := recs.Grids[i]; g.Town != sc.town {
-				add(i, colTown, "镇街 "+strconv.Quote(g.Town)+" 不是您所在的"+sc.town+"：只能导入本镇街的数据")
+		case k.town != nil:
+			switch t := k.town(recs, i); {
+			case t == "" && kind != "grids":
+				add(i, colTown, "镇街为空，即区中心设置的全区"+title+"，只有区中心可以设置：本镇街的"+title+"请在镇街一栏填写“"+sc.town+"”")
+			case t != sc.town:
+				add(i, colTown, "镇街 "+strconv.Quote(t)+" 不是您所在的"+sc.town+"：只能导入本镇街的数据")
 			}
 		case k.grid != nil:
 			if t := sc.gridTown[k.grid(recs, i)]; t != "" && t != sc.town {
@@ -207,6 +214,9 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 		for i := range n {
 			first, full := k.key(recs, i)
 			if t, ok := other[full]; ok {
+				if t == "" {
+					t = "区中心（全区）"
+				}
 				add(i, k.keyCol, "编号 "+strconv.Quote(first)+" 已是"+t+"的记录，不能用本镇街的数据覆盖")
 			}
 		}

@@ -1,7 +1,8 @@
 // Package calendar decides which dates are workdays (RULES.md §0): Monday to
 // Friday, except official public holidays, plus the weekend days the State
-// Council designates as working days (调休上班), with the center's own
-// overrides taking precedence. The official data comes from lunar-go's
+// Council designates as working days (调休上班), with the centers' own
+// days taking precedence: the district's for all its towns, and a town's
+// own over the district's. The official data comes from lunar-go's
 // HolidayUtil; a year it has no data for falls back to Monday to Friday.
 package calendar
 
@@ -76,34 +77,64 @@ func parseYMD(s string) (gridscore.Date, error) {
 	return gridscore.NewDate(t.Year(), t.Month(), t.Day()), nil
 }
 
-// Calendar answers whether a date is a workday. It is immutable after New
-// returns and safe for concurrent use.
+// Calendar answers whether a date is a workday for the workers of a town.
+// It is immutable after New returns and safe for concurrent use.
 type Calendar struct {
-	official  *officialData
-	overrides map[gridscore.Date]day
+	official *officialData
+	// district holds the days the district sets for all its towns (no
+	// town); towns the days of each town, by town.
+	district map[gridscore.Date]day
+	towns    map[string]map[gridscore.Date]day
 }
 
-// New builds a calendar from the official data plus the center's overrides.
-// An override replaces the official answer for its date; of two overrides of
-// the same date the later one wins. Overrides of an unknown kind are ignored
-// (the importer validates kinds).
-func New(overrides []gridscore.CalendarDay) *Calendar {
-	c := &Calendar{official: official(), overrides: make(map[gridscore.Date]day, len(overrides))}
-	for _, o := range overrides {
+// New builds a calendar from the official data plus the centers' days: the
+// district's (no town) and each town's own. For a town, a day of its own
+// replaces the district's of the same date, which replaces the official
+// answer (RULES.md §0); of two days of the same date and town the later
+// one wins. Days of an unknown kind are ignored (the importer validates
+// kinds).
+func New(days []gridscore.CalendarDay) *Calendar {
+	c := &Calendar{official: official(), district: map[gridscore.Date]day{}, towns: map[string]map[gridscore.Date]day{}}
+	for _, o := range days {
+		var v day
 		switch o.Kind {
 		case gridscore.DayHoliday:
-			c.overrides[o.Date] = day{work: false, name: o.Name}
+			v = day{work: false, name: o.Name}
 		case gridscore.DayWorkday:
-			c.overrides[o.Date] = day{work: true, name: o.Name}
+			v = day{work: true, name: o.Name}
+		default:
+			continue
 		}
+		m := c.district
+		if o.Town != "" {
+			if m = c.towns[o.Town]; m == nil {
+				m = map[gridscore.Date]day{}
+				c.towns[o.Town] = m
+			}
+		}
+		m[o.Date] = v
 	}
 	return c
 }
 
-// IsWorkday reports whether d is a workday: the center's override if there
-// is one, else the official arrangement, else Monday to Friday.
-func (c *Calendar) IsWorkday(d gridscore.Date) bool {
-	if o, ok := c.overrides[d]; ok {
+// override returns the centers' day of date d for town: the town's own
+// (none for town ""), else the district's.
+func (c *Calendar) override(town string, d gridscore.Date) (day, bool) {
+	if town != "" {
+		if o, ok := c.towns[town][d]; ok {
+			return o, true
+		}
+	}
+	o, ok := c.district[d]
+	return o, ok
+}
+
+// IsWorkday reports whether d is a workday for the workers of town: the
+// town's own day if there is one, else the district's, else the official
+// arrangement, else Monday to Friday. Town "" asks for the district's
+// calendar alone (what holds for every town without days of its own).
+func (c *Calendar) IsWorkday(town string, d gridscore.Date) bool {
+	if o, ok := c.override(town, d); ok {
 		return o.work
 	}
 	if o, ok := c.official.days[d]; ok {
@@ -115,27 +146,29 @@ func (c *Calendar) IsWorkday(d gridscore.Date) bool {
 
 // HasOfficial reports whether lunar-go has official holiday data for the
 // year. When it does not, the year's workdays are Monday to Friday plus the
-// center's overrides, and the CLI warns about it. A year counts as covered
+// centers' days, and the CLI warns about it. A year counts as covered
 // when lunar-go knows at least one holiday of that year's notice.
 func (c *Calendar) HasOfficial(year int) bool { return c.official.years[year] }
 
-// Workdays counts workdays in [from, to] inclusive; 0 when to is before from.
-func (c *Calendar) Workdays(from, to gridscore.Date) int {
+// Workdays counts the workdays of town in [from, to] inclusive; 0 when to
+// is before from.
+func (c *Calendar) Workdays(town string, from, to gridscore.Date) int {
 	n := 0
 	for d := from; d <= to; d++ {
-		if c.IsWorkday(d) {
+		if c.IsWorkday(town, d) {
 			n++
 		}
 	}
 	return n
 }
 
-// HolidayName returns the official or override name for a date ("国庆节"), or
-// "". An override's name, when given, replaces the official one. For an
-// adjusted workday (调休上班) the name is that of the holiday the swap belongs
-// to, so callers that need to tell the two apart also ask IsWorkday.
-func (c *Calendar) HolidayName(d gridscore.Date) string {
-	if o, ok := c.overrides[d]; ok && o.name != "" {
+// HolidayName returns the official or the centers' name for a date of
+// town ("国庆节"), or "". The name of the centers' day that holds for the
+// town, when given, replaces the official one. For an adjusted workday
+// (调休上班) the name is that of the holiday the swap belongs to, so callers
+// that need to tell the two apart also ask IsWorkday.
+func (c *Calendar) HolidayName(town string, d gridscore.Date) string {
+	if o, ok := c.override(town, d); ok && o.name != "" {
 		return o.name
 	}
 	return c.official.days[d].name

@@ -46,7 +46,7 @@ func TestIsWorkdayOfficial(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := c.IsWorkday(tt.date); got != tt.want {
+			if got := c.IsWorkday("", tt.date); got != tt.want {
 				t.Errorf("IsWorkday(%s) = %v, want %v", tt.date, got, tt.want)
 			}
 		})
@@ -77,18 +77,63 @@ func TestOverrides(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := c.IsWorkday(tt.date); got != tt.workday {
+			if got := c.IsWorkday("", tt.date); got != tt.workday {
 				t.Errorf("IsWorkday(%s) = %v, want %v", tt.date, got, tt.workday)
 			}
-			if got := c.HolidayName(tt.date); got != tt.holiday {
+			if got := c.HolidayName("", tt.date); got != tt.holiday {
 				t.Errorf("HolidayName(%s) = %q, want %q", tt.date, got, tt.holiday)
 			}
 		})
 	}
 
 	// Overrides belong to the calendar they were given to, not to others.
-	if plain := calendar.New(nil); !plain.IsWorkday(date(2023, 7, 11)) {
+	if plain := calendar.New(nil); !plain.IsWorkday("", date(2023, 7, 11)) {
 		t.Error("an override leaked into a calendar built without it")
+	}
+}
+
+// TestTownsAndDistrict: the district's days hold for every town, a town's
+// own day of the same date beats the district's, and a town's days hold
+// for that town alone (RULES.md §0).
+func TestTownsAndDistrict(t *testing.T) {
+	t.Parallel()
+	c := calendar.New([]gridscore.CalendarDay{
+		{Date: date(2023, 8, 12), Kind: gridscore.DayWorkday, Name: "全区防汛值班"},
+		{Date: date(2023, 8, 12), Kind: gridscore.DayHoliday, Name: "本镇补休", Town: "青山镇"},
+		{Date: date(2023, 9, 28), Kind: gridscore.DayHoliday, Name: "白石镇停电", Town: "白石镇"},
+		{Date: date(2023, 9, 29), Kind: gridscore.DayWorkday, Town: "白石镇"},
+	})
+	tests := []struct {
+		name    string
+		town    string
+		date    gridscore.Date
+		workday bool
+		holiday string
+	}{
+		{"the district's Saturday holds for the district", "", date(2023, 8, 12), true, "全区防汛值班"},
+		{"the district's Saturday holds for a town without a day of its own", "白石镇", date(2023, 8, 12), true, "全区防汛值班"},
+		{"a town's own day beats the district's", "青山镇", date(2023, 8, 12), false, "本镇补休"},
+		{"a town's day off holds for that town", "白石镇", date(2023, 9, 28), false, "白石镇停电"},
+		{"a town's day off does not hold for another town", "青山镇", date(2023, 9, 28), true, ""},
+		{"a town's day off does not hold for the district", "", date(2023, 9, 28), true, ""},
+		{"a town's workday beats the official holiday for that town, keeping its name", "白石镇", date(2023, 9, 29), true, "中秋节"},
+		{"the official holiday holds for the other towns", "青山镇", date(2023, 9, 29), false, "中秋节"},
+		{"a town the calendar knows nothing of has the district's days", "黄土镇", date(2023, 8, 12), true, "全区防汛值班"},
+	}
+	for _, tt := range tests {
+		if got := c.IsWorkday(tt.town, tt.date); got != tt.workday {
+			t.Errorf("%s: IsWorkday(%q, %s) = %v, want %v", tt.name, tt.town, tt.date, got, tt.workday)
+		}
+		if got := c.HolidayName(tt.town, tt.date); got != tt.holiday {
+			t.Errorf("%s: HolidayName(%q, %s) = %q, want %q", tt.name, tt.town, tt.date, got, tt.holiday)
+		}
+	}
+	// August 2023 has 23 weekdays: the district's Saturday adds one to
+	// every town but 青山镇, whose own day keeps it off.
+	for town, want := range map[string]int{"": 24, "白石镇": 24, "青山镇": 23} {
+		if got := c.Workdays(town, date(2023, 8, 1), date(2023, 8, 31)); got != want {
+			t.Errorf("Workdays(%q, 2023-08) = %d, want %d", town, got, want)
+		}
 	}
 }
 
@@ -134,15 +179,15 @@ func TestFallbackWithoutOfficialData(t *testing.T) {
 		{"2035 has no data: Sunday is off", date(2035, 10, 7), false},
 	}
 	for _, tt := range tests {
-		if got := c.IsWorkday(tt.date); got != tt.want {
+		if got := c.IsWorkday("", tt.date); got != tt.want {
 			t.Errorf("%s: IsWorkday(%s) = %v, want %v", tt.name, tt.date, got, tt.want)
 		}
 	}
-	if c.HolidayName(date(2035, 10, 1)) != "" {
+	if c.HolidayName("", date(2035, 10, 1)) != "" {
 		t.Error("a fallback year should have no holiday names")
 	}
 	// October 2035: 23 weekdays, one of them made a holiday by the override.
-	if got := c.Workdays(date(2035, 10, 1), date(2035, 10, 31)); got != 22 {
+	if got := c.Workdays("", date(2035, 10, 1), date(2035, 10, 31)); got != 22 {
 		t.Errorf("Workdays(2035-10) = %d, want 22", got)
 	}
 }
@@ -165,7 +210,7 @@ func TestWorkdays(t *testing.T) {
 		{"an empty range", date(2023, 7, 31), date(2023, 7, 1), 0},
 	}
 	for _, tt := range tests {
-		if got := c.Workdays(tt.from, tt.to); got != tt.want {
+		if got := c.Workdays("", tt.from, tt.to); got != tt.want {
 			t.Errorf("%s: Workdays(%s, %s) = %d, want %d", tt.name, tt.from, tt.to, got, tt.want)
 		}
 	}
@@ -185,7 +230,7 @@ func TestHolidayName(t *testing.T) {
 		{date(2023, 7, 12), ""},
 	}
 	for _, tt := range tests {
-		if got := c.HolidayName(tt.date); got != tt.want {
+		if got := c.HolidayName("", tt.date); got != tt.want {
 			t.Errorf("HolidayName(%s) = %q, want %q", tt.date, got, tt.want)
 		}
 	}
@@ -202,7 +247,7 @@ func TestConcurrentReads(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			counts[i] = c.Workdays(date(2023, 7, 1), date(2023, 9, 30))
+			counts[i] = c.Workdays("", date(2023, 7, 1), date(2023, 9, 30))
 		}()
 	}
 	wg.Wait()
@@ -217,6 +262,6 @@ func BenchmarkIsWorkday(b *testing.B) {
 	c := calendar.New(nil)
 	from := date(2023, 7, 1)
 	for i := 0; b.Loop(); i++ {
-		c.IsWorkday(from + gridscore.Date(i%92))
+		c.IsWorkday("", from+gridscore.Date(i%92))
 	}
 }

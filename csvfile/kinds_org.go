@@ -184,21 +184,22 @@ var (
 	mtHeld  = req("held_on", "会议日期")
 	mtTitle = req("title", "会议名称")
 	mtKind  = opt("kind", "类型")
+	mtTown  = opt("town", "镇街")
 )
 
 var meetingsKind = &kind{
 	name: gridscore.KindMeetings, zh: gridscore.KindName[gridscore.KindMeetings],
-	cols:    []*column{mtID, mtHeld, mtTitle, mtKind},
+	cols:    []*column{mtID, mtHeld, mtTitle, mtKind, mtTown},
 	keyCols: []*column{mtID},
 	parse: func(r *row) {
-		m := gridscore.Meeting{ID: r.text(mtID), HeldOn: r.date(mtHeld), Title: r.text(mtTitle), Kind: r.text(mtKind)}
+		m := gridscore.Meeting{ID: r.text(mtID), HeldOn: r.date(mtHeld), Title: r.text(mtTitle), Kind: r.text(mtKind), Town: r.text(mtTown)}
 		r.check(m.Validate())
 		add(r, &r.b.batch.Records.Meetings, &r.b.batch.Origins.Meetings, m.ID, m)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Meetings) },
 	format: func(recs *gridscore.Records, i int, out []string) {
 		m := &recs.Meetings[i]
-		out[mtID.pos], out[mtHeld.pos], out[mtTitle.pos], out[mtKind.pos] = m.ID, m.HeldOn.String(), m.Title, m.Kind
+		out[mtID.pos], out[mtHeld.pos], out[mtTitle.pos], out[mtKind.pos], out[mtTown.pos] = m.ID, m.HeldOn.String(), m.Title, m.Kind, m.Town
 	},
 }
 
@@ -228,20 +229,21 @@ var (
 	caDate = req("date", "日期")
 	caKind = req("kind", "类型")
 	caName = opt("name", "说明")
+	caTown = opt("town", "镇街")
 )
 
 var calendarKind = &kind{
 	name: gridscore.KindCalendar, zh: gridscore.KindName[gridscore.KindCalendar],
-	cols:    []*column{caDate, caKind, caName},
-	keyCols: []*column{caDate},
+	cols:    []*column{caDate, caKind, caName, caTown},
+	keyCols: []*column{caDate, caTown},
 	parse: func(r *row) {
-		d := gridscore.CalendarDay{Date: r.date(caDate), Kind: gridscore.DayKind(r.enum(caKind, dayKinds)), Name: r.text(caName)}
+		d := gridscore.CalendarDay{Date: r.date(caDate), Kind: gridscore.DayKind(r.enum(caKind, dayKinds)), Name: r.text(caName), Town: r.text(caTown)}
 		r.check(d.Validate())
-		add(r, &r.b.batch.Records.Calendar, &r.b.batch.Origins.Calendar, d.Date.String(), d)
+		add(r, &r.b.batch.Records.Calendar, &r.b.batch.Origins.Calendar, keyOf(d.Date.String(), d.Town), d)
 	},
 	count: func(recs *gridscore.Records) int { return len(recs.Calendar) },
 	format: func(recs *gridscore.Records, i int, out []string) {
 		d := &recs.Calendar[i]
-		out[caDate.pos], out[caKind.pos], out[caName.pos] = d.Date.String(), dayKinds.label(string(d.Kind)), d.Name
+		out[caDate.pos], out[caKind.pos], out[caName.pos], out[caTown.pos] = d.Date.String(), dayKinds.label(string(d.Kind)), d.Name, d.Town
 	},
 }

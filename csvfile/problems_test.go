@@ -201,12 +201,16 @@ func TestDuplicateKeys(t *testing.T) {
 			"E1,W1,上报,2023/7/5 9:00\n" + // same as row 2: kept once
 			"E2,W2,上报,2023-07-05 10:00\n", // differs from row 3
 		"leaves.csv": "worker_id,from,to\nW1,2023-07-03,2023-07-04\n",
+		// A date of the district's, of 青山镇 and of 白石镇: three days; the
+		// same date and town again with another kind: a duplicate.
+		"calendar.csv": "date,kind,town\n2023-08-12,工作日,\n2023-08-12,休息日,青山镇\n2023-08-12,工作日,白石镇\n2023/8/12,工作日,青山镇\n",
 	})
 	dir2 := writeFiles(t, map[string]string{
 		"请假.csv": "工号,开始日期,结束日期\nW1,2023年7月3日,2023年7月5日\n",
 	})
 	got := problems(t, dir, dir2)
 	want := []string{
+		`calendar.csv:5: 日期（date）+镇街（town）: 与 calendar.csv:3 重复（"2023-08-12 青山镇"），但两行内容不同`,
 		`events.csv:5: 事件编号（event_id）: 与 events.csv:3 重复（"E2"），但两行内容不同`,
 		`请假.csv:2: 工号（worker_id）+开始日期（from）: 与 leaves.csv:2 重复（"W1 2023-07-03"），但两行内容不同`,
 	}

@@ -181,7 +181,7 @@ func (g *gen) closedAt(r *rand.Rand, t time.Time, limit time.Duration) time.Time
 	lastDay := int(limit/(24*time.Hour)) - 1
 	var days []gs.Date
 	for k := 0; k <= lastDay; k++ {
-		if d := gs.DateOf(t).AddDays(k); g.cal.IsWorkday(d) {
+		if d := gs.DateOf(t).AddDays(k); g.cal.IsWorkday(TownName, d) {
 			days = append(days, d)
 		}
 	}

@@ -98,7 +98,7 @@ func (g *gen) person(r *rand.Rand, gridCode string, cat gs.Category, listed gs.D
 
 // workdayOnOrBefore returns the last workday on or before d.
 func (g *gen) workdayOnOrBefore(d gs.Date) gs.Date {
-	for !g.cal.IsWorkday(d) {
+	for !g.cal.IsWorkday(TownName, d) {
 		d--
 	}
 	return d
@@ -106,7 +106,7 @@ func (g *gen) workdayOnOrBefore(d gs.Date) gs.Date {
 
 // workdayOnOrAfter returns the first workday on or after d.
 func (g *gen) workdayOnOrAfter(d gs.Date) gs.Date {
-	for !g.cal.IsWorkday(d) {
+	for !g.cal.IsWorkday(TownName, d) {
 		d++
 	}
 	return d

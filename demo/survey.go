@@ -6,10 +6,10 @@ import (
 
 // meetings are the quarter's regular meetings and training.
 var meetings = []gs.Meeting{
-	{ID: "HY20230703", HeldOn: date("2023-07-03"), Title: "7月份网格员工作例会", Kind: "例会"},
-	{ID: "HY20230814", HeldOn: date("2023-08-14"), Title: "8月份网格员工作例会", Kind: "例会"},
-	{ID: "HY20230823", HeldOn: date("2023-08-23"), Title: "网格员业务培训（平安建设与矛盾纠纷排查化解）", Kind: "培训"},
-	{ID: "HY20230904", HeldOn: date("2023-09-04"), Title: "9月份网格员工作例会", Kind: "例会"},
+	{ID: "HY20230703", HeldOn: date("2023-07-03"), Title: "7月份网格员工作例会", Kind: "例会", Town: TownName},
+	{ID: "HY20230814", HeldOn: date("2023-08-14"), Title: "8月份网格员工作例会", Kind: "例会", Town: TownName},
+	{ID: "HY20230823", HeldOn: date("2023-08-23"), Title: "网格员业务培训（平安建设与矛盾纠纷排查化解）", Kind: "培训", Town: TownName},
+	{ID: "HY20230904", HeldOn: date("2023-09-04"), Title: "9月份网格员工作例会", Kind: "例会", Town: TownName},
 }
 
 // addMeetings adds the meetings and every worker's attendance: present,
@@ -53,7 +53,7 @@ func (g *gen) addBallots() {
 	r := g.rand("ballots")
 	var days []gs.Date
 	for d := date("2023-09-18"); d <= date("2023-09-27"); d++ {
-		if g.cal.IsWorkday(d) {
+		if g.cal.IsWorkday(TownName, d) {
 			days = append(days, d)
 		}
 	}

@@ -97,14 +97,14 @@ var workers = []worker{
 	{id: "QS021", name: "谢雨欣", typ: gs.FullTime, grid: "QS-19", hired: "2023-08-16"},
 }
 
-// calendarDays are the center's calendar overrides for the quarter: a
+// calendarDays are the town center's own calendar days for the quarter: a
 // Saturday of flood-prevention duty made a workday, and the official
 // Mid-Autumn / National Day arrangement restated so the center sees it.
 var calendarDays = []gs.CalendarDay{
-	{Date: date("2023-07-15"), Kind: gs.DayWorkday, Name: "防汛应急值班"},
-	{Date: date("2023-09-29"), Kind: gs.DayHoliday, Name: "中秋节"},
-	{Date: date("2023-10-07"), Kind: gs.DayWorkday, Name: "国庆节调休上班"},
-	{Date: date("2023-10-08"), Kind: gs.DayWorkday, Name: "国庆节调休上班"},
+	{Date: date("2023-07-15"), Kind: gs.DayWorkday, Name: "防汛应急值班", Town: TownName},
+	{Date: date("2023-09-29"), Kind: gs.DayHoliday, Name: "中秋节", Town: TownName},
+	{Date: date("2023-10-07"), Kind: gs.DayWorkday, Name: "国庆节调休上班", Town: TownName},
+	{Date: date("2023-10-08"), Kind: gs.DayWorkday, Name: "国庆节调休上班", Town: TownName},
 }
 
 // gen holds the state of one generation.
@@ -217,7 +217,7 @@ func (g *gen) onLeave(id string, d gs.Date) bool {
 
 // isDuty reports whether d is a duty day of the worker (RULES.md §0).
 func (g *gen) isDuty(id string, d gs.Date) bool {
-	return g.cal.IsWorkday(d) && g.byID[id].InPost(d) && !g.onLeave(id, d)
+	return g.cal.IsWorkday(TownName, d) && g.byID[id].InPost(d) && !g.onLeave(id, d)
 }
 
 // dutyDays returns the worker's duty days from..to inclusive.
@@ -232,7 +232,7 @@ func (g *gen) dutyDays(id string, from, to gs.Date) []gs.Date {
 }
 
 // workdays counts the workdays from..to inclusive.
-func (g *gen) workdays(from, to gs.Date) int { return g.cal.Workdays(from, to) }
+func (g *gen) workdays(from, to gs.Date) int { return g.cal.Workdays(TownName, from, to) }
 
 // inPost returns the worker in post in the grid on day d, or nil.
 func (g *gen) inPost(gridCode string, d gs.Date) *gs.Worker {

@@ -56,6 +56,16 @@ type refCase struct {
 	asOf    time.Time
 }
 
+// refTownOf returns the town of a grid of r ("" when unknown).
+func refTownOf(r *gs.Records, grid string) string {
+	for _, g := range r.Grids {
+		if g.Code == grid {
+			return g.Town
+		}
+	}
+	return ""
+}
+
 // refGen generates one town.
 type refGen struct {
 	rng    *rand.Rand
@@ -152,12 +162,25 @@ func refGenerate(seed uint64) *refCase {
 		s.MonthlyPerformance = 33333
 	}
 
-	// Calendar overrides.
-	if g.chance(0.3) {
-		for n := g.between(1, 4); n > 0; n-- {
+	// Calendar days: the district's (no town) and the two towns' own
+	// (the second town may not exist), some of a town on a date the
+	// district has set too, so that the town's day has to win.
+	if g.chance(0.4) {
+		seen := map[refTownDay]bool{}
+		add := func(town string, d refDay, kind gs.DayKind) {
+			if k := (refTownDay{town, d}); !seen[k] {
+				seen[k] = true
+				g.rec.Calendar = append(g.rec.Calendar, gs.CalendarDay{Date: d.gs(), Kind: kind, Name: "override", Town: town})
+			}
+		}
+		for n := g.between(1, 5); n > 0; n-- {
 			d := g.qFirst + refDay(g.intn(int(g.qLast-g.qFirst+1)))
 			kind := refPick(g, gs.DayHoliday, gs.DayWorkday)
-			g.rec.Calendar = append(g.rec.Calendar, gs.CalendarDay{Date: d.gs(), Kind: kind, Name: "override"})
+			town := refPick(g, "", "", "XX镇", "YY镇")
+			add(town, d, kind)
+			if town == "" && g.chance(0.5) {
+				add(refPick(g, "XX镇", "YY镇"), d, refPick(g, gs.DayHoliday, gs.DayWorkday))
+			}
 		}
 	}
 	g.cal = calendar.New(g.rec.Calendar)
@@ -388,8 +411,9 @@ func (g *refGen) leaves(w *gs.Worker) {
 // dutyDays counts the worker's duty days and the workdays of month mo, as
 // the generator's guide to quota-sized months.
 func (g *refGen) dutyDays(w *gs.Worker, mo refMonth) (duty, work int) {
+	town := refTownOf(g.rec, w.GridCode)
 	for d := mo.first; d <= mo.last; d++ {
-		if !g.cal.IsWorkday(d.gs()) {
+		if !g.cal.IsWorkday(town, d.gs()) {
 			continue
 		}
 		work++
@@ -777,6 +801,35 @@ type refStats struct {
 	// with a deduction per rule.
 	inside      int
 	insideRules map[gs.RuleID]int
+	// ownDays counts the listed workers whose town's calendar differs from
+	// the district's in the quarter, beaten those of them on a day both the
+	// district and their town set, differently (RULES.md §0's layering).
+	ownDays, beaten int
+}
+
+// countTownDays adds to st the listed workers of c whose town has days of
+// its own that count (refStats.ownDays, beaten).
+func (st *refStats) countTownDays(c *refCase) {
+	official := calendar.New(nil)
+	for _, w := range c.rec.Workers {
+		town := refTownOf(c.rec, w.GridCode)
+		own, beaten := false, false
+		for d := refDayOf(c.quarter.First().Start()); d <= refDayOf(c.quarter.Last().Start()); d++ {
+			if refWorkday(official, c.rec.Calendar, town, d) == refWorkday(official, c.rec.Calendar, "", d) {
+				continue
+			}
+			own = true
+			for _, x := range c.rec.Calendar {
+				beaten = beaten || x.Town == "" && refMustDay(x.Date) == d
+			}
+		}
+		if own {
+			st.ownDays++
+		}
+		if beaten {
+			st.beaten++
+		}
+	}
 }
 
 // refStandingRules are the rules whose periods §9 cuts at as_of: the
@@ -789,7 +842,9 @@ func TestDifferential(t *testing.T) {
 	for seed := uint64(1); seed <= refSeeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			st.seeds++
-			refCompare(t, refGenerate(seed), st)
+			c := refGenerate(seed)
+			st.countTownDays(c)
+			refCompare(t, c, st)
 		})
 	}
 	if st.seeds < refSeeds {
@@ -802,6 +857,10 @@ func TestDifferential(t *testing.T) {
 			t.Errorf("generator never exercised %s", r)
 		}
 	}
+	t.Logf("workers with days of their own town's %d, of them on a day the district set too %d", st.ownDays, st.beaten)
+	if st.ownDays == 0 || st.beaten == 0 {
+		t.Error("generator never gave a worker's town days of its own, or never on a day the district set")
+	}
 	t.Logf("as_of inside the quarter in %d towns", st.inside)
 	for _, r := range refStandingRules {
 		t.Logf("  %-22s deducted for %d workers as of a moment inside the quarter", r, st.insideRules[r])
@@ -813,7 +872,7 @@ func TestDifferential(t *testing.T) {
 
 func refCompare(t *testing.T, c *refCase, st *refStats) {
 	t.Helper()
-	want := refAssess(&c.scheme, calendar.New(c.rec.Calendar), c.rec, c.quarter, c.asOf)
+	want := refAssess(&c.scheme, calendar.New(nil), c.rec, c.quarter, c.asOf)
 	res := engine.Assess(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(c.rec.Calendar), Records: c.rec, Quarter: c.quarter, AsOf: c.asOf})
 	refCompareResult(t, c, "Assess", res, want, st)
 	refCompareResult(t, c, "AssessChunk", refAssessInChunks(c), want, nil)
@@ -1067,7 +1126,7 @@ func refDumpWorker(c *refCase, id, rule string) string {
 			}
 		}
 		if len(r.Calendar) > 0 {
-			fmt.Fprintf(&b, "  calendar overrides: %v\n", r.Calendar)
+			fmt.Fprintf(&b, "  calendar days (town %q): %v\n", refTownOf(r, w.GridCode), r.Calendar)
 		}
 	}
 	lines := 0
@@ -1098,7 +1157,7 @@ func refDumpWorker(c *refCase, id, rule string) string {
 				}
 			}
 			for d := mo.first; d <= mo.last; d++ {
-				if !cal.IsWorkday(d.gs()) {
+				if !cal.IsWorkday(refTownOf(r, w.GridCode), d.gs()) {
 					continue
 				}
 				work++

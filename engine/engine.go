@@ -15,10 +15,12 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
-// Calendar tells which dates are workdays (RULES.md §0). The calendar package
-// implements it; tests may pass their own.
+// Calendar tells which dates are workdays for the workers of a town
+// (RULES.md §0: the official calendar, then the district's days, then the
+// town's own). The calendar package implements it; tests may pass their
+// own. A worker is judged by the calendar of their grid's town.
 type Calendar interface {
-	IsWorkday(d gs.Date) bool
+	IsWorkday(town string, d gs.Date) bool
 }
 
 // Input is everything one assessment depends on.
@@ -44,7 +46,7 @@ func Assess(in Input) *gs.Result {
 
 // Engine assesses one quarter chunk by chunk: New indexes what every
 // worker's assessment may look at (every worker, grid and meeting, and the
-// calendar), AssessChunk assesses the workers it is given with their own
+// calendar of each town, as its workers are first assessed), AssessChunk assesses the workers it is given with their own
 // records and those of their grids, and Finish ranks all the results. A
 // town or a province is thus assessed without holding its records in memory
 // at once. An Engine is safe for concurrent AssessChunk calls.

@@ -27,7 +27,7 @@ func (ix *index) quota(wc *workerContext) []gs.Deduction {
 	}
 	var ds []gs.Deduction
 	for i, m := range ix.months {
-		duty, wd := wc.monthDuty[i], ix.monthWorkdays[i]
+		duty, wd := wc.monthDuty[i], wc.workdays.month[i]
 		if duty == 0 || !ix.elapsed(ix.monthLast[i]) {
 			continue
 		}

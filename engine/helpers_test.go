@@ -56,7 +56,7 @@ func addPerfectWork(r *gs.Records, worker, q string, extra []gs.Channel) {
 		setMonthEvents(r, worker, m.String(), quota.Total, quota.Reported)
 	}
 	for d := qq.First(); d <= qq.Last(); d++ {
-		if !cal.IsWorkday(d) {
+		if !cal.IsWorkday("", d) {
 			continue
 		}
 		s := d.String()

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,9 +26,10 @@ type index struct {
 	months [3]gs.Month
 	// monthLast is the last day of each month of the quarter.
 	monthLast [3]gs.Date
-	workday   daySet // the workdays of the quarter
-	// monthWorkdays is the number of workdays of each month of the quarter.
-	monthWorkdays [3]int
+	// towns holds the workdays of each town whose workers were assessed,
+	// made on first use (townDays).
+	townsMu sync.Mutex
+	towns   map[string]*workdays
 
 	grids       map[string]gs.Grid
 	byGrid      map[string][]*gs.Worker // workers by grid code
@@ -37,6 +39,32 @@ type index struct {
 	// judgedOpen is set once an event still open at as_of is judged at
 	// as_of (cardOf): the result may change as time passes (see Settled).
 	judgedOpen atomic.Bool
+}
+
+// workdays are the workdays of the quarter for the workers of one town.
+type workdays struct {
+	days daySet
+	// month is the number of workdays of each month of the quarter.
+	month [3]int
+}
+
+// townDays returns the workdays of the quarter for the workers of town,
+// asking the calendar once per town and day. Safe for concurrent use.
+func (ix *index) townDays(town string) *workdays {
+	ix.townsMu.Lock()
+	defer ix.townsMu.Unlock()
+	if wd := ix.towns[town]; wd != nil {
+		return wd
+	}
+	wd := &workdays{days: daySet{first: ix.first}}
+	for d := ix.first; d <= ix.last; d++ {
+		if ix.cal.IsWorkday(town, d) {
+			wd.days.set(d)
+			wd.month[ix.monthIndex(d)]++
+		}
+	}
+	ix.towns[town] = wd
+	return wd
 }
 
 // chunk holds the records of some workers grouped the way the rules look
@@ -185,22 +213,13 @@ func newIndex(in Input) *index {
 		asOf:        in.AsOf,
 		today:       gs.DateOf(in.AsOf),
 		months:      in.Quarter.Months(),
-		workday:     daySet{first: in.Quarter.First()},
+		towns:       map[string]*workdays{},
 		grids:       map[string]gs.Grid{},
 		byGrid:      map[string][]*gs.Worker{},
 		meetingByID: map[string]*gs.Meeting{},
 	}
 	for i, m := range ix.months {
 		ix.monthLast[i] = m.Last()
-	}
-	for d := ix.first; d <= ix.last; d++ {
-		wd := in.Calendar.IsWorkday(d)
-		if wd {
-			ix.workday.set(d)
-		}
-		if wd {
-			ix.monthWorkdays[ix.monthIndex(d)]++
-		}
 	}
 	for _, g := range rs.Grids {
 		ix.grids[g.Code] = g
@@ -260,9 +279,11 @@ func (ix *index) eligible(w *gs.Worker) (bool, string) {
 // workerContext holds what the rules need about one eligible worker: their
 // duty days and the months in which they had any.
 type workerContext struct {
-	w    *gs.Worker
-	ch   *chunk // the worker's events, logins and patrols
-	duty daySet // duty days of the quarter
+	w  *gs.Worker
+	ch *chunk // the worker's events, logins and patrols
+	// workdays are those of the worker's town (of their grid).
+	workdays *workdays
+	duty     daySet // duty days of the quarter
 	// monthDuty counts the duty days of each month of the quarter.
 	monthDuty [3]int
 	onLeave   daySet
@@ -272,14 +293,15 @@ type workerContext struct {
 }
 
 func (ix *index) newWorkerContext(w *gs.Worker, ch *chunk) *workerContext {
-	wc := &workerContext{w: w, ch: ch, duty: daySet{first: ix.first}, onLeave: daySet{first: ix.first}}
+	wc := &workerContext{w: w, ch: ch, workdays: ix.townDays(ix.grids[w.GridCode].Town),
+		duty: daySet{first: ix.first}, onLeave: daySet{first: ix.first}}
 	for _, l := range ch.leaves[w.ID] {
 		for d := max(l.From, ix.first); d <= min(l.To, ix.last); d++ {
 			wc.onLeave.set(d)
 		}
 	}
 	for d := ix.first; d <= ix.last; d++ {
-		if ix.workday.has(d) && w.InPost(d) && !wc.onLeave.has(d) {
+		if wc.workdays.days.has(d) && w.InPost(d) && !wc.onLeave.has(d) {
 			wc.duty.set(d)
 			wc.monthDuty[ix.monthIndex(d)]++
 		}

@@ -131,8 +131,34 @@ func refQuarter(q gs.Quarter) [3]refMonth {
 	return ms
 }
 
-// refCal is what the reference needs of a calendar.
-type refCal interface{ IsWorkday(gs.Date) bool }
+// refCal is what the reference takes of a calendar: the official one
+// (calendar.New(nil)), asked with no town. The records' calendar days are
+// laid over it by the reference itself (refWorkday).
+type refCal interface {
+	IsWorkday(town string, d gs.Date) bool
+}
+
+// refWorkday reads RULES.md §0 for a worker of town: the official
+// calendar, then the calendar records of the district (no town), then
+// those of the worker's town, which win; of two records of one date and
+// town the later one.
+func refWorkday(official refCal, days []gs.CalendarDay, town string, d refDay) bool {
+	v := official.IsWorkday("", d.gs())
+	for _, layer := range []string{"", town} {
+		for _, c := range days {
+			if c.Town == layer && refMustDay(c.Date) == d {
+				v = c.Kind == gs.DayWorkday
+			}
+		}
+	}
+	return v
+}
+
+// refTownDay is a day of a town's calendar.
+type refTownDay struct {
+	town string
+	d    refDay
+}
 
 // refOut is the reference's result for one listed worker.
 type refOut struct {
@@ -188,7 +214,7 @@ type refModel struct {
 	persons  map[string]*gs.Person // register by person_id
 	visits   map[string][]gs.Visit // by person_id
 	meetings map[string]refDay
-	workday  map[refDay]bool
+	workday  map[refTownDay]bool
 }
 
 type refWorkerRecs struct {
@@ -214,11 +240,14 @@ func (m *refModel) over(d refDay) bool { return d < m.today }
 // before date(as_of).
 func (m *refModel) upToToday(d refDay) bool { return m.inQ(d) && d <= m.today }
 
-func (m *refModel) isWorkday(d refDay) bool {
-	v, ok := m.workday[d]
+// isWorkday: a workday for the worker, by the calendar of their grid's
+// town.
+func (m *refModel) isWorkday(wr *refWorkerRecs, d refDay) bool {
+	k := refTownDay{m.towns[wr.w.GridCode], d}
+	v, ok := m.workday[k]
 	if !ok {
-		v = m.cal.IsWorkday(d.gs())
-		m.workday[d] = v
+		v = refWorkday(m.cal, m.r.Calendar, k.town, d)
+		m.workday[k] = v
 	}
 	return v
 }
@@ -245,7 +274,7 @@ func (m *refModel) onLeave(wr *refWorkerRecs, d refDay) bool {
 
 // duty: a workday on which the worker is in post and not on leave.
 func (m *refModel) duty(wr *refWorkerRecs, d refDay) bool {
-	return m.isWorkday(d) && refInPost(wr.w, d) && !m.onLeave(wr, d)
+	return m.isWorkday(wr, d) && refInPost(wr.w, d) && !m.onLeave(wr, d)
 }
 
 // responsible is the worker in post in grid on day d (nil if none). The
@@ -270,7 +299,7 @@ func (m *refModel) responsible(grid string, d refDay) *refWorkerRecs {
 func refAssess(s *gs.Scheme, cal refCal, r *gs.Records, q gs.Quarter, asOf time.Time) map[string]*refOut {
 	m := &refModel{s: s, cal: cal, r: r, asOf: asOf, months: refQuarter(q),
 		towns: map[string]string{}, byWorker: map[string]*refWorkerRecs{}, persons: map[string]*gs.Person{},
-		visits: map[string][]gs.Visit{}, meetings: map[string]refDay{}, workday: map[refDay]bool{}}
+		visits: map[string][]gs.Visit{}, meetings: map[string]refDay{}, workday: map[refTownDay]bool{}}
 	m.qFirst, m.qLast = m.months[0].first, m.months[2].last
 	m.today = refDayOf(asOf)
 	for _, g := range r.Grids {
@@ -497,7 +526,7 @@ func (m *refModel) eventRules(wr *refWorkerRecs) {
 		}
 		duty, work, dutyBefore := 0, 0, false
 		for d := mo.first; d <= mo.last; d++ {
-			if m.isWorkday(d) {
+			if m.isWorkday(wr, d) {
 				work++
 			}
 			if m.duty(wr, d) {

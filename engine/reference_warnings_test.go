@@ -58,7 +58,10 @@ func refWarnings(s *gs.Scheme, cal refCal, r *gs.Records, q gs.Quarter, asOf tim
 			mo = m
 		}
 	}
-	workday := func(d refDay) bool { return cal.IsWorkday(d.gs()) }
+	towns := map[string]string{}
+	for _, g := range r.Grids {
+		towns[g.Code] = g.Town
+	}
 	inQ := func(d refDay) bool { return qFirst <= d && d <= qLast }
 	// responsible: the worker in post in grid on day d.
 	responsible := func(grid string, d refDay) string {
@@ -81,6 +84,7 @@ func refWarnings(s *gs.Scheme, cal refCal, r *gs.Records, q gs.Quarter, asOf tim
 		if !listed || refAddMonths(refMustDay(w.HiredOn), s.MinTenureMonths) > qLast {
 			continue // not listed, or not assessed (§1): no warnings
 		}
+		workday := func(d refDay) bool { return refWorkday(cal, r.Calendar, towns[w.GridCode], d) }
 		duty := func(d refDay) bool {
 			if !workday(d) || !refInPost(w, d) {
 				return false

@@ -95,7 +95,7 @@ func (ix *index) warnQuota(wc *workerContext) []gs.Warning {
 		return nil
 	}
 	needTotal, needReported := q.Total, q.Reported
-	if duty, wd := wc.monthDuty[i], ix.monthWorkdays[i]; duty < wd {
+	if duty, wd := wc.monthDuty[i], wc.workdays.month[i]; duty < wd {
 		// ⌈quota × duty days / workdays⌉
 		needTotal, needReported = (q.Total*duty+wd-1)/wd, (q.Reported*duty+wd-1)/wd
 	}

@@ -147,14 +147,15 @@ func townSizes(n int, seed int64) []int {
 	return sizes
 }
 
-// overridesFor returns the center's calendar overrides for q: one Saturday
-// of the quarter's second month made a workday for a duty of the season.
+// overridesFor returns the district's calendar days for q (for all its
+// towns): one Saturday of the quarter's second month made a workday for a
+// duty of the season.
 func overridesFor(q gs.Quarter) []gs.CalendarDay {
 	duty := [4]string{"森林防火集中巡查", "安全生产大检查", "防汛应急值班", "冬季消防安全检查"}[q.Q-1]
 	cal := calendar.New(nil)
 	m := q.Months()[1]
 	for d := m.Day(8); d <= m.Last(); d++ {
-		if d.Weekday() == time.Saturday && !cal.IsWorkday(d) && cal.HolidayName(d) == "" {
+		if d.Weekday() == time.Saturday && !cal.IsWorkday("", d) && cal.HolidayName("", d) == "" {
 			return []gs.CalendarDay{{Date: d, Kind: gs.DayWorkday, Name: duty}}
 		}
 	}
@@ -192,7 +193,7 @@ func newDays(q gs.Quarter, cal *calendar.Calendar) *days {
 	for i := range n + tail {
 		d := first.AddDays(i)
 		t.mid[i] = base + int64(i)*86400
-		t.work[i] = cal.IsWorkday(d)
+		t.work[i] = cal.IsWorkday("", d)
 		putDigits(t.yymm[i][0:2], d.Year()%100)
 		putDigits(t.yymm[i][2:4], int(d.Month()))
 		t.month[i] = 3

@@ -115,7 +115,7 @@ func checkShape(t *testing.T, q gs.Quarter, towns []*gs.Records) {
 					return false
 				}
 			}
-			return cal.IsWorkday(d) && w.InPost(d)
+			return cal.IsWorkday("", d) && w.InPost(d)
 		}
 		checkOneWorkerPerGrid(t, r.Workers)
 
@@ -147,7 +147,7 @@ func checkShape(t *testing.T, q gs.Quarter, towns []*gs.Records) {
 			for _, m := range q.Months() {
 				full := true
 				for d := m.First(); d <= m.Last(); d++ {
-					if cal.IsWorkday(d) && !duty(w, d) {
+					if cal.IsWorkday("", d) && !duty(w, d) {
 						full = false
 					}
 				}
@@ -212,7 +212,7 @@ func checkShape(t *testing.T, q gs.Quarter, towns []*gs.Records) {
 		for _, m := range r.Meetings {
 			unique("meeting", m.ID)
 			meetings[m.ID] = true
-			if !q.ContainsDate(m.HeldOn) || !cal.IsWorkday(m.HeldOn) {
+			if !q.ContainsDate(m.HeldOn) || !cal.IsWorkday("", m.HeldOn) {
 				t.Errorf("meeting %s on %s", m.ID, m.HeldOn)
 			}
 		}

@@ -31,7 +31,7 @@ func (t *town) addMeetings() {
 			continue
 		}
 		date := d.first.AddDays(day)
-		m := gs.Meeting{ID: t.prefix + "HY" + compactDate(date), HeldOn: date}
+		m := gs.Meeting{ID: t.prefix + "HY" + compactDate(date), HeldOn: date, Town: t.name}
 		if k < 3 {
 			m.Title, m.Kind = strconv.Itoa(int(date.Month()))+"月份网格员工作例会", "例会"
 		} else {

@@ -102,7 +102,7 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	}
 	for _, s := range []struct {
 		sheet, last, from, to string
-		rows              int
+		rows                  int
 	}{{"申诉", "M", "G", "L", ap.row - 1}, {"撤销的扣分", "I", "F", "H", vd.row - 1}} {
 		if s.rows < 3 {
 			continue

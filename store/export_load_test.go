@@ -11,3 +11,10 @@ func (db *DB) ExecForTest(ctx context.Context, query string) error {
 	_, err := db.write.ExecContext(ctx, query)
 	return err
 }
+
+// MigrateToForTest brings the schema up to version and no further, for
+// tests that store rows the way an older version did before migrating.
+func (db *DB) MigrateToForTest(ctx context.Context, version int64) error {
+	_, err := db.migrations.UpTo(ctx, version)
+	return err
+}

@@ -240,7 +240,7 @@ func scanPerson(rows *sql.Rows) (gridscore.Person, error) {
 // scanCalendarDay reads one row of calendar.
 func scanCalendarDay(rows *sql.Rows) (gridscore.CalendarDay, error) {
 	var c gridscore.CalendarDay
-	err := rows.Scan(dateDest{&c.Date}, &c.Kind, text(&c.Name))
+	err := rows.Scan(dateDest{&c.Date}, &c.Town, &c.Kind, text(&c.Name))
 	return c, err
 }
 
@@ -268,10 +268,12 @@ func (db *DB) Persons(ctx context.Context, ids []string) ([]gridscore.Person, er
 	return ps, nil
 }
 
-// CalendarDays returns the center's calendar overrides.
-func (db *DB) CalendarDays(ctx context.Context) ([]gridscore.CalendarDay, error) {
+// CalendarDays returns the calendar days that hold for town's workers: the
+// district's (no town) and the town's own; the district's alone when town
+// is "".
+func (db *DB) CalendarDays(ctx context.Context, town string) ([]gridscore.CalendarDay, error) {
 	var cs []gridscore.CalendarDay
-	err := queryTable(ctx, db.read, "calendar", "", nil, func(rows *sql.Rows) error {
+	err := queryTable(ctx, db.read, "calendar", "town IN ('', $1)", []any{town}, func(rows *sql.Rows) error {
 		c, err := scanCalendarDay(rows)
 		cs = append(cs, c)
 		return err

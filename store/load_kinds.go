@@ -256,7 +256,7 @@ var kinds = []kindRead{
 		name: "meetings", chunk: readOnce,
 		scan: func(rows *sql.Rows, r *gridscore.Records) error {
 			var m gridscore.Meeting
-			err := rows.Scan(&m.ID, dateDest{&m.HeldOn}, &m.Title, text(&m.Kind))
+			err := rows.Scan(&m.ID, dateDest{&m.HeldOn}, &m.Title, text(&m.Kind), &m.Town)
 			r.Meetings = append(r.Meetings, m)
 			return err
 		},
@@ -272,7 +272,9 @@ var kinds = []kindRead{
 			return err
 		},
 		sort: func(r *gridscore.Records) {
-			slices.SortFunc(r.Calendar, func(a, b gridscore.CalendarDay) int { return cmp.Compare(a.Date, b.Date) })
+			slices.SortFunc(r.Calendar, func(a, b gridscore.CalendarDay) int {
+				return cmp.Or(cmp.Compare(a.Date, b.Date), strings.Compare(a.Town, b.Town))
+			})
 		},
 	},
 }

@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -143,8 +145,9 @@ func TestConcurrentImportAndLoad(t *testing.T) {
 	})
 }
 
-// Persons reads just the persons asked for, and CalendarDays the center's
-// overrides, as Load would give them.
+// Persons reads just the persons asked for, and CalendarDays the days
+// that hold for a town: the district's and the town's own, not another
+// town's.
 func TestPersonsAndCalendarDays(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		db := MustOpenDB(t, b)
@@ -161,12 +164,30 @@ func TestPersonsAndCalendarDays(t *testing.T) {
 		if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 			t.Errorf("Persons = %+v, want just %+v", got, want)
 		}
-		days, err := db.CalendarDays(ctx)
-		if err != nil {
-			t.Fatal(err)
+		var district []gridscore.CalendarDay
+		for _, c := range recs.Calendar {
+			if c.Town == "" {
+				district = append(district, c)
+			}
 		}
-		if len(days) != len(recs.Calendar) || len(days) == 0 {
-			t.Errorf("CalendarDays = %+v, want %d days", days, len(recs.Calendar))
+		for _, tc := range []struct {
+			town string
+			want []gridscore.CalendarDay
+		}{
+			{"", district},
+			{"XX镇", recs.Calendar},
+			{"YY镇", district},
+		} {
+			days, err := db.CalendarDays(ctx, tc.town)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.SortFunc(days, func(a, b gridscore.CalendarDay) int {
+				return cmp.Or(cmp.Compare(a.Date, b.Date), strings.Compare(a.Town, b.Town))
+			})
+			if !reflect.DeepEqual(days, tc.want) || len(district) == len(recs.Calendar) {
+				t.Errorf("CalendarDays(%q) = %+v, want %+v", tc.town, days, tc.want)
+			}
 		}
 	})
 }

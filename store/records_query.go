@@ -19,8 +19,8 @@ type RecordFilter struct {
 	// Kind is a kind name of Kinds other than grids and workers.
 	Kind string
 	// Town keeps the records of the town's workers (or of its grids, for
-	// the register and the rosters). Meetings and calendar days are shared
-	// by every town.
+	// the register and the rosters); of meetings and calendar days, the
+	// town's own and the district's (those without a town).
 	Town string
 	// WorkerID keeps one worker's records: for the register and rosters
 	// those of the worker's grid, for meetings those the worker attended.
@@ -62,7 +62,8 @@ type RecordPage struct {
 }
 
 // listing is how a kind is listed: what its subject is (a worker, a grid, a
-// meeting's attendees, nothing), its date column and the order of the list.
+// meeting's attendees and its town, a town: the district's rows and the
+// town's own), its date column and the order of the list.
 type listing struct {
 	subject string
 	dateCol string
@@ -87,7 +88,7 @@ var listings = map[string]listing{
 	"findings":   {"worker", "occurred_on", false, "occurred_on DESC, finding_id", ""},
 	"quiz":       {"worker", "taken_on", false, "taken_on DESC, quiz_id", ""},
 	"ballots":    {"worker", "cast_at", true, "cast_at DESC, ballot_id DESC", ""},
-	"calendar":   {"none", "day", false, "day DESC", ""},
+	"calendar":   {"town", "day", false, "day DESC, town DESC", ""},
 }
 
 // ListedKinds returns the kinds the records pages list, in DATA.md order.
@@ -152,7 +153,14 @@ func filterConds(f RecordFilter, l listing) conds {
 		if f.WorkerID != "" {
 			c.add("grid_code IN (SELECT grid_code FROM workers WHERE worker_id = ?)", f.WorkerID)
 		}
+	case "town":
+		if f.Town != "" {
+			c.add("town IN ('', ?)", f.Town)
+		}
 	case "meeting":
+		if f.Town != "" {
+			c.add("town IN ('', ?)", f.Town)
+		}
 		if f.GridCode != "" {
 			c.add("meeting_id IN (SELECT meeting_id FROM attendance WHERE worker_id IN ("+gridWorkers+"))", f.GridCode)
 		}

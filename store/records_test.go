@@ -71,7 +71,7 @@ func fullRecords() *gridscore.Records {
 			{ID: "V-2", PersonID: "R-2", WorkerID: "W002", VisitedAt: at(2023, 7, 21, 15, 0, 0)},
 		},
 		Meetings: []gridscore.Meeting{
-			{ID: "M-1", HeldOn: day(2023, 7, 7), Title: "七月例会", Kind: "例会"},
+			{ID: "M-1", HeldOn: day(2023, 7, 7), Title: "七月例会", Kind: "例会", Town: "XX镇"},
 			{ID: "M-2", HeldOn: day(2023, 8, 7), Title: "八月培训"},
 		},
 		Attendance: []gridscore.Attendance{
@@ -92,7 +92,9 @@ func fullRecords() *gridscore.Records {
 			{ID: "B-2", WorkerID: "W002", RaterGroup: gridscore.RaterResident, Rating: gridscore.RatingUnsatisfied, CastAt: at(2023, 9, 21, 10, 0, 0)},
 		},
 		Calendar: []gridscore.CalendarDay{
+			{Date: day(2023, 9, 23), Kind: gridscore.DayWorkday, Name: "本镇值班", Town: "XX镇"},
 			{Date: day(2023, 9, 29), Kind: gridscore.DayHoliday, Name: "中秋节"},
+			{Date: day(2023, 9, 29), Kind: gridscore.DayWorkday, Name: "本镇值班", Town: "XX镇"},
 			{Date: day(2023, 10, 7), Kind: gridscore.DayWorkday},
 		},
 	}

@@ -28,8 +28,11 @@ const rosteredElsewhere = "register:rostered"
 
 // cond returns the condition limiting kind's rows to sc, with its
 // parameters numbered from n, and their arguments; "" for every row (the
-// zero scope, and the kinds every town shares: meetings and the calendar).
+// zero scope, and the meetings, which are few: a worker's absence counts
+// whatever the meeting's town).
 //
+//   - calendar: the district's days and the town's own (not another
+//     town's); every day for a range, whose workers may be of any town;
 //   - grids: the town's grids, or the grids of the range's workers;
 //   - workers, the register and rosters: those of those grids;
 //   - visits: of the persons on those grids' register (for a town, also of
@@ -37,10 +40,13 @@ const rosteredElsewhere = "register:rostered"
 //   - every other kind (events, logins, patrols, leaves, findings, quizzes,
 //     ballots, attendance): of the town's workers, or of the range.
 func (sc scope) cond(kind string, n int) (string, []any) {
-	if sc.all() || kind == "meetings" || kind == "calendar" {
+	if sc.all() || kind == "meetings" || kind == "calendar" && sc.town == "" {
 		return "", nil
 	}
 	p := "$" + strconv.Itoa(n)
+	if kind == "calendar" {
+		return "town IN ('', " + p + ")", []any{sc.town}
+	}
 	var grids, workers string
 	var args []any
 	if sc.town != "" {

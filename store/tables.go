@@ -34,12 +34,12 @@ var tables = []table{
 	{"register", []string{"person_id", "category", "grid_code", "entered_at", "left_at", "name", "id_number"}, 1},
 	{"rosters", []string{"person_id", "listed_on", "category", "grid_code", "department"}, 2},
 	{"visits", []string{"visit_id", "person_id", "worker_id", "visited_at", "note"}, 1},
-	{"meetings", []string{"meeting_id", "held_on", "title", "kind"}, 1},
+	{"meetings", []string{"meeting_id", "held_on", "title", "kind", "town"}, 1},
 	{"attendance", []string{"meeting_id", "worker_id", "status"}, 2},
 	{"findings", []string{"finding_id", "worker_id", "kind", "occurred_on", "occurrences", "note", "evidence"}, 1},
 	{"quiz", []string{"quiz_id", "worker_id", "taken_on", "wrong_answers"}, 1},
 	{"ballots", []string{"ballot_id", "worker_id", "rater_group", "rating", "cast_at"}, 1},
-	{"calendar", []string{"day", "kind", "name"}, 1},
+	{"calendar", []string{"day", "town", "kind", "name"}, 2},
 }
 
 // Kinds returns the names of the record kinds of DATA.md §1 in the order of
@@ -156,7 +156,7 @@ func addKind(r *rowSet, recs *gridscore.Records, kind string) {
 		}
 	case "meetings":
 		for _, m := range recs.Meetings {
-			r.add(m.ID, dateValue(m.HeldOn), m.Title, textValue(m.Kind))
+			r.add(m.ID, dateValue(m.HeldOn), m.Title, textValue(m.Kind), m.Town)
 		}
 	case "attendance":
 		for _, a := range recs.Attendance {
@@ -177,7 +177,7 @@ func addKind(r *rowSet, recs *gridscore.Records, kind string) {
 		}
 	case "calendar":
 		for _, c := range recs.Calendar {
-			r.add(dateValue(c.Date), string(c.Kind), textValue(c.Name))
+			r.add(dateValue(c.Date), c.Town, string(c.Kind), textValue(c.Name))
 		}
 	default:
 		panic("store: no rows for table " + kind)

@@ -14,7 +14,8 @@ import (
 // patrols, leaves, findings, quizzes, ballots and attendance, the register
 // and rosters of the town's grids (and the register entries of persons on
 // those rosters entered in other grids), the visits of those persons or by those
-// workers, and every meeting and calendar day. The windows are Load's, and
+// workers, every meeting, and the calendar days of the district and of the
+// town (not those of other towns). The windows are Load's, and
 // so is the order of each kind. Events, logins and patrols are read as the
 // assessment reads them (straight from the driver, without the columns the
 // engine does not look at: an event's category, a patrol's distance).

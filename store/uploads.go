@@ -276,14 +276,14 @@ func (db *DB) GridTowns(ctx context.Context) (map[string]string, error) {
 // the stored rows of another town than $1 whose first key column is in a
 // list that follows. Logins, leaves and attendance are keyed by their
 // worker, so a row of the town's worker never replaces another town's row;
-// a meeting belongs to the towns whose workers attended it; the calendar to
-// no town.
+// a meeting belongs to its own town ("" for the district's); a calendar
+// day's key holds its town, so a day of the town never replaces another's.
 var ownerQuery = map[string]string{
 	"grids":    `SELECT t.grid_code, t.town FROM grids t WHERE t.town <> $1 AND t.grid_code IN `,
 	"workers":  `SELECT t.worker_id, g.town FROM workers t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.worker_id IN `,
 	"register": `SELECT t.person_id, g.town FROM register t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.person_id IN `,
 	"rosters":  `SELECT t.person_id, t.listed_on, g.town FROM rosters t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.person_id IN `,
-	"meetings": `SELECT DISTINCT t.meeting_id, g.town FROM attendance t JOIN workers w ON w.worker_id = t.worker_id JOIN grids g ON g.grid_code = w.grid_code WHERE g.town <> $1 AND t.meeting_id IN `,
+	"meetings": `SELECT t.meeting_id, t.town FROM meetings t WHERE t.town <> $1 AND t.meeting_id IN `,
 	"events":   byWorker("events", "event_id"),
 	"patrols":  byWorker("patrols", "patrol_id"),
 	"visits":   byWorker("visits", "visit_id"),

@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
-	"net/http"
 	"log/slog"
+	"net/http"
 	"time"
 
 	gs "github.com/gridscore/gridscore"

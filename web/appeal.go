@@ -83,7 +83,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 	own := u.Role == gs.RoleWorker && u.WorkerID == wr.WorkerID
 	center := (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == wr.Town
 	if l.Published {
-		last, err := s.Service.AppealDeadline(ctx, st.PublishedAt)
+		last, err := s.Service.AppealDeadline(ctx, wr.Town, st.PublishedAt)
 		if err != nil {
 			return nil, err
 		}

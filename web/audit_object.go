@@ -9,8 +9,8 @@ import (
 // objectText names what an audit entry concerns in Chinese, from the log's
 // key of it (app: "user:…", "quarter:town/2023Q3", "worker:id/…",
 // "appeal:n", "upload:n", "kind:key"): 账号 admin, 青山镇 2023年第3季度,
-// 网格员 QS009 · 请假 QS009/2023-09-11. A key it does not know is shown
-// as stored.
+// 网格员 QS009 · 请假 QS009/2023-09-11, 工作日历 2023-09-29（青山镇）. A key
+// it does not know is shown as stored.
 func objectText(obj string) string {
 	kind, rest, ok := strings.Cut(obj, ":")
 	if !ok {
@@ -35,6 +35,9 @@ func objectText(obj string) string {
 		return "申诉 " + rest + " 号"
 	case "upload":
 		return "导入 " + rest + " 号"
+	case gs.KindCalendar:
+		day, town, _ := strings.Cut(rest, "/")
+		return gs.KindName[kind] + " " + day + "（" + gs.TownOrDistrict(town) + "）"
 	}
 	if name := gs.KindName[kind]; name != "" {
 		return name + " " + rest

@@ -24,6 +24,10 @@ func TestAuditObjectsInChinese(t *testing.T) {
 	}
 	f.mustSave(admin, "/records/leaves", url.Values{"worker_id": {"QS004"}, "from": {"2023-09-11"}, "to": {"2023-09-12"}})
 	f.mustSave(admin, "/records/quiz", url.Values{"quiz_id": {"Q-9"}, "worker_id": {"QS002"}, "taken_on": {"2023-09-25"}, "wrong_answers": {"2"}})
+	f.mustSave(admin, "/records/calendar", url.Values{"date": {"2023-09-30"}, "kind": {"workday"}})
+	district := f.login("district")
+	f.mustSave(district, "/records/calendar", url.Values{"date": {"2023-08-12"}, "kind": {"workday"}})
+	f.mustSave(district, "/records/calendar", url.Values{"date": {"2023-08-19"}, "kind": {"workday"}, "town": {"青山镇"}})
 	res, body := f.get("/audit", admin)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("audit: status %d", res.StatusCode)
@@ -40,9 +44,17 @@ func TestAuditObjectsInChinese(t *testing.T) {
 		}
 	}
 	all := strings.Join(objects, "\n")
-	for _, want := range []string{"账号 admin", "网格员 QS004 · 请假 QS004/2023-09-11", "网格员 QS002 · 应知应会 Q-9", "青山镇 2023年第3季度"} {
+	for _, want := range []string{"账号 admin", "网格员 QS004 · 请假 QS004/2023-09-11", "网格员 QS002 · 应知应会 Q-9", "青山镇 2023年第3季度",
+		"工作日历 2023-09-30（青山镇）", "工作日历 2023-08-19（青山镇）"} { // the last set by the district
 		if !strings.Contains(all, want) {
 			t.Errorf("no entry names %q; objects:\n%s", want, all)
 		}
+	}
+	// The district's day is the district's entry, not 青山镇's.
+	if strings.Contains(all, "2023-08-12") {
+		t.Errorf("青山镇's log shows the district's calendar day:\n%s", all)
+	}
+	if _, body := f.get("/audit", district); !strings.Contains(body, "工作日历 2023-08-12（全区）") {
+		t.Error("the district's log does not name its calendar day")
 	}
 }

@@ -93,7 +93,7 @@ func (s *Server) quarterConfirmWith(w http.ResponseWriter, r *http.Request, u *g
 	}
 	switch step {
 	case "publish":
-		last, err := s.Service.AppealDeadline(ctx, s.now())
+		last, err := s.Service.AppealDeadline(ctx, town, s.now())
 		if err != nil {
 			return err
 		}

@@ -44,6 +44,8 @@ type RecordsPage struct {
 	Masked bool
 	// Done says what was just done (a record deleted).
 	Done string
+	// Hint says how the kind's records are read (whose calendar days hold).
+	Hint string
 	// IDs are the ids the list is limited to (the records a deduction rests
 	// on), kept in the filter form as hidden fields.
 	IDs []string
@@ -73,6 +75,9 @@ type RecordRow struct {
 	Cells    []string
 	URL      string
 	Evidence []EvidenceLink
+	// ReadOnly marks a record a user who enters its kind may not change:
+	// the district's meeting or calendar day, for a town's center.
+	ReadOnly bool
 }
 
 // EvidenceLink is a file attached to a finding; Remove marks it to be
@@ -111,6 +116,13 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	if q.Get("deleted") != "" {
 		page.Done = "记录已删除。"
 	}
+	switch kind {
+	case "calendar":
+		page.Hint = "工作日历在国家法定节假日和调休安排之上调整：镇街为“全区”的日期由区中心设置，对所有镇街有效；" +
+			"镇街自己的日期只对本镇街有效，同一日期以镇街的为准。"
+	case "meetings":
+		page.Hint = "镇街为“全区”的是区中心的会议；各镇街中心录入本镇街网格员的出勤。"
+	}
 	query, status, err := s.recordFilter(r, page)
 	if err != nil {
 		return err
@@ -120,7 +132,7 @@ func (s *Server) recordList(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	}
 	if hasRecordPage(kind) {
 		page.Linked = true
-		if canEnter(u) {
+		if app.CanEnter(u, kind) {
 			page.NewURL = "/records/" + kind + "/new"
 		}
 	}
@@ -286,6 +298,14 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 	}
 	for i, cells := range rows {
 		row := RecordRow{Cells: cells}
+		if u := page.User; u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff {
+			switch kind {
+			case "calendar":
+				row.ReadOnly = recs.Calendar[i].Town == ""
+			case "meetings":
+				row.ReadOnly = recs.Meetings[i].Town == ""
+			}
+		}
 		if i < len(keys) {
 			row.URL = recordURL(kind, keys[i])
 			if kind == "findings" {
@@ -297,28 +317,16 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 	return nil
 }
 
-// recordURL is the page of a record: its key's parts joined by "/" in one
+// recordURL is the page of a record: its key (app.KeyPath: the parts
+// joined by "/", a district's calendar day without its empty town) in one
 // escaped path segment.
 func recordURL(kind string, key []string) string {
-	return "/records/" + kind + "/" + url.PathEscape(strings.Join(key, "/"))
+	return "/records/" + kind + "/" + url.PathEscape(app.KeyPath(key))
 }
 
-// keyOf reads the key of a record of kind from the path: its parts are
-// joined by "/", the last parts being dates (a leave: worker/from).
+// keyOf reads the key of a record of kind from the path (app.ParseKeyPath).
 func keyOf(r *http.Request, kind string) []string {
-	key := r.PathValue("key")
-	n := 0
-	for _, f := range app.HandFields(kind) {
-		if f.InKey {
-			n++
-		}
-	}
-	if n == 2 {
-		if i := strings.LastIndexByte(key, '/'); i >= 0 {
-			return []string{key[:i], key[i+1:]}
-		}
-	}
-	return []string{key}
+	return app.ParseKeyPath(kind, r.PathValue("key"))
 }
 
 func evidenceLinks(es []gs.Evidence) []EvidenceLink {
@@ -341,9 +349,6 @@ func sizeText(n int64) string {
 	tenths := n * 10 >> 20
 	return strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10) + " MB"
 }
-
-// canEnter reports whether u enters records by hand: a town's center.
-func canEnter(u *gs.User) bool { return u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff }
 
 // parseFilterDate reads a date of the filter form ("" = none) and returns
 // a message when it cannot.

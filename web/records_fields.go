@@ -95,16 +95,26 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 		title = gs.KindName[kind] + " " + strings.Join(key, " ")
 		page.stored(kind, key, view, typed)
 	} else {
-		page.Editable = canEnter(u)
+		page.Editable = app.CanEnter(u, kind)
 		page.Action = "/records/" + kind
 	}
 	if typed != nil {
 		page.Reason = typed.Reason
 	}
 	page.Page = s.page(u, title, "records")
+	if err := s.townField(r, u, kind, page); err != nil {
+		return nil, err
+	}
+	if view != nil && !page.Editable && (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && view.Values["town"] == "" && (kind == "meetings" || kind == "calendar") {
+		page.ReadOnly = "这是区中心设置的全区" + gs.KindName[kind] + "，镇街只能查看，不能修改或删除。"
+		if kind == "calendar" {
+			page.ReadOnly += "本镇街这一天另有安排的，请录入本镇街的工作日历：同一日期以本镇街的为准。"
+		}
+	}
+	page.AttendanceEditable = page.Editable && u.Role != gs.RoleDistrict
 	var town []gs.TownWorker
 	var err error
-	if page.Editable && (slices.ContainsFunc(app.HandFields(kind), func(f app.HandField) bool { return f.Key == "worker_id" }) || kind == "meetings") {
+	if page.AttendanceEditable && (slices.ContainsFunc(app.HandFields(kind), func(f app.HandField) bool { return f.Key == "worker_id" }) || kind == "meetings") {
 		if town, err = s.Service.GridWorkers(r.Context(), u.Town); err != nil {
 			return nil, err
 		}
@@ -113,12 +123,47 @@ func (s *Server) recordForm(r *http.Request, u *gs.User, kind string, key []stri
 		}
 	}
 	if kind == "meetings" {
-		if page.Attendance, err = s.attendanceFields(r, page.Editable, town, view, typed); err != nil {
+		if page.Attendance, err = s.attendanceFields(r, page.AttendanceEditable, town, view, typed); err != nil {
 			return nil, err
 		}
 	}
 	page.Upload = kind == "findings" && page.Editable
 	return page, nil
+}
+
+// townField sets up the town of a meeting's or calendar day's form
+// (DATA.md §1): a town's center enters its own town's, filled in; the
+// district chooses 全区 (its own, for every town) or a town. A town shown
+// and not typed (a stored record's key, a record read only) reads 全区 for
+// the district's.
+func (s *Server) townField(r *http.Request, u *gs.User, kind string, page *RecordFormPage) error {
+	i := slices.IndexFunc(page.Fields, func(f FormField) bool { return f.Name == "town" })
+	if i < 0 {
+		return nil
+	}
+	f := &page.Fields[i]
+	switch {
+	case !page.Editable || f.Fixed:
+		f.Value = gs.TownOrDistrict(f.Value)
+	case u.Role != gs.RoleDistrict:
+		f.Value, f.Fixed = u.Town, true
+		f.Hint = "本镇街的" + gs.KindName[kind] + "只对本镇街有效"
+		if kind == "calendar" {
+			f.Hint += "，同一日期优先于区中心设置的全区日期"
+		}
+	default:
+		towns, err := s.Service.Towns(r.Context())
+		if err != nil {
+			return err
+		}
+		f.Type, f.Empty = "select", gs.DistrictWide+"（所有镇街）"
+		f.Options = options(setOf(towns), f.Value)
+		f.Hint = "选“" + gs.DistrictWide + "”即区中心召开的会议"
+		if kind == "calendar" {
+			f.Hint = "选“" + gs.DistrictWide + "”则对所有镇街有效；镇街自己设置的同一日期优先"
+		}
+	}
+	return nil
 }
 
 // stored fills in what the page of a stored record shows besides its

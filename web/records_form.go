@@ -24,9 +24,15 @@ type RecordFormPage struct {
 	Action        string
 	DeleteAction  string
 	Fields        []FormField
-	// Attendance is a meeting's attendance, one line per worker.
-	Attendance []AttendanceField
-	Workers    []Option
+	// Attendance is a meeting's attendance, one line per worker;
+	// AttendanceEditable says the form may change it (a town's center
+	// records its own workers' attendance, not the district).
+	Attendance         []AttendanceField
+	AttendanceEditable bool
+	Workers            []Option
+	// ReadOnly explains why a stored record the user may see cannot be
+	// changed by them ("" for the general words of the page).
+	ReadOnly string
 	// Upload offers evidence files (findings).
 	Upload      bool
 	UploadError string
@@ -56,6 +62,8 @@ type FormField struct {
 	// MaxLength is the most characters the browser lets be typed in a
 	// text or textarea (0: no limit).
 	MaxLength int
+	// Empty labels a select's option of no value ("" = 请选择).
+	Empty string
 }
 
 // AttendanceField is one worker's line of a meeting's attendance.
@@ -150,15 +158,16 @@ func (s *Server) recordDelete(w http.ResponseWriter, r *http.Request, u *gs.User
 }
 
 // handKind returns the kind of the path if it is entered by hand and u
-// enters records (a town's center).
+// enters it (app.CanEnter: a town's center, and the district its meetings
+// and calendar days).
 func (s *Server) handKind(r *http.Request, u *gs.User) (string, error) {
 	kind := r.PathValue("kind")
 	if app.HandFields(kind) == nil {
 		return "", gs.Errorf(gs.ENOTFOUND, "这类记录不能在网页上录入，请通过导入文件录入。")
 	}
-	if !canEnter(u) {
+	if !app.CanEnter(u, kind) {
 		if u.Role == gs.RoleDistrict {
-			return "", forbidden("区中心只能查看记录，录入和修改由各镇街中心进行。")
+			return "", forbidden("区中心只能录入会议和工作日历，其他记录由各镇街中心录入和修改。")
 		}
 		return "", forbidden("网格员只能查看本人的记录，不能录入或修改。")
 	}

@@ -16,10 +16,15 @@ import (
 	"github.com/gridscore/gridscore/store"
 )
 
+// qsDay is the key in URLs of a calendar day of the demo town (2023-10-07,
+// a day of 青山镇's own).
+var qsDay = url.PathEscape("2023-10-07/青山镇")
+
 // recordMatrix is the authorization matrix of the records pages, the forms
 // and the evidence files: everyone signed in lists records (a grid worker
-// only their own, 403 when naming another's); only a town's center enters,
-// changes or deletes; the district reads.
+// only their own, 403 when naming another's); a town's center enters,
+// changes or deletes; the district reads, but enters, changes and deletes
+// meetings and calendar days (of the district or of any town).
 var recordMatrix = []route{
 	{method: "GET", path: "/records", want: [5]int{303, 200, 200, 200, 200}},
 	{method: "GET", path: "/records/events", want: [5]int{303, 200, 200, 200, 200}},
@@ -48,28 +53,30 @@ var recordMatrix = []route{
 	// The forms of the kinds entered by hand.
 	{method: "GET", path: "/records/findings/new", want: [5]int{303, 403, 200, 200, 403}},
 	{method: "GET", path: "/records/quiz/new", want: [5]int{303, 403, 200, 200, 403}},
-	{method: "GET", path: "/records/meetings/new", want: [5]int{303, 403, 200, 200, 403}},
+	{method: "GET", path: "/records/meetings/new", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/records/leaves/new", want: [5]int{303, 403, 200, 200, 403}},
-	{method: "GET", path: "/records/calendar/new", want: [5]int{303, 403, 200, 200, 403}},
+	{method: "GET", path: "/records/calendar/new", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/records/events/new", want: [5]int{303, 404, 404, 404, 404}},
 	{method: "POST", path: "/records/findings", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "POST", path: "/records/quiz", want: [5]int{401, 403, 400, 400, 403}},
-	{method: "POST", path: "/records/meetings", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "POST", path: "/records/meetings", want: [5]int{401, 400, 400, 400, 403}},
 	{method: "POST", path: "/records/leaves", want: [5]int{401, 403, 400, 400, 403}},
-	{method: "POST", path: "/records/calendar", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "POST", path: "/records/calendar", want: [5]int{401, 400, 400, 400, 403}},
 	{method: "POST", path: "/records/events", want: [5]int{401, 404, 404, 404, 404}},
 	{method: "GET", path: "/records/findings/HC2023-005", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/records/findings/NO-SUCH", want: [5]int{303, 404, 404, 404, 403}},
 	{method: "GET", path: "/records/quiz/CC2023-008", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/records/meetings/HY20230703", want: [5]int{303, 200, 200, 200, 200}},
-	{method: "GET", path: "/records/calendar/2023-10-07", want: [5]int{303, 200, 200, 200, 200}},
+	{method: "GET", path: "/records/calendar/" + qsDay, want: [5]int{303, 200, 200, 200, 200}},
+	{method: "GET", path: "/records/calendar/2023-10-07", want: [5]int{303, 404, 404, 404, 403}}, // no district day
 	{method: "GET", path: "/records/events/E-1", want: [5]int{303, 404, 404, 404, 404}},
 	{method: "POST", path: "/records/findings/HC2023-005", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "POST", path: "/records/quiz/CC2023-008", want: [5]int{401, 403, 400, 400, 403}},
-	{method: "POST", path: "/records/meetings/HY20230703", want: [5]int{401, 403, 400, 400, 403}},
-	{method: "POST", path: "/records/calendar/2023-10-07", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "POST", path: "/records/meetings/HY20230703", want: [5]int{401, 400, 400, 400, 403}},
+	{method: "POST", path: "/records/calendar/" + qsDay, want: [5]int{401, 400, 400, 400, 403}},
 	{method: "POST", path: "/records/findings/HC2023-005/delete", want: [5]int{401, 403, 400, 400, 403}},
-	{method: "POST", path: "/records/calendar/2023-10-07/delete", want: [5]int{401, 403, 400, 400, 403}},
+	{method: "POST", path: "/records/calendar/" + qsDay + "/delete", want: [5]int{401, 400, 400, 400, 403}},
+	{method: "POST", path: "/records/quiz/CC2023-008/delete", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "POST", path: "/records/findings/NO-SUCH/delete", want: [5]int{401, 403, 404, 404, 403}},
 	{method: "DELETE", path: "/records/findings/HC2023-005", want: [5]int{405, 405, 405, 405, 405}},
 
