@@ -39,6 +39,10 @@ const (
 	// UploadLifetime is how long an upload waits for its commit before it
 	// is cleaned up.
 	UploadLifetime = 24 * time.Hour
+	// MaxFileProblems and MaxProblems are the most problems a report
+	// lists of one file (or sheet) and in all; the others are counted.
+	MaxFileProblems = csvfile.MaxFileProblems
+	MaxProblems     = csvfile.MaxProblems
 )
 
 // UploadReport is what checking (or committing) an upload found: per file
@@ -49,6 +53,11 @@ type UploadReport struct {
 	Files    []FileReport
 	Kinds    []KindReport
 	Problems []Problem
+	// Unlisted counts, per file, the problems found but not listed: a
+	// report lists the first csvfile.MaxFileProblems of a file (and
+	// csvfile.MaxProblems in all), so that a file of millions of bad rows
+	// makes a report of a few hundred.
+	Unlisted []UnlistedProblems
 	// Notes are remarks for the person who imports (not problems).
 	Notes []string
 	// Committed is set when the records were written; CommittedAt and
@@ -93,6 +102,22 @@ type Problem struct {
 	Message string
 }
 
+// UnlistedProblems is the number of problems of a file not listed in a
+// report.
+type UnlistedProblems struct {
+	File  string
+	Count int
+}
+
+// ProblemCount is the number of problems found, listed or not.
+func (r *UploadReport) ProblemCount() int {
+	n := len(r.Problems)
+	for _, u := range r.Unlisted {
+		n += u.Count
+	}
+	return n
+}
+
 // ColumnTitle is how a page names the problem's column: Title, or Column
 // for a problem kept from before Title existed (upload reports are kept
 // as JSON with their problems and shown again while the records are
@@ -104,13 +129,17 @@ func (p Problem) ColumnTitle() string {
 	return p.Column
 }
 
-// problemsOf are the problems of a file reader's report.
-func problemsOf(ps []csvfile.Problem) []Problem {
-	out := make([]Problem, len(ps))
-	for i, p := range ps {
+// problemsOf are the problems of a file reader's report, listed and not.
+func problemsOf(rep *csvfile.Report) ([]Problem, []UnlistedProblems) {
+	out := make([]Problem, len(rep.Problems))
+	for i, p := range rep.Problems {
 		out[i] = Problem{File: p.File, Row: p.Row, Column: p.Column, Title: p.Title, Key: p.Key, Message: p.Message}
 	}
-	return out
+	var more []UnlistedProblems
+	for _, u := range rep.Unlisted {
+		more = append(more, UnlistedProblems{File: u.File, Count: u.Count})
+	}
+	return out, more
 }
 
 // Format is one kind of record the import reads: its English and Chinese
@@ -142,7 +171,7 @@ func Formats() []Format {
 }
 
 // OK reports whether the upload may be committed.
-func (r *UploadReport) OK() bool { return len(r.Problems) == 0 }
+func (r *UploadReport) OK() bool { return r.ProblemCount() == 0 }
 
 // canImport checks that u may import: a town's administrator or staff.
 func canImport(u *gs.User) error {
@@ -293,7 +322,7 @@ func (s *Service) CommitUpload(ctx context.Context, u *gs.User, id int64) (*Uplo
 		return nil, err
 	}
 	if !rep.OK() {
-		return rep, gs.Errorf(gs.EINVALID, "重新校验时发现 %d 处问题，没有导入任何数据。", len(rep.Problems))
+		return rep, gs.Errorf(gs.EINVALID, "重新校验时发现 %d 处问题，没有导入任何数据。", rep.ProblemCount())
 	}
 	return rep, nil
 }
@@ -373,7 +402,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	}
 	var problems *csvfile.Report
 	if errors.As(err, &problems) {
-		rep.Problems = problemsOf(problems.Problems)
+		rep.Problems, rep.Unlisted = problemsOf(problems)
 	} else if err != nil {
 		return nil, err
 	}

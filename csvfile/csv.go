@@ -38,7 +38,7 @@ func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 		row     int // spreadsheet row of the last record
 		endLine int // line the last record ended on
 		header  = true
-		records int // data records read
+		sized   bool // the key table was sized (see presize)
 	)
 	for {
 		rec, err := cr.Read()
@@ -75,11 +75,12 @@ func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 			continue
 		}
 		b.row(src, row, rec)
-		if b.stopped() {
+		if b.stopped() || src.gaveUp {
 			return
 		}
-		if records++; records == presizeAfter && size > 0 {
-			b.presize(src.kind, records, cr.InputOffset(), size)
+		if !sized && src.valid >= presizeAfter && size > 0 {
+			b.presize(src.kind, src.valid, cr.InputOffset(), size)
+			sized = true
 		}
 	}
 	if header {

@@ -36,9 +36,9 @@ func (b *Batch) CheckReferences(stored Known) error {
 		refs.learn(k, &b.Records, &b.Origins)
 	}
 	for _, k := range kinds {
-		refs.check(&rep, k, &b.Records, &b.Origins)
+		refs.check(rep.add, k, &b.Records, &b.Origins)
 	}
-	checkOverlaps(&rep, refs.workers)
+	checkOverlaps(rep.add, refs.workers)
 	return rep.err()
 }
 
@@ -94,9 +94,9 @@ func (s *refSets) learn(k *kind, recs *gridscore.Records, orgs *Origins) {
 	}
 }
 
-// check reports every record of kind k in recs that names a grid, worker,
-// meeting or registered person that is not known.
-func (s *refSets) check(rep *Report, k *kind, recs *gridscore.Records, orgs *Origins) {
+// check reports (to report) every record of kind k in recs that names a
+// grid, worker, meeting or registered person that is not known.
+func (s *refSets) check(report func(Problem), k *kind, recs *gridscore.Records, orgs *Origins) {
 	gridRef := func(code string) (bool, string) {
 		return s.grids[code] || s.unreadable["grids"][code], "网格编码 " + strconv.Quote(code) + " 没有对应的网格"
 	}
@@ -113,7 +113,7 @@ func (s *refSets) check(rep *Report, k *kind, recs *gridscore.Records, orgs *Ori
 	check := func(o []Origin, c *column, id func(i int) string, ref func(string) (bool, string)) {
 		for i := range o {
 			if ok, msg := ref(id(i)); !ok {
-				rep.add(c.problem(o[i].File, o[i].Row, msg))
+				report(c.problem(o[i].File, o[i].Row, msg))
 			}
 		}
 	}
@@ -159,7 +159,7 @@ type postHolder struct {
 // common day where at least one of the two comes from the batch. The problem
 // goes on the batch's row (the later of two batch rows), naming the other
 // worker and the days they share.
-func checkOverlaps(rep *Report, workers map[string]postHolder) {
+func checkOverlaps(report func(Problem), workers map[string]postHolder) {
 	byGrid := map[string][]postHolder{}
 	for _, h := range workers {
 		byGrid[h.w.GridCode] = append(byGrid[h.w.GridCode], h)
@@ -183,7 +183,7 @@ func checkOverlaps(rep *Report, workers map[string]postHolder) {
 				if b.origin == nil || (a.origin != nil && originLess(*b.origin, *a.origin)) {
 					at, other = a, b
 				}
-				rep.add(wkGrid.problem(at.origin.File, at.origin.Row,
+				report(wkGrid.problem(at.origin.File, at.origin.Row,
 					"网格 "+strconv.Quote(grid)+" 同一天有两名网格员在岗：与 "+describe(other)+
 						"重叠的日期为 "+overlapDays(a.w, b.w)))
 			}

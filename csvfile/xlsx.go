@@ -88,7 +88,7 @@ func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
 			continue
 		}
 		b.row(src, num, cells)
-		if b.stopped() {
+		if b.stopped() || src.gaveUp {
 			return
 		}
 	}

@@ -39,7 +39,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	stats, err := svc.ImportFiles(ctx, fs.Args()...)
 	var rep *csvfile.Report
 	if errors.As(err, &rep) {
-		fmt.Fprintf(c.m.Stderr, "导入失败，未写入任何数据。发现 %d 处问题：\n", len(rep.Problems))
+		fmt.Fprintf(c.m.Stderr, "导入失败，未写入任何数据。发现 %d 处问题：\n", rep.Total())
 		fmt.Fprintln(c.m.Stderr, rep.Error())
 		return gs.Errorf(gs.EINVALID, "数据有误，请修改后重新导入")
 	} else if err != nil {

@@ -1,0 +1,203 @@
+package csvfile_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
+)
+
+// The tests of this file measure the heap: they do not run in parallel
+// with the others (which wait until they are done).
+
+// peakHeapGrowth runs f and returns how far the heap's objects grew above
+// what they were before, at the most, sampled every millisecond.
+func peakHeapGrowth(f func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	base := read()
+	var (
+		peak uint64
+		wg   sync.WaitGroup
+		done = make(chan struct{})
+	)
+	wg.Go(func() {
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			if h := read(); h > peak {
+				peak = h
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	f()
+	close(done)
+	wg.Wait()
+	if h := read(); h > peak {
+		peak = h
+	}
+	if peak < base {
+		return 0
+	}
+	return peak - base
+}
+
+// scanReport runs a Scanner over paths, with known workers W1 and W2, and
+// returns its report, failing the test for any other outcome.
+func scanReport(tb testing.TB, paths ...string) *csvfile.Report {
+	tb.Helper()
+	known := csvfile.Known{GridCodes: []string{"G1", "G2"}, Workers: []gridscore.Worker{
+		{ID: "W1", Name: "甲", Type: gridscore.FullTime, GridCode: "G1", HiredOn: gridscore.NewDate(2020, 1, 1)},
+		{ID: "W2", Name: "乙", Type: gridscore.FullTime, GridCode: "G2", HiredOn: gridscore.NewDate(2020, 1, 1)},
+	}}
+	sc := &csvfile.Scanner{Known: known}
+	err := sc.Scan(context.Background(), paths, func(*gridscore.Records) error { return nil })
+	var rep *csvfile.Report
+	if !errors.As(err, &rep) {
+		tb.Fatalf("Scan = %v, want a report", err)
+	}
+	return rep
+}
+
+// A file of a million lines of "x" under a good header (2 MB) reports a few
+// hundred problems and says why it stopped reading, instead of three
+// problems a line (the 200 MB such file took the command line past 8 GB).
+func TestMostlyBadFileIsNotReadToItsEnd(t *testing.T) {
+	const lines = 1_000_000
+	dir := t.TempDir()
+	path := filepath.Join(dir, "events.csv")
+	content := "event_id,worker_id,flow,reported_at\n" + strings.Repeat("x\n", lines)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var rep *csvfile.Report
+	grew := peakHeapGrowth(func() { rep = scanReport(t, path) })
+
+	if n := len(rep.Problems); n > csvfile.MaxFileProblems+1 {
+		t.Errorf("%d problems listed, want at most %d and the reason the reading stopped", n, csvfile.MaxFileProblems+1)
+	}
+	var stop string
+	for _, p := range rep.Problems {
+		if p.Row == 0 {
+			stop = p.String()
+		}
+	}
+	if want := "events.csv: 已读的 1000 行数据中有 1000 行有问题，其余的行没有再检查"; !strings.HasPrefix(stop, want) {
+		t.Errorf("the problem of the whole file is %q, want it to start %q", stop, want)
+	}
+	// Each "x" row lacks worker_id, flow and reported_at.
+	if got, want := rep.Total(), 3*1000+1; got != want {
+		t.Errorf("%d problems counted, want %d", got, want)
+	}
+	if !strings.Contains(rep.Error(), "events.csv: …还有 2800 处问题未列出") {
+		t.Errorf("the report does not say how many problems are not listed:\n…%s", tail(rep.Error(), 300))
+	}
+	if grew > 32<<20 {
+		t.Errorf("the heap grew by %d MB reading the file, want under 32 MB", grew>>20)
+	}
+}
+
+// A file with many bad rows among good ones is read to its end; the
+// problems beyond the first MaxFileProblems are counted, not listed.
+func TestProblemsBeyondTheLimitAreCounted(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("event_id,worker_id,flow,reported_at\n")
+	bad := 0
+	for i := range 10_000 {
+		if i%2 == 1 && i < 9000 { // bad rows, never more than half
+			fmt.Fprintf(&b, "E%d,W1,转交,2023-07-05 09:00\n", i)
+			bad++
+			continue
+		}
+		fmt.Fprintf(&b, "E%d,W1,上报,2023-07-05 09:00\n", i)
+	}
+	dir := writeFiles(t, map[string]string{"events.csv": b.String()})
+	var rep *csvfile.Report
+	peakHeapGrowth(func() { rep = scanReport(t, dir) })
+	if got := rep.Total(); got != bad {
+		t.Errorf("%d problems counted, want %d", got, bad)
+	}
+	if got := len(rep.Problems); got != csvfile.MaxFileProblems {
+		t.Errorf("%d problems listed, want %d", got, csvfile.MaxFileProblems)
+	}
+	if want := []csvfile.Unlisted{{File: "events.csv", Count: bad - csvfile.MaxFileProblems}}; fmt.Sprint(rep.Unlisted) != fmt.Sprint(want) {
+		t.Errorf("unlisted %v, want %v", rep.Unlisted, want)
+	}
+	if first := rep.Problems[0]; first.Row != 3 {
+		t.Errorf("the first problem listed is at row %d, want 3 (the first bad row)", first.Row)
+	}
+}
+
+// Many files with many problems list at most MaxProblems in all, and at
+// most MaxFileProblems of each; every problem is counted.
+func TestProblemsOfManyFilesAreListedUpToALimit(t *testing.T) {
+	files := map[string]string{}
+	want := 0
+	for _, name := range []string{"events.csv", "事件.csv", "patrols.csv", "巡查.csv", "findings.csv", "督查.csv", "quiz.csv"} {
+		var b strings.Builder
+		switch {
+		case name == "events.csv" || name == "事件.csv":
+			b.WriteString("event_id,worker_id,flow,reported_at\n")
+		case name == "patrols.csv" || name == "巡查.csv":
+			b.WriteString("patrol_id,worker_id,started_at\n")
+		case name == "findings.csv" || name == "督查.csv":
+			b.WriteString("finding_id,worker_id,kind,occurred_on\n")
+		default:
+			b.WriteString("quiz_id,worker_id,taken_on,wrong_answers\n")
+		}
+		for i := range 300 {
+			fmt.Fprintf(&b, "%s-%d,W1,x,x\n", name, i) // a bad value or two in every row
+		}
+		files[name] = b.String()
+	}
+	dir := writeFiles(t, files)
+	rep := scanReport(t, dir)
+	if len(rep.Problems) != csvfile.MaxProblems {
+		t.Errorf("%d problems listed, want %d", len(rep.Problems), csvfile.MaxProblems)
+	}
+	perFile := map[string]int{}
+	for _, p := range rep.Problems {
+		perFile[p.File]++
+	}
+	for f, n := range perFile {
+		if n > csvfile.MaxFileProblems {
+			t.Errorf("%d problems of %s listed, want at most %d", n, f, csvfile.MaxFileProblems)
+		}
+	}
+	_, err := csvfile.Read(dir)
+	var all *csvfile.Report
+	if !errors.As(err, &all) || all.Total() != rep.Total() {
+		t.Fatalf("Read counts %v problems, Scan %d", err, rep.Total())
+	}
+	want = all.Total()
+	if want < 7*300 {
+		t.Errorf("%d problems counted, want at least one a row", want)
+	}
+}
+
+// tail returns the last n bytes of s or so.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
