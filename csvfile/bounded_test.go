@@ -201,3 +201,24 @@ func tail(s string, n int) string {
 	}
 	return s[len(s)-n:]
 }
+
+// A value opened with a quote and never closed would make the rest of the
+// file one value, held whole: the row is refused once past 4 MB.
+func TestUnclosedQuoteStopsAtFourMegabytes(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "events.csv")
+	content := "event_id,worker_id,flow,reported_at\nE1,W1,上报,2023-07-05 09:00\nE2,W1,\"上报,2023-07-05 09:00\n" +
+		strings.Repeat("E3,W1,上报,2023-07-05 09:00\n", 1_000_000) // 30 MB
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var rep *csvfile.Report
+	grew := peakHeapGrowth(func() { rep = scanReport(t, path) })
+	lines := strings.Split(rep.Error(), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "events.csv:3: 这一行超过 4 MB，没有再读下去：多半是某个值以双引号开头却缺少结束引号") {
+		t.Errorf("problems %q, want one saying row 3 is over 4 MB", lines)
+	}
+	if grew > 32<<20 {
+		t.Errorf("the heap grew by %d MB reading the file, want under 32 MB", grew>>20)
+	}
+}
