@@ -76,13 +76,18 @@ func (l *Loader) AddPath(path string) {
 			}
 			l.paths[abs] = true
 		}
+		name := filepath.Base(file)
+		if formatOf(name) == "xlsx" {
+			l.addXLSX(l.b.openWorkbookFile(name, file))
+			return
+		}
 		f, err := os.Open(file)
 		if err != nil {
-			l.b.fileProblem(filepath.Base(file), 0, nil, "无法读取："+ioMessage(err))
+			l.b.fileProblem(name, 0, nil, "无法读取："+ioMessage(err))
 			return
 		}
 		defer f.Close()
-		l.AddFile(filepath.Base(file), f)
+		l.AddFile(name, f)
 	})
 }
 
@@ -127,7 +132,7 @@ func (l *Loader) AddFile(name string, data io.ReadSeeker) {
 	case "csv":
 		l.addCSV(name, data)
 	case "xlsx":
-		l.addXLSX(name, data)
+		l.addXLSX(l.b.openWorkbookReader(name, data))
 	default:
 		l.b.fileProblem(name, 0, nil, "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
 	}

@@ -201,13 +201,7 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 				}
 				plan = append(plan, planned{src: b.newSource(label, k), path: file, size: info.Size()})
 			case "xlsx":
-				f, err := os.Open(file)
-				if err != nil {
-					b.fileProblem(label, 0, nil, "无法读取："+ioMessage(err))
-					return
-				}
-				book, sheets := b.openWorkbook(label, f)
-				f.Close()
+				book, sheets := b.openWorkbookFile(label, file)
 				if book == nil {
 					return
 				}
