@@ -396,7 +396,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	}
 	defer it.Rollback()
 	rep := &UploadReport{Upload: up}
-	err = s.scanInto(ctx, it, paths, scope.check)
+	sources, err := s.scanInto(ctx, it, paths, scope.check)
 	if scope.err != nil {
 		return nil, scope.err
 	}
@@ -406,7 +406,10 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	} else if err != nil {
 		return nil, err
 	}
-	rep.Files = scope.files(up, rep.Problems)
+	rep.Files = fileReports(up, sources)
+	if rep.OK() {
+		rep.Notes = append(rep.Notes, emptyFileNotes(sources)...)
+	}
 	if scope.calendar {
 		rep.Notes = append(rep.Notes, "工作日历不属于某一个镇街：导入的日期对所有镇街的考核都有效。")
 	}
