@@ -225,3 +225,29 @@ func TestUnclosedQuoteStopsAtFourMegabytes(t *testing.T) {
 		t.Errorf("the heap grew by %d MB reading the file, want under 32 MB", grew>>20)
 	}
 }
+
+// Twenty thousand workers in post in one grid make some 200 million pairs
+// of overlapping workers: the first are worded, the others counted, in
+// well under the minutes wording them all would take.
+func TestManyOverlappingWorkersAreCounted(t *testing.T) {
+	const n = 20_000
+	var b strings.Builder
+	b.WriteString("worker_id,name,type,grid_code,hired_on\n")
+	for i := range n {
+		fmt.Fprintf(&b, "X%d,甲,专职,G1,2023-01-01\n", i)
+	}
+	dir := writeFiles(t, map[string]string{"workers.csv": b.String()})
+	start := time.Now()
+	rep := scanReport(t, dir)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the check took %v", d)
+	}
+	// W1 is stored in grid G1 too, hired in 2020.
+	pairs := n*(n-1)/2 + n
+	if got := rep.Total(); got != pairs {
+		t.Errorf("%d problems counted, want %d (every pair)", got, pairs)
+	}
+	if len(rep.Problems) != csvfile.MaxFileProblems || !strings.Contains(rep.Problems[0].Message, "同一天有两名网格员在岗") {
+		t.Errorf("%d problems listed (first %v), want %d overlaps", len(rep.Problems), rep.Problems[0], csvfile.MaxFileProblems)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/gridscore/gridscore"
@@ -38,7 +39,7 @@ func (b *Batch) CheckReferences(stored Known) error {
 	for _, k := range kinds {
 		refs.check(rep.add, k, &b.Records, &b.Origins)
 	}
-	checkOverlaps(rep.add, refs.workers)
+	checkOverlaps(rep.add, rep.addUnlisted, refs.workers)
 	return rep.err()
 }
 
@@ -159,23 +160,56 @@ type postHolder struct {
 // common day where at least one of the two comes from the batch. The problem
 // goes on the batch's row (the later of two batch rows), naming the other
 // worker and the days they share.
-func checkOverlaps(report func(Problem), workers map[string]postHolder) {
+//
+// Once maxOverlapsListed pairs are reported, the others are only counted
+// (to count, for the file of the batch's rows): a file of thousands of
+// workers in one grid has millions of pairs, whose words would take many
+// minutes to write.
+func checkOverlaps(report func(Problem), count func(file string, n int), workers map[string]postHolder) {
 	byGrid := map[string][]postHolder{}
 	for _, h := range workers {
 		byGrid[h.w.GridCode] = append(byGrid[h.w.GridCode], h)
 	}
+	listed := 0
 	for _, grid := range slices.Sorted(maps.Keys(byGrid)) {
 		hs := byGrid[grid]
 		slices.SortFunc(hs, func(a, b postHolder) int {
 			return cmp.Or(cmp.Compare(a.w.HiredOn, b.w.HiredOn), cmp.Compare(a.w.ID, b.w.ID))
 		})
+		// stored[i] is the number of stored workers among hs[:i]; file is
+		// the file of a worker of the batch.
+		stored := make([]int, len(hs)+1)
+		file := ""
+		for i, h := range hs {
+			stored[i+1] = stored[i]
+			if h.origin == nil {
+				stored[i+1]++
+			} else if file == "" {
+				file = h.origin.File
+			}
+		}
+		if file == "" {
+			continue // stored workers only
+		}
 		// Sorted by hiring, a later worker overlaps an earlier one exactly
-		// when hired on or before the earlier one's last day.
+		// when hired on or before the earlier one's last day: a overlaps
+		// hs[i+1:end].
 		for i, a := range hs {
-			for _, b := range hs[i+1:] {
-				if !a.w.LeftOn.IsZero() && b.w.HiredOn > a.w.LeftOn {
-					break
+			end := len(hs)
+			if !a.w.LeftOn.IsZero() {
+				end = i + 1 + sort.Search(len(hs)-i-1, func(k int) bool { return hs[i+1+k].w.HiredOn > a.w.LeftOn })
+			}
+			if listed >= maxOverlapsListed {
+				n := end - i - 1
+				if a.origin == nil {
+					n -= stored[end] - stored[i+1]
 				}
+				if n > 0 {
+					count(file, n)
+				}
+				continue
+			}
+			for _, b := range hs[i+1 : end] {
 				if a.origin == nil && b.origin == nil {
 					continue
 				}
@@ -183,6 +217,7 @@ func checkOverlaps(report func(Problem), workers map[string]postHolder) {
 				if b.origin == nil || (a.origin != nil && originLess(*b.origin, *a.origin)) {
 					at, other = a, b
 				}
+				listed++
 				report(wkGrid.problem(at.origin.File, at.origin.Row,
 					"网格 "+strconv.Quote(grid)+" 同一天有两名网格员在岗：与 "+describe(other)+
 						"重叠的日期为 "+overlapDays(a.w, b.w)))
@@ -190,6 +225,9 @@ func checkOverlaps(report func(Problem), workers map[string]postHolder) {
 		}
 	}
 }
+
+// maxOverlapsListed is the most overlaps checkOverlaps words.
+const maxOverlapsListed = MaxFileProblems
 
 func originLess(a, b Origin) bool {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Row, b.Row)) < 0

@@ -152,10 +152,7 @@ const maxMessageBytes = 2000
 // it.
 func (r *Report) add(p Problem) {
 	if p.Row > 0 && (r.listed[p.File] >= MaxFileProblems || len(r.Problems) >= MaxProblems) {
-		if r.unlisted == nil {
-			r.unlisted = map[string]int{}
-		}
-		r.unlisted[p.File]++
+		r.addUnlisted(p.File, 1)
 		return
 	}
 	if len(p.Message) > maxMessageBytes {
@@ -166,6 +163,14 @@ func (r *Report) add(p Problem) {
 	}
 	r.listed[p.File]++
 	r.Problems = append(r.Problems, p)
+}
+
+// addUnlisted counts n problems of file without listing them.
+func (r *Report) addUnlisted(file string, n int) {
+	if r.unlisted == nil {
+		r.unlisted = map[string]int{}
+	}
+	r.unlisted[file] += n
 }
 
 // empty reports whether no problem was found.
@@ -215,10 +220,7 @@ func JoinReports(reports ...*Report) error {
 			all.add(p)
 		}
 		for _, u := range r.unlistedByFile() {
-			if all.unlisted == nil {
-				all.unlisted = map[string]int{}
-			}
-			all.unlisted[u.File] += u.Count
+			all.addUnlisted(u.File, u.Count)
 		}
 	}
 	return all.err()

@@ -279,7 +279,7 @@ func (b *builder) chunkProblems() func(Problem) {
 func (b *builder) endKind(k *kind) {
 	b.flush(k)
 	if k == workersKind {
-		checkOverlaps(b.chunkProblems(), b.stream.refs.workers)
+		checkOverlaps(b.chunkProblems(), b.report.addUnlisted, b.stream.refs.workers)
 	}
 	if t := b.keys[k.id]; t != nil {
 		t.Free()
