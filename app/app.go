@@ -119,7 +119,7 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResu
 		return nil, err
 	}
 	defer it.Rollback()
-	sources, err := s.scanInto(ctx, it, paths, nil)
+	sources, err := s.scanInto(ctx, it, paths, nil, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -178,11 +178,12 @@ func filesSize(paths []string) int64 {
 }
 
 // scanInto reads the files at paths and writes their records into it, as
-// ImportFiles describes, with check (if not nil) as the Scanner's Check.
+// ImportFiles describes, with check (if not nil) as the Scanner's Check
+// and maxNamed as its MaxNamedRows.
 // It returns the files and sheets read, and nil when every record was
 // written, or the first error: a *csvfile.Report, a failure to read or to
 // write. The caller commits or rolls back.
-func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem) ([]csvfile.Source, error) {
+func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
 		return nil, err
@@ -192,7 +193,7 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		Workers:    stored.Workers,
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
-	}, Check: check}
+	}, Check: check, MaxNamedRows: maxNamed}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

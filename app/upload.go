@@ -39,6 +39,12 @@ const (
 	// UploadLifetime is how long an upload waits for its commit before it
 	// is cleaned up.
 	UploadLifetime = 24 * time.Hour
+	// MaxUploadNamedRows bounds the rows of each kind that other rows name
+	// (grids, workers, register, meetings) in one upload: they are held in
+	// memory while the upload is checked (see csvfile.Scanner.MaxNamedRows).
+	// A town has a few hundred grids and workers and some thousands of
+	// registered persons; a province's files go through the command line.
+	MaxUploadNamedRows = 100_000
 	// MaxFileProblems and MaxProblems are the most problems a report
 	// lists of one file (or sheet) and in all; the others are counted.
 	MaxFileProblems = csvfile.MaxFileProblems
@@ -481,7 +487,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	}
 	defer it.Rollback()
 	rep := &UploadReport{Upload: up}
-	sources, err := s.scanInto(ctx, it, paths, scope.check)
+	sources, err := s.scanInto(ctx, it, paths, scope.check, MaxUploadNamedRows)
 	if scope.err != nil {
 		return nil, scope.err
 	}

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -403,6 +404,30 @@ func TestUploadEmptyFile(t *testing.T) {
 		}
 		if _, err := svc.CommitUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.EINVALID {
 			t.Errorf("commit of an empty file: %v, want it refused", err)
+		}
+	})
+}
+
+// TestUploadNamedRowsBounded: an upload of more grids than
+// app.MaxUploadNamedRows (which are held in memory while it is checked) is
+// refused, the grids past the bound unread.
+func TestUploadNamedRowsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("grid_code,grid_name,town\n")
+	for i := range app.MaxUploadNamedRows + 1 {
+		fmt.Fprintf(&b, "QS-X%06d,网格,青山镇\n", i)
+	}
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := app.WithActor(context.Background(), qsAdmin.Username)
+		svc := &app.Service{DB: db}
+		id := stage(t, svc, qsAdmin, textFile("grids.csv", b.String()))
+		rep, err := svc.CheckUpload(ctx, qsAdmin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("网格超过 %d 行，超出了一次导入的上限", app.MaxUploadNamedRows)
+		if rep.OK() || len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].Message, want) {
+			t.Errorf("problems %v, want one saying %q", rep.Problems, want)
 		}
 	})
 }

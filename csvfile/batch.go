@@ -63,6 +63,9 @@ type builder struct {
 	unreadable map[string]map[string]bool
 	// stream is the state of a streaming read, nil when reading into memory.
 	stream *stream
+	// namedRows counts, per kind id, the rows read of the kinds other
+	// rows name (see Scanner.MaxNamedRows).
+	namedRows []int
 	// sources are the files and sheets begun, by label.
 	sources map[string]*source
 	// emptyChecked is set once nothingToImport has run.
@@ -82,6 +85,7 @@ func newBuilder() *builder {
 		next:       make([]uint32, len(kinds)),
 		unreadable: map[string]map[string]bool{},
 		sources:    map[string]*source{},
+		namedRows:  make([]int, len(kinds)),
 	}
 }
 

@@ -251,3 +251,27 @@ func TestManyOverlappingWorkersAreCounted(t *testing.T) {
 		t.Errorf("%d problems listed (first %v), want %d overlaps", len(rep.Problems), rep.Problems[0], csvfile.MaxFileProblems)
 	}
 }
+
+// A Scanner bounded in the rows of the kinds other rows name stops reading
+// them past the bound, saying so, file by file.
+func TestNamedRowsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("grid_code,grid_name,town\n")
+	for i := range 150 {
+		fmt.Fprintf(&b, "G%d,网格,镇\n", i)
+	}
+	dir := writeFiles(t, map[string]string{"grids.csv": b.String(), "网格.csv": "grid_code,grid_name,town\nH1,网格,镇\n",
+		"events.csv": "event_id,worker_id,flow,reported_at\nE1,W1,上报,2023-07-05 09:00\nE2,W1,上报,2023-07-05 09:00\n"})
+	sc := &csvfile.Scanner{MaxNamedRows: 100, Known: csvfile.Known{Workers: []gridscore.Worker{{ID: "W1"}}}}
+	err := sc.Scan(context.Background(), []string{dir}, func(*gridscore.Records) error { return nil })
+	want := []string{
+		"grids.csv: 网格超过 100 行，超出了一次导入的上限，没有再读下去：请分几次导入，或由管理员用命令行 gridscore import 导入",
+		"网格.csv: 网格超过 100 行，超出了一次导入的上限，没有再读下去：请分几次导入，或由管理员用命令行 gridscore import 导入",
+	}
+	if got := reportLines(t, err); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := fmt.Sprint(sc.Sources); got != "[{grids.csv grids 100 100 true} {网格.csv grids 0 0 true} {events.csv events 2 2 false}]" || sc.Sources[1].Empty() {
+		t.Errorf("sources %s, want the grids stopped, none empty", got)
+	}
+}

@@ -249,11 +249,30 @@ func (b *builder) row(src *source, num int, fields []string) {
 	if blank {
 		return
 	}
+	if b.tooManyNamed(src) {
+		return
+	}
 	src.data++
 	if !b.parseRow(src, num, fields) {
 		src.bad++
 	}
 	b.giveUp(src)
+}
+
+// tooManyNamed stops the reading of src, reporting why, when it would read
+// more rows of a kind other rows name than the stream's maxNamed.
+func (b *builder) tooManyNamed(src *source) bool {
+	st := b.stream
+	if st == nil || st.maxNamed <= 0 || !named[src.kind.name] {
+		return false
+	}
+	if b.namedRows[src.kind.id]++; b.namedRows[src.kind.id] <= st.maxNamed {
+		return false
+	}
+	src.gaveUp = true
+	b.fileProblem(src.label, 0, nil, fmt.Sprintf("%s超过 %d 行，超出了一次导入的上限，没有再读下去：请分几次导入，或由管理员用命令行 gridscore import 导入",
+		src.kind.zh, st.maxNamed))
+	return true
 }
 
 // giveUpAfter is the number of bad rows of a file from which the file is

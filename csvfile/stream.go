@@ -44,6 +44,15 @@ type Scanner struct {
 	// called on the goroutine that calls Scan.
 	Check func(kind string, recs *gridscore.Records, orgs *Origins) []Problem
 
+	// MaxNamedRows, if above zero, bounds the rows of each kind that
+	// other rows name (grids, workers, register, meetings) that Scan reads:
+	// they are kept in memory to check the references to them, the
+	// workers in full (some 600 bytes each with the Go heap's room to grow:
+	// 2.3 million grids and workers of a 158 MB upload took a server to
+	// 2.8 GB). A file beyond it is reported and not read further. Zero
+	// means no bound (the command line, whose memory then grows with them).
+	MaxNamedRows int
+
 	// Sources is set by Scan: each file or sheet read, in the order read,
 	// with its rows.
 	Sources []Source
@@ -59,10 +68,12 @@ type Source struct {
 	// of its records read without any problem (a row given twice alike
 	// counts once).
 	Rows, Valid int
+	// Stopped is set when it was not read to its end (a problem says why).
+	Stopped bool
 }
 
 // Empty reports whether the file had a header and no data rows.
-func (s Source) Empty() bool { return s.Rows == 0 }
+func (s Source) Empty() bool { return s.Rows == 0 && !s.Stopped }
 
 // DefaultChunkRows is the chunk size of a Scanner that sets none.
 const DefaultChunkRows = 8192
@@ -85,6 +96,7 @@ type stream struct {
 	refs       *refSets
 	check      func(kind string, recs *gridscore.Records, orgs *Origins) []Problem
 	bytesAhead int64 // bytes of the CSV files of the kind not yet started
+	maxNamed   int   // Scanner.MaxNamedRows
 	err        error
 }
 
@@ -109,7 +121,8 @@ type planned struct {
 // emit or of ctx, which stops the reading at once.
 func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscore.Records) error) error {
 	b := newBuilder()
-	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable), check: sc.Check}
+	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable), check: sc.Check,
+		maxNamed: sc.MaxNamedRows}
 	if st.chunk <= 0 {
 		st.chunk = DefaultChunkRows
 	}
@@ -136,7 +149,7 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 	defer func() {
 		for _, p := range plan {
 			if p.src.headed {
-				sc.Sources = append(sc.Sources, Source{File: p.src.label, Kind: p.src.kind.name, Rows: p.src.data, Valid: p.src.valid})
+				sc.Sources = append(sc.Sources, Source{File: p.src.label, Kind: p.src.kind.name, Rows: p.src.data, Valid: p.src.valid, Stopped: p.src.gaveUp})
 			}
 		}
 	}()
