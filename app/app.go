@@ -108,16 +108,46 @@ func (s *Service) Clock() time.Time {
 // (store.ImportTx). Once a problem is found nothing more is written, the
 // reading goes on to report every problem, and the transaction is rolled
 // back.
-func (s *Service) ImportFiles(ctx context.Context, paths ...string) (store.ImportStats, error) {
+//
+// A file with a header and no rows imports nothing: a note says so when
+// other files have rows; when no file has any, the import is refused (a
+// problem of each file), so that an empty export is not taken for an
+// import done.
+func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResult, error) {
 	it, err := s.DB.BeginImport(ctx, importOptions(filesSize(paths))...)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Rollback()
-	if err := s.scanInto(ctx, it, paths, nil); err != nil {
+	sources, err := s.scanInto(ctx, it, paths, nil, 0)
+	if err != nil {
 		return nil, err
 	}
-	return it.Commit(ctx)
+	stats, err := it.Commit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &ImportResult{Stats: stats, Notes: emptyFileNotes(sources)}, nil
+}
+
+// ImportResult is what an import of files did: per kind the records
+// received, added, changed and unchanged, and remarks for the person who
+// imports.
+type ImportResult struct {
+	Stats store.ImportStats
+	Notes []string
+}
+
+// emptyFileNotes are the remarks on the files read (sources) that had a
+// header and no rows.
+func emptyFileNotes(sources []csvfile.Source) []string {
+	var notes []string
+	for _, src := range sources {
+		if src.Empty() {
+			notes = append(notes, src.File+" 只有表头，没有数据行，其中没有可导入的数据。")
+		}
+	}
+	return notes
 }
 
 // importOptions returns the options of an import of size bytes of files:
@@ -148,21 +178,22 @@ func filesSize(paths []string) int64 {
 }
 
 // scanInto reads the files at paths and writes their records into it, as
-// ImportFiles describes, with check (if not nil) as the Scanner's Check.
-// It returns nil when every record was written, or the first error: a
-// *csvfile.Report, a failure to read or to write. The caller commits or
-// rolls back.
-func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem) error {
+// ImportFiles describes, with check (if not nil) as the Scanner's Check
+// and maxNamed as its MaxNamedRows.
+// It returns the files and sheets read, and nil when every record was
+// written, or the first error: a *csvfile.Report, a failure to read or to
+// write. The caller commits or rolls back.
+func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sc := &csvfile.Scanner{Known: csvfile.Known{
 		GridCodes:  keys(stored.Grids),
 		Workers:    stored.Workers,
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
-	}, Check: check}
+	}, Check: check, MaxNamedRows: maxNamed}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -190,7 +221,7 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 	if err := <-scanned; writeErr == nil && err != nil {
 		writeErr = err // a *csvfile.Report, or a failure to read
 	}
-	return writeErr
+	return sc.Sources, writeErr
 }
 
 func keys(m map[string]bool) []string {

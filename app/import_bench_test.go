@@ -49,14 +49,14 @@ func BenchmarkImportEvents(b *testing.B) {
 				mem := startMemPeak()
 				b.StartTimer()
 				start := time.Now()
-				stats, err := svc.ImportFiles(ctx, dir)
+				res, err := svc.ImportFiles(ctx, dir)
 				if err != nil {
 					b.Fatal(err)
 				}
 				importRate = float64(tw.rows()) / time.Since(start).Seconds()
 				b.StopTimer()
 				heapMB, rssMB = mem.done()
-				if s := stats["events"]; s.Inserted != int64(n) {
+				if s := res.Stats["events"]; s.Inserted != int64(n) {
 					b.Fatalf("events stats = %+v", s)
 				}
 

@@ -38,11 +38,11 @@ func forEachBackend(t *testing.T, test func(t *testing.T, b storetest.Backend, d
 
 func mustImportFiles(tb testing.TB, db *store.DB, paths ...string) store.ImportStats {
 	tb.Helper()
-	stats, err := (&app.Service{DB: db}).ImportFiles(context.Background(), paths...)
+	res, err := (&app.Service{DB: db}).ImportFiles(context.Background(), paths...)
 	if err != nil {
 		tb.Fatalf("ImportFiles: %v", err)
 	}
-	return stats
+	return res.Stats
 }
 
 // mustLoadAll returns every stored record and the row counts.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -129,10 +130,17 @@ type UploadStore interface {
 	DeleteUpload(ctx context.Context, id int64) error
 	// DeleteUploadsBefore removes uploads staged before t.
 	DeleteUploadsBefore(ctx context.Context, t time.Time) (int64, error)
-	// ReadUploadFiles hands each staged file of an upload to each.
-	ReadUploadFiles(ctx context.Context, id int64, each func(name string, content []byte) error) error
-	// SaveUploadReport keeps an upload's report for a data version.
+	// ReadUploadFiles hands each staged file of an upload to each, to be
+	// read as a stream.
+	ReadUploadFiles(ctx context.Context, id int64, each func(name string, content io.Reader) error) error
+	// SaveUploadReport keeps an upload's report for a data version and
+	// ends the claim of its check.
 	SaveUploadReport(ctx context.Context, id, version int64, report []byte) error
+	// ClaimUploadCheck claims the check of an upload unless another holds
+	// it; RenewUploadCheck extends the claim, ReleaseUploadCheck ends it.
+	ClaimUploadCheck(ctx context.Context, id int64, now, until time.Time) (bool, error)
+	RenewUploadCheck(ctx context.Context, id int64, until time.Time) error
+	ReleaseUploadCheck(ctx context.Context, id int64) error
 	// UploadReport returns the report kept for a data version.
 	UploadReport(ctx context.Context, id, version int64) ([]byte, error)
 	// CommittedUploadReport returns the report kept at an upload's commit.

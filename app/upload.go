@@ -39,6 +39,16 @@ const (
 	// UploadLifetime is how long an upload waits for its commit before it
 	// is cleaned up.
 	UploadLifetime = 24 * time.Hour
+	// MaxUploadNamedRows bounds the rows of each kind that other rows name
+	// (grids, workers, register, meetings) in one upload: they are held in
+	// memory while the upload is checked (see csvfile.Scanner.MaxNamedRows).
+	// A town has a few hundred grids and workers and some thousands of
+	// registered persons; a province's files go through the command line.
+	MaxUploadNamedRows = 100_000
+	// MaxFileProblems and MaxProblems are the most problems a report
+	// lists of one file (or sheet) and in all; the others are counted.
+	MaxFileProblems = csvfile.MaxFileProblems
+	MaxProblems     = csvfile.MaxProblems
 )
 
 // UploadReport is what checking (or committing) an upload found: per file
@@ -49,6 +59,11 @@ type UploadReport struct {
 	Files    []FileReport
 	Kinds    []KindReport
 	Problems []Problem
+	// Unlisted counts, per file, the problems found but not listed: a
+	// report lists the first csvfile.MaxFileProblems of a file (and
+	// csvfile.MaxProblems in all), so that a file of millions of bad rows
+	// makes a report of a few hundred.
+	Unlisted []UnlistedProblems
 	// Notes are remarks for the person who imports (not problems).
 	Notes []string
 	// Committed is set when the records were written; CommittedAt and
@@ -93,6 +108,22 @@ type Problem struct {
 	Message string
 }
 
+// UnlistedProblems is the number of problems of a file not listed in a
+// report.
+type UnlistedProblems struct {
+	File  string
+	Count int
+}
+
+// ProblemCount is the number of problems found, listed or not.
+func (r *UploadReport) ProblemCount() int {
+	n := len(r.Problems)
+	for _, u := range r.Unlisted {
+		n += u.Count
+	}
+	return n
+}
+
 // ColumnTitle is how a page names the problem's column: Title, or Column
 // for a problem kept from before Title existed (upload reports are kept
 // as JSON with their problems and shown again while the records are
@@ -104,13 +135,17 @@ func (p Problem) ColumnTitle() string {
 	return p.Column
 }
 
-// problemsOf are the problems of a file reader's report.
-func problemsOf(ps []csvfile.Problem) []Problem {
-	out := make([]Problem, len(ps))
-	for i, p := range ps {
+// problemsOf are the problems of a file reader's report, listed and not.
+func problemsOf(rep *csvfile.Report) ([]Problem, []UnlistedProblems) {
+	out := make([]Problem, len(rep.Problems))
+	for i, p := range rep.Problems {
 		out[i] = Problem{File: p.File, Row: p.Row, Column: p.Column, Title: p.Title, Key: p.Key, Message: p.Message}
 	}
-	return out
+	var more []UnlistedProblems
+	for _, u := range rep.Unlisted {
+		more = append(more, UnlistedProblems{File: u.File, Count: u.Count})
+	}
+	return out, more
 }
 
 // Format is one kind of record the import reads: its English and Chinese
@@ -142,7 +177,7 @@ func Formats() []Format {
 }
 
 // OK reports whether the upload may be committed.
-func (r *UploadReport) OK() bool { return len(r.Problems) == 0 }
+func (r *UploadReport) OK() bool { return r.ProblemCount() == 0 }
 
 // canImport checks that u may import: a town's administrator or staff.
 func canImport(u *gs.User) error {
@@ -236,7 +271,10 @@ func (s *Service) Upload(ctx context.Context, u *gs.User, id int64) (*gs.Upload,
 //
 // The report is kept with the upload, with the version of the records it
 // was made against: while they are unchanged, opening it again shows the
-// kept report without reading the files again.
+// kept report without reading the files again, on any server and after a
+// restart. One view works it out while the others wait for it (see
+// ClaimUploadCheck): six views of a 190 MB upload at once used to read it
+// six times, taking 3 GB.
 //
 // The report of an upload that was committed is the commit's.
 func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*UploadReport, error) {
@@ -244,22 +282,94 @@ func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*Uploa
 	if err != nil {
 		return nil, err
 	}
-	if up.Committed() {
-		return s.committedReport(ctx, up)
-	}
-	v, err := s.DB.DataVersion(ctx) // before the check: a change meanwhile leaves the kept report outdated
-	if err != nil {
-		return nil, err
-	}
-	if js, err := s.DB.UploadReport(ctx, id, v); err != nil {
-		return nil, err
-	} else if js != nil {
-		var rep UploadReport
-		if json.Unmarshal(js, &rep) == nil {
-			rep.Upload = up
-			return &rep, nil
+	wait := checkPoll
+	for {
+		if up.Committed() {
+			return s.committedReport(ctx, up)
+		}
+		v, err := s.DB.DataVersion(ctx) // before the check: a change meanwhile leaves the kept report outdated
+		if err != nil {
+			return nil, err
+		}
+		if rep, err := s.keptReport(ctx, up, v); rep != nil || err != nil {
+			return rep, err
+		}
+		claimed, err := s.DB.ClaimUploadCheck(ctx, id, time.Now(), time.Now().Add(checkLease))
+		if err != nil {
+			return nil, err
+		}
+		if claimed {
+			return s.checkClaimed(ctx, u, up, v)
+		}
+		// Another view is checking the upload: its report will do.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
+		if up, err = s.Upload(ctx, u, id); err != nil {
+			return nil, err
 		}
 	}
+}
+
+// The claim of an upload's check (wall-clock time: it is about servers
+// alive, not about the quarter's clock): it lasts checkLease and is
+// renewed every checkLease/4 while the check goes on; the other views look
+// for the report every checkPoll at first, then less often, up to a
+// second.
+const (
+	checkLease = 2 * time.Minute
+	checkPoll  = 100 * time.Millisecond
+)
+
+// keptReport returns the report of up kept for the records of version v,
+// or nil when there is none.
+func (s *Service) keptReport(ctx context.Context, up *gs.Upload, v int64) (*UploadReport, error) {
+	js, err := s.DB.UploadReport(ctx, up.ID, v)
+	if err != nil || js == nil {
+		return nil, err
+	}
+	var rep UploadReport
+	if json.Unmarshal(js, &rep) != nil {
+		return nil, nil
+	}
+	rep.Upload = up
+	return &rep, nil
+}
+
+// checkClaimed checks up, whose check the caller claimed, against the
+// records of version v, keeps the report and ends the claim.
+func (s *Service) checkClaimed(ctx context.Context, u *gs.User, up *gs.Upload, v int64) (*UploadReport, error) {
+	saved := false
+	defer func() {
+		if !saved {
+			if err := s.DB.ReleaseUploadCheck(context.WithoutCancel(ctx), up.ID); err != nil {
+				slog.WarnContext(ctx, "upload check not released", "upload", up.ID, "err", err)
+			}
+		}
+	}()
+	// Kept meanwhile by the view whose claim just ended?
+	if rep, err := s.keptReport(ctx, up, v); rep != nil || err != nil {
+		return rep, err
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(checkLease / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if err := s.DB.RenewUploadCheck(ctx, up.ID, time.Now().Add(checkLease)); err != nil {
+					slog.WarnContext(ctx, "upload check not renewed", "upload", up.ID, "err", err)
+				}
+			}
+		}
+	}()
 	rep, err := s.runUpload(ctx, u, up, false)
 	if err != nil {
 		return nil, err
@@ -267,8 +377,10 @@ func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*Uploa
 	kept := *rep
 	kept.Upload = nil
 	if js, err := json.Marshal(&kept); err == nil {
-		if err := s.DB.SaveUploadReport(ctx, id, v, js); err != nil {
-			slog.WarnContext(ctx, "upload report not kept", "upload", id, "err", err)
+		if err := s.DB.SaveUploadReport(ctx, up.ID, v, js); err != nil {
+			slog.WarnContext(ctx, "upload report not kept", "upload", up.ID, "err", err)
+		} else {
+			saved = true
 		}
 	}
 	return rep, nil
@@ -293,7 +405,7 @@ func (s *Service) CommitUpload(ctx context.Context, u *gs.User, id int64) (*Uplo
 		return nil, err
 	}
 	if !rep.OK() {
-		return rep, gs.Errorf(gs.EINVALID, "重新校验时发现 %d 处问题，没有导入任何数据。", len(rep.Problems))
+		return rep, gs.Errorf(gs.EINVALID, "重新校验时发现 %d 处问题，没有导入任何数据。", rep.ProblemCount())
 	}
 	return rep, nil
 }
@@ -347,11 +459,19 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	defer os.RemoveAll(dir)
 	var paths []string
 	var size int64
-	err = s.DB.ReadUploadFiles(ctx, up.ID, func(name string, content []byte) error {
+	err = s.DB.ReadUploadFiles(ctx, up.ID, func(name string, content io.Reader) error {
 		p := filepath.Join(dir, filepath.Base(name))
 		paths = append(paths, p)
-		size += int64(len(content))
-		return os.WriteFile(p, content, 0o600)
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		n, err := io.Copy(f, content)
+		size += n
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -367,17 +487,20 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	}
 	defer it.Rollback()
 	rep := &UploadReport{Upload: up}
-	err = s.scanInto(ctx, it, paths, scope.check)
+	sources, err := s.scanInto(ctx, it, paths, scope.check, MaxUploadNamedRows)
 	if scope.err != nil {
 		return nil, scope.err
 	}
 	var problems *csvfile.Report
 	if errors.As(err, &problems) {
-		rep.Problems = problemsOf(problems.Problems)
+		rep.Problems, rep.Unlisted = problemsOf(problems)
 	} else if err != nil {
 		return nil, err
 	}
-	rep.Files = scope.files(up, rep.Problems)
+	rep.Files = fileReports(up, sources)
+	if rep.OK() {
+		rep.Notes = append(rep.Notes, emptyFileNotes(sources)...)
+	}
 	if scope.calendar {
 		rep.Notes = append(rep.Notes, "导入的工作日历只对本镇街的考核有效；区中心设置的全区日期仍然有效，同一日期以本镇街的为准。")
 	}

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"maps"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -22,8 +20,7 @@ import (
 //
 // Its check is the Scanner's Check: it sees the records of each chunk with
 // their origins, in the Scanner's order (grids and workers first), and
-// learns the towns of the grids and workers read. It also counts the rows
-// of each file for the report.
+// learns the towns of the grids and workers read.
 type townScope struct {
 	ctx  context.Context
 	db   TownStore
@@ -31,14 +28,6 @@ type townScope struct {
 	// gridTown and workerTown are the towns of the grids and workers,
 	// stored or read.
 	gridTown, workerTown map[string]string
-	// rows and kinds are, per file (or sheet) label, the records read and
-	// the kind's Chinese name.
-	rows  map[string]int
-	kinds map[string]string
-	// read is, per file label, the rows read (a bit per row number), so
-	// that a row found wrong after it was read (a worker that does not
-	// exist) is not counted as valid.
-	read map[string][]uint64
 	// calendar is set when calendar days were read.
 	calendar bool
 	// err is the first failure to query the store; the check then stops.
@@ -54,8 +43,7 @@ func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, e
 	if err != nil {
 		return nil, err
 	}
-	sc := &townScope{ctx: ctx, db: db, town: town, gridTown: grids, workerTown: make(map[string]string, len(workers)),
-		rows: map[string]int{}, kinds: map[string]string{}, read: map[string][]uint64{}}
+	sc := &townScope{ctx: ctx, db: db, town: town, gridTown: grids, workerTown: make(map[string]string, len(workers))}
 	for _, w := range workers {
 		sc.workerTown[w.ID] = w.Town
 	}
@@ -163,8 +151,8 @@ var scopeKinds = map[string]scopeKind{
 	},
 }
 
-// check is the Scanner's Check: it counts the rows of each file and
-// returns a problem for every record of recs (of kind) outside the town.
+// check is the Scanner's Check: it returns a problem for every record of
+// recs (of kind) outside the town.
 func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
 	k, ok := scopeKinds[kind]
 	if !ok || sc.err != nil {
@@ -172,11 +160,6 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 	}
 	o := k.orgs(orgs)
 	title := gs.KindName[kind]
-	for _, org := range o {
-		sc.rows[org.File]++
-		sc.kinds[org.File] = title
-		sc.mark(org)
-	}
 	var ps []csvfile.Problem
 	add := func(i int, col, msg string) {
 		ps = append(ps, csvfile.ColumnProblem(o[i], kind, col, msg))
@@ -243,52 +226,24 @@ func (sc *townScope) learn(kind string, recs *gs.Records) {
 	}
 }
 
-// mark notes that the row of org was read.
-func (sc *townScope) mark(org csvfile.Origin) {
-	if org.Row <= 0 {
-		return
-	}
-	bits := sc.read[org.File]
-	for len(bits) <= org.Row/64 {
-		bits = append(bits, 0)
-	}
-	bits[org.Row/64] |= 1 << (org.Row % 64)
-	sc.read[org.File] = bits
-}
-
-// wasRead reports whether the row of org was read.
-func (sc *townScope) wasRead(org csvfile.Origin) bool {
-	bits := sc.read[org.File]
-	return org.Row > 0 && org.Row/64 < len(bits) && bits[org.Row/64]&(1<<(org.Row%64)) != 0
-}
-
-// files lists the files of up (a workbook by its sheets read) with their
-// kind and valid rows: the rows read less those with a problem found after
-// they were read (a reference, the town, a key used twice).
-func (sc *townScope) files(up *gs.Upload, problems []Problem) []FileReport {
-	bad := map[csvfile.Origin]bool{}
-	for _, p := range problems {
-		if o := (csvfile.Origin{File: p.File, Row: p.Row}); sc.wasRead(o) && !bad[o] {
-			bad[o] = true
-			sc.rows[o.File]--
-		}
-	}
+// fileReports lists the files of up (a workbook by its sheets read) with
+// their kind and valid rows, from what the Scanner read (sources).
+func fileReports(up *gs.Upload, sources []csvfile.Source) []FileReport {
 	var out []FileReport
 	for _, f := range up.Files {
 		found := false
-		if strings.EqualFold(filepath.Ext(f.Name), ".xlsx") {
-			for _, label := range slices.Sorted(maps.Keys(sc.rows)) {
-				if strings.HasPrefix(label, f.Name+"[") {
-					out = append(out, FileReport{Name: label, Kind: sc.kinds[label], Rows: sc.rows[label]})
-					found = true
-				}
+		for _, src := range sources {
+			if src.File == f.Name || strings.EqualFold(filepath.Ext(f.Name), ".xlsx") && strings.HasPrefix(src.File, f.Name+"[") {
+				out = append(out, FileReport{Name: src.File, Kind: gs.KindName[src.Kind], Rows: src.Valid})
+				found = true
 			}
 		}
 		if !found {
-			out = append(out, FileReport{Name: f.Name, Kind: sc.kinds[f.Name], Rows: sc.rows[f.Name]})
-			if out[len(out)-1].Kind == "" && strings.EqualFold(filepath.Ext(f.Name), ".csv") {
-				out[len(out)-1].Kind = csvfile.KindTitle(strings.TrimSuffix(f.Name, filepath.Ext(f.Name)))
+			kind := ""
+			if strings.EqualFold(filepath.Ext(f.Name), ".csv") {
+				kind = csvfile.KindTitle(strings.TrimSuffix(f.Name, filepath.Ext(f.Name)))
 			}
+			out = append(out, FileReport{Name: f.Name, Kind: kind})
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -371,4 +372,64 @@ func TestUploadNames(t *testing.T) {
 	if _, err := svc.StageUpload(context.Background(), qsAdmin, nil); gs.ErrorCode(err) != gs.EINVALID {
 		t.Errorf("no file: %v", err)
 	}
+}
+
+// TestUploadEmptyFile: a file with a header and no rows is said to have
+// none — beside files with rows a note on the report, which may be
+// committed; alone, a problem, and nothing may be committed.
+func TestUploadEmptyFile(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := app.WithActor(context.Background(), qsAdmin.Username)
+		svc := &app.Service{DB: db}
+		id := stage(t, svc, qsAdmin,
+			textFile("grids.csv", "grid_code,grid_name,town\nQS-01,第一网格,青山镇\n"),
+			textFile("events.csv", "event_id,worker_id,flow,reported_at\n"))
+		rep, err := svc.CheckUpload(ctx, qsAdmin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || !reflect.DeepEqual(rep.Notes, []string{"events.csv 只有表头，没有数据行，其中没有可导入的数据。"}) {
+			t.Errorf("report OK %v, problems %v, notes %q: want OK and a note on events.csv", rep.OK(), rep.Problems, rep.Notes)
+		}
+		if want := (app.FileReport{Name: "events.csv", Kind: "事件"}); len(rep.Files) != 2 || rep.Files[1] != want {
+			t.Errorf("files %+v, want events.csv with no rows", rep.Files)
+		}
+
+		id = stage(t, svc, qsAdmin, textFile("events.csv", "event_id,worker_id,flow,reported_at\n"))
+		rep, err = svc.CheckUpload(ctx, qsAdmin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []app.Problem{{File: "events.csv", Message: "只有表头，没有数据行：这次导入没有任何数据可以导入"}}
+		if rep.OK() || !reflect.DeepEqual(rep.Problems, want) {
+			t.Errorf("problems %+v, want %+v", rep.Problems, want)
+		}
+		if _, err := svc.CommitUpload(ctx, qsAdmin, id); gs.ErrorCode(err) != gs.EINVALID {
+			t.Errorf("commit of an empty file: %v, want it refused", err)
+		}
+	})
+}
+
+// TestUploadNamedRowsBounded: an upload of more grids than
+// app.MaxUploadNamedRows (which are held in memory while it is checked) is
+// refused, the grids past the bound unread.
+func TestUploadNamedRowsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("grid_code,grid_name,town\n")
+	for i := range app.MaxUploadNamedRows + 1 {
+		fmt.Fprintf(&b, "QS-X%06d,网格,青山镇\n", i)
+	}
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := app.WithActor(context.Background(), qsAdmin.Username)
+		svc := &app.Service{DB: db}
+		id := stage(t, svc, qsAdmin, textFile("grids.csv", b.String()))
+		rep, err := svc.CheckUpload(ctx, qsAdmin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("网格超过 %d 行，超出了一次导入的上限", app.MaxUploadNamedRows)
+		if rep.OK() || len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0].Message, want) {
+			t.Errorf("problems %v, want one saying %q", rep.Problems, want)
+		}
+	})
 }

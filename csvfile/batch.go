@@ -2,7 +2,6 @@ package csvfile
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/gridscore/gridscore"
@@ -18,8 +17,9 @@ import (
 type Batch struct {
 	Records gridscore.Records
 	Origins Origins
-	// unreadable holds, per kind name, the keys of rows that were named but
-	// could not be read (a bad value in another column). Reference checks
+	// unreadable holds, per kind name (of the kinds other rows name, see
+	// named), the keys of rows that were named but could not be read (a
+	// bad value in another column). Reference checks
 	// treat them as present, so that one bad worker row does not also report
 	// every event of that worker as naming an unknown worker.
 	unreadable map[string]map[string]bool
@@ -63,6 +63,13 @@ type builder struct {
 	unreadable map[string]map[string]bool
 	// stream is the state of a streaming read, nil when reading into memory.
 	stream *stream
+	// namedRows counts, per kind id, the rows read of the kinds other
+	// rows name (see Scanner.MaxNamedRows).
+	namedRows []int
+	// sources are the files and sheets begun, by label.
+	sources map[string]*source
+	// emptyChecked is set once nothingToImport has run.
+	emptyChecked bool
 }
 
 // span is where a source's rows start in the ordinals of its kind.
@@ -77,12 +84,43 @@ func newBuilder() *builder {
 		spans:      make([][]span, len(kinds)),
 		next:       make([]uint32, len(kinds)),
 		unreadable: map[string]map[string]bool{},
+		sources:    map[string]*source{},
+		namedRows:  make([]int, len(kinds)),
 	}
 }
 
 // newSource returns a file or sheet of kind k named label in messages.
 func (b *builder) newSource(label string, k *kind) *source {
-	return &source{label: label, kind: k}
+	src := &source{label: label, kind: k}
+	b.sources[label] = src
+	return src
+}
+
+// msgNoRows is the problem of each file of an import none of whose files
+// has a data row.
+const msgNoRows = "只有表头，没有数据行：这次导入没有任何数据可以导入"
+
+// nothingToImport reports every file read when none has a data row: an
+// import that would import nothing is refused, so that an empty export is
+// not taken for a successful import. (An empty file beside others that
+// have rows is a remark, not a problem: see Source.Empty.)
+func (b *builder) nothingToImport() {
+	if b.emptyChecked {
+		return
+	}
+	b.emptyChecked = true
+	var empty []*source
+	for _, src := range b.sources {
+		if src.data > 0 || src.rows > 0 {
+			return
+		}
+		if src.headed {
+			empty = append(empty, src)
+		}
+	}
+	for _, src := range empty {
+		b.fileProblem(src.label, 0, nil, msgNoRows)
+	}
 }
 
 // start gives src the ordinals after those of every source of its kind read
@@ -108,9 +146,10 @@ func (b *builder) keyTable(k *kind) *dupTable {
 	return b.keys[k.id]
 }
 
-// presizeAfter is the number of rows of a file after which its key table
-// is sized for the whole file (and the files of the kind still to come), by
-// the bytes those rows took.
+// presizeAfter is the number of valid rows of a file after which its key
+// table is sized for the whole file (and the files of the kind still to
+// come), by the bytes those rows took. Bad rows are not counted: millions
+// of short bad rows would size it for millions of keys never added.
 const presizeAfter = 20_000
 
 // presize sizes the key table of kind k for the rest of its rows, estimated
@@ -141,13 +180,18 @@ func (b *builder) fileProblem(file string, row int, c *column, msg string) {
 	b.report.add(Problem{File: file, Row: row, Message: msg})
 }
 
+// named are the kinds whose keys rows of other kinds name (see
+// refSets.check): only their unreadable keys are kept, so that the keys of
+// millions of bad events are not.
+var named = map[string]bool{"grids": true, "workers": true, "register": true, "meetings": true}
+
 // add appends rec with its origin unless a record with the same key was
 // already read: an identical one is dropped, a different one is a problem
 // naming both rows. A streaming read hands the chunk on when it is full.
 func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 	b, k := r.b, r.src.kind
 	if !r.ok {
-		if key != "" {
+		if key != "" && named[k.name] {
 			u := b.unreadable[k.name]
 			if u == nil {
 				u = map[string]bool{}
@@ -161,8 +205,8 @@ func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 	if first, dup := b.keyTable(k).Insert(hashDupKey(key), dupEntry{Sum: sum, Ord: r.src.base + uint32(r.num)}); dup {
 		if first.Sum != sum {
 			r.ok = false
-			b.report.add(k.keyProblem(r.src.label, r.num,
-				"与 "+b.originAt(k, first.Ord).String()+" 重复（"+strconv.Quote(strings.ReplaceAll(key, "\x1f", " "))+"），但两行内容不同"))
+			r.problems = append(r.problems, k.keyProblem(r.src.label, r.num,
+				"与 "+b.originAt(k, first.Ord).String()+" 重复（"+quoted(strings.ReplaceAll(key, "\x1f", " "))+"），但两行内容不同"))
 		}
 		return
 	}
@@ -172,6 +216,7 @@ func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 	}
 	*recs = append(*recs, rec)
 	*origins = append(*origins, r.origin())
+	r.src.valid++
 	if b.stream != nil && len(*recs) >= b.stream.chunk {
 		b.flush(k)
 	}

@@ -31,14 +31,15 @@ func (l *Loader) addCSV(label string, data io.Reader) {
 // streaming read size its duplicate-key table from the first rows.
 func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 	b.start(src)
-	cr := csv.NewReader(newDecoder(data))
+	text := &recordLimit{r: newDecoder(data)}
+	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	var (
 		row     int // spreadsheet row of the last record
 		endLine int // line the last record ended on
 		header  = true
-		records int // data records read
+		sized   bool // the key table was sized (see presize)
 	)
 	for {
 		rec, err := cr.Read()
@@ -53,16 +54,25 @@ func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 			if header {
 				return
 			}
+			text.mark = cr.InputOffset()
+			src.data++
+			src.bad++
+			if b.giveUp(src); src.gaveUp {
+				return
+			}
 			continue
 		} else if err != nil {
 			var enc *encodingError
-			if errors.As(err, &enc) {
+			if errors.Is(err, errRecordTooLong) {
+				b.fileProblem(src.label, row+1, nil, msgRecordTooLong)
+			} else if errors.As(err, &enc) {
 				b.fileProblem(src.label, 0, nil, enc.msg)
 			} else {
 				b.fileProblem(src.label, 0, nil, "读取失败："+err.Error())
 			}
 			return
 		}
+		text.mark = cr.InputOffset()
 		start, _ := cr.FieldPos(0)
 		last, _ := cr.FieldPos(len(rec) - 1)
 		row += 1 + max(0, start-endLine-1)
@@ -75,16 +85,49 @@ func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 			continue
 		}
 		b.row(src, row, rec)
-		if b.stopped() {
+		if b.stopped() || src.gaveUp {
 			return
 		}
-		if records++; records == presizeAfter && size > 0 {
-			b.presize(src.kind, records, cr.InputOffset(), size)
+		if !sized && src.valid >= presizeAfter && size > 0 {
+			b.presize(src.kind, src.valid, cr.InputOffset(), size)
+			sized = true
 		}
 	}
 	if header {
 		b.fileProblem(src.label, 0, nil, "文件为空：第 1 行应为表头")
 	}
+}
+
+// maxRecordBytes bounds the text of one CSV row (a record, which quoted
+// values may spread over several lines). encoding/csv holds a record whole
+// while it reads it: without a bound, a value opened with a quote and
+// never closed, or a file with no line breaks, would be held whole. A row
+// of a long text (a category of a million characters, 3 MB) still gets
+// to the rules of the record, whose message says which cell is too long.
+const maxRecordBytes = 4 << 20
+
+// msgRecordTooLong is the problem of a row beyond maxRecordBytes.
+const msgRecordTooLong = "这一行超过 4 MB，没有再读下去：多半是某个值以双引号开头却缺少结束引号，使其后的内容都成了这个值；也可能文件不是每行一条记录的 CSV"
+
+// errRecordTooLong is the error of reading a row beyond maxRecordBytes.
+var errRecordTooLong = errors.New("csv record too long")
+
+// recordLimit passes text through, failing once more than maxRecordBytes
+// were read past mark, the end of the last record read (the CSV reader's
+// read-ahead buffer, 4 KB, counts too).
+type recordLimit struct {
+	r    io.Reader
+	n    int64 // bytes passed on
+	mark int64
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.n-l.mark > maxRecordBytes {
+		return 0, errRecordTooLong
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
 }
 
 // csvMessage words a CSV syntax error in Chinese.

@@ -3,6 +3,7 @@ package csvfile_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -281,5 +282,36 @@ func TestProblemTitles(t *testing.T) {
 	}
 	if p := csvfile.ColumnProblem(o, "workers", "no_such", "x"); p.Column != "no_such" || p.Title != "no_such" {
 		t.Errorf("ColumnProblem of an unknown column: %+v", p)
+	}
+}
+
+// A file with a header and no rows imports nothing. Beside files with rows
+// it is no problem (the Scanner's Sources say it is empty, for a remark);
+// alone, or beside other empty files, the import is refused: nothing would
+// be imported.
+func TestFileWithoutRows(t *testing.T) {
+	t.Parallel()
+	empty := writeFiles(t, map[string]string{"events.csv": "event_id,worker_id,flow,reported_at\n\n\n"})
+	got := problems(t, empty)
+	if want := []string{"events.csv: 只有表头，没有数据行：这次导入没有任何数据可以导入"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	book := writeBook(t, false, map[string]sheet{"事件": {"A1": "事件编号", "B1": "工号", "C1": "办理方式", "D1": "上报时间"}})
+	got = problems(t, empty, book)
+	if want := []string{
+		"book.xlsx[事件]: 只有表头，没有数据行：这次导入没有任何数据可以导入",
+		"events.csv: 只有表头，没有数据行：这次导入没有任何数据可以导入",
+	}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+
+	grids := writeFiles(t, map[string]string{"grids.csv": "grid_code,grid_name,town\nG1,一,镇\n"})
+	sc := &csvfile.Scanner{}
+	if err := sc.Scan(context.Background(), []string{empty, grids}, func(*gridscore.Records) error { return nil }); err != nil {
+		t.Fatalf("an empty file beside one with rows: %v", err)
+	}
+	want := []csvfile.Source{{File: "grids.csv", Kind: "grids", Rows: 1, Valid: 1}, {File: "events.csv", Kind: "events"}}
+	if !reflect.DeepEqual(sc.Sources, want) || !sc.Sources[1].Empty() || sc.Sources[0].Empty() {
+		t.Errorf("sources %+v, want %+v", sc.Sources, want)
 	}
 }

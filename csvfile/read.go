@@ -21,6 +21,7 @@ package csvfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,6 +60,7 @@ func Read(paths ...string) (*Batch, error) {
 // Batch returns what was read and, if anything was wrong, a *Report with
 // every problem found; the batch then holds only the rows that could be read.
 func (l *Loader) Batch() (*Batch, error) {
+	l.b.nothingToImport()
 	b := l.b.batch
 	b.unreadable = l.b.unreadable
 	return &b, l.b.report.err()
@@ -74,13 +76,18 @@ func (l *Loader) AddPath(path string) {
 			}
 			l.paths[abs] = true
 		}
+		name := filepath.Base(file)
+		if formatOf(name) == "xlsx" {
+			l.addXLSX(l.b.openWorkbookFile(name, file))
+			return
+		}
 		f, err := os.Open(file)
 		if err != nil {
-			l.b.fileProblem(filepath.Base(file), 0, nil, "无法读取："+ioMessage(err))
+			l.b.fileProblem(name, 0, nil, "无法读取："+ioMessage(err))
 			return
 		}
 		defer f.Close()
-		l.AddFile(filepath.Base(file), f)
+		l.AddFile(name, f)
 	})
 }
 
@@ -125,7 +132,7 @@ func (l *Loader) AddFile(name string, data io.ReadSeeker) {
 	case "csv":
 		l.addCSV(name, data)
 	case "xlsx":
-		l.addXLSX(name, data)
+		l.addXLSX(l.b.openWorkbookReader(name, data))
 	default:
 		l.b.fileProblem(name, 0, nil, "不支持的文件类型：只接受 .csv 文件或 .xlsx 工作簿")
 	}
@@ -165,6 +172,14 @@ type source struct {
 	excel    bool   // cells come from a workbook (serial dates allowed)
 	date1904 bool   // the workbook counts dates from 1904
 	rows     int    // records added to it by AddValues
+	// data and bad count its rows that are not blank and those found
+	// wrong; gaveUp is set when it is no longer read (see giveUp).
+	data, bad int
+	gaveUp    bool
+	// valid counts its records read without a problem (see Source).
+	valid int
+	// headed is set once its header was read without a missing column.
+	headed bool
 }
 
 // header maps the header cells to the kind's columns, reporting duplicated
@@ -202,6 +217,7 @@ func (b *builder) header(src *source, cells []string) bool {
 			ok = false
 		}
 	}
+	src.headed = ok
 	return ok
 }
 
@@ -218,6 +234,10 @@ func columnName(i int) string {
 
 // row reads one data row of src numbered num. Blank rows (every cell empty)
 // are skipped; cells beyond the header must be empty.
+//
+// A file that is mostly wrong is not read to its end (see giveUp): its
+// first problems tell what to fix, and the rest would cost time for
+// nothing.
 func (b *builder) row(src *source, num int, fields []string) {
 	blank := true
 	for _, f := range fields {
@@ -229,25 +249,66 @@ func (b *builder) row(src *source, num int, fields []string) {
 	if blank {
 		return
 	}
-	b.parseRow(src, num, fields)
+	if b.tooManyNamed(src) {
+		return
+	}
+	src.data++
+	if !b.parseRow(src, num, fields) {
+		src.bad++
+	}
+	b.giveUp(src)
 }
 
-// parseRow reads the data row num of src, which is not blank.
-func (b *builder) parseRow(src *source, num int, fields []string) {
+// tooManyNamed stops the reading of src, reporting why, when it would read
+// more rows of a kind other rows name than the stream's maxNamed.
+func (b *builder) tooManyNamed(src *source) bool {
+	st := b.stream
+	if st == nil || st.maxNamed <= 0 || !named[src.kind.name] {
+		return false
+	}
+	if b.namedRows[src.kind.id]++; b.namedRows[src.kind.id] <= st.maxNamed {
+		return false
+	}
+	src.gaveUp = true
+	b.fileProblem(src.label, 0, nil, fmt.Sprintf("%s超过 %d 行，超出了一次导入的上限，没有再读下去：请分几次导入，或由管理员用命令行 gridscore import 导入",
+		src.kind.zh, st.maxNamed))
+	return true
+}
+
+// giveUpAfter is the number of bad rows of a file from which the file is
+// no longer read if they are more than half of its rows read.
+const giveUpAfter = 1000
+
+// giveUp stops the reading of src, reporting why, once it has
+// giveUpAfter bad rows and they are more than half of its rows.
+func (b *builder) giveUp(src *source) {
+	if src.gaveUp || src.bad < giveUpAfter || src.bad*2 <= src.data {
+		return
+	}
+	src.gaveUp = true
+	b.fileProblem(src.label, 0, nil, fmt.Sprintf("已读的 %d 行数据中有 %d 行有问题，其余的行没有再检查：请先改正已列出的问题，再重新导入", src.data, src.bad))
+}
+
+// parseRow reads the data row num of src, which is not blank, and reports
+// whether it was read without a problem.
+func (b *builder) parseRow(src *source, num int, fields []string) bool {
 	if end := src.base + uint32(num) + 1; end > b.next[src.kind.id] {
 		b.next[src.kind.id] = end
 	}
-	r := row{src: src, b: b, fields: fields, num: num, ok: true, start: len(b.report.Problems)}
 	for i := src.width; i < len(fields); i++ {
 		if strings.TrimSpace(fields[i]) != "" {
-			r.ok = false
 			at := "第 " + columnName(i) + " 列"
 			b.report.add(Problem{File: src.label, Row: num, Column: at, Title: at,
 				Message: "表头之外的列有内容（该行可能多了逗号或错位）"})
-			return
+			return false
 		}
 	}
+	r := row{src: src, b: b, fields: fields, num: num, ok: true}
 	src.kind.parse(&r)
+	for _, p := range r.problems {
+		b.report.add(p)
+	}
+	return r.ok && len(r.problems) == 0
 }
 
 // kindOf returns the kind a file or sheet named name (without extension)

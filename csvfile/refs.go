@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/gridscore/gridscore"
@@ -36,9 +37,9 @@ func (b *Batch) CheckReferences(stored Known) error {
 		refs.learn(k, &b.Records, &b.Origins)
 	}
 	for _, k := range kinds {
-		refs.check(&rep, k, &b.Records, &b.Origins)
+		refs.check(rep.add, k, &b.Records, &b.Origins)
 	}
-	checkOverlaps(&rep, refs.workers)
+	checkOverlaps(rep.add, rep.addUnlisted, refs.workers)
 	return rep.err()
 }
 
@@ -94,9 +95,9 @@ func (s *refSets) learn(k *kind, recs *gridscore.Records, orgs *Origins) {
 	}
 }
 
-// check reports every record of kind k in recs that names a grid, worker,
-// meeting or registered person that is not known.
-func (s *refSets) check(rep *Report, k *kind, recs *gridscore.Records, orgs *Origins) {
+// check reports (to report) every record of kind k in recs that names a
+// grid, worker, meeting or registered person that is not known.
+func (s *refSets) check(report func(Problem), k *kind, recs *gridscore.Records, orgs *Origins) {
 	gridRef := func(code string) (bool, string) {
 		return s.grids[code] || s.unreadable["grids"][code], "网格编码 " + strconv.Quote(code) + " 没有对应的网格"
 	}
@@ -113,7 +114,7 @@ func (s *refSets) check(rep *Report, k *kind, recs *gridscore.Records, orgs *Ori
 	check := func(o []Origin, c *column, id func(i int) string, ref func(string) (bool, string)) {
 		for i := range o {
 			if ok, msg := ref(id(i)); !ok {
-				rep.add(c.problem(o[i].File, o[i].Row, msg))
+				report(c.problem(o[i].File, o[i].Row, msg))
 			}
 		}
 	}
@@ -159,23 +160,56 @@ type postHolder struct {
 // common day where at least one of the two comes from the batch. The problem
 // goes on the batch's row (the later of two batch rows), naming the other
 // worker and the days they share.
-func checkOverlaps(rep *Report, workers map[string]postHolder) {
+//
+// Once maxOverlapsListed pairs are reported, the others are only counted
+// (to count, for the file of the batch's rows): a file of thousands of
+// workers in one grid has millions of pairs, whose words would take many
+// minutes to write.
+func checkOverlaps(report func(Problem), count func(file string, n int), workers map[string]postHolder) {
 	byGrid := map[string][]postHolder{}
 	for _, h := range workers {
 		byGrid[h.w.GridCode] = append(byGrid[h.w.GridCode], h)
 	}
+	listed := 0
 	for _, grid := range slices.Sorted(maps.Keys(byGrid)) {
 		hs := byGrid[grid]
 		slices.SortFunc(hs, func(a, b postHolder) int {
 			return cmp.Or(cmp.Compare(a.w.HiredOn, b.w.HiredOn), cmp.Compare(a.w.ID, b.w.ID))
 		})
+		// stored[i] is the number of stored workers among hs[:i]; file is
+		// the file of a worker of the batch.
+		stored := make([]int, len(hs)+1)
+		file := ""
+		for i, h := range hs {
+			stored[i+1] = stored[i]
+			if h.origin == nil {
+				stored[i+1]++
+			} else if file == "" {
+				file = h.origin.File
+			}
+		}
+		if file == "" {
+			continue // stored workers only
+		}
 		// Sorted by hiring, a later worker overlaps an earlier one exactly
-		// when hired on or before the earlier one's last day.
+		// when hired on or before the earlier one's last day: a overlaps
+		// hs[i+1:end].
 		for i, a := range hs {
-			for _, b := range hs[i+1:] {
-				if !a.w.LeftOn.IsZero() && b.w.HiredOn > a.w.LeftOn {
-					break
+			end := len(hs)
+			if !a.w.LeftOn.IsZero() {
+				end = i + 1 + sort.Search(len(hs)-i-1, func(k int) bool { return hs[i+1+k].w.HiredOn > a.w.LeftOn })
+			}
+			if listed >= maxOverlapsListed {
+				n := end - i - 1
+				if a.origin == nil {
+					n -= stored[end] - stored[i+1]
 				}
+				if n > 0 {
+					count(file, n)
+				}
+				continue
+			}
+			for _, b := range hs[i+1 : end] {
 				if a.origin == nil && b.origin == nil {
 					continue
 				}
@@ -183,13 +217,17 @@ func checkOverlaps(rep *Report, workers map[string]postHolder) {
 				if b.origin == nil || (a.origin != nil && originLess(*b.origin, *a.origin)) {
 					at, other = a, b
 				}
-				rep.add(wkGrid.problem(at.origin.File, at.origin.Row,
+				listed++
+				report(wkGrid.problem(at.origin.File, at.origin.Row,
 					"网格 "+strconv.Quote(grid)+" 同一天有两名网格员在岗：与 "+describe(other)+
 						"重叠的日期为 "+overlapDays(a.w, b.w)))
 			}
 		}
 	}
 }
+
+// maxOverlapsListed is the most overlaps checkOverlaps words.
+const maxOverlapsListed = MaxFileProblems
 
 func originLess(a, b Origin) bool {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Row, b.Row)) < 0

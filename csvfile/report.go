@@ -70,17 +70,67 @@ func (p Problem) String() string {
 // Report is every problem found in an import. An import is all or nothing, so
 // the reader and the reference check collect all problems instead of stopping
 // at the first; a non-empty Report is returned as the error.
+//
+// A Report lists only so many problems (MaxFileProblems of a file or sheet,
+// MaxProblems in all) and counts the others, per file, in Unlisted: a file
+// of millions of bad rows costs a counter, not millions of problems (a
+// 392 KB workbook of 2.7 million bad rows made 8 million problems, which
+// took the server past 8 GB). A problem with a whole file (row 0) is
+// always listed: there are only a few a file.
 type Report struct {
 	Problems []Problem
+	// Unlisted counts, file by file in name order, the problems found but
+	// not listed.
+	Unlisted []Unlisted
+
+	// listed and unlisted count, per file, the problems listed and not
+	// listed so far, while the report is being built.
+	listed, unlisted map[string]int
 }
 
-// Error lists the problems one per line, sorted by file, then row.
+// Unlisted is the number of problems of a file found beyond the listing
+// limits of a Report.
+type Unlisted struct {
+	File  string
+	Count int
+}
+
+// Listing limits of a Report.
+const (
+	// MaxFileProblems is the most problems listed for one file or sheet.
+	MaxFileProblems = 200
+	// MaxProblems is the most problems listed for one import.
+	MaxProblems = 1000
+)
+
+// Total is the number of problems found, listed or not.
+func (r *Report) Total() int {
+	n := len(r.Problems)
+	for _, u := range r.Unlisted {
+		n += u.Count
+	}
+	for _, c := range r.unlisted {
+		n += c
+	}
+	return n
+}
+
+// Error lists the problems one per line, sorted by file, then row, and
+// then, for each file with problems not listed, how many there are.
 func (r *Report) Error() string {
-	lines := make([]string, len(r.Problems))
-	for i, p := range r.sorted() {
-		lines[i] = p.String()
+	lines := make([]string, 0, len(r.Problems)+len(r.Unlisted))
+	for _, p := range r.sorted() {
+		lines = append(lines, p.String())
+	}
+	for _, u := range r.unlistedByFile() {
+		lines = append(lines, u.String())
 	}
 	return strings.Join(lines, "\n")
+}
+
+// String says how many problems of the file are not listed.
+func (u Unlisted) String() string {
+	return u.File + ": …还有 " + strconv.Itoa(u.Count) + " 处问题未列出"
 }
 
 // As lets gridscore.ErrorCode and gridscore.ErrorMessage treat a Report as an
@@ -94,8 +144,47 @@ func (r *Report) As(target any) bool {
 	return false
 }
 
-// add records a problem.
-func (r *Report) add(p Problem) { r.Problems = append(r.Problems, p) }
+// maxMessageBytes bounds the message of a problem kept: a message quoting
+// a huge cell is cut (the cell is shown in part already, see shown).
+const maxMessageBytes = 2000
+
+// add records a problem: it lists it while within the limits, else counts
+// it.
+func (r *Report) add(p Problem) {
+	if p.Row > 0 && (r.listed[p.File] >= MaxFileProblems || len(r.Problems) >= MaxProblems) {
+		r.addUnlisted(p.File, 1)
+		return
+	}
+	if len(p.Message) > maxMessageBytes {
+		p.Message = clip(p.Message, maxMessageBytes/3)
+	}
+	if r.listed == nil {
+		r.listed = map[string]int{}
+	}
+	r.listed[p.File]++
+	r.Problems = append(r.Problems, p)
+}
+
+// addUnlisted counts n problems of file without listing them.
+func (r *Report) addUnlisted(file string, n int) {
+	if r.unlisted == nil {
+		r.unlisted = map[string]int{}
+	}
+	r.unlisted[file] += n
+}
+
+// empty reports whether no problem was found.
+func (r *Report) empty() bool { return r.Total() == 0 }
+
+// unlistedByFile returns the counts of problems not listed, in file order.
+func (r *Report) unlistedByFile() []Unlisted {
+	out := slices.Clone(r.Unlisted)
+	for f, n := range r.unlisted {
+		out = append(out, Unlisted{File: f, Count: n})
+	}
+	slices.SortFunc(out, func(a, b Unlisted) int { return cmp.Compare(a.File, b.File) })
+	return out
+}
 
 // sorted returns the problems ordered by file, then row; problems of one row
 // keep the order they were found in (the order of the columns).
@@ -112,20 +201,39 @@ func (r *Report) sorted() []Problem {
 
 // err returns the report sorted as an error, or nil when it is empty.
 func (r *Report) err() error {
-	if len(r.Problems) == 0 {
+	if r.empty() {
 		return nil
 	}
-	return &Report{Problems: r.sorted()}
+	return &Report{Problems: r.sorted(), Unlisted: r.unlistedByFile()}
 }
 
 // JoinReports combines the problems of several reports (nil ones are
-// skipped) into one sorted report, or returns nil when there are none.
+// skipped) into one sorted report, listing as one report would, or
+// returns nil when there are none.
 func JoinReports(reports ...*Report) error {
 	var all Report
 	for _, r := range reports {
-		if r != nil {
-			all.Problems = append(all.Problems, r.Problems...)
+		if r == nil {
+			continue
+		}
+		for _, p := range r.Problems {
+			all.add(p)
+		}
+		for _, u := range r.unlistedByFile() {
+			all.addUnlisted(u.File, u.Count)
 		}
 	}
 	return all.err()
+}
+
+// clip returns s cut to at most n characters, "…" marking the cut.
+func clip(s string, n int) string {
+	i := 0
+	for at := range s {
+		if i == n {
+			return s[:at] + "…"
+		}
+		i++
+	}
+	return s
 }

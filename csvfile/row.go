@@ -1,7 +1,6 @@
 package csvfile
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +18,8 @@ type row struct {
 	fields []string
 	num    int
 	ok     bool
-	// start is the number of problems of the import before this row's.
-	start int
+	// problems are the row's, reported once it is read (see parseRow).
+	problems []Problem
 }
 
 // origin returns where the row is.
@@ -40,8 +39,12 @@ func (r *row) raw(c *column) string {
 // fail reports a problem with column c of this row.
 func (r *row) fail(c *column, msg string) {
 	r.ok = false
-	r.b.report.add(c.problem(r.src.label, r.num, msg))
+	r.problems = append(r.problems, c.problem(r.src.label, r.num, msg))
 }
+
+// quoted quotes a cell's value for a message, cut to 100 characters: a
+// message need not repeat a huge cell.
+func quoted(s string) string { return strconv.Quote(clip(s, 100)) }
 
 // present returns the cell of c and whether it is non-empty. An empty cell
 // is no problem of the reader's: the record's Validate says which fields it
@@ -90,7 +93,7 @@ func (r *row) enum(c *column, e *enum) string {
 	}
 	code, ok := e.parse(s)
 	if !ok {
-		r.fail(c, "无法识别的值 "+strconv.Quote(s)+"，应为："+e.hint())
+		r.fail(c, "无法识别的值 "+quoted(s)+"，应为："+e.hint())
 	}
 	return code
 }
@@ -116,9 +119,9 @@ func (r *row) stamp(c *column, what, hint string) (stamp, bool) {
 	st, msg := parseStamp(s)
 	if msg != "" {
 		if strings.HasPrefix(msg, "格式") {
-			r.fail(c, what+msg+"："+strconv.Quote(s)+hint)
+			r.fail(c, what+msg+"："+quoted(s)+hint)
 		} else {
-			r.fail(c, msg+"："+strconv.Quote(s))
+			r.fail(c, msg+"："+quoted(s))
 		}
 		return stamp{}, false
 	}
@@ -168,7 +171,7 @@ func (r *row) integer(c *column, def int64) int64 {
 		v, ok = excelInteger(s)
 	}
 	if !ok {
-		r.fail(c, "应为整数："+strconv.Quote(s))
+		r.fail(c, "应为整数："+quoted(s))
 		return def
 	}
 	return v
@@ -190,7 +193,7 @@ func (r *row) money(c *column) *gridscore.Fen {
 		v, ok = excelHundredths(s)
 	}
 	if !ok {
-		r.fail(c, "金额应为元，最多两位小数："+strconv.Quote(s))
+		r.fail(c, "金额应为元，最多两位小数："+quoted(s))
 		return nil
 	}
 	f := gridscore.Fen(v)
@@ -212,8 +215,8 @@ func (r *row) check(err error) {
 	}
 	r.ok = false
 	k := r.src.kind
-	read := slices.Clone(r.b.report.Problems[r.start:]) // the reader's, in column order
-	out := r.b.report.Problems[:r.start]
+	read := r.problems // the reader's, in column order
+	var out []Problem
 	for _, c := range k.cols {
 		found := false
 		for _, p := range read {
@@ -232,13 +235,13 @@ func (r *row) check(err error) {
 			out = append(out, r.fieldProblem(k.column(e.Field), e))
 		}
 	}
-	r.b.report.Problems = out
+	r.problems = out
 }
 
 // fieldProblem is the problem of a field error e on column c of this row.
 func (r *row) fieldProblem(c *column, e gridscore.FieldError) Problem {
 	if e.Value != "" {
-		e.Value = r.raw(c)
+		e.Value = clip(r.raw(c), 100)
 	}
 	return c.problem(r.src.label, r.num, e.Text())
 }

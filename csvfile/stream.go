@@ -43,7 +43,37 @@ type Scanner struct {
 	// it for rules of its own, such as the town a user may write. It is
 	// called on the goroutine that calls Scan.
 	Check func(kind string, recs *gridscore.Records, orgs *Origins) []Problem
+
+	// MaxNamedRows, if above zero, bounds the rows of each kind that
+	// other rows name (grids, workers, register, meetings) that Scan reads:
+	// they are kept in memory to check the references to them, the
+	// workers in full (some 600 bytes each with the Go heap's room to grow:
+	// 2.3 million grids and workers of a 158 MB upload took a server to
+	// 2.8 GB). A file beyond it is reported and not read further. Zero
+	// means no bound (the command line, whose memory then grows with them).
+	MaxNamedRows int
+
+	// Sources is set by Scan: each file or sheet read, in the order read,
+	// with its rows.
+	Sources []Source
 }
+
+// Source is what a Scan read from one file, or one sheet of a workbook.
+type Source struct {
+	// File names it as problems do: events.csv, book.xlsx[事件].
+	File string
+	// Kind is the DATA.md name of its records, such as "events".
+	Kind string
+	// Rows is the number of its rows that are not blank; Valid the number
+	// of its records read without any problem (a row given twice alike
+	// counts once).
+	Rows, Valid int
+	// Stopped is set when it was not read to its end (a problem says why).
+	Stopped bool
+}
+
+// Empty reports whether the file had a header and no data rows.
+func (s Source) Empty() bool { return s.Rows == 0 && !s.Stopped }
 
 // DefaultChunkRows is the chunk size of a Scanner that sets none.
 const DefaultChunkRows = 8192
@@ -66,6 +96,7 @@ type stream struct {
 	refs       *refSets
 	check      func(kind string, recs *gridscore.Records, orgs *Origins) []Problem
 	bytesAhead int64 // bytes of the CSV files of the kind not yet started
+	maxNamed   int   // Scanner.MaxNamedRows
 	err        error
 }
 
@@ -90,7 +121,8 @@ type planned struct {
 // emit or of ctx, which stops the reading at once.
 func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscore.Records) error) error {
 	b := newBuilder()
-	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable), check: sc.Check}
+	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable), check: sc.Check,
+		maxNamed: sc.MaxNamedRows}
 	if st.chunk <= 0 {
 		st.chunk = DefaultChunkRows
 	}
@@ -113,6 +145,14 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 	}
 	slices.SortStableFunc(plan, func(a, b planned) int { return rank[a.src.kind] - rank[b.src.kind] })
 
+	sc.Sources = nil
+	defer func() {
+		for _, p := range plan {
+			if p.src.headed {
+				sc.Sources = append(sc.Sources, Source{File: p.src.label, Kind: p.src.kind.name, Rows: p.src.data, Valid: p.src.valid, Stopped: p.src.gaveUp})
+			}
+		}
+	}()
 	for i, p := range plan {
 		k := p.src.kind
 		if i == 0 || plan[i-1].src.kind != k {
@@ -139,6 +179,7 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 			return st.err
 		}
 	}
+	b.nothingToImport()
 	return b.report.err()
 }
 
@@ -173,13 +214,7 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 				}
 				plan = append(plan, planned{src: b.newSource(label, k), path: file, size: info.Size()})
 			case "xlsx":
-				f, err := os.Open(file)
-				if err != nil {
-					b.fileProblem(label, 0, nil, "无法读取："+ioMessage(err))
-					return
-				}
-				book, sheets := b.openWorkbook(label, f)
-				f.Close()
+				book, sheets := b.openWorkbookFile(label, file)
 				if book == nil {
 					return
 				}
@@ -214,10 +249,11 @@ func (b *builder) flush(k *kind) {
 	if k.count(recs) == 0 {
 		return
 	}
-	st.refs.check(&b.report, k, recs, orgs)
+	found := b.chunkProblems()
+	st.refs.check(found, k, recs, orgs)
 	if st.check != nil {
 		for _, p := range st.check(k.name, recs, orgs) {
-			b.report.add(p)
+			found(p)
 		}
 	}
 	st.refs.learn(k, recs, orgs)
@@ -226,8 +262,27 @@ func (b *builder) flush(k *kind) {
 	if st.err == nil {
 		st.err = st.ctx.Err()
 	}
-	if st.err == nil && len(b.report.Problems) == 0 {
+	if st.err == nil && b.report.empty() {
 		st.err = st.emit(&chunk)
+	}
+}
+
+// chunkProblems returns a function that reports problems of rows read
+// already (handed on, or about to be): each row it names is counted once,
+// as bad instead of valid, in its source.
+func (b *builder) chunkProblems() func(Problem) {
+	bad := map[Origin]bool{}
+	return func(p Problem) {
+		b.report.add(p)
+		o := Origin{File: p.File, Row: p.Row}
+		if bad[o] {
+			return
+		}
+		bad[o] = true
+		if src := b.sources[p.File]; src != nil {
+			src.valid--
+			src.bad++
+		}
 	}
 }
 
@@ -237,7 +292,7 @@ func (b *builder) flush(k *kind) {
 func (b *builder) endKind(k *kind) {
 	b.flush(k)
 	if k == workersKind {
-		checkOverlaps(&b.report, b.stream.refs.workers)
+		checkOverlaps(b.chunkProblems(), b.report.addUnlisted, b.stream.refs.workers)
 	}
 	if t := b.keys[k.id]; t != nil {
 		t.Free()

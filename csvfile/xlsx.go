@@ -1,8 +1,11 @@
 package csvfile
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -10,12 +13,12 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// addXLSX reads every sheet of a workbook named label. Each sheet is named
-// after its kind (English or Chinese); an empty sheet with another name (the
-// "Sheet1" a new workbook has) is ignored. Messages name a sheet as
-// book.xlsx[sheet].
-func (l *Loader) addXLSX(label string, data io.Reader) {
-	f, sheets := l.b.openWorkbook(label, data)
+// addXLSX reads the sheets of workbook f (opened by openWorkbookFile or
+// openWorkbookReader, nil if it could not be) and closes it. Each sheet is
+// named after its kind (English or Chinese); an empty sheet with another
+// name (the "Sheet1" a new workbook has) is ignored. Messages name a sheet
+// as book.xlsx[sheet].
+func (l *Loader) addXLSX(f *excelize.File, sheets []sheet) {
 	if f == nil {
 		return
 	}
@@ -31,14 +34,78 @@ type sheet struct {
 	src  *source
 }
 
-// openWorkbook opens a workbook named label and returns it with the sheets
-// that hold a kind, reporting a workbook that cannot be opened (nil is then
-// returned) and non-empty sheets named after no kind. The caller closes the
-// workbook.
-func (b *builder) openWorkbook(label string, data io.Reader) (*excelize.File, []sheet) {
-	f, err := excelize.OpenReader(data)
+// xlsxOptions are excelize's options for opening a workbook: its own
+// bounds agree with checkWorkbook's, which come first.
+var xlsxOptions = excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: xlsxXMLInMemory}
+
+// openWorkbookFile opens the workbook at path named label, checked first
+// (see checkWorkbook); excelize reads its parts from the file, not holding
+// the file whole.
+func (b *builder) openWorkbookFile(label, path string) (*excelize.File, []sheet) {
+	f, err := os.Open(path)
 	if err != nil {
-		b.fileProblem(label, 0, nil, "不是有效的 XLSX 工作簿（文件损坏，或是旧版 .xls 改了扩展名）")
+		b.fileProblem(label, 0, nil, "无法读取："+ioMessage(err))
+		return nil, nil
+	}
+	info, err := f.Stat()
+	if err == nil {
+		err = checkWorkbook(f, info.Size())
+	}
+	f.Close()
+	if !b.workbookChecked(label, err) {
+		return nil, nil
+	}
+	book, err := excelize.OpenFile(path, xlsxOptions)
+	return b.openedWorkbook(label, book, err)
+}
+
+// openWorkbookReader opens the workbook data named label, checked first.
+// excelize holds it whole in memory (data that is no io.ReaderAt is read
+// whole first, to be checked).
+func (b *builder) openWorkbookReader(label string, data io.ReadSeeker) (*excelize.File, []sheet) {
+	ra, ok := data.(io.ReaderAt)
+	size, err := data.Seek(0, io.SeekEnd)
+	if err == nil {
+		_, err = data.Seek(0, io.SeekStart)
+	}
+	if err == nil && !ok {
+		var all []byte
+		all, err = io.ReadAll(data)
+		ra, size = bytes.NewReader(all), int64(len(all))
+	}
+	if err == nil {
+		err = checkWorkbook(ra, size)
+	}
+	if !b.workbookChecked(label, err) {
+		return nil, nil
+	}
+	book, err := excelize.OpenReader(io.NewSectionReader(ra, 0, size), xlsxOptions)
+	return b.openedWorkbook(label, book, err)
+}
+
+// workbookChecked reports whether the check of a workbook (err) let it
+// be read, reporting why not.
+func (b *builder) workbookChecked(label string, err error) bool {
+	var refused *workbookError
+	switch {
+	case errors.As(err, &refused):
+		b.fileProblem(label, 0, nil, refused.msg)
+	case err != nil:
+		b.fileProblem(label, 0, nil, "无法读取："+ioMessage(err))
+	}
+	return err == nil
+}
+
+// openedWorkbook returns the workbook opened (f, err) named label with the
+// sheets that hold a kind, reporting a workbook that cannot be opened (nil
+// is then returned) and non-empty sheets named after no kind. The caller
+// closes the workbook.
+func (b *builder) openedWorkbook(label string, f *excelize.File, err error) (*excelize.File, []sheet) {
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		b.fileProblem(label, 0, nil, msgNotWorkbook)
 		return nil, nil
 	}
 	date1904 := false
@@ -88,7 +155,7 @@ func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
 			continue
 		}
 		b.row(src, num, cells)
-		if b.stopped() {
+		if b.stopped() || src.gaveUp {
 			return
 		}
 	}

@@ -22,10 +22,14 @@ func errNoUpload(id int64) error {
 	return gridscore.Errorf(gridscore.ENOTFOUND, "没有找到编号为 %d 的待导入文件：可能已经导入、已经取消，或已过期被清理。", id)
 }
 
-// CreateUpload stores up.Files (reading each Body) under a new id, set in
-// up.ID, in one transaction. Size is counted from what was read. The id is
-// random, so that the address of an upload that is gone never leads to a
-// later one and addresses cannot be guessed in turn.
+// UploadPartBytes is the size of the parts a staged file is kept in
+// (migration 00017): a file is written and read a part at a time.
+const UploadPartBytes = 1 << 20
+
+// CreateUpload stores up.Files (reading each Body, a part at a time) under
+// a new id, set in up.ID, in one transaction. Size is counted from what was
+// read. The id is random, so that the address of an upload that is gone
+// never leads to a later one and addresses cannot be guessed in turn.
 func (db *DB) CreateUpload(ctx context.Context, up *gridscore.Upload) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
@@ -37,16 +41,29 @@ func (db *DB) CreateUpload(ctx context.Context, up *gridscore.Upload) error {
 		return err
 	}
 	up.ID, up.Size = id, 0
+	buf := make([]byte, UploadPartBytes)
 	for i := range up.Files {
 		f := &up.Files[i]
-		data, err := io.ReadAll(f.Body)
-		if err != nil {
-			return err
+		f.Size = 0
+		for part := 1; ; part++ {
+			n, err := io.ReadFull(f.Body, buf)
+			if n > 0 {
+				f.Size += int64(n)
+				if _, err := tx.ExecContext(ctx, `INSERT INTO upload_parts (upload_id, seq, part, data) VALUES ($1, $2, $3, $4)`,
+					id, i+1, part, buf[:n]); err != nil {
+					return db.wrap("create upload part", err)
+				}
+			}
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
 		}
-		f.Size = int64(len(data))
 		up.Size += f.Size
 		_, err = tx.ExecContext(ctx, `INSERT INTO upload_files (upload_id, seq, name, size_bytes, content)
-			VALUES ($1, $2, $3, $4, $5)`, id, i+1, f.Name, f.Size, data)
+			VALUES ($1, $2, $3, $4, $5)`, id, i+1, f.Name, f.Size, []byte{})
 		if err != nil {
 			return db.wrap("create upload file", err)
 		}
@@ -135,25 +152,68 @@ func (db *DB) Uploads(ctx context.Context, town string, since time.Time) ([]grid
 }
 
 // ReadUploadFiles calls each with the name and content of every file of
-// upload id in order, one file in memory at a time.
-func (db *DB) ReadUploadFiles(ctx context.Context, id int64, each func(name string, content []byte) error) error {
-	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM upload_files WHERE upload_id = $1`, id).Scan(&n); err != nil {
+// upload id in order. The content is read a part at a time, as each reads
+// it: a file is never held whole.
+func (db *DB) ReadUploadFiles(ctx context.Context, id int64, each func(name string, content io.Reader) error) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT seq, name FROM upload_files WHERE upload_id = $1 ORDER BY seq`, id)
+	if err != nil {
 		return db.wrap("read upload files", err)
 	}
-	for seq := 1; seq <= n; seq++ {
-		var name string
-		var content []byte
-		err := db.read.QueryRowContext(ctx, `SELECT name, content FROM upload_files WHERE upload_id = $1 AND seq = $2`, id, seq).
-			Scan(&name, &content)
-		if err != nil {
-			return db.wrap("read upload file", err)
+	type file struct {
+		seq  int
+		name string
+	}
+	var files []file
+	for rows.Next() {
+		var f file
+		if err := rows.Scan(&f.seq, &f.name); err != nil {
+			rows.Close()
+			return db.wrap("read upload files", err)
 		}
-		if err := each(name, content); err != nil {
+		files = append(files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return db.wrap("read upload files", err)
+	}
+	for _, f := range files {
+		if err := each(f.name, &partReader{ctx: ctx, db: db, id: id, seq: f.seq}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// partReader reads the parts of one staged file in turn.
+type partReader struct {
+	ctx     context.Context
+	db      *DB
+	id      int64
+	seq     int
+	part    int    // the last part read
+	pending []byte // what is left of it
+	done    bool
+}
+
+func (r *partReader) Read(p []byte) (int, error) {
+	for len(r.pending) == 0 {
+		if r.done {
+			return 0, io.EOF
+		}
+		r.part++
+		err := r.db.read.QueryRowContext(r.ctx, `SELECT data FROM upload_parts WHERE upload_id = $1 AND seq = $2 AND part = $3`,
+			r.id, r.seq, r.part).Scan(&r.pending)
+		if err == sql.ErrNoRows {
+			r.done = true
+			continue
+		}
+		if err != nil {
+			return 0, r.db.wrap("read upload part", err)
+		}
+	}
+	n := copy(p, r.pending)
+	r.pending = r.pending[n:]
+	return n, nil
 }
 
 // DeleteUpload removes upload id and its files; ENOTFOUND when there is
@@ -179,9 +239,11 @@ func (db *DB) DeleteUploadsBefore(ctx context.Context, t time.Time) (int64, erro
 		return 0, err
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `DELETE FROM upload_files WHERE upload_id IN (SELECT id FROM uploads WHERE created_at < $1 AND committed_at IS NULL)`, t.Unix())
-	if err != nil {
-		return 0, db.wrap("clean uploads", err)
+	for _, table := range []string{"upload_parts", "upload_files"} {
+		_, err = tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE upload_id IN (SELECT id FROM uploads WHERE created_at < $1 AND committed_at IS NULL)`, t.Unix())
+		if err != nil {
+			return 0, db.wrap("clean uploads", err)
+		}
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE created_at < $1 AND committed_at IS NULL`, t.Unix())
 	if err != nil {
@@ -201,6 +263,9 @@ func deleteUpload(ctx context.Context, tx *sql.Tx, id int64) error {
 	} else if n == 0 {
 		return errNoUpload(id)
 	}
+	if _, err = tx.ExecContext(ctx, `DELETE FROM upload_parts WHERE upload_id = $1`, id); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM upload_files WHERE upload_id = $1`, id)
 	return err
 }
@@ -212,7 +277,7 @@ func deleteUpload(ctx context.Context, tx *sql.Tx, id int64) error {
 // all. ENOTFOUND when the upload is gone or was committed (by another
 // request at the same time), so that it is never imported twice.
 func (it *ImportTx) FinishUpload(ctx context.Context, id int64, at time.Time, by string, report []byte, audit ...gridscore.AuditEntry) error {
-	res, err := it.tx.ExecContext(ctx, `UPDATE uploads SET committed_at = $1, committed_by = $2, report_json = $3, report_version = NULL
+	res, err := it.tx.ExecContext(ctx, `UPDATE uploads SET committed_at = $1, committed_by = $2, report_json = $3, report_version = NULL, check_until = NULL
 		WHERE id = $4 AND committed_at IS NULL`, at.Unix(), by, string(report), id)
 	if err != nil {
 		return it.db.wrap("finish upload", err)
@@ -222,7 +287,7 @@ func (it *ImportTx) FinishUpload(ctx context.Context, id int64, at time.Time, by
 	} else if n == 0 {
 		return errNoUpload(id)
 	}
-	if _, err := it.tx.ExecContext(ctx, `UPDATE upload_files SET content = $1 WHERE upload_id = $2`, []byte{}, id); err != nil {
+	if _, err := it.tx.ExecContext(ctx, `DELETE FROM upload_parts WHERE upload_id = $1`, id); err != nil {
 		return it.db.wrap("finish upload: files", err)
 	}
 	return it.db.wrap("finish upload: audit", it.db.appendAudit(ctx, it.tx, audit))

@@ -55,6 +55,11 @@ type ImportReportPage struct {
 	Error string
 }
 
+// MaxFileProblems and MaxProblems are the most problems a report lists
+// of one file and in all.
+func (ImportReportPage) MaxFileProblems() int { return app.MaxFileProblems }
+func (ImportReportPage) MaxProblems() int     { return app.MaxProblems }
+
 // CommitURL and CancelURL are where the page's buttons post.
 func (p *ImportReportPage) CommitURL() string { return fmt.Sprintf("/import/%d/commit", p.ID) }
 func (p *ImportReportPage) CancelURL() string { return fmt.Sprintf("/import/%d/cancel", p.ID) }

@@ -19,7 +19,8 @@ func TestImportPagesRender(t *testing.T) {
 	kinds := []app.KindReport{{Name: "events", Title: "事件", Received: 3, Inserted: 1, Updated: 1, Unchanged: 1}}
 	files := []app.FileReport{{Name: "events.csv", Kind: "事件", Rows: 3}, {Name: "notes.txt"}}
 	bad := &app.UploadReport{Upload: up, Files: files, Notes: []string{"工作日历对所有镇街生效"},
-		Problems: []app.Problem{{File: "events.csv", Row: 3, Column: "工号（worker_id）", Title: "工号", Message: "工号 \"X\" 没有对应的网格员"}, {File: "notes.txt", Message: "不支持的文件类型"}}}
+		Problems: []app.Problem{{File: "events.csv", Row: 3, Column: "工号（worker_id）", Title: "工号", Message: "工号 \"X\" 没有对应的网格员"}, {File: "notes.txt", Message: "不支持的文件类型"}},
+		Unlisted: []app.UnlistedProblems{{File: "events.csv", Count: 2716000}}}
 	samples := map[string]any{
 		"import": &ImportPage{Page: Page{Title: "导入数据", User: staff, Nav: "import"}, Error: "请选择文件", Cancelled: true, MaxMB: 200, MaxFiles: 64,
 			Uploads: []UploadRow{{URL: "/import/7", Files: "events.csv", Username: "staff", CreatedAt: "2023-10-08 09:00"}}},
@@ -48,6 +49,27 @@ func TestImportPagesRender(t *testing.T) {
 			if strings.Contains(body, bad) {
 				t.Errorf("%s: the page contains %q", name, bad)
 			}
+		}
+	}
+}
+
+// TestImportReportCountsUnlistedProblems: a report listing only the first
+// problems of a file says how many there are in all and how many are not
+// listed.
+func TestImportReportCountsUnlistedProblems(t *testing.T) {
+	staff := &gs.User{Username: "staff", Role: gs.RoleTownStaff, Town: "青山镇"}
+	up := &gs.Upload{ID: 7, Town: "青山镇", Username: "staff", Files: []gs.UploadFile{{Name: "events.csv"}}}
+	rep := &app.UploadReport{Upload: up, Problems: []app.Problem{{File: "events.csv", Row: 2, Message: "坏"}},
+		Unlisted: []app.UnlistedProblems{{File: "events.csv", Count: 2716000}}}
+	rec := httptest.NewRecorder()
+	page := &ImportReportPage{Page: Page{Title: "导入校验报告", User: staff}, ID: 7, Report: rep}
+	if err := (&Server{}).render(rec, httptest.NewRequest("GET", "/", nil), 200, "import_report", page); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{"发现 2716001 处问题，不能导入", "问题（2716001 处）", "events.csv：…还有 2716000 处问题未列出", "每个文件最多列出前 200 处问题"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
 		}
 	}
 }

@@ -36,15 +36,16 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	defer db.Close()
 	defer app.TuneGCForImport()()
 	svc := &app.Service{DB: db}
-	stats, err := svc.ImportFiles(ctx, fs.Args()...)
+	res, err := svc.ImportFiles(ctx, fs.Args()...)
 	var rep *csvfile.Report
 	if errors.As(err, &rep) {
-		fmt.Fprintf(c.m.Stderr, "导入失败，未写入任何数据。发现 %d 处问题：\n", len(rep.Problems))
+		fmt.Fprintf(c.m.Stderr, "导入失败，未写入任何数据。发现 %d 处问题：\n", rep.Total())
 		fmt.Fprintln(c.m.Stderr, rep.Error())
 		return gs.Errorf(gs.EINVALID, "数据有误，请修改后重新导入")
 	} else if err != nil {
 		return err
 	}
+	stats := res.Stats
 	kinds := make([]string, 0, len(stats))
 	for k := range stats {
 		kinds = append(kinds, k)
@@ -54,6 +55,9 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	for _, k := range kinds {
 		s := stats[k]
 		fmt.Fprintf(c.m.Stdout, "  %s %d 条：新增 %d，更新 %d，未变 %d\n", gs.KindName[k], s.Received, s.Inserted, s.Updated, s.Unchanged)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(c.m.Stdout, "注意："+n)
 	}
 	return nil
 }

@@ -164,6 +164,14 @@ func TestBadImportWritesNothing(t *testing.T) {
 			files: map[string]string{"workers.csv": "工号,姓名,类型,网格编码,入职日期\nW3,赵六\x1b[2J\x1b[31m,专职,G01,2023-01-01\n"},
 			want:  []string{"workers.csv:2: 姓名（name）: 不能含有控制字符（U+001B）"},
 		},
+		"a file with a header and no rows": {
+			files: map[string]string{"events.csv": "事件编号,工号,办理方式,上报时间\n"},
+			want:  []string{"events.csv: 只有表头，没有数据行：这次导入没有任何数据可以导入"},
+		},
+		"more problems than are listed": {
+			files: map[string]string{"events.csv": "事件编号,工号,办理方式,上报时间\n" + strings.Repeat("E1,W1,自办,2023-13-45 09:00\n", 500)},
+			want:  []string{"发现 500 处问题", "events.csv:201:", "events.csv: …还有 300 处问题未列出"},
+		},
 		"a file that is not CSV": {
 			files: map[string]string{"events.csv": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"},
 			want:  []string{"events.csv"},
@@ -265,5 +273,16 @@ func TestTablesEscapeStoredNames(t *testing.T) {
 		if strings.ContainsAny(out, "\x1b\u202e") || !strings.Contains(out, `王建国\x1b[2J\x1b[31m\u202e`) {
 			t.Errorf("%s prints the name raw or not at all:\n%q", args[0], out)
 		}
+	}
+}
+
+// An empty file beside others is imported as nothing, and said so.
+func TestImportNotesEmptyFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "gs.db")
+	files := smallTown(t)
+	files["events.csv"] = "事件编号,工号,办理方式,上报时间\n"
+	code, out, errOut := run(t, db, "import", writeFiles(t, files))
+	if code != 0 || !strings.Contains(out, "导入成功") || !strings.Contains(out, "注意：events.csv 只有表头，没有数据行，其中没有可导入的数据。") {
+		t.Errorf("exit %d\n%s%s\nwant the import done and a note on events.csv", code, out, errOut)
 	}
 }
