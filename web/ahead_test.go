@@ -97,3 +97,25 @@ func TestStartAheadComputesEveryTown(t *testing.T) {
 	cancel()
 	srv.Wait()
 }
+
+// TestDistrictChangeWarmsTownsShownLately: after the district enters a
+// record by hand (a day off for all its towns), the towns shown live lately
+// are computed again in the background from the records as changed, so
+// their next pages find the new result kept.
+func TestDistrictChangeWarmsTownsShownLately(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	now := time.Date(2023, 8, 15, 9, 3, 30, 0, gs.CST)
+	f.server, f.handler = liveServer(t, f, &now)
+	district := f.login("district")
+	if res, _ := f.get("/towns/"+url.PathEscape(demo.TownName), district); res.StatusCode != http.StatusOK {
+		t.Fatalf("the town's dashboard: %d", res.StatusCode)
+	}
+	f.mustSave(district, "/records/calendar", url.Values{"date": {"2023-08-14"}, "kind": {"holiday"}, "name": {"防汛停工"}})
+	f.server.Wait()
+	kept, err := f.server.Service.CachedTown(ctx, demo.TownName, gs.Quarter{Year: 2023, Q: 3}, now.Truncate(5*time.Minute))
+	if err != nil || kept == nil {
+		t.Fatalf("the town shown lately was not computed again after the district's change (err %v)", err)
+	}
+}
