@@ -314,6 +314,24 @@ func (s *Service) CheckUpload(ctx context.Context, u *gs.User, id int64) (*Uploa
 	}
 }
 
+// KeptUploadReport returns the report of upload id that needs no reading of
+// its files: the commit's, or the check's kept for the records as they
+// are; nil when the files must be checked (CheckUpload).
+func (s *Service) KeptUploadReport(ctx context.Context, u *gs.User, id int64) (*UploadReport, error) {
+	up, err := s.Upload(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if up.Committed() {
+		return s.committedReport(ctx, up)
+	}
+	v, err := s.DB.DataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.keptReport(ctx, up, v)
+}
+
 // The claim of an upload's check (wall-clock time: it is about servers
 // alive, not about the quarter's clock): it lasts checkLease and is
 // renewed every checkLease/4 while the check goes on; the other views look

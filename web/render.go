@@ -32,6 +32,9 @@ type Page struct {
 	// Nav is the current navigation item: "home", "workers", "appeals",
 	// "records", "import", "accounts", "audit", "warnings" or "".
 	Nav string
+	// Refresh, when above zero, has the browser load the page again after
+	// that many seconds (a page saying that work is still going on).
+	Refresh int
 }
 
 // RoleName is the Chinese name of the user's role.

@@ -105,7 +105,7 @@ var uploadLimits = []struct {
 var pageNames = []string{
 	"login", "password", "error", "dashboard", "district", "workers", "worker", "appeals", "audit",
 	"records", "record_form", // records.go, records_*.go
-	"import", "import_report", // upload.go
+	"import", "import_report", "import_checking", // upload.go
 	"accounts", "history", // accounts.go, history.go
 	"account_slips", // accounts.go
 	"warnings",      // warnings.go

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -146,11 +149,93 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
-	rep, err := s.Service.CheckUpload(r.Context(), u, id)
+	if rep, err := s.Service.KeptUploadReport(r.Context(), u, id); err != nil || rep != nil {
+		if err != nil {
+			return err // not the user's, or gone
+		}
+		return s.showReport(w, r, u, http.StatusOK, rep, "")
+	}
+	c := s.startCheck(u, id)
+	select {
+	case <-c.done:
+	case <-time.After(cmp.Or(s.CheckWait, checkWait)):
+		return s.showChecking(w, r, u, id, c)
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
+	if c.err != nil {
+		return c.err
+	}
+	return s.showReport(w, r, u, http.StatusOK, c.rep, "")
+}
+
+// checkWait is how long a view of an upload waits for its check before
+// showing that the check is going on, unless Server.CheckWait says.
+const checkWait = 3 * time.Second
+
+// check is an upload's check running in the background (startCheck).
+type check struct {
+	done    chan struct{}
+	started time.Time
+	rep     *app.UploadReport
+	err     error
+}
+
+// startCheck returns the check of upload id this server is running, or
+// starts one as u: a large upload takes minutes to check, longer than a
+// browser waits for a page, so the check goes on by itself and the pages
+// say how long it has run until its report is kept (app.Service.CheckUpload
+// keeps it; a view after it is done finds it at once).
+func (s *Server) startCheck(u *gs.User, id int64) *check {
+	s.checksMu.Lock()
+	defer s.checksMu.Unlock()
+	if c := s.checks[id]; c != nil {
+		return c
+	}
+	if s.checks == nil {
+		s.checks = map[int64]*check{}
+	}
+	c := &check{done: make(chan struct{}), started: time.Now()}
+	s.checks[id] = c
+	s.warming.Go(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+		defer cancel()
+		c.rep, c.err = s.Service.CheckUpload(ctx, u, id)
+		s.checksMu.Lock()
+		delete(s.checks, id)
+		s.checksMu.Unlock()
+		close(c.done)
+	})
+	return c
+}
+
+// checkTimeout bounds an upload's check.
+const checkTimeout = 30 * time.Minute
+
+// CheckingPage says that an upload is being checked, and reloads itself.
+type CheckingPage struct {
+	Page
+	ID      int64
+	Files   string
+	Size    string
+	Elapsed string
+}
+
+// showChecking shows that upload id is being checked by c.
+func (s *Server) showChecking(w http.ResponseWriter, r *http.Request, u *gs.User, id int64, c *check) error {
+	up, err := s.Service.Upload(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	return s.showReport(w, r, u, http.StatusOK, rep, "")
+	var size int64
+	for _, f := range up.Files {
+		size += f.Size
+	}
+	page := &CheckingPage{Page: s.page(u, "正在校验上传的文件", "import"), ID: id, Files: fileNames(up.Files),
+		Size: sizeText(size), Elapsed: strconv.Itoa(int(time.Since(c.started).Seconds())) + " 秒"}
+	page.Refresh = 3
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, http.StatusAccepted, "import_checking", page)
 }
 
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request, u *gs.User, status int, rep *app.UploadReport, msg string) error {

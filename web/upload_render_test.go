@@ -25,17 +25,19 @@ func TestImportPagesRender(t *testing.T) {
 		"import": &ImportPage{Page: Page{Title: "导入数据", User: staff, Nav: "import"}, Error: "请选择文件", Cancelled: true, MaxMB: 200, MaxFiles: 64,
 			Uploads: []UploadRow{{URL: "/import/7", Files: "events.csv", Username: "staff", CreatedAt: "2023-10-08 09:00"}}},
 		"import_report": &ImportReportPage{Page: Page{Title: "导入校验报告", User: staff, Nav: "import"}, ID: 7, Report: bad, Error: "重新校验时发现问题"},
+		"import_checking": &CheckingPage{Page: Page{Title: "正在校验上传的文件", User: staff, Nav: "import", Refresh: 3}, ID: 7,
+			Files: "events.csv、book.xlsx", Size: "190 MB", Elapsed: "12 秒"},
 	}
 	good := &app.UploadReport{Upload: up, Files: files, Kinds: kinds}
 	done := &app.UploadReport{Upload: up, Files: files, Kinds: kinds, Committed: true}
-	for _, name := range []string{"import", "import_report"} {
+	for _, name := range []string{"import", "import_report", "import_checking"} {
 		if _, ok := samples[name]; !ok {
 			t.Errorf("page %q has no sample", name)
 		}
 	}
 	s := &Server{}
 	for name, data := range map[string]any{
-		"import": samples["import"], "import_report": samples["import_report"],
+		"import": samples["import"], "import_report": samples["import_report"], "import_checking": samples["import_checking"],
 		"import_report ok":   &ImportReportPage{Page: Page{Title: "导入校验报告", User: staff}, ID: 7, Report: good},
 		"import_report done": &ImportReportPage{Page: Page{Title: "导入完成", User: staff}, ID: 7, Report: done},
 	} {

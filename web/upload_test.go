@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/store/storetest"
@@ -252,5 +253,30 @@ func TestImportForm(t *testing.T) {
 	res, page = f.upload(admin, [2]string{"events.csv", ""}, [2]string{"EVENTS.csv", ""})
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "都叫") {
 		t.Errorf("two files of one name: status %d\n%s", res.StatusCode, page)
+	}
+}
+
+// TestLongCheckShowsProgress: while an upload's check takes longer than a
+// view waits, the view says the check is going on and for how long, and
+// reloads itself; once done, the same address shows the report.
+func TestLongCheckShowsProgress(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.server.CheckWait = time.Nanosecond
+	staff := f.login("staff")
+	res, body := f.upload(staff, [2]string{"findings.csv", newFinding + "F-LONG-1,QS002,网格手机,2023-08-02,1\n"})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", res.StatusCode, body)
+	}
+	path := res.Header.Get("Location")
+	res, body = f.get(path, staff)
+	if res.StatusCode != http.StatusAccepted || !strings.Contains(body, "正在逐行校验") || !strings.Contains(body, "已用时") ||
+		!strings.Contains(body, `<meta http-equiv="refresh" content="3">`) {
+		t.Fatalf("a view during the check: status %d\n%s", res.StatusCode, body)
+	}
+	f.server.Wait()
+	res, body = f.get(path, staff)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "确认导入") || strings.Contains(body, "http-equiv") {
+		t.Fatalf("a view after the check: status %d\n%s", res.StatusCode, body)
 	}
 }

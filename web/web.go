@@ -47,6 +47,10 @@ type Server struct {
 	Quarter gs.Quarter
 	AsOf    time.Time
 
+	// CheckWait is how long a view of an upload waits for the check of the
+	// files before showing that it is going on (default 3 s).
+	CheckWait time.Duration
+
 	// PageSize is how many rows a list shows per page (default 50).
 	PageSize int
 
@@ -68,6 +72,10 @@ type Server struct {
 	warms   map[string]*warm
 	// viewed holds the towns' quarters whose live results pages showed,
 	// with when, for computing their next moment ahead (ahead.go).
+	// checks are the uploads' checks running in the background, by
+	// upload id (upload.go).
+	checksMu sync.Mutex
+	checks   map[int64]*check
 	viewedMu sync.Mutex
 	viewed   map[townQuarter]time.Time
 }
