@@ -241,7 +241,9 @@ func (s *Server) recordChoices(r *http.Request, u *gs.User, page *RecordsPage) e
 	for _, g := range grids {
 		page.Grids = append(page.Grids, Option{Value: g.Code, Label: g.Code + " " + g.Name, Selected: g.Code == page.Filter.Grid})
 	}
-	page.ShowGrid = len(page.Grids) > 0
+	// Calendar days are nobody's: neither a worker nor a grid chooses them.
+	page.ShowGrid = len(page.Grids) > 0 && page.Kind != "calendar"
+	page.ShowWorker = page.ShowWorker && page.Kind != "calendar"
 	return nil
 }
 

@@ -537,3 +537,18 @@ func TestEvidence(t *testing.T) {
 		t.Errorf("the evidence of a deleted finding: status %d", res.StatusCode)
 	}
 }
+
+// TestCalendarListOffersNoWorkerOrGrid: the calendar's filter form asks
+// for dates only: a calendar day belongs to no worker or grid.
+func TestCalendarListOffersNoWorkerOrGrid(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	_, body := f.get("/records/calendar", f.login("admin"))
+	if strings.Contains(body, `name="worker"`) || strings.Contains(body, `name="grid"`) || !strings.Contains(body, `name="from"`) {
+		t.Errorf("the calendar's filters:\n%s", formOf(body, "filter"))
+	}
+	_, body = f.get("/records/events", f.login("admin"))
+	if !strings.Contains(body, `name="worker"`) || !strings.Contains(body, `name="grid"`) {
+		t.Error("the events' filters lost the worker and the grid")
+	}
+}
