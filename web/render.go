@@ -156,10 +156,13 @@ type asset struct {
 	contentType string
 }
 
-// assets holds the static files by their content-hashed names (app.css is
-// served as app.<hash>.css), and assetURLs the URL of each by its plain name.
-// A changed file gets a new URL, so browsers may cache every URL for ever.
-var assets, assetURLs = mustLoadAssets()
+// loadAssets returns the static files by their content-hashed names (app.css
+// is served as app.<hash>.css), and the URL of each by its plain name. A
+// changed file gets a new URL, so browsers may cache every URL for ever.
+// They are read and hashed the first time a page needs them: the commands
+// that serve no pages do not pay for it (nor for the system's table of
+// media types it reads).
+var loadAssets = sync.OnceValues(mustLoadAssets)
 
 func mustLoadAssets() (map[string]asset, map[string]string) {
 	byHashed, urls := map[string]asset{}, map[string]string{}
@@ -188,7 +191,8 @@ func mustLoadAssets() (map[string]asset, map[string]string) {
 // assetURL returns the content-hashed URL of static file name (a template
 // function: an unknown name fails the page, and so the tests).
 func assetURL(name string) (string, error) {
-	u, ok := assetURLs[name]
+	_, urls := loadAssets()
+	u, ok := urls[name]
 	if !ok {
 		return "", fmt.Errorf("no static file %q", name)
 	}
@@ -197,6 +201,7 @@ func assetURL(name string) (string, error) {
 
 // serveAsset serves a static file by its hashed name, cacheable for a year.
 func serveAsset(w http.ResponseWriter, r *http.Request) {
+	assets, _ := loadAssets()
 	a, ok := assets[r.PathValue("file")]
 	if !ok {
 		w.Header().Set("Cache-Control", "no-store")
