@@ -51,7 +51,7 @@ func (s *Service) CachedTown(ctx context.Context, town string, q gs.Quarter, asO
 }
 
 func (s *Service) cachedTown(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, store.LiveKey, error) {
-	v, err := s.DB.DataVersion(ctx)
+	v, err := s.DB.TownVersion(ctx, town)
 	if err != nil {
 		return nil, store.LiveKey{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/store"
 )
 
 // TestLiveTownKeptUntilRecordsChange: a town computed live is kept in the
@@ -134,5 +135,48 @@ func TestSettledQuarterNotComputedAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameResult(t, "kept settled result at a later moment", kept, want)
+	})
+}
+
+// TestLiveTownKeptThroughOtherTownsChanges: a change by hand to a worker of
+// another town keeps the town's live result; one to the town's own worker
+// does not.
+func TestLiveTownKeptThroughOtherTownsChanges(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, _ *time.Time) {
+		ctx := context.Background()
+		q, asOf := demo.Quarter(), demo.AsOf()
+		if _, err := s.DB.Import(ctx, &gs.Records{
+			Grids:   []gs.Grid{{Code: "BS-01", Name: "白石一网格", Town: "白石镇"}},
+			Workers: []gs.Worker{{ID: "BS001", Name: "白一", Type: gs.FullTime, GridCode: "BS-01", HiredOn: gs.NewDate(2020, 1, 1)}},
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.LiveTown(ctx, demo.TownName, q, asOf); err != nil {
+			t.Fatal(err)
+		}
+		kept := func() bool {
+			t.Helper()
+			res, err := s.CachedTown(ctx, demo.TownName, q, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res != nil
+		}
+		finding := func(id, worker string) store.RecordChange {
+			return store.RecordChange{New: true, Put: &gs.Records{Findings: []gs.Finding{{ID: id, WorkerID: worker, Kind: gs.FindingPhone,
+				OccurredOn: q.First().AddDays(10), Count: 1}}}}
+		}
+		if err := s.DB.ChangeRecords(ctx, finding("F-BS", "BS001")); err != nil {
+			t.Fatal(err)
+		}
+		if !kept() {
+			t.Error("a finding of 白石镇's worker made 青山镇's live result outdated")
+		}
+		if err := s.DB.ChangeRecords(ctx, finding("F-QS", "QS001")); err != nil {
+			t.Fatal(err)
+		}
+		if kept() {
+			t.Error("a finding of 青山镇's own worker kept its old live result")
+		}
 	})
 }

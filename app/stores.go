@@ -29,6 +29,9 @@ type ImportStore interface {
 	// DataVersion changes whenever records change (live results and
 	// upload reports kept for one version are stale after it).
 	DataVersion(ctx context.Context) (int64, error)
+	// TownVersion changes whenever records a town's results rest on
+	// change (its live results are kept by it).
+	TownVersion(ctx context.Context, town string) (int64, error)
 }
 
 // RecordStore lists, shows and changes single records, for the records

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,11 +28,168 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 }
 
 // bumpVersion raises the version of the records in tx, which changes
-// records. On PostgreSQL the row lock it takes orders concurrent changes;
-// on SQLite write transactions are exclusive already.
+// records: every town's version (TownVersion) is raised. On PostgreSQL the
+// row lock it takes orders concurrent changes; on SQLite write
+// transactions are exclusive already.
 func bumpVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
 	return err
+}
+
+// bumpTowns raises the version of the records in tx, which changes only
+// records of the workers of towns, and gives those towns that version;
+// the other towns' versions stay (see migration 00018).
+func bumpTowns(ctx context.Context, tx *sql.Tx, towns []string) error {
+	var v, last int64
+	if err := tx.QueryRowContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version`).Scan(&v); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT last_town_bump FROM town_epoch WHERE id = 1`).Scan(&last); err != nil {
+		return err
+	}
+	epoch := ""
+	if last != v-1 { // the change before this one changed every town
+		epoch = ", epoch = $2"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE town_epoch SET last_town_bump = $1`+epoch+` WHERE id = 1`, argsFor(epoch != "", v, v-1)...); err != nil {
+		return err
+	}
+	for _, t := range towns {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO town_versions (town, version) VALUES ($1, $2)
+			ON CONFLICT (town) DO UPDATE SET version = excluded.version`, t, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// argsFor returns first, and second too when both.
+func argsFor(both bool, first, second any) []any {
+	if both {
+		return []any{first, second}
+	}
+	return []any{first}
+}
+
+// TownVersion returns the version of the records town's live results rest
+// on: the version of the last change to every town or to the town's own
+// workers' records, whichever is later.
+func (db *DB) TownVersion(ctx context.Context, town string) (int64, error) {
+	var v, epoch, last, own int64
+	err := db.read.QueryRowContext(ctx, `SELECT d.version, e.epoch, e.last_town_bump,
+			COALESCE((SELECT version FROM town_versions WHERE town = $1), 0)
+		FROM data_version d, town_epoch e WHERE d.id = 1 AND e.id = 1`, town).Scan(&v, &epoch, &last, &own)
+	if err != nil {
+		return 0, db.wrap("town version", err)
+	}
+	if last != v { // the last change changed every town
+		return v, nil
+	}
+	return max(epoch, own), nil
+}
+
+// workerKinds are the kinds whose records concern one worker alone (and so
+// one town's results): a change by hand to them raises only that town's
+// version.
+var workerKinds = map[string]bool{"events": true, "logins": true, "patrols": true, "leaves": true,
+	"attendance": true, "findings": true, "quiz": true, "ballots": true}
+
+// changedTowns returns the towns whose workers' records ch changes, read
+// in tx before the change (the workers of the records replaced or deleted,
+// and of those written), or all=true when ch changes anything else, or a
+// record of a worker without a town.
+func changedTowns(ctx context.Context, tx *sql.Tx, ch RecordChange) (towns []string, all bool, err error) {
+	workers := map[string]bool{}
+	old := func(k RecordKey) error {
+		t := tableNamed(k.Kind)
+		c := keyConds(t, anys(k.Key))
+		rows, err := tx.QueryContext(ctx, "SELECT worker_id FROM "+t.name+c.where(), c.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var w string
+			if err := rows.Scan(&w); err != nil {
+				return err
+			}
+			workers[w] = true
+		}
+		return rows.Err()
+	}
+	for _, ks := range [][]RecordKey{ch.Delete, ch.Drop} {
+		for _, k := range ks {
+			if !workerKinds[k.Kind] {
+				return nil, true, nil
+			}
+			if err := old(k); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	if ch.Put != nil {
+		rows, _ := rowsOf(ch.Put)
+		for i := range tables {
+			t := &tables[i]
+			if len(rows[i]) == 0 {
+				continue
+			}
+			if !workerKinds[t.name] {
+				return nil, true, nil
+			}
+			w := slices.Index(t.cols, "worker_id")
+			for _, row := range rows[i] {
+				id, ok := row[w].(string)
+				if !ok {
+					return nil, true, nil
+				}
+				workers[id] = true
+				key := make([]string, t.keyLen)
+				for j := range key {
+					s, ok := row[j].(string)
+					if !ok {
+						return nil, true, nil // a key that is not text: play safe
+					}
+					key[j] = s
+				}
+				if err := old(RecordKey{Kind: t.name, Key: key}); err != nil {
+					return nil, false, err
+				}
+			}
+		}
+	}
+	if len(workers) == 0 {
+		return nil, false, nil
+	}
+	ids := slices.Sorted(maps.Keys(workers))
+	list, args := inList(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT w.worker_id, g.town FROM workers w JOIN grids g ON g.grid_code = w.grid_code
+		WHERE w.worker_id IN (`+list+`)`, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	found := map[string]bool{}
+	seen := map[string]bool{}
+	for rows.Next() {
+		var w, town string
+		if err := rows.Scan(&w, &town); err != nil {
+			return nil, false, err
+		}
+		found[w] = true
+		if !seen[town] {
+			seen[town] = true
+			towns = append(towns, town)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(found) != len(ids) {
+		return nil, true, nil
+	}
+	slices.Sort(towns)
+	return towns, false, nil
 }
 
 // LiveKey names a live result: the town's quarter, the moment it is

@@ -169,3 +169,56 @@ func TestLiveResultMoments(t *testing.T) {
 		}
 	})
 }
+
+// TestTownVersions: a change by hand to one worker's records raises only
+// their town's version; one moving a record to a worker of another town
+// raises both; a change to something shared, or an import, raises every
+// town's.
+func TestTownVersions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := MustOpenDB(t, b)
+		mustImport(t, db, &gs.Records{
+			Grids: []gs.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}, {Code: "G2", Name: "二网格", Town: "白石镇"}},
+			Workers: []gs.Worker{{ID: "W1", Name: "王一", Type: gs.FullTime, GridCode: "G1", HiredOn: gs.NewDate(2020, 1, 1)},
+				{ID: "W2", Name: "李二", Type: gs.FullTime, GridCode: "G2", HiredOn: gs.NewDate(2020, 1, 1)}},
+		})
+		versions := func() (int64, int64) {
+			t.Helper()
+			a, err := db.TownVersion(ctx, "青山镇")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := db.TownVersion(ctx, "白石镇")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a, b
+		}
+		change := func(what string, ch store.RecordChange, wantA, wantB bool) {
+			t.Helper()
+			a0, b0 := versions()
+			if err := db.ChangeRecords(ctx, ch); err != nil {
+				t.Fatal(err)
+			}
+			a1, b1 := versions()
+			if (a1 != a0) != wantA || (b1 != b0) != wantB || a1 < a0 || b1 < b0 {
+				t.Errorf("%s: 青山镇 %d → %d, 白石镇 %d → %d; want raised 青山镇 %v, 白石镇 %v", what, a0, a1, b0, b1, wantA, wantB)
+			}
+		}
+		finding := func(worker string) *gs.Records {
+			return &gs.Records{Findings: []gs.Finding{{ID: "F1", WorkerID: worker, Kind: gs.FindingPhone, OccurredOn: gs.NewDate(2023, 8, 1), Count: 1}}}
+		}
+		change("a finding of 青山镇's worker", store.RecordChange{Put: finding("W1"), New: true}, true, false)
+		change("a leave of 白石镇's worker", store.RecordChange{Put: &gs.Records{Leaves: []gs.Leave{{WorkerID: "W2", From: gs.NewDate(2023, 8, 2), To: gs.NewDate(2023, 8, 2)}}}, New: true}, false, true)
+		change("the finding moved to 白石镇's worker", store.RecordChange{Put: finding("W2")}, true, true)
+		change("the finding deleted", store.RecordChange{Delete: []store.RecordKey{{Kind: "findings", Key: []string{"F1"}}}}, false, true)
+		change("a meeting", store.RecordChange{Put: &gs.Records{Meetings: []gs.Meeting{{ID: "M1", HeldOn: gs.NewDate(2023, 8, 3), Title: "例会"}}}, New: true}, true, true)
+		change("青山镇's finding again", store.RecordChange{Put: finding("W1"), New: true}, true, false)
+		a0, b0 := versions()
+		mustImport(t, db, &gs.Records{Leaves: []gs.Leave{{WorkerID: "W1", From: gs.NewDate(2023, 8, 9), To: gs.NewDate(2023, 8, 9)}}})
+		if a1, b1 := versions(); a1 <= a0 || b1 <= b0 {
+			t.Errorf("an import: 青山镇 %d → %d, 白石镇 %d → %d; want both raised", a0, a1, b0, b1)
+		}
+	})
+}

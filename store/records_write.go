@@ -68,6 +68,10 @@ func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...grids
 		return err
 	}
 	defer tx.Rollback()
+	towns, all, err := changedTowns(ctx, tx, ch)
+	if err != nil {
+		return db.wrap("records changed", err)
+	}
 	for _, k := range ch.Delete {
 		if err := deleteRecord(ctx, tx, k); err != nil {
 			return db.wrap("delete "+k.Kind, err)
@@ -112,7 +116,13 @@ func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...grids
 			return db.wrap("write evidence", err)
 		}
 	}
-	if err := bumpVersion(ctx, tx); err != nil { // live results of the old records no longer apply
+	// The live results of the old records no longer apply: those of the
+	// towns whose workers' records changed, or every town's.
+	bump := func() error { return bumpVersion(ctx, tx) }
+	if !all {
+		bump = func() error { return bumpTowns(ctx, tx, towns) }
+	}
+	if err := bump(); err != nil {
 		return db.wrap("data version", err)
 	}
 	if err := db.appendAudit(ctx, tx, audit); err != nil {
