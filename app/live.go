@@ -87,6 +87,12 @@ func (m *liveMemo) get(k store.LiveKey) *gs.Result {
 	if res == nil {
 		return nil
 	}
+	return listsCopied(res)
+}
+
+// listsCopied returns a copy of res whose lists (workers, notes) are its
+// own: a page that changes them does not change res.
+func listsCopied(res *gs.Result) *gs.Result {
 	cp := *res
 	cp.Workers = slices.Clone(res.Workers)
 	cp.Notes = slices.Clone(res.Notes)
@@ -95,9 +101,7 @@ func (m *liveMemo) get(k store.LiveKey) *gs.Result {
 
 func (m *liveMemo) put(k store.LiveKey, res *gs.Result) {
 	k.AsOf = k.AsOf.UTC()
-	cp := *res
-	cp.Workers = slices.Clone(res.Workers)
-	cp.Notes = slices.Clone(res.Notes)
+	cp := listsCopied(res)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
@@ -106,7 +110,7 @@ func (m *liveMemo) put(k store.LiveKey, res *gs.Result) {
 	if _, ok := m.m[k]; !ok {
 		m.keys = append(m.keys, k)
 	}
-	m.m[k] = &cp
+	m.m[k] = cp
 	for len(m.keys) > memoSize {
 		delete(m.m, m.keys[0])
 		m.keys = m.keys[1:]

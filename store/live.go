@@ -40,18 +40,13 @@ func bumpVersion(ctx context.Context, tx *sql.Tx) error {
 // records of the workers of towns, and gives those towns that version;
 // the other towns' versions stay (see migration 00018).
 func bumpTowns(ctx context.Context, tx *sql.Tx, towns []string) error {
-	var v, last int64
+	var v int64
 	if err := tx.QueryRowContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version`).Scan(&v); err != nil {
 		return err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT last_town_bump FROM town_epoch WHERE id = 1`).Scan(&last); err != nil {
-		return err
-	}
-	epoch := ""
-	if last != v-1 { // the change before this one changed every town
-		epoch = ", epoch = $2"
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE town_epoch SET last_town_bump = $1`+epoch+` WHERE id = 1`, argsFor(epoch != "", v, v-1)...); err != nil {
+	// When the change before this one changed every town, it is the epoch.
+	if _, err := tx.ExecContext(ctx, `UPDATE town_epoch SET epoch = CASE WHEN last_town_bump = $2 THEN epoch ELSE $2 END,
+		last_town_bump = $1 WHERE id = 1`, v, v-1); err != nil {
 		return err
 	}
 	for _, t := range towns {
@@ -61,14 +56,6 @@ func bumpTowns(ctx context.Context, tx *sql.Tx, towns []string) error {
 		}
 	}
 	return nil
-}
-
-// argsFor returns first, and second too when both.
-func argsFor(both bool, first, second any) []any {
-	if both {
-		return []any{first, second}
-	}
-	return []any{first}
 }
 
 // TownVersion returns the version of the records town's live results rest

@@ -131,13 +131,7 @@ func (s *Server) warmLive(r *http.Request, town string) {
 func (s *Server) warmTown(p Period, town string) {
 	ctx, cancel := context.WithTimeout(background(context.Background()), 2*time.Minute)
 	defer cancel()
-	st, err := s.Service.QuarterState(ctx, town, p.Quarter)
-	if err == nil && !st.HasSnapshot() {
-		_, err = s.assessTown(ctx, p, town)
-	}
-	if err != nil {
-		s.Logger.LogAttrs(ctx, slog.LevelWarn, "live result not computed ahead", slog.String("town", town), slog.Any("error", err))
-	}
+	s.computeAt(ctx, townQuarter{town, p.Quarter}, p.AsOf)
 }
 
 // now is the moment it is by the service's clock (app.Service.Clock), which
