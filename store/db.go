@@ -3,13 +3,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -66,8 +69,9 @@ type DB struct {
 	read  *sql.DB
 	write *sql.DB
 	// migrations is the goose provider for the embedded migrations, bound to
-	// the write pool.
-	migrations *goose.Provider
+	// the write pool; nil until a migration must be applied (provider).
+	migrationsMu sync.Mutex
+	migrations   *goose.Provider
 }
 
 // Option changes how Open sets a store up.
@@ -106,10 +110,6 @@ func Open(ctx context.Context, target string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if db.migrations, err = newProvider(db); err != nil {
-		db.Close()
-		return nil, err
-	}
 	if o.migrate {
 		if err := db.Migrate(ctx); err != nil {
 			db.Close()
@@ -131,13 +131,34 @@ func isPostgresURL(target string) bool {
 	return strings.HasPrefix(t, "postgres://") || strings.HasPrefix(t, "postgresql://")
 }
 
-// openPostgres opens one pool used for reads and writes.
+// openPostgres opens one pool used for reads and writes. Each connection
+// asks in its startup message for the session settings of sessionSettings
+// (those the URL does not set itself), which costs no round trip; a server
+// that does not know them (an engine speaking PostgreSQL's protocol) refuses
+// such a connection, and is then connected to without them and set up by
+// noJIT, which changes nothing where the settings do not exist.
 func openPostgres(ctx context.Context, url string, o options) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, gridscore.Errorf(gridscore.EINVALID, "数据库地址无效：%v", err)
 	}
-	pool := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(noJIT))
+	tuned := cfg.Copy()
+	for name, value := range sessionSettings {
+		if _, set := tuned.RuntimeParams[name]; !set {
+			tuned.RuntimeParams[name] = value
+		}
+	}
+	db, err := openPostgresPool(ctx, tuned, o)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42704" /* undefined_object: unrecognized configuration parameter */ {
+		db, err = openPostgresPool(ctx, cfg, o, stdlib.OptionAfterConnect(noJIT))
+	}
+	return db, err
+}
+
+// openPostgresPool opens the pool of openPostgres and connects once.
+func openPostgresPool(ctx context.Context, cfg *pgx.ConnConfig, o options, opts ...stdlib.OptionOpenDB) (*DB, error) {
+	pool := stdlib.OpenDB(*cfg, opts...)
 	n := o.maxConns
 	if n <= 0 {
 		n = 10
@@ -153,14 +174,17 @@ func openPostgres(ctx context.Context, url string, o options) (*DB, error) {
 	return db, nil
 }
 
-// noJIT sets up the PostgreSQL session of c for gridscore's queries, where
-// the server has the settings (the statement changes nothing on an engine
-// without them): no just-in-time compilation (on a province's tables the
-// planner judges a range's read costly enough to compile, and compiling it
-// took 0.8 s of its 0.9 s), and no parallel workers for one query
-// (gridscore already reads on several connections and computes on every
-// core; a range's read took 110 ms alone against 160 ms with two workers
-// gathered).
+// sessionSettings are the PostgreSQL session settings for gridscore's
+// queries: no just-in-time compilation (on a province's tables the planner
+// judges a range's read costly enough to compile, and compiling it took
+// 0.8 s of its 0.9 s), and no parallel workers for one query (gridscore
+// already reads on several connections and computes on every core; a
+// range's read took 110 ms alone against 160 ms with two workers gathered).
+var sessionSettings = map[string]string{"jit": "off", "max_parallel_workers_per_gather": "0"}
+
+// noJIT sets sessionSettings in the PostgreSQL session of c where the
+// server has them (the statement changes nothing on an engine without
+// them), for a server that refused them at connection.
 func noJIT(ctx context.Context, c *pgx.Conn) error {
 	_, err := c.Exec(ctx, "SELECT set_config(name, CASE name WHEN 'jit' THEN 'off' ELSE '0' END, false) FROM pg_settings WHERE name IN ('jit', 'max_parallel_workers_per_gather')")
 	return err

@@ -15,6 +15,10 @@ func (db *DB) ExecForTest(ctx context.Context, query string) error {
 // MigrateToForTest brings the schema up to version and no further, for
 // tests that store rows the way an older version did before migrating.
 func (db *DB) MigrateToForTest(ctx context.Context, version int64) error {
-	_, err := db.migrations.UpTo(ctx, version)
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
 	return err
 }

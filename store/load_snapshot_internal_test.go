@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -101,34 +102,41 @@ func TestReadSnapshotFullPool(t *testing.T) {
 
 // TestNoJIT checks that every PostgreSQL connection of a store runs with
 // just-in-time compilation off and no parallel workers, where the server
-// has the settings.
+// has the settings: asked for at connection, or, when the server refuses a
+// setting it does not know, set after connecting.
 func TestNoJIT(t *testing.T) {
 	for _, b := range storetest.Backends() {
 		if b.Name != "postgres" {
 			continue
 		}
-		t.Run(b.Name, func(t *testing.T) {
-			ctx := context.Background()
-			db, err := OpenAndMigrate(ctx, b.Target(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			var has int
-			if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_settings WHERE name = 'jit'").Scan(&has); err != nil || has == 0 {
-				t.Skipf("the server has no jit setting (%v)", err)
-			}
-			conns, err := db.readSnapshot(ctx, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer endAll(conns)
-			for i, c := range conns {
-				var jit, workers string
-				if err := c.QueryRowContext(ctx, "SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')").Scan(&jit, &workers); err != nil || jit != "off" || workers != "0" {
-					t.Errorf("connection %d: jit %q, parallel workers %q, %v; want off and 0", i, jit, workers, err)
+		for _, refused := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/refused=%v", b.Name, refused), func(t *testing.T) {
+				ctx := context.Background()
+				if refused { // a setting no server has: connecting with it fails
+					sessionSettings["gridscore_no_such_setting"] = "1"
+					defer delete(sessionSettings, "gridscore_no_such_setting")
 				}
-			}
-		})
+				db, err := OpenAndMigrate(ctx, b.Target(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				var has int
+				if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_settings WHERE name = 'jit'").Scan(&has); err != nil || has == 0 {
+					t.Skipf("the server has no jit setting (%v)", err)
+				}
+				conns, err := db.readSnapshot(ctx, 2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer endAll(conns)
+				for i, c := range conns {
+					var jit, workers string
+					if err := c.QueryRowContext(ctx, "SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')").Scan(&jit, &workers); err != nil || jit != "off" || workers != "0" {
+						t.Errorf("connection %d: jit %q, parallel workers %q, %v; want off and 0", i, jit, workers, err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -20,7 +20,11 @@ func TestUploadPartsMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if _, err := db.migrations.UpTo(ctx, 16); err != nil {
+			p, err := db.provider()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.UpTo(ctx, 16); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.write.ExecContext(ctx, `INSERT INTO uploads (id, town, username, created_at, size_bytes) VALUES (7, '青山镇', 'admin', $1, 9)`,
