@@ -190,6 +190,9 @@ var named = map[string]bool{"grids": true, "workers": true, "register": true, "m
 // naming both rows. A streaming read hands the chunk on when it is full.
 func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 	b, k := r.b, r.src.kind
+	if r.seen != nil { // described, not read
+		return
+	}
 	if !r.ok {
 		if key != "" && named[k.name] {
 			u := b.unreadable[k.name]

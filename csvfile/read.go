@@ -233,7 +233,9 @@ func columnName(i int) string {
 }
 
 // row reads one data row of src numbered num. Blank rows (every cell empty)
-// are skipped; cells beyond the header must be empty.
+// are skipped, and so is the second row of an import template, which
+// explains the columns (see WriteTemplate); cells beyond the header must be
+// empty.
 //
 // A file that is mostly wrong is not read to its end (see giveUp): its
 // first problems tell what to fix, and the rest would cost time for
@@ -246,7 +248,7 @@ func (b *builder) row(src *source, num int, fields []string) {
 			break
 		}
 	}
-	if blank {
+	if blank || num == 2 && templateNotes(src, fields) {
 		return
 	}
 	if b.tooManyNamed(src) {

@@ -20,6 +20,18 @@ type row struct {
 	ok     bool
 	// problems are the row's, reported once it is read (see parseRow).
 	problems []Problem
+	// seen, when not nil, records how each column is read, and nothing is
+	// added or checked (see kind.describe).
+	seen map[*column]columnValue
+}
+
+// read records, when the row is being described, that column c holds
+// values of kind v (of e, for an enumerated column); the first accessor
+// called for a column names its kind (boolean reads through enum).
+func (r *row) read(c *column, v valueKind, e *enum) {
+	if _, ok := r.seen[c]; r.seen != nil && !ok {
+		r.seen[c] = columnValue{kind: v, enum: e}
+	}
 }
 
 // origin returns where the row is.
@@ -58,6 +70,7 @@ func (r *row) present(c *column) (string, bool) {
 // scientific notation (an ID number or a long code typed into a number cell:
 // 3.30102E+17) has lost its digits and is refused.
 func (r *row) text(c *column) string {
+	r.read(c, valueText, nil)
 	s, _ := r.present(c)
 	if scientific(s) {
 		r.fail(c, "数字被 Excel 改成了科学计数法（"+s+"），原来的数字已丢失：请把该列设为文本格式后重新填写")
@@ -87,6 +100,7 @@ func scientific(s string) bool {
 
 // enum reads a column with a closed set of values and returns its code.
 func (r *row) enum(c *column, e *enum) string {
+	r.read(c, valueEnum, e)
 	s, ok := r.present(c)
 	if !ok {
 		return ""
@@ -100,6 +114,7 @@ func (r *row) enum(c *column, e *enum) string {
 
 // boolean reads 是/否, true/false or 1/0; empty is false.
 func (r *row) boolean(c *column) bool {
+	r.read(c, valueBool, booleans)
 	return r.enum(c, booleans) == "true"
 }
 
@@ -131,6 +146,7 @@ func (r *row) stamp(c *column, what, hint string) (stamp, bool) {
 // date reads a date (2023-07-03, 2023/7/3, 2023年7月3日). A time of exactly
 // 00:00 is tolerated, since spreadsheets like to add one to dates.
 func (r *row) date(c *column) gridscore.Date {
+	r.read(c, valueDate, nil)
 	st, ok := r.stamp(c, "日期", "（应为 2023-07-03、2023/7/3 或 2023年7月3日）")
 	if !ok {
 		return 0
@@ -144,6 +160,7 @@ func (r *row) date(c *column) gridscore.Date {
 
 // timestamp reads a date and time; without a zone it is CST.
 func (r *row) timestamp(c *column) time.Time {
+	r.read(c, valueTimestamp, nil)
 	st, ok := r.stamp(c, "日期时间", "（应为 2023-07-03 09:15、2023/7/3 9:15:00 或 2023-07-03T09:15:00+08:00 等）")
 	if !ok {
 		return time.Time{}
@@ -159,6 +176,7 @@ func (r *row) timestamp(c *column) time.Time {
 // required cell is reported here: a number cannot be seen to be missing on
 // the record (0 is a number). Its range is the record's rule.
 func (r *row) integer(c *column, def int64) int64 {
+	r.read(c, valueInteger, nil)
 	s, ok := r.present(c)
 	if !ok {
 		if c.required {
@@ -184,6 +202,7 @@ const msgRequired = "必填，不能为空"
 // money reads an optional amount in yuan with at most two decimals, exactly
 // (no floating point), into fen; empty gives nil.
 func (r *row) money(c *column) *gridscore.Fen {
+	r.read(c, valueMoney, nil)
 	s, ok := r.present(c)
 	if !ok {
 		return nil
@@ -206,7 +225,7 @@ func (r *row) money(c *column) *gridscore.Fen {
 // and the rules between fields come last, so a row's problems read in the
 // order of its columns. A value is shown as it was typed.
 func (r *row) check(err error) {
-	if err == nil {
+	if err == nil || r.seen != nil {
 		return
 	}
 	es, ok := err.(gridscore.FieldErrors)

@@ -64,6 +64,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /import", s.signedIn(s.importForm, 0))
 	mux.Handle("POST /import", s.signedIn(s.importUpload, 0))
 	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
+	mux.Handle("GET /templates/import.xlsx", s.signedIn(s.importTemplate, 0))
+	mux.Handle("GET /templates/{file}", s.signedIn(s.importTemplate, 0))
 	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))
 	mux.Handle("POST /import/{id}/cancel", s.signedIn(s.importCancel, 0))
 	mux.HandleFunc("GET /import/{id}/commit", s.importBack)

@@ -57,6 +57,8 @@ const usage = `gridscore —— 网格员季度考核
   gridscore user add|passwd|list                      管理账号
   gridscore migrate [--db 文件 | --dsn URL]           将数据库表结构升级到最新版本
   gridscore scheme                                    输出默认考核方案（YAML），可修改后用 --scheme 加载
+  gridscore template [--out 文件 | --dir 文件夹] [类别...]
+                                                      生成导入模板（XLSX：中文表头、每列说明、下拉选项）
 
 每个命令的选项：gridscore 命令 -h
 `
@@ -86,6 +88,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&UserCommand{m: m}).Run(ctx, args[1:])
 	case "migrate":
 		err = (&MigrateCommand{m: m}).Run(ctx, args[1:])
+	case "template":
+		err = (&TemplateCommand{m: m}).Run(ctx, args[1:])
 	case "scheme":
 		_, err = m.Stdout.Write(scheme.DefaultYAML())
 	case "help", "-h", "--help":

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
+)
+
+// importTemplate sends an import template (csvfile.WriteTemplate): every
+// kind in one workbook at /templates/import.xlsx, one kind at
+// /templates/{kind}.xlsx. Those who may import may download them.
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if err := s.mayImport(u); err != nil {
+		return err
+	}
+	name, kinds := "导入模板.xlsx", []string(nil)
+	if file := r.PathValue("file"); file != "" {
+		kind, ok := cutXLSX(file)
+		if !ok || !csvfile.IsKind(kind) {
+			return gs.Errorf(gs.ENOTFOUND, "没有这种数据的导入模板")
+		}
+		name, kinds = "导入模板-"+csvfile.TemplateFileName(kind), []string{kind}
+	}
+	var buf bytes.Buffer
+	if err := csvfile.WriteTemplate(&buf, kinds...); err != nil {
+		return err
+	}
+	attachment(w, name, int64(buf.Len()))
+	buf.WriteTo(w) // a client gone away is no error of ours
+	return nil
+}
+
+// cutXLSX returns file without its .xlsx extension.
+func cutXLSX(file string) (string, bool) {
+	const ext = ".xlsx"
+	if len(file) <= len(ext) || file[len(file)-len(ext):] != ext {
+		return "", false
+	}
+	return file[:len(file)-len(ext)], true
+}
