@@ -35,6 +35,12 @@ var matrix = []route{
 	{method: "GET", path: "/workers/QS013", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/workers/QS021", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/workers/NOBODY", want: [5]int{303, 404, 404, 404, 403}},
+	// The 告知单 (notice.go): on an open quarter a page saying it is not
+	// computed yet, to those who may see the worker or the town.
+	{method: "GET", path: "/workers/QS001/notice", want: [5]int{303, 200, 200, 200, 200}},
+	{method: "GET", path: "/workers/QS013/notice", want: [5]int{303, 200, 200, 200, 403}},
+	{method: "GET", path: "/towns/青山镇/notices", want: [5]int{303, 200, 200, 200, 403}},
+	{method: "GET", path: "/towns/白石镇/notices", want: [5]int{303, 404, 403, 403, 403}},
 	{method: "GET", path: "/password", want: [5]int{303, 200, 200, 200, 200}},
 	{method: "POST", path: "/password", want: [5]int{401, 400, 400, 400, 400}},
 	{method: "GET", path: "/login", want: [5]int{200, 303, 303, 303, 303}},

@@ -31,6 +31,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /workers", s.signedIn(s.workerList, 0))
 	mux.Handle("GET /workers/{id}", s.signedIn(s.workerQuarter, 0))
 	mux.Handle("GET /workers/{id}/history", s.signedIn(s.workerHistory, 0))    // history.go
+	mux.Handle("GET /workers/{id}/notice", s.signedIn(s.workerNotice, 0))      // notice.go
+	mux.Handle("GET /towns/{town}/notices", s.signedIn(s.townNotices, 0))      // notice.go
 	mux.Handle("GET /towns/{town}/export/{file}", s.signedIn(s.townExport, 0)) // export.go
 
 	// The downloads of the lists, with the filters and order of the page
@@ -112,6 +114,7 @@ var pageNames = []string{
 	"account_slips", // accounts.go
 	"warnings",      // warnings.go
 	"confirm",       // confirm.go
+	"notice",        // notice.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

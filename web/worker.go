@@ -132,12 +132,9 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if err != nil {
 		return err
 	}
-	wr, err := workerIn(res, u, p, id)
+	wr, err := visibleWorker(res, u, p, id)
 	if err != nil {
 		return err
-	}
-	if !u.CanSeeWorker(wr.WorkerID, wr.Town) {
-		return forbidden("您只能查看本镇街网格员的考核结果。")
 	}
 	if p, err = s.markStored(r.Context(), p, wr.Town); err != nil {
 		return err
@@ -193,6 +190,19 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 		page.Error = form.Error
 	}
 	return s.render(w, r, status, "worker", page)
+}
+
+// visibleWorker returns worker id's result in res, refusing one u may not
+// see.
+func visibleWorker(res *gs.Result, u *gs.User, p Period, id string) (*gs.WorkerResult, error) {
+	wr, err := workerIn(res, u, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanSeeWorker(wr.WorkerID, wr.Town) {
+		return nil, forbidden("您只能查看本镇街网格员的考核结果。")
+	}
+	return wr, nil
 }
 
 // workerIn returns worker id's result in res, or ENOTFOUND worded for u.
