@@ -1,5 +1,7 @@
 package gridscore
 
+import "time"
+
 // Filing is the filing package (报备材料) of a town's quarter, read from
 // the snapshot stored when the quarter was finalized: the state, the
 // results, the appeals and the voided deductions, so that a finalized
@@ -21,4 +23,28 @@ func (f *Filing) Person(username string) string {
 		return n + "（" + username + "）"
 	}
 	return username
+}
+
+// ImportedFiling is a town's signed filing package (报备包) as the district
+// imported it, after checking its signature: the quarter, when the town
+// finalized and signed it, and what its result holds (workers, those
+// ranked, the sum of their totals and of the pay, exactly).
+type ImportedFiling struct {
+	Town, Quarter         string
+	FinalizedAt, SignedAt time.Time
+	Workers, Assessed     int
+	TotalSum              Points
+	PaySum                Fen
+	ImportedAt            time.Time
+	ImportedBy            string
+}
+
+// AverageTotal is the mean total of the workers ranked, to two decimals
+// (rounded half away from zero), "—" when none is.
+func (f ImportedFiling) AverageTotal() string {
+	if f.Assessed == 0 {
+		return "—"
+	}
+	n := int64(f.Assessed)
+	return Points((int64(f.TotalSum)*2 + n) / (2 * n)).String()
 }

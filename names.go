@@ -257,33 +257,40 @@ const (
 	AuditRecordUpdated    = "record_updated"
 	AuditRecordDeleted    = "record_deleted"
 	AuditRecordsImported  = "records_imported"
+	// Signed filings (app/filing_signed.go).
+	AuditFilingKeyCreated    = "filing_key_created"
+	AuditFilingKeyRegistered = "filing_key_registered"
+	AuditFilingImported      = "filing_imported"
 )
 
 // AuditActionName is the Chinese name of each audit action, for the audit
 // page and its filter.
 var AuditActionName = map[string]string{
-	AuditLogin:            "登录",
-	AuditLoginFailed:      "登录失败",
-	AuditAccountLocked:    "账号锁定",
-	AuditUserCreated:      "创建账号",
-	AuditPasswordChanged:  "修改密码",
-	AuditUserDisabled:     "停用账号",
-	AuditUserEnabled:      "启用账号",
-	AuditPasswordReset:    "重置密码",
-	AuditUserUnlocked:     "解除锁定",
-	AuditUserRoleChange:   "变更角色",
-	AuditQuarterComputed:  "计算季度结果",
-	AuditQuarterPublished: "公示",
-	AuditQuarterFinalized: "定稿",
-	AuditQuarterReopened:  "重新打开",
-	AuditQuarterFiled:     "报备",
-	AuditQuarterWithdrawn: "撤销计算",
-	AuditDeductionVoided:  "撤销扣分",
-	AuditAppealCreated:    "提出申诉",
-	AuditAppealUpheld:     "支持申诉",
-	AuditAppealRejected:   "驳回申诉",
-	AuditRecordCreated:    "录入记录",
-	AuditRecordUpdated:    "修改记录",
-	AuditRecordDeleted:    "删除记录",
-	AuditRecordsImported:  "导入数据",
+	AuditLogin:               "登录",
+	AuditLoginFailed:         "登录失败",
+	AuditAccountLocked:       "账号锁定",
+	AuditUserCreated:         "创建账号",
+	AuditPasswordChanged:     "修改密码",
+	AuditUserDisabled:        "停用账号",
+	AuditUserEnabled:         "启用账号",
+	AuditPasswordReset:       "重置密码",
+	AuditUserUnlocked:        "解除锁定",
+	AuditUserRoleChange:      "变更角色",
+	AuditQuarterComputed:     "计算季度结果",
+	AuditQuarterPublished:    "公示",
+	AuditQuarterFinalized:    "定稿",
+	AuditQuarterReopened:     "重新打开",
+	AuditQuarterFiled:        "报备",
+	AuditQuarterWithdrawn:    "撤销计算",
+	AuditDeductionVoided:     "撤销扣分",
+	AuditAppealCreated:       "提出申诉",
+	AuditAppealUpheld:        "支持申诉",
+	AuditAppealRejected:      "驳回申诉",
+	AuditRecordCreated:       "录入记录",
+	AuditRecordUpdated:       "修改记录",
+	AuditRecordDeleted:       "删除记录",
+	AuditRecordsImported:     "导入数据",
+	AuditFilingKeyCreated:    "生成报备签名密钥",
+	AuditFilingKeyRegistered: "登记镇街公钥",
+	AuditFilingImported:      "导入报备包",
 }

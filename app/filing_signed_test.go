@@ -1,0 +1,137 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store/storetest"
+)
+
+// TestSignedFilingReachesTheDistrict runs a filing from a town's server to
+// the district's, on each engine: the town finalizes, its center signs the
+// package; the district, once it registered the town's public key, imports
+// it and shows the numbers of the town's finalized result; a package of
+// another key, or altered, is refused and nothing is kept; only the roles
+// that should may do each step.
+func TestSignedFilingReachesTheDistrict(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			testSignedFiling(t, b.Target)
+		})
+	}
+}
+
+func testSignedFiling(t *testing.T, target func(testing.TB) string) {
+	db := mustOpen(t, target(t))
+	if _, err := db.Import(context.Background(), demo.Town(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	clock := demo.AsOf()
+	now := &clock
+	town := &app.Service{DB: db, Scheme: scheme.Default(), Now: func() time.Time { return *now }}
+	{
+		ctx := app.WithActor(context.Background(), "admin")
+		name, q := demo.TownName, demo.Quarter()
+		if _, _, err := town.FilingPackage(ctx, qAdmin, name, q); gs.ErrorCode(err) != gs.ECONFLICT {
+			t.Errorf("package of an open quarter: %v, want a conflict", err)
+		}
+		if err := town.Compute(ctx, qStaff, name, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if err := town.Publish(ctx, qStaff, name, q); err != nil {
+			t.Fatal(err)
+		}
+		*now = time.Date(2023, 10, 16, 9, 0, 0, 0, gs.CST) // the appeal window is over
+		if err := town.Finalize(ctx, qAdmin, name, q); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*gs.User{qWorker, qDist} {
+			if _, _, err := town.FilingPackage(ctx, u, name, q); gs.ErrorCode(err) != gs.EFORBIDDEN {
+				t.Errorf("%s signs: %v, want forbidden", u.Username, err)
+			}
+		}
+		pkg, file, err := town.FilingPackage(ctx, qStaff, name, q)
+		if err != nil || file != "青山镇 2023Q3 报备包.zip" {
+			t.Fatalf("package %q: %v", file, err)
+		}
+		pub, err := town.TownPublicKey(ctx, qAdmin, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := town.TownPublicKey(ctx, qStaff, name); again != pub {
+			t.Errorf("the town's key changed between two asks")
+		}
+
+		// The district's own server.
+		district := &app.Service{DB: mustOpen(t, target(t)), Scheme: scheme.Default(), Now: func() time.Time { return *now }}
+		dctx := app.WithActor(context.Background(), "district")
+		if _, err := district.ImportFiling(dctx, qDist, pkg); err == nil || !strings.Contains(gs.ErrorMessage(err), "还没有登记青山镇的公钥") {
+			t.Errorf("import before the key is registered: %v", err)
+		}
+		if _, err := district.RegisterFilingKey(dctx, qAdmin, name, pub); gs.ErrorCode(err) != gs.EFORBIDDEN {
+			t.Errorf("a town registers a key at the district: %v", err)
+		}
+		other, err := (&app.Service{DB: mustOpen(t, target(t)), Scheme: scheme.Default()}).TownPublicKey(ctx, qAdmin, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := district.RegisterFilingKey(dctx, qDist, name, other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := district.ImportFiling(dctx, qDist, pkg); err == nil || !strings.Contains(gs.ErrorMessage(err), "签名不符") {
+			t.Errorf("import signed by another key: %v", err)
+		}
+		if _, err := district.RegisterFilingKey(dctx, qDist, name, pub); err != nil {
+			t.Fatal(err)
+		}
+		altered := append([]byte(nil), pkg...)
+		altered[len(altered)/2] ^= 0x20
+		if _, err := district.ImportFiling(dctx, qDist, altered); err == nil {
+			t.Errorf("an altered package was imported")
+		}
+		if fs, _ := district.ImportedFilings(dctx, qDist, q); len(fs) != 0 {
+			t.Fatalf("refused packages were kept: %+v", fs)
+		}
+		if _, err := district.ImportFiling(dctx, qStaff, pkg); gs.ErrorCode(err) != gs.EFORBIDDEN {
+			t.Errorf("town staff imports at the district: %v", err)
+		}
+		got, err := district.ImportFiling(dctx, qDist, pkg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := town.DB.Snapshot(context.Background(), name, q.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want gs.ImportedFiling
+		for _, r := range rows {
+			want.Workers++
+			if r.Result.Total != nil {
+				want.Assessed++
+				want.TotalSum += *r.Result.Total
+			}
+			want.PaySum += r.Result.Pay
+		}
+		if got.Workers != want.Workers || got.Assessed != want.Assessed || got.TotalSum != want.TotalSum || got.PaySum != want.PaySum {
+			t.Errorf("imported %d workers, %d ranked, totals %v, pay %v; the town's snapshot has %d, %d, %v, %v",
+				got.Workers, got.Assessed, got.TotalSum, got.PaySum, want.Workers, want.Assessed, want.TotalSum, want.PaySum)
+		}
+		fs, err := district.ImportedFilings(dctx, qDist, q)
+		if err != nil || len(fs) != 1 || fs[0].Town != name || fs[0].PaySum != want.PaySum || fs[0].ImportedBy != "district" {
+			t.Errorf("imported filings %+v, %v", fs, err)
+		}
+		if _, err := district.ImportFiling(dctx, qDist, pkg); err != nil {
+			t.Errorf("importing the same package again: %v", err)
+		}
+		if fs, _ := district.ImportedFilings(dctx, qDist, q); len(fs) != 1 {
+			t.Errorf("importing again kept %d packages, want the one", len(fs))
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/gridscore/gridscore"
+)
+
+// TownKey returns town's signing key pair (base64 text), making it with
+// create and recording audit when the town has none yet, in one
+// transaction: two servers of one town never make two keys.
+func (db *DB) TownKey(ctx context.Context, town string, create func() (pub, priv string, err error), audit gridscore.AuditEntry) (pub, priv string, err error) {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	defer tx.Rollback()
+	err = tx.QueryRowContext(ctx, "SELECT public_key, private_key FROM town_keys WHERE town = $1", town).Scan(&pub, &priv)
+	if err == nil {
+		return pub, priv, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", "", db.wrap("town key", err)
+	}
+	if pub, priv, err = create(); err != nil {
+		return "", "", err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO town_keys (town, public_key, private_key, created_at) VALUES ($1, $2, $3, $4)",
+		town, pub, priv, audit.At.Unix()); err != nil {
+		return "", "", db.wrap("town key", err)
+	}
+	if err := db.appendAudit(ctx, tx, []gridscore.AuditEntry{audit}); err != nil {
+		return "", "", db.wrap("town key", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return "", "", db.wrap("town key", err)
+	}
+	return pub, priv, nil
+}
+
+// RegisterFilingKey records (or replaces) the public key the district
+// checks town's filing packages against, with audit.
+func (db *DB) RegisterFilingKey(ctx context.Context, town, pub string, audit gridscore.AuditEntry) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO filing_keys (town, public_key, registered_at, registered_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (town) DO UPDATE SET public_key = excluded.public_key, registered_at = excluded.registered_at, registered_by = excluded.registered_by`,
+		town, pub, audit.At.Unix(), audit.Username); err != nil {
+		return db.wrap("register filing key", err)
+	}
+	if err := db.appendAudit(ctx, tx, []gridscore.AuditEntry{audit}); err != nil {
+		return db.wrap("register filing key", err)
+	}
+	return db.wrap("register filing key", tx.Commit())
+}
+
+// FilingKey returns the public key registered for town, if any.
+func (db *DB) FilingKey(ctx context.Context, town string) (string, bool, error) {
+	var pub string
+	err := db.read.QueryRowContext(ctx, "SELECT public_key FROM filing_keys WHERE town = $1", town).Scan(&pub)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, db.wrap("filing key", err)
+	}
+	return pub, true, nil
+}
+
+// FilingKeys returns the registered public keys by town.
+func (db *DB) FilingKeys(ctx context.Context) (map[string]string, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT town, public_key FROM filing_keys")
+	if err != nil {
+		return nil, db.wrap("filing keys", err)
+	}
+	defer rows.Close()
+	keys := map[string]string{}
+	for rows.Next() {
+		var town, pub string
+		if err := rows.Scan(&town, &pub); err != nil {
+			return nil, db.wrap("filing keys", err)
+		}
+		keys[town] = pub
+	}
+	return keys, db.wrap("filing keys", rows.Err())
+}
+
+// SaveFiling keeps an imported filing package, replacing the one of the
+// same town and quarter, with audit.
+func (db *DB) SaveFiling(ctx context.Context, f gridscore.ImportedFiling, pkg []byte, audit gridscore.AuditEntry) error {
+	tx, err := db.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO filings (town, quarter, finalized_at, signed_at, workers, assessed, total_sum, pay_sum, imported_at, imported_by, package)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (town, quarter) DO UPDATE SET finalized_at = excluded.finalized_at, signed_at = excluded.signed_at,
+			workers = excluded.workers, assessed = excluded.assessed, total_sum = excluded.total_sum, pay_sum = excluded.pay_sum,
+			imported_at = excluded.imported_at, imported_by = excluded.imported_by, package = excluded.package`,
+		f.Town, f.Quarter, f.FinalizedAt.Unix(), f.SignedAt.Unix(), f.Workers, f.Assessed, int64(f.TotalSum), int64(f.PaySum),
+		f.ImportedAt.Unix(), f.ImportedBy, pkg); err != nil {
+		return db.wrap("save filing", err)
+	}
+	if err := db.appendAudit(ctx, tx, []gridscore.AuditEntry{audit}); err != nil {
+		return db.wrap("save filing", err)
+	}
+	return db.wrap("save filing", tx.Commit())
+}
+
+// ImportedFilings returns the filing packages imported for quarter, by
+// town.
+func (db *DB) ImportedFilings(ctx context.Context, quarter string) ([]gridscore.ImportedFiling, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT town, quarter, finalized_at, signed_at, workers, assessed, total_sum, pay_sum, imported_at, imported_by
+		FROM filings WHERE quarter = $1 ORDER BY town`, quarter)
+	if err != nil {
+		return nil, db.wrap("imported filings", err)
+	}
+	defer rows.Close()
+	var out []gridscore.ImportedFiling
+	for rows.Next() {
+		var f gridscore.ImportedFiling
+		var finalized, signed, imported, total, pay int64
+		if err := rows.Scan(&f.Town, &f.Quarter, &finalized, &signed, &f.Workers, &f.Assessed, &total, &pay, &imported, &f.ImportedBy); err != nil {
+			return nil, db.wrap("imported filings", err)
+		}
+		f.FinalizedAt, f.SignedAt, f.ImportedAt = time.Unix(finalized, 0), time.Unix(signed, 0), time.Unix(imported, 0)
+		f.TotalSum, f.PaySum = gridscore.Points(total), gridscore.Fen(pay)
+		out = append(out, f)
+	}
+	return out, db.wrap("imported filings", rows.Err())
+}
