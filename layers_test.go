@@ -11,7 +11,7 @@ import (
 
 // The direction of imports inside the module (README, layout):
 //
-//	cmd → web → app → (engine, store, csvfile, report, scheme, calendar) → gridscore
+//	cmd → web → app → (engine, store, csvfile, report, filing, scheme, calendar) → gridscore
 //
 // Each adapter turns one outside thing (a database, a file format, a
 // workbook, a scheme file, the holidays) into domain types and never
@@ -35,7 +35,7 @@ func layerOf(path string) string {
 }
 
 var (
-	adapters = []string{"store", "csvfile", "report", "engine", "scheme", "calendar"}
+	adapters = []string{"store", "csvfile", "report", "filing", "engine", "scheme", "calendar"}
 	tools    = []string{"gen", "demo"}
 )
 

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/report"
 )
 
@@ -73,4 +74,17 @@ func WritePaySheet(w io.Writer, town, stateName string, res *gs.Result) error {
 // workbook (report.WriteFiling).
 func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	return report.WriteFiling(w, town, fl)
+}
+
+// WriteImportTemplate writes the import template of the named kinds (every
+// kind when none is named) as an XLSX workbook (csvfile.WriteTemplate).
+func WriteImportTemplate(w io.Writer, kinds ...string) error { return csvfile.WriteTemplate(w, kinds...) }
+
+// ImportTemplateName returns the file name of the import template of the
+// kind named kind (English or Chinese), and whether there is such a kind.
+func ImportTemplateName(kind string) (string, bool) {
+	if !csvfile.IsKind(kind) {
+		return "", false
+	}
+	return "导入模板-" + csvfile.TemplateFileName(kind), true
 }

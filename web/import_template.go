@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	gs "github.com/gridscore/gridscore"
-	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/app"
 )
 
 // importTemplate sends an import template (csvfile.WriteTemplate): every
@@ -18,13 +18,16 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, u *gs.Us
 	name, kinds := "导入模板.xlsx", []string(nil)
 	if file := r.PathValue("file"); file != "" {
 		kind, ok := cutXLSX(file)
-		if !ok || !csvfile.IsKind(kind) {
+		if ok {
+			name, ok = app.ImportTemplateName(kind)
+		}
+		if !ok {
 			return gs.Errorf(gs.ENOTFOUND, "没有这种数据的导入模板")
 		}
-		name, kinds = "导入模板-"+csvfile.TemplateFileName(kind), []string{kind}
+		kinds = []string{kind}
 	}
 	var buf bytes.Buffer
-	if err := csvfile.WriteTemplate(&buf, kinds...); err != nil {
+	if err := app.WriteImportTemplate(&buf, kinds...); err != nil {
 		return err
 	}
 	attachment(w, name, int64(buf.Len()))
