@@ -57,6 +57,11 @@ const usage = `gridscore —— 网格员季度考核
   gridscore user add|passwd|list                      管理账号
   gridscore migrate [--db 文件 | --dsn URL]           将数据库表结构升级到最新版本
   gridscore scheme                                    输出默认考核方案（YAML），可修改后用 --scheme 加载
+  gridscore export filing --town 镇街 --quarter 2023Q3 [--out 文件]
+                                                      镇街：写出已定稿季度的报备包（签名的 .zip，发给区中心）
+  gridscore filing-key --town 镇街 [--register --key 公钥]
+                                                      显示本镇街的公钥；区中心加 --register 登记镇街的公钥
+  gridscore import-filing 报备包.zip...               区中心：核对签名后导入镇街的报备包
   gridscore template [--out 文件 | --dir 文件夹] [类别...]
                                                       生成导入模板（XLSX：中文表头、每列说明、下拉选项）
 
@@ -90,6 +95,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&MigrateCommand{m: m}).Run(ctx, args[1:])
 	case "template":
 		err = (&TemplateCommand{m: m}).Run(ctx, args[1:])
+	case "export":
+		err = (&ExportCommand{m: m}).Run(ctx, args[1:])
+	case "filing-key":
+		err = (&FilingKeyCommand{m: m}).Run(ctx, args[1:])
+	case "import-filing":
+		err = (&ImportFilingCommand{m: m}).Run(ctx, args[1:])
 	case "scheme":
 		_, err = m.Stdout.Write(scheme.DefaultYAML())
 	case "help", "-h", "--help":

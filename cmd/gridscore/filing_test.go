@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store"
+)
+
+// finalizedTown makes a store at path holding the demo town with its
+// quarter finalized.
+func finalizedTown(t *testing.T, path string) {
+	t.Helper()
+	ctx := app.WithActor(context.Background(), "admin")
+	db, err := store.OpenAndMigrate(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	now := demo.AsOf()
+	s := &app.Service{DB: db, Scheme: scheme.Default(), Now: func() time.Time { return now }}
+	admin := &gs.User{Username: "admin", Role: gs.RoleTownAdmin, Town: demo.TownName}
+	q := demo.Quarter()
+	if err := s.Compute(ctx, admin, demo.TownName, q, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Publish(ctx, admin, demo.TownName, q); err != nil {
+		t.Fatal(err)
+	}
+	now = now.AddDate(0, 0, 14)
+	if err := s.Finalize(ctx, admin, demo.TownName, q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFilingFromTownToDistrict runs the commands of a filing between two
+// servers: the town exports the signed package and shows its key, the
+// district registers the key and imports the package; a package altered
+// by one byte is refused with the reason and the command fails.
+func TestFilingFromTownToDistrict(t *testing.T) {
+	dir := t.TempDir()
+	town, district := filepath.Join(dir, "town.db"), filepath.Join(dir, "district.db")
+	finalizedTown(t, town)
+	pkg := filepath.Join(dir, "报备包.zip")
+	code, out, errOut := run(t, town, "export", "filing", "--town", "青山镇", "--quarter", "2023Q3", "--out", pkg)
+	if code != 0 || !strings.Contains(out, "已写入报备包") {
+		t.Fatalf("export filing: %d %q %q", code, out, errOut)
+	}
+	_, key, _ := run(t, town, "filing-key", "--town", "青山镇")
+	if !strings.HasPrefix(key, "gridscore-ed25519:") || !strings.Contains(out, strings.TrimSpace(key)) {
+		t.Fatalf("filing-key printed %q; export said %q", key, out)
+	}
+	code, _, errOut = run(t, district, "import-filing", pkg)
+	if code != 1 || !strings.Contains(errOut, "还没有登记青山镇的公钥") {
+		t.Errorf("import before registering: %d %q", code, errOut)
+	}
+	keyFile := filepath.Join(dir, "青山镇.pub")
+	os.WriteFile(keyFile, []byte(key), 0o644)
+	if code, out, errOut := run(t, district, "filing-key", "--register", "--town", "青山镇", "--key", keyFile); code != 0 || !strings.Contains(out, "指纹") {
+		t.Fatalf("register: %d %q %q", code, out, errOut)
+	}
+	data, _ := os.ReadFile(pkg)
+	data[len(data)/3] ^= 0x01
+	altered := filepath.Join(dir, "改过.zip")
+	os.WriteFile(altered, data, 0o644)
+	if code, _, errOut := run(t, district, "import-filing", altered); code != 1 || !strings.Contains(errOut, "改过.zip：") {
+		t.Errorf("altered package: %d %q", code, errOut)
+	}
+	code, out, errOut = run(t, district, "import-filing", pkg)
+	if code != 0 || !strings.Contains(out, "已导入青山镇 2023Q3 的报备包") {
+		t.Errorf("import: %d %q %q", code, out, errOut)
+	}
+}
