@@ -41,6 +41,12 @@ var matrix = []route{
 	{method: "GET", path: "/workers/QS013/notice", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/towns/青山镇/notices", want: [5]int{303, 200, 200, 200, 403}},
 	{method: "GET", path: "/towns/白石镇/notices", want: [5]int{303, 404, 403, 403, 403}},
+	// The signed filing (filing.go): the package only once finalized, for
+	// the town's center; the district's page for the district.
+	{method: "GET", path: "/towns/青山镇/filing.zip", want: [5]int{303, 403, 409, 409, 403}},
+	{method: "GET", path: "/towns/青山镇/filing-key.txt", want: [5]int{303, 403, 200, 200, 403}},
+	{method: "GET", path: "/filings", want: [5]int{303, 200, 403, 403, 403}},
+	{method: "POST", path: "/filings/keys", want: [5]int{401, 400, 403, 403, 403}},
 	{method: "GET", path: "/password", want: [5]int{303, 200, 200, 200, 200}},
 	{method: "POST", path: "/password", want: [5]int{401, 400, 400, 400, 400}},
 	{method: "GET", path: "/login", want: [5]int{200, 303, 303, 303, 303}},

@@ -82,6 +82,10 @@ func (p Page) ShowImport() bool {
 	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleTownStaff)
 }
 
+// ShowFilings reports whether the navigation offers the filings page,
+// where the district imports and checks the towns' signed packages.
+func (p Page) ShowFilings() bool { return p.User != nil && p.User.Role == gs.RoleDistrict }
+
 // ShowAccounts reports whether the navigation offers account management,
 // which is for a town's administrator.
 func (p Page) ShowAccounts() bool { return p.User != nil && p.User.Role == gs.RoleTownAdmin }

@@ -35,6 +35,14 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /towns/{town}/notices", s.signedIn(s.townNotices, 0))      // notice.go
 	mux.Handle("GET /towns/{town}/export/{file}", s.signedIn(s.townExport, 0)) // export.go
 
+	// The signed filing with a district that keeps its own server
+	// (filing.go): the town's package and key, the district's page.
+	mux.Handle("GET /towns/{town}/filing.zip", s.signedIn(s.townFilingPackage, 0))
+	mux.Handle("GET /towns/{town}/filing-key.txt", s.signedIn(s.townFilingKey, 0))
+	mux.Handle("GET /filings", s.signedIn(s.filings, 0))
+	mux.Handle("POST /filings", s.signedIn(s.importFilings, 0))
+	mux.Handle("POST /filings/keys", s.signedIn(s.registerFilingKey, 0))
+
 	// The downloads of the lists, with the filters and order of the page
 	// (export_lists.go).
 	mux.Handle("GET /export/records/{kind}", s.signedIn(s.recordExport, 0))
@@ -98,6 +106,7 @@ var uploadLimits = []struct {
 	limit  int64
 }{
 	{"/import", app.MaxUploadBytes + 1<<20},
+	{"/filings", maxFilingUpload + 1<<20},
 	{"/records/findings", app.MaxEvidenceFiles*app.MaxEvidenceBytes + 1<<20},
 }
 
@@ -115,6 +124,7 @@ var pageNames = []string{
 	"warnings",      // warnings.go
 	"confirm",       // confirm.go
 	"notice",        // notice.go
+	"filings",       // filing.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gridscore/gridscore/demo"
+)
+
+// postFiles posts files (name → content) in the form field field to path.
+func (f *fixture) postFiles(path, field, token string, files ...[2]string) (*http.Response, string) {
+	f.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, file := range files {
+		w, err := mw.CreateFormFile(field, file[0])
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		w.Write([]byte(file[1]))
+	}
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	withSession(req, token)
+	return f.do(req)
+}
+
+// TestFilingPages follows a signed filing through the web: the town's
+// center downloads the package of its finalized quarter and its key from
+// the dashboard; the district registers the key and imports the package,
+// and its page shows the package's numbers beside the town's state; an
+// altered package is refused with the reason.
+func TestFilingPages(t *testing.T) {
+	f := newFixture(t)
+	ctx := f.publishDemo(t)
+	f.closeAppeals()
+	if err := f.server.Service.Finalize(ctx, f.user("admin"), demo.TownName, demo.Quarter()); err != nil {
+		t.Fatal(err)
+	}
+	admin, district := f.login("admin"), f.login("district")
+	_, dash := f.get("/towns/青山镇", admin)
+	if !strings.Contains(dash, `id="filing-package"`) || !strings.Contains(dash, `id="filing-key"`) {
+		t.Errorf("the finalized dashboard does not offer the package and the key")
+	}
+	res, pkg := f.get("/towns/青山镇/filing.zip", admin)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/zip" || fileName(t, res) != "青山镇 2023Q3 报备包.zip" {
+		t.Fatalf("package: %d %q %q", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
+	}
+	_, key := f.get("/towns/青山镇/filing-key.txt", admin)
+	if res, _ := f.get("/towns/青山镇/filing.zip", district); res.StatusCode != http.StatusForbidden {
+		t.Errorf("the district downloads a town's package: %d, want 403", res.StatusCode)
+	}
+
+	res, body := f.post("/filings/keys", url.Values{"town": {"青山镇"}, "key": {"ssh-rsa AAAA"}}, district)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "公钥格式不对") {
+		t.Errorf("a foreign key: %d", res.StatusCode)
+	}
+	res, body = f.post("/filings/keys", url.Values{"town": {"青山镇"}, "key": {key}}, district)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "已登记青山镇的公钥，指纹") {
+		t.Fatalf("register: %d\n%s", res.StatusCode, body)
+	}
+	altered := []byte(pkg)
+	altered[len(altered)/2] ^= 1
+	res, body = f.postFiles("/filings", "packages", district, [2]string{"改过.zip", string(altered)})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "改过.zip：") || !strings.Contains(body, "未导入报备包") {
+		t.Errorf("altered package: %d", res.StatusCode)
+	}
+	res, body = f.postFiles("/filings", "packages", district, [2]string{"青山镇.zip", pkg})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "青山镇.zip：已导入青山镇 2023Q3") {
+		t.Fatalf("import: %d\n%s", res.StatusCode, body)
+	}
+	for _, want := range []string{"定稿", "绩效合计", "<code>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the filings page lacks %q", want)
+		}
+	}
+	for _, who := range []string{"admin", "staff", "QS001"} {
+		if res, _ := f.get("/filings", f.login(who)); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s opens the filings page: %d, want 403", who, res.StatusCode)
+		}
+	}
+}
