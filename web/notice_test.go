@@ -23,7 +23,7 @@ import (
 func TestNotices(t *testing.T) {
 	f := newFixture(t)
 	staff, worker := f.login("staff"), f.login("QS001")
-	notice := regexp.MustCompile(`<article class="notice">`)
+	notice := regexp.MustCompile(`<article class="result-notice">`)
 
 	_, body := f.get("/workers/QS015/notice", staff)
 	if !strings.Contains(body, "还没有计算") || notice.MatchString(body) {
@@ -99,14 +99,14 @@ func TestNoticesPrintOnePagePerWorker(t *testing.T) {
 	f.publishDemo(t)
 	ctx, base := f.phone(t, "admin")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(a4Width, 1000), printMedia(),
-		chromedp.Navigate(base+"/towns/青山镇/notices"), chromedp.WaitVisible(chromedp.CSS(".notice"))); err != nil {
+		chromedp.Navigate(base+"/towns/青山镇/notices"), chromedp.WaitVisible(chromedp.CSS(".result-notice"))); err != nil {
 		t.Fatal(err)
 	}
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[printed](`(() => {
 		const seen = s => [...document.querySelectorAll(s)].some(e => e.getClientRects().length > 0);
 		const shown = ["header.top", "nav", "form", "footer", ".notices-head"].filter(seen);
 		const right = Math.max(0, ...[...document.querySelectorAll("table")].map(t => t.getBoundingClientRect().right));
-		return {shown, right, evidence: document.querySelectorAll(".notice").length, title: ""};
+		return {shown, right, evidence: document.querySelectorAll(".result-notice").length, title: ""};
 	})()`))
 	if err != nil {
 		t.Fatal(err)
