@@ -257,6 +257,13 @@ const (
 	AuditRecordUpdated    = "record_updated"
 	AuditRecordDeleted    = "record_deleted"
 	AuditRecordsImported  = "records_imported"
+
+	// The satisfaction survey (survey.go).
+	AuditSurveyOpened       = "survey_opened"
+	AuditSurveyClosed       = "survey_closed"
+	AuditSurveyPrinted      = "survey_printed"
+	AuditSurveyTallyEntered = "survey_tally_entered"
+	AuditSurveyTallyDeleted = "survey_tally_deleted"
 )
 
 // AuditActionName is the Chinese name of each audit action, for the audit
@@ -286,4 +293,24 @@ var AuditActionName = map[string]string{
 	AuditRecordUpdated:    "修改记录",
 	AuditRecordDeleted:    "删除记录",
 	AuditRecordsImported:  "导入数据",
+
+	AuditSurveyOpened:       "发起满意度评价",
+	AuditSurveyClosed:       "结束满意度评价",
+	AuditSurveyPrinted:      "印制评价票",
+	AuditSurveyTallyEntered: "录入纸质评价",
+	AuditSurveyTallyDeleted: "删除纸质评价",
+}
+
+// BallotSourceName is the Chinese name of each source of ballots.
+var BallotSourceName = map[BallotSource]string{
+	SourceQR:     "扫码",
+	SourcePaper:  "纸质",
+	SourceImport: "导入",
+}
+
+// CampaignStateName is the Chinese name of each state of a survey campaign.
+var CampaignStateName = map[CampaignState]string{
+	CampaignPending: "未开始",
+	CampaignOpen:    "进行中",
+	CampaignClosed:  "已结束",
 }

@@ -224,6 +224,7 @@ type Store interface {
 	QuarterStore
 	UploadStore
 	AuditStore
+	SurveyStore // survey.go
 }
 
 // AuthStore is what Auth needs of the store.
