@@ -15,6 +15,12 @@ require (
 )
 
 require (
+	github.com/makiuchi-d/gozxing v0.1.1 // indirect
+	github.com/piglig/go-qr v1.1.0 // indirect
+	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
+)
+
+require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
