@@ -34,7 +34,7 @@ func surveySamples(t *testing.T) map[string]any {
 		"survey_campaign": &CampaignPage{Page: Page{Title: "三季度测评", User: staff, Nav: "survey"}, Campaign: c, State: "进行中", Open: true,
 			Window: "2023-09-18 08:00 至 2023-09-30 24:00", Grids: []CampaignGridRow{grid}, Total: grid, MinBallots: 10, FewGrids: 1, CanRun: true,
 			Notice: "已发起", Print: PrintForm{Grids: []Option{{Value: "", Label: "全部网格"}}, Cadre: "2", Resident: "5", Error: "张数应为整数。"},
-			Tally: TallyForm{Workers: []Option{{Value: "QS013", Label: "QS013 赵磊"}}, Groups: []Option{{Value: "cadre", Label: "村社区干部"}}, Satisfied: "1", Error: "三项票数不能都是 0"},
+			Tally:    TallyForm{Workers: []Option{{Value: "QS013", Label: "QS013 赵磊"}}, Groups: []Option{{Value: "cadre", Label: "村社区干部"}}, Satisfied: "1", Error: "三项票数不能都是 0"},
 			Tallies:  []TallyListRow{{ID: 1, Worker: "QS013 赵磊", Group: "村社区干部", Ratings: "满意 1、基本满意 0、不满意 0", Note: "村委会", By: "staff", At: "2023-09-20 10:00", DeleteURL: "/survey/1/tallies/1/delete"}},
 			Comments: []CommentListRow{{Grid: "QS-13", Worker: "赵磊", Group: "居民群众", Rating: "满意", Text: "很负责"}},
 			Action:   "/survey/1", ReportURL: "/survey/1/report.xlsx", ResultsURL: "/survey/results", CloseURL: "/survey/1/close"},
