@@ -314,3 +314,10 @@ var CampaignStateName = map[CampaignState]string{
 	CampaignOpen:    "进行中",
 	CampaignClosed:  "已结束",
 }
+
+// RaterGroupLongName is the full Chinese name of each group of raters, as
+// the survey's ballots and forms say it (RULES.md §6).
+var RaterGroupLongName = map[RaterGroup]string{
+	RaterCadre:    "村社区干部",
+	RaterResident: "居民群众",
+}

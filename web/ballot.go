@@ -155,7 +155,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func ballotPage(v *app.BallotView, rating gs.Rating, comment string) *BallotPage {
-	page := &BallotPage{Ballot: v, GroupName: gs.RaterGroupName[v.Group], Comment: comment,
+	page := &BallotPage{Ballot: v, GroupName: gs.RaterGroupLongName[v.Group], Comment: comment,
 		MaxComment: gs.MaxCommentRunes, Action: ballotPrefix + v.Code}
 	for _, r := range gs.Ratings {
 		page.Ratings = append(page.Ratings, Option{Value: string(r), Label: gs.RatingName[r], Selected: r == rating})

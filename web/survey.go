@@ -298,7 +298,7 @@ func (s *Server) campaignWith(w http.ResponseWriter, r *http.Request, u *gs.User
 		tf.Workers = append(tf.Workers, Option{Value: w.ID, Label: w.ID + " " + w.Name + "（" + w.GridCode + "）", Selected: w.ID == chosen})
 	}
 	for _, g := range gs.RaterGroups {
-		tf.Groups = append(tf.Groups, Option{Value: string(g), Label: gs.RaterGroupName[g], Selected: string(g) == group})
+		tf.Groups = append(tf.Groups, Option{Value: string(g), Label: gs.RaterGroupLongName[g], Selected: string(g) == group})
 	}
 	page.Tally = tf
 	for _, t := range v.Tallies {

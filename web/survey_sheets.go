@@ -77,7 +77,7 @@ func (s *Server) campaignPrint(w http.ResponseWriter, r *http.Request, u *gs.Use
 			return err
 		}
 		sheet = append(sheet, SheetSlip{QR: svg, Code: app.FormatCode(b.Code), URL: link, Grid: b.GridCode, GridName: b.GridName,
-			Worker: b.WorkerName, Group: gs.RaterGroupName[b.Group], Serial: fmt.Sprintf("第 %d 批 %d/%d", batch.Batch, b.Serial, b.BatchBallots)})
+			Worker: b.WorkerName, Group: gs.RaterGroupLongName[b.Group], Serial: fmt.Sprintf("第 %d 批 %d/%d", batch.Batch, b.Serial, b.BatchBallots)})
 		if len(sheet) == SlipsPerSheet {
 			page.Sheets, sheet = append(page.Sheets, sheet), nil
 		}
