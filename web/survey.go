@@ -125,6 +125,9 @@ func (s *Server) campaignForm(r *http.Request, u *gs.User, errs map[string]strin
 // surveyOpen is POST /survey: a new campaign, or the form again with what
 // is wrong beside each field.
 func (s *Server) surveyOpen(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if u.Role != gs.RoleTownAdmin && u.Role != gs.RoleTownStaff {
+		return forbidden("只有镇街中心（管理员、工作人员）可以发起满意度评价。")
+	}
 	if err := r.ParseForm(); err != nil {
 		return gs.Errorf(gs.EINVALID, "表单无法读取。")
 	}
@@ -411,7 +414,7 @@ func (s *Server) campaignClose(w http.ResponseWriter, r *http.Request, u *gs.Use
 		Subject: v.Campaign.Town + " " + v.Campaign.Title + "（" + fmtTime(v.Campaign.OpensAt) + " 至 " + fmtEnd(v.Campaign.ClosesAt) + "）",
 		Effects: []string{
 			"尚未使用的 " + strconv.Itoa(v.Total.Unused[0]+v.Total.Unused[1]) + " 张评价票全部作废，扫码后提示“本次满意度评价已经结束”。",
-			"已经提交的 " + strconv.Itoa(v.Total.Ballots) + " 份评价照常计入各网格员本季度的满意率（RULES.md §6）。",
+			"已经提交的 " + strconv.Itoa(v.Total.Ballots) + " 份评价照常计入各网格员本季度的满意率。",
 			"结束后不能再印制评价票，也不能重新开始；如需补充，请发起新的满意度评价。",
 		},
 		Action: campaignURL(id) + "/close", Button: "确认结束", BackURL: campaignURL(id)}

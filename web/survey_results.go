@@ -1,8 +1,8 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
-	"strconv"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -97,7 +97,7 @@ func resultRow(g app.GroupBallots, group string) SurveyResultRow {
 		cell := ""
 		for _, sb := range g.Sources {
 			if sb.Source == src {
-				cell = strconv.Itoa(sb.N) + "（" + app.RatingsText(sb.ByRating) + "）"
+				cell = fmt.Sprintf("%d（%d/%d/%d）", sb.N, sb.ByRating[0], sb.ByRating[1], sb.ByRating[2])
 			}
 		}
 		row.Cells = append(row.Cells, cell)
