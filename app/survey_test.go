@@ -491,3 +491,29 @@ func TestSurveyAccess(t *testing.T) {
 		}
 	})
 }
+
+// TestImportOfBallotsAudited: an import of files (the command line's)
+// writes an entry to the audit log naming who ran it and each file with
+// its rows, the ballots among them; an import refused writes none.
+func TestImportOfBallotsAudited(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			db := mustOpen(t, b.Target(t))
+			s := &app.Service{DB: db, Scheme: scheme.Default(), Now: func() time.Time { return surveyNow }}
+			ctx := app.WithActor(context.Background(), app.ActorCommandLine)
+			if _, err := s.ImportFiles(ctx, "../demo/qingshan/nothing-here.csv"); err == nil {
+				t.Fatal("a missing file imported")
+			}
+			if _, err := s.ImportFiles(ctx, "../demo/qingshan"); err != nil {
+				t.Fatal(err)
+			}
+			entries, err := db.Audit(ctx, gs.AuditFilter{Action: gs.AuditRecordsImported})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || entries[0].Username != app.ActorCommandLine || !strings.Contains(entries[0].Detail, "ballots.csv（满意度 390 行）") {
+				t.Errorf("audit of the import: %+v", entries)
+			}
+		})
+	}
+}

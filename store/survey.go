@@ -613,6 +613,12 @@ func (db *DB) GuessFailed(ctx context.Context, client string, now time.Time, l G
 	}
 	defer tx.Rollback()
 	t := now.Unix()
+	// The clients whose count is over and who need not wait are forgotten
+	// on the way: the table holds only clients that guessed lately.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM survey_guesses WHERE first_at < $1 AND blocked_until <= $2`,
+		t-int64(l.Window/time.Second), t); err != nil {
+		return time.Time{}, db.wrap(op, err)
+	}
 	// One statement, so that failures counted at the same moment on
 	// several servers all count.
 	_, err = tx.ExecContext(ctx, `INSERT INTO survey_guesses (client, failures, first_at, blocked_until) VALUES ($1, 1, $2, 0)
@@ -644,13 +650,8 @@ func (db *DB) GuessFailed(ctx context.Context, client string, now time.Time, l G
 	return unixCST(until), nil
 }
 
-// DeleteStaleGuesses forgets the clients whose count started before
-// before and who need not wait at now.
-func (db *DB) DeleteStaleGuesses(ctx context.Context, before, now time.Time) (int64, error) {
-	res, err := db.write.ExecContext(ctx, `DELETE FROM survey_guesses WHERE first_at < $1 AND blocked_until <= $2`,
-		before.Unix(), now.Unix())
-	if err != nil {
-		return 0, db.wrap("delete guesses", err)
-	}
-	return res.RowsAffected()
+// Audit appends entries to the audit log inside the import's transaction:
+// they are kept if and only if the import is committed.
+func (it *ImportTx) Audit(ctx context.Context, entries ...gs.AuditEntry) error {
+	return it.db.wrap("import audit", it.db.appendAudit(ctx, it.tx, entries))
 }
