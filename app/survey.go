@@ -35,6 +35,7 @@ type SurveyStore interface {
 	Tallies(ctx context.Context, campaign int64) ([]gs.Tally, error)
 	BallotCounts(ctx context.Context, f store.BallotFilter) ([]store.BallotCount, error)
 	Comments(ctx context.Context, campaign int64) ([]store.Comment, error)
+	SurveyWorkers(ctx context.Context, town string) ([]gs.TownWorker, error)
 	GuessWait(ctx context.Context, client string, now time.Time) (time.Time, error)
 	GuessFailed(ctx context.Context, client string, now time.Time, l store.GuessLimits) (time.Time, error)
 }
@@ -205,7 +206,7 @@ func (s *Service) CloseCampaign(ctx context.Context, u *gs.User, id int64) (int6
 
 // gridInPost returns the worker in post in each grid of town on day d.
 func (s *Service) gridInPost(ctx context.Context, town string, d gs.Date) (map[string]gs.TownWorker, error) {
-	ws, err := s.DB.GridWorkers(ctx, town)
+	ws, err := s.DB.SurveyWorkers(ctx, town)
 	if err != nil {
 		return nil, err
 	}

@@ -142,14 +142,14 @@ func (s *Service) EnterTally(ctx context.Context, u *gs.User, id int64, in Tally
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	ws, err := s.DB.WorkersByID(ctx, []string{t.WorkerID})
+	w, err := s.townWorker(ctx, c.Town, t.WorkerID)
 	if err != nil {
 		return nil, err
 	}
-	if len(ws) == 0 || ws[0].Town != c.Town || ws[0].HiredOn > c.Quarter.Last() || !ws[0].LeftOn.IsZero() && ws[0].LeftOn < c.Quarter.First() {
-		return nil, gs.FieldErrors{{Field: "worker_id", Message: "不是本镇街在岗的网格员", Value: t.WorkerID}}
+	if w == nil || w.HiredOn > c.Quarter.Last() || !w.LeftOn.IsZero() && w.LeftOn < c.Quarter.First() {
+		return nil, gs.FieldErrors{{Field: "worker_id", Message: "不是本镇街本季度在岗的网格员", Value: t.WorkerID}}
 	}
-	t.GridCode = ws[0].GridCode
+	t.GridCode = w.GridCode
 	covered := false
 	for _, g := range c.Grids {
 		covered = covered || g.GridCode == t.GridCode
@@ -177,7 +177,7 @@ func (s *Service) EnterTally(ctx context.Context, u *gs.User, id int64, in Tally
 			bs = append(bs, gs.Ballot{ID: id, WorkerID: t.WorkerID, RaterGroup: t.Group, Rating: gs.Ratings[i], CastAt: day})
 		}
 	}
-	detail := fmt.Sprintf("%s：网格员 %s %s，%s %d 票（%s）", c.Title, t.WorkerID, ws[0].Name, gs.RaterGroupName[t.Group], t.Total(), RatingsText(t.Counts))
+	detail := fmt.Sprintf("%s：网格员 %s %s，%s %d 票（%s）", c.Title, t.WorkerID, w.Name, gs.RaterGroupName[t.Group], t.Total(), RatingsText(t.Counts))
 	if t.Note != "" {
 		detail += "；备注：" + t.Note
 	}
@@ -219,4 +219,19 @@ func (s *Service) tallyOpen(ctx context.Context, c *gs.Campaign) error {
 			c.Town, c.Quarter.Text(), gs.StateName[st.State])
 	}
 	return nil
+}
+
+// townWorker returns worker id of town with the days in post, nil when
+// the town has no such worker.
+func (s *Service) townWorker(ctx context.Context, town, id string) (*gs.TownWorker, error) {
+	ws, err := s.DB.SurveyWorkers(ctx, town)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ws {
+		if ws[i].ID == id {
+			return &ws[i], nil
+		}
+	}
+	return nil, nil
 }

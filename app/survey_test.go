@@ -517,3 +517,44 @@ func TestImportOfBallotsAudited(t *testing.T) {
 		})
 	}
 }
+
+// TestBallotBoundToTheGridsWorkerInPost: a ballot is about the worker in
+// post in its grid on the day it is answered: refused with a message while
+// the grid has none (its worker left), and about the successor once one
+// is hired, whose ballots then count it, not the worker who left.
+func TestBallotBoundToTheGridsWorkerInPost(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := context.Background()
+		c := openSurvey(t, s)
+		code := printFor(t, s, c.ID, "QS-13", 1)[0]
+		var w gs.Worker
+		for _, x := range demo.Town(1).Workers {
+			if x.ID == "QS013" {
+				w = x
+			}
+		}
+		w.LeftOn = gs.NewDate(2023, 9, 19)
+		if _, err := s.DB.Import(ctx, &gs.Records{Workers: []gs.Worker{w}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CastBallot(ctx, code, "c", gs.RatingSatisfied, ""); !strings.Contains(gs.ErrorMessage(err), "没有在岗的网格员") {
+			t.Errorf("a ballot of a grid without worker: %v", err)
+		}
+		if _, err := s.OpenBallot(ctx, code, "c"); !strings.Contains(gs.ErrorMessage(err), "没有在岗的网格员") {
+			t.Errorf("opening it: %v", err)
+		}
+		next := w
+		next.ID, next.Name, next.HiredOn, next.LeftOn = "QS099", "钱新", gs.NewDate(2023, 9, 20), 0
+		if _, err := s.DB.Import(ctx, &gs.Records{Workers: []gs.Worker{next}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.CastBallot(ctx, code, "c", gs.RatingSatisfied, "")
+		if err != nil || v.WorkerName != "钱新" {
+			t.Fatalf("a ballot of the grid with a new worker: %+v, %v", v, err)
+		}
+		bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
+		if err != nil || len(bs) != 1 || bs[0].WorkerID != "QS099" {
+			t.Errorf("the campaign's ballots: %+v, %v; want one about QS099", bs, err)
+		}
+	})
+}

@@ -89,7 +89,7 @@ func (s *Service) Campaign(ctx context.Context, u *gs.User, id int64) (*Campaign
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.DB.GridWorkers(ctx, c.Town)
+	all, err := s.DB.SurveyWorkers(ctx, c.Town)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func (s *Service) SurveyResults(ctx context.Context, u *gs.User, town string, q 
 	if err != nil {
 		return nil, err
 	}
-	ws, err := s.DB.GridWorkers(ctx, town)
+	ws, err := s.DB.SurveyWorkers(ctx, town)
 	if err != nil {
 		return nil, err
 	}

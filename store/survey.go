@@ -655,3 +655,23 @@ func (db *DB) GuessFailed(ctx context.Context, client string, now time.Time, l G
 func (it *ImportTx) Audit(ctx context.Context, entries ...gs.AuditEntry) error {
 	return it.db.wrap("import audit", it.db.appendAudit(ctx, it.tx, entries))
 }
+
+// SurveyWorkers lists the workers of town's grids with the days they
+// were in post, by worker id: who a grid's ballots are about on a day.
+func (db *DB) SurveyWorkers(ctx context.Context, town string) ([]gs.TownWorker, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT w.worker_id, w.name, w.grid_code, w.hired_on, w.left_on, g.town
+		FROM workers w JOIN grids g ON g.grid_code = w.grid_code WHERE g.town = $1 ORDER BY w.worker_id`, town)
+	if err != nil {
+		return nil, db.wrap("survey workers", err)
+	}
+	defer rows.Close()
+	var out []gs.TownWorker
+	for rows.Next() {
+		var w gs.TownWorker
+		if err := rows.Scan(&w.ID, &w.Name, &w.GridCode, dateDest{&w.HiredOn}, dateDest{&w.LeftOn}, &w.Town); err != nil {
+			return nil, db.wrap("survey workers", err)
+		}
+		out = append(out, w)
+	}
+	return out, db.wrap("survey workers", rows.Err())
+}
