@@ -261,6 +261,13 @@ const (
 	AuditFilingKeyCreated    = "filing_key_created"
 	AuditFilingKeyRegistered = "filing_key_registered"
 	AuditFilingImported      = "filing_imported"
+
+	// The satisfaction survey (survey.go).
+	AuditSurveyOpened       = "survey_opened"
+	AuditSurveyClosed       = "survey_closed"
+	AuditSurveyPrinted      = "survey_printed"
+	AuditSurveyTallyEntered = "survey_tally_entered"
+	AuditSurveyTallyDeleted = "survey_tally_deleted"
 )
 
 // AuditActionName is the Chinese name of each audit action, for the audit
@@ -293,4 +300,31 @@ var AuditActionName = map[string]string{
 	AuditFilingKeyCreated:    "生成报备签名密钥",
 	AuditFilingKeyRegistered: "登记镇街公钥",
 	AuditFilingImported:      "导入报备包",
+
+	AuditSurveyOpened:       "发起满意度评价",
+	AuditSurveyClosed:       "结束满意度评价",
+	AuditSurveyPrinted:      "印制评价票",
+	AuditSurveyTallyEntered: "录入纸质评价",
+	AuditSurveyTallyDeleted: "删除纸质评价",
+}
+
+// BallotSourceName is the Chinese name of each source of ballots.
+var BallotSourceName = map[BallotSource]string{
+	SourceQR:     "扫码",
+	SourcePaper:  "纸质",
+	SourceImport: "导入",
+}
+
+// CampaignStateName is the Chinese name of each state of a survey campaign.
+var CampaignStateName = map[CampaignState]string{
+	CampaignPending: "未开始",
+	CampaignOpen:    "进行中",
+	CampaignClosed:  "已结束",
+}
+
+// RaterGroupLongName is the full Chinese name of each group of raters, as
+// the survey's ballots and forms say it (RULES.md §6).
+var RaterGroupLongName = map[RaterGroup]string{
+	RaterCadre:    "村社区干部",
+	RaterResident: "居民群众",
 }

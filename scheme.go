@@ -136,6 +136,10 @@ type Scheme struct {
 	// GroupWeights, when not empty, weights the rater groups' rates; empty
 	// means all ballots are pooled.
 	GroupWeights map[RaterGroup]int64
+	// MinBallots is how many answers a grid needs in a survey before its
+	// rate is taken to mean something: the survey's dashboard warns about
+	// a grid with fewer (it changes no score).
+	MinBallots int
 
 	// MonthlyPerformance is the default monthly performance pay of a
 	// full-time worker; QuarterlySubsidy the default quarterly subsidy of a

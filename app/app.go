@@ -123,6 +123,9 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResu
 	if err != nil {
 		return nil, err
 	}
+	if err := it.Audit(ctx, s.importEntry(ctx, sources)); err != nil {
+		return nil, err
+	}
 	stats, err := it.Commit(ctx)
 	if err != nil {
 		return nil, err

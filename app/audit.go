@@ -112,6 +112,9 @@ func (s *Service) townOfEntry(ctx context.Context, town string) (func(gs.AuditEn
 			return workerTown[id] == town
 		case "appeal":
 			return ours[rest]
+		case "survey":
+			t, _, _ := strings.Cut(rest, "/")
+			return t == town
 		case "calendar":
 			if _, t, ok := strings.Cut(rest, "/"); ok {
 				return t == town // a town's day, whoever set it

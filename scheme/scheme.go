@@ -59,8 +59,8 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse parses the YAML text of a scheme; name (usually the file name) is
 // used in error messages. The scheme must set every setting of the default
-// scheme except satisfaction.group_weights and events.warn_share (0.7 when
-// absent); unknown settings are errors, so
+// scheme except satisfaction.group_weights, satisfaction.min_ballots (10
+// when absent) and events.warn_share (0.7 when absent); unknown settings are errors, so
 // that a misspelt key is not silently ignored. The result has passed
 // Scheme.Validate.
 func Parse(name string, data []byte) (gridscore.Scheme, error) {
@@ -105,7 +105,7 @@ var (
 	quotaKeys        = []string{"total", "reported"}
 	keyWorkKeys      = []string{"entry_days", "visit_day", "visits_per_month"}
 	disciplineKeys   = []string{"patrol_applies_to", "patrols_per_day", "patrol_min_hours"}
-	satisfactionKeys = []string{"rating_weights", "group_weights"}
+	satisfactionKeys = []string{"rating_weights", "group_weights", "min_ballots"}
 	payKeys          = []string{"monthly_performance_yuan", "quarterly_subsidy_yuan", "ineligible_pay"}
 	quarterKeys      = []string{"appeal_workdays", "filing_workdays"}
 
@@ -118,6 +118,12 @@ var (
 // (0.7, RULES.md §9): the setting came after towns had written their own
 // scheme files, which keep loading unchanged.
 const defaultWarnShare = 70
+
+// defaultMinBallots is satisfaction.min_ballots when a scheme file does
+// not set it: the survey's dashboard warns about a grid with fewer
+// answers. The setting came with the survey (issue 15), after towns had
+// written their own scheme files, which keep loading unchanged.
+const defaultMinBallots = 10
 
 // defaultFilingWorkdays is quarter.filing_workdays when a scheme file does
 // not set it: towns file (报备) a quarter by the 15th workday after its last
@@ -193,6 +199,11 @@ func (p *parser) scheme(root *yaml.Node) gridscore.Scheme {
 				s.GroupWeights[g] = gw.decimal(string(g))
 			}
 		}
+	}
+
+	s.MinBallots = defaultMinBallots
+	if sat.has("min_ballots") {
+		s.MinBallots = sat.count("min_ballots")
 	}
 
 	pay := top.section("pay", payKeys, "不是已知的设置项")

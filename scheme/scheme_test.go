@@ -74,6 +74,7 @@ func TestDefault(t *testing.T) {
 			gridscore.RatingSatisfied: 100, gridscore.RatingBasic: 100, gridscore.RatingUnsatisfied: 0,
 		}},
 		{"ballots pooled", len(s.GroupWeights), 0},
+		{"a survey's grid wants at least 10 answers", s.MinBallots, 10},
 		{"200 yuan a month for full-time", s.MonthlyPerformance, gridscore.Fen(20000)},
 		{"no default part-time subsidy", s.QuarterlySubsidy, gridscore.Fen(0)},
 		{"not assessed: paid in full", s.IneligiblePay, gridscore.IneligiblePayFull},
@@ -198,6 +199,26 @@ func TestParseEditedDefault(t *testing.T) {
 			func(s gridscore.Scheme) string {
 				if s.WarnShare != 85 {
 					return fmt.Sprintf("warn share %d, want 85", s.WarnShare)
+				}
+				return ""
+			},
+		},
+		{
+			"a scheme file written before the survey (no min_ballots) wants 10 answers a grid",
+			[]edit{dropLine("  min_ballots:")},
+			func(s gridscore.Scheme) string {
+				if s.MinBallots != 10 {
+					return fmt.Sprintf("min ballots %d, want 10", s.MinBallots)
+				}
+				return ""
+			},
+		},
+		{
+			"min_ballots 25 is read",
+			[]edit{replace("min_ballots: 10 ", "min_ballots: 25 ")},
+			func(s gridscore.Scheme) string {
+				if s.MinBallots != 25 {
+					return fmt.Sprintf("min ballots %d, want 25", s.MinBallots)
 				}
 				return ""
 			},

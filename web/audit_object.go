@@ -35,6 +35,9 @@ func objectText(obj string) string {
 		return "申诉 " + rest + " 号"
 	case "upload":
 		return "导入 " + rest + " 号"
+	case "survey":
+		town, id, _ := strings.Cut(rest, "/")
+		return town + " 满意度评价 " + id + " 号"
 	case gs.KindCalendar:
 		day, town, _ := strings.Cut(rest, "/")
 		return gs.KindName[kind] + " " + day + "（" + gs.TownOrDistrict(town) + "）"

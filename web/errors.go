@@ -59,14 +59,14 @@ type ErrorPage struct {
 // details are for the logs, not for the person at the browser. u may be nil.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u *gs.User, err error) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request canceled", slog.String("path", r.URL.Path))
+		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request canceled", slog.String("path", logPath(r.URL.Path)))
 		return
 	}
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "internal error",
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", logPath(r.URL.Path)),
 			slog.String("user", infoOf(r).user),
 			slog.Any("error", err))
 	}

@@ -67,7 +67,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", logPath(r.URL.Path)),
 			slog.Int("status", sw.status),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("user", info.user),

@@ -87,6 +87,24 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
 	mux.Handle("POST /accounts/workers", s.signedIn(s.workerAccounts, 0))
 
+	// The satisfaction survey (issue 15): the centers' pages (survey.go,
+	// survey_sheets.go, survey_results.go) and the voters' ballot page,
+	// open to everyone (ballot.go).
+	mux.Handle("GET /survey", s.signedIn(s.surveyList, 0))
+	mux.Handle("POST /survey", s.signedIn(s.surveyOpen, 0))
+	mux.Handle("GET /survey/results", s.signedIn(s.surveyResults, 0))
+	mux.Handle("GET /survey/{id}", s.signedIn(s.campaignShow, 0))
+	mux.Handle("POST /survey/{id}/print", s.signedIn(s.campaignPrint, 0))
+	mux.Handle("POST /survey/{id}/tallies", s.signedIn(s.tallyEnter, 0))
+	mux.Handle("POST /survey/{id}/tallies/{tally}/delete", s.signedIn(s.tallyDelete, 0))
+	mux.Handle("GET /survey/{id}/close", s.signedIn(s.campaignClose, 0))
+	mux.Handle("POST /survey/{id}/close", s.signedIn(s.campaignClose, 0))
+	mux.Handle("GET /survey/{id}/report.xlsx", s.signedIn(s.campaignReport, 0))
+	mux.HandleFunc("GET /v", s.ballotEntry)
+	mux.HandleFunc("POST /v", s.ballotTyped)
+	mux.HandleFunc("GET /v/{code}", s.ballotForm)
+	mux.HandleFunc("POST /v/{code}", s.ballotCast)
+
 	// The confirmation of a quarter's step that cannot simply be undone
 	// (confirm.go).
 	mux.Handle("GET /towns/{town}/quarter/{step}", s.signedIn(s.quarterConfirm, 0))
@@ -125,6 +143,8 @@ var pageNames = []string{
 	"confirm",       // confirm.go
 	"notice",        // notice.go
 	"filings",       // filing.go
+
+	"survey", "survey_campaign", "survey_sheets", "survey_results", // survey*.go
 }
 
 // healthz tells a load balancer or a monitor that the process serves.

@@ -41,6 +41,10 @@ type Server struct {
 	// X-Forwarded-For names the client (clientAddress); none by default,
 	// so that nobody can claim another address.
 	TrustedProxies []netip.Prefix
+	// PublicURL is the address people reach the site at
+	// (https://grid.example.gov.cn), printed in the ballots' QR codes;
+	// empty: the address of the request printing them.
+	PublicURL string
 	// Quarter and AsOf, when set, are the quarter shown and the moment it is
 	// computed at when the URL names neither: the demo sets them to its
 	// data's quarter. Zero means the current quarter, as of now.

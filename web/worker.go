@@ -362,5 +362,18 @@ func ballotSentence(t *app.BallotTally) string {
 		}
 		groups[i] = gs.NameOr(gs.RaterGroupName, g.Group) + " " + strconv.Itoa(g.N) + " 份（" + strings.Join(rs, "、") + "）"
 	}
-	return "依据本季度 " + strconv.Itoa(t.Total) + " 份满意度评价：" + strings.Join(groups, "，") + "。"
+	return "依据本季度 " + strconv.Itoa(t.Total) + " 份满意度评价" + sourcesText(t.Sources) + "：" + strings.Join(groups, "，") + "。"
+}
+
+// sourcesText says where the ballots came from when any came from the
+// survey (其中扫码 8 份、纸质 4 份), nothing when all were imported.
+func sourcesText(sources []app.SourceCount) string {
+	if len(sources) == 0 || len(sources) == 1 && sources[0].Source == gs.SourceImport {
+		return ""
+	}
+	parts := make([]string, len(sources))
+	for i, sc := range sources {
+		parts[i] = gs.BallotSourceName[sc.Source] + " " + strconv.Itoa(sc.N) + " 份"
+	}
+	return "（其中" + strings.Join(parts, "、") + "）"
 }

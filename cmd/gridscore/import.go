@@ -36,7 +36,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	defer db.Close()
 	defer app.TuneGCForImport()()
 	svc := &app.Service{DB: db}
-	res, err := svc.ImportFiles(ctx, fs.Args()...)
+	res, err := svc.ImportFiles(app.WithActor(ctx, app.ActorCommandLine), fs.Args()...)
 	var rep *csvfile.Report
 	if errors.As(err, &rep) {
 		fmt.Fprintf(c.m.Stderr, "导入失败，未写入任何数据。发现 %d 处问题：\n", rep.Total())
