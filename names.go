@@ -257,6 +257,9 @@ const (
 	AuditRecordUpdated    = "record_updated"
 	AuditRecordDeleted    = "record_deleted"
 	AuditRecordsImported  = "records_imported"
+	AuditAPIWrite         = "api_records_written"
+	AuditAPITokenCreated  = "api_token_created"
+	AuditAPITokenRevoked  = "api_token_revoked"
 )
 
 // AuditActionName is the Chinese name of each audit action, for the audit
@@ -286,4 +289,7 @@ var AuditActionName = map[string]string{
 	AuditRecordUpdated:    "修改记录",
 	AuditRecordDeleted:    "删除记录",
 	AuditRecordsImported:  "导入数据",
+	AuditAPIWrite:         "接口写入数据",
+	AuditAPITokenCreated:  "创建接口令牌",
+	AuditAPITokenRevoked:  "吊销接口令牌",
 }
