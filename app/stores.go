@@ -224,6 +224,7 @@ type Store interface {
 	QuarterStore
 	UploadStore
 	AuditStore
+	APIStore
 }
 
 // AuthStore is what Auth needs of the store.

@@ -65,6 +65,9 @@ func ReadJSON(name string, r io.Reader, maxItems int) (*Batch, error) {
 	whole := func(msg string) { b.report.add(Problem{File: name, Message: msg}) }
 	item := func(i int, msg string) { b.report.add(Problem{File: name, Row: i + firstItemRow, Message: msg}) }
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		if err != nil && !jsonMistake(err) {
+			return nil, err
+		}
 		whole("请求体应为 JSON 数组，每项是一条记录：[{…}, {…}]" + syntaxNote(err))
 		return b.jsonBatch()
 	}
@@ -74,17 +77,23 @@ func ReadJSON(name string, r io.Reader, maxItems int) (*Batch, error) {
 			return nil, ErrTooManyItems
 		}
 		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		if err := dec.Decode(&raw); !jsonMistake(err) {
+			return nil, err
+		} else if err != nil {
 			item(n, "不是正确的 JSON"+syntaxNote(err)+"，其后的内容没有读取")
 			return b.jsonBatch()
 		}
 		b.jsonItem(src, n, raw)
 	}
-	if _, err := dec.Token(); err != nil { // the closing bracket
+	if _, err := dec.Token(); !jsonMistake(err) { // the closing bracket
+		return nil, err
+	} else if err != nil {
 		item(n, "不是正确的 JSON"+syntaxNote(err)+"，其后的内容没有读取")
 		return b.jsonBatch()
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.Token(); err != nil && err != io.EOF && !jsonMistake(err) {
+		return nil, err
+	} else if err != io.EOF {
 		whole("JSON 数组之后还有内容：请求体应只是一个数组")
 	} else if n == 0 {
 		whole("数组是空的：请求中没有任何记录")
@@ -98,6 +107,15 @@ func (b *builder) jsonBatch() (*Batch, error) {
 	batch.unreadable = b.unreadable
 	batch.items = true
 	return &batch, b.report.err()
+}
+
+// jsonMistake reports whether err, of reading JSON, is a mistake of the
+// JSON (or nil), rather than a failure to read it at all (a bound on its
+// size, a connection gone), which is returned as it is.
+func jsonMistake(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return err == nil || errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
 // syntaxNote words where a JSON mistake is, for a message.

@@ -35,7 +35,7 @@ type ImportTx struct {
 	tx     *sql.Tx
 	tables []*tableWriter // per table of tables, nil until first written
 	done   bool
-	large  bool // LargeImport: secondary indexes may be deferred
+	large  bool   // LargeImport: secondary indexes may be deferred
 	town   string // OnlyTown: the one town whose records change
 }
 

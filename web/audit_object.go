@@ -35,6 +35,9 @@ func objectText(obj string) string {
 		return "申诉 " + rest + " 号"
 	case "upload":
 		return "导入 " + rest + " 号"
+	case "apitoken":
+		town, id, _ := strings.Cut(rest, "/")
+		return "接口令牌 " + id + " 号（" + town + "）"
 	case gs.KindCalendar:
 		day, town, _ := strings.Cut(rest, "/")
 		return gs.KindName[kind] + " " + day + "（" + gs.TownOrDistrict(town) + "）"
