@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/gen"
 	"github.com/gridscore/gridscore/store/storetest"
 	"github.com/gridscore/gridscore/web"
 )
@@ -26,6 +28,12 @@ func (f *fixture) apiToken(name string, write []string, read bool) string {
 		f.t.Fatal(err)
 	}
 	return made.Secret
+}
+
+// unlimited lifts the API's rate bound, for tests of many requests.
+func (f *fixture) unlimited() {
+	f.server.APIRate = web.APIRate{PerSecond: 1e6, Burst: 1e6}
+	f.handler = f.server.Handler()
 }
 
 // api sends a request of the API with the token ("" for none) and a JSON
@@ -339,5 +347,94 @@ func TestAPIReads(t *testing.T) {
 	_, body = f.api("GET", "/api/v1/warnings?as_of=2023-08-15%2009:00", secret, "")
 	if !strings.Contains(body, `"quarter": "2023Q3"`) || !strings.Contains(body, `"rule_name"`) {
 		t.Errorf("warnings:\n%.500s", body)
+	}
+}
+
+// TestAPITownScope: a token of one town neither writes records of another
+// town's workers, grids or keys, nor the district's, nor reads another
+// town's results; what it is refused names the item and the key.
+func TestAPITownScope(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			f := newFixtureAt(t, b.Target(t))
+			ctx := context.Background()
+			var other *gs.Records
+			err := gen.Generate(gen.Options{Workers: 12, Quarter: demo.Quarter(), Seed: 5}, func(recs *gs.Records) error {
+				recs.Calendar = nil
+				cp := *recs
+				other = &cp
+				_, err := f.db.Import(ctx, recs, nil)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			town := other.Grids[0].Town
+			w, ev := other.Workers[0], other.Events[0]
+			secret := f.apiToken("网格E通", allKinds(), true)
+			before, err := f.db.Counts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				name, kind, body, field string
+			}{
+				{"an event of another town's worker", "events",
+					fmt.Sprintf(`[%s, {"event_id": "API-X", "worker_id": %q, "flow": "reported", "reported_at": "2023-09-20 10:00"}]`, event("API-1", "reported"), w.ID), "worker_id"},
+				{"another town's event id, with one of our workers", "events",
+					fmt.Sprintf(`[%s, {"event_id": %q, "worker_id": "QS001", "flow": "reported", "reported_at": "2023-09-20 10:00"}]`, event("API-1", "reported"), ev.ID), "event_id"},
+				{"a person on another town's grid", "register",
+					fmt.Sprintf(`[{}, {"person_id": "SP-API", "category": "drug", "grid_code": %q, "entered_at": "2023-07-01 09:00"}]`, w.GridCode), "grid_code"},
+				{"a grid of another town", "grids", fmt.Sprintf(`[{}, {"grid_code": "G-API", "grid_name": "新网格", "town": %q}]`, town), "town"},
+				{"a day of the district", "calendar", `[{}, {"date": "2023-09-29", "kind": "holiday"}]`, "town"},
+			} {
+				body := strings.Replace(tc.body, "[{}, ", "[", 1)
+				index := 1
+				if body != tc.body {
+					index = 0
+				}
+				res, out := f.api("POST", "/api/v1/records/"+tc.kind, secret, body)
+				e := apiErr(t, out)
+				if res.StatusCode != http.StatusForbidden || len(e.Items) != 1 || e.Items[0].Index != index || e.Items[0].Field != tc.field {
+					t.Errorf("%s: status %d, items %+v; want 403 naming item %d, %s", tc.name, res.StatusCode, e.Items, index, tc.field)
+				}
+			}
+			if after, _ := f.db.Counts(ctx); fmt.Sprint(after) != fmt.Sprint(before) {
+				t.Errorf("refused requests wrote records: %v → %v", before, after)
+			}
+
+			for _, path := range []string{
+				"/api/v1/quarters/2023Q3/workers/" + w.ID,
+				"/api/v1/quarters/2023Q3/result?town=" + url.QueryEscape(town),
+				"/api/v1/warnings?town=" + url.QueryEscape(town),
+			} {
+				if res, out := f.api("GET", path, secret, ""); res.StatusCode != http.StatusForbidden {
+					t.Errorf("%s: status %d, want 403\n%.200s", path, res.StatusCode, out)
+				}
+			}
+			_, out := f.api("GET", "/api/v1/quarters/2023Q3/result", secret, "")
+			var res gs.Result
+			if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Workers) == 0 {
+				t.Fatalf("our result: %v\n%.200s", err, out)
+			}
+			for _, wr := range res.Workers {
+				if wr.Town != demo.TownName {
+					t.Errorf("our result lists %s of %s", wr.WorkerID, wr.Town)
+				}
+			}
+
+			// The other town's token sees none of ours either.
+			made, err := f.server.Service.CreateAPIToken(app.WithActor(ctx, "admin2"),
+				&gs.User{Username: "admin2", Role: gs.RoleTownAdmin, Town: town}, "平台", []string{"events"}, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res, out := f.api("GET", "/api/v1/quarters/2023Q3/workers/QS001", made.Secret, ""); res.StatusCode != http.StatusForbidden {
+				t.Errorf("the other town's token reading QS001: status %d\n%.200s", res.StatusCode, out)
+			}
+			if res, out := f.api("POST", "/api/v1/records/events", made.Secret, "["+event("API-2", "reported")+"]"); res.StatusCode != http.StatusForbidden {
+				t.Errorf("the other town's token writing for QS001: status %d\n%.200s", res.StatusCode, out)
+			}
+		})
 	}
 }
