@@ -91,68 +91,72 @@ func event(id, flow string) string {
 }
 
 func TestAPITokens(t *testing.T) {
-	f := newFixture(t)
-	secret := f.apiToken("网格E通", []string{"events"}, true)
-	session := f.login("admin")
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			f := newFixtureAt(t, b.Target(t))
+			secret := f.apiToken("网格E通", []string{"events"}, true)
+			session := f.login("admin")
 
-	res, body := f.api("GET", "/api/v1/token", secret, "")
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"name":"网格E通"`) || !strings.Contains(body, `"town":"青山镇"`) {
-		t.Fatalf("the token's own answer: %d\n%s", res.StatusCode, body)
-	}
-	for _, tc := range []struct {
-		name  string
-		setup func(*http.Request)
-	}{
-		{"no token", func(*http.Request) {}},
-		{"a token made up", func(r *http.Request) { r.Header.Set("Authorization", "Bearer gsapi_"+strings.Repeat("A", 43)) }},
-		{"the token without Bearer", func(r *http.Request) { r.Header.Set("Authorization", secret) }},
-		{"the administrator's session", func(r *http.Request) { withSession(r, session) }},
-		{"the session's token as a bearer", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+session) }},
-	} {
-		req := httptest.NewRequest("GET", "/api/v1/token", nil)
-		tc.setup(req)
-		res, body := f.do(req)
-		if res.StatusCode != http.StatusUnauthorized || res.Header.Get("WWW-Authenticate") == "" {
-			t.Errorf("%s: status %d, want 401 with WWW-Authenticate\n%s", tc.name, res.StatusCode, body)
-		}
-		apiErr(t, body)
-	}
+			res, body := f.api("GET", "/api/v1/token", secret, "")
+			if res.StatusCode != http.StatusOK || !strings.Contains(body, `"name":"网格E通"`) || !strings.Contains(body, `"town":"青山镇"`) {
+				t.Fatalf("the token's own answer: %d\n%s", res.StatusCode, body)
+			}
+			for _, tc := range []struct {
+				name  string
+				setup func(*http.Request)
+			}{
+				{"no token", func(*http.Request) {}},
+				{"a token made up", func(r *http.Request) { r.Header.Set("Authorization", "Bearer gsapi_"+strings.Repeat("A", 43)) }},
+				{"the token without Bearer", func(r *http.Request) { r.Header.Set("Authorization", secret) }},
+				{"the administrator's session", func(r *http.Request) { withSession(r, session) }},
+				{"the session's token as a bearer", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+session) }},
+			} {
+				req := httptest.NewRequest("GET", "/api/v1/token", nil)
+				tc.setup(req)
+				res, body := f.do(req)
+				if res.StatusCode != http.StatusUnauthorized || res.Header.Get("WWW-Authenticate") == "" {
+					t.Errorf("%s: status %d, want 401 with WWW-Authenticate\n%s", tc.name, res.StatusCode, body)
+				}
+				apiErr(t, body)
+			}
 
-	// A token never opens a page: it is sent to the login form.
-	req := httptest.NewRequest("GET", "/", nil)
-	req.Header.Set("Authorization", "Bearer "+secret)
-	if res, _ := f.do(req); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
-		t.Errorf("a page with the token: status %d, location %q; want the login form", res.StatusCode, res.Header.Get("Location"))
-	}
+			// A token never opens a page: it is sent to the login form.
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("Authorization", "Bearer "+secret)
+			if res, _ := f.do(req); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+				t.Errorf("a page with the token: status %d, location %q; want the login form", res.StatusCode, res.Header.Get("Location"))
+			}
 
-	// The list shows the token's last use; revoked, it authorizes nothing.
-	_, page := f.get("/integrations", session)
-	if !strings.Contains(page, "网格E通") || !strings.Contains(page, "写入：事件；读取考核结果与预警") || strings.Contains(page, "从未使用") {
-		t.Errorf("the tokens' page lacks the token, its scope or its last use:\n%s", page)
-	}
-	if strings.Contains(page, secret) {
-		t.Error("the tokens' page shows the secret again")
-	}
-	ts, err := f.server.Service.APITokens(context.Background(), f.user("admin"))
-	if err != nil || len(ts) != 1 || ts[0].LastUsedAt.IsZero() {
-		t.Fatalf("tokens = %+v, %v; want one, used", ts, err)
-	}
-	res, body = f.post(fmt.Sprintf("/integrations/%d/revoke", ts[0].ID), nil, session)
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("revoke: %d\n%s", res.StatusCode, body)
-	}
-	if res, body := f.api("GET", "/api/v1/token", secret, ""); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("a revoked token: status %d, want 401\n%s", res.StatusCode, body)
-	}
-	_, page = f.get("/integrations", session)
-	if !strings.Contains(page, "已吊销") {
-		t.Errorf("the tokens' page does not show the revocation:\n%s", page)
-	}
-	_, audit := f.get("/audit", session)
-	for _, want := range []string{"创建接口令牌", "吊销接口令牌"} {
-		if !strings.Contains(audit, want) {
-			t.Errorf("the audit log lacks %q", want)
-		}
+			// The list shows the token's last use; revoked, it authorizes nothing.
+			_, page := f.get("/integrations", session)
+			if !strings.Contains(page, "网格E通") || !strings.Contains(page, "写入：事件；读取考核结果与预警") || strings.Contains(page, "从未使用") {
+				t.Errorf("the tokens' page lacks the token, its scope or its last use:\n%s", page)
+			}
+			if strings.Contains(page, secret) {
+				t.Error("the tokens' page shows the secret again")
+			}
+			ts, err := f.server.Service.APITokens(context.Background(), f.user("admin"))
+			if err != nil || len(ts) != 1 || ts[0].LastUsedAt.IsZero() {
+				t.Fatalf("tokens = %+v, %v; want one, used", ts, err)
+			}
+			res, body = f.post(fmt.Sprintf("/integrations/%d/revoke", ts[0].ID), nil, session)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("revoke: %d\n%s", res.StatusCode, body)
+			}
+			if res, body := f.api("GET", "/api/v1/token", secret, ""); res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("a revoked token: status %d, want 401\n%s", res.StatusCode, body)
+			}
+			_, page = f.get("/integrations", session)
+			if !strings.Contains(page, "已吊销") {
+				t.Errorf("the tokens' page does not show the revocation:\n%s", page)
+			}
+			_, audit := f.get("/audit", session)
+			for _, want := range []string{"创建接口令牌", "吊销接口令牌"} {
+				if !strings.Contains(audit, want) {
+					t.Errorf("the audit log lacks %q", want)
+				}
+			}
+		})
 	}
 }
 
@@ -401,6 +405,17 @@ func TestAPITownScope(t *testing.T) {
 			}
 			if after, _ := f.db.Counts(ctx); fmt.Sprint(after) != fmt.Sprint(before) {
 				t.Errorf("refused requests wrote records: %v → %v", before, after)
+			}
+			// Our records written outdate our live results, not the other
+			// town's.
+			ours, _ := f.db.TownVersion(ctx, demo.TownName)
+			theirs, _ := f.db.TownVersion(ctx, town)
+			f.push(secret, "events", "["+event("API-1", "reported")+"]")
+			if v, _ := f.db.TownVersion(ctx, demo.TownName); v == ours {
+				t.Errorf("our records written left our version at %d", v)
+			}
+			if v, _ := f.db.TownVersion(ctx, town); v != theirs {
+				t.Errorf("our records written moved the other town's version %d → %d", theirs, v)
 			}
 
 			for _, path := range []string{
