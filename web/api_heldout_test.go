@@ -101,6 +101,7 @@ func TestAPIHeldOutTown(t *testing.T) {
 			for _, a := range first {
 				inserted += a["inserted"]
 			}
+			t.Logf("%s: %d records pushed in %d requests", town, inserted, len(first))
 			if inserted < 10000 {
 				t.Fatalf("the town pushed %d records in %d requests: too few for a quarter", inserted, len(first))
 			}
