@@ -33,8 +33,8 @@ type AuditFilter struct {
 	Limit int
 	// Town, when given, spares reading what cannot be the town's: it
 	// keeps the entries acted by the town's accounts, those on its
-	// accounts, and every entry on a quarter, a worker, an appeal or a
-	// town's calendar day. That is more than the town's; the service picks
+	// accounts, and every entry on a quarter, a worker, an appeal, a
+	// town's calendar day or an API token. That is more than the town's; the service picks
 	// the town's from them (app's townOfEntry is the rule).
 	Town string
 	// Sort orders a reading of the whole log (the store's EachAudit) by

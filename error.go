@@ -16,6 +16,9 @@ const (
 	// ETOOMANY refuses a request that comes too often or while too many
 	// others are served (too many logins at once, too many failed ones).
 	ETOOMANY = "too_many"
+	// ETOOLARGE refuses a request larger than the bound of what it sends
+	// (an API request of too many records).
+	ETOOLARGE = "too_large"
 )
 
 // Error is an application error: a code for programs and a message for people

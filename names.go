@@ -268,6 +268,11 @@ const (
 	AuditSurveyPrinted      = "survey_printed"
 	AuditSurveyTallyEntered = "survey_tally_entered"
 	AuditSurveyTallyDeleted = "survey_tally_deleted"
+
+	// The JSON API (app/api.go).
+	AuditAPIWrite        = "api_records_written"
+	AuditAPITokenCreated = "api_token_created"
+	AuditAPITokenRevoked = "api_token_revoked"
 )
 
 // AuditActionName is the Chinese name of each audit action, for the audit
@@ -306,6 +311,10 @@ var AuditActionName = map[string]string{
 	AuditSurveyPrinted:      "印制评价票",
 	AuditSurveyTallyEntered: "录入纸质评价",
 	AuditSurveyTallyDeleted: "删除纸质评价",
+
+	AuditAPIWrite:        "接口写入数据",
+	AuditAPITokenCreated: "创建接口令牌",
+	AuditAPITokenRevoked: "吊销接口令牌",
 }
 
 // BallotSourceName is the Chinese name of each source of ballots.

@@ -68,8 +68,8 @@ func (s *Service) EachAuditEntry(ctx context.Context, u *gs.User, f gs.AuditFilt
 }
 
 // townOfEntry returns whether an entry of the log belongs to town: its
-// object names the town's quarter, one of its accounts, workers, appeals
-// or calendar days; an entry whose object names no town belongs to the
+// object names the town's quarter, one of its accounts, workers, appeals,
+// calendar days or API tokens; an entry whose object names no town belongs to the
 // town of the account that acted. Other entries are the district's only.
 func (s *Service) townOfEntry(ctx context.Context, town string) (func(gs.AuditEntry) bool, error) {
 	users, err := s.DB.Users(ctx)
@@ -119,6 +119,9 @@ func (s *Service) townOfEntry(ctx context.Context, town string) (func(gs.AuditEn
 			if _, t, ok := strings.Cut(rest, "/"); ok {
 				return t == town // a town's day, whoever set it
 			}
+		case "apitoken": // a token of the town, or a write by it
+			t, _, _ := strings.Cut(rest, "/")
+			return t == town
 		}
 		t, ok := userTown[e.Username]
 		return ok && t == town

@@ -226,6 +226,7 @@ type Store interface {
 	AuditStore
 	FilingStore
 	SurveyStore // survey.go
+	APIStore
 }
 
 // FilingStore keeps the towns' signing keys, the public keys the district

@@ -23,6 +23,8 @@ type Batch struct {
 	// treat them as present, so that one bad worker row does not also report
 	// every event of that worker as naming an unknown worker.
 	unreadable map[string]map[string]bool
+	// items is set for the items of a JSON request (ReadJSON).
+	items bool
 }
 
 // Origins holds, for each kind, the origin of each record of that kind in
@@ -70,6 +72,9 @@ type builder struct {
 	sources map[string]*source
 	// emptyChecked is set once nothingToImport has run.
 	emptyChecked bool
+	// items is set when the records are the items of a JSON request
+	// (ReadJSON), which messages name by their index.
+	items bool
 }
 
 // span is where a source's rows start in the ordinals of its kind.
@@ -209,7 +214,7 @@ func add[T any](r *row, recs *[]T, origins *[]Origin, key string, rec T) {
 		if first.Sum != sum {
 			r.ok = false
 			r.problems = append(r.problems, k.keyProblem(r.src.label, r.num,
-				"与 "+b.originAt(k, first.Ord).String()+" 重复（"+quoted(strings.ReplaceAll(key, "\x1f", " "))+"），但两行内容不同"))
+				"与 "+b.originAt(k, first.Ord).text(b.items)+" 重复（"+quoted(strings.ReplaceAll(key, "\x1f", " "))+"），但两行内容不同"))
 		}
 		return
 	}

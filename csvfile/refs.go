@@ -39,7 +39,7 @@ func (b *Batch) CheckReferences(stored Known) error {
 	for _, k := range kinds {
 		refs.check(rep.add, k, &b.Records, &b.Origins)
 	}
-	checkOverlaps(rep.add, rep.addUnlisted, refs.workers)
+	checkOverlaps(rep.add, rep.addUnlisted, refs.workers, b.items)
 	return rep.err()
 }
 
@@ -165,7 +165,7 @@ type postHolder struct {
 // (to count, for the file of the batch's rows): a file of thousands of
 // workers in one grid has millions of pairs, whose words would take many
 // minutes to write.
-func checkOverlaps(report func(Problem), count func(file string, n int), workers map[string]postHolder) {
+func checkOverlaps(report func(Problem), count func(file string, n int), workers map[string]postHolder, items bool) {
 	byGrid := map[string][]postHolder{}
 	for _, h := range workers {
 		byGrid[h.w.GridCode] = append(byGrid[h.w.GridCode], h)
@@ -219,7 +219,7 @@ func checkOverlaps(report func(Problem), count func(file string, n int), workers
 				}
 				listed++
 				report(wkGrid.problem(at.origin.File, at.origin.Row,
-					"网格 "+strconv.Quote(grid)+" 同一天有两名网格员在岗：与 "+describe(other)+
+					"网格 "+strconv.Quote(grid)+" 同一天有两名网格员在岗：与 "+describe(other, items)+
 						"重叠的日期为 "+overlapDays(a.w, b.w)))
 			}
 		}
@@ -233,11 +233,12 @@ func originLess(a, b Origin) bool {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Row, b.Row)) < 0
 }
 
-// describe names a worker for an overlap message, with its row or as stored.
-func describe(h postHolder) string {
+// describe names a worker for an overlap message, with its row (or item,
+// items) or as stored.
+func describe(h postHolder, items bool) string {
 	s := h.w.ID + " " + h.w.Name
 	if h.origin != nil {
-		return s + "（" + h.origin.String() + "）"
+		return s + "（" + h.origin.text(items) + "）"
 	}
 	return s + "（已有数据）"
 }

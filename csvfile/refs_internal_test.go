@@ -36,7 +36,7 @@ func TestOverlapsCountedAsWorded(t *testing.T) {
 			}
 		}
 		worded, counted := 0, 0
-		checkOverlaps(func(Problem) { worded++ }, func(_ string, n int) { counted += n }, workers)
+		checkOverlaps(func(Problem) { worded++ }, func(_ string, n int) { counted += n }, workers, false)
 		if worded+counted != want || want > maxOverlapsListed && worded < maxOverlapsListed {
 			t.Errorf("round %d: %d worded and %d counted, want %d in all", round, worded, counted, want)
 		}

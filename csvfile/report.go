@@ -19,6 +19,15 @@ type Origin struct {
 // String formats the origin as file:row.
 func (o Origin) String() string { return o.File + ":" + strconv.Itoa(o.Row) }
 
+// text names the origin for a message: as String, or for the item of a
+// JSON request (items) by its index, 第 3 项.
+func (o Origin) text(items bool) string {
+	if items {
+		return "第 " + strconv.Itoa(o.Row-firstItemRow) + " 项"
+	}
+	return o.String()
+}
+
 // Problem is one thing wrong with the import, in words for the person who
 // prepared the files. Row is 0 for a problem with a whole file (an unknown
 // file name, a binary file); Column is empty when no single column is at

@@ -23,6 +23,9 @@ type row struct {
 	// seen, when not nil, records how each column is read, and nothing is
 	// added or checked (see kind.describe).
 	seen map[*column]columnValue
+	// wrong holds the columns of a JSON item whose value had the wrong
+	// type, reported already (see parseItem): nothing more is said of them.
+	wrong map[*column]bool
 }
 
 // read records, when the row is being described, that column c holds
@@ -51,6 +54,9 @@ func (r *row) raw(c *column) string {
 // fail reports a problem with column c of this row.
 func (r *row) fail(c *column, msg string) {
 	r.ok = false
+	if r.wrong[c] {
+		return
+	}
 	r.problems = append(r.problems, c.problem(r.src.label, r.num, msg))
 }
 
@@ -252,6 +258,11 @@ func (r *row) check(err error) {
 	for _, e := range es {
 		if e.Cross {
 			out = append(out, r.fieldProblem(k.column(e.Field), e))
+		}
+	}
+	for _, p := range read { // of no column: a JSON item's unknown key
+		if k.byKey(p.Key) == nil {
+			out = append(out, p)
 		}
 	}
 	r.problems = out

@@ -292,7 +292,7 @@ func (b *builder) chunkProblems() func(Problem) {
 func (b *builder) endKind(k *kind) {
 	b.flush(k)
 	if k == workersKind {
-		checkOverlaps(b.chunkProblems(), b.report.addUnlisted, b.stream.refs.workers)
+		checkOverlaps(b.chunkProblems(), b.report.addUnlisted, b.stream.refs.workers, false)
 	}
 	if t := b.keys[k.id]; t != nil {
 		t.Free()

@@ -35,7 +35,8 @@ type ImportTx struct {
 	tx     *sql.Tx
 	tables []*tableWriter // per table of tables, nil until first written
 	done   bool
-	large  bool // LargeImport: secondary indexes may be deferred
+	large  bool   // LargeImport: secondary indexes may be deferred
+	town   string // OnlyTown: the one town whose records change
 }
 
 // tableWriter is what an ImportTx keeps for one table it has written to.
@@ -60,11 +61,19 @@ type tableWriter struct {
 // ImportOption tunes BeginImport.
 type ImportOption func(*importOptions)
 
-type importOptions struct{ large bool }
+type importOptions struct {
+	large bool
+	town  string
+}
 
 // LargeImport tells BeginImport that the import may write hundreds of
 // thousands of rows (see LargeImportBytes).
 func LargeImport() ImportOption { return func(o *importOptions) { o.large = true } }
+
+// OnlyTown tells BeginImport that every record written belongs to town
+// (the caller checked it, as the JSON API does): the commit outdates the
+// live results of that town alone (bumpTowns), not every town's.
+func OnlyTown(town string) ImportOption { return func(o *importOptions) { o.town = town } }
 
 // LargeImportBytes is the size of import files from which an import is
 // taken to be large: about 500,000 rows of DATA.md files.
@@ -102,7 +111,7 @@ func (db *DB) BeginImport(ctx context.Context, opts ...ImportOption) (*ImportTx,
 		conn.Close()
 		return nil, db.wrap("import: begin", err)
 	}
-	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large}, nil
+	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large, town: o.town}, nil
 }
 
 // Known reads, inside the transaction, what is stored that records may
@@ -343,7 +352,11 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		changed = changed || tw.written > 0
 	}
 	if changed { // an import of what is stored already keeps live results
-		if err := bumpVersion(ctx, it.tx); err != nil {
+		bump := func() error { return bumpVersion(ctx, it.tx) }
+		if it.town != "" {
+			bump = func() error { return bumpTowns(ctx, it.tx, []string{it.town}) }
+		}
+		if err := bump(); err != nil {
 			it.Rollback()
 			return nil, it.db.wrap("import: data version", err)
 		}

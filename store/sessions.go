@@ -282,7 +282,7 @@ func auditConds(f gridscore.AuditFilter) conds {
 		// left in the database.
 		c.add("(username IN (SELECT username FROM users WHERE town = ?)"+
 			" OR object IN (SELECT 'user:' || username FROM users WHERE town = ?)"+
-			" OR object LIKE 'quarter:%' OR object LIKE 'worker:%' OR object LIKE 'appeal:%' OR object LIKE 'calendar:%/%')", f.Town)
+			" OR object LIKE 'quarter:%' OR object LIKE 'worker:%' OR object LIKE 'appeal:%' OR object LIKE 'calendar:%/%' OR object LIKE 'apitoken:%')", f.Town)
 	}
 	return c
 }

@@ -38,6 +38,9 @@ func objectText(obj string) string {
 	case "survey":
 		town, id, _ := strings.Cut(rest, "/")
 		return town + " 满意度评价 " + id + " 号"
+	case "apitoken":
+		town, id, _ := strings.Cut(rest, "/")
+		return "接口令牌 " + id + " 号（" + town + "）"
 	case gs.KindCalendar:
 		day, town, _ := strings.Cut(rest, "/")
 		return gs.KindName[kind] + " " + day + "（" + gs.TownOrDistrict(town) + "）"

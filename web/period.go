@@ -70,17 +70,23 @@ func (s *Server) period(r *http.Request) (Period, error) {
 		}
 		p.AsOf = t
 		p.given.Set("as_of", t.Format(asOfField))
-	case !s.AsOf.IsZero():
-		p.AsOf = s.AsOf
 	default:
-		// Live results are computed as of the last whole five minutes, so
-		// that the pages opened in those minutes share one computation
-		// (kept in the store, see app.Service.LiveTown).
-		p.AsOf = now.Truncate(liveStep)
-		p.Live = true
+		p.AsOf, p.Live = s.defaultAsOf(now)
 	}
 	p.AsOf = p.AsOf.In(gs.CST).Truncate(time.Second)
 	return p, nil
+}
+
+// defaultAsOf is the moment a page shows when its URL names none: the
+// server's (the demo's), or the last whole five minutes of now, live.
+func (s *Server) defaultAsOf(now time.Time) (asOf time.Time, live bool) {
+	if !s.AsOf.IsZero() {
+		return s.AsOf, false
+	}
+	// Live results are computed as of the last whole five minutes, so
+	// that the pages opened in those minutes share one computation (kept
+	// in the store, see app.Service.LiveTown).
+	return now.Truncate(liveStep), true
 }
 
 // parseAsOf reads a moment in CST in one of asOfLayouts, or a date alone

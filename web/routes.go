@@ -86,6 +86,11 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /accounts", s.signedIn(s.createAccount, 0))
 	mux.Handle("POST /accounts/{username}/{action}", s.signedIn(s.accountAction, 0))
 	mux.Handle("POST /accounts/workers", s.signedIn(s.workerAccounts, 0))
+	// The tokens of the JSON API, for the same administrator
+	// (integrations.go); the API itself is api*.go, outside this table.
+	mux.Handle("GET /integrations", s.signedIn(s.integrationList, 0))
+	mux.Handle("POST /integrations", s.signedIn(s.createIntegration, 0))
+	mux.Handle("POST /integrations/{id}/revoke", s.signedIn(s.revokeIntegration, 0))
 
 	// The satisfaction survey (issue 15): the centers' pages (survey.go,
 	// survey_sheets.go, survey_results.go) and the voters' ballot page,
@@ -138,6 +143,7 @@ var pageNames = []string{
 	"records", "record_form", // records.go, records_*.go
 	"import", "import_report", "import_checking", // upload.go
 	"accounts", "history", // accounts.go, history.go
+	"integrations",  // integrations.go
 	"account_slips", // accounts.go
 	"warnings",      // warnings.go
 	"confirm",       // confirm.go

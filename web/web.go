@@ -58,6 +58,10 @@ type Server struct {
 	// PageSize is how many rows a list shows per page (default 50).
 	PageSize int
 
+	// APIRate bounds the requests of each token of the JSON API
+	// (DefaultAPIRate when zero).
+	APIRate APIRate
+
 	// assessSlot lets one assessment run at a time, which bounds the memory
 	// and the processor time that live computing takes from other pages.
 	assessSlot chan struct{}
@@ -67,6 +71,8 @@ type Server struct {
 	// mux is the route table, which notFound asks whether a path is known
 	// for another method.
 	mux *http.ServeMux
+	// apiLimits holds the token buckets of the API's tokens.
+	apiLimits *apiLimiter
 	// warming counts the live results being computed in the background
 	// (see warmLive); warms holds, by town, quarter and moment, the one
 	// being computed or waiting to be, and whether records changed again
@@ -163,7 +169,18 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, nil, gs.Errorf(gs.EFORBIDDEN, "请求来自其他网站，已被拒绝。请回到本系统的页面重新操作。"))
 	}))
-	return s.logRequests(s.recoverPanics(s.securityHeaders(cop.Handler(limitBodies(s.routes())))))
+	s.apiLimits = newAPILimiter(s.APIRate)
+	pages, api := cop.Handler(limitBodies(s.routes())), s.apiMux()
+	// The JSON API takes a token, never the session's cookie, so no other
+	// site's page can act with it: it is not behind the cross-origin
+	// protection of the pages, and bounds its bodies itself.
+	return s.logRequests(s.recoverPanics(s.securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			api.ServeHTTP(w, r)
+			return
+		}
+		pages.ServeHTTP(w, r)
+	}))))
 }
 
 // assessTown returns town's quarter p computed live from the town's stored

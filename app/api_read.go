@@ -1,0 +1,22 @@
+package app
+
+import (
+	"io"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/report"
+)
+
+// What the JSON API reads: a town's quarter, one worker's result and the
+// warnings, in the shapes of DATA.md §3 and of `gridscore warnings --format
+// json`, written by report as the command line writes them.
+
+// WriteResultJSON writes a result as the JSON object of DATA.md §3
+// (report.WriteJSON).
+func WriteResultJSON(w io.Writer, res *gs.Result) error { return report.WriteJSON(w, res) }
+
+// WriteWarningsJSON writes town's warnings as the command line's JSON
+// (report.WriteWarningsJSON).
+func WriteWarningsJSON(w io.Writer, town string, res *gs.Result) error {
+	return report.WriteWarningsJSON(w, town, res)
+}
