@@ -261,6 +261,10 @@ const (
 	AuditFilingKeyCreated    = "filing_key_created"
 	AuditFilingKeyRegistered = "filing_key_registered"
 	AuditFilingImported      = "filing_imported"
+	// Mappings of other systems' export files (app/mappings.go).
+	AuditMappingSaved    = "mapping_saved"
+	AuditMappingDeleted  = "mapping_deleted"
+	AuditMappingImported = "mapping_imported"
 )
 
 // AuditActionName is the Chinese name of each audit action, for the audit
@@ -293,4 +297,7 @@ var AuditActionName = map[string]string{
 	AuditFilingKeyCreated:    "生成报备签名密钥",
 	AuditFilingKeyRegistered: "登记镇街公钥",
 	AuditFilingImported:      "导入报备包",
+	AuditMappingSaved:        "保存导入映射",
+	AuditMappingDeleted:      "删除导入映射",
+	AuditMappingImported:     "导入映射文件",
 }

@@ -180,6 +180,9 @@ type source struct {
 	valid int
 	// headed is set once its header was read without a missing column.
 	headed bool
+	// mapping, when set, is the mapping the source is read with (see
+	// mapping.go); nil for a DATA.md file.
+	mapping *mappedSource
 }
 
 // header maps the header cells to the kind's columns, reporting duplicated
@@ -190,6 +193,9 @@ func (b *builder) header(src *source, cells []string) bool {
 	if strings.TrimSpace(strings.Join(cells, "")) == "" {
 		b.fileProblem(src.label, 1, nil, "第 1 行应为表头，但它是空行")
 		return false
+	}
+	if src.mapping != nil {
+		return b.mappedHeader(src, cells)
 	}
 	src.width = len(cells)
 	src.index = make([]int, len(k.cols))
@@ -306,6 +312,9 @@ func (b *builder) parseRow(src *source, num int, fields []string) bool {
 		}
 	}
 	r := row{src: src, b: b, fields: fields, num: num, ok: true}
+	if src.mapping != nil {
+		src.mapping.convert(&r)
+	}
 	src.kind.parse(&r)
 	for _, p := range r.problems {
 		b.report.add(p)
