@@ -119,7 +119,7 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResu
 		return nil, err
 	}
 	defer it.Rollback()
-	sources, err := s.scanInto(ctx, it, paths, nil, 0)
+	sources, err := s.scanInto(ctx, it, paths, nil, 0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +136,8 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResu
 type ImportResult struct {
 	Stats store.ImportStats
 	Notes []string
+	// Mapped lists the files read with a mapping (ImportMappedFiles).
+	Mapped []MappedFile
 }
 
 // emptyFileNotes are the remarks on the files read (sources) that had a
@@ -178,12 +180,13 @@ func filesSize(paths []string) int64 {
 }
 
 // scanInto reads the files at paths and writes their records into it, as
-// ImportFiles describes, with check (if not nil) as the Scanner's Check
-// and maxNamed as its MaxNamedRows.
+// ImportFiles describes, with check (if not nil) as the Scanner's Check,
+// maxNamed as its MaxNamedRows and mappings as its Mappings.
 // It returns the files and sheets read, and nil when every record was
 // written, or the first error: a *csvfile.Report, a failure to read or to
 // write. The caller commits or rolls back.
-func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int) ([]csvfile.Source, error) {
+func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int,
+	mappings map[string]*gs.Mapping) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
 		return nil, err
@@ -193,7 +196,7 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		Workers:    stored.Workers,
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
-	}, Check: check, MaxNamedRows: maxNamed}
+	}, Check: check, MaxNamedRows: maxNamed, Mappings: mappings}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

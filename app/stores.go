@@ -225,6 +225,7 @@ type Store interface {
 	UploadStore
 	AuditStore
 	FilingStore
+	MappingStore
 }
 
 // FilingStore keeps the towns' signing keys, the public keys the district

@@ -35,6 +35,9 @@ func objectText(obj string) string {
 		return "申诉 " + rest + " 号"
 	case "upload":
 		return "导入 " + rest + " 号"
+	case "mapping":
+		town, name, _ := strings.Cut(rest, "/")
+		return "导入映射“" + name + "”（" + gs.TownOrDistrict(town) + "）"
 	case gs.KindCalendar:
 		day, town, _ := strings.Cut(rest, "/")
 		return gs.KindName[kind] + " " + day + "（" + gs.TownOrDistrict(town) + "）"

@@ -109,7 +109,7 @@ func samplePages() map[string]any {
 func TestEveryPageRenders(t *testing.T) {
 	samples := samplePages()
 	s := &Server{}
-	areas := []string{"records", "record_form", "import", "import_report", "import_checking", "accounts", "history", "warnings"} // sampled in their own render tests
+	areas := []string{"records", "record_form", "import", "import_report", "import_checking", "accounts", "history", "warnings", "mapping", "mappings"} // sampled in their own render tests
 	for _, name := range pageNames {
 		if slices.Contains(areas, name) {
 			continue
