@@ -175,8 +175,8 @@ func abs(n int) int {
 
 // dateFit counts, for a column's values, how many each form reads.
 type dateFit struct {
-	values int              // non-empty values looked at
-	reads  map[string]int   // by form id
+	values int               // non-empty values looked at
+	reads  map[string]int    // by form id
 	first  map[string]string // by form id: the first value it does not read
 }
 

@@ -71,7 +71,6 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-
 // A platform's export in GB18030, whose name says no kind, read with its
 // mapping gives the very records of the same rows written as DATA.md
 // says, and the source says which mapping read it.
