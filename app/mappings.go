@@ -166,8 +166,12 @@ func (s *Service) FindMapping(ctx context.Context, ref string) (*gs.Mapping, err
 
 // mappingStamp identifies the mappings ms as they are: a report kept
 // for an upload holds for the mappings it was read with, and is read
-// again once one of them changes.
+// again once one of them changes. No mappings is "", as reports kept
+// before mappings existed have it.
 func mappingStamp(ms []gs.Mapping) string {
+	if len(ms) == 0 {
+		return ""
+	}
 	h := sha256.New()
 	for _, m := range ms {
 		fmt.Fprintf(h, "%s\x1f%s\x1f%d\x1e", m.Town, m.Name, m.SavedAt.UnixNano())
