@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -164,9 +165,10 @@ func (s *Service) FindMapping(ctx context.Context, ref string) (*gs.Mapping, err
 	return nil, gs.Errorf(gs.EINVALID, "不止一个镇街有名为“%s”的映射，请写明是哪个镇街的：%s（全区的写作 /%s）。", name, strings.Join(refs, "、"), name)
 }
 
-// mappingStamp identifies the mappings ms as they are: a report kept
-// for an upload holds for the mappings it was read with, and is read
-// again once one of them changes. No mappings is "", as reports kept
+// mappingStamp identifies the mappings ms as they are (by what they
+// say, not when they were saved: two saves may fall in one second): a
+// report kept for an upload holds for the mappings it was read with, and
+// is made again once one of them changes. No mappings is "", as reports kept
 // before mappings existed have it.
 func mappingStamp(ms []gs.Mapping) string {
 	if len(ms) == 0 {
@@ -174,7 +176,8 @@ func mappingStamp(ms []gs.Mapping) string {
 	}
 	h := sha256.New()
 	for _, m := range ms {
-		fmt.Fprintf(h, "%s\x1f%s\x1f%d\x1e", m.Town, m.Name, m.SavedAt.UnixNano())
+		cols, _ := json.Marshal(m.Columns) // strings and maps of strings: no error
+		fmt.Fprintf(h, "%s\x1f%s\x1f%s\x1f%s\x1e", m.Town, m.Name, m.Kind, cols)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }

@@ -181,6 +181,28 @@ func TestMappingThroughBrowser(t *testing.T) {
 			if !tableRow("导出1010.csv", "2", "办理状态（办理方式）").MatchString(page) || !strings.Contains(page, "不在映射“网格E通事件导出”中") {
 				t.Errorf("a value the mapping lacks:\n%s", page)
 			}
+			// The report links the mapping page, which starts from the saved
+			// mapping and asks for the new value alone.
+			edit := regexp.MustCompile(`<a class="edit-mapping" href="([^"]+)">修改映射</a>`).FindStringSubmatch(page)
+			if edit == nil {
+				t.Fatalf("the report does not offer to change the mapping:\n%s", page)
+			}
+			_, page = f.get(strings.ReplaceAll(edit[1], "&amp;", "&"), staff)
+			vs := valueSelects(page)["2"]
+			if !strings.Contains(page, "已按保存的映射“网格E通事件导出”填好") || !selected(page, "key.0", "event_id") || !selected(page, "key.6", "severity") ||
+				vs["自行处理"] == "" || !selected(page, vs["自行处理"], "self_handled") {
+				t.Fatalf("the mapping page of a recognised export:\n%s", page)
+			}
+			form = browserPost(formOf(page, "mapping-form"))
+			form.Set("action", "save")
+			res, page = f.post(strings.SplitN(edit[1], "?", 2)[0], form, staff)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("the mapping saved again: %d\n%s", res.StatusCode, page)
+			}
+			_, page = f.get(res.Header.Get("Location"), staff)
+			if !strings.Contains(page, "校验通过") {
+				t.Errorf("the report once 自行处理 means 自办:\n%s", page)
+			}
 
 			_, page = f.get("/audit?action="+gs.AuditMappingSaved, f.login("admin"))
 			if !strings.Contains(page, "导入映射“网格E通事件导出”（青山镇）") {
