@@ -1,6 +1,7 @@
 package csvfile
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -27,6 +28,10 @@ type mappedSource struct {
 	cols []*mappedCell
 	// buf is the row's converted cells (reused from row to row).
 	buf []string
+	// headers are the mapping's headers; pending is set while the rows
+	// read are the title above the header (see mappedHeader).
+	headers []string
+	pending bool
 }
 
 // mappedCell is a column of the file the mapping converts.
@@ -63,9 +68,29 @@ func (b *builder) newMappedSource(label string, m *gridscore.Mapping) *source {
 		}
 		ms.cols[c.pos] = cell
 	}
+	for _, h := range m.Headers() {
+		if h = gridscore.TrimText(h); h != "" {
+			ms.headers = append(ms.headers, h)
+		}
+	}
 	src := b.newSource(label, k)
 	src.mapping = ms
 	return src
+}
+
+// maxTitleRows bounds the rows above the header of a mapped file: the
+// title, the date of the export, that other systems write there.
+const maxTitleRows = 10
+
+// shared counts the cells that are headers of the mapping.
+func (ms *mappedSource) shared(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if c = gridscore.TrimText(c); c != "" && slices.Contains(ms.headers, c) {
+			n++
+		}
+	}
+	return n
 }
 
 // find returns the kind's column named key, or nil.
@@ -82,10 +107,30 @@ func (k *kind) find(key string) *column {
 // kind's columns by the mapping's headers. Every header the mapping reads
 // must be there once; the file's other columns are not read. It returns
 // false when one is missing or repeated.
-func (b *builder) mappedHeader(src *source, cells []string) bool {
+//
+// Other systems often write a title above the header (网格E通事件导出,
+// 导出时间：…): a row num of the first maxTitleRows that holds less
+// than half of the mapping's headers is taken for such a title, and the
+// header looked for in the next (see row); the file is not read when none
+// is found.
+func (b *builder) mappedHeader(src *source, cells []string, num int) bool {
 	ms := src.mapping
+	if src.index == nil {
+		src.index = make([]int, len(src.kind.cols))
+		for i := range src.index {
+			src.index[i] = -1
+		}
+	}
+	if n := ms.shared(cells); 2*n < len(ms.headers) {
+		if ms.pending = num < maxTitleRows; ms.pending {
+			return true
+		}
+		src.gaveUp = true
+		b.fileProblem(src.label, 0, nil, fmt.Sprintf("前 %d 行中%s，或表头写在了更下面", maxTitleRows, ms.noHeader()))
+		return false
+	}
+	ms.pending = false
 	src.width = len(cells)
-	src.index = make([]int, len(src.kind.cols))
 	ok := true
 	for _, c := range src.kind.cols {
 		src.index[c.pos] = -1
@@ -98,18 +143,18 @@ func (b *builder) mappedHeader(src *source, cells []string) bool {
 				continue
 			}
 			if j := src.index[c.pos]; j >= 0 {
-				b.fileProblem(src.label, 1, c, "列“"+cell.header+"”出现了两次（第 "+columnName(j)+" 列和第 "+columnName(i)+" 列），不知道按哪一列读取")
+				b.fileProblem(src.label, num, c, "列“"+cell.header+"”出现了两次（第 "+columnName(j)+" 列和第 "+columnName(i)+" 列），不知道按哪一列读取")
 				ok = false
 				break
 			}
 			src.index[c.pos] = i
 		}
 		if src.index[c.pos] < 0 {
-			b.fileProblem(src.label, 1, c, "文件中没有映射“"+ms.m.Name+"”所需的列“"+cell.header+"”")
+			b.fileProblem(src.label, num, c, "文件中没有映射“"+ms.m.Name+"”所需的列“"+cell.header+"”")
 			ok = false
 		}
 	}
-	src.headed = ok
+	src.headed, src.gaveUp = ok, !ok
 	return ok
 }
 
@@ -179,6 +224,28 @@ func knownValues(values map[string]string) string {
 		vs = append(vs[:10], "…")
 	}
 	return strings.Join(vs, "、")
+}
+
+// noHeader says that a file has not the mapping's header.
+func (ms *mappedSource) noHeader() string {
+	hs := ms.headers
+	if len(hs) > 5 {
+		hs = append(hs[:5:5], "…")
+	}
+	return "没有映射“" + ms.m.Name + "”的表头（" + strings.Join(hs, "、") + "）：文件不是这个映射所读的文件"
+}
+
+// mappedEnd finishes the reading of the files read with a mapping: a
+// file whose header was never found (every row a title) is reported, and
+// the problems name the files' own columns (nameMappedColumns).
+func (b *builder) mappedEnd() {
+	for _, src := range b.sources {
+		if ms := src.mapping; ms != nil && ms.pending {
+			ms.pending = false
+			b.fileProblem(src.label, 0, nil, "文件中"+ms.noHeader())
+		}
+	}
+	b.nameMappedColumns()
 }
 
 // nameMappedColumns names, in the problems of the files read with a

@@ -41,14 +41,66 @@ func Headers(path string) []Headed {
 	label := filepath.Base(path)
 	var out []Headed
 	eachTable(path, label, func(label, name string, excel bool, rows func(yield func([]string) bool)) {
-		for cells := range rows {
+		headedRows(rows, func(cells []string) bool {
 			if h, ok := headedOf(label, name, cells); ok {
 				out = append(out, h)
 			}
-			break
-		}
+			return false
+		}, nil)
 	})
 	return out
+}
+
+// headedRows calls header with the header row of rows, then row with each
+// row after it, until either returns false. The header is the first row
+// of the first maxTitleRows that has two non-empty cells or more and at
+// least half as many as the fullest of them: a title above it (one
+// merged cell: 网格E通事件导出) is passed over, as a mapping's reader
+// passes it over (see mappedHeader).
+func headedRows(rows func(yield func([]string) bool), header, row func([]string) bool) {
+	var buf [][]string
+	decided := false
+	decide := func() bool {
+		decided = true
+		filled := make([]int, len(buf))
+		most := 0
+		for i, r := range buf {
+			for _, c := range r {
+				if strings.TrimSpace(c) != "" {
+					filled[i]++
+				}
+			}
+			most = max(most, filled[i])
+		}
+		h := slices.IndexFunc(filled, func(n int) bool { return n >= 2 && 2*n >= most })
+		if h < 0 {
+			h = slices.IndexFunc(filled, func(n int) bool { return n > 0 })
+		}
+		if h < 0 || !header(buf[h]) {
+			return false
+		}
+		for _, r := range buf[h+1:] {
+			if !row(r) {
+				return false
+			}
+		}
+		return true
+	}
+	for cells := range rows {
+		if decided {
+			if !row(cells) {
+				return
+			}
+			continue
+		}
+		buf = append(buf, cells)
+		if len(buf) == maxTitleRows && !decide() {
+			return
+		}
+	}
+	if !decided {
+		decide()
+	}
 }
 
 // headedOf is the header cells of the file or sheet label, whose name
@@ -190,24 +242,19 @@ func SurveyFile(path, label string) *Survey {
 		if l != label || sv != nil {
 			return
 		}
-		var (
-			cols  []surveyed
-			first = true
-		)
-		for cells := range rows {
-			if first {
-				first = false
-				h, ok := headedOf(l, name, cells)
-				if !ok {
-					return
-				}
-				sv = &Survey{File: l, Kind: h.Kind}
-				cols = make([]surveyed, len(h.Headers))
-				for i := range cols {
-					cols[i] = surveyed{SurveyColumn: SurveyColumn{Header: h.Headers[i]}, seen: map[string]int{}}
-				}
-				continue
+		var cols []surveyed
+		headedRows(rows, func(cells []string) bool {
+			h, ok := headedOf(l, name, cells)
+			if !ok {
+				return false
 			}
+			sv = &Survey{File: l, Kind: h.Kind}
+			cols = make([]surveyed, len(h.Headers))
+			for i := range cols {
+				cols[i] = surveyed{SurveyColumn: SurveyColumn{Header: h.Headers[i]}, seen: map[string]int{}}
+			}
+			return true
+		}, func(cells []string) bool {
 			blank := true
 			for i, c := range cells {
 				v := gridscore.TrimText(c)
@@ -220,7 +267,8 @@ func SurveyFile(path, label string) *Survey {
 			if !blank {
 				sv.Rows++
 			}
-		}
+			return true
+		})
 		if sv == nil {
 			return
 		}

@@ -341,3 +341,35 @@ func TestMappingFile(t *testing.T) {
 		}
 	}
 }
+
+// An export with a title and the moment of the export above its header
+// is read from its header on, rows numbered as a spreadsheet shows them;
+// its header is recognised past the title. A file without the mapping's
+// header in its first rows is refused, saying so.
+func TestMappedFileWithATitle(t *testing.T) {
+	dir := t.TempDir()
+	titled := "网格E通事件导出,,,,,,,,\n导出时间：2023-10-08 09:00,,,,,,,,\n\n" +
+		strings.Replace(platformEvents, "SJ-2,占道经营,上报,", "SJ-2,占道经营,退回,", 1)
+	path := writeFile(t, dir, "export.csv", gb(t, titled))
+	_, _, err := scanMapped(t, map[string]*gridscore.Mapping{"export.csv": platformMapping()}, path)
+	if err == nil || !strings.Contains(err.Error(), `export.csv:6: 办理状态（办理方式，flow）: 值 "退回" 不在映射`) || strings.Count(err.Error(), "\n") != 0 {
+		t.Errorf("a titled export with a bad value on row 6: %v", err)
+	}
+	path = writeFile(t, dir, "export2.csv", gb(t, "网格E通事件导出,,,,,,,,\n"+platformEvents))
+	got, _, err := scanMapped(t, map[string]*gridscore.Mapping{"export2.csv": platformMapping()}, path)
+	if err != nil || len(got.Events) != 3 {
+		t.Errorf("a titled export: %v, %d events", err, len(got.Events))
+	}
+	hs := csvfile.Headers(path)
+	if len(hs) != 1 || gridscore.HeaderSet(hs[0].Headers) != gridscore.HeaderSet(platformMapping().Headers()) {
+		t.Errorf("Headers of a titled export: %+v", hs)
+	}
+	if sv := csvfile.SurveyFile(path, "export2.csv"); sv == nil || sv.Rows != 3 || sv.Columns[0].Header != "事件ID" {
+		t.Errorf("survey of a titled export: %+v", sv)
+	}
+	path = writeFile(t, dir, "other.csv", "工号,端,时间\nW1,手机,2023-07-03 09:00\n")
+	_, _, err = scanMapped(t, map[string]*gridscore.Mapping{"other.csv": platformMapping()}, path)
+	if err == nil || !strings.Contains(err.Error(), "other.csv: 文件中没有映射“网格E通事件导出”的表头") {
+		t.Errorf("a file of other headers: %v", err)
+	}
+}

@@ -189,13 +189,13 @@ type source struct {
 // and missing columns. It returns false when a required column is missing:
 // the rows of such a file are not read (every one would fail the same way).
 func (b *builder) header(src *source, cells []string) bool {
+	if src.mapping != nil {
+		return b.mappedHeader(src, cells, 1)
+	}
 	k := src.kind
 	if strings.TrimSpace(strings.Join(cells, "")) == "" {
 		b.fileProblem(src.label, 1, nil, "第 1 行应为表头，但它是空行")
 		return false
-	}
-	if src.mapping != nil {
-		return b.mappedHeader(src, cells)
 	}
 	src.width = len(cells)
 	src.index = make([]int, len(k.cols))
@@ -255,6 +255,10 @@ func (b *builder) row(src *source, num int, fields []string) {
 		}
 	}
 	if blank || num == 2 && templateNotes(src, fields) {
+		return
+	}
+	if src.mapping != nil && src.mapping.pending {
+		b.mappedHeader(src, fields, num) // a title above the header
 		return
 	}
 	if b.tooManyNamed(src) {

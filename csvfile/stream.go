@@ -194,7 +194,7 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 		}
 	}
 	b.nothingToImport()
-	b.nameMappedColumns()
+	b.mappedEnd()
 	return b.report.err()
 }
 

@@ -11,7 +11,8 @@ import (
 )
 
 // TestBrowserMapsAnExport: in real Chromium, town staff upload a grid
-// platform's export (GB18030, foreign headers and values) from the import
+// platform's export (GB18030, a title above its foreign headers, its own
+// values) from the import
 // page, follow the report's 设置对应关系, choose on the mapping page what
 // the guess left out (事件ID fills 事件编号, 紧急程度 事件等级 with the
 // meaning of 普通 and 紧急), save, and import: the report says the file
@@ -21,7 +22,7 @@ func TestBrowserMapsAnExport(t *testing.T) {
 	f := newFixture(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "网格E通事件导出20231008.csv")
-	if err := os.WriteFile(file, []byte(platformFile(t, platformHeader+platformRows)), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(platformFile(t, "网格E通事件导出（2023年10月8日 09:00）\n"+platformHeader+platformRows)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	before := f.counts()
