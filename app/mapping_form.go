@@ -330,24 +330,26 @@ func chosenMapping(sv *csvfile.Survey, in *MappingInput) gs.Mapping {
 		m.Name = in.Name
 		return m
 	}
-	keys := map[string]bool{}
+	keys := map[string]csvfile.MappingTarget{}
 	for _, t := range csvfile.MappingTargets(in.Kind) {
-		keys[t.Key] = true
+		keys[t.Key] = t
 	}
 	m := gs.Mapping{Kind: in.Kind, Name: in.Name, Columns: make([]gs.MappedColumn, len(sv.Columns))}
 	for i := range sv.Columns {
 		sc := &sv.Columns[i]
 		mc := &m.Columns[i]
 		mc.Header = sc.Header
-		if k := in.Keys[i]; keys[k] {
-			mc.Key = k
+		t, ok := keys[in.Keys[i]]
+		if ok {
+			mc.Key = t.Key
 		}
 		for j, v := range sc.Values {
-			switch code := in.Values[i][j]; code {
-			case "":
-			case ValueEmpty:
+			// A meaning chosen for another column than the one now
+			// filled is dropped (and guessed again).
+			switch code := in.Values[i][j]; {
+			case code == ValueEmpty && !t.Required:
 				setValue(mc, v.Value, "")
-			default:
+			case slices.ContainsFunc(t.Choices, func(c csvfile.Choice) bool { return c.Code == code }):
 				setValue(mc, v.Value, code)
 			}
 		}
@@ -356,8 +358,7 @@ func chosenMapping(sv *csvfile.Survey, in *MappingInput) gs.Mapping {
 			date = ""
 		}
 		csvfile.FillMapped(in.Kind, sc, mc)
-		if posted && mc.Key != "" && slices.ContainsFunc(csvfile.DateFormats(), func(f csvfile.DateFormat) bool { return f.ID == date }) &&
-			slices.ContainsFunc(csvfile.MappingTargets(in.Kind), func(t csvfile.MappingTarget) bool { return t.Key == mc.Key && t.Dated() }) {
+		if posted && t.Dated() && slices.ContainsFunc(csvfile.DateFormats(), func(f csvfile.DateFormat) bool { return f.ID == date }) {
 			mc.DateFormat = date
 		}
 	}
