@@ -273,6 +273,11 @@ const (
 	AuditAPIWrite        = "api_records_written"
 	AuditAPITokenCreated = "api_token_created"
 	AuditAPITokenRevoked = "api_token_revoked"
+
+	// Mappings of other systems' export files (app/mappings.go).
+	AuditMappingSaved    = "mapping_saved"
+	AuditMappingDeleted  = "mapping_deleted"
+	AuditMappingImported = "mapping_imported"
 )
 
 // AuditActionName is the Chinese name of each audit action, for the audit
@@ -315,6 +320,10 @@ var AuditActionName = map[string]string{
 	AuditAPIWrite:        "接口写入数据",
 	AuditAPITokenCreated: "创建接口令牌",
 	AuditAPITokenRevoked: "吊销接口令牌",
+
+	AuditMappingSaved:    "保存导入映射",
+	AuditMappingDeleted:  "删除导入映射",
+	AuditMappingImported: "导入映射文件",
 }
 
 // BallotSourceName is the Chinese name of each source of ballots.

@@ -114,23 +114,7 @@ func (s *Service) Clock() time.Time {
 // problem of each file), so that an empty export is not taken for an
 // import done.
 func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResult, error) {
-	it, err := s.DB.BeginImport(ctx, importOptions(filesSize(paths))...)
-	if err != nil {
-		return nil, err
-	}
-	defer it.Rollback()
-	sources, err := s.scanInto(ctx, it, paths, nil, 0)
-	if err != nil {
-		return nil, err
-	}
-	if err := it.Audit(ctx, s.importEntry(ctx, sources)); err != nil {
-		return nil, err
-	}
-	stats, err := it.Commit(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &ImportResult{Stats: stats, Notes: emptyFileNotes(sources)}, nil
+	return s.ImportMappedFiles(ctx, nil, paths...)
 }
 
 // ImportResult is what an import of files did: per kind the records
@@ -139,6 +123,8 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResu
 type ImportResult struct {
 	Stats store.ImportStats
 	Notes []string
+	// Mapped lists the files read with a mapping (ImportMappedFiles).
+	Mapped []MappedFile
 }
 
 // emptyFileNotes are the remarks on the files read (sources) that had a
@@ -181,12 +167,13 @@ func filesSize(paths []string) int64 {
 }
 
 // scanInto reads the files at paths and writes their records into it, as
-// ImportFiles describes, with check (if not nil) as the Scanner's Check
-// and maxNamed as its MaxNamedRows.
+// ImportFiles describes, with check (if not nil) as the Scanner's Check,
+// maxNamed as its MaxNamedRows and mappings as its Mappings.
 // It returns the files and sheets read, and nil when every record was
 // written, or the first error: a *csvfile.Report, a failure to read or to
 // write. The caller commits or rolls back.
-func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int) ([]csvfile.Source, error) {
+func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int,
+	mappings map[string]*gs.Mapping) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
 		return nil, err
@@ -196,7 +183,7 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		Workers:    stored.Workers,
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
-	}, Check: check, MaxNamedRows: maxNamed}
+	}, Check: check, MaxNamedRows: maxNamed, Mappings: mappings}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -227,6 +227,7 @@ type Store interface {
 	FilingStore
 	SurveyStore // survey.go
 	APIStore
+	MappingStore
 }
 
 // FilingStore keeps the towns' signing keys, the public keys the district

@@ -71,6 +71,16 @@ type UploadReport struct {
 	Committed   bool
 	CommittedAt time.Time
 	CommittedBy string
+	// Unmapped are the files that are no DATA.md files and have no saved
+	// mapping: nothing is checked before each has one (mappings.go).
+	Unmapped []UnmappedFile
+	// Mappable are the files named after a kind whose headers are not
+	// DATA.md's: checked as DATA.md files, and a mapping may read them
+	// instead.
+	Mappable []string
+	// MappingStamp identifies the town's mappings the check was made
+	// with (mappingStamp): the kept report holds while they are unchanged.
+	MappingStamp string
 }
 
 // FileReport is one file, or one sheet of a workbook, of an upload.
@@ -80,6 +90,8 @@ type FileReport struct {
 	Kind string
 	// Rows is the number of records read from it without a problem.
 	Rows int
+	// Mapping names the mapping it was read with, "" for a DATA.md file.
+	Mapping string
 }
 
 // KindReport is what an import does with the records of one kind.
@@ -177,7 +189,7 @@ func Formats() []Format {
 }
 
 // OK reports whether the upload may be committed.
-func (r *UploadReport) OK() bool { return r.ProblemCount() == 0 }
+func (r *UploadReport) OK() bool { return r.ProblemCount() == 0 && len(r.Unmapped) == 0 }
 
 // canImport checks that u may import: a town's administrator or staff.
 func canImport(u *gs.User) error {
@@ -353,6 +365,9 @@ func (s *Service) keptReport(ctx context.Context, up *gs.Upload, v int64) (*Uplo
 	if json.Unmarshal(js, &rep) != nil {
 		return nil, nil
 	}
+	if saved, err := s.DB.Mappings(ctx, up.Town); err != nil || mappingStamp(saved) != rep.MappingStamp {
+		return nil, err // checked with mappings since changed
+	}
 	rep.Upload = up
 	return &rep, nil
 }
@@ -421,6 +436,9 @@ func (s *Service) CommitUpload(ctx context.Context, u *gs.User, id int64) (*Uplo
 	rep, err := s.runUpload(ctx, u, up, true)
 	if err != nil {
 		return nil, err
+	}
+	if len(rep.Unmapped) > 0 {
+		return rep, gs.Errorf(gs.EINVALID, "有 %d 个文件还没有设置与 DATA.md 各列的对应关系，没有导入任何数据。", len(rep.Unmapped))
 	}
 	if !rep.OK() {
 		return rep, gs.Errorf(gs.EINVALID, "重新校验时发现 %d 处问题，没有导入任何数据。", rep.ProblemCount())
@@ -494,6 +512,17 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	if err != nil {
 		return nil, err
 	}
+	saved, err := s.DB.Mappings(ctx, u.Town)
+	if err != nil {
+		return nil, err
+	}
+	rep := &UploadReport{Upload: up, MappingStamp: mappingStamp(saved)}
+	fm := matchMappings(paths, saved, false)
+	if len(fm.unmapped) > 0 {
+		rep.Unmapped, rep.Files = fm.unmapped, fileReports(up, nil)
+		return rep, nil
+	}
+	rep.Mappable = fm.mappable
 	scope, err := newTownScope(ctx, s.DB, u.Town)
 	if err != nil {
 		return nil, err
@@ -504,8 +533,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 		return nil, err
 	}
 	defer it.Rollback()
-	rep := &UploadReport{Upload: up}
-	sources, err := s.scanInto(ctx, it, paths, scope.check, MaxUploadNamedRows)
+	sources, err := s.scanInto(ctx, it, paths, scope.check, MaxUploadNamedRows, fm.mapped)
 	if scope.err != nil {
 		return nil, scope.err
 	}
@@ -574,6 +602,11 @@ func importDetail(rep *UploadReport) string {
 		names = append(names, f.Name)
 	}
 	parts := []string{"文件：" + strings.Join(names, "、")}
+	for _, f := range rep.Files {
+		if f.Mapping != "" {
+			parts = append(parts, f.Name+" 按映射“"+f.Mapping+"”读取")
+		}
+	}
 	for _, k := range rep.Kinds {
 		parts = append(parts, fmt.Sprintf("%s 新增 %d、更新 %d、未变 %d", k.Title, k.Inserted, k.Updated, k.Unchanged))
 	}

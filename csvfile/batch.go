@@ -75,6 +75,9 @@ type builder struct {
 	// items is set when the records are the items of a JSON request
 	// (ReadJSON), which messages name by their index.
 	items bool
+	// mappings are the mappings files and sheets are read with, by
+	// label (see Scanner.Mappings).
+	mappings map[string]*gridscore.Mapping
 }
 
 // span is where a source's rows start in the ordinals of its kind.
@@ -92,6 +95,20 @@ func newBuilder() *builder {
 		sources:    map[string]*source{},
 		namedRows:  make([]int, len(kinds)),
 	}
+}
+
+// sourceOf returns the source of the file or sheet label, whose name
+// without extension is name: read with its mapping when the import has
+// one for it, else of the kind its name says; nil (reported) when it is
+// neither.
+func (b *builder) sourceOf(label, name string) *source {
+	if m := b.mappings[label]; m != nil {
+		return b.newMappedSource(label, m)
+	}
+	if k := b.kindOf(label, name); k != nil {
+		return b.newSource(label, k)
+	}
+	return nil
 }
 
 // newSource returns a file or sheet of kind k named label in messages.

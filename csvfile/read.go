@@ -180,12 +180,18 @@ type source struct {
 	valid int
 	// headed is set once its header was read without a missing column.
 	headed bool
+	// mapping, when set, is the mapping the source is read with (see
+	// mapping.go); nil for a DATA.md file.
+	mapping *mappedSource
 }
 
 // header maps the header cells to the kind's columns, reporting duplicated
 // and missing columns. It returns false when a required column is missing:
 // the rows of such a file are not read (every one would fail the same way).
 func (b *builder) header(src *source, cells []string) bool {
+	if src.mapping != nil {
+		return b.mappedHeader(src, cells, 1)
+	}
 	k := src.kind
 	if strings.TrimSpace(strings.Join(cells, "")) == "" {
 		b.fileProblem(src.label, 1, nil, "第 1 行应为表头，但它是空行")
@@ -251,6 +257,10 @@ func (b *builder) row(src *source, num int, fields []string) {
 	if blank || num == 2 && templateNotes(src, fields) {
 		return
 	}
+	if src.mapping != nil && src.mapping.pending {
+		b.mappedHeader(src, fields, num) // a title above the header
+		return
+	}
 	if b.tooManyNamed(src) {
 		return
 	}
@@ -306,6 +316,9 @@ func (b *builder) parseRow(src *source, num int, fields []string) bool {
 		}
 	}
 	r := row{src: src, b: b, fields: fields, num: num, ok: true}
+	if src.mapping != nil {
+		src.mapping.convert(&r)
+	}
 	src.kind.parse(&r)
 	for _, p := range r.problems {
 		b.report.add(p)

@@ -53,6 +53,13 @@ type Scanner struct {
 	// means no bound (the command line, whose memory then grows with them).
 	MaxNamedRows int
 
+	// Mappings, if not nil, gives the mapping a file or sheet is read
+	// with, by its name as problems name it (export.csv,
+	// book.xlsx[Sheet1]): a file another system exported, whose headers
+	// and values are not DATA.md's (see mapping.go). A file mapped is of
+	// the mapping's kind, whatever its name.
+	Mappings map[string]*gridscore.Mapping
+
 	// Sources is set by Scan: each file or sheet read, in the order read,
 	// with its rows.
 	Sources []Source
@@ -70,6 +77,8 @@ type Source struct {
 	Rows, Valid int
 	// Stopped is set when it was not read to its end (a problem says why).
 	Stopped bool
+	// Mapping names the mapping it was read with, "" for a DATA.md file.
+	Mapping string
 }
 
 // Empty reports whether the file had a header and no data rows.
@@ -121,6 +130,7 @@ type planned struct {
 // emit or of ctx, which stops the reading at once.
 func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscore.Records) error) error {
 	b := newBuilder()
+	b.mappings = sc.Mappings
 	st := &stream{ctx: ctx, chunk: sc.ChunkRows, emit: emit, refs: newRefSets(sc.Known, b.unreadable), check: sc.Check,
 		maxNamed: sc.MaxNamedRows}
 	if st.chunk <= 0 {
@@ -149,7 +159,11 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 	defer func() {
 		for _, p := range plan {
 			if p.src.headed {
-				sc.Sources = append(sc.Sources, Source{File: p.src.label, Kind: p.src.kind.name, Rows: p.src.data, Valid: p.src.valid, Stopped: p.src.gaveUp})
+				s := Source{File: p.src.label, Kind: p.src.kind.name, Rows: p.src.data, Valid: p.src.valid, Stopped: p.src.gaveUp}
+				if p.src.mapping != nil {
+					s.Mapping = p.src.mapping.m.Name
+				}
+				sc.Sources = append(sc.Sources, s)
 			}
 		}
 	}()
@@ -180,6 +194,7 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 		}
 	}
 	b.nothingToImport()
+	b.mappedEnd()
 	return b.report.err()
 }
 
@@ -203,8 +218,8 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 			label := filepath.Base(file)
 			switch formatOf(label) {
 			case "csv":
-				k := b.kindOf(label, strings.TrimSuffix(label, filepath.Ext(label)))
-				if k == nil {
+				src := b.sourceOf(label, strings.TrimSuffix(label, filepath.Ext(label)))
+				if src == nil {
 					return
 				}
 				info, err := os.Stat(file)
@@ -212,7 +227,7 @@ func (b *builder) plan(paths []string) ([]planned, []*excelize.File) {
 					b.fileProblem(label, 0, nil, "无法读取："+ioMessage(err))
 					return
 				}
-				plan = append(plan, planned{src: b.newSource(label, k), path: file, size: info.Size()})
+				plan = append(plan, planned{src: src, path: file, size: info.Size()})
 			case "xlsx":
 				book, sheets := b.openWorkbookFile(label, file)
 				if book == nil {

@@ -115,6 +115,13 @@ func (b *builder) openedWorkbook(label string, f *excelize.File, err error) (*ex
 	var sheets []sheet
 	for _, name := range f.GetSheetList() {
 		sheetLabel := label + "[" + name + "]"
+		if m := b.mappings[sheetLabel]; m != nil {
+			if src := b.newMappedSource(sheetLabel, m); src != nil {
+				src.excel, src.date1904 = true, date1904
+				sheets = append(sheets, sheet{name: name, src: src})
+			}
+			continue
+		}
 		k := lookupKind(name)
 		if k == nil {
 			if !sheetEmpty(f, name) {

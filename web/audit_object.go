@@ -41,6 +41,9 @@ func objectText(obj string) string {
 	case "apitoken":
 		town, id, _ := strings.Cut(rest, "/")
 		return "接口令牌 " + id + " 号（" + town + "）"
+	case "mapping":
+		town, name, _ := strings.Cut(rest, "/")
+		return "导入映射“" + name + "”（" + gs.TownOrDistrict(town) + "）"
 	case gs.KindCalendar:
 		day, town, _ := strings.Cut(rest, "/")
 		return gs.KindName[kind] + " " + day + "（" + gs.TownOrDistrict(town) + "）"

@@ -17,6 +17,20 @@ const chromium = "/usr/bin/chromium"
 // fixture's application served over HTTP, signed in as username.
 func (f *fixture) phone(t *testing.T, username string) (context.Context, string) {
 	t.Helper()
+	return f.browser(t, username, 360, 740, true)
+}
+
+// desktop opens a headless Chromium 1366×768 wide, as phone does.
+func (f *fixture) desktop(t *testing.T, username string) (context.Context, string) {
+	t.Helper()
+	return f.browser(t, username, 1366, 768, false)
+}
+
+// browser opens a headless Chromium of width×height pixels (a phone's
+// touch screen when mobile) on the fixture's application served over
+// HTTP, signed in as username.
+func (f *fixture) browser(t *testing.T, username string, width, height int64, mobile bool) (context.Context, string) {
+	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skipf("layout test skipped: %s is missing (apt-get install chromium; CI installs it)", chromium)
 	}
@@ -25,12 +39,16 @@ func (f *fixture) phone(t *testing.T, username string) (context.Context, string)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(360, 740))
+		chromedp.WindowSize(int(width), int(height)))
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	viewport := chromedp.EmulateViewport(width, height)
+	if mobile {
+		viewport = chromedp.EmulateViewport(width, height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+	}
 	err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
+		viewport,
 		chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), username),

@@ -113,7 +113,7 @@ func browserPost(form string) url.Values {
 		for _, m := range attr.FindAllStringSubmatch(in, -1) {
 			a[m[1]] = html.UnescapeString(m[2])
 		}
-		if a["name"] == "" || a["type"] == "file" || (a["type"] == "checkbox" && !strings.Contains(in, " checked")) {
+		if a["name"] == "" || a["type"] == "file" || ((a["type"] == "checkbox" || a["type"] == "radio") && !strings.Contains(in, " checked")) {
 			continue
 		}
 		out.Add(a["name"], a["value"])

@@ -110,7 +110,7 @@ func TestEveryPageRenders(t *testing.T) {
 	samples := samplePages()
 	s := &Server{}
 	areas := []string{"records", "record_form", "import", "import_report", "import_checking", "accounts", "history", "warnings", // sampled in their own render tests
-		"survey", "survey_campaign", "survey_sheets", "survey_results", "integrations"}
+		"survey", "survey_campaign", "survey_sheets", "survey_results", "integrations", "mapping", "mappings"}
 	for _, name := range pageNames {
 		if slices.Contains(areas, name) {
 			continue

@@ -81,6 +81,16 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /import/{id}/commit", s.importBack)
 	mux.HandleFunc("GET /import/{id}/cancel", s.importBack)
 
+	// Other systems' export files, mapped once (mapping.go, mappings.go):
+	// a file of an upload mapped and the mapping saved; the saved
+	// mappings, downloaded and imported as files, deleted.
+	mux.Handle("GET /import/{id}/mapping", s.signedIn(s.mappingForm, 0))
+	mux.Handle("POST /import/{id}/mapping", s.signedIn(s.mappingPost, 0))
+	mux.Handle("GET /mappings", s.signedIn(s.mappings, 0))
+	mux.Handle("POST /mappings", s.signedIn(s.importMapping, 0))
+	mux.Handle("GET /mappings/file", s.signedIn(s.mappingFile, 0))
+	mux.Handle("POST /mappings/delete", s.signedIn(s.deleteMapping, 0))
+
 	// The accounts of a town, for its administrator (accounts.go).
 	mux.Handle("GET /accounts", s.signedIn(s.accountList, 0))
 	mux.Handle("POST /accounts", s.signedIn(s.createAccount, 0))
@@ -130,6 +140,7 @@ var uploadLimits = []struct {
 }{
 	{"/import", app.MaxUploadBytes + 1<<20},
 	{"/filings", maxFilingUpload + 1<<20},
+	{"/mappings", maxMappingUpload + 1<<16},
 	{"/records/findings", app.MaxEvidenceFiles*app.MaxEvidenceBytes + 1<<20},
 }
 
@@ -143,12 +154,13 @@ var pageNames = []string{
 	"records", "record_form", // records.go, records_*.go
 	"import", "import_report", "import_checking", // upload.go
 	"accounts", "history", // accounts.go, history.go
-	"integrations",  // integrations.go
-	"account_slips", // accounts.go
-	"warnings",      // warnings.go
-	"confirm",       // confirm.go
-	"notice",        // notice.go
-	"filings",       // filing.go
+	"integrations",        // integrations.go
+	"account_slips",       // accounts.go
+	"warnings",            // warnings.go
+	"confirm",             // confirm.go
+	"notice",              // notice.go
+	"filings",             // filing.go
+	"mapping", "mappings", // mapping.go, mappings.go
 
 	"survey", "survey_campaign", "survey_sheets", "survey_results", // survey*.go
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -56,6 +57,14 @@ type ImportReportPage struct {
 	Files    string
 	// Error is a message above the report (a commit refused).
 	Error string
+	// Mapped names the mapping just saved (the report reads with it).
+	Mapped string
+}
+
+// MappingURL is the page where file (of Report.Unmapped or Mappable) is
+// mapped.
+func (p *ImportReportPage) MappingURL(file string) string {
+	return fmt.Sprintf("/import/%d/mapping?file=%s", p.ID, url.QueryEscape(file))
 }
 
 // MaxFileProblems and MaxProblems are the most problems a report lists
@@ -245,7 +254,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, u *gs.User, 
 	}
 	page := &ImportReportPage{Page: s.page(u, title, "import"), ID: rep.Upload.ID, Report: rep, Error: msg,
 		Uploaded: rep.Upload.Username + " 于 " + rep.Upload.CreatedAt.In(gs.CST).Format("2006-01-02 15:04") + " 上传",
-		Files:    fileNames(rep.Upload.Files)}
+		Files:    fileNames(rep.Upload.Files), Mapped: r.URL.Query().Get("mapped")}
 	if rep.Committed {
 		page.Imported = rep.CommittedBy + " 于 " + rep.CommittedAt.In(gs.CST).Format("2006-01-02 15:04") + " 确认导入"
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -17,12 +20,18 @@ import (
 type ImportCommand struct {
 	m *Main
 	storeFlags
+	mappings []string
 }
 
 // Run parses the arguments and imports.
 func (c *ImportCommand) Run(ctx context.Context, args []string) error {
-	fs := newFlagSet(c.m, "import", "gridscore import [--db 文件 | --dsn URL] 路径...")
+	fs := newFlagSet(c.m, "import", "gridscore import [--db 文件 | --dsn URL] [--mapping 名称]... 路径...")
 	c.storeFlags.register(fs, c.m)
+	fs.Func("mapping", "按导入映射读取其他系统导出的文件：映射的名称（几个镇街有同名的映射时写作 镇街/名称，全区的写作 /名称），"+
+		"或映射文件（.json）；可给多次", func(v string) error {
+		c.mappings = append(c.mappings, v)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,7 +45,21 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	defer db.Close()
 	defer app.TuneGCForImport()()
 	svc := &app.Service{DB: db}
-	res, err := svc.ImportFiles(app.WithActor(ctx, app.ActorCommandLine), fs.Args()...)
+	ctx = app.WithActor(ctx, app.ActorCommandLine)
+	var mappings []gs.Mapping
+	for _, ref := range c.mappings {
+		m, err := findMapping(ctx, svc, ref)
+		if err != nil {
+			return err
+		}
+		mappings = append(mappings, *m)
+	}
+	var res *app.ImportResult
+	if len(mappings) > 0 {
+		res, err = svc.ImportMappedFiles(ctx, mappings, fs.Args()...)
+	} else {
+		res, err = svc.ImportFiles(ctx, fs.Args()...)
+	}
 	var rep *csvfile.Report
 	if errors.As(err, &rep) {
 		fmt.Fprintf(c.m.Stderr, "导入失败，未写入任何数据。发现 %d 处问题：\n", rep.Total())
@@ -52,6 +75,9 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	}
 	sort.Slice(kinds, func(i, j int) bool { return kindOrder(kinds[i]) < kindOrder(kinds[j]) })
 	fmt.Fprintln(c.m.Stdout, "导入成功：")
+	for _, f := range res.Mapped {
+		fmt.Fprintf(c.m.Stdout, "  %s 按映射“%s”读取\n", f.File, f.Mapping)
+	}
 	for _, k := range kinds {
 		s := stats[k]
 		fmt.Fprintf(c.m.Stdout, "  %s %d 条：新增 %d，更新 %d，未变 %d\n", gs.KindName[k], s.Received, s.Inserted, s.Updated, s.Unchanged)
@@ -69,4 +95,21 @@ func kindOrder(k string) int {
 		}
 	}
 	return len(gs.KindName)
+}
+
+// findMapping returns the mapping ref names: a mapping file (a path
+// ending in .json), or a saved mapping by name (app.Service.FindMapping).
+func findMapping(ctx context.Context, svc *app.Service, ref string) (*gs.Mapping, error) {
+	if strings.EqualFold(filepath.Ext(ref), ".json") {
+		data, err := os.ReadFile(ref)
+		if err != nil {
+			return nil, gs.Errorf(gs.EINVALID, "无法读取映射文件 %s：%v", ref, err)
+		}
+		m, err := csvfile.DecodeMapping(data)
+		if err != nil {
+			return nil, gs.Errorf(gs.EINVALID, "映射文件 %s：%s", ref, gs.ErrorMessage(err))
+		}
+		return m, nil
+	}
+	return svc.FindMapping(ctx, ref)
 }

@@ -44,7 +44,10 @@ type Main struct {
 const usage = `gridscore —— 网格员季度考核
 
 用法：
-  gridscore import [--db 文件 | --dsn URL] 路径...     导入数据文件或文件夹（全部成功才写入）
+  gridscore import [--db 文件 | --dsn URL] [--mapping 名称]... 路径...
+                                                      导入数据文件或文件夹（全部成功才写入）；--mapping 按保存的映射
+                                                      读取其他系统导出的文件
+  gridscore mapping list|export|import|delete         管理导入映射（其他系统导出文件的列、取值、日期的对应关系）
   gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
                                                       计算季度考核结果（不修改数据）
   gridscore warnings --town 镇街 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
@@ -99,6 +102,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&ExportCommand{m: m}).Run(ctx, args[1:])
 	case "filing-key":
 		err = (&FilingKeyCommand{m: m}).Run(ctx, args[1:])
+	case "mapping":
+		err = (&MappingCommand{m: m}).Run(ctx, args[1:])
 	case "import-filing":
 		err = (&ImportFilingCommand{m: m}).Run(ctx, args[1:])
 	case "scheme":
