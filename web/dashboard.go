@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,6 +47,17 @@ type DashboardPage struct {
 	// Warnings sums up the warnings as of a moment inside the quarter (nil
 	// otherwise), with the link to the warnings board.
 	Warnings *WarningSummary
+	// Surveys are the town's satisfaction surveys of the quarter, with how
+	// far each has come (the campaign's page has it grid by grid);
+	// SurveyURL opens a new one, for the town's center.
+	Surveys   []SurveyCard
+	SurveyURL string
+}
+
+// SurveyCard is one satisfaction survey on a town's dashboard.
+type SurveyCard struct {
+	Title, State, URL string
+	Issued, Answered  int
 }
 
 // RankRow is one worker's line in the ranking.
@@ -152,6 +164,9 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 	if page.Quarter, err = s.quarterPanel(r.Context(), u, town, p, form); err != nil {
 		return err
 	}
+	if err := s.addSurveys(r.Context(), u, page); err != nil {
+		return err
+	}
 	for _, c := range gs.AllCategories {
 		page.CategoryNames = append(page.CategoryNames, gs.CategoryName[c])
 	}
@@ -243,4 +258,23 @@ func flagTags(w gs.WorkerResult) []string {
 		tags = append(tags, gs.NameOr(gs.FlagName, f))
 	}
 	return tags
+}
+
+// addSurveys puts the town's satisfaction surveys of the page's quarter on
+// its dashboard.
+func (s *Server) addSurveys(ctx context.Context, u *gs.User, page *DashboardPage) error {
+	cs, err := s.Service.Campaigns(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Town == page.Town && c.Quarter == page.Period.Quarter {
+			page.Surveys = append(page.Surveys, SurveyCard{Title: c.Title, State: gs.CampaignStateName[c.State],
+				URL: campaignURL(c.ID), Issued: c.Issued, Answered: c.Answered})
+		}
+	}
+	if page.ShowImport() && page.Standing && page.Quarter.State == string(gs.StateOpen) { // a campaign lies inside its quarter
+		page.SurveyURL = "/survey"
+	}
+	return nil
 }

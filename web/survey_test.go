@@ -242,3 +242,23 @@ func TestCampaignReportXLSX(t *testing.T) {
 		t.Errorf("title %q", v)
 	}
 }
+
+// TestDashboardShowsSurveys: the town's dashboard offers to open a survey
+// while none runs and the quarter goes on, then shows the quarter's survey with its ballots
+// printed and answered.
+func TestDashboardShowsSurveys(t *testing.T) {
+	f := surveyFixture(t)
+	staff := f.login("staff")
+	if _, body := f.get("/towns/青山镇", staff); strings.Contains(body, `">发起满意度评价</a>`) {
+		t.Errorf("after the quarter's end the dashboard offers to open a survey of it")
+	}
+	if _, body := f.get("/towns/青山镇?as_of=2023-09-20T10:00", staff); !strings.Contains(body, `id="surveys-summary"`) || !strings.Contains(body, `">发起满意度评价</a>`) {
+		t.Errorf("without a survey the dashboard should offer to open one")
+	}
+	campaign := f.openCampaign(staff)
+	f.printCodes(staff, campaign, "QS-01", "2", "3")
+	_, body := f.get("/towns/青山镇", staff)
+	if !strings.Contains(body, `href="`+campaign+`"`) || !strings.Contains(body, "已印制评价票 5 张") {
+		t.Errorf("the dashboard does not show the survey %s with its 5 ballots", campaign)
+	}
+}
