@@ -213,7 +213,10 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 	var writeErr error
 	for recs := range chunks {
 		if writeErr == nil {
-			if writeErr = it.Write(ctx, recs); writeErr != nil {
+			if writeErr = it.Note(ctx, recs); writeErr == nil {
+				writeErr = it.Write(ctx, recs)
+			}
+			if writeErr != nil {
 				cancel() // stops the reading; the chunks left are drained
 			}
 		}

@@ -35,7 +35,8 @@ type ImportTx struct {
 	tx     *sql.Tx
 	tables []*tableWriter // per table of tables, nil until first written
 	done   bool
-	large  bool // LargeImport: secondary indexes may be deferred
+	large  bool        // LargeImport: secondary indexes may be deferred
+	noted  importNoted // what the records written concern (Note)
 }
 
 // tableWriter is what an ImportTx keeps for one table it has written to.
@@ -343,7 +344,7 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		changed = changed || tw.written > 0
 	}
 	if changed { // an import of what is stored already keeps live results
-		if err := bumpVersion(ctx, it.tx); err != nil {
+		if err := it.concerns().bump(ctx, it.tx); err != nil {
 			it.Rollback()
 			return nil, it.db.wrap("import: data version", err)
 		}
