@@ -141,9 +141,11 @@ const keptMoments = 4
 // SaveLiveResult stores res as the live result of k at the moment now,
 // unless the one kept for k's moment was computed from newer records (a
 // slower server does not put back an older result), and drops the town's
-// quarter's results computed from older records or by other rules, and
-// all but the keptMoments last computed. Two servers saving at once both
-// succeed; of equal versions the later write stays.
+// quarter's results computed by other rules, and all but the keptMoments
+// last computed. A result of another moment computed from older records
+// stays: it is brought up to date when its moment is asked for (LiveBase).
+// Two servers saving at once both succeed; of equal versions the later
+// write stays.
 func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now time.Time) error {
 	js, err := json.Marshal(liveResult{Result: res, Notes: res.Notes, Settled: res.Settled})
 	if err != nil {
@@ -163,8 +165,8 @@ func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now
 		return db.wrap("save live result", err)
 	}
 	_, err = db.write.ExecContext(ctx, `DELETE FROM live_results WHERE town = $1 AND quarter = $2
-		AND (version < $3 OR scheme <> $4 OR as_of NOT IN (SELECT as_of FROM live_results
+		AND (scheme <> $3 OR as_of NOT IN (SELECT as_of FROM live_results
 			WHERE town = $1 AND quarter = $2 ORDER BY computed_at DESC, as_of DESC LIMIT `+strconv.Itoa(keptMoments)+`))`,
-		k.Town, k.Quarter, k.Version, k.Scheme)
+		k.Town, k.Quarter, k.Scheme)
 	return db.wrap("save live result", err)
 }
