@@ -25,6 +25,10 @@ type Service struct {
 	// ExportRows is the most rows a list's download holds (MaxExportRows
 	// when 0).
 	ExportRows int
+	// KeepInBackground makes LiveTown keep the live results it computes in
+	// the store in the background (a server: a page does not wait for the
+	// write, see keepLive); call Wait before closing the store.
+	KeepInBackground bool
 
 	// rules identifies the scheme and the build for live results (see
 	// rulesKey), worked out once.
@@ -33,6 +37,9 @@ type Service struct {
 	// memo holds the live results read or computed lately, decoded, so
 	// that a page showing many towns does not decode each again (live.go).
 	memo liveMemo
+	// saves holds the live results waiting to be kept in the store
+	// (KeepInBackground).
+	saves liveSaves
 	// workers holds every worker with their town, read at one version of
 	// the records (townWorkers).
 	workersMu sync.Mutex

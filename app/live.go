@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"log/slog"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -37,10 +36,7 @@ func (s *Service) LiveTown(ctx context.Context, town string, q gs.Quarter, asOf 
 		return nil, err
 	}
 	s.memo.put(key, res)
-	if err := s.DB.SaveLiveResult(ctx, key, res, s.now()); err != nil {
-		// The result is right; only the next page will compute it again.
-		slog.WarnContext(ctx, "live result not kept", "town", town, "quarter", q.String(), "err", err)
-	}
+	s.keepLive(ctx, key, res)
 	return res, nil
 }
 
