@@ -34,27 +34,8 @@ import (
 //	go test -run XXX -bench LiveUpdate350 -benchtime 200x ./app/
 func BenchmarkLiveUpdate350(b *testing.B) {
 	ctx := context.Background()
-	target := filepath.Join(b.TempDir(), "gridscore.db")
-	if dsn := os.Getenv("GRIDSCORE_BENCH_DSN"); dsn != "" {
-		target = storetest.PostgresTarget(b, dsn)
-	}
-	db, err := store.OpenAndMigrate(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	q := gs.Quarter{Year: 2023, Q: 3}
-	var town string
-	var events []gs.Event
-	err = gen.Generate(gen.Options{Workers: 350, Quarter: q, Seed: 1}, func(recs *gs.Records) error {
-		town = recs.Grids[0].Town
-		events = append(events, recs.Events...)
-		_, err := db.Import(ctx, recs, nil)
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, town, events := generatedTown(b, 350, q)
 	s := &app.Service{DB: db, Scheme: scheme.Default(), KeepInBackground: true} // as a server keeps them
 	defer s.Wait()
 	asOf := time.Date(2023, 8, 15, 9, 0, 0, 0, gs.CST)
@@ -116,4 +97,34 @@ func BenchmarkLiveUpdate350(b *testing.B) {
 	b.ReportMetric(float64(warnings), "warnings")
 	b.ReportMetric(load, "load-before")
 	b.ReportMetric(storebench.Load1(), "load-after")
+}
+
+// generatedTown is a store, closed when the benchmark ends, holding one
+// generated town of workers (at most 400) in quarter q: the store, the
+// town and its events. GRIDSCORE_BENCH_DSN puts it on PostgreSQL, in a
+// schema of its own, instead of a SQLite file.
+func generatedTown(b *testing.B, workers int, q gs.Quarter) (*store.DB, string, []gs.Event) {
+	b.Helper()
+	ctx := context.Background()
+	target := filepath.Join(b.TempDir(), "gridscore.db")
+	if dsn := os.Getenv("GRIDSCORE_BENCH_DSN"); dsn != "" {
+		target = storetest.PostgresTarget(b, dsn)
+	}
+	db, err := store.OpenAndMigrate(ctx, target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	var town string
+	var events []gs.Event
+	err = gen.Generate(gen.Options{Workers: workers, Quarter: q, Seed: 1}, func(recs *gs.Records) error {
+		town = recs.Grids[0].Town
+		events = append(events, recs.Events...)
+		_, err := db.Import(ctx, recs, nil)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, town, events
 }
