@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,7 +23,6 @@ import (
 	"github.com/gridscore/gridscore/scheme"
 	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storebench"
-	"github.com/gridscore/gridscore/store/storetest"
 	"github.com/gridscore/gridscore/web"
 )
 
@@ -88,17 +86,10 @@ func (ls *liveStream) now() time.Time {
 func newLiveStream(b *testing.B) *liveStream {
 	b.Helper()
 	ctx := context.Background()
-	target := filepath.Join(b.TempDir(), "gridscore.db")
-	if dsn := os.Getenv("GRIDSCORE_BENCH_DSN"); dsn != "" {
-		target = storetest.PostgresTarget(b, dsn)
-	}
-	db, err := store.OpenAndMigrate(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := openBenchStore(b)
 	ls := &liveStream{db: db, tokens: map[string]string{}, base: time.Date(2023, 8, 15, 9, 3, 30, 0, gs.CST)}
 	q := gs.Quarter{Year: 2023, Q: 3}
-	err = gen.Generate(gen.Options{Workers: envInt("GRIDSCORE_BENCH_WORKERS", 350), Quarter: q, Seed: 1}, func(recs *gs.Records) error {
+	err := gen.Generate(gen.Options{Workers: envInt("GRIDSCORE_BENCH_WORKERS", 350), Quarter: q, Seed: 1}, func(recs *gs.Records) error {
 		if ls.town == "" {
 			ls.town = recs.Grids[0].Town
 			for _, w := range recs.Workers {
