@@ -341,14 +341,14 @@ func (it *ImportTx) Note(ctx context.Context, recs *gridscore.Records) error {
 	if n.over {
 		return nil
 	}
-	rows, received := rowsOf(recs)
-	for _, k := range received {
-		n.rows += k
-	}
+	n.rows += len(recs.Grids) + len(recs.Workers) + len(recs.Events) + len(recs.Logins) + len(recs.Patrols) +
+		len(recs.Leaves) + len(recs.Register) + len(recs.Rosters) + len(recs.Visits) + len(recs.Meetings) +
+		len(recs.Attendance) + len(recs.Findings) + len(recs.Quizzes) + len(recs.Ballots) + len(recs.Calendar)
 	if n.rows > noteRows {
 		n.over = true
 		return nil
 	}
+	rows, received := rowsOf(recs)
 	if n.received == nil {
 		n.received = make([]int64, len(tables))
 	}
