@@ -40,6 +40,9 @@ type Service struct {
 	// saves holds the live results waiting to be kept in the store
 	// (KeepInBackground).
 	saves liveSaves
+	// towns holds the towns' grids, workers, meetings and calendar days
+	// last read to bring a live result up to date (live_update.go).
+	towns townRefs
 	// workers holds every worker with their town, read at one version of
 	// the records (townWorkers).
 	workersMu sync.Mutex

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -27,11 +28,17 @@ func (s *Service) updateTown(ctx context.Context, key store.LiveKey, q gs.Quarte
 	}
 	if base != nil && (base.Settled || gs.DateOf(asOf) <= q.Last()) {
 		from, to := assessWindow(q)
-		d, err := s.DB.LoadTownSince(ctx, key.Town, since, from, to)
+		refs, town := s.towns.get(key.Town)
+		d, err := s.DB.LoadTownSince(ctx, key.Town, since, refs, from, to)
 		if err != nil {
 			return nil, key, err
 		}
 		if !d.Whole {
+			if d.Town == nil {
+				d.Town = town
+			} else {
+				s.towns.put(key.Town, d.Refs, d.Town)
+			}
 			key.Version = d.Version
 			return s.assessChanged(base, d, q, asOf), key, nil
 		}
@@ -84,4 +91,42 @@ func (s *Service) assessChanged(base *gs.Result, d *store.TownDelta, q gs.Quarte
 	res := eng.Finish(append(ws, fresh...))
 	noteCalendar(res, cal, q)
 	return res
+}
+
+// townRefs holds each town's grids, workers, meetings and calendar days
+// as last read by LoadTownSince, with their version (TownDelta.Refs), so
+// that a town brought up to date while they are unchanged does not read
+// them again: a 350-worker town's took about 1.2 ms of the 3 ms its
+// update read (SQLite), and four of its queries. The records are shared:
+// nobody changes them.
+type townRefs struct {
+	mu sync.Mutex
+	m  map[string]keptRefs
+}
+
+// keptRefs are a town's reference rows and their version.
+type keptRefs struct {
+	refs int64
+	town *gs.Records
+}
+
+// get returns the town's kept rows and their version, or -1 (no version)
+// when none are kept.
+func (t *townRefs) get(town string) (int64, *gs.Records) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if k, ok := t.m[town]; ok {
+		return k.refs, k.town
+	}
+	return -1, nil
+}
+
+// put keeps the town's rows read at version refs.
+func (t *townRefs) put(town string, refs int64, recs *gs.Records) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = map[string]keptRefs{}
+	}
+	t.m[town] = keptRefs{refs: refs, town: recs}
 }

@@ -68,6 +68,15 @@ func (d *differential) worker(now *gs.Records) string {
 // rest on (where the versions have more to get right).
 func (d *differential) change(now *gs.Records) change {
 	own, shared := d.mutations()
+	if d.inTurn {
+		all := append(own, shared...)
+		for {
+			d.turn++
+			if c, ok := all[d.turn%len(all)](now); ok {
+				return c
+			}
+		}
+	}
 	for {
 		muts := own
 		if d.rnd.IntN(2) == 0 {
@@ -77,6 +86,12 @@ func (d *differential) change(now *gs.Records) change {
 			return c
 		}
 	}
+}
+
+// kinds is how many kinds of change there are.
+func (d *differential) kinds() int {
+	own, shared := d.mutations()
+	return len(own) + len(shared)
 }
 
 // mutation is one kind of change; it returns false when there is nothing

@@ -33,25 +33,45 @@ import (
 // must not read the whole town in the quarter (it did, it would pass
 // without testing anything).
 //
-// GRIDSCORE_DIFF_STEPS and GRIDSCORE_DIFF_SEED run longer or other
-// sequences.
+// Two sequences of 150 changes are run (seeds 1 and 2);
+// GRIDSCORE_DIFF_STEPS and GRIDSCORE_DIFF_SEED run longer or other ones.
 func TestLiveUpdateEqualsFullComputation(t *testing.T) {
-	steps, seed := 150, uint64(1)
+	steps, seeds := 150, []uint64{1, 2}
 	if n, err := strconv.Atoi(os.Getenv("GRIDSCORE_DIFF_STEPS")); err == nil {
 		steps = n
 	}
 	if n, err := strconv.ParseUint(os.Getenv("GRIDSCORE_DIFF_SEED"), 10, 64); err == nil {
-		seed = n
+		seeds = []uint64{n}
 	}
-	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
-		d := newDifferential(t, db, seed)
-		for step := range steps {
-			d.step(step)
+	forEachBackend(t, func(t *testing.T, b storetest.Backend, db *store.DB) {
+		for i, seed := range seeds {
+			if i > 0 { // a fresh store for each sequence
+				db = mustOpen(t, b.Target(t))
+			}
+			d := newDifferential(t, db, seed)
+			for step := range steps {
+				d.step(step)
+			}
+			t.Logf("seed %d: %d changes; computed again worker by worker %d times, whole %d times (%d of them for a change that concerns the whole town)",
+				seed, steps, d.counts.since, d.counts.full, d.wholeChanges)
+			if d.counts.since < steps {
+				t.Errorf("seed %d: only %d updates worker by worker in %d changes", seed, d.counts.since, steps)
+			}
 		}
-		t.Logf("seed %d: %d changes; computed again worker by worker %d times, whole %d times (%d of them for a change that concerns the whole town)",
-			seed, steps, d.counts.since, d.counts.full, d.wholeChanges)
-		if d.counts.since < steps {
-			t.Errorf("only %d updates worker by worker in %d changes", d.counts.since, steps)
+	})
+}
+
+// TestLiveUpdateEachKindOfChange is the differential test making every
+// kind of change in turn, three rounds, with the service kept (its
+// memory holds the kept results and the towns' grids, workers, meetings
+// and calendar days as long as they are unchanged), so that each kind is
+// made with that memory in use, whatever the random sequences do.
+func TestLiveUpdateEachKindOfChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		d := newDifferential(t, db, 3)
+		d.inTurn, d.keep = true, true
+		for step := range 3 * d.kinds() {
+			d.step(step)
 		}
 	})
 }
@@ -74,8 +94,8 @@ func (c *readCounter) LoadChunked(ctx context.Context, from, to time.Time, whole
 	return c.DB.LoadChunked(ctx, from, to, whole, size, shared, each)
 }
 
-func (c *readCounter) LoadTownSince(ctx context.Context, town string, since int64, from, to time.Time) (*store.TownDelta, error) {
-	d, err := c.DB.LoadTownSince(ctx, town, since, from, to)
+func (c *readCounter) LoadTownSince(ctx context.Context, town string, since, refs int64, from, to time.Time) (*store.TownDelta, error) {
+	d, err := c.DB.LoadTownSince(ctx, town, since, refs, from, to)
 	if err == nil && !d.Whole {
 		c.since++
 	}
@@ -99,6 +119,13 @@ type differential struct {
 	next       int          // for new ids
 	// wholeChanges counts the changes that concern every worker of a town.
 	wholeChanges int
+	// inTurn makes every kind of change in turn rather than at random;
+	// turn is the last one made.
+	inTurn bool
+	turn   int
+	// keep keeps the service from one change to the next (else it is
+	// started afresh a third of the time).
+	keep bool
 }
 
 func newDifferential(t *testing.T, db *store.DB, seed uint64) *differential {
@@ -188,7 +215,7 @@ func (d *differential) step(i int) {
 		d.t.Fatalf("step %d, %s: %v", i, c.what, err)
 	}
 	d.history = append(d.history, fmt.Sprintf("%d. %s (%s)", i, c.what, how))
-	if d.rnd.IntN(3) == 0 { // another server, or this one after a start: the kept results are in the store
+	if !d.keep && d.rnd.IntN(3) == 0 { // another server, or this one after a start: the kept results are in the store
 		d.live = &app.Service{DB: d.counts, Scheme: scheme.Default()}
 	}
 	d.compare(c.what, c.whole)

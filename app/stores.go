@@ -95,8 +95,9 @@ type AssessStore interface {
 		shared func(*gs.Records) error, each func(*gs.Records) error) error
 	// LoadTownSince reads what computing a town's result again since an
 	// older version of the records takes: the workers whose records
-	// changed since, and their records.
-	LoadTownSince(ctx context.Context, town string, since int64, from, to time.Time) (*store.TownDelta, error)
+	// changed since, and their records (and the town's grids, workers,
+	// meetings and calendar days, unless unchanged since the version refs).
+	LoadTownSince(ctx context.Context, town string, since, refs int64, from, to time.Time) (*store.TownDelta, error)
 	// LiveResult returns a live result kept for a key.
 	LiveResult(ctx context.Context, k store.LiveKey) (*gs.Result, error)
 	// LiveBase returns the live result kept for a key's moment computed

@@ -50,24 +50,27 @@ type townVersion struct {
 	// version is TownVersion's.
 	version int64
 	// all is the version of the last change to every town; whole that of
-	// the last change to every worker of this town (its calendar days).
-	all, whole int64
+	// the last change to every worker of this town (its calendar days);
+	// refs that of the last change to grids, workers, meetings or
+	// calendar days, or to every town.
+	all, whole, refs int64
 }
 
 // townVersions reads town's versions through q.
 func townVersions(ctx context.Context, q queryer, town string) (townVersion, error) {
-	var v, epoch, last, own, whole int64
+	var v, epoch, last, own, whole, refs int64
 	err := q.QueryRowContext(ctx, `SELECT d.version, e.epoch, e.last_town_bump,
 			COALESCE((SELECT version FROM town_versions WHERE town = $1), 0),
-			COALESCE((SELECT whole FROM town_versions WHERE town = $1), 0)
-		FROM data_version d, town_epoch e WHERE d.id = 1 AND e.id = 1`, town).Scan(&v, &epoch, &last, &own, &whole)
+			COALESCE((SELECT whole FROM town_versions WHERE town = $1), 0), d.refs
+		FROM data_version d, town_epoch e WHERE d.id = 1 AND e.id = 1`, town).Scan(&v, &epoch, &last, &own, &whole, &refs)
 	if err != nil {
 		return townVersion{}, err
 	}
+	// A change to every town may have changed the reference rows too.
 	if last != v { // the last change changed every town
-		return townVersion{version: v, all: v, whole: whole}, nil
+		return townVersion{version: v, all: v, whole: whole, refs: v}, nil
 	}
-	return townVersion{version: max(epoch, own), all: epoch, whole: whole}, nil
+	return townVersion{version: max(epoch, own), all: epoch, whole: whole, refs: max(refs, epoch)}, nil
 }
 
 // LiveKey names a live result: the town's quarter, the moment it is

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -24,14 +25,24 @@ type TownDelta struct {
 	// Town holds the town's grids and workers, every meeting and the
 	// calendar days that hold for the town: what assessing any of its
 	// workers looks up (engine.New). A worker kept from the old result who
-	// is not among these workers left the town.
+	// is not among these workers left the town. It is nil when none of
+	// those rows changed since the caller read them (Refs is the refs the
+	// caller gave).
 	Town *gridscore.Records
+	// Refs is the version of the last change to grids, workers, meetings
+	// or calendar days (data_version.refs): the version of Town.
+	Refs int64
 	// Records holds the records of the workers of Changed still in the
 	// town, as assessing them wants them (engine.Engine.AssessChunk): those
 	// workers, their own records, and their grids' register, rosters and
 	// visits (LoadTown's, for these workers).
 	Records *gridscore.Records
 }
+
+// rowsPerWorker is about the most events, patrols or logins one worker
+// has in a quarter's window (the generated workers: about 170, 128, 64),
+// the room reserved for them.
+const rowsPerWorker = 256
 
 // maxChanged is the most workers LoadTownSince reads one by one; with more
 // the town is read whole (LoadTown reads a town's rows as fast).
@@ -43,68 +54,68 @@ const maxChanged = maxListParams
 // records changed since, and their records (TownDelta). A result computed
 // at since, with the results of the changed workers computed again from
 // these records, those of the workers no longer in the town dropped, and
-// the town's ranks done again, is the town's result at Version.
-func (db *DB) LoadTownSince(ctx context.Context, town string, since int64, from, to time.Time) (*TownDelta, error) {
+// the town's ranks done again, is the town's result at Version. The
+// town's grids, workers, meetings and calendar days are read unless refs
+// is their version (TownDelta.Refs) now: the caller holds them.
+func (db *DB) LoadTownSince(ctx context.Context, town string, since, refs int64, from, to time.Time) (*TownDelta, error) {
 	conn, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.end()
-	d, err := loadTownSince(ctx, conn, town, since, newWindow(from, to), db.dialect == postgresDialect)
+	d, err := loadTownSince(ctx, conn, town, since, refs, newWindow(from, to), db.dialect == postgresDialect)
 	if err != nil {
 		return nil, db.wrap("load town since", err)
 	}
 	return d, nil
 }
 
-func loadTownSince(ctx context.Context, conn readConn, town string, since int64, w window, byID bool) (*TownDelta, error) {
+func loadTownSince(ctx context.Context, conn readConn, town string, since, refs int64, w window, byID bool) (*TownDelta, error) {
 	tv, err := townVersions(ctx, conn, town)
 	if err != nil {
 		return nil, err
 	}
-	d := &TownDelta{Version: tv.version}
+	d := &TownDelta{Version: tv.version, Refs: tv.refs}
 	if since > tv.version || tv.all > since || tv.whole > since {
 		d.Whole = true
 		return d, nil
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT w.worker_id FROM workers w JOIN grids g ON g.grid_code = w.grid_code
+	// The workers of the town whose results rest on something changed
+	// since, read whole (they are assessed again).
+	d.Records = &gridscore.Records{}
+	cols := "w." + strings.Join(tableNamed("workers").cols, ", w.")
+	rows, err := conn.QueryContext(ctx, `SELECT `+cols+` FROM workers w JOIN grids g ON g.grid_code = w.grid_code
 			LEFT JOIN worker_versions wv ON wv.worker_id = w.worker_id
 			LEFT JOIN grid_versions gv ON gv.grid_code = w.grid_code
-		WHERE g.town = $1 AND (COALESCE(wv.version, 0) > $2 OR COALESCE(gv.version, 0) > $2)
-		ORDER BY w.worker_id`, town, since)
+		WHERE g.town = $1 AND (COALESCE(wv.version, 0) > $2 OR COALESCE(gv.version, 0) > $2)`, town, since)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		wk, err := scanWorker(rows)
+		if err != nil {
 			return nil, err
 		}
-		d.Changed = append(d.Changed, id)
+		d.Records.Workers = append(d.Records.Workers, wk)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(d.Changed) > maxChanged {
-		d.Whole, d.Changed = true, nil
-		return d, nil
+	if len(d.Records.Workers) > maxChanged {
+		return &TownDelta{Version: tv.version, Refs: tv.refs, Whole: true}, nil
 	}
-	d.Town = &gridscore.Records{}
-	err = loadKinds(ctx, conn, w, scope{town: town}, d.Town, func(kind string) bool { return kindNamed(kind).chunk == readOnce })
-	if err != nil {
-		return nil, err
+	sortWorkers(d.Records.Workers)
+	for _, wk := range d.Records.Workers {
+		d.Changed = append(d.Changed, wk.ID)
 	}
-	sortRecords(d.Town)
-	d.Records = &gridscore.Records{}
-	changed := make(map[string]bool, len(d.Changed))
-	for _, id := range d.Changed {
-		changed[id] = true
-	}
-	for _, wk := range d.Town.Workers {
-		if changed[wk.ID] {
-			d.Records.Workers = append(d.Records.Workers, wk)
+	if refs != tv.refs {
+		d.Town = &gridscore.Records{}
+		err = loadKinds(ctx, conn, w, scope{town: town}, d.Town, func(kind string) bool { return kindNamed(kind).chunk == readOnce })
+		if err != nil {
+			return nil, err
 		}
+		sortRecords(d.Town)
 	}
 	if len(d.Records.Workers) == 0 {
 		return d, nil
@@ -116,7 +127,7 @@ func loadTownSince(ctx context.Context, conn readConn, town string, since int64,
 	if err != nil {
 		return nil, err
 	}
-	h := heavyRead{w: w, sc: sc, names: newInterner()}
+	h := heavyRead{w: w, sc: sc, names: newInterner(), expect: rowsPerWorker * len(d.Changed)}
 	for i := range kinds {
 		if k := &kinds[i]; k.heavy {
 			if err := k.fast(ctx, conn, h.of(k), d.Records); err != nil {

@@ -73,13 +73,20 @@ var concernCols = map[string][]concernCol{
 	"calendar":   {{"town", roleCalendar}},
 }
 
+// refKinds are the tables whose rows a town's workers are assessed with
+// beside their records (LoadTownSince's TownDelta.Town): a change to them
+// raises data_version.refs.
+var refKinds = map[string]bool{"grids": true, "workers": true, "meetings": true, "calendar": true}
+
 // concerns collects what a change concerns: the values of its rows'
 // concern columns, old and new, then (resolve) the workers, grids and
 // towns whose results it changes.
 type concerns struct {
 	// all: every town's results (the district's calendar, or too much to
 	// note).
-	all  bool
+	all bool
+	// refs: a grid, worker, meeting or calendar day changes (refKinds).
+	refs bool
 	seen [roles]map[string]bool
 	// Resolved: the workers and grids whose versions are raised, the towns
 	// whose results change, and the towns every worker of which does.
@@ -96,6 +103,7 @@ func (c *concerns) add(r role, v string) {
 
 // addRow notes row, a row of t with every column in t's order.
 func (c *concerns) addRow(t *table, row []any) {
+	c.refs = c.refs || refKinds[t.name]
 	for _, cc := range concernCols[t.name] {
 		if s, ok := row[slices.Index(t.cols, cc.col)].(string); ok {
 			c.add(cc.role, s)
@@ -121,6 +129,7 @@ func (c *concerns) addStored(ctx context.Context, q queryer, t *table, cond stri
 		dest[i] = &vals[i]
 	}
 	for rows.Next() {
+		c.refs = c.refs || refKinds[t.name]
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
@@ -235,7 +244,7 @@ func setOf(s map[string]bool) map[string]bool {
 
 // merge adds what o resolved to c.
 func (c *concerns) merge(o *concerns) {
-	c.all = c.all || o.all
+	c.all, c.refs = c.all || o.all, c.refs || o.refs
 	c.workers, c.grids = union(c.workers, o.workers), union(c.grids, o.grids)
 	c.towns, c.whole = union(c.towns, o.towns), union(c.whole, o.whole)
 }
@@ -280,8 +289,13 @@ func (c *concerns) bump(ctx context.Context, tx *sql.Tx) error {
 	if c.all {
 		return bumpVersion(ctx, tx)
 	}
+	refs := 0
+	if c.refs {
+		refs = 1
+	}
 	var v int64
-	if err := tx.QueryRowContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version`).Scan(&v); err != nil {
+	if err := tx.QueryRowContext(ctx, `UPDATE data_version SET version = version + 1,
+		refs = CASE WHEN $1 = 1 THEN version + 1 ELSE refs END WHERE id = 1 RETURNING version`, refs).Scan(&v); err != nil {
 		return err
 	}
 	// When the change before this one changed every town, it is the epoch.
