@@ -327,6 +327,21 @@ func (c *concerns) bump(ctx context.Context, tx *sql.Tx) error {
 	})
 }
 
+// bumpTowns raises the version of the records in tx, which changes
+// records of the workers of towns without noting which: every worker of
+// those towns rests on the change (their towns' whole version is raised,
+// so LoadTownSince has them computed whole), and so may the towns' grids,
+// workers, meetings and calendar days (refs). The other towns' versions
+// stay.
+func bumpTowns(ctx context.Context, tx *sql.Tx, towns []string) error {
+	set := map[string]bool{}
+	for _, t := range towns {
+		set[t] = true
+	}
+	c := &concerns{refs: true, towns: set, whole: setOf(set)}
+	return c.bump(ctx, tx)
+}
+
 // importNoted is what an import's records concern, noted before they were
 // written (ImportTx.Note).
 type importNoted struct {
