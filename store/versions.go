@@ -396,15 +396,23 @@ func (it *ImportTx) Note(ctx context.Context, recs *gridscore.Records) error {
 }
 
 // concerns returns what the import concerns: what was noted when every
-// record written was noted, else every town.
+// record written was noted (notedAll), else every town.
 func (it *ImportTx) concerns() *concerns {
-	if it.noted.over {
+	if !it.notedAll() {
 		return &concerns{all: true}
+	}
+	return &it.noted.c
+}
+
+// notedAll reports whether every record written was noted first (Note).
+func (it *ImportTx) notedAll() bool {
+	if it.noted.over {
+		return false
 	}
 	for i, tw := range it.tables {
 		if tw != nil && (it.noted.received == nil || tw.received != it.noted.received[i]) {
-			return &concerns{all: true}
+			return false
 		}
 	}
-	return &it.noted.c
+	return true
 }
