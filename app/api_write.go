@@ -188,6 +188,9 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 	} else if err != nil {
 		return nil, err
 	}
+	if err := it.Note(ctx, recs); err != nil { // a push outdates the results of the workers it concerns alone
+		return nil, err
+	}
 	if err := it.Write(ctx, recs); err != nil {
 		return nil, err
 	}

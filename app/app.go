@@ -25,6 +25,10 @@ type Service struct {
 	// ExportRows is the most rows a list's download holds (MaxExportRows
 	// when 0).
 	ExportRows int
+	// KeepInBackground makes LiveTown keep the live results it computes in
+	// the store in the background (a server: a page does not wait for the
+	// write, see keepLive); call Wait before closing the store.
+	KeepInBackground bool
 
 	// rules identifies the scheme and the build for live results (see
 	// rulesKey), worked out once.
@@ -33,6 +37,12 @@ type Service struct {
 	// memo holds the live results read or computed lately, decoded, so
 	// that a page showing many towns does not decode each again (live.go).
 	memo liveMemo
+	// saves holds the live results waiting to be kept in the store
+	// (KeepInBackground).
+	saves liveSaves
+	// towns holds the towns' grids, workers, meetings and calendar days
+	// last read to bring a live result up to date (live_update.go).
+	towns townRefs
 	// workers holds every worker with their town, read at one version of
 	// the records (townWorkers).
 	workersMu sync.Mutex
@@ -203,7 +213,10 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 	var writeErr error
 	for recs := range chunks {
 		if writeErr == nil {
-			if writeErr = it.Write(ctx, recs); writeErr != nil {
+			if writeErr = it.Note(ctx, recs); writeErr == nil {
+				writeErr = it.Write(ctx, recs)
+			}
+			if writeErr != nil {
 				cancel() // stops the reading; the chunks left are drained
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"log/slog"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -19,7 +18,10 @@ import (
 // does, but through the store's live results: when the same town, quarter,
 // moment, records and rules were computed before (by this server or
 // another), that result is returned without reading the records again;
-// otherwise the result is computed and kept for the next page.
+// when they were computed from older records, only the workers whose
+// results rest on records changed since are computed again (updateTown);
+// otherwise the whole town is computed. The result is kept for the next
+// page.
 //
 // The version of the records is read before the records, so a change
 // committed in between leaves the kept result with the older version, never
@@ -29,15 +31,12 @@ func (s *Service) LiveTown(ctx context.Context, town string, q gs.Quarter, asOf 
 	if err != nil || res != nil {
 		return res, err
 	}
-	res, err = s.AssessTown(ctx, town, q, asOf)
+	res, key, err = s.updateTown(ctx, key, q, asOf)
 	if err != nil {
 		return nil, err
 	}
 	s.memo.put(key, res)
-	if err := s.DB.SaveLiveResult(ctx, key, res, s.now()); err != nil {
-		// The result is right; only the next page will compute it again.
-		slog.WarnContext(ctx, "live result not kept", "town", town, "quarter", q.String(), "err", err)
-	}
+	s.keepLive(ctx, key, res)
 	return res, nil
 }
 
@@ -70,24 +69,55 @@ func (s *Service) cachedTown(ctx context.Context, town string, q gs.Quarter, asO
 // a few moments.
 const memoSize = 128
 
-// liveMemo holds decoded live results by their key, the oldest put first
-// out. A key names the records' version, so a result never outlives them.
-// get returns a copy whose lists may be changed by the caller.
+// liveMemo holds decoded live results, the last computed or read of each
+// town's quarter, moment and rules, with the version of the records it
+// rests on; the oldest put first out. get returns a copy whose lists may be
+// changed by the caller.
 type liveMemo struct {
 	mu   sync.Mutex
-	m    map[store.LiveKey]*gs.Result
-	keys []store.LiveKey
+	m    map[memoKey]memoEntry
+	keys []memoKey
 }
 
+// memoKey is a live result's key without its version.
+type memoKey struct {
+	Town, Quarter string
+	AsOf          time.Time
+	Scheme        string
+}
+
+// memoEntry is a kept result and the version of the records it rests on.
+type memoEntry struct {
+	version int64
+	res     *gs.Result
+}
+
+func memoKeyOf(k store.LiveKey) memoKey {
+	return memoKey{Town: k.Town, Quarter: k.Quarter, AsOf: k.AsOf.UTC(), Scheme: k.Scheme}
+}
+
+// get returns a copy of the result kept for k, at k's version, or nil.
 func (m *liveMemo) get(k store.LiveKey) *gs.Result {
-	k.AsOf = k.AsOf.UTC()
 	m.mu.Lock()
-	res := m.m[k]
+	e, ok := m.m[memoKeyOf(k)]
 	m.mu.Unlock()
-	if res == nil {
+	if !ok || e.version != k.Version {
 		return nil
 	}
-	return listsCopied(res)
+	return listsCopied(e.res)
+}
+
+// base returns the result kept for k's moment at k's version or an older
+// one, and that version; nil when there is none. The result is shared:
+// the caller must not change it.
+func (m *liveMemo) base(k store.LiveKey) (*gs.Result, int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.m[memoKeyOf(k)]
+	if !ok || e.version > k.Version {
+		return nil, 0
+	}
+	return e.res, e.version
 }
 
 // listsCopied returns a copy of res whose lists (workers, notes) are its
@@ -99,18 +129,23 @@ func listsCopied(res *gs.Result) *gs.Result {
 	return &cp
 }
 
+// put keeps res as the result of k, unless one from newer records is kept.
 func (m *liveMemo) put(k store.LiveKey, res *gs.Result) {
-	k.AsOf = k.AsOf.UTC()
+	mk := memoKeyOf(k)
 	cp := listsCopied(res)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
-		m.m = map[store.LiveKey]*gs.Result{}
+		m.m = map[memoKey]memoEntry{}
 	}
-	if _, ok := m.m[k]; !ok {
-		m.keys = append(m.keys, k)
+	e, ok := m.m[mk]
+	if ok && e.version > k.Version {
+		return
 	}
-	m.m[k] = cp
+	if !ok {
+		m.keys = append(m.keys, mk)
+	}
+	m.m[mk] = memoEntry{version: k.Version, res: cp}
 	for len(m.keys) > memoSize {
 		delete(m.m, m.keys[0])
 		m.keys = m.keys[1:]

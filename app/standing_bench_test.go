@@ -2,18 +2,13 @@ package app_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
-	"github.com/gridscore/gridscore/gen"
 	"github.com/gridscore/gridscore/scheme"
-	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storebench"
-	"github.com/gridscore/gridscore/store/storetest"
 )
 
 // BenchmarkTownStanding200 measures the first computation of a generated
@@ -35,27 +30,8 @@ import (
 //	go test -run XXX -bench TownStanding200 -benchtime 200x ./app/
 func BenchmarkTownStanding200(b *testing.B) {
 	ctx := context.Background()
-	target := filepath.Join(b.TempDir(), "gridscore.db")
-	if dsn := os.Getenv("GRIDSCORE_BENCH_DSN"); dsn != "" {
-		target = storetest.PostgresTarget(b, dsn)
-	}
-	db, err := store.OpenAndMigrate(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	q := gs.Quarter{Year: 2023, Q: 3}
-	var town string
-	err = gen.Generate(gen.Options{Workers: 200, Quarter: q, Seed: 1}, func(recs *gs.Records) error {
-		if town == "" {
-			town = recs.Grids[0].Town
-		}
-		_, err := db.Import(ctx, recs, nil)
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, town, _ := generatedTown(b, 200, q)
 	s := &app.Service{DB: db, Scheme: scheme.Default()}
 	mid := time.Date(2023, 8, 15, 9, 0, 0, 0, gs.CST)
 	end := q.Last().AddDays(8).Start().Add(9 * time.Hour)

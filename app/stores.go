@@ -93,8 +93,16 @@ type AssessStore interface {
 	// time (see store/doc.go for the read paths).
 	LoadChunked(ctx context.Context, from, to time.Time, whole, size int,
 		shared func(*gs.Records) error, each func(*gs.Records) error) error
+	// LoadTownSince reads what computing a town's result again since an
+	// older version of the records takes: the workers whose records
+	// changed since, and their records (and the town's grids, workers,
+	// meetings and calendar days, unless unchanged since the version refs).
+	LoadTownSince(ctx context.Context, town string, since, refs int64, from, to time.Time) (*store.TownDelta, error)
 	// LiveResult returns a live result kept for a key.
 	LiveResult(ctx context.Context, k store.LiveKey) (*gs.Result, error)
+	// LiveBase returns the live result kept for a key's moment computed
+	// from the newest records up to the key's version, with that version.
+	LiveBase(ctx context.Context, k store.LiveKey) (*gs.Result, int64, error)
 	// SaveLiveResult keeps a live result, unless a newer one is kept.
 	SaveLiveResult(ctx context.Context, k store.LiveKey, res *gs.Result, now time.Time) error
 }

@@ -35,8 +35,9 @@ type ImportTx struct {
 	tx     *sql.Tx
 	tables []*tableWriter // per table of tables, nil until first written
 	done   bool
-	large  bool   // LargeImport: secondary indexes may be deferred
-	town   string // OnlyTown: the one town whose records change
+	large  bool        // LargeImport: secondary indexes may be deferred
+	town   string      // OnlyTown: the one town whose records change
+	noted  importNoted // what the records written concern (Note)
 }
 
 // tableWriter is what an ImportTx keeps for one table it has written to.
@@ -352,8 +353,8 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		changed = changed || tw.written > 0
 	}
 	if changed { // an import of what is stored already keeps live results
-		bump := func() error { return bumpVersion(ctx, it.tx) }
-		if it.town != "" {
+		bump := func() error { return it.concerns().bump(ctx, it.tx) }
+		if it.town != "" && !it.notedAll() {
 			bump = func() error { return bumpTowns(ctx, it.tx, []string{it.town}) }
 		}
 		if err := bump(); err != nil {

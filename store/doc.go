@@ -16,7 +16,7 @@
 // row in a quarter), how a row becomes a record (scan), whether the
 // assessment reads it the fast way (fast) and how LoadChunked shares it
 // out. Adding a kind, or a field of a kind, is one entry there and its
-// columns in tables. There are four read paths, all in one snapshot:
+// columns in tables. There are five read paths, all in one snapshot:
 //
 //   - Load (load.go) reads every kind of a window through database/sql in
 //     one read-only transaction (readTx), each kind sorted by key. It is
@@ -27,6 +27,11 @@
 //     server's pages: a town's live results and the snapshot a center
 //     computes (app.Service.AssessTown, LiveTown, Compute). The reference
 //     kinds are read as Load does, events, logins and patrols the fast way.
+//   - LoadTownSince (town_since.go) reads what bringing a town's live
+//     result kept at an older version up to date takes: the workers whose
+//     results rest on records changed since (versions.go), the town's
+//     workers, grids, meetings and calendar, and those workers' records
+//     (scope.ids), the heavy kinds the fast way (app.Service.LiveTown).
 //   - LoadChunked (chunks.go) is the path of a whole district or province
 //     (app.Service.Assess, `gridscore assess`): the shared kinds once, then
 //     the other kinds per range of workers (a chunk), so that a province is
@@ -74,7 +79,10 @@
 // temporary storage in files. On PostgreSQL each part is copied (COPY) into
 // a temporary staging table and upserted from there in one statement.
 // Hand changes to single records go through records_write.go and Import
-// (import.go), each with its audit entry in the same transaction.
+// (import.go), each with its audit entry in the same transaction. Every
+// change raises the version of the records and notes what it concerns
+// (versions.go): the workers, grids and towns whose live results it
+// outdates, or every town.
 //
 // # Why the unusual pieces, and how to measure them again
 //

@@ -75,6 +75,9 @@ func (db *DB) Import(ctx context.Context, recs *gridscore.Records, check func(st
 			return nil, err
 		}
 	}
+	if err := it.Note(ctx, recs); err != nil {
+		return nil, err
+	}
 	if err := it.Write(ctx, recs); err != nil {
 		return nil, err
 	}

@@ -172,8 +172,10 @@ func TestLiveResultMoments(t *testing.T) {
 
 // TestTownVersions: a change by hand to one worker's records raises only
 // their town's version; one moving a record to a worker of another town
-// raises both; a change to something shared, or an import, raises every
-// town's.
+// raises both; a meeting raises the towns whose workers' attendance names
+// it; a calendar day of a town raises that town's, one of the district
+// every town's; a small import raises the towns of what it writes, one too
+// large to note every town's.
 func TestTownVersions(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
@@ -213,12 +215,31 @@ func TestTownVersions(t *testing.T) {
 		change("a leave of 白石镇's worker", store.RecordChange{Put: &gs.Records{Leaves: []gs.Leave{{WorkerID: "W2", From: gs.NewDate(2023, 8, 2), To: gs.NewDate(2023, 8, 2)}}}, New: true}, false, true)
 		change("the finding moved to 白石镇's worker", store.RecordChange{Put: finding("W2")}, true, true)
 		change("the finding deleted", store.RecordChange{Delete: []store.RecordKey{{Kind: "findings", Key: []string{"F1"}}}}, false, true)
-		change("a meeting", store.RecordChange{Put: &gs.Records{Meetings: []gs.Meeting{{ID: "M1", HeldOn: gs.NewDate(2023, 8, 3), Title: "例会"}}}, New: true}, true, true)
+		meeting := &gs.Records{Meetings: []gs.Meeting{{ID: "M1", HeldOn: gs.NewDate(2023, 8, 3), Title: "例会"}}}
+		change("a meeting nobody's attendance names", store.RecordChange{Put: meeting, New: true}, false, false)
+		change("白石镇's worker absent from it", store.RecordChange{Put: &gs.Records{Attendance: []gs.Attendance{{MeetingID: "M1", WorkerID: "W2", Status: gs.StatusAbsent}}}}, false, true)
+		meeting.Meetings[0].Title = "月度例会"
+		change("the meeting renamed", store.RecordChange{Put: meeting}, false, true)
 		change("青山镇's finding again", store.RecordChange{Put: finding("W1"), New: true}, true, false)
-		a0, b0 := versions()
-		mustImport(t, db, &gs.Records{Leaves: []gs.Leave{{WorkerID: "W1", From: gs.NewDate(2023, 8, 9), To: gs.NewDate(2023, 8, 9)}}})
-		if a1, b1 := versions(); a1 <= a0 || b1 <= b0 {
-			t.Errorf("an import: 青山镇 %d → %d, 白石镇 %d → %d; want both raised", a0, a1, b0, b1)
+		day := func(town string) *gs.Records {
+			return &gs.Records{Calendar: []gs.CalendarDay{{Date: gs.NewDate(2023, 8, 5), Town: town, Kind: gs.DayWorkday}}}
 		}
+		change("a workday of 白石镇", store.RecordChange{Put: day("白石镇")}, false, true)
+		change("a workday of the district", store.RecordChange{Put: day("")}, true, true)
+		imported := func(what string, recs *gs.Records, wantA, wantB bool) {
+			t.Helper()
+			a0, b0 := versions()
+			mustImport(t, db, recs)
+			if a1, b1 := versions(); (a1 != a0) != wantA || (b1 != b0) != wantB {
+				t.Errorf("%s: 青山镇 %d → %d, 白石镇 %d → %d; want raised 青山镇 %v, 白石镇 %v", what, a0, a1, b0, b1, wantA, wantB)
+			}
+		}
+		imported("an import of 青山镇's leave", &gs.Records{Leaves: []gs.Leave{{WorkerID: "W1", From: gs.NewDate(2023, 8, 9), To: gs.NewDate(2023, 8, 9)}}}, true, false)
+		imported("an import moving the finding to 白石镇's worker", finding("W2"), true, true)
+		var many []gs.Login
+		for i := range 10_001 {
+			many = append(many, gs.Login{WorkerID: "W1", Channel: gs.ChannelApp, At: time.Date(2023, 8, 1, 0, 0, i, 0, gs.CST)})
+		}
+		imported("an import of 10,001 logins of 青山镇's worker", &gs.Records{Logins: many}, true, true)
 	})
 }

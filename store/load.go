@@ -146,10 +146,13 @@ func loadRosteredElsewhere(ctx context.Context, q queryer, sc scope, r *gridscor
 const maxListParams = 500
 
 // placeholders returns "$1, $2, …, $n".
-func placeholders(n int) string {
+func placeholders(n int) string { return placeholdersFrom(1, n) }
+
+// placeholdersFrom returns n parameters numbered from first: "$first, …".
+func placeholdersFrom(first, n int) string {
 	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		if i > 1 {
+	for i := first; i < first+n; i++ {
+		if i > first {
 			b.WriteString(", ")
 		}
 		b.WriteString("$" + strconv.Itoa(i))

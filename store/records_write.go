@@ -68,7 +68,7 @@ func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...grids
 		return err
 	}
 	defer tx.Rollback()
-	towns, all, err := changedTowns(ctx, tx, ch)
+	concerns, err := changeConcerns(ctx, tx, ch)
 	if err != nil {
 		return db.wrap("records changed", err)
 	}
@@ -117,12 +117,8 @@ func (db *DB) ChangeRecords(ctx context.Context, ch RecordChange, audit ...grids
 		}
 	}
 	// The live results of the old records no longer apply: those of the
-	// towns whose workers' records changed, or every town's.
-	bump := func() error { return bumpVersion(ctx, tx) }
-	if !all {
-		bump = func() error { return bumpTowns(ctx, tx, towns) }
-	}
-	if err := bump(); err != nil {
+	// workers, grids and towns the change concerns, or every town's.
+	if err := concerns.bump(ctx, tx); err != nil {
 		return db.wrap("data version", err)
 	}
 	if err := db.appendAudit(ctx, tx, audit); err != nil {

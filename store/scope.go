@@ -3,11 +3,13 @@ package store
 import "strconv"
 
 // scope limits a read to part of the store: one town's rows, or the rows
-// of one range of workers (a chunk of the assessment) and of their grids.
-// The zero scope is every row.
+// of one range of workers (a chunk of the assessment) or of a few workers
+// (those whose results are computed again, LoadTownSince), and of their
+// grids. The zero scope is every row.
 type scope struct {
-	town   string // the town's rows, when not ""
-	lo, hi string // else the rows of workers whose id lies in [lo, hi], when not ""
+	town   string   // the town's rows, when not ""
+	lo, hi string   // else the rows of workers whose id lies in [lo, hi], when not ""
+	ids    []string // else the rows of these workers, when not empty
 	// byID reads the register entries of listed persons entered outside
 	// the scope's grids by id, only those not read with the grids (on
 	// PostgreSQL: a lookup per roster row cost 60 ms a range of 1,000
@@ -17,7 +19,7 @@ type scope struct {
 }
 
 // all reports whether sc is every row.
-func (sc scope) all() bool { return sc.town == "" && sc.lo == "" }
+func (sc scope) all() bool { return sc.town == "" && sc.lo == "" && len(sc.ids) == 0 }
 
 // rosteredElsewhere is the pseudo-kind of the register rows that sc's
 // rosters name but that lie outside sc's grids: whether a listed person was
@@ -33,12 +35,14 @@ const rosteredElsewhere = "register:rostered"
 //
 //   - calendar: the district's days and the town's own (not another
 //     town's); every day for a range, whose workers may be of any town;
-//   - grids: the town's grids, or the grids of the range's workers;
+//   - grids: the town's grids, or the grids of the range's (or the
+//     listed) workers;
 //   - workers, the register and rosters: those of those grids;
 //   - visits: of the persons on those grids' register (for a town, also of
 //     the persons on its rosters and by its workers);
 //   - every other kind (events, logins, patrols, leaves, findings, quizzes,
-//     ballots, attendance): of the town's workers, or of the range.
+//     ballots, attendance): of the town's workers, or of the range (or
+//     the list).
 func (sc scope) cond(kind string, n int) (string, []any) {
 	if sc.all() || kind == "meetings" || kind == "calendar" && sc.town == "" {
 		return "", nil
@@ -53,6 +57,10 @@ func (sc scope) cond(kind string, n int) (string, []any) {
 		grids = "SELECT grid_code FROM grids WHERE town = " + p
 		workers = "worker_id IN (SELECT w.worker_id FROM workers w JOIN grids g ON g.grid_code = w.grid_code WHERE g.town = " + p + ")"
 		args = []any{sc.town}
+	} else if len(sc.ids) > 0 {
+		workers = "worker_id IN (" + placeholdersFrom(n, len(sc.ids)) + ")"
+		grids = "SELECT grid_code FROM workers WHERE " + workers
+		args = anys(sc.ids)
 	} else {
 		workers = "worker_id >= " + p + " AND worker_id <= $" + strconv.Itoa(n+1)
 		grids = "SELECT grid_code FROM workers WHERE " + workers

@@ -56,17 +56,10 @@ func newBenchDistrictLive(b *testing.B, clock time.Time) *benchDistrict {
 func openBenchDistrict(b *testing.B, clock time.Time, live bool) *benchDistrict {
 	b.Helper()
 	ctx := context.Background()
-	target := filepath.Join(b.TempDir(), "gridscore.db")
-	if dsn := os.Getenv("GRIDSCORE_BENCH_DSN"); dsn != "" {
-		target = storetest.PostgresTarget(b, dsn)
-	}
-	db, err := store.OpenAndMigrate(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := openBenchStore(b)
 	b.Cleanup(func() { db.Close() })
 	d := &benchDistrict{db: db, quarter: gs.Quarter{Year: 2023, Q: 3}, tokens: map[string]string{}}
-	err = gen.Generate(gen.Options{Workers: 5000, Quarter: d.quarter, Seed: 1}, func(recs *gs.Records) error {
+	err := gen.Generate(gen.Options{Workers: 5000, Quarter: d.quarter, Seed: 1}, func(recs *gs.Records) error {
 		if d.Town == "" {
 			d.Town, d.Worker = recs.Grids[0].Town, recs.Workers[0].ID
 		}
@@ -104,6 +97,21 @@ func openBenchDistrict(b *testing.B, clock time.Time, live bool) *benchDistrict 
 	}
 	d.h, d.srv = srv.Handler(), srv
 	return d
+}
+
+// openBenchStore opens a new empty store: a SQLite file, or with
+// GRIDSCORE_BENCH_DSN a schema of its own on that PostgreSQL server.
+func openBenchStore(b *testing.B) *store.DB {
+	b.Helper()
+	target := filepath.Join(b.TempDir(), "gridscore.db")
+	if dsn := os.Getenv("GRIDSCORE_BENCH_DSN"); dsn != "" {
+		target = storetest.PostgresTarget(b, dsn)
+	}
+	db, err := store.OpenAndMigrate(context.Background(), target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
 }
 
 // call sends a request as user ("district", "admin" or "worker"), a form when form is

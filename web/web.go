@@ -148,9 +148,12 @@ func (s *Server) warmTown(p Period, town string) {
 // cmd sets once for the whole program.
 func (s *Server) now() time.Time { return s.Service.Clock() }
 
-// Wait waits for the live results being computed in the background; call it
-// after the HTTP server has shut down, before closing the store.
-func (s *Server) Wait() { s.warming.Wait() }
+// Wait waits for the live results being computed or kept in the background;
+// call it after the HTTP server has shut down, before closing the store.
+func (s *Server) Wait() {
+	s.warming.Wait()
+	s.Service.Wait()
+}
 
 // Handler returns the application's handler: the route table wrapped in
 // request logging, panic recovery, security headers and cross-origin

@@ -93,7 +93,7 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	// quarter's life all read it.
 	auth := &app.Auth{DB: db, Now: c.m.Now}
 	srv := &web.Server{
-		Service:        &app.Service{DB: db, Scheme: sch, Now: c.m.Now},
+		Service:        &app.Service{DB: db, Scheme: sch, Now: c.m.Now, KeepInBackground: true},
 		Auth:           auth,
 		Logger:         logger,
 		Secure:         tlsConfig != nil || https,

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/store/storetest"
+)
+
+// TestEveryTableNotesWhatItConcerns: a change to a record of any kind
+// outdates the live results that rest on it, so every table says which of
+// its columns name what a change concerns, and those columns are its own.
+// A kind added without them would leave every town's result as it was.
+func TestEveryTableNotesWhatItConcerns(t *testing.T) {
+	for _, tb := range tables {
+		ccs, ok := concernCols[tb.name]
+		if !ok || len(ccs) == 0 {
+			t.Errorf("table %s: no columns naming what a change to it concerns (concernCols)", tb.name)
+		}
+		for _, cc := range ccs {
+			if !slices.Contains(tb.cols, cc.col) {
+				t.Errorf("table %s has no column %s", tb.name, cc.col)
+			}
+		}
+	}
+	if len(concernCols) != len(tables) {
+		t.Errorf("concernCols names %d tables, there are %d", len(concernCols), len(tables))
+	}
+}
+
+// TestTownsBumpedWhole: a change that names only its towns (bumpTowns)
+// has every worker of those towns computed again (LoadTownSince: whole),
+// and the other towns' kept results still serve.
+func TestTownsBumpedWhole(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := OpenAndMigrate(ctx, b.Target(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			_, err = db.Import(ctx, &gridscore.Records{
+				Grids: []gridscore.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}, {Code: "G2", Name: "二网格", Town: "白石镇"}},
+				Workers: []gridscore.Worker{{ID: "W1", Name: "王一", Type: gridscore.FullTime, GridCode: "G1", HiredOn: gridscore.NewDate(2020, 1, 1)},
+					{ID: "W2", Name: "李二", Type: gridscore.FullTime, GridCode: "G2", HiredOn: gridscore.NewDate(2020, 1, 1)}},
+			}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			since, err := db.TownVersion(ctx, "青山镇")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := db.writeTx(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := bumpTowns(ctx, tx, []string{"青山镇"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			from, to := time.Date(2023, 7, 1, 0, 0, 0, 0, gridscore.CST), time.Date(2023, 10, 1, 0, 0, 0, 0, gridscore.CST)
+			for town, whole := range map[string]bool{"青山镇": true, "白石镇": false} {
+				d, err := db.LoadTownSince(ctx, town, since, -1, from, to)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Whole != whole || len(d.Changed) != 0 {
+					t.Errorf("%s: whole %v, changed %v; want whole %v and no worker changed", town, d.Whole, d.Changed, whole)
+				}
+			}
+		})
+	}
+}
