@@ -104,7 +104,7 @@ func (s *Service) Clock() time.Time {
 //
 // The files stream through in bounded memory, in one transaction of the
 // store: one goroutine reads and checks them (csvfile.Scanner) and hands
-// chunks of records over a channel to this one, which writes them
+// chunks of rows over a channel to this one, which writes them
 // (store.ImportTx). Once a problem is found nothing more is written, the
 // reading goes on to report every problem, and the transaction is rolled
 // back.
@@ -197,13 +197,15 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan *gs.Records, 4)
+	// The reading goroutine also turns each chunk into the rows of its
+	// table (store.PrepareRows), so that this one only writes.
+	chunks := make(chan *store.ImportRows, 4)
 	scanned := make(chan error, 1)
 	go func() {
 		defer close(chunks)
 		scanned <- sc.Scan(ctx, paths, func(recs *gs.Records) error {
 			select {
-			case chunks <- recs:
+			case chunks <- store.PrepareRows(recs):
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -211,9 +213,9 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		})
 	}()
 	var writeErr error
-	for recs := range chunks {
+	for rows := range chunks {
 		if writeErr == nil {
-			if writeErr = it.Write(ctx, recs); writeErr != nil {
+			if writeErr = it.WriteRows(ctx, rows); writeErr != nil {
 				cancel() // stops the reading; the chunks left are drained
 			}
 		}
