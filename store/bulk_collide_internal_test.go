@@ -94,3 +94,46 @@ func TestImportTxFallsBackWhenAKeyIsStored(t *testing.T) {
 		})
 	}
 }
+
+// TestImportGathersStatistics: on PostgreSQL an import writing many rows
+// into a table leaves the table's statistics gathered for the planner
+// (its columns in pg_stats), and one rolled back leaves none.
+func TestImportGathersStatistics(t *testing.T) {
+	dsn, ok := storetest.Postgres()
+	if !ok {
+		t.Skip("PostgreSQL only: SQLite plans from its indexes")
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, storetest.PostgresTarget(t, dsn), WithMigrate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	columns := func() int {
+		var n int
+		if err := db.read.QueryRow("SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'events'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	it, err := db.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := it.Write(ctx, &gridscore.Records{Events: categoryEvents(0, analyzeRows, "新")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := it.Write(ctx, &gridscore.Records{Logins: []gridscore.Login{{WorkerID: "W001", Channel: gridscore.ChannelApp, At: time.Now()}}}); err != nil {
+		t.Fatal(err)
+	}
+	it.Rollback()
+	if n := columns(); n != 0 {
+		t.Errorf("a rolled-back import left statistics of %d columns", n)
+	}
+	if _, err := db.Import(ctx, &gridscore.Records{Events: categoryEvents(0, analyzeRows, "新")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := columns(); n != len(tables[tableIndex(t, "events")].cols) {
+		t.Errorf("statistics of %d columns of events after an import, want all %d", n, len(tables[tableIndex(t, "events")].cols))
+	}
+}

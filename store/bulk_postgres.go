@@ -90,26 +90,10 @@ func (it *ImportTx) copyFrom(ctx context.Context, table string, cols []string, r
 	return n, err
 }
 
-// analyzeRows is how many rows an import must add to a table before the
-// table's statistics are gathered again at once.
+// analyzeRows is how many rows an import must write into a PostgreSQL
+// table before the table's statistics are gathered again at once (finish),
+// so that the next query is planned for the rows now there rather than for
+// an empty table (a list of a district's records went from 280 ms to
+// 14 ms); the server's autovacuum would do it only later. SQLite plans from
+// its indexes and needs nothing.
 const analyzeRows = 10000
-
-// analyze gathers PostgreSQL's statistics of the tables an import grew by
-// many rows, so that the next query is planned for the rows now there
-// rather than for an empty table (a list of a district's records went from
-// 280 ms to 14 ms); the server's autovacuum would do it only later. SQLite
-// plans from its indexes and needs nothing. A failure changes nothing the
-// import did, so it is not reported. It runs to the end even when ctx is
-// cancelled after the commit (a browser that went away once its import was
-// stored), so that no committed import is left without statistics.
-func (it *ImportTx) analyze(ctx context.Context, stats ImportStats) {
-	if it.db.dialect != postgresDialect {
-		return
-	}
-	ctx = context.WithoutCancel(ctx)
-	for name, s := range stats {
-		if s.Inserted >= analyzeRows {
-			it.db.write.ExecContext(ctx, "ANALYZE "+name)
-		}
-	}
-}
