@@ -114,7 +114,7 @@ func (s *Service) Clock() time.Time {
 //
 // The files stream through in bounded memory, in one transaction of the
 // store: one goroutine reads and checks them (csvfile.Scanner) and hands
-// chunks of records over a channel to this one, which writes them
+// chunks of rows over a channel to this one, which writes them
 // (store.ImportTx). Once a problem is found nothing more is written, the
 // reading goes on to report every problem, and the transaction is rolled
 // back.
@@ -197,13 +197,19 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan *gs.Records, 4)
+	// The reading goroutine also turns each chunk into the rows of its
+	// table (store.PrepareRows), so that this one only writes.
+	type chunk struct {
+		recs *gs.Records // noted (it.Note): what the import outdates
+		rows *store.ImportRows
+	}
+	chunks := make(chan chunk, 4)
 	scanned := make(chan error, 1)
 	go func() {
 		defer close(chunks)
 		scanned <- sc.Scan(ctx, paths, func(recs *gs.Records) error {
 			select {
-			case chunks <- recs:
+			case chunks <- chunk{recs, store.PrepareRows(recs)}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -211,10 +217,10 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		})
 	}()
 	var writeErr error
-	for recs := range chunks {
+	for c := range chunks {
 		if writeErr == nil {
-			if writeErr = it.Note(ctx, recs); writeErr == nil {
-				writeErr = it.Write(ctx, recs)
+			if writeErr = it.Note(ctx, c.recs); writeErr == nil {
+				writeErr = it.WriteRows(ctx, c.rows)
 			}
 			if writeErr != nil {
 				cancel() // stops the reading; the chunks left are drained

@@ -78,7 +78,9 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 
 // WriteImportTemplate writes the import template of the named kinds (every
 // kind when none is named) as an XLSX workbook (csvfile.WriteTemplate).
-func WriteImportTemplate(w io.Writer, kinds ...string) error { return csvfile.WriteTemplate(w, kinds...) }
+func WriteImportTemplate(w io.Writer, kinds ...string) error {
+	return csvfile.WriteTemplate(w, kinds...)
+}
 
 // ImportTemplateName returns the file name of the import template of the
 // kind named kind (English or Chinese), and whether there is such a kind.

@@ -205,3 +205,65 @@ func TestStreamingImportStoresWhatTheInMemoryImportStores(t *testing.T) {
 		})
 	}
 }
+
+// TestBadRowLateInAnEmptyStoreWritesNothing imports into an empty store,
+// where each table's rows go straight in (COPY on PostgreSQL) with its
+// secondary indexes dropped until the end: a bad row after 30,000 good
+// events, or in a kind read after them, writes nothing, leaves every
+// index in place and is named by file, row and column.
+func TestBadRowLateInAnEmptyStoreWritesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, content, want string
+	}{
+		{"late in the events", "", "", `events.csv:29992: 上报时间（reported_at）: `},
+		{"in a kind read after the events", "ballots.csv", "ballot_id,worker_id,rater_group,rating,cast_at\nNB1,QS001,群众,满意,2023-09-20 10:00\nNB2,QS001,群众,很好,2023-09-20 10:00\n",
+			`ballots.csv:3: 评价（rating）: `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+				indexes := storetest.Indexes(t, db, store.Kinds())
+				dir := t.TempDir()
+				for _, f := range []string{"grids.csv", "workers.csv"} {
+					b, err := os.ReadFile(filepath.Join(demoDir, f))
+					if err != nil {
+						t.Fatal(err)
+					}
+					os.WriteFile(filepath.Join(dir, f), b, 0o644)
+				}
+				manyEvents(t, dir, 30_000)
+				if tc.file == "" {
+					b, _ := os.ReadFile(filepath.Join(dir, "events.csv"))
+					lines := strings.Split(string(b), "\n")
+					lines[29991] = strings.Replace(lines[29991], "2023-08-", "2023-13-", 1) // row 29,992 of the file
+					os.WriteFile(filepath.Join(dir, "events.csv"), []byte(strings.Join(lines, "\n")), 0o644)
+				} else {
+					os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.content), 0o644)
+				}
+				_, err := (&app.Service{DB: db}).ImportFiles(context.Background(), dir)
+				if got := reportOf(t, err); len(got) != 1 || !strings.HasPrefix(got[0], tc.want) {
+					t.Errorf("problems = %q, want one starting %q", got, tc.want)
+				}
+				_, counts := mustLoadAll(t, db)
+				for kind, n := range counts {
+					if n != 0 {
+						t.Errorf("%d rows of %s stored by a failed import", n, kind)
+					}
+				}
+				if got := storetest.Indexes(t, db, store.Kinds()); !reflect.DeepEqual(got, indexes) {
+					t.Errorf("indexes after a failed import:\n%v\nwant\n%v", got, indexes)
+				}
+
+				// The same files, corrected, import whole.
+				manyEvents(t, dir, 30_000)
+				os.Remove(filepath.Join(dir, "ballots.csv"))
+				if s := mustImportFiles(t, db, dir)["events"]; s.Inserted != 30_001 {
+					t.Errorf("events stats = %+v, want 30,001 inserted", s)
+				}
+				if got := storetest.Indexes(t, db, store.Kinds()); !reflect.DeepEqual(got, indexes) {
+					t.Errorf("indexes after an import:\n%v\nwant\n%v", got, indexes)
+				}
+			})
+		})
+	}
+}

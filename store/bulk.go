@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
+	"fmt"
 
 	"github.com/gridscore/gridscore"
 )
@@ -21,19 +18,22 @@ import (
 // Each Write upserts its records as Import does: a record whose key is
 // stored replaces the stored row where it differs, an identical one changes
 // nothing. On SQLite the rows go through prepared multi-row INSERT … ON
-// CONFLICT statements on the one write connection; on PostgreSQL each Write
-// copies its rows (COPY) into a temporary staging table, dropped at the end
-// of the transaction, and upserts them from there with one INSERT … SELECT …
-// ON CONFLICT statement.
+// CONFLICT statements on the one write connection (bulk_sqlite.go); on
+// PostgreSQL they are copied (COPY) straight into the table while no key
+// collides, else through a staging table (bulk_postgres.go). A table that
+// is empty when the import first writes to it has its secondary indexes
+// dropped and built again at Commit (deferIndexes).
 //
 // An ImportTx is not safe for concurrent use: one goroutine writes while
-// others may read the files. Begin it with DB.BeginImport and always end it
-// with Commit or Rollback (a Rollback after Commit does nothing).
+// others may read the files and prepare the rows (PrepareRows). Begin it
+// with DB.BeginImport and always end it with Commit or Rollback (a
+// Rollback after Commit does nothing).
 type ImportTx struct {
 	db     *DB
 	conn   *sql.Conn
 	tx     *sql.Tx
 	tables []*tableWriter // per table of tables, nil until first written
+	cur    *tableWriter   // the table written last
 	done   bool
 	large  bool        // LargeImport: secondary indexes may be deferred
 	town   string      // OnlyTown: the one town whose records change
@@ -46,16 +46,23 @@ type tableWriter struct {
 	before   int64 // rows before the first write
 	received int64 // records given
 	written  int64 // rows inserted or changed
+	// deferred holds the statements re-creating the secondary indexes
+	// dropped (see deferIndexes) until they are built again (finish); nil
+	// until they are dropped.
+	deferred []string
+	// analyzed is written when PostgreSQL's statistics of the table were
+	// last gathered (finish).
+	analyzed int64
 	// SQLite: the prepared statement writing per rows, the rows waiting for
 	// a full statement, and the argument buffer.
 	per     int
 	full    *sql.Stmt
 	pending [][]any
 	args    []any
-	// deferred holds the statements re-creating the secondary indexes
-	// dropped for the rest of a large import (see deferIndexes).
-	deferred []string
-	// PostgreSQL: the staging table and the statement that upserts from it.
+	// PostgreSQL: collided is set once a row's key was found stored (the
+	// rows go through the staging table from then on); the staging table
+	// and the statement that upserts from it, once made.
+	collided     bool
 	stage, merge string
 }
 
@@ -82,12 +89,12 @@ const LargeImportBytes = 64 << 20
 
 // BeginImport begins an import transaction on the write connection.
 //
-// On SQLite, a small import keeps its temporary storage (the statement
-// journal of each multi-row upsert) in memory, 10–15 % faster than in a
-// file; a large one (LargeImport) keeps it in files, because rebuilding
-// the indexes it dropped (deferIndexes) sorts every key of the table, and
-// sorted runs kept in memory took a province's import past 2 GB. SQLite
-// cannot change this inside the transaction, so it is chosen up front.
+// On SQLite, a small import keeps its temporary storage (where a rebuilt
+// index is sorted) in memory; a large one (LargeImport) keeps it in files,
+// because rebuilding the indexes it dropped (deferIndexes) sorts every key
+// of the table, and sorted runs kept in memory took a province's import
+// past 2 GB. SQLite cannot change this inside the transaction, so it is
+// chosen up front.
 func (db *DB) BeginImport(ctx context.Context, opts ...ImportOption) (*ImportTx, error) {
 	var o importOptions
 	for _, opt := range opts {
@@ -125,27 +132,53 @@ func (it *ImportTx) Known(ctx context.Context) (*Known, error) {
 	return k, nil
 }
 
+// ImportRows are records turned into the column values of their tables,
+// ready for ImportTx.WriteRows. Turning them is a good part of an import's
+// work and needs no database: PrepareRows runs on the goroutine reading the
+// files while another writes the rows before.
+type ImportRows struct {
+	rows     [][][]any // per table of tables
+	received []int
+}
+
+// PrepareRows turns recs into the rows of their tables. Within one kind a
+// later record with the key of an earlier one replaces it.
+func PrepareRows(recs *gridscore.Records) *ImportRows {
+	rows, received := rowsOf(recs)
+	return &ImportRows{rows: rows, received: received}
+}
+
 // Write upserts every record of recs. Within one call a later record with
 // the key of an earlier one replaces it; records with the same key given
 // in different calls are written in turn, the last one staying.
 func (it *ImportTx) Write(ctx context.Context, recs *gridscore.Records) error {
+	return it.WriteRows(ctx, PrepareRows(recs))
+}
+
+// WriteRows writes rows prepared by PrepareRows, as Write does.
+func (it *ImportTx) WriteRows(ctx context.Context, r *ImportRows) error {
 	if it.done {
 		return it.db.wrap("import: write", sql.ErrTxDone)
 	}
-	rows, received := rowsOf(recs)
 	for i := range tables {
-		if received[i] == 0 {
+		if r.received[i] == 0 {
 			continue
 		}
-		tw, err := it.writer(ctx, i)
+		tw, err := it.writer(ctx, i, len(r.rows[i]))
 		if err != nil {
 			return it.db.wrap("import "+tables[i].name, err)
 		}
-		tw.received += int64(received[i])
+		if it.cur != nil && it.cur != tw {
+			if err := it.finish(ctx, it.cur); err != nil {
+				return it.db.wrap("import "+it.cur.t.name, err)
+			}
+		}
+		it.cur = tw
+		tw.received += int64(r.received[i])
 		if it.db.dialect == postgresDialect {
-			err = it.copyUpsert(ctx, tw, rows[i])
+			err = it.copyRows(ctx, tw, r.rows[i])
 		} else {
-			err = it.stmtUpsert(ctx, tw, rows[i])
+			err = it.stmtUpsert(ctx, tw, r.rows[i])
 		}
 		if err != nil {
 			return it.db.wrap("import "+tw.t.name, err)
@@ -154,9 +187,16 @@ func (it *ImportTx) Write(ctx context.Context, recs *gridscore.Records) error {
 	return nil
 }
 
+// deferFirstRows is how many rows the first write into a table empty at
+// the start of the import must bring for the table's secondary indexes to
+// be dropped at once and built at Commit: fewer, and building them costs
+// more than keeping them up.
+var deferFirstRows = 1000
+
 // writer returns the writer of table i, counting the table's rows and
-// preparing its statements on first use.
-func (it *ImportTx) writer(ctx context.Context, i int) (*tableWriter, error) {
+// preparing its statements on first use, when n rows are about to be
+// written.
+func (it *ImportTx) writer(ctx context.Context, i, n int) (*tableWriter, error) {
 	if tw := it.tables[i]; tw != nil {
 		return tw, nil
 	}
@@ -166,120 +206,49 @@ func (it *ImportTx) writer(ctx context.Context, i int) (*tableWriter, error) {
 		return nil, err
 	}
 	tw := &tableWriter{t: t, before: before}
-	if it.db.dialect == postgresDialect {
-		tw.stage = "gs_stage_" + t.name
-		if _, err := it.tx.ExecContext(ctx, "CREATE TEMP TABLE "+tw.stage+" (LIKE "+t.name+") ON COMMIT DROP"); err != nil {
-			return nil, err
-		}
-		tw.merge = "INSERT INTO " + t.name + " (" + t.selectList() + ") SELECT " + t.selectList() + " FROM " + tw.stage + conflictSQL(t)
-	} else {
+	if it.db.dialect == sqliteDialect {
 		tw.per = min(maxBatchRows, maxBatchParams/len(t.cols))
 		if tw.full, err = it.tx.PrepareContext(ctx, upsertSQL(t, tw.per)); err != nil {
 			return nil, err
 		}
 	}
 	it.tables[i] = tw
+	if before == 0 && n >= deferFirstRows {
+		if err := it.deferIndexes(ctx, tw); err != nil {
+			return nil, err
+		}
+	}
 	return tw, nil
 }
 
-// stmtUpsert writes rows on SQLite, per rows a statement; rows short of a
-// full statement wait for the next call, or for Commit.
-func (it *ImportTx) stmtUpsert(ctx context.Context, tw *tableWriter, rows [][]any) error {
-	if len(tw.pending) > 0 {
-		take := min(tw.per-len(tw.pending), len(rows))
-		tw.pending = append(tw.pending, rows[:take]...)
-		rows = rows[take:]
-		if len(tw.pending) < tw.per {
-			return nil
-		}
-		if err := it.execFull(ctx, tw, tw.pending); err != nil {
-			return err
-		}
-		tw.pending = tw.pending[:0]
-	}
-	for ; len(rows) >= tw.per; rows = rows[tw.per:] {
-		if err := it.execFull(ctx, tw, rows[:tw.per]); err != nil {
-			return err
-		}
-	}
-	tw.pending = append(tw.pending, rows...)
-	if it.large && tw.deferred == nil && tw.written >= max(deferIndexRows, tw.before) {
-		return it.deferIndexes(ctx, tw)
-	}
-	return nil
-}
-
-// deferIndexRows is how many rows a large import (LargeImport, whose
-// temporary storage is in files, where the rebuild sorts) must have written
-// into a SQLite table, and at least as many as the table held before,
-// before the table's secondary indexes are dropped for the rest of the
-// import and built again at its end.
-var deferIndexRows int64 = 200_000
-
-// deferIndexes drops tw's secondary indexes (not its key, which the upsert
-// needs, nor any unique index) inside the import's transaction, keeping the
-// statements that re-create them at Commit. Kept up row by row, an index
-// over tens of millions of rows whose order is not the file's (a time
-// column) has every insert touch a page the cache no longer holds; built
-// once at the end from sorted keys it costs a fraction of that. A rollback
-// brings the indexes back with everything else, and readers see them
-// throughout (the transaction is not visible to them).
-func (it *ImportTx) deferIndexes(ctx context.Context, tw *tableWriter) error {
-	rows, err := it.tx.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", tw.t.name)
-	if err != nil {
+// finish ends the writing of tw's table for now, when the import moves on
+// to another table (files give the rows of a kind together, see
+// csvfile.Scanner) or commits: the rows still waiting are written, the
+// indexes dropped are built again, and on PostgreSQL the statistics of a
+// table that many rows were written to are gathered (analyzeRows), inside
+// the transaction, which counts the rows it wrote as there. Building and
+// gathering while the files of the next kinds are being read, rather than
+// all at the end, was 6 % of a 5,000-worker import. Rows given for the
+// table later are written as usual, its indexes kept up.
+func (it *ImportTx) finish(ctx context.Context, tw *tableWriter) error {
+	if err := it.flushPending(ctx, tw); err != nil {
 		return err
 	}
-	var names []string
-	tw.deferred = []string{}
-	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			rows.Close()
-			return err
+	for _, create := range tw.deferred {
+		if _, err := it.tx.ExecContext(ctx, create); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
 		}
-		if strings.HasPrefix(strings.ToUpper(create), "CREATE UNIQUE") {
-			continue
-		}
-		names = append(names, name)
-		tw.deferred = append(tw.deferred, create)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	if tw.deferred != nil {
+		tw.deferred = tw.deferred[:0] // built: not to be dropped again
 	}
-	for _, name := range names {
-		if _, err := it.tx.ExecContext(ctx, "DROP INDEX "+quoteIdent(name)); err != nil {
-			return err
+	if it.db.dialect == postgresDialect && tw.written-tw.analyzed >= analyzeRows {
+		if _, err := it.tx.ExecContext(ctx, "ANALYZE "+tw.t.name); err != nil {
+			return fmt.Errorf("analyze: %w", err)
 		}
+		tw.analyzed = tw.written
 	}
 	return nil
-}
-
-// quoteIdent quotes an SQL identifier.
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// execFull runs the prepared statement on per rows.
-func (it *ImportTx) execFull(ctx context.Context, tw *tableWriter, rows [][]any) error {
-	tw.args = tw.args[:0]
-	for _, r := range rows {
-		tw.args = append(tw.args, r...)
-	}
-	res, err := tw.full.ExecContext(ctx, tw.args...)
-	return tw.count(res, err)
-}
-
-// flushPending writes the rows still waiting on SQLite.
-func (it *ImportTx) flushPending(ctx context.Context, tw *tableWriter) error {
-	if len(tw.pending) == 0 {
-		return nil
-	}
-	tw.args = tw.args[:0]
-	for _, r := range tw.pending {
-		tw.args = append(tw.args, r...)
-	}
-	res, err := it.tx.ExecContext(ctx, upsertSQL(tw.t, len(tw.pending)), tw.args...)
-	tw.pending = tw.pending[:0]
-	return tw.count(res, err)
 }
 
 // count adds the rows a statement inserted or changed.
@@ -292,32 +261,9 @@ func (tw *tableWriter) count(res sql.Result, err error) error {
 	return err
 }
 
-// copyUpsert writes rows on PostgreSQL: COPY into the staging table, one
-// INSERT … SELECT … ON CONFLICT from it, and the staging table emptied. The
-// rows of one call have distinct keys (rowsOf keeps the last of a key), as
-// one INSERT … ON CONFLICT DO UPDATE may not touch a row twice.
-func (it *ImportTx) copyUpsert(ctx context.Context, tw *tableWriter, rows [][]any) error {
-	err := it.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errors.New("the PostgreSQL connection is not pgx's")
-		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{tw.stage}, tw.t.cols, pgx.CopyFromRows(rows))
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	res, err := it.tx.ExecContext(ctx, tw.merge)
-	if err := tw.count(res, err); err != nil {
-		return err
-	}
-	_, err = it.tx.ExecContext(ctx, "TRUNCATE "+tw.stage)
-	return err
-}
-
-// Commit writes what is still waiting, commits, and returns what the import
-// did per kind (see KindStats). On any error nothing is written.
+// Commit writes what is still waiting, builds the indexes it dropped
+// (finish), commits, and returns what the import did per kind (see KindStats). On
+// any error nothing is written.
 func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 	if it.done {
 		return nil, it.db.wrap("import: commit", sql.ErrTxDone)
@@ -328,18 +274,12 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		if tw == nil {
 			continue
 		}
-		if err := it.flushPending(ctx, tw); err != nil {
+		if err := it.finish(ctx, tw); err != nil {
 			it.Rollback()
 			return nil, it.db.wrap("import "+tw.t.name, err)
 		}
 		if tw.full != nil {
 			tw.full.Close()
-		}
-		for _, create := range tw.deferred {
-			if _, err := it.tx.ExecContext(ctx, create); err != nil {
-				it.Rollback()
-				return nil, it.db.wrap("import "+tw.t.name+": rebuild index", err)
-			}
 		}
 		after, err := countRows(ctx, it.tx, tw.t.name)
 		if err != nil {
@@ -368,32 +308,7 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 	if err != nil {
 		return nil, it.db.wrap("import: commit", err)
 	}
-	it.analyze(ctx, stats)
 	return stats, nil
-}
-
-// analyzeRows is how many rows an import must add to a table before the
-// table's statistics are gathered again at once.
-const analyzeRows = 10000
-
-// analyze gathers PostgreSQL's statistics of the tables an import grew by
-// many rows, so that the next query is planned for the rows now there
-// rather than for an empty table (a list of a district's records went from
-// 280 ms to 14 ms); the server's autovacuum would do it only later. SQLite
-// plans from its indexes and needs nothing. A failure changes nothing the
-// import did, so it is not reported. It runs to the end even when ctx is
-// cancelled after the commit (a browser that went away once its import was
-// stored), so that no committed import is left without statistics.
-func (it *ImportTx) analyze(ctx context.Context, stats ImportStats) {
-	if it.db.dialect != postgresDialect {
-		return
-	}
-	ctx = context.WithoutCancel(ctx)
-	for name, s := range stats {
-		if s.Inserted >= analyzeRows {
-			it.db.write.ExecContext(ctx, "ANALYZE "+name)
-		}
-	}
 }
 
 // Rollback abandons the import: nothing it wrote stays. It does nothing

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/gen"
+	"github.com/gridscore/gridscore/store/storetest"
 )
 
 // BenchmarkRowsPerStatement writes 200,000 events into a fresh SQLite store
@@ -61,7 +62,12 @@ func BenchmarkRowsPerStatement(b *testing.B) {
 // indexSQL returns the statements of db's secondary indexes, by name.
 func indexSQL(t *testing.T, db *DB) map[string]string {
 	t.Helper()
-	rows, err := db.read.Query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+	query := "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+	if db.dialect == postgresDialect {
+		// Each test store has its own schema, named in the statements.
+		query = "SELECT indexname, replace(indexdef, ' ON ' || current_schema() || '.', ' ON ') FROM pg_indexes WHERE schemaname = current_schema()"
+	}
+	rows, err := db.read.Query(query)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,25 +83,38 @@ func indexSQL(t *testing.T, db *DB) map[string]string {
 	return out
 }
 
-// TestDeferredIndexes checks that a SQLite import large enough to drop the
-// secondary indexes of the tables it fills builds them again exactly, with
-// the same records stored as an import keeping them up row by row, and
-// that an import rolled back after dropping them leaves them in place.
+// TestDeferredIndexes checks, on each engine, that an import dropping the
+// secondary indexes of the tables it fills (a table empty at its first
+// write; on SQLite also a large import's table once it has written more
+// rows than it held) builds them again exactly, with the same records
+// stored as an import keeping them up row by row, and that an import
+// rolled back after dropping them leaves them in place.
 func TestDeferredIndexes(t *testing.T) {
+	for _, be := range storetest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			testDeferredIndexes(t, be)
+		})
+	}
+}
+
+func testDeferredIndexes(t *testing.T, be storetest.Backend) {
 	ctx := context.Background()
 	q := gridscore.Quarter{Year: 2023, Q: 3}
 	opts := gen.Options{Workers: 200, Quarter: q, Seed: 4}
 	open := func() *DB {
-		db, err := Open(ctx, filepath.Join(t.TempDir(), "gs.db"), WithMigrate())
+		db, err := Open(ctx, be.Target(t), WithMigrate())
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
 		return db
 	}
-	load := func(db *DB, every int64) *gridscore.Records {
-		defer func(n int64) { deferIndexRows = n }(deferIndexRows)
-		deferIndexRows = every
+	// load imports the generated quarter, a town a Write; first is the
+	// rows a first write must bring to defer, every the rows a large
+	// import must write (SQLite).
+	load := func(db *DB, first int, every int64) *gridscore.Records {
+		defer func(n int, m int64) { deferFirstRows, deferIndexRows = n, m }(deferFirstRows, deferIndexRows)
+		deferFirstRows, deferIndexRows = first, every
 		it, err := db.BeginImport(ctx, LargeImport())
 		if err != nil {
 			t.Fatal(err)
@@ -103,8 +122,12 @@ func TestDeferredIndexes(t *testing.T) {
 		if err := gen.Generate(opts, func(r *gridscore.Records) error { return it.Write(ctx, r) }); err != nil {
 			t.Fatal(err)
 		}
+		deferred := it.tables[tableIndex(t, "events")].deferred != nil
 		if _, err := it.Commit(ctx); err != nil {
 			t.Fatal(err)
+		}
+		if want := first < 1<<30 || (db.dialect == sqliteDialect && every < 1<<40); deferred != want {
+			t.Errorf("events' indexes deferred: %v, want %v", deferred, want)
 		}
 		recs, err := db.Load(ctx, q.First().AddDays(-7).Start(), q.Last().End())
 		if err != nil {
@@ -112,34 +135,42 @@ func TestDeferredIndexes(t *testing.T) {
 		}
 		return recs
 	}
-	kept, deferred := open(), open()
+	kept := open()
 	want := indexSQL(t, kept)
-	if got := load(deferred, 1000); !reflect.DeepEqual(got, load(kept, 1<<40)) {
-		t.Error("the records stored by an import deferring its indexes differ")
-	}
-	if got := indexSQL(t, deferred); !reflect.DeepEqual(got, want) {
-		t.Errorf("indexes after a deferring import:\n%v\nwant\n%v", got, want)
+	keptRecs := load(kept, 1<<30, 1<<40)
+	for _, c := range []struct {
+		name  string
+		first int
+		every int64
+	}{{"empty tables", 1, 1 << 40}, {"large import", 1 << 30, 1000}} {
+		if c.every < 1<<40 && be.Name != "sqlite" {
+			continue // PostgreSQL keeps the indexes of tables holding rows
+		}
+		deferred := open()
+		if got := load(deferred, c.first, c.every); !reflect.DeepEqual(got, keptRecs) {
+			t.Errorf("%s: the records stored by an import deferring its indexes differ", c.name)
+		}
+		if got := indexSQL(t, deferred); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: indexes after a deferring import:\n%v\nwant\n%v", c.name, got, want)
+		}
 	}
 
 	// Rolled back after dropping them.
-	defer func(n int64) { deferIndexRows = n }(deferIndexRows)
-	deferIndexRows = 10
 	empty := open()
 	it, err := empty.BeginImport(ctx, LargeImport())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var evs []gridscore.Event
-	for i := range 500 {
+	for i := range deferFirstRows {
 		evs = append(evs, gridscore.Event{ID: fmt.Sprintf("X%05d", i), WorkerID: "T0001-W0001", Flow: gridscore.FlowSelfHandled,
 			Severity: gridscore.SeverityGeneral, Category: "治安", OccurredAt: q.First().Start(), ReportedAt: q.First().Start()})
 	}
 	if err := it.Write(ctx, &gridscore.Records{Events: evs}); err != nil {
 		t.Fatal(err)
 	}
-	tw := it.tables[tableIndex(t, "events")]
-	if len(tw.deferred) == 0 {
-		t.Fatal("the import did not drop the events' indexes")
+	if tw := it.tables[tableIndex(t, "events")]; len(tw.deferred) == 0 {
+		t.Fatal("the import did not drop the indexes of the empty events table")
 	}
 	if err := it.Rollback(); err != nil {
 		t.Fatal(err)

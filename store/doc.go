@@ -72,12 +72,18 @@
 // # Writing records
 //
 // An import (bulk.go, ImportTx) writes while the files are still being
-// read, in one transaction. On SQLite, prepared multi-row INSERT … ON
-// CONFLICT statements on the write connection; a large import (LargeImport)
-// drops a table's secondary indexes once it has written more rows than the
-// table held and builds them again before Commit (deferIndexes), with its
-// temporary storage in files. On PostgreSQL each part is copied (COPY) into
-// a temporary staging table and upserted from there in one statement.
+// read, in one transaction; the reading goroutine also turns the records
+// into rows (PrepareRows). On SQLite, prepared multi-row INSERT OR FAIL …
+// ON CONFLICT statements on the write connection (FAIL spares a statement
+// journal; the import rolls back whole on any error). On PostgreSQL the
+// rows are copied (COPY) straight into the table under a savepoint; once a
+// key is found stored, that part is undone and the table's rows go through
+// a temporary staging table and one upsert statement. A table empty at the
+// import's first write has its secondary indexes dropped and built again
+// before Commit (deferIndexes; on PostgreSQL readers of that table wait
+// for the import); on SQLite so does a large import's table (LargeImport)
+// once more rows were written than it held, the temporary storage then in
+// files.
 // Hand changes to single records go through records_write.go and Import
 // (import.go), each with its audit entry in the same transaction. Every
 // change raises the version of the records and notes what it concerns
@@ -89,11 +95,11 @@
 // The fast path, the shared snapshot, the chunks' tasks, the deferred
 // indexes and COPY were each kept because they measured faster in
 // `gridscore bench` (BENCHMARKS.md, which records the runs and the
-// machine), whose floors are the bare scan and the bare insert of package
+// machine), whose floors are the bare scan and the bulk load of package
 // storebench:
 //
 //	go build -o /tmp/gridscore ./cmd/gridscore
-//	/tmp/gridscore bench --workers 200,5000 --stores sqlite,postgres --runs 3 --bare=false --out /tmp/bench.md
+//	/tmp/gridscore bench --workers 200,5000 --stores sqlite,postgres --runs 3 --bulk=false --out /tmp/bench.md
 //
 // Reading through pgx's raw values and interning strings made the
 // assessment 17 % faster at 100,000 workers (the collector scans less);

@@ -134,16 +134,17 @@ var maxBatchRows = 500
 // upsertSQL returns the statement that writes n rows into t on SQLite
 // (PostgreSQL writes through COPY and a staging table instead):
 //
-//	INSERT INTO t (k, a, b) VALUES (?, ?, ?), ...
+//	INSERT OR FAIL INTO t (k, a, b) VALUES (?, ?, ?), ...
 //	ON CONFLICT (k) DO UPDATE SET a = excluded.a, b = excluded.b
 //	WHERE t.a IS DISTINCT FROM excluded.a OR t.b IS DISTINCT FROM excluded.b
 //
+// (OR FAIL: no statement journal, see bulk_sqlite.go.)
 // The placeholders are anonymous: binding numbered ones ($n) costs the
 // SQLite driver a search by name for each, quadratic in a statement of
 // hundreds of rows.
 func upsertSQL(t *table, n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO ")
+	b.WriteString("INSERT OR FAIL INTO ")
 	b.WriteString(t.name)
 	b.WriteString(" (")
 	b.WriteString(t.selectList())

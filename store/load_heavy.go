@@ -27,7 +27,7 @@ import (
 // strings to scan; LoadTown reading a town's events, logins and patrols
 // this way took a town's first live view from 0.31 s to 0.21 s at 5,000
 // workers. To measure again, build the old and the new binary and run
-// `gridscore bench --workers 200,5000 --bare=false` with each, back to back.
+// `gridscore bench --workers 200,5000 --bulk=false` with each, back to back.
 
 // heavyRead describes one fast read of a kind: a window, a scope, and an
 // expected number of rows.

@@ -17,13 +17,6 @@ import (
 // snapshot of the data, as Load's does. The caller rolls it back or commits.
 func (db *DB) ReadTx(ctx context.Context) (*sql.Tx, error) { return db.readTx(ctx) }
 
-// WriteTx begins a transaction on the write connection, with no checks of
-// what is written through it. The caller rolls it back or commits.
-func (db *DB) WriteTx(ctx context.Context) (*sql.Tx, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	return tx, db.wrap("begin write", err)
-}
-
 // WindowCondition returns the condition, on parameters $1 and $2, with
 // which Load reads the rows of kind (a name of Kinds) in the window [from,
 // to), and its arguments; "" and nil for a kind read whole.
@@ -48,4 +41,23 @@ func RowsOf(recs *gridscore.Records) []TableRows {
 		out[i] = TableRows{Table: t.name, Columns: t.cols, Rows: rows[i]}
 	}
 	return out
+}
+
+// WriteConn returns the write connection itself, for a floor that writes
+// through the driver (COPY on PostgreSQL) inside a transaction begun on
+// it. The caller closes it, which returns it to the pool.
+func (db *DB) WriteConn(ctx context.Context) (*sql.Conn, error) {
+	conn, err := db.write.Conn(ctx)
+	return conn, db.wrap("write connection", err)
+}
+
+// Postgres reports whether db is a PostgreSQL store (else SQLite).
+func (db *DB) Postgres() bool { return db.dialect == postgresDialect }
+
+// DropSecondaryIndexes drops, inside tx (begun on db's write connection),
+// the indexes of table that are neither its key nor unique, as a large
+// import does, and returns the statements that build them again.
+func (db *DB) DropSecondaryIndexes(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
+	creates, err := dropSecondaryIndexes(ctx, tx, db.dialect, table)
+	return creates, db.wrap("drop indexes of "+table, err)
 }

@@ -191,7 +191,7 @@ func putRow(ctx context.Context, tx *sql.Tx, t *table, row []any, mustBeNew bool
 	if isUniqueViolation(err) {
 		parts := make([]string, t.keyLen)
 		for i, v := range row[:t.keyLen] {
-			parts[i] = keyPart(v)[1:]
+			parts[i] = string(appendKeyPart(nil, v)[1:])
 		}
 		return &ExistsError{Key: parts}
 	}

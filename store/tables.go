@@ -60,8 +60,12 @@ func rowsOf(recs *gridscore.Records) (rows [][][]any, received []int) {
 	rows = make([][][]any, len(tables))
 	received = make([]int, len(tables))
 	for i := range tables {
-		var r rowSet
-		r.keyLen = tables[i].keyLen
+		n := kindLen(recs, tables[i].name)
+		if n == 0 {
+			continue
+		}
+		r := rowSet{keyLen: tables[i].keyLen, rows: make([][]any, 0, n), index: make(map[string]int, n),
+			vals: make([]any, 0, n*len(tables[i].cols))}
 		addKind(&r, recs, tables[i].name)
 		rows[i], received[i] = r.rows, r.received
 	}
@@ -74,40 +78,89 @@ type rowSet struct {
 	rows     [][]any
 	index    map[string]int
 	received int
+	vals     []any  // the values of every row, one after another
+	key      []byte // the key being built
 }
 
-// add appends a row, or replaces the earlier row with the same key.
+// add appends a row, or replaces the earlier row with the same key. Its
+// values are kept in one array for the table, not an allocation a row.
 func (r *rowSet) add(vals ...any) {
 	r.received++
-	var b strings.Builder
-	for _, v := range vals[:r.keyLen] {
-		b.WriteString(keyPart(v))
-		b.WriteByte(0)
-	}
-	k := b.String()
-	if r.index == nil {
-		r.index = make(map[string]int)
+	start := len(r.vals)
+	r.vals = append(r.vals, vals...)
+	row := r.vals[start:len(r.vals):len(r.vals)]
+	var k string
+	if s, ok := vals[0].(string); ok && r.keyLen == 1 {
+		k = s // every key of one column is text
+	} else {
+		r.key = r.key[:0]
+		for _, v := range vals[:r.keyLen] {
+			r.key = appendKeyPart(r.key, v)
+			r.key = append(r.key, 0)
+		}
+		if i, ok := r.index[string(r.key)]; ok {
+			r.rows[i] = row
+			return
+		}
+		k = string(r.key)
 	}
 	if i, ok := r.index[k]; ok {
-		r.rows[i] = vals
+		r.rows[i] = row
 		return
 	}
 	r.index[k] = len(r.rows)
-	r.rows = append(r.rows, vals)
+	r.rows = append(r.rows, row)
 }
 
-// keyPart renders one key value for deduplication; the prefix keeps a
-// string from equalling a number or NULL.
-func keyPart(v any) string {
+// appendKeyPart renders one key value for deduplication; the prefix keeps
+// a string from equalling a number or NULL.
+func appendKeyPart(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case string:
-		return "s" + x
+		return append(append(b, 's'), x...)
 	case int64:
-		return "i" + strconv.FormatInt(x, 10)
+		return strconv.AppendInt(append(b, 'i'), x, 10)
 	case nil:
-		return "n"
+		return append(b, 'n')
 	}
 	panic(fmt.Sprintf("store: key value of type %T", v))
+}
+
+// kindLen returns the number of records of one kind in recs.
+func kindLen(recs *gridscore.Records, kind string) int {
+	switch kind {
+	case "grids":
+		return len(recs.Grids)
+	case "workers":
+		return len(recs.Workers)
+	case "events":
+		return len(recs.Events)
+	case "logins":
+		return len(recs.Logins)
+	case "patrols":
+		return len(recs.Patrols)
+	case "leaves":
+		return len(recs.Leaves)
+	case "register":
+		return len(recs.Register)
+	case "rosters":
+		return len(recs.Rosters)
+	case "visits":
+		return len(recs.Visits)
+	case "meetings":
+		return len(recs.Meetings)
+	case "attendance":
+		return len(recs.Attendance)
+	case "findings":
+		return len(recs.Findings)
+	case "quiz":
+		return len(recs.Quizzes)
+	case "ballots":
+		return len(recs.Ballots)
+	case "calendar":
+		return len(recs.Calendar)
+	}
+	panic("store: no rows for table " + kind)
 }
 
 // addKind adds the records of one kind, in the column order of its table.

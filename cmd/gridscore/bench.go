@@ -27,15 +27,15 @@ import (
 // each size and store it generates a quarter as DATA.md files, imports them
 // with `gridscore import` and assesses them with `gridscore assess` (child
 // processes, so that each one's peak memory is its own), and measures the
-// floors on the same store: a bare scan of the columns the engine needs and
-// a bare prepared insert of the same rows. It writes the table to a Markdown
-// file.
+// floors on the same store: a bare scan of the columns the engine needs, and
+// the store's own bulk load of the same rows into a fresh store
+// (storebench.BulkLoader). It writes the table to a Markdown file.
 type BenchCommand struct {
 	m                       *Main
 	sizes, stores, dsn, out string
 	quarter                 string
 	dir                     string
-	bare, keep, reuse       bool
+	bulk, keep, reuse       bool
 	runs                    int
 }
 
@@ -44,8 +44,8 @@ type benchRow struct {
 	store                 string
 	workers               int
 	rows                  int64
-	importTime, bareTime  time.Duration
-	bareRows              int64
+	importTime, bulkTime  time.Duration
+	bulkRows              int64
 	importRSS, assessRSS  int64 // KiB
 	floorRows             int64
 	floorTime, assessTime time.Duration
@@ -81,7 +81,8 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&c.quarter, "quarter", "2023Q3", "生成数据的季度")
 	fs.StringVar(&c.dir, "dir", "", "存放生成文件和 SQLite 数据库的文件夹（默认临时文件夹）")
 	fs.IntVar(&c.runs, "runs", 3, "基准扫描和考核计算各测几次（交替进行，取中位数；每次的时间都打印出来）")
-	fs.BoolVar(&c.bare, "bare", true, "同时测量基准插入（--bare=false 跳过：PostgreSQL 逐行插入 10 万人的数据需一个多小时）")
+	fs.BoolVar(&c.bulk, "bulk", true, "同时测量数据库自身的批量装载（--bulk=false 跳过）")
+	fs.BoolVar(&c.bulk, "bare", true, "--bulk 的旧名")
 	fs.BoolVar(&c.keep, "keep", false, "测量后保留导入的数据库（SQLite 文件在 --dir 中，PostgreSQL 为 gridscore_bench_import_N schema），供 --reuse 再次测量")
 	fs.BoolVar(&c.reuse, "reuse", false, "数据库已由 --keep 保留时不再生成和导入，只重新测量基准扫描和考核（导入列记为 —）")
 	if err := fs.Parse(args); err != nil {
@@ -140,8 +141,9 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	return writeFile(c.out, func(w io.Writer) error { return writeBenchmarks(w, results, c.quarter, c.runs) })
 }
 
-// measure runs one (store, size): the import (unless --reuse), the floor
-// scan and the assessment, and the bare insert (unless --bare=false).
+// measure runs one (store, size): the import (unless --reuse) and right
+// after it the bulk load of the same rows (unless --bulk=false), then the
+// floor scan and the assessment.
 func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs.Quarter, files string) (benchRow, error) {
 	row := benchRow{store: st, workers: n}
 	var (
@@ -165,6 +167,11 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		flag = "--dsn"
 	}
 	if !c.reuse {
+		// The store is given its schema first, as the bulk load's is: the
+		// import is timed from an empty store with the product's tables.
+		if _, _, err := c.child(ctx, self, "migrate", flag, target); err != nil {
+			return row, err
+		}
 		c.watch(ctx, &row, "导入前")
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 导入……\n", st, n)
 		start := time.Now()
@@ -173,15 +180,19 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 			return row, err
 		}
 		row.importTime, row.importRSS = time.Since(start), rss
+		if c.bulk {
+			if err := c.measureBulk(ctx, &row, q); err != nil {
+				return row, err
+			}
+		}
 	}
 	if err := c.measureReads(ctx, &row, self, flag, target, q); err != nil {
 		return row, err
 	}
-	if !c.bare {
-		return row, nil
+	if row.bulkTime > 0 && row.bulkRows != row.rows {
+		return row, fmt.Errorf("批量装载了 %d 行，导入后数据库中有 %d 行：两者测量的不是同样的数据", row.bulkRows, row.rows)
 	}
-	err = c.measureBare(ctx, &row, q) // before row is returned
-	return row, err
+	return row, nil
 }
 
 // measureReads measures the floor scan and the assessment of the store at
@@ -241,32 +252,33 @@ func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, fl
 	return nil
 }
 
-// measureBare measures the bare insert of the generated quarter into a
-// fresh store.
-func (c *BenchCommand) measureBare(ctx context.Context, row *benchRow, q gs.Quarter) error {
+// measureBulk measures the store's own bulk load of the generated quarter
+// (the same rows the import read from files) into a fresh store with the
+// product's schema: the floor of the import.
+func (c *BenchCommand) measureBulk(ctx context.Context, row *benchRow, q gs.Quarter) error {
 	st, n := row.store, row.workers
-	c.watch(ctx, row, "基准插入前")
-	fmt.Fprintf(c.m.Stderr, "[%s %d] 基准插入……\n", st, n)
-	bareTarget, bareCleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("bare_%d", n))
+	target, cleanup, err := c.freshTarget(ctx, st, fmt.Sprintf("bulk_%d", n))
 	if err != nil {
 		return err
 	}
-	defer bareCleanup()
-	bdb, err := store.OpenAndMigrate(ctx, bareTarget)
+	defer cleanup()
+	db, err := store.OpenAndMigrate(ctx, target)
 	if err != nil {
 		return err
 	}
-	defer bdb.Close()
-	ins, err := storebench.NewBareInserter(ctx, bdb)
+	defer db.Close()
+	c.watch(ctx, row, "批量装载前")
+	fmt.Fprintf(c.m.Stderr, "[%s %d] 批量装载……\n", st, n)
+	bl, err := storebench.NewBulkLoader(ctx, db)
 	if err != nil {
 		return err
 	}
-	err = gen.Generate(gen.Options{Workers: n, Quarter: q, Seed: 1}, func(town *gs.Records) error { return ins.Insert(ctx, town) })
+	err = gen.Generate(gen.Options{Workers: n, Quarter: q, Seed: 1}, func(town *gs.Records) error { return bl.Load(ctx, town) })
 	if err != nil {
-		ins.Rollback()
+		bl.Rollback()
 		return err
 	}
-	row.bareRows, row.bareTime, err = ins.Commit()
+	row.bulkRows, row.bulkTime, err = bl.Commit(ctx)
 	return err
 }
 
@@ -373,17 +385,17 @@ func rate(n int64, d time.Duration) float64 {
 }
 
 func formatRow(r benchRow) string {
-	importRate, bareRate := rate(r.rows, r.importTime), rate(r.bareRows, r.bareTime)
-	bare, share := fmt.Sprintf("%.0f", bareRate), fmt.Sprintf("%.0f%%", 100*importRate/max(bareRate, 1))
-	if r.bareRows == 0 {
-		bare, share = "—", "—" // not measured (--bare=false)
+	importRate, bulkRate := rate(r.rows, r.importTime), rate(r.bulkRows, r.bulkTime)
+	bulk, share := fmt.Sprintf("%.0f", bulkRate), fmt.Sprintf("%.0f%%", 100*importRate/max(bulkRate, 1))
+	if r.bulkRows == 0 {
+		bulk, share = "—", "—" // not measured (--bulk=false, --reuse)
 	}
 	imp, impRate, impRSS := fmt.Sprintf("%.1f s", r.importTime.Seconds()), fmt.Sprintf("%.0f", importRate), fmt.Sprintf("%d MiB", r.importRSS/1024)
 	if r.importTime == 0 {
 		imp, impRate, impRSS, share = "—", "—", "—", "—" // not measured (--reuse)
 	}
 	return fmt.Sprintf("| %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f s | %.2f s | %.2f× | %d MiB | %s |",
-		r.store, r.workers, r.rows, imp, impRate, bare, share,
+		r.store, r.workers, r.rows, imp, impRate, bulk, share,
 		impRSS, r.floorRows, r.floorTime.Seconds(), r.assessTime.Seconds(),
 		r.assessTime.Seconds()/max(r.floorTime.Seconds(), 1e-9), r.assessRSS/1024, busyText(r.busy, r.busyKnown))
 }
@@ -392,8 +404,8 @@ func formatRow(r benchRow) string {
 func writeBenchmarks(w io.Writer, rows []benchRow, quarter string, runs int) error {
 	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
 		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The floors are measured on the same store: a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, and a bare prepared single-row INSERT of the same rows in one transaction. Ratios: import rate / bare insert rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import and bare insert, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
-	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bare insert rows/s | import / bare | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS | busy elsewhere |")
+	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The import is timed from an empty store with the product's schema (migrated first). Its floor, the bulk load, is the store's own fastest way to take the same rows, measured right after the import into another fresh store with the same schema, in one transaction with none of the product's checks: on PostgreSQL a binary COPY (pgx CopyFrom) straight into each table, on SQLite prepared 500-row INSERT OR FAIL statements (no statement journal) with the product's connection settings and temp_store=MEMORY; on both the secondary indexes are dropped first and built again before the commit, inside the floor's time. Only the time spent in the database counts (generating the rows does not; the import's time is its whole process). The scan floor is a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table. Ratios: import rate / bulk load rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import and bulk load, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
+	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bulk load rows/s | import / bulk | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS | busy elsewhere |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		fmt.Fprintln(w, formatRow(r))

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +14,10 @@ import (
 // TestBenchCommand runs the harness as a user would, on a small generated
 // district: a fresh run that keeps its SQLite store, a --reuse run on that
 // store, and (when GRIDSCORE_TEST_DSN is set) a fresh run on PostgreSQL. Each
-// report must hold a measured row per store: rows, import and bare insert
-// rates, floor scan, assess time and memory, and how busy the machine was.
+// report must hold a measured row per store: rows, the import's rate and
+// its floor's (the bulk load of the same rows, which the harness checks
+// are as many as the import stored), floor scan, assess time and memory,
+// and how busy the machine was.
 func TestBenchCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates, imports and assesses in child processes")
@@ -48,18 +51,21 @@ func TestBenchCommand(t *testing.T) {
 		}
 		return f
 	}
-	// Columns: store, workers, rows, import, import rows/s, bare rows/s,
-	// import / bare, import RSS, floor rows, floor scan, assess,
+	// Columns: store, workers, rows, import, import rows/s, bulk load
+	// rows/s, import / bulk, import RSS, floor rows, floor scan, assess,
 	// assess / floor, assess RSS, busy elsewhere.
-	check := func(row string, imported bool) {
+	check := func(row string, imported, bulk bool) {
 		t.Helper()
 		c := cells(row)
 		if len(c) != 14 || c[1] != "40" || c[2] == "0" || c[8] == "0" || !strings.HasSuffix(c[10], " s") ||
 			!strings.HasSuffix(c[11], "×") || !strings.HasSuffix(c[12], "MiB") || c[12] == "0 MiB" || !strings.HasSuffix(c[13], "%") {
 			t.Errorf("row not measured in full: %s", row)
 		}
-		if imported != (c[3] != "—") || imported != strings.HasSuffix(c[6], "%") {
+		if imported != (c[3] != "—") {
 			t.Errorf("import measured: %v, row: %s", imported, row)
+		}
+		if rate, err := strconv.Atoi(c[5]); bulk != (err == nil && rate > 0) || bulk != strings.HasSuffix(c[6], "%") {
+			t.Errorf("bulk load measured: %v, row: %s", bulk, row)
 		}
 	}
 
@@ -68,7 +74,7 @@ func TestBenchCommand(t *testing.T) {
 	if len(rows) != 1 {
 		t.Fatalf("fresh run: %q", rows)
 	}
-	check(rows[0], true)
+	check(rows[0], true, true)
 	if _, err := os.Stat(filepath.Join(keptDir, "import_40.db")); err != nil {
 		t.Errorf("--keep kept no store: %v", err)
 	}
@@ -76,17 +82,23 @@ func TestBenchCommand(t *testing.T) {
 	if len(again) != 1 {
 		t.Fatalf("--reuse run: %q", again)
 	}
-	check(again[0], false)
+	check(again[0], false, false)
 	if cells(again[0])[2] != cells(rows[0])[2] || cells(again[0])[8] != cells(rows[0])[8] {
 		t.Errorf("--reuse measured other records:\n%s\n%s", rows[0], again[0])
 	}
+
+	optOut := bench("--stores", "sqlite", "--bulk=false", "--runs", "1")
+	if len(optOut) != 1 {
+		t.Fatalf("--bulk=false run: %q", optOut)
+	}
+	check(optOut[0], true, false)
 
 	if dsn := os.Getenv("GRIDSCORE_TEST_DSN"); dsn != "" {
 		pg := bench("--stores", "postgres", "--dsn", dsn, "--runs", "1")
 		if len(pg) != 1 {
 			t.Fatalf("postgres run: %q", pg)
 		}
-		check(pg[0], true)
+		check(pg[0], true, true)
 		if cells(pg[0])[2] != cells(rows[0])[2] {
 			t.Errorf("the stores hold different records:\n%s\n%s", rows[0], pg[0])
 		}

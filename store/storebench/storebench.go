@@ -1,11 +1,11 @@
 // Package storebench holds the benchmark floors of `gridscore bench` and
 // of app's import benchmarks: the fastest the database itself reads the
-// rows an assessment needs (FloorScan) and writes the rows of an import
-// (BareInserter), with nothing the product does on the way. The product's
+// rows an assessment needs (FloorScan) and takes the rows of an import
+// (BulkLoader), with nothing the product does on the way. The product's
 // own paths never import it.
 //
 // It reads and writes through the store's raw handles (store.DB.ReadTx,
-// store.DB.WriteTx) and reads the rows of a window through the conditions
+// store.DB.WriteConn) and reads the rows of a window through the conditions
 // Load uses (store.WindowCondition), so that the floor scans exactly what
 // Load reads.
 package storebench
@@ -14,11 +14,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -101,81 +99,3 @@ func scanAll(ctx context.Context, tx *sql.Tx, query string, args []any, ints []b
 	}
 	return n, rows.Err()
 }
-
-// BareInserter is the benchmark floor of import: it inserts records with
-// one prepared single-row INSERT each, all in one transaction, with no checks
-// and no upsert. Records can be given in parts (a town at a time), so that a
-// province need not be in memory.
-type BareInserter struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
-	rows  int64
-	spent time.Duration
-}
-
-// NewBareInserter begins the transaction of a bare insert into db.
-func NewBareInserter(ctx context.Context, db *store.DB) (*BareInserter, error) {
-	start := time.Now()
-	tx, err := db.WriteTx(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("storebench: bare insert: %w", err)
-	}
-	return &BareInserter{tx: tx, stmts: map[string]*sql.Stmt{}, spent: time.Since(start)}, nil
-}
-
-// Insert inserts every record of recs. Only the time spent in the database
-// counts, not building the rows.
-func (b *BareInserter) Insert(ctx context.Context, recs *gridscore.Records) error {
-	tables := store.RowsOf(recs)
-	start := time.Now()
-	defer func() { b.spent += time.Since(start) }()
-	for _, t := range tables {
-		if len(t.Rows) == 0 {
-			continue
-		}
-		stmt, err := b.stmt(ctx, t)
-		if err != nil {
-			return err
-		}
-		for _, r := range t.Rows {
-			if _, err := stmt.ExecContext(ctx, r...); err != nil {
-				return fmt.Errorf("storebench: bare insert %s: %w", t.Table, err)
-			}
-			b.rows++
-		}
-	}
-	return nil
-}
-
-// stmt returns the prepared INSERT of t's table.
-func (b *BareInserter) stmt(ctx context.Context, t store.TableRows) (*sql.Stmt, error) {
-	if stmt := b.stmts[t.Table]; stmt != nil {
-		return stmt, nil
-	}
-	ph := make([]string, len(t.Columns))
-	for j := range ph {
-		ph[j] = "$" + strconv.Itoa(j+1)
-	}
-	stmt, err := b.tx.PrepareContext(ctx, "INSERT INTO "+t.Table+" ("+strings.Join(t.Columns, ", ")+") VALUES ("+strings.Join(ph, ", ")+")")
-	if err != nil {
-		return nil, fmt.Errorf("storebench: bare insert %s: %w", t.Table, err)
-	}
-	b.stmts[t.Table] = stmt
-	return stmt, nil
-}
-
-// Commit commits and returns the rows inserted and the time spent in the
-// database.
-func (b *BareInserter) Commit() (int64, time.Duration, error) {
-	start := time.Now()
-	for _, s := range b.stmts {
-		s.Close()
-	}
-	if err := b.tx.Commit(); err != nil {
-		return b.rows, 0, fmt.Errorf("storebench: bare insert: %w", err)
-	}
-	return b.rows, b.spent + time.Since(start), nil
-}
-
-// Rollback abandons a bare insert.
-func (b *BareInserter) Rollback() error { return b.tx.Rollback() }

@@ -2,6 +2,7 @@ package storebench_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	gs "github.com/gridscore/gridscore"
@@ -11,7 +12,8 @@ import (
 	"github.com/gridscore/gridscore/store/storetest"
 )
 
-// The bare insert stores every generated row, and the floor reads exactly
+// The bulk load stores every generated row, with the indexes of a store
+// fresh from its migrations once it commits, and the floor reads exactly
 // the rows Load reads of the kinds it scans: all of them without a window,
 // Load's rows of a window with one.
 func TestFloorScansWhatLoadReads(t *testing.T) {
@@ -25,7 +27,11 @@ func TestFloorScansWhatLoadReads(t *testing.T) {
 			}
 			defer db.Close()
 			q := gs.Quarter{Year: 2023, Q: 3}
-			ins, err := storebench.NewBareInserter(ctx, db)
+			indexes := storetest.Indexes(t, db, store.Kinds())
+			if len(indexes) < 10 {
+				t.Fatalf("the migrated store has %d indexes: %v", len(indexes), indexes)
+			}
+			bl, err := storebench.NewBulkLoader(ctx, db)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -34,19 +40,29 @@ func TestFloorScansWhatLoadReads(t *testing.T) {
 				for _, t := range store.RowsOf(town) {
 					generated += int64(len(t.Rows))
 				}
-				return ins.Insert(ctx, town)
+				return bl.Load(ctx, town)
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			inserted, _, err := ins.Commit()
-			if err != nil || inserted != generated {
-				t.Fatalf("bare insert: %d rows, %v; want %d", inserted, err, generated)
+			loaded, spent, err := bl.Commit(ctx)
+			if err != nil || loaded != generated || spent <= 0 {
+				t.Fatalf("bulk load: %d rows in %v, %v; want %d", loaded, spent, err, generated)
+			}
+			if got := storetest.Indexes(t, db, store.Kinds()); !slices.Equal(got, indexes) {
+				t.Errorf("indexes after the bulk load:\n%v\nwant\n%v", got, indexes)
 			}
 
 			counts, err := db.Counts(ctx)
 			if err != nil {
 				t.Fatal(err)
+			}
+			var stored int64
+			for _, n := range counts {
+				stored += n
+			}
+			if stored != generated {
+				t.Errorf("the store holds %d rows, %d generated", stored, generated)
 			}
 			// Half the quarter: the window leaves rows out.
 			from, to := q.First().Start(), q.First().AddDays(45).Start()

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -80,4 +82,45 @@ func PostgresTarget(tb testing.TB, dsn string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Store is the part of a *store.DB that Indexes reads through.
+type Store interface {
+	ReadTx(ctx context.Context) (*sql.Tx, error)
+	Postgres() bool
+}
+
+// Indexes returns the names of the indexes of tables in db, sorted: for a
+// test that a write dropping indexes for its duration left them all in
+// place.
+func Indexes(tb testing.TB, db Store, tables []string) []string {
+	tb.Helper()
+	tx, err := db.ReadTx(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	in := "('" + strings.Join(tables, "', '") + "')"
+	query := "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN " + in
+	if db.Postgres() {
+		query = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN " + in
+	}
+	rows, err := tx.Query(query)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	slices.Sort(names)
+	return names
 }
