@@ -125,17 +125,7 @@ func (s *Service) ImportFiling(ctx context.Context, u *gs.User, data []byte) (*g
 	if u == nil || u.Role != gs.RoleDistrict {
 		return nil, gs.Errorf(gs.EFORBIDDEN, "只有区中心可以导入报备包。")
 	}
-	p, err := filing.Open(data, func(town string) (ed25519.PublicKey, bool, error) {
-		text, found, err := s.DB.FilingKey(ctx, town)
-		if err != nil || !found {
-			return nil, false, err
-		}
-		raw, err := base64.StdEncoding.DecodeString(text)
-		if err != nil || len(raw) != ed25519.PublicKeySize {
-			return nil, false, gs.Errorf(gs.EINTERNAL, "登记的%s公钥已损坏，请重新登记", town)
-		}
-		return ed25519.PublicKey(raw), true, nil
-	})
+	p, err := s.openFiling(ctx, data)
 	if err != nil {
 		return nil, err
 	}
@@ -179,4 +169,41 @@ func (s *Service) FilingKeyFingerprints(ctx context.Context, u *gs.User) (map[st
 		}
 	}
 	return out, nil
+}
+
+// openFiling checks a package against the key registered for its town.
+func (s *Service) openFiling(ctx context.Context, data []byte) (*filing.Package, error) {
+	return filing.Open(data, func(town string) (ed25519.PublicKey, bool, error) {
+		text, found, err := s.DB.FilingKey(ctx, town)
+		if err != nil || !found {
+			return nil, false, err
+		}
+		raw, err := base64.StdEncoding.DecodeString(text)
+		if err != nil || len(raw) != ed25519.PublicKeySize {
+			return nil, false, gs.Errorf(gs.EINTERNAL, "登记的%s公钥已损坏，请重新登记", town)
+		}
+		return ed25519.PublicKey(raw), true, nil
+	})
+}
+
+// ImportedFilingWorkbook returns the filing workbook (报备材料) of the
+// package imported for town's quarter q, with every worker's numbers as
+// the town finalized them, and its file name, checked again against the
+// registered key. Only the district may.
+func (s *Service) ImportedFilingWorkbook(ctx context.Context, u *gs.User, town string, q gs.Quarter) ([]byte, string, error) {
+	if u == nil || u.Role != gs.RoleDistrict {
+		return nil, "", gs.Errorf(gs.EFORBIDDEN, "只有区中心可以查看导入的报备包。")
+	}
+	data, found, err := s.DB.FilingPackage(ctx, town, q.String())
+	if err != nil {
+		return nil, "", err
+	}
+	if !found {
+		return nil, "", gs.Errorf(gs.ENOTFOUND, "没有导入%s %s 的报备包。", town, q)
+	}
+	p, err := s.openFiling(ctx, data)
+	if err != nil {
+		return nil, "", err
+	}
+	return p.Workbook, town + " " + q.String() + " 报备材料（报备包）.xlsx", nil
 }

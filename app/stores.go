@@ -247,6 +247,7 @@ type FilingStore interface {
 	FilingKeys(ctx context.Context) (map[string]string, error)
 	SaveFiling(ctx context.Context, f gs.ImportedFiling, pkg []byte, audit gs.AuditEntry) error
 	ImportedFilings(ctx context.Context, quarter string) ([]gs.ImportedFiling, error)
+	FilingPackage(ctx context.Context, town, quarter string) ([]byte, bool, error)
 }
 
 // AuthStore is what Auth needs of the store.

@@ -136,3 +136,16 @@ func (db *DB) ImportedFilings(ctx context.Context, quarter string) ([]gridscore.
 	}
 	return out, db.wrap("imported filings", rows.Err())
 }
+
+// FilingPackage returns the package imported for town's quarter, if any.
+func (db *DB) FilingPackage(ctx context.Context, town, quarter string) ([]byte, bool, error) {
+	var pkg []byte
+	err := db.read.QueryRowContext(ctx, "SELECT package FROM filings WHERE town = $1 AND quarter = $2", town, quarter).Scan(&pkg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, db.wrap("filing package", err)
+	}
+	return pkg, true, nil
+}

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 
@@ -43,6 +44,8 @@ type TownFilingRow struct {
 
 // FilingPackageRow is an imported package in words.
 type FilingPackageRow struct {
+	// WorkbookURL downloads the package's filing workbook.
+	WorkbookURL                                   string
 	FinalizedAt, SignedAt, ImportedAt, ImportedBy string
 	Workers, Assessed                             int
 	Average, Pay                                  string
@@ -90,7 +93,7 @@ func (s *Server) showFilings(w http.ResponseWriter, r *http.Request, u *gs.User,
 		r.StateName, r.ChangedAt = gs.StateName[tq.State.State], fmtTime(tq.ChangedAt)
 	}
 	for _, f := range imported {
-		row(f.Town).Package = &FilingPackageRow{FinalizedAt: fmtTime(f.FinalizedAt), SignedAt: fmtTime(f.SignedAt),
+		row(f.Town).Package = &FilingPackageRow{WorkbookURL: "/filings/" + url.PathEscape(f.Town) + "/" + f.Quarter + "/filing.xlsx", FinalizedAt: fmtTime(f.FinalizedAt), SignedAt: fmtTime(f.SignedAt),
 			ImportedAt: fmtTime(f.ImportedAt), ImportedBy: f.ImportedBy, Workers: f.Workers, Assessed: f.Assessed,
 			Average: f.AverageTotal(), Pay: f.PaySum.String()}
 	}
@@ -170,6 +173,23 @@ func (s *Server) registerFilingKey(w http.ResponseWriter, r *http.Request, u *gs
 	return s.showFilings(w, r, u, http.StatusOK, page)
 }
 
+// filingWorkbook is /filings/{town}/{quarter}/filing.xlsx: the filing
+// workbook of a package the district imported, every worker's numbers as
+// the town finalized them.
+func (s *Server) filingWorkbook(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	q, err := gs.ParseQuarter(r.PathValue("quarter"))
+	if err != nil {
+		return gs.Errorf(gs.ENOTFOUND, "没有这个季度的报备包。")
+	}
+	book, name, err := s.Service.ImportedFilingWorkbook(r.Context(), u, r.PathValue("town"), q)
+	if err != nil {
+		return err
+	}
+	attachment(w, name, int64(len(book)))
+	w.Write(book)
+	return nil
+}
+
 // townFilingPackage is /towns/{town}/filing.zip: the signed package of
 // the town's finalized quarter, for its center to send to the district.
 func (s *Server) townFilingPackage(w http.ResponseWriter, r *http.Request, u *gs.User) error {
@@ -205,4 +225,3 @@ func download(w http.ResponseWriter, contentType, name string, data []byte) {
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
 }
-

@@ -80,6 +80,13 @@ func TestFilingPages(t *testing.T) {
 			t.Errorf("the filings page lacks %q", want)
 		}
 	}
+	res, book := f.get("/filings/青山镇/2023Q3/filing.xlsx", district)
+	if _, local := f.get("/towns/青山镇/export/filing.xlsx", admin); res.StatusCode != http.StatusOK || book != local {
+		t.Errorf("the imported package's workbook: %d, %d bytes; the town's own is %d bytes", res.StatusCode, len(book), len(local))
+	}
+	if res, _ := f.get("/filings/青山镇/2023Q3/filing.xlsx", admin); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a town downloads from the district's filings: %d", res.StatusCode)
+	}
 	for _, who := range []string{"admin", "staff", "QS001"} {
 		if res, _ := f.get("/filings", f.login(who)); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s opens the filings page: %d, want 403", who, res.StatusCode)

@@ -42,6 +42,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /filings", s.signedIn(s.filings, 0))
 	mux.Handle("POST /filings", s.signedIn(s.importFilings, 0))
 	mux.Handle("POST /filings/keys", s.signedIn(s.registerFilingKey, 0))
+	mux.Handle("GET /filings/{town}/{quarter}/filing.xlsx", s.signedIn(s.filingWorkbook, 0))
 
 	// The downloads of the lists, with the filters and order of the page
 	// (export_lists.go).
