@@ -11,6 +11,7 @@ import (
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/store"
 )
 
 // Mappings of other systems' export files (issue 16 item 2). A town's
@@ -266,7 +267,7 @@ func (s *Service) ImportMappedFiles(ctx context.Context, mappings []gs.Mapping, 
 	if len(mappings) > 0 { // a plain import does not look at the headers twice
 		mapped = matchMappings(paths, mappings, true).mapped
 	}
-	it, err := s.DB.BeginImport(ctx, importOptions(filesSize(paths))...)
+	it, err := s.DB.BeginImport(ctx, append(importOptions(filesSize(paths)), store.HoldEmptyTables())...)
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,7 @@ type ImportTx struct {
 	large  bool        // LargeImport: secondary indexes may be deferred
 	town   string      // OnlyTown: the one town whose records change
 	noted  importNoted // what the records written concern (Note)
+	hold   bool        // HoldEmptyTables: PostgreSQL may lock tables filled from empty
 }
 
 // tableWriter is what an ImportTx keeps for one table it has written to.
@@ -72,6 +73,7 @@ type ImportOption func(*importOptions)
 type importOptions struct {
 	large bool
 	town  string
+	hold  bool
 }
 
 // LargeImport tells BeginImport that the import may write hundreds of
@@ -82,6 +84,11 @@ func LargeImport() ImportOption { return func(o *importOptions) { o.large = true
 // (the caller checked it, as the JSON API does): the commit outdates the
 // live results of that town alone (bumpTowns), not every town's.
 func OnlyTown(town string) ImportOption { return func(o *importOptions) { o.town = town } }
+
+// HoldEmptyTables lets a PostgreSQL import drop the indexes of a table it
+// fills from empty, which locks the table until it commits: for the
+// command line, whose import reads nothing back on other connections.
+func HoldEmptyTables() ImportOption { return func(o *importOptions) { o.hold = true } }
 
 // LargeImportBytes is the size of import files from which an import is
 // taken to be large: about 500,000 rows of DATA.md files.
@@ -119,7 +126,7 @@ func (db *DB) BeginImport(ctx context.Context, opts ...ImportOption) (*ImportTx,
 		conn.Close()
 		return nil, db.wrap("import: begin", err)
 	}
-	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large, town: o.town}, nil
+	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large, town: o.town, hold: o.hold}, nil
 }
 
 // Known reads, inside the transaction, what is stored that records may
@@ -213,7 +220,11 @@ func (it *ImportTx) writer(ctx context.Context, i, n int) (*tableWriter, error) 
 		}
 	}
 	it.tables[i] = tw
-	if before == 0 && n >= deferFirstRows {
+	// On PostgreSQL dropping the indexes locks the table until the import
+	// commits; a web upload's checks read it on other connections between
+	// its parts and would wait for the upload itself, so only the command
+	// line (HoldEmptyTables) holds a table it fills from empty.
+	if before == 0 && n >= deferFirstRows && (it.db.dialect == sqliteDialect || it.hold) {
 		if err := it.deferIndexes(ctx, tw); err != nil {
 			return nil, err
 		}
