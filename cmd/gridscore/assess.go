@@ -116,6 +116,11 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// writeBytes writes data to the file at path as writeFile does.
+func writeBytes(path string, data []byte) error {
+	return writeFile(path, func(w io.Writer) error { _, err := w.Write(data); return err })
+}
+
 // createTemp creates a new file in dir under an unused hidden name, with
 // the permissions any new file gets (0666 less the process's umask), not
 // os.CreateTemp's 0600: a result written for others to open is readable as

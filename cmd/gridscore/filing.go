@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 
 	gs "github.com/gridscore/gridscore"
@@ -60,7 +59,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	if c.out == "" {
 		c.out = name
 	}
-	if err := writeFile(c.out, func(w io.Writer) error { _, err := w.Write(pkg); return err }); err != nil {
+	if err := writeBytes(c.out, pkg); err != nil {
 		return err
 	}
 	key, err := svc.TownPublicKey(ctx, admin, c.town)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 
 	gs "github.com/gridscore/gridscore"
@@ -71,7 +70,7 @@ func (c *MappingCommand) Run(ctx context.Context, args []string) error {
 		if c.out == "" {
 			c.out = file
 		}
-		if err := writeFile(c.out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		if err := writeBytes(c.out, data); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.m.Stdout, "已把映射“%s”写入 %s。\n", name, c.out)
