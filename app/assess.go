@@ -44,13 +44,17 @@ func TuneGCForBatch(limit int64) (restore func()) {
 	}
 }
 
+// ImportHeapLimit is the heap a command-line import collects more often
+// near (TuneGCForImport).
+const ImportHeapLimit = 512 << 20
+
 // TuneGCForImport sets the process's garbage collector for a one-shot
 // command-line import: near a heap of 512 MiB it collects more often than
 // at every doubling (at 100,000 workers about 290 MB stay alive, and
 // collecting takes about a fifth of the import's CPU). It returns a
 // function restoring the setting.
 func TuneGCForImport() (restore func()) {
-	old := debug.SetMemoryLimit(512 << 20)
+	old := debug.SetMemoryLimit(ImportHeapLimit)
 	return func() { debug.SetMemoryLimit(old) }
 }
 

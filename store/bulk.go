@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/gridscore/gridscore"
 )
@@ -39,6 +40,8 @@ type ImportTx struct {
 	town   string      // OnlyTown: the one town whose records change
 	noted  importNoted // what the records written concern (Note)
 	hold   bool        // HoldEmptyTables: PostgreSQL may lock tables filled from empty
+
+	analyzeSet bool // the transaction's statistics target is set (finish)
 }
 
 // tableWriter is what an ImportTx keeps for one table it has written to.
@@ -254,6 +257,15 @@ func (it *ImportTx) finish(ctx context.Context, tw *tableWriter) error {
 		tw.deferred = tw.deferred[:0] // built: not to be dropped again
 	}
 	if it.db.dialect == postgresDialect && tw.written-tw.analyzed >= analyzeRows {
+		// A sample of 30 × 300 rows instead of the default 100 × 300: enough
+		// for the ranges gridscore asks for, and a 200-worker town's events
+		// took 21 ms to analyze instead of 90 ms (of a 0.7 s import).
+		if !it.analyzeSet {
+			if _, err := it.tx.ExecContext(ctx, "SET LOCAL default_statistics_target = "+strconv.Itoa(analyzeTarget)); err != nil {
+				return fmt.Errorf("analyze: %w", err)
+			}
+			it.analyzeSet = true
+		}
 		if _, err := it.tx.ExecContext(ctx, "ANALYZE "+tw.t.name); err != nil {
 			return fmt.Errorf("analyze: %w", err)
 		}

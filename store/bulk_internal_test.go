@@ -115,7 +115,7 @@ func testDeferredIndexes(t *testing.T, be storetest.Backend) {
 	load := func(db *DB, first int, every int64) *gridscore.Records {
 		defer func(n int, m int64) { deferFirstRows, deferIndexRows = n, m }(deferFirstRows, deferIndexRows)
 		deferFirstRows, deferIndexRows = first, every
-		it, err := db.BeginImport(ctx, LargeImport())
+		it, err := db.BeginImport(ctx, LargeImport(), HoldEmptyTables())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,10 +157,16 @@ func testDeferredIndexes(t *testing.T, be storetest.Backend) {
 
 	// Rolled back after dropping them.
 	empty := open()
-	it, err := empty.BeginImport(ctx, LargeImport())
+	it, err := empty.BeginImport(ctx, LargeImport(), HoldEmptyTables())
 	if err != nil {
 		t.Fatal(err)
 	}
+	rolledBack := false
+	defer func() {
+		if !rolledBack { // a failed check must not leave the tables locked
+			it.Rollback()
+		}
+	}()
 	var evs []gridscore.Event
 	for i := range deferFirstRows {
 		evs = append(evs, gridscore.Event{ID: fmt.Sprintf("X%05d", i), WorkerID: "T0001-W0001", Flow: gridscore.FlowSelfHandled,
@@ -172,6 +178,7 @@ func testDeferredIndexes(t *testing.T, be storetest.Backend) {
 	if tw := it.tables[tableIndex(t, "events")]; len(tw.deferred) == 0 {
 		t.Fatal("the import did not drop the indexes of the empty events table")
 	}
+	rolledBack = true
 	if err := it.Rollback(); err != nil {
 		t.Fatal(err)
 	}

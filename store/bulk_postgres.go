@@ -97,3 +97,7 @@ func (it *ImportTx) copyFrom(ctx context.Context, table string, cols []string, r
 // 14 ms); the server's autovacuum would do it only later. SQLite plans from
 // its indexes and needs nothing.
 const analyzeRows = 10000
+
+// analyzeTarget is the statistics target of the import's ANALYZE (the
+// server's default is 100).
+const analyzeTarget = 30

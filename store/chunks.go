@@ -321,6 +321,13 @@ func workerIDs(ws []gridscore.Worker) []string {
 // those with a fast read.
 var sizedKinds = slices.Sorted(maps.Keys(kindSet(func(k *kindRead) bool { return k.fast != nil })))
 
+// ExpectedRows is about how many records the store holds in all (from the
+// tables' statistics on PostgreSQL, their last row ids on SQLite): what a
+// command reading them all will hold in memory. It is 0 when unknown.
+func (db *DB) ExpectedRows(ctx context.Context) int64 {
+	return total(db.tableSizes(ctx))
+}
+
 // tableSizes returns about how many rows each sized table holds, to size
 // the slices a chunk is read into: on SQLite the largest rowid (tables are
 // only appended to and upserted), on PostgreSQL the planner's estimate. A

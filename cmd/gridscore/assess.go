@@ -60,14 +60,22 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	// A gigabyte in all for the heap and the store's mapping of its file.
-	defer app.TuneGCForBatch(1<<30 - db.MappedBytes())()
+	// A gigabyte in all for the heap and the store's mapping of its file,
+	// reserved up front as far as the records will need it.
+	budget := 1<<30 - db.MappedBytes()
+	reserveHeap(min(db.ExpectedRows(ctx)*assessBytesPerRecord, budget))
+	defer app.TuneGCForBatch(budget)()
 	res, err := svc.Assess(ctx, q, asOf)
 	if err != nil {
 		return err
 	}
 	return c.m.output(c.out, res, func(w io.Writer) error { return write(w, res) })
 }
+
+// assessBytesPerRecord is about how much memory the assessment allocates
+// per stored record (measured: 360 bytes on SQLite, 280 on PostgreSQL, at
+// 200 and 5,000 workers).
+const assessBytesPerRecord = 384
 
 // output prints res's notes on stderr, then writes with write to the file
 // at path, or to stdout when path is "".

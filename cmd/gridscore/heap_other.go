@@ -1,0 +1,7 @@
+//go:build !linux
+
+package main
+
+// reserveHeap does nothing where transparent huge pages are not asked for
+// by madvise (see heap_linux.go).
+func reserveHeap(n int64) {}
