@@ -49,6 +49,10 @@ type benchRow struct {
 	importRSS, assessRSS  int64 // KiB
 	floorRows             int64
 	floorTime, assessTime time.Duration
+	// coldFloorTime is the floor scan in a new process on a new connection
+	// (gridscore bench-floor): what any program reading these rows from
+	// scratch pays, process start and connection included.
+	coldFloorTime time.Duration
 	// busy is the most CPU other processes took in the second before one
 	// of the row's measurements (machineBusy); busyKnown is false where it
 	// could not be told.
@@ -211,18 +215,29 @@ func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, fl
 	for _, v := range counts {
 		row.rows += v
 	}
-	// The floor and the assessment are measured runs times each, back to
-	// back, the one that goes first alternating (on this VM a process
-	// started after a second of idling took 5–10 ms longer), and the
-	// medians reported: on a shared machine one run can take twice
-	// another. The machine is watched before and after the runs.
-	var floors, assesses []time.Duration
+	// The floors and the assessment are measured runs times each, back to
+	// back, the one that goes first turning (on this VM a process started
+	// after a second of idling took 5–10 ms longer), and the medians
+	// reported: on a shared machine one run can take twice another. The
+	// machine is watched before and after the runs.
+	from, to := floorWindow(q)
+	var floors, colds, assesses []time.Duration
 	floor := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描（第 %d 次）……\n", st, n, run+1)
 		start := time.Now()
 		var err error
-		row.floorRows, err = storebench.FloorScan(ctx, db, q.First().AddDays(-7).Start(), q.Last().End(), false)
+		row.floorRows, err = storebench.FloorScan(ctx, db, from, to, false)
 		floors = append(floors, time.Since(start))
+		return err
+	}
+	cold := func(run int) error {
+		fmt.Fprintf(c.m.Stderr, "[%s %d] 新进程基准扫描（第 %d 次）……\n", st, n, run+1)
+		start := time.Now()
+		out, _, err := c.child(ctx, self, "bench-floor", flag, target, "--quarter", q.String())
+		colds = append(colds, time.Since(start))
+		if err == nil && strings.TrimSpace(out) != strconv.FormatInt(row.floorRows, 10) && row.floorRows > 0 {
+			err = fmt.Errorf("新进程基准扫描读了 %s 行，基准扫描 %d 行", strings.TrimSpace(out), row.floorRows)
+		}
 		return err
 	}
 	assess := func(run int) error {
@@ -234,22 +249,25 @@ func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, fl
 		return err
 	}
 	c.watch(ctx, row, "基准扫描和计算考核前")
+	steps := []func(int) error{floor, assess, cold}
 	for run := range c.runs {
-		first, second := floor, assess
-		if run%2 == 1 {
-			first, second = assess, floor
+		for i := range steps {
+			if err := steps[(run+i)%len(steps)](run); err != nil {
+				return err
+			}
 		}
-		if err := first(run); err != nil {
-			return err
-		}
-		if err := second(run); err != nil {
-			return err
-		}
-		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，计算考核 %.3f s\n", st, n, floors[run].Seconds(), assesses[run].Seconds())
+		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，新进程基准扫描 %.3f s，计算考核 %.3f s\n", st, n, floors[run].Seconds(), colds[run].Seconds(), assesses[run].Seconds())
 	}
 	c.watch(ctx, row, "测量结束后")
+	row.coldFloorTime = median(colds)
 	row.floorTime, row.assessTime = median(floors), median(assesses)
 	return nil
+}
+
+// floorWindow is the window of the floor scans of quarter q: from a week
+// before it (the assessment reads patrols from then) to its end.
+func floorWindow(q gs.Quarter) (from, to time.Time) {
+	return q.First().AddDays(-7).Start(), q.Last().End()
 }
 
 // measureBulk measures the store's own bulk load of the generated quarter
@@ -394,19 +412,21 @@ func formatRow(r benchRow) string {
 	if r.importTime == 0 {
 		imp, impRate, impRSS, share = "—", "—", "—", "—" // not measured (--reuse)
 	}
-	return fmt.Sprintf("| %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f s | %.2f s | %.2f× | %d MiB | %s |",
+	return fmt.Sprintf("| %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f s | %.2f s | %.2f× | %.2f s | %.2f× | %d MiB | %s |",
 		r.store, r.workers, r.rows, imp, impRate, bulk, share,
 		impRSS, r.floorRows, r.floorTime.Seconds(), r.assessTime.Seconds(),
-		r.assessTime.Seconds()/max(r.floorTime.Seconds(), 1e-9), r.assessRSS/1024, busyText(r.busy, r.busyKnown))
+		r.assessTime.Seconds()/max(r.floorTime.Seconds(), 1e-9),
+		r.coldFloorTime.Seconds(), r.assessTime.Seconds()/max(r.coldFloorTime.Seconds(), 1e-9),
+		r.assessRSS/1024, busyText(r.busy, r.busyKnown))
 }
 
 // writeBenchmarks writes the Markdown report.
 func writeBenchmarks(w io.Writer, rows []benchRow, quarter string, runs int) error {
 	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
 		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The import is timed from an empty store with the product's schema (migrated first). Its floor, the bulk load, is the store's own fastest way to take the same rows, measured right after the import into another fresh store with the same schema, in one transaction with none of the product's checks: on PostgreSQL a binary COPY (pgx CopyFrom) straight into each table, on SQLite prepared 500-row INSERT OR FAIL statements (no statement journal) with the product's connection settings and temp_store=MEMORY; on both the secondary indexes are dropped first and built again before the commit, inside the floor's time. Only the time spent in the database counts (generating the rows does not; the import's time is its whole process). The scan floor is a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table. Ratios: import rate / bulk load rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×). \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import and bulk load, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
-	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bulk load rows/s | import / bulk | import peak RSS | floor rows | floor scan | assess | assess / floor | assess peak RSS | busy elsewhere |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The import is timed from an empty store with the product's schema (migrated first). Its floor, the bulk load, is the store's own fastest way to take the same rows, measured right after the import into another fresh store with the same schema, in one transaction with none of the product's checks: on PostgreSQL a binary COPY (pgx CopyFrom) straight into each table, on SQLite prepared 500-row INSERT OR FAIL statements (no statement journal) with the product's connection settings and temp_store=MEMORY; on both the secondary indexes are dropped first and built again before the commit, inside the floor's time. Only the time spent in the database counts (generating the rows does not; the import's time is its whole process). The scan floor is a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, in the harness's own process on a connection it has used before. The same scan is also measured in a new process (`gridscore bench-floor`, a child like assess) on a new connection: what any program that reads these rows from scratch pays, process start and connection included (on PostgreSQL a new server backend, which faults in the shared buffers it reads). Ratios: import rate / bulk load rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×), and assess time / the new-process floor. \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import and bulk load, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
+	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bulk load rows/s | import / bulk | import peak RSS | floor rows | floor scan | assess | assess / floor | floor, new process | assess / new-process floor | assess peak RSS | busy elsewhere |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		fmt.Fprintln(w, formatRow(r))
 	}

@@ -53,12 +53,14 @@ func TestBenchCommand(t *testing.T) {
 	}
 	// Columns: store, workers, rows, import, import rows/s, bulk load
 	// rows/s, import / bulk, import RSS, floor rows, floor scan, assess,
-	// assess / floor, assess RSS, busy elsewhere.
+	// assess / floor, floor in a new process, assess / that floor, assess
+	// RSS, busy elsewhere.
 	check := func(row string, imported, bulk bool) {
 		t.Helper()
 		c := cells(row)
-		if len(c) != 14 || c[1] != "40" || c[2] == "0" || c[8] == "0" || !strings.HasSuffix(c[10], " s") ||
-			!strings.HasSuffix(c[11], "×") || !strings.HasSuffix(c[12], "MiB") || c[12] == "0 MiB" || !strings.HasSuffix(c[13], "%") {
+		if len(c) != 16 || c[1] != "40" || c[2] == "0" || c[8] == "0" || !strings.HasSuffix(c[10], " s") ||
+			!strings.HasSuffix(c[11], "×") || !strings.HasSuffix(c[12], " s") || c[12] == "0.00 s" || !strings.HasSuffix(c[13], "×") ||
+			!strings.HasSuffix(c[14], "MiB") || c[14] == "0 MiB" || !strings.HasSuffix(c[15], "%") {
 			t.Errorf("row not measured in full: %s", row)
 		}
 		if imported != (c[3] != "—") {

@@ -88,6 +88,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = (&WarningsCommand{m: m}).Run(ctx, args[1:])
 	case "bench":
 		err = (&BenchCommand{m: m}).Run(ctx, args[1:])
+	case "bench-floor": // the harness's child, not in the usage
+		err = (&BenchFloorCommand{m: m}).Run(ctx, args[1:])
 	case "demo":
 		err = (&DemoCommand{m: m}).Run(ctx, args[1:])
 	case "serve":
