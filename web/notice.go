@@ -74,7 +74,7 @@ func (s *Server) workerNotice(w http.ResponseWriter, r *http.Request, u *gs.User
 	}
 	page := &NoticePage{Page: s.page(u, wr.Name+" "+p.Quarter.String()+" 考核结果告知单", "home"), Period: p, Town: town,
 		BackURL: workerURL(wr.WorkerID, p)}
-	page.Notices = []Notice{s.notice(res, wr, p, st, appeal)}
+	page.Notices = []Notice{s.notice(wr, rankedIn(res, wr.Town), p, st, appeal)}
 	if u.Role != gs.RoleWorker {
 		page.Nav = "workers"
 	}
@@ -109,9 +109,10 @@ func (s *Server) townNotices(w http.ResponseWriter, r *http.Request, u *gs.User)
 	}
 	page := &NoticePage{Page: s.page(u, town+" "+p.Quarter.String()+" 考核结果告知单", "home"), Period: p, Town: town,
 		BackURL: "/towns/" + url.PathEscape(town) + p.Query()}
+	assessed := rankedIn(res, town)
 	for i := range res.Workers {
 		if res.Workers[i].Town == town {
-			page.Notices = append(page.Notices, s.notice(res, &res.Workers[i], p, st, appeal))
+			page.Notices = append(page.Notices, s.notice(&res.Workers[i], assessed, p, st, appeal))
 		}
 	}
 	return s.render(w, r, http.StatusOK, "notice", page)
@@ -159,18 +160,26 @@ func chineseDate(d gs.Date) string {
 	return strconv.Itoa(d.Year()) + "年" + strconv.Itoa(int(d.Month())) + "月" + strconv.Itoa(d.Day()) + "日"
 }
 
-// notice is wr's 告知单 in res.
-func (s *Server) notice(res *gs.Result, wr *gs.WorkerResult, p Period, st gs.QuarterState, appeal string) Notice {
+// rankedIn counts the workers of town that res ranks: the "of N" of every
+// notice of the town, counted once for a town's whole print run.
+func rankedIn(res *gs.Result, town string) int {
+	n := 0
+	for _, o := range res.Workers {
+		if o.Town == town && o.Rank != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// notice is the 告知单 of wr, ranked among assessed workers of its town.
+func (s *Server) notice(wr *gs.WorkerResult, assessed int, p Period, st gs.QuarterState, appeal string) Notice {
 	n := Notice{
 		Title:    wr.Town + "网格员" + strconv.Itoa(p.Quarter.Year) + "年第" + strconv.Itoa(p.Quarter.Q) + "季度考核结果告知单",
 		WorkerID: wr.WorkerID, Name: wr.Name, Type: gs.TypeName(wr.Type), Grid: wr.GridCode,
 		Eligible: wr.Eligible, Reason: wr.Reason, Total: "—", Rank: "—", Pay: wr.Pay.String(),
 		Tags: flagTags(*wr), Appeal: appeal, Computed: st.AsOf.In(gs.CST).Format("2006-01-02 15:04"),
-	}
-	for _, o := range res.Workers {
-		if o.Town == wr.Town && o.Rank != nil {
-			n.Assessed++
-		}
+		Assessed: assessed,
 	}
 	if wr.Total != nil {
 		n.Total = wr.Total.String()
