@@ -275,3 +275,27 @@ func (f *fixture) uploadMapping(token, content string) (*http.Response, string) 
 	withSession(req, token)
 	return f.do(req)
 }
+
+// TestDistrictNavigationReachesMappings: the district, which imports no
+// files and so has no 导入 link, reaches its mappings from the navigation;
+// a town's center reaches them from 导入 and gets no second link.
+func TestDistrictNavigationReachesMappings(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, c := range []struct {
+		role, home string
+		want       bool
+	}{{"district", "/", true}, {"admin", "/", false}, {"staff", "/", false}, {"QS001", "/workers/QS001", false}} {
+		req := httptest.NewRequest("GET", c.home, nil)
+		withSession(req, f.login(c.role))
+		res, body := f.do(req)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: home page status %d", c.role, res.StatusCode)
+		}
+		nav := body[strings.Index(body, `<nav`):]
+		nav = nav[:strings.Index(nav, `</nav>`)]
+		if got := strings.Contains(nav, `href="/mappings"`); got != c.want {
+			t.Errorf("%s: navigation links to /mappings: %v, want %v\n%s", c.role, got, c.want, nav)
+		}
+	}
+}

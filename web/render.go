@@ -82,6 +82,13 @@ func (p Page) ShowImport() bool {
 	return p.User != nil && (p.User.Role == gs.RoleTownAdmin || p.User.Role == gs.RoleTownStaff)
 }
 
+// ShowDistrictMappings reports whether the navigation offers the saved
+// import mappings on their own: the district keeps mappings every town may
+// use but imports no files (a town's center reaches them from 导入).
+func (p Page) ShowDistrictMappings() bool {
+	return p.User != nil && p.User.Role == gs.RoleDistrict
+}
+
 // ShowFilings reports whether the navigation offers the filings page,
 // where the district imports and checks the towns' signed packages.
 func (p Page) ShowFilings() bool { return p.User != nil && p.User.Role == gs.RoleDistrict }
