@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
@@ -289,6 +290,9 @@ func (s *Service) ImportMappedFiles(ctx context.Context, mappings []gs.Mapping, 
 // MappedFile is a file of an import read with a mapping.
 type MappedFile struct {
 	File, Mapping string
+	// Totals says which summary rows (合计, 总计, …) were skipped, such as
+	// "第 53、54 行"; "" when none.
+	Totals string
 }
 
 // mappedFiles lists the sources read with a mapping.
@@ -296,10 +300,22 @@ func mappedFiles(sources []csvfile.Source) []MappedFile {
 	var out []MappedFile
 	for _, src := range sources {
 		if src.Mapping != "" {
-			out = append(out, MappedFile{File: src.File, Mapping: src.Mapping})
+			out = append(out, MappedFile{File: src.File, Mapping: src.Mapping, Totals: rowNumbers(src.Totals)})
 		}
 	}
 	return out
+}
+
+// rowNumbers words the numbers of rows: 第 53、54 行; "" for none.
+func rowNumbers(rows []int) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	parts := make([]string, len(rows))
+	for i, r := range rows {
+		parts[i] = strconv.Itoa(r)
+	}
+	return "第 " + strings.Join(parts, "、") + " 行"
 }
 
 // MappingColumnText says in words how a column of a mapping is read:

@@ -92,6 +92,9 @@ type FileReport struct {
 	Rows int
 	// Mapping names the mapping it was read with, "" for a DATA.md file.
 	Mapping string
+	// Totals says which summary rows of a mapped file were skipped
+	// (第 53 行), "" when none.
+	Totals string
 }
 
 // KindReport is what an import does with the records of one kind.
@@ -605,6 +608,9 @@ func importDetail(rep *UploadReport) string {
 	for _, f := range rep.Files {
 		if f.Mapping != "" {
 			parts = append(parts, f.Name+" 按映射“"+f.Mapping+"”读取")
+		}
+		if f.Totals != "" {
+			parts = append(parts, f.Name+" 跳过合计行（"+f.Totals+"）")
 		}
 	}
 	for _, k := range rep.Kinds {

@@ -234,7 +234,7 @@ func fileReports(up *gs.Upload, sources []csvfile.Source) []FileReport {
 		found := false
 		for _, src := range sources {
 			if src.File == f.Name || strings.EqualFold(filepath.Ext(f.Name), ".xlsx") && strings.HasPrefix(src.File, f.Name+"[") {
-				out = append(out, FileReport{Name: src.File, Kind: gs.KindName[src.Kind], Rows: src.Valid, Mapping: src.Mapping})
+				out = append(out, FileReport{Name: src.File, Kind: gs.KindName[src.Kind], Rows: src.Valid, Mapping: src.Mapping, Totals: rowNumbers(src.Totals)})
 				found = true
 			}
 		}

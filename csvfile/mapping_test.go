@@ -373,3 +373,34 @@ func TestMappedFileWithATitle(t *testing.T) {
 		t.Errorf("a file of other headers: %v", err)
 	}
 }
+
+// The summary rows another system writes under its export (合计, 合 计,
+// 总计：3 件) are skipped and reported by number, not read as bad records;
+// a record whose first cell only mentions a total is still a record, and a
+// DATA.md file's rows are never taken for summaries.
+func TestMappedFileSkipsSummaryRows(t *testing.T) {
+	footer := platformEvents + "合计,,,,,,,,\n" + ",合 计,3,,,,,,\n" + "总计：3 件,,,,,,,,\n"
+	got, sc, err := scanMapped(t, map[string]*gridscore.Mapping{"导出.csv": platformMapping()}, writeFile(t, t.TempDir(), "导出.csv", gb(t, footer)))
+	if err != nil {
+		t.Fatalf("export with summary rows: %v", err)
+	}
+	if len(got.Events) != 3 {
+		t.Errorf("read %d events, want 3", len(got.Events))
+	}
+	if len(sc.Sources) != 1 || sc.Sources[0].Valid != 3 || !reflect.DeepEqual(sc.Sources[0].Totals, []int{5, 6, 7}) {
+		t.Errorf("sources = %+v, want 3 valid rows and the summary rows 5, 6, 7", sc.Sources)
+	}
+
+	// A long first cell that happens to begin with 合计 is data, and wrong.
+	long := platformEvents + "合计事件编号很长的一行不是合计行而是记录,,自行处置,W1,甲,2023.07.03 09:15,一般,,\n"
+	if _, _, err := scanMapped(t, map[string]*gridscore.Mapping{"导出.csv": platformMapping()}, writeFile(t, t.TempDir(), "导出.csv", gb(t, long))); err != nil {
+		t.Errorf("a record whose id begins with 合计 was refused: %v", err)
+	}
+
+	// In a DATA.md file a row beginning with 合计 is a record like any other.
+	native := dataMDEvents + "合计,W1,自办,一般,2023-07-03 09:15,\n"
+	got, _, err = scanMapped(t, nil, writeFile(t, t.TempDir(), "events.csv", native))
+	if err != nil || len(got.Events) != 4 {
+		t.Errorf("DATA.md file with an event numbered 合计: %d events, %v", len(got.Events), err)
+	}
+}

@@ -27,6 +27,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/gridscore/gridscore"
 )
 
 // Loader collects import files one by one (from paths on disk or from
@@ -176,6 +179,9 @@ type source struct {
 	// wrong; gaveUp is set when it is no longer read (see giveUp).
 	data, bad int
 	gaveUp    bool
+	// totals are the numbers of the summary rows (合计, 总计, …) of a
+	// mapped file, skipped (summaryRow).
+	totals []int
 	// valid counts its records read without a problem (see Source).
 	valid int
 	// headed is set once its header was read without a missing column.
@@ -261,6 +267,10 @@ func (b *builder) row(src *source, num int, fields []string) {
 		b.mappedHeader(src, fields, num) // a title above the header
 		return
 	}
+	if src.mapping != nil && summaryRow(fields) {
+		src.totals = append(src.totals, num)
+		return
+	}
 	if b.tooManyNamed(src) {
 		return
 	}
@@ -269,6 +279,34 @@ func (b *builder) row(src *source, num int, fields []string) {
 		src.bad++
 	}
 	b.giveUp(src)
+}
+
+// summaryWords begin the first cell of the summary rows other systems
+// write under their exports (合计：12 件; 总计; 小计).
+var summaryWords = []string{"合计", "总计", "小计", "共计", "总数"}
+
+// summaryRow reports whether fields, a row of another system's export, is
+// a summary row rather than a record: its first cell that is not empty is
+// short and begins with a summary word (spaces inside it ignored: 合 计).
+// Such rows are skipped and reported (Source.Totals), not taken for bad
+// records; a DATA.md file has none.
+func summaryRow(fields []string) bool {
+	for _, f := range fields {
+		v := strings.Join(strings.Fields(gridscore.TrimText(f)), "")
+		if v == "" {
+			continue
+		}
+		if utf8.RuneCountInString(v) > 12 {
+			return false
+		}
+		for _, w := range summaryWords {
+			if strings.HasPrefix(v, w) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // tooManyNamed stops the reading of src, reporting why, when it would read

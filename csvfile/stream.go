@@ -79,6 +79,9 @@ type Source struct {
 	Stopped bool
 	// Mapping names the mapping it was read with, "" for a DATA.md file.
 	Mapping string
+	// Totals are the numbers of the summary rows (合计, 总计, …) of a file
+	// read with a mapping, skipped rather than read as records.
+	Totals []int
 }
 
 // Empty reports whether the file had a header and no data rows.
@@ -161,7 +164,7 @@ func (sc *Scanner) Scan(ctx context.Context, paths []string, emit func(*gridscor
 			if p.src.headed {
 				s := Source{File: p.src.label, Kind: p.src.kind.name, Rows: p.src.data, Valid: p.src.valid, Stopped: p.src.gaveUp}
 				if p.src.mapping != nil {
-					s.Mapping = p.src.mapping.m.Name
+					s.Mapping, s.Totals = p.src.mapping.m.Name, p.src.totals
 				}
 				sc.Sources = append(sc.Sources, s)
 			}

@@ -168,9 +168,11 @@ func TestMappingThroughBrowser(t *testing.T) {
 			// The same headers in another order, another file name: read
 			// with the mapping, no question asked.
 			reordered := "上报人工号,事件ID,办结时间,事件标题,上报时间,办理状态,备注,紧急程度,上报人\n" +
-				"QS004,WG-0004,2023.08.07 12:00,,2023.08.07 08:00,自行处置,,普通,杨婷\n"
+				"QS004,WG-0004,2023.08.07 12:00,,2023.08.07 08:00,自行处置,,普通,杨婷\n" +
+				"合计,1,,,,,,,\n" // the platform's footer: skipped and said so
 			_, page = f.uploadReport(staff, [2]string{"导出1009.csv", platformFile(t, reordered)})
-			if !strings.Contains(page, "校验通过") || !strings.Contains(page, "按映射“网格E通事件导出”读取") {
+			if !strings.Contains(page, "校验通过") || !strings.Contains(page, "按映射“网格E通事件导出”读取") ||
+				!strings.Contains(page, "跳过合计行（第 3 行）") {
 				t.Errorf("the second export is not recognised:\n%s", page)
 			}
 

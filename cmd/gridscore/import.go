@@ -80,6 +80,9 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintln(c.m.Stdout, "导入成功：")
 	for _, f := range res.Mapped {
 		fmt.Fprintf(c.m.Stdout, "  %s 按映射“%s”读取\n", f.File, f.Mapping)
+		if f.Totals != "" {
+			fmt.Fprintf(c.m.Stdout, "  %s 跳过合计行（%s）\n", f.File, f.Totals)
+		}
 	}
 	for _, k := range kinds {
 		s := stats[k]

@@ -90,7 +90,7 @@ func TestImportWithMapping(t *testing.T) {
 			}
 			town := writeFiles(t, smallTown(t))
 			dir := writeFiles(t, map[string]string{
-				"网格E通事件导出20231008.csv": platformExport(t, platformRows),
+				"网格E通事件导出20231008.csv": platformExport(t, platformRows+"合计：3 件,,,,,,,,\n"), // the platform's footer
 				"events.csv":           dataMDRows,
 				"mapping.json":         platformMapping,
 				"bad.csv":              platformExport(t, strings.Replace(platformRows, "上报,W1", "自行处理,W1", 1)),
@@ -116,7 +116,8 @@ func TestImportWithMapping(t *testing.T) {
 				t.Fatalf("mapping import: %d %s%s", code, out, errOut)
 			}
 			code, out, errOut := on(mapped, "import", "--mapping", "网格E通事件导出", export)
-			if code != 0 || !strings.Contains(out, "网格E通事件导出20231008.csv 按映射“网格E通事件导出”读取") || !strings.Contains(out, "事件 3 条：新增 3") {
+			if code != 0 || !strings.Contains(out, "网格E通事件导出20231008.csv 按映射“网格E通事件导出”读取") || !strings.Contains(out, "事件 3 条：新增 3") ||
+				!strings.Contains(out, "网格E通事件导出20231008.csv 跳过合计行（第 5 行）") {
 				t.Fatalf("import --mapping: %d %s%s", code, out, errOut)
 			}
 			if got := storedEvents(t, mapped); !reflect.DeepEqual(got, want) {
