@@ -147,28 +147,47 @@ func (s *Service) Campaigns(ctx context.Context, u *gs.User) ([]CampaignSummary,
 	} else if err := mayViewSurvey(u, town); err != nil {
 		return nil, err
 	}
+	return s.campaignSummaries(ctx, town, func(gs.Campaign) bool { return true })
+}
+
+// QuarterCampaigns lists town's campaigns of quarter q, newest first, for
+// a dashboard: only those are counted.
+func (s *Service) QuarterCampaigns(ctx context.Context, u *gs.User, town string, q gs.Quarter) ([]CampaignSummary, error) {
+	if err := mayViewSurvey(u, town); err != nil || town == "" {
+		return nil, err
+	}
+	return s.campaignSummaries(ctx, town, func(c gs.Campaign) bool { return c.Town == town && c.Quarter == q })
+}
+
+// campaignSummaries lists the campaigns of town ("" every town's) that
+// keep accepts, with their ballots issued and answered.
+func (s *Service) campaignSummaries(ctx context.Context, town string, keep func(gs.Campaign) bool) ([]CampaignSummary, error) {
 	cs, err := s.DB.Campaigns(ctx, town)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	out := make([]CampaignSummary, len(cs))
-	for i, c := range cs {
-		out[i] = CampaignSummary{Campaign: c, State: c.StateAt(now)}
+	var out []CampaignSummary
+	for _, c := range cs {
+		if !keep(c) {
+			continue
+		}
+		sum := CampaignSummary{Campaign: c, State: c.StateAt(now)}
 		counts, err := s.DB.TokenCounts(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
 		for _, tc := range counts {
-			out[i].Issued += tc.N
+			sum.Issued += tc.N
 		}
 		bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
 		if err != nil {
 			return nil, err
 		}
 		for _, b := range bs {
-			out[i].Answered += b.N
+			sum.Answered += b.N
 		}
+		out = append(out, sum)
 	}
 	return out, nil
 }

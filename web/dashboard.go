@@ -263,15 +263,13 @@ func flagTags(w gs.WorkerResult) []string {
 // addSurveys puts the town's satisfaction surveys of the page's quarter on
 // its dashboard.
 func (s *Server) addSurveys(ctx context.Context, u *gs.User, page *DashboardPage) error {
-	cs, err := s.Service.Campaigns(ctx, u)
+	cs, err := s.Service.QuarterCampaigns(ctx, u, page.Town, page.Period.Quarter)
 	if err != nil {
 		return err
 	}
 	for _, c := range cs {
-		if c.Town == page.Town && c.Quarter == page.Period.Quarter {
-			page.Surveys = append(page.Surveys, SurveyCard{Title: c.Title, State: gs.CampaignStateName[c.State],
-				URL: campaignURL(c.ID), Issued: c.Issued, Answered: c.Answered})
-		}
+		page.Surveys = append(page.Surveys, SurveyCard{Title: c.Title, State: gs.CampaignStateName[c.State],
+			URL: campaignURL(c.ID), Issued: c.Issued, Answered: c.Answered})
 	}
 	if page.ShowImport() && page.Standing && page.Quarter.State == string(gs.StateOpen) { // a campaign lies inside its quarter
 		page.SurveyURL = "/survey"
