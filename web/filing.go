@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -219,9 +218,6 @@ func (s *Server) townFilingKey(w http.ResponseWriter, r *http.Request, u *gs.Use
 
 // download sends data as an attachment named name.
 func download(w http.ResponseWriter, contentType, name string, data []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	attachmentOf(w, contentType, name, int64(len(data)))
 	w.Write(data)
 }

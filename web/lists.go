@@ -232,8 +232,14 @@ func (s *Server) sendWorkbook(w http.ResponseWriter, r *http.Request, name strin
 // attachment sets the headers of an XLSX download of size bytes named
 // name: Chinese names go as filename*=utf-8”… (RFC 6266).
 func attachment(w http.ResponseWriter, name string, size int64) {
+	attachmentOf(w, app.XLSXType, name, size)
+}
+
+// attachmentOf sets the headers of a download of size bytes of
+// contentType named name.
+func attachmentOf(w http.ResponseWriter, contentType, name string, size int64) {
 	h := w.Header()
-	h.Set("Content-Type", app.XLSXType)
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("Content-Length", strconv.FormatInt(size, 10))
 }
