@@ -30,8 +30,8 @@ type SurveyStore interface {
 	TokenCounts(ctx context.Context, id int64) ([]store.TokenCount, error)
 	Token(ctx context.Context, hash string, now time.Time) (*store.BallotToken, error)
 	CastBallot(ctx context.Context, hash string, now time.Time, check func(*store.BallotToken) error, b gs.Ballot, comment string) (*store.BallotToken, error)
-	SaveTally(ctx context.Context, t *gs.Tally, town string, bs []gs.Ballot, audit func(id int64) []gs.AuditEntry) error
-	DeleteTally(ctx context.Context, campaign, id int64, town string, audit ...gs.AuditEntry) error
+	SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, audit func(id int64) []gs.AuditEntry) error
+	DeleteTally(ctx context.Context, campaign, id int64, audit ...gs.AuditEntry) error
 	Tallies(ctx context.Context, campaign int64) ([]gs.Tally, error)
 	BallotCounts(ctx context.Context, f store.BallotFilter) ([]store.BallotCount, error)
 	Comments(ctx context.Context, campaign int64) ([]store.Comment, error)

@@ -181,7 +181,7 @@ func (s *Service) EnterTally(ctx context.Context, u *gs.User, id int64, in Tally
 	if t.Note != "" {
 		detail += "；备注：" + t.Note
 	}
-	err = s.DB.SaveTally(ctx, t, c.Town, bs, func(id int64) []gs.AuditEntry {
+	err = s.DB.SaveTally(ctx, t, bs, func(id int64) []gs.AuditEntry {
 		return []gs.AuditEntry{{At: now, Username: Actor(ctx), Action: gs.AuditSurveyTallyEntered, Object: surveyObject(c),
 			Detail: fmt.Sprintf("纸质评价 #%d %s", id, detail)}}
 	})
@@ -204,7 +204,7 @@ func (s *Service) DeleteTally(ctx context.Context, u *gs.User, id, tallyID int64
 	}
 	entry := gs.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditSurveyTallyDeleted, Object: surveyObject(c),
 		Detail: fmt.Sprintf("%s：删除纸质评价 #%d 及其评价", c.Title, tallyID)}
-	return s.DB.DeleteTally(ctx, id, tallyID, c.Town, entry)
+	return s.DB.DeleteTally(ctx, id, tallyID, entry)
 }
 
 // tallyOpen refuses a change of paper ballots once c's quarter is

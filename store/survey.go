@@ -13,7 +13,7 @@ import (
 // (migration 00021). A ballot answered or counted is written into ballots,
 // the table the engine reads, with a row of survey_ballots saying where it
 // came from; the towns' live results are outdated like after a change by
-// hand to a worker's records (bumpTowns).
+// hand to a worker's records (surveyChanged).
 
 // The states of a one-time ballot (survey_tokens.state).
 const (
@@ -362,7 +362,7 @@ func (db *DB) CastBallot(ctx context.Context, hash string, now time.Time, check 
 	if err := writeSurveyBallots(ctx, tx, t.Campaign.ID, t.GridCode, gs.SourceQR, 0, []gs.Ballot{b}, comment); err != nil {
 		return nil, db.wrap(op, err)
 	}
-	if err := surveyChanged(ctx, tx, t.Campaign.Town); err != nil {
+	if err := surveyChanged(ctx, tx, t.WorkerID); err != nil {
 		return nil, db.wrap(op, err)
 	}
 	return t, db.wrap(op, tx.Commit())
@@ -384,8 +384,16 @@ func writeSurveyBallots(ctx context.Context, tx *sql.Tx, campaign int64, grid st
 	return nil
 }
 
-// surveyChanged outdates the live results of town, whose workers' ballots
-// changed in tx.
-func surveyChanged(ctx context.Context, tx *sql.Tx, town string) error {
-	return bumpTowns(ctx, tx, []string{town})
+// surveyChanged outdates the live results of the workers whose ballots
+// changed in tx (and so their towns' ranks), as a change of their records
+// does: the rest of the town is not computed again.
+func surveyChanged(ctx context.Context, tx *sql.Tx, workers ...string) error {
+	c := &concerns{}
+	for _, w := range workers {
+		c.add(roleWorker, w)
+	}
+	if err := c.resolve(ctx, tx); err != nil {
+		return err
+	}
+	return c.bump(ctx, tx)
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -12,9 +14,9 @@ import (
 
 // SaveTally stores a tally of paper ballots, sets t.ID, and writes its
 // ballots bs (one per ballot counted, for t's worker) as ballots of the
-// paper source, outdating town's live results; audit gives the entries
+// paper source, outdating the worker's live result; audit gives the entries
 // appended for the new id. All or nothing.
-func (db *DB) SaveTally(ctx context.Context, t *gs.Tally, town string, bs []gs.Ballot, audit func(id int64) []gs.AuditEntry) error {
+func (db *DB) SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, audit func(id int64) []gs.AuditEntry) error {
 	op := "save tally"
 	tx, err := db.writeTx(ctx)
 	if err != nil {
@@ -34,7 +36,7 @@ func (db *DB) SaveTally(ctx context.Context, t *gs.Tally, town string, bs []gs.B
 	if err := writeSurveyBallots(ctx, tx, t.CampaignID, t.GridCode, gs.SourcePaper, id, bs, ""); err != nil {
 		return db.wrap(op, err)
 	}
-	if err := surveyChanged(ctx, tx, town); err != nil {
+	if err := surveyChanged(ctx, tx, t.WorkerID); err != nil {
 		return db.wrap(op, err)
 	}
 	if err := db.appendAudit(ctx, tx, audit(id)); err != nil {
@@ -48,23 +50,22 @@ func (db *DB) SaveTally(ctx context.Context, t *gs.Tally, town string, bs []gs.B
 }
 
 // DeleteTally deletes tally id of campaign with its ballots, outdating
-// town's live results, and appends audit; ENOTFOUND when the campaign has
+// the worker's live result, and appends audit; ENOTFOUND when the campaign has
 // no such tally.
-func (db *DB) DeleteTally(ctx context.Context, campaign, id int64, town string, audit ...gs.AuditEntry) error {
+func (db *DB) DeleteTally(ctx context.Context, campaign, id int64, audit ...gs.AuditEntry) error {
 	op := "delete tally"
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM survey_tallies WHERE id = $1 AND campaign_id = $2`, id, campaign)
+	var worker string
+	err = tx.QueryRowContext(ctx, `DELETE FROM survey_tallies WHERE id = $1 AND campaign_id = $2 RETURNING worker_id`, id, campaign).Scan(&worker)
+	if errors.Is(err, sql.ErrNoRows) {
+		return gs.Errorf(gs.ENOTFOUND, "没有这条纸质评价记录，可能已被删除。")
+	}
 	if err != nil {
 		return db.wrap(op, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return db.wrap(op, err)
-	} else if n == 0 {
-		return gs.Errorf(gs.ENOTFOUND, "没有这条纸质评价记录，可能已被删除。")
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM ballots WHERE ballot_id IN
 		(SELECT ballot_id FROM survey_ballots WHERE tally_id = $1 AND source = $2)`, id, string(gs.SourcePaper)); err != nil {
@@ -73,7 +74,7 @@ func (db *DB) DeleteTally(ctx context.Context, campaign, id int64, town string, 
 	if _, err := tx.ExecContext(ctx, `DELETE FROM survey_ballots WHERE tally_id = $1 AND source = $2`, id, string(gs.SourcePaper)); err != nil {
 		return db.wrap(op, err)
 	}
-	if err := surveyChanged(ctx, tx, town); err != nil {
+	if err := surveyChanged(ctx, tx, worker); err != nil {
 		return db.wrap(op, err)
 	}
 	if err := db.appendAudit(ctx, tx, audit); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -74,6 +75,59 @@ func TestTownsBumpedWhole(t *testing.T) {
 				if d.Whole != whole || len(d.Changed) != 0 {
 					t.Errorf("%s: whole %v, changed %v; want whole %v and no worker changed", town, d.Whole, d.Changed, whole)
 				}
+			}
+		})
+	}
+}
+
+// TestSurveyChangedNotesTheWorker: a ballot answered or counted for a
+// worker (surveyChanged) has that worker computed again, not the town.
+func TestSurveyChangedNotesTheWorker(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := OpenAndMigrate(ctx, b.Target(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			hired := gridscore.NewDate(2020, 1, 1)
+			_, err = db.Import(ctx, &gridscore.Records{
+				Grids: []gridscore.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}, {Code: "G3", Name: "三网格", Town: "青山镇"}},
+				Workers: []gridscore.Worker{{ID: "W1", Name: "王一", Type: gridscore.FullTime, GridCode: "G1", HiredOn: hired},
+					{ID: "W3", Name: "张三", Type: gridscore.FullTime, GridCode: "G3", HiredOn: hired}},
+			}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			since, err := db.TownVersion(ctx, "青山镇")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := db.writeTx(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := surveyChanged(ctx, tx, "W1"); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			from, to := time.Date(2023, 7, 1, 0, 0, 0, 0, gridscore.CST), time.Date(2023, 10, 1, 0, 0, 0, 0, gridscore.CST)
+			d, err := db.LoadTownSince(ctx, "青山镇", since, -1, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Whole || !reflect.DeepEqual(d.Changed, []string{"W1"}) {
+				t.Errorf("after a ballot for W1: whole %v, changed %v; want only W1 computed again", d.Whole, d.Changed)
+			}
+			after, err := db.TownVersion(ctx, "青山镇")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after <= since {
+				t.Errorf("town version %d after the ballot, was %d: the town's ranks would not be redone", after, since)
 			}
 		})
 	}
