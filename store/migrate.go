@@ -71,7 +71,15 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for attempt := 0; attempt < 5; attempt++ {
+	// On SQLite another process may be migrating the same new file (two
+	// commands started at once): its transactions make ours fail, as busy
+	// or as finding a table it just created, so ours is tried again until
+	// it finds the schema current or sqliteMigrateWait has passed (eight
+	// openers at once, or two on a loaded machine, outlasted the 0.75 s of
+	// retries there were). A migration that fails on its own is reported
+	// after that wait.
+	deadline := time.Now().Add(sqliteMigrateWait)
+	for attempt := 1; ; attempt++ {
 		if _, err = p.Up(ctx); err == nil {
 			return nil
 		}
@@ -81,14 +89,21 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if ok, cerr := db.SchemaCurrent(ctx); cerr == nil && ok {
 			return nil
 		}
+		if time.Now().After(deadline) {
+			break
+		}
 		select {
 		case <-ctx.Done():
 			return db.wrap("migrate", ctx.Err())
-		case <-time.After(time.Duration(50*(attempt+1)) * time.Millisecond):
+		case <-time.After(time.Duration(min(50*attempt, 500)) * time.Millisecond):
 		}
 	}
 	return db.wrap("migrate", err)
 }
+
+// sqliteMigrateWait is how long Migrate keeps trying on SQLite while
+// another process holds the file.
+const sqliteMigrateWait = 10 * time.Second
 
 // provider returns the goose provider of db, made on first use: only a
 // store that needs migrating pays for reading the migrations.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -105,5 +106,33 @@ func TestOpenSQLitePathWithSpacesAndChinese(t *testing.T) {
 	mustImport(t, db, fullRecords())
 	if _, err := os.Stat(target); err != nil {
 		t.Errorf("the database is not at the path given: %v", err)
+	}
+}
+
+// TestManyOpenersMigrateOneNewFile: commands started at once on a new
+// SQLite file (each with its own connections, as separate processes have)
+// all find it migrated; none fails because another holds the file.
+func TestManyOpenersMigrateOneNewFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.db")
+	const openers = 8
+	errs := make(chan error, openers)
+	for range openers {
+		go func() {
+			db, err := store.OpenAndMigrate(context.Background(), path)
+			if err == nil {
+				var ok bool
+				ok, err = db.SchemaCurrent(context.Background())
+				if err == nil && !ok {
+					err = fmt.Errorf("opened, schema not current")
+				}
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range openers {
+		if err := <-errs; err != nil {
+			t.Errorf("an opener failed: %v", err)
+		}
 	}
 }
