@@ -271,7 +271,7 @@ func TestNamedRowsBounded(t *testing.T) {
 	if got := reportLines(t, err); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
-	if got := fmt.Sprint(sc.Sources); got != "[{grids.csv grids 100 100 true } {网格.csv grids 0 0 true } {events.csv events 2 2 false }]" || sc.Sources[1].Empty() {
+	if got := fmt.Sprint(sc.Sources); got != "[{grids.csv grids 100 100 true  []} {网格.csv grids 0 0 true  []} {events.csv events 2 2 false  []}]" || sc.Sources[1].Empty() {
 		t.Errorf("sources %s, want the grids stopped, none empty", got)
 	}
 }
