@@ -12,7 +12,9 @@ import (
 // O and U, so that none is mistaken for another), and a 17th that checks
 // them (Luhn mod 32): a code typed with one character wrong, or two
 // neighbours swapped, is told to be mistyped without being looked up,
-// and is not counted as a guess. The store keeps only the SHA-256 of the
+// and is not counted as a guess. Luhn mod 32 has one blind spot: 0 and Z
+// (values 0 and 31) swapped check alike; such a code is looked up, found
+// unknown and counted as a guess like any other. The store keeps only the SHA-256 of the
 // code (CodeHash): whoever reads the database cannot answer a ballot.
 
 // codeAlphabet is Crockford's base 32.
