@@ -80,7 +80,14 @@ type Option func(*options)
 type options struct {
 	migrate  bool
 	maxConns int
+	connect  int
 }
+
+// WithConnections makes Open connect n connections at once, side by side,
+// instead of one (PostgreSQL): for a command that will read on that many
+// (an assessment reads a store on two), so that the second is not
+// connected later while the first waits. On SQLite it changes nothing.
+func WithConnections(n int) Option { return func(o *options) { o.connect = n } }
 
 // WithMigrate makes Open bring the schema up to date before it returns, as
 // the command line does; the server instead checks SchemaCurrent and refuses
@@ -167,11 +174,36 @@ func openPostgresPool(ctx context.Context, cfg *pgx.ConnConfig, o options, opts 
 	pool.SetMaxIdleConns(n)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{dialect: postgresDialect, read: pool, write: pool}
-	if err := pool.PingContext(ctx); err != nil {
+	if err := connectAtOnce(ctx, pool, min(max(o.connect, 1), n)); err != nil {
 		pool.Close()
 		return nil, db.wrap("connect to postgres", err)
 	}
 	return db, nil
+}
+
+// connectAtOnce connects n connections of pool side by side, checks each
+// answers, and leaves them idle in the pool.
+func connectAtOnce(ctx context.Context, pool *sql.DB, n int) error {
+	if n <= 1 {
+		return pool.PingContext(ctx)
+	}
+	conns := make([]*sql.Conn, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if conns[i], errs[i] = pool.Conn(ctx); errs[i] == nil {
+				errs[i] = conns[i].PingContext(ctx)
+			}
+		})
+	}
+	wg.Wait()
+	for _, c := range conns {
+		if c != nil {
+			c.Close()
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // sessionSettings are the PostgreSQL session settings for gridscore's

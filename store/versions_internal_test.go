@@ -132,3 +132,29 @@ func TestSurveyChangedNotesTheWorker(t *testing.T) {
 		})
 	}
 }
+
+// TestWithConnections: asked for two, Open leaves two PostgreSQL
+// connections ready in the pool; by default one.
+func TestWithConnections(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		if b.Name == "sqlite" {
+			continue // one file, nothing to connect
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			target := b.Target(t)
+			for _, c := range []struct {
+				opts []Option
+				want int
+			}{{nil, 1}, {[]Option{WithConnections(2)}, 2}} {
+				db, err := Open(context.Background(), target, c.opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := db.read.Stats().OpenConnections; got != c.want {
+					t.Errorf("%d connections open after Open, want %d", got, c.want)
+				}
+				db.Close()
+			}
+		})
+	}
+}

@@ -164,12 +164,12 @@ func (s *storeFlags) target() (string, error) {
 }
 
 // open opens the chosen store and brings its schema up to date.
-func (s *storeFlags) open(ctx context.Context) (*store.DB, error) {
+func (s *storeFlags) open(ctx context.Context, opts ...store.Option) (*store.DB, error) {
 	target, err := s.target()
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenAndMigrate(ctx, target)
+	return store.OpenAndMigrate(ctx, target, opts...)
 }
 
 // schemeFlag loads the default scheme or the one named by --scheme.
@@ -214,12 +214,12 @@ func byFormat[W any](format string, table, json, xlsx W) (W, error) {
 
 // service loads the scheme and opens the store of a command that computes;
 // the caller closes the store.
-func service(ctx context.Context, st *storeFlags, sf *schemeFlag) (*app.Service, *store.DB, error) {
+func service(ctx context.Context, st *storeFlags, sf *schemeFlag, opts ...store.Option) (*app.Service, *store.DB, error) {
 	sch, err := sf.load()
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := st.open(ctx)
+	db, err := st.open(ctx, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
