@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"errors"
+	"math/big"
 	"strconv"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/engine"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -171,19 +173,44 @@ func isRating(r gs.Rating) bool {
 }
 
 // RatePermille is the satisfaction rate of ballots counted by rating (in
-// the order of gs.Ratings) under the scheme's weights, in thousandths
-// rounded half up, and -1 for no ballot.
+// the order of gs.Ratings), all pooled, under the scheme's weights, in
+// thousandths rounded half up, and -1 for no ballot: the rate of one
+// group, source or grid. A worker's rate, on which the score rests, is
+// workerRatePermille.
 func (s *Service) RatePermille(byRating [3]int) int {
-	n, sum := 0, int64(0)
-	for i, c := range byRating {
-		n += c
-		sum += int64(c) * s.Scheme.RatingWeights[gs.Ratings[i]]
+	pooled := s.Scheme
+	pooled.GroupWeights = nil
+	return permille(engine.SatisfactionRate(&pooled, map[gs.RaterGroup]engine.Tally{"": s.tally(byRating)}))
+}
+
+// workerRatePermille is a worker's satisfaction rate as RULES.md §6 and
+// the score have it, from the worker's ballots by rater group: with the
+// scheme's group weights, their weighted mean.
+func (s *Service) workerRatePermille(byGroup map[gs.RaterGroup][3]int) int {
+	groups := make(map[gs.RaterGroup]engine.Tally, len(byGroup))
+	for g, c := range byGroup {
+		groups[g] = s.tally(c)
 	}
-	if n == 0 {
+	return permille(engine.SatisfactionRate(&s.Scheme, groups))
+}
+
+// tally is the engine's tally of ballots counted by rating.
+func (s *Service) tally(byRating [3]int) engine.Tally {
+	var t engine.Tally
+	for i, c := range byRating {
+		t.N += int64(c)
+		t.Sum += int64(c) * s.Scheme.RatingWeights[gs.Ratings[i]]
+	}
+	return t
+}
+
+// permille writes an exact rate in thousandths rounded half up, -1 for
+// none.
+func permille(rate *big.Rat) int {
+	if rate == nil {
 		return -1
 	}
-	// rate = sum / (100 n); in thousandths 10 sum / n, rounded half up.
-	return int((20*sum + int64(n)) / (2 * int64(n)))
+	return int(engine.RoundHalfUp(new(big.Rat).Mul(rate, big.NewRat(1000, 1))))
 }
 
 // PermilleText writes a rate in thousandths as a percentage with one

@@ -589,3 +589,34 @@ func TestBallotBoundToTheGridsWorkerInPost(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkerRateFollowsGroupWeights: with the scheme's group weights, the
+// rate the survey's results give a worker is the one the score rests on
+// (RULES.md §6: the weighted mean of the groups' rates), not the pooled
+// rate of all the worker's ballots.
+func TestWorkerRateFollowsGroupWeights(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		s.Scheme.GroupWeights = map[gs.RaterGroup]int64{gs.RaterCadre: 70, gs.RaterResident: 30}
+		ctx := app.WithActor(context.Background(), "staff")
+		c := openSurvey(t, s)
+		if _, err := s.EnterTally(ctx, qStaff, c.ID, app.TallyInput{WorkerID: "QS013", Group: gs.RaterCadre, Counts: [3]int{0, 0, 9}, Note: "纸质票"}); err != nil {
+			t.Fatal(err)
+		}
+		score, _ := satisfaction(t, s, "QS013")
+		res, err := s.SurveyResults(ctx, qStaff, demo.TownName, demo.Quarter())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range res.Workers {
+			if w.WorkerID != "QS013" {
+				continue
+			}
+			// score = rate × 20 points, in hundredths; the rate in thousandths.
+			if got := w.All.Total.RatePermille; int64(score)-int64(2*got) > 1 || int64(2*got)-int64(score) > 1 {
+				t.Errorf("QS013's rate on the results is %s, its satisfaction score %v", app.PermilleText(got), score)
+			}
+			return
+		}
+		t.Fatal("QS013 is not in the survey's results")
+	})
+}

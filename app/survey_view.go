@@ -304,6 +304,11 @@ func (s *Service) SurveyResults(ctx context.Context, u *gs.User, town string, q 
 			}
 		}
 		w.All.Total = s.sourceBallots("", total)
+		byGroup := make(map[gs.RaterGroup][3]int, len(w.Groups))
+		for _, g := range w.Groups {
+			byGroup[g.Group] = g.Total.ByRating
+		}
+		w.All.Total.RatePermille = s.workerRatePermille(byGroup)
 	}
 	sort.SliceStable(res.Workers, func(i, j int) bool { return res.Workers[i].GridCode < res.Workers[j].GridCode })
 	return res, nil

@@ -13,37 +13,53 @@ import (
 // full score and true when the worker has no ballot in the quarter.
 func (ix *index) satisfaction(wc *workerContext) (gs.Points, bool) {
 	full := ix.scheme.Max[gs.CatSatisfaction]
-	type tally struct{ n, sum int64 } // ballots, sum of weights in hundredths
-	groups := map[gs.RaterGroup]*tally{}
-	var all tally
+	groups := map[gs.RaterGroup]Tally{}
 	for _, b := range wc.ch.ballots[wc.w.ID] {
 		if !ix.q.Contains(b.CastAt) {
 			continue
 		}
-		w := ix.scheme.RatingWeights[b.Rating]
 		t := groups[b.RaterGroup]
-		if t == nil {
-			t = &tally{}
-			groups[b.RaterGroup] = t
-		}
-		t.n++
-		t.sum += w
-		all.n++
-		all.sum += w
+		t.N++
+		t.Sum += ix.scheme.RatingWeights[b.Rating]
+		groups[b.RaterGroup] = t
 	}
-	if all.n == 0 {
+	rate := SatisfactionRate(ix.scheme, groups)
+	if rate == nil {
 		return full, true
 	}
+	score := new(big.Rat).Mul(rate, new(big.Rat).SetInt64(int64(full)))
+	return gs.Points(roundHalfUp(score)), false
+}
+
+// Tally is a rater group's ballots: how many, and the sum of their rating
+// weights (in hundredths).
+type Tally struct{ N, Sum int64 }
+
+// SatisfactionRate is RULES.md §6's satisfaction rate of one worker's
+// ballots, given by rater group: the mean weight of all the ballots, or,
+// with the scheme's group weights, the weighted mean of the rates of the
+// groups that have ballots (groups weighted 0 left out; pooled when no
+// group with ballots has a weight). It is exact, and nil for no ballot.
+// The survey's pages show the same rate as the score rests on through it.
+func SatisfactionRate(sc *gs.Scheme, groups map[gs.RaterGroup]Tally) *big.Rat {
+	var all Tally
+	for _, t := range groups {
+		all.N += t.N
+		all.Sum += t.Sum
+	}
+	if all.N == 0 {
+		return nil
+	}
 	// rate as an exact fraction; weights are in hundredths, so divide by 100.
-	rate := new(big.Rat).SetFrac64(all.sum, all.n*100)
-	if len(ix.scheme.GroupWeights) > 0 {
+	rate := new(big.Rat).SetFrac64(all.Sum, all.N*100)
+	if len(sc.GroupWeights) > 0 {
 		num, den := new(big.Rat), new(big.Rat)
 		for g, t := range groups {
-			gw := ix.scheme.GroupWeights[g]
-			if gw == 0 {
+			gw := sc.GroupWeights[g]
+			if gw == 0 || t.N == 0 {
 				continue
 			}
-			r := new(big.Rat).SetFrac64(t.sum, t.n*100)
+			r := new(big.Rat).SetFrac64(t.Sum, t.N*100)
 			num.Add(num, r.Mul(r, new(big.Rat).SetInt64(gw)))
 			den.Add(den, new(big.Rat).SetInt64(gw))
 		}
@@ -51,9 +67,12 @@ func (ix *index) satisfaction(wc *workerContext) (gs.Points, bool) {
 			rate = num.Quo(num, den)
 		}
 	}
-	score := new(big.Rat).Mul(rate, new(big.Rat).SetInt64(int64(full)))
-	return gs.Points(roundHalfUp(score)), false
+	return rate
 }
+
+// RoundHalfUp rounds a non-negative rational to the nearest integer,
+// halves up.
+func RoundHalfUp(r *big.Rat) int64 { return roundHalfUp(r) }
 
 // roundHalfUp rounds a non-negative rational to the nearest integer, halves up.
 func roundHalfUp(r *big.Rat) int64 {
