@@ -18,8 +18,11 @@ import (
 // visible to them). On PostgreSQL dropping an index locks its table until
 // the import commits: readers of that table wait for the import. That is
 // why PostgreSQL drops them only for a table empty when the import first
-// writes to it (there is nothing to read in it yet), and SQLite also once
-// a large import has written more rows than the table held.
+// writes to it (there is nothing to read in it yet), and only for the
+// command line (HoldEmptyTables: a web upload in parts reads the table
+// between its parts on another connection); SQLite drops them for an empty
+// table and also once a large import has written more rows than the table
+// held (bulk_sqlite.go).
 func (it *ImportTx) deferIndexes(ctx context.Context, tw *tableWriter) error {
 	creates, err := dropSecondaryIndexes(ctx, it.tx, it.db.dialect, tw.t.name)
 	tw.deferred = append([]string{}, creates...)

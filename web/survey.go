@@ -356,7 +356,9 @@ func (s *Server) tallyEnter(w http.ResponseWriter, r *http.Request, u *gs.User) 
 
 // tallyFieldNames name the fields of a tally in its form's words.
 var tallyFieldNames = map[string]string{"worker_id": "网格员", "rater_group": "评价人", "satisfied": "满意",
-	"basic": "基本满意", "unsatisfied": "不满意", "note": "备注"}
+	"basic": "基本满意", "unsatisfied": "不满意", "note": "备注",
+	// and of printing ballots (campaignPrint words its errors alike)
+	"grid": "网格", "cadre": "村社区干部票数", "resident": "居民群众票数"}
 
 // tallyError words a refused tally for its form.
 func tallyError(err error) string {

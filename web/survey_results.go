@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -71,10 +72,10 @@ func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request, u *gs.Use
 		page.Sources = append(page.Sources, gs.BallotSourceName[src])
 	}
 	for _, w := range res.Workers {
-		url := "/workers/" + w.WorkerID + "?quarter=" + p.Quarter.String()
+		link := "/workers/" + url.PathEscape(w.WorkerID) + "?quarter=" + p.Quarter.String()
 		first := resultRow(w.All, "全部")
 		first.First, first.Span, first.Total = true, len(w.Groups)+1, true
-		first.WorkerID, first.Name, first.Grid, first.URL = w.WorkerID, w.Name, w.GridCode, url
+		first.WorkerID, first.Name, first.Grid, first.URL = w.WorkerID, w.Name, w.GridCode, link
 		first.Score = scores[w.WorkerID]
 		if first.Score == "" {
 			first.Score = "—"

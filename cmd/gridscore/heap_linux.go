@@ -1,3 +1,5 @@
+//go:build linux && (amd64 || arm64)
+
 package main
 
 import (
@@ -6,7 +8,8 @@ import (
 	"unsafe"
 )
 
-// hugePage is the size of a transparent huge page on linux/amd64 and arm64.
+// hugePage is the size of a transparent huge page on linux/amd64 and arm64
+// (the only platforms this file is built for).
 const hugePage = 2 << 20
 
 // reserveHeap maps n bytes of heap for the process at once and asks the
