@@ -134,6 +134,9 @@ func (s *Server) importFilings(w http.ResponseWriter, r *http.Request, u *gs.Use
 				continue
 			}
 		}
+		if statusOf(err) == http.StatusInternalServerError {
+			return err // a failure of the server, logged, not a fault of the package
+		}
 		status = http.StatusUnprocessableEntity
 		page.Errors = append(page.Errors, h.Filename+"："+gs.ErrorMessage(err))
 	}

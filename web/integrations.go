@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -133,21 +132,13 @@ func (s *Server) integrations(w http.ResponseWriter, r *http.Request, u *gs.User
 		}
 	}
 	for _, t := range ts {
-		row := TokenRow{ID: t.ID, Name: t.Name, Scope: app.APITokenScope(&t), Created: minuteText(t.CreatedAt),
-			CreatedBy: t.CreatedBy, LastUsed: minuteText(t.LastUsedAt), Live: !t.Revoked(),
+		row := TokenRow{ID: t.ID, Name: t.Name, Scope: app.APITokenScope(&t), Created: fmtTime(t.CreatedAt),
+			CreatedBy: t.CreatedBy, LastUsed: fmtTime(t.LastUsedAt), Live: !t.Revoked(),
 			RevokeURL: "/integrations/" + strconv.FormatInt(t.ID, 10) + "/revoke"}
 		if t.Revoked() {
-			row.Revoked, row.RevokedBy = minuteText(t.RevokedAt), t.RevokedBy
+			row.Revoked, row.RevokedBy = fmtTime(t.RevokedAt), t.RevokedBy
 		}
 		page.Rows = append(page.Rows, row)
 	}
 	return s.render(w, r, status, "integrations", page)
-}
-
-// minuteText is a moment in CST to the minute, "" for none.
-func minuteText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(gs.CST).Format("2006-01-02 15:04")
 }
