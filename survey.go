@@ -102,10 +102,18 @@ func (c *Campaign) Validate() error {
 	if len(c.Grids) == 0 {
 		es = append(es, FieldError{Field: "grids", Message: "请至少选择一个网格"})
 	}
-	for _, g := range c.Grids {
-		if g.Cadre < 0 || g.Cadre > MaxPlannedBallots || g.Resident < 0 || g.Resident > MaxPlannedBallots {
-			es = append(es, FieldError{Field: "grids", Message: "每个网格每类评价人的评价票数应在 0 到 " + strconv.Itoa(MaxPlannedBallots) + " 之间", Value: g.GridCode})
-			break
+	// A count out of range is told once per rater group, under its own
+	// field (the form's box for that group), naming the first grid.
+	for _, f := range []struct {
+		field string
+		count func(CampaignGrid) int
+	}{{"cadre", func(g CampaignGrid) int { return g.Cadre }}, {"resident", func(g CampaignGrid) int { return g.Resident }}} {
+		for _, g := range c.Grids {
+			if n := f.count(g); n < 0 || n > MaxPlannedBallots {
+				es = append(es, FieldError{Field: f.field, Message: "网格 " + g.GridCode + " 的评价票数应在 0 到 " + strconv.Itoa(MaxPlannedBallots) + " 之间",
+					Value: strconv.Itoa(n)})
+				break
+			}
 		}
 	}
 	return es.err()

@@ -154,3 +154,26 @@ func BenchmarkValidateEvent(b *testing.B) {
 		_ = e.Validate()
 	}
 }
+
+// TestCampaignCountsOutOfRange: a planned number of ballots out of range
+// is told under the rater group's own field, naming the grid, so that the
+// form shows it beside the box that holds it.
+func TestCampaignCountsOutOfRange(t *testing.T) {
+	c := gs.Campaign{Town: "青山镇", Title: "三季度评价", Quarter: gs.Quarter{Year: 2023, Q: 3},
+		OpensAt: time.Date(2023, 9, 18, 8, 0, 0, 0, gs.CST), ClosesAt: time.Date(2023, 9, 25, 18, 0, 0, 0, gs.CST),
+		Grids: []gs.CampaignGrid{{GridCode: "QS-01", Cadre: 5, Resident: 10}, {GridCode: "QS-02", Cadre: 5, Resident: gs.MaxPlannedBallots + 1}}}
+	var fe gs.FieldErrors
+	if !errors.As(c.Validate(), &fe) {
+		t.Fatalf("a count of %d was accepted", gs.MaxPlannedBallots+1)
+	}
+	var fields []string
+	for _, f := range fe {
+		fields = append(fields, f.Field)
+		if f.Field == "resident" && !strings.Contains(f.Text(), "QS-02") {
+			t.Errorf("the error does not name the grid: %s", f.Text())
+		}
+	}
+	if !reflect.DeepEqual(fields, []string{"resident"}) {
+		t.Errorf("errors under %v, want under resident only", fields)
+	}
+}
