@@ -301,3 +301,28 @@ func TestDistrictNavigationReachesMappings(t *testing.T) {
 		}
 	}
 }
+
+// TestMappingNoticeFromKeysOnly: the mappings page announces only what a
+// redirect's key names, not any text a link carries.
+func TestMappingNoticeFromKeysOnly(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	token := f.login("staff")
+	for _, c := range []struct{ query, want, not string }{
+		{"?done=imported&name=" + url.QueryEscape("网格E通"), "已导入映射“网格E通”。", ""},
+		{"?done=" + url.QueryEscape("系统已升级，请到某网站重新登录"), "", "系统已升级"},
+	} {
+		req := httptest.NewRequest("GET", "/mappings"+c.query, nil)
+		withSession(req, token)
+		res, body := f.do(req)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", c.query, res.StatusCode)
+		}
+		if c.want != "" && !strings.Contains(body, c.want) {
+			t.Errorf("%s: the page does not say %q", c.query, c.want)
+		}
+		if c.not != "" && strings.Contains(body, c.not) {
+			t.Errorf("%s: the page repeats the link's text", c.query)
+		}
+	}
+}

@@ -48,10 +48,23 @@ func mayMap(u *gs.User) error {
 	return forbidden("只有镇街中心和区中心可以管理导入映射。")
 }
 
+// mappingNotice words what was just done to the mapping name (done: the
+// key a redirect gives); an unknown key, or none, says nothing, so that a
+// link cannot make the page announce what it likes.
+func mappingNotice(done, name string) string {
+	switch done {
+	case "imported":
+		return "已导入映射“" + name + "”。"
+	case "deleted":
+		return "已删除映射“" + name + "”。"
+	}
+	return ""
+}
+
 // mappings is GET /mappings.
 func (s *Server) mappings(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	q := r.URL.Query()
-	return s.showMappings(w, r, u, http.StatusOK, &MappingsPage{Done: q.Get("done")})
+	return s.showMappings(w, r, u, http.StatusOK, &MappingsPage{Done: mappingNotice(q.Get("done"), q.Get("name"))})
 }
 
 func (s *Server) showMappings(w http.ResponseWriter, r *http.Request, u *gs.User, status int, page *MappingsPage) error {
@@ -130,7 +143,7 @@ func (s *Server) importMapping(w http.ResponseWriter, r *http.Request, u *gs.Use
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/mappings?"+url.Values{"done": {"已导入映射“" + m.Name + "”。"}}.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, "/mappings?"+url.Values{"done": {"imported"}, "name": {m.Name}}.Encode(), http.StatusSeeOther)
 	return nil
 }
 
@@ -146,6 +159,6 @@ func (s *Server) deleteMapping(w http.ResponseWriter, r *http.Request, u *gs.Use
 	if err := s.Service.DeleteMapping(r.Context(), u, name); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/mappings?"+url.Values{"done": {"已删除映射“" + name + "”。"}}.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, "/mappings?"+url.Values{"done": {"deleted"}, "name": {name}}.Encode(), http.StatusSeeOther)
 	return nil
 }
