@@ -36,7 +36,7 @@ import (
 // takes when it is free (chunkRead), ahead of the chunk being handed over.
 func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size int,
 	shared func(*gridscore.Records) error, each func(*gridscore.Records) error) error {
-	expect := db.tableSizes(ctx)
+	expect := db.takeSizes(ctx)
 	readers := 2
 	if db.dialect == postgresDialect && total(expect) < parallelReadRows {
 		readers = 1 // a town: sharing a snapshot costs more than it saves
@@ -324,8 +324,33 @@ var sizedKinds = slices.Sorted(maps.Keys(kindSet(func(k *kindRead) bool { return
 // ExpectedRows is about how many records the store holds in all (from the
 // tables' statistics on PostgreSQL, their last row ids on SQLite): what a
 // command reading them all will hold in memory. It is 0 when unknown.
+//
+// The sizes it reads serve the next load of the store (LoadChunked) if it
+// follows within a few seconds, as a command's does, instead of being asked
+// for again.
 func (db *DB) ExpectedRows(ctx context.Context) int64 {
-	return total(db.tableSizes(ctx))
+	sizes := db.tableSizes(ctx)
+	db.sizedMu.Lock()
+	db.sized, db.sizedAt = sizes, time.Now()
+	db.sizedMu.Unlock()
+	return total(sizes)
+}
+
+// sizesKept is how long the table sizes ExpectedRows read serve the load
+// that follows it.
+const sizesKept = 5 * time.Second
+
+// takeSizes returns the sizes ExpectedRows kept, once, if they are recent;
+// else it reads them (tableSizes).
+func (db *DB) takeSizes(ctx context.Context) map[string]int64 {
+	db.sizedMu.Lock()
+	sizes, at := db.sized, db.sizedAt
+	db.sized = nil
+	db.sizedMu.Unlock()
+	if sizes != nil && time.Since(at) < sizesKept {
+		return sizes
+	}
+	return db.tableSizes(ctx)
 }
 
 // tableSizes returns about how many rows each sized table holds, to size
@@ -335,16 +360,22 @@ func (db *DB) ExpectedRows(ctx context.Context) int64 {
 // One query asks for every kind.
 func (db *DB) tableSizes(ctx context.Context) map[string]int64 {
 	sizes := map[string]int64{}
-	var parts []string
-	for _, kind := range sizedKinds {
-		// The kinds are constants, not input.
-		if db.dialect == postgresDialect {
-			parts = append(parts, "SELECT '"+kind+"', (SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = to_regclass('"+kind+"'))")
-		} else {
+	// The kinds are constants, not input.
+	var q string
+	if db.dialect == postgresDialect {
+		// One look at pg_class for all of them: a new backend took 2.5 ms
+		// to resolve five names one by one, 1.3 ms for this.
+		q = `SELECT relname, CAST(reltuples AS BIGINT) FROM pg_class
+		      WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+		        AND relkind = 'r' AND relname IN ('` + strings.Join(sizedKinds, "', '") + `')`
+	} else {
+		var parts []string
+		for _, kind := range sizedKinds {
 			parts = append(parts, "SELECT '"+kind+"', (SELECT MAX(rowid) FROM "+kind+")")
 		}
+		q = strings.Join(parts, " UNION ALL ")
 	}
-	rows, err := db.read.QueryContext(ctx, strings.Join(parts, " UNION ALL "))
+	rows, err := db.read.QueryContext(ctx, q)
 	if err != nil {
 		return sizes
 	}

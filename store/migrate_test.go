@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -135,4 +136,46 @@ func TestManyOpenersMigrateOneNewFile(t *testing.T) {
 			t.Errorf("an opener failed: %v", err)
 		}
 	}
+}
+
+// TestSchemaCurrentLooksInTheCurrentSchemaOnly: on PostgreSQL a store whose
+// search path names a new schema first and a migrated one after it is not
+// current (the new schema has no tables of its own yet), and migrating it
+// makes its own tables.
+func TestSchemaCurrentLooksInTheCurrentSchemaOnly(t *testing.T) {
+	for _, b := range backends() {
+		if b.Name != "postgres" {
+			continue
+		}
+		ctx := context.Background()
+		older := b.Target(t)
+		mustImport(t, MustOpenTarget(t, older, store.WithMigrate()), fullRecords())
+		u, err := url.Parse(b.Target(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", q.Get("search_path")+","+searchPath(t, older))
+		u.RawQuery = q.Encode()
+		db := MustOpenTarget(t, u.String())
+		if ok, err := db.SchemaCurrent(ctx); err != nil || ok {
+			t.Fatalf("SchemaCurrent with a new schema first on the search path = %v, %v; want false, nil", ok, err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
+		if n := mustCounts(t, db)["events"]; n != 0 {
+			t.Errorf("after migrating the new schema its events table holds %d rows, want its own, empty table", n)
+		}
+	}
+}
+
+// searchPath returns the search_path of a PostgreSQL target URL.
+func searchPath(t *testing.T, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get("search_path")
 }

@@ -158,3 +158,39 @@ func TestWithConnections(t *testing.T) {
 		})
 	}
 }
+
+// TestExpectedRowsServesTheNextLoad: the table sizes ExpectedRows read are
+// taken by the load that follows instead of being asked for again, once,
+// and only while recent.
+func TestExpectedRowsServesTheNextLoad(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := Open(ctx, b.Target(t), WithMigrate())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			same := func(a, b map[string]int64) bool {
+				return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+			}
+			db.ExpectedRows(ctx)
+			kept := db.sized
+			if kept == nil {
+				t.Fatal("ExpectedRows kept no sizes for the load that follows")
+			}
+			if got := db.takeSizes(ctx); !same(got, kept) {
+				t.Errorf("the load after ExpectedRows read the sizes again")
+			}
+			if got := db.takeSizes(ctx); same(got, kept) {
+				t.Errorf("a second load took the sizes ExpectedRows kept for the first")
+			}
+			db.ExpectedRows(ctx)
+			kept = db.sized
+			db.sizedAt = time.Now().Add(-sizesKept - time.Second)
+			if got := db.takeSizes(ctx); same(got, kept) {
+				t.Errorf("a load %v after ExpectedRows took its sizes, want them read again", sizesKept+time.Second)
+			}
+		})
+	}
+}
