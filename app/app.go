@@ -25,6 +25,10 @@ type Service struct {
 	// ExportRows is the most rows a list's download holds (MaxExportRows
 	// when 0).
 	ExportRows int
+	// RecordsRead, when set, is called by Assess once it has read every
+	// record, before the last of them are assessed: a command timing its
+	// steps sets it.
+	RecordsRead func()
 	// KeepInBackground makes LiveTown keep the live results it computes in
 	// the store in the background (a server: a page does not wait for the
 	// write, see keepLive); call Wait before closing the store.

@@ -95,6 +95,9 @@ func (s *Service) Assess(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs
 			}
 		})
 	close(chunks)
+	if s.RecordsRead != nil {
+		s.RecordsRead()
+	}
 	all := <-results
 	if err != nil {
 		return nil, err

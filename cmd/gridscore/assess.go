@@ -28,6 +28,9 @@ type AssessCommand struct {
 
 // Run parses the arguments, computes and writes the result.
 func (c *AssessCommand) Run(ctx context.Context, args []string) error {
+	clock := newStepClock(c.m.Getenv)
+	clock.mark("启动")
+	defer clock.report(c.m.Stderr)
 	fs := newFlagSet(c.m, "assess", "gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]")
 	c.storeFlags.register(fs, c.m)
 	c.schemeFlag.register(fs, c.m)
@@ -70,6 +73,7 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	clock.mark("打开")
 	// A gigabyte in all for the heap and the store's mapping of its file;
 	// more than the early reservation is reserved as far as the records
 	// will need it.
@@ -78,11 +82,18 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	if need := min(db.ExpectedRows(ctx)*assessBytesPerRecord, budget); need > assessEarlyHeap {
 		reserveHeap(need)
 	}
+	clock.mark("预留")
+	if clock != nil {
+		svc.RecordsRead = func() { clock.mark("读取") }
+	}
 	res, err := svc.Assess(ctx, q, asOf)
 	if err != nil {
 		return err
 	}
-	return c.m.output(c.out, res, func(w io.Writer) error { return write(w, res) })
+	clock.mark("计算")
+	err = c.m.output(c.out, res, func(w io.Writer) error { return write(w, res) })
+	clock.mark("输出")
+	return err
 }
 
 // assessBytesPerRecord is about how much memory the assessment allocates

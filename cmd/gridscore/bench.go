@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +56,11 @@ type benchRow struct {
 	// (gridscore bench-floor): what any program reading these rows from
 	// scratch pays, process start and connection included.
 	coldFloorTime time.Duration
+	// coldSteps and assessSteps are the medians of the steps the new-process
+	// floor and the assessment timed (stepClock): where their time went.
+	coldSteps, assessSteps []step
+	// server is the database engine and its version.
+	server string
 	// busy is the most CPU other processes took in the second before one
 	// of the row's measurements (machineBusy); busyKnown is false where it
 	// could not be told.
@@ -123,6 +131,7 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	var results []benchRow
+	loadBefore := loadAverage()
 	for _, n := range sizes {
 		files := filepath.Join(c.dir, fmt.Sprintf("data-%d", n))
 		if !c.reuse {
@@ -142,7 +151,12 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 		}
 		os.RemoveAll(files)
 	}
-	return writeFile(c.out, func(w io.Writer) error { return writeBenchmarks(w, results, c.quarter, c.runs) })
+	sec := benchSection{rows: results, quarter: c.quarter, runs: c.runs, args: args, loadBefore: loadBefore, loadAfter: loadAverage()}
+	if err := addSection(c.out, sec); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.m.Stderr, "结果已加入 %s（放在以前各次结果之前）\n", c.out)
+	return nil
 }
 
 // measure runs one (store, size): the import (unless --reuse) and right
@@ -215,6 +229,7 @@ func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, fl
 	for _, v := range counts {
 		row.rows += v
 	}
+	row.server = serverVersion(ctx, db)
 	// The floors and the assessment are measured runs times each, back to
 	// back, the one that goes first turning (on this VM a process started
 	// after a second of idling took 5–10 ms longer), and the medians
@@ -222,6 +237,7 @@ func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, fl
 	// machine is watched before and after the runs.
 	from, to := floorWindow(q)
 	var floors, colds, assesses []time.Duration
+	var coldSteps, assessSteps [][]step
 	floor := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描（第 %d 次）……\n", st, n, run+1)
 		start := time.Now()
@@ -233,19 +249,21 @@ func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, fl
 	cold := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 新进程基准扫描（第 %d 次）……\n", st, n, run+1)
 		start := time.Now()
-		out, _, err := c.child(ctx, self, "bench-floor", flag, target, "--quarter", q.String())
+		r, err := c.timedChild(ctx, self, "bench-floor", flag, target, "--quarter", q.String())
 		colds = append(colds, time.Since(start))
-		if err == nil && strings.TrimSpace(out) != strconv.FormatInt(row.floorRows, 10) && row.floorRows > 0 {
-			err = fmt.Errorf("新进程基准扫描读了 %s 行，基准扫描 %d 行", strings.TrimSpace(out), row.floorRows)
+		coldSteps = append(coldSteps, r.steps)
+		if err == nil && strings.TrimSpace(r.out) != strconv.FormatInt(row.floorRows, 10) && row.floorRows > 0 {
+			err = fmt.Errorf("新进程基准扫描读了 %s 行，基准扫描 %d 行", strings.TrimSpace(r.out), row.floorRows)
 		}
 		return err
 	}
 	assess := func(run int) error {
 		fmt.Fprintf(c.m.Stderr, "[%s %d] 计算考核（第 %d 次）……\n", st, n, run+1)
 		start := time.Now()
-		_, rss, err := c.child(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
+		r, err := c.timedChild(ctx, self, "assess", flag, target, "--quarter", q.String(), "--as-of", q.Last().End().Add(7*24*time.Hour).Format("2006-01-02 15:04:05"), "--format", "json", "--out", os.DevNull)
 		assesses = append(assesses, time.Since(start))
-		row.assessRSS = max(row.assessRSS, rss)
+		assessSteps = append(assessSteps, r.steps)
+		row.assessRSS = max(row.assessRSS, r.rss)
 		return err
 	}
 	c.watch(ctx, row, "基准扫描和计算考核前")
@@ -256,11 +274,13 @@ func (c *BenchCommand) measureReads(ctx context.Context, row *benchRow, self, fl
 				return err
 			}
 		}
-		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，新进程基准扫描 %.3f s，计算考核 %.3f s\n", st, n, floors[run].Seconds(), colds[run].Seconds(), assesses[run].Seconds())
+		fmt.Fprintf(c.m.Stderr, "[%s %d] 基准扫描 %.3f s，新进程基准扫描 %.3f s（%s），计算考核 %.3f s（%s）\n", st, n, floors[run].Seconds(),
+			colds[run].Seconds(), stepsText(coldSteps[run]), assesses[run].Seconds(), stepsText(assessSteps[run]))
 	}
 	c.watch(ctx, row, "测量结束后")
 	row.coldFloorTime = median(colds)
 	row.floorTime, row.assessTime = median(floors), median(assesses)
+	row.coldSteps, row.assessSteps = medianSteps(coldSteps), medianSteps(assessSteps)
 	return nil
 }
 
@@ -367,18 +387,34 @@ func (c *BenchCommand) freshTarget(ctx context.Context, st, name string) (string
 // child runs this program with args and returns its stdout and peak
 // resident memory in KiB.
 func (c *BenchCommand) child(ctx context.Context, self string, args ...string) (string, int64, error) {
+	r, err := c.timedChild(ctx, self, args...)
+	return r.out, r.rss, err
+}
+
+// childRun is what a child process of the harness gave: its output, its
+// peak memory (KiB) and the steps it timed, if any.
+type childRun struct {
+	out   string
+	rss   int64
+	steps []step
+}
+
+// timedChild runs the child as child does, asking it to time its steps
+// (assess and bench-floor do, stepClock) from the moment it is started.
+func (c *BenchCommand) timedChild(ctx context.Context, self string, args ...string) (childRun, error) {
 	cmd := exec.CommandContext(ctx, self, args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.Env = append(os.Environ(), "GRIDSCORE_DSN=", "GRIDSCORE_DB=")
+	cmd.Env = append(cmd.Env, stepsEnv+"="+strconv.FormatInt(time.Now().UnixNano(), 10))
 	if err := cmd.Run(); err != nil {
-		return "", 0, fmt.Errorf("gridscore %s：%v\n%s", strings.Join(args, " "), err, errOut.String())
+		return childRun{}, fmt.Errorf("gridscore %s：%v\n%s", strings.Join(args, " "), err, errOut.String())
 	}
-	var rss int64
+	r := childRun{out: out.String(), steps: parseSteps(errOut.String())}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss // KiB on Linux
+		r.rss = ru.Maxrss // KiB on Linux
 	}
-	return out.String(), rss, nil
+	return r, nil
 }
 
 // median returns the middle of ds (the mean of the two middle ones when
@@ -420,17 +456,136 @@ func formatRow(r benchRow) string {
 		r.assessRSS/1024, busyText(r.busy, r.busyKnown))
 }
 
-// writeBenchmarks writes the Markdown report.
-func writeBenchmarks(w io.Writer, rows []benchRow, quarter string, runs int) error {
-	fmt.Fprintf(w, "# Benchmarks\n\nMeasured by `gridscore bench` on %s: %s, %d cores, %s, %s/%s, %s.\n\n",
-		time.Now().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Fprintf(w, "One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`). Import and assess run as child processes; their peak memory is the process's maximum resident set. The floor scan and the assessment are measured `--runs` times each (%d here), back to back, alternating which goes first, and their medians given; the highest peak memory is given. The import is timed from an empty store with the product's schema (migrated first). Its floor, the bulk load, is the store's own fastest way to take the same rows, measured right after the import into another fresh store with the same schema, in one transaction with none of the product's checks: on PostgreSQL a binary COPY (pgx CopyFrom) straight into each table, on SQLite prepared 500-row INSERT OR FAIL statements (no statement journal) with the product's connection settings and temp_store=MEMORY; on both the secondary indexes are dropped first and built again before the commit, inside the floor's time. Only the time spent in the database counts (generating the rows does not; the import's time is its whole process). The scan floor is a bare full scan (no WHERE, storage order) reading into Go the columns the engine needs from every quarter record table, in the harness's own process on a connection it has used before. The same scan is also measured in a new process (`gridscore bench-floor`, a child like assess) on a new connection: what any program that reads these rows from scratch pays, process start and connection included (on PostgreSQL a new server backend, which faults in the shared buffers it reads). Ratios: import rate / bulk load rate (target ≥ 60 %%), assess time / floor scan time (target ≤ 1.5×), and assess time / the new-process floor. \"Busy elsewhere\" is the most CPU (share of all cores) other processes took in a second the harness waited before the row's import and bulk load, and before and after its floor and assess runs: above %.0f %% the row's times are slowed by something else.\n\n", quarter, runs, 100*busyWarn)
+// benchSection is one run of the harness: its rows and conditions.
+type benchSection struct {
+	rows                  []benchRow
+	quarter               string
+	runs                  int
+	args                  []string
+	loadBefore, loadAfter string
+}
+
+// benchHeader begins a new BENCHMARKS.md.
+const benchHeader = "# Benchmarks\n\nEach run of `gridscore bench` adds a section, the newest first; the sections before it are kept as they were.\n"
+
+// addSection puts sec into the Markdown file at path before the sections
+// already there (BENCHMARKS.md keeps every run), creating the file if
+// there is none.
+func addSection(path string, sec benchSection) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("无法读取 %s：%w", path, err)
+	}
+	text := string(old)
+	if strings.TrimSpace(text) == "" {
+		text = benchHeader
+	}
+	head, rest := text, ""
+	if i := strings.Index(text, "\n## "); i >= 0 {
+		head, rest = text[:i+1], text[i+1:]
+	}
+	return writeFile(path, func(w io.Writer) error {
+		if _, err := io.WriteString(w, strings.TrimRight(head, "\n")+"\n\n"); err != nil {
+			return err
+		}
+		if err := writeSection(w, sec); err != nil {
+			return err
+		}
+		if rest == "" {
+			return nil
+		}
+		_, err := io.WriteString(w, "\n"+rest)
+		return err
+	})
+}
+
+// writeSection writes one run of the harness as a Markdown section: its
+// conditions, the table of results and where the time of an assessment
+// and of the new-process floor went.
+func writeSection(w io.Writer, sec benchSection) error {
+	servers := map[string]bool{}
+	var engines []string
+	for _, r := range sec.rows {
+		if r.server != "" && !servers[r.server] {
+			servers[r.server] = true
+			engines = append(engines, r.server)
+		}
+	}
+	fmt.Fprintf(w, "## %s: `gridscore bench %s`%s\n\n", time.Now().Format("2006-01-02 15:04"), strings.Join(sec.args, " "), buildCommit())
+	fmt.Fprintf(w, "Machine: %s, %d cores, %s, %s/%s, %s; %s. Load average (1, 5, 15 minutes) %s before the run, %s after it. One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`); floor scan, new-process floor and assessment measured %d times each, taking turns to go first, medians given.\n\n",
+		cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version(), strings.Join(engines, ", "), sec.loadBefore, sec.loadAfter, sec.quarter, sec.runs)
 	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bulk load rows/s | import / bulk | import peak RSS | floor rows | floor scan | assess | assess / floor | floor, new process | assess / new-process floor | assess peak RSS | busy elsewhere |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-	for _, r := range rows {
+	for _, r := range sec.rows {
 		fmt.Fprintln(w, formatRow(r))
 	}
-	return nil
+	fmt.Fprintf(w, "\nWhere the time went, in milliseconds (medians of each step): 启动 from the harness starting the process to the command's first line; 打开 connecting and checking the schema; 预留 the table sizes and the memory reservation; 读取 reading the records, the engine assessing alongside; 计算 the rest of the assessment; 输出 writing the result (JSON).\n\n")
+	fmt.Fprintln(w, "| store | workers | assess | floor, new process |")
+	fmt.Fprintln(w, "|---|---:|---|---|")
+	for _, r := range sec.rows {
+		fmt.Fprintf(w, "| %s | %d | %s | %s |\n", r.store, r.workers, stepsText(r.assessSteps), stepsText(r.coldSteps))
+	}
+	_, err := fmt.Fprintf(w, "\nDefinitions: the import is timed from an empty store with the product's schema; its floor, the bulk load, is the store's own fastest way to take the same rows (PostgreSQL: binary COPY straight into each table; SQLite: prepared 500-row INSERTs; secondary indexes dropped and built again inside the floor's time). The floor scan is a bare full scan reading into Go the columns the engine needs, in the harness's own process on a connection it has used before; the new-process floor is the same scan by a new process on a new connection (`gridscore bench-floor`). Targets: import / bulk ≥ 60 %%, assess / floor ≤ 1.5×. \"Busy elsewhere\" is the most CPU other processes took in a second the harness watched; above %.0f %% the row is slowed by something else.\n", 100*busyWarn)
+	return err
+}
+
+// buildCommit is " (commit X)" naming the commit the binary was built
+// from, as the build recorded it or else as git tells of the current
+// folder (a build with -buildvcs=false records none); "" when neither
+// says.
+func buildCommit() string {
+	var rev, modified string
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					modified = ", with uncommitted changes"
+				}
+			}
+		}
+	}
+	if rev == "" {
+		out, err := exec.Command("git", "rev-parse", "HEAD").Output()
+		if err != nil {
+			return ""
+		}
+		rev = strings.TrimSpace(string(out))
+		if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+			modified = ", with uncommitted changes"
+		}
+	}
+	return fmt.Sprintf(" (commit %s%s)", rev[:min(len(rev), 7)], modified)
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes, or
+// "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], ", ")
+	}
+	return "unknown"
+}
+
+// serverVersion names db's engine and its version.
+func serverVersion(ctx context.Context, db *store.DB) string {
+	tx, err := db.ReadTx(ctx)
+	if err != nil {
+		return ""
+	}
+	defer tx.Rollback()
+	q := "SELECT 'SQLite ' || sqlite_version()"
+	if db.Postgres() {
+		q = "SELECT 'PostgreSQL ' || current_setting('server_version')"
+	}
+	var v string
+	if tx.QueryRowContext(ctx, q).Scan(&v) != nil {
+		return ""
+	}
+	return v
 }
 
 func cpuModel() string {

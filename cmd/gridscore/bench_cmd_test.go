@@ -23,6 +23,32 @@ func TestBenchCommand(t *testing.T) {
 		t.Skip("generates, imports and assesses in child processes")
 	}
 	dir := t.TempDir()
+	cells := func(row string) []string {
+		f := strings.Split(strings.Trim(row, "| "), "|")
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
+		return f
+	}
+	// The steps of an assessment and of the new-process floor, each timed.
+	checkSteps := func(row string) {
+		t.Helper()
+		c := cells(row)
+		for i, want := range map[int][]string{2: {"启动", "打开", "预留", "读取", "计算", "输出"}, 3: {"启动", "打开", "读取"}} {
+			var got []string
+			for _, part := range strings.Split(c[i], " · ") {
+				name, ms, _ := strings.Cut(part, " ")
+				if v, err := strconv.ParseFloat(ms, 64); err != nil || v < 0 {
+					t.Errorf("step %q not timed: %s", part, row)
+				}
+				got = append(got, name)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("steps %v, want %v: %s", got, want, row)
+			}
+		}
+	}
+	runs := 0
 	bench := func(args ...string) []string {
 		t.Helper()
 		out := filepath.Join(dir, "report.md")
@@ -36,20 +62,25 @@ func TestBenchCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Each run adds a section before the earlier ones, which stay.
+		sections := strings.Split(string(b), "\n## ")
+		if runs++; len(sections)-1 != runs {
+			t.Fatalf("after %d runs the report holds %d sections, want one per run:\n%s", runs, len(sections)-1, b)
+		}
+		if !strings.HasPrefix(sections[0], "# Benchmarks") {
+			t.Errorf("the report does not begin with its title:\n%s", sections[0])
+		}
 		var rows []string
-		for _, l := range strings.Split(string(b), "\n") {
+		for _, l := range strings.Split(sections[1], "\n") {
 			if strings.HasPrefix(l, "| sqlite |") || strings.HasPrefix(l, "| postgres |") {
+				if len(cells(l)) == 4 { // where an assessment's time went
+					checkSteps(l)
+					continue
+				}
 				rows = append(rows, l)
 			}
 		}
 		return rows
-	}
-	cells := func(row string) []string {
-		f := strings.Split(strings.Trim(row, "| "), "|")
-		for i := range f {
-			f[i] = strings.TrimSpace(f[i])
-		}
-		return f
 	}
 	// Columns: store, workers, rows, import, import rows/s, bulk load
 	// rows/s, import / bulk, import RSS, floor rows, floor scan, assess,

@@ -22,6 +22,9 @@ type BenchFloorCommand struct {
 
 // Run opens the store without touching its schema and scans.
 func (c *BenchFloorCommand) Run(ctx context.Context, args []string) error {
+	clock := newStepClock(c.m.Getenv)
+	clock.mark("启动")
+	defer clock.report(c.m.Stderr)
 	fs := newFlagSet(c.m, "bench-floor", "gridscore bench-floor [--db 文件 | --dsn URL] --quarter 2023Q3")
 	c.storeFlags.register(fs, c.m)
 	fs.StringVar(&c.quarter, "quarter", "", "季度（必填）")
@@ -41,11 +44,13 @@ func (c *BenchFloorCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	clock.mark("打开")
 	from, to := floorWindow(q)
 	n, err := storebench.FloorScan(ctx, db, from, to, false)
 	if err != nil {
 		return err
 	}
+	clock.mark("读取")
 	_, err = fmt.Fprintln(c.m.Stdout, n)
 	return err
 }

@@ -215,11 +215,24 @@ func byFormat[W any](format string, table, json, xlsx W) (W, error) {
 // service loads the scheme and opens the store of a command that computes;
 // the caller closes the store.
 func service(ctx context.Context, st *storeFlags, sf *schemeFlag, opts ...store.Option) (*app.Service, *store.DB, error) {
-	sch, err := sf.load()
-	if err != nil {
-		return nil, nil, err
+	// A scheme file is read first, so that a bad one opens no store; the
+	// built-in scheme is parsed while the store is opened (about a
+	// millisecond of YAML against a connection's wait).
+	var sch gs.Scheme
+	var parsed chan gs.Scheme
+	if sf.path != "" {
+		var err error
+		if sch, err = sf.load(); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		parsed = make(chan gs.Scheme, 1)
+		go func() { parsed <- scheme.Default() }()
 	}
 	db, err := st.open(ctx, opts...)
+	if parsed != nil {
+		sch = <-parsed
+	}
 	if err != nil {
 		return nil, nil, err
 	}
