@@ -103,10 +103,16 @@ func (db *DB) Campaigns(ctx context.Context, town string) ([]gs.Campaign, error)
 	if err := rows.Err(); err != nil {
 		return nil, db.wrap(op, err)
 	}
+	cond, args := "", []any{}
+	if town != "" {
+		cond, args = "campaign_id IN (SELECT id FROM survey_campaigns WHERE town = $1)", []any{town}
+	}
+	grids, err := campaignGrids(ctx, db.read, cond, args...)
+	if err != nil {
+		return nil, db.wrap(op, err)
+	}
 	for i := range out {
-		if out[i].Grids, err = db.campaignGrids(ctx, db.read, out[i].ID); err != nil {
-			return nil, db.wrap(op, err)
-		}
+		out[i].Grids = grids[out[i].ID]
 	}
 	return out, nil
 }
@@ -122,26 +128,35 @@ func (db *DB) Campaign(ctx context.Context, id int64) (*gs.Campaign, error) {
 	if err != nil {
 		return nil, db.wrap("campaign", err)
 	}
-	if c.Grids, err = db.campaignGrids(ctx, db.read, id); err != nil {
+	grids, err := campaignGrids(ctx, db.read, "campaign_id = $1", id)
+	if err != nil {
 		return nil, db.wrap("campaign", err)
 	}
+	c.Grids = grids[id]
 	return &c, nil
 }
 
-func (db *DB) campaignGrids(ctx context.Context, q queryer, id int64) ([]gs.CampaignGrid, error) {
-	rows, err := q.QueryContext(ctx, `SELECT grid_code, cadre, resident FROM survey_grids
-		WHERE campaign_id = $1 ORDER BY grid_code`, id)
+// campaignGrids returns the grids of the campaigns whose rows of
+// survey_grids satisfy cond ("" all), by campaign id, in one query: a list
+// of campaigns reads its grids at once, not campaign by campaign.
+func campaignGrids(ctx context.Context, q queryer, cond string, args ...any) (map[int64][]gs.CampaignGrid, error) {
+	query := "SELECT campaign_id, grid_code, cadre, resident FROM survey_grids"
+	if cond != "" {
+		query += " WHERE " + cond
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY campaign_id, grid_code", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []gs.CampaignGrid
+	out := map[int64][]gs.CampaignGrid{}
 	for rows.Next() {
+		var id int64
 		var g gs.CampaignGrid
-		if err := rows.Scan(&g.GridCode, &g.Cadre, &g.Resident); err != nil {
+		if err := rows.Scan(&id, &g.GridCode, &g.Cadre, &g.Resident); err != nil {
 			return nil, err
 		}
-		out = append(out, g)
+		out[id] = append(out[id], g)
 	}
 	return out, rows.Err()
 }
