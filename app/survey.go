@@ -216,19 +216,16 @@ func (s *Service) CloseCampaign(ctx context.Context, u *gs.User, id int64) (int6
 	})
 }
 
-// gridInPost returns the worker in post in each grid of town on day d.
-func (s *Service) gridInPost(ctx context.Context, town string, d gs.Date) (map[string]gs.TownWorker, error) {
-	ws, err := s.DB.SurveyWorkers(ctx, town)
-	if err != nil {
-		return nil, err
-	}
+// gridInPost returns the worker in post in each grid on day d, of the
+// town's workers ws (SurveyWorkers, read once per request).
+func gridInPost(ws []gs.TownWorker, d gs.Date) map[string]gs.TownWorker {
 	out := map[string]gs.TownWorker{}
 	for _, w := range ws {
 		if w.InPost(d) {
 			out[w.GridCode] = w
 		}
 	}
-	return out, nil
+	return out
 }
 
 // randomID draws a ballot id: prefix and 12 hexadecimal digits, which say

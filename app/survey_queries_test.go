@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"io"
 	"reflect"
 	"sync"
 	"testing"
@@ -180,3 +181,35 @@ func TestCampaignListsCountAllCampaignsAtOnce(t *testing.T) {
 	})
 }
 
+// TestSurveyPagesReadTheTownsWorkersOnce: the campaign's dashboard, the
+// survey's results and the campaign's report each read the town's workers
+// once per request.
+func TestSurveyPagesReadTheTownsWorkersOnce(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		c := openSurvey(t, s)
+		if _, err := s.EnterTally(ctx, qStaff, c.ID, app.TallyInput{WorkerID: "QS013", Group: gs.RaterResident, Counts: [3]int{1, 1, 0}}); err != nil {
+			t.Fatal(err)
+		}
+		counting := &surveyCalls{Store: s.DB, calls: map[string]int{}}
+		s.DB = counting
+		requests := []struct {
+			name string
+			run  func() error
+		}{
+			{"campaign", func() error { _, err := s.Campaign(ctx, qStaff, c.ID); return err }},
+			{"results", func() error { _, err := s.SurveyResults(ctx, qStaff, demo.TownName, demo.Quarter()); return err }},
+			{"report", func() error {
+				return s.WriteCampaignReport(ctx, io.Discard, qStaff, c.ID, func(*gs.Campaign) (*gs.Result, error) { return nil, nil })
+			}},
+		}
+		for _, r := range requests {
+			if err := r.run(); err != nil {
+				t.Fatalf("%s: %v", r.name, err)
+			}
+			if n := counting.take()["SurveyWorkers"]; n != 1 {
+				t.Errorf("%s read the town's workers %d times, want once", r.name, n)
+			}
+		}
+	})
+}
