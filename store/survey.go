@@ -235,11 +235,12 @@ func (db *DB) IssueTokens(ctx context.Context, id int64, toks []NewToken, now ti
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(batch), 0) + 1 FROM survey_tokens WHERE campaign_id = $1`, id).Scan(&batch); err != nil {
 		return 0, db.wrap(op, err)
 	}
-	for _, t := range toks {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO survey_tokens (token_hash, campaign_id, batch, grid_code, rater_group, state)
-			VALUES ($1, $2, $3, $4, $5, $6)`, t.Hash, id, batch, t.GridCode, string(t.Group), TokenUnused); err != nil {
-			return 0, db.wrap(op, err)
-		}
+	rows := make([][]any, len(toks))
+	for i, t := range toks {
+		rows[i] = []any{t.Hash, id, batch, t.GridCode, string(t.Group), TokenUnused}
+	}
+	if err := insertRows(ctx, tx, "survey_tokens", []string{"token_hash", "campaign_id", "batch", "grid_code", "rater_group", "state"}, rows); err != nil {
+		return 0, db.wrap(op, err)
 	}
 	if err := db.appendAudit(ctx, tx, audit); err != nil {
 		return 0, db.wrap(op, err)
@@ -384,19 +385,18 @@ func (db *DB) CastBallot(ctx context.Context, hash string, now time.Time, check 
 }
 
 // writeSurveyBallots writes ballots into ballots, the table the engine
-// reads, each with its row of survey_ballots.
-func writeSurveyBallots(ctx context.Context, tx *sql.Tx, campaign int64, grid string, src gs.BallotSource, tally int64, bs []gs.Ballot, comment string) error {
-	for _, b := range bs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (ballot_id, worker_id, rater_group, rating, cast_at)
-			VALUES ($1, $2, $3, $4, $5)`, b.ID, b.WorkerID, string(b.RaterGroup), string(b.Rating), b.CastAt.Unix()); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO survey_ballots (ballot_id, campaign_id, grid_code, source, tally_id, comment)
-			VALUES ($1, $2, $3, $4, $5, $6)`, b.ID, campaign, grid, string(src), tally, comment); err != nil {
-			return err
-		}
+// reads, each with its row of survey_ballots: a few multi-row statements
+// (insertRows), not two a ballot.
+func writeSurveyBallots(ctx context.Context, tx execer, campaign int64, grid string, src gs.BallotSource, tally int64, bs []gs.Ballot, comment string) error {
+	ballots, survey := make([][]any, len(bs)), make([][]any, len(bs))
+	for i, b := range bs {
+		ballots[i] = []any{b.ID, b.WorkerID, string(b.RaterGroup), string(b.Rating), b.CastAt.Unix()}
+		survey[i] = []any{b.ID, campaign, grid, string(src), tally, comment}
 	}
-	return nil
+	if err := insertRows(ctx, tx, "ballots", []string{"ballot_id", "worker_id", "rater_group", "rating", "cast_at"}, ballots); err != nil {
+		return err
+	}
+	return insertRows(ctx, tx, "survey_ballots", []string{"ballot_id", "campaign_id", "grid_code", "source", "tally_id", "comment"}, survey)
 }
 
 // surveyChanged outdates the live results of the workers whose ballots
