@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -301,7 +302,8 @@ var ErrTokenUsed = gs.Errorf(gs.ECONFLICT, "这张评价票已经使用过。")
 // ErrUnknownToken when there is none.
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (*BallotToken, error) {
 	t, err := readToken(ctx, db.read, hash, now)
-	if err != nil && err != ErrUnknownToken {
+	var refused *gs.Error
+	if err != nil && !errors.As(err, &refused) {
 		return nil, db.wrap("ballot", err)
 	}
 	return t, err
@@ -328,13 +330,39 @@ func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*Bal
 		c.ClosedAt = unixCST(closed)
 	}
 	day := gs.DateOf(now).String()
-	err = q.QueryRowContext(ctx, `SELECT worker_id, name FROM workers
+	rows, err := q.QueryContext(ctx, `SELECT worker_id, name FROM workers
 		WHERE grid_code = $1 AND hired_on <= $2 AND (left_on IS NULL OR left_on >= $2)
-		ORDER BY worker_id LIMIT 1`, t.GridCode, day).Scan(&t.WorkerID, &t.WorkerName)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		ORDER BY worker_id`, t.GridCode, day)
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
+	var inPost []string
+	for rows.Next() {
+		if err := rows.Scan(&t.WorkerID, &t.WorkerName); err != nil {
+			return nil, err
+		}
+		inPost = append(inPost, t.WorkerID+" "+t.WorkerName)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(inPost) > 1 {
+		return nil, twoInPost(t.GridCode, t.GridName, day, inPost)
+	}
 	return &t, nil
+}
+
+// twoInPost is the refusal of a ballot whose grid has several workers in
+// post on day, each "id name": RULES.md §0 allows one at a time, so the
+// records are wrong and the ballot cannot tell whom it is about.
+func twoInPost(grid, name, day string, workers []string) error {
+	if name != "" {
+		grid += "（" + name + "）"
+	}
+	return gs.Errorf(gs.ECONFLICT, "网格 %s 在 %s 有 %d 名网格员同时在岗：%s。每个网格同一时间只能有一名在岗的网格员，"+
+		"网格员的记录有误，这张评价票暂时不能评价。请联系镇街网格化服务管理中心核对网格员的到岗、离岗日期。",
+		grid, day, len(workers), strings.Join(workers, "、"))
 }
 
 // CastBallot answers the one-time ballot whose code hashes to hash at now,
@@ -354,7 +382,8 @@ func (db *DB) CastBallot(ctx context.Context, hash string, now time.Time, check 
 	}
 	defer tx.Rollback()
 	t, err := readToken(ctx, tx, hash, now)
-	if err == ErrUnknownToken {
+	var refused *gs.Error // an unknown code, several workers in post
+	if errors.As(err, &refused) {
 		return nil, err
 	}
 	if err != nil {
