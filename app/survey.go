@@ -28,6 +28,7 @@ type SurveyStore interface {
 	CloseCampaign(ctx context.Context, id int64, at time.Time, by string, audit func(ended int64) []gs.AuditEntry) (int64, error)
 	IssueTokens(ctx context.Context, id int64, toks []store.NewToken, now time.Time, audit ...gs.AuditEntry) (int, error)
 	TokenCounts(ctx context.Context, id int64) ([]store.TokenCount, error)
+	CampaignTotals(ctx context.Context, town string) (map[int64]store.CampaignTotal, error)
 	Token(ctx context.Context, hash string, now time.Time) (*store.BallotToken, error)
 	CastBallot(ctx context.Context, hash string, now time.Time, check func(*store.BallotToken) error, b gs.Ballot, comment string) (*store.BallotToken, error)
 	SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, audit func(id int64) []gs.AuditEntry) error
@@ -160,9 +161,15 @@ func (s *Service) QuarterCampaigns(ctx context.Context, u *gs.User, town string,
 }
 
 // campaignSummaries lists the campaigns of town ("" every town's) that
-// keep accepts, with their ballots issued and answered.
+// keep accepts, with their ballots issued and answered: the store is asked
+// three times (campaigns, their grids, their totals), however many
+// campaigns there are.
 func (s *Service) campaignSummaries(ctx context.Context, town string, keep func(gs.Campaign) bool) ([]CampaignSummary, error) {
 	cs, err := s.DB.Campaigns(ctx, town)
+	if err != nil {
+		return nil, err
+	}
+	totals, err := s.DB.CampaignTotals(ctx, town)
 	if err != nil {
 		return nil, err
 	}
@@ -172,22 +179,8 @@ func (s *Service) campaignSummaries(ctx context.Context, town string, keep func(
 		if !keep(c) {
 			continue
 		}
-		sum := CampaignSummary{Campaign: c, State: c.StateAt(now)}
-		counts, err := s.DB.TokenCounts(ctx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, tc := range counts {
-			sum.Issued += tc.N
-		}
-		bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range bs {
-			sum.Answered += b.N
-		}
-		out = append(out, sum)
+		t := totals[c.ID]
+		out = append(out, CampaignSummary{Campaign: c, State: c.StateAt(now), Issued: t.Issued, Answered: t.Answered})
 	}
 	return out, nil
 }
@@ -223,19 +216,16 @@ func (s *Service) CloseCampaign(ctx context.Context, u *gs.User, id int64) (int6
 	})
 }
 
-// gridInPost returns the worker in post in each grid of town on day d.
-func (s *Service) gridInPost(ctx context.Context, town string, d gs.Date) (map[string]gs.TownWorker, error) {
-	ws, err := s.DB.SurveyWorkers(ctx, town)
-	if err != nil {
-		return nil, err
-	}
+// gridInPost returns the worker in post in each grid on day d, of the
+// town's workers ws (SurveyWorkers, read once per request).
+func gridInPost(ws []gs.TownWorker, d gs.Date) map[string]gs.TownWorker {
 	out := map[string]gs.TownWorker{}
 	for _, w := range ws {
 		if w.InPost(d) {
 			out[w.GridCode] = w
 		}
 	}
-	return out, nil
+	return out
 }
 
 // randomID draws a ballot id: prefix and 12 hexadecimal digits, which say

@@ -78,10 +78,11 @@ func (s *Service) PrintBallots(ctx context.Context, u *gs.User, id int64, in Pri
 	for _, g := range townGrids {
 		names[g.Code] = g.Name
 	}
-	inPost, err := s.gridInPost(ctx, c.Town, gs.DateOf(now))
+	ws, err := s.DB.SurveyWorkers(ctx, c.Town)
 	if err != nil {
 		return nil, err
 	}
+	inPost := gridInPost(ws, gs.DateOf(now))
 	out := &PrintedBatch{Campaign: *c}
 	var toks []store.NewToken
 	var codes []string

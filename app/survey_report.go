@@ -12,15 +12,27 @@ import (
 // WriteCampaignReport writes campaign id's report (u its town's center or
 // the district) as an XLSX workbook: the progress grid by grid, the
 // quarter's ballots of the town by worker, rater group and source with
-// each worker's satisfaction score from res (the town's result of the
-// quarter, nil for none), the comments and the paper tallies.
-func (s *Service) WriteCampaignReport(ctx context.Context, w io.Writer, u *gs.User, id int64, res *gs.Result) error {
-	v, err := s.Campaign(ctx, u, id)
+// each worker's satisfaction score from the town's result of the quarter
+// that result gives for the campaign (nil for none), the comments and the
+// paper tallies. The town's workers are read once for all of it.
+func (s *Service) WriteCampaignReport(ctx context.Context, w io.Writer, u *gs.User, id int64, result func(c *gs.Campaign) (*gs.Result, error)) error {
+	c, err := s.campaign(ctx, u, id, false)
 	if err != nil {
 		return err
 	}
-	c := &v.Campaign
-	results, err := s.SurveyResults(ctx, u, c.Town, c.Quarter)
+	ws, err := s.DB.SurveyWorkers(ctx, c.Town)
+	if err != nil {
+		return err
+	}
+	v, err := s.campaignView(ctx, u, c, ws)
+	if err != nil {
+		return err
+	}
+	results, err := s.surveyResults(ctx, c.Town, c.Quarter, ws)
+	if err != nil {
+		return err
+	}
+	res, err := result(c)
 	if err != nil {
 		return err
 	}

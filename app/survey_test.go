@@ -620,3 +620,77 @@ func TestWorkerRateFollowsGroupWeights(t *testing.T) {
 		t.Fatal("QS013 is not in the survey's results")
 	})
 }
+
+// TestTwoWorkersInPostRefuseTheBallot: RULES.md §0 allows one worker in
+// post in a grid at a time. When the records have two in post in a
+// ballot's grid on the day it is answered, the ballot is refused with a
+// message naming the grid and both workers, and no ballot is stored —
+// rather than crediting one of them by worker id; once the records are
+// right again the ballot counts for the worker in post.
+func TestTwoWorkersInPostRefuseTheBallot(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := context.Background()
+		c := openSurvey(t, s)
+		codes := printFor(t, s, c.ID, "QS-13", 2)
+		var qs013 gs.Worker
+		for _, w := range demo.Town(1).Workers {
+			if w.ID == "QS013" {
+				qs013 = w
+			}
+		}
+		second := qs013
+		second.ID, second.Name, second.HiredOn = "QS098", "赵重", gs.NewDate(2023, 9, 1)
+		stored := func() []store.BallotCount {
+			bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return bs
+		}
+		steps := []struct {
+			name    string
+			leftOn  gs.Date // QS098's last day in post (0: still in post)
+			refused bool
+			worker  string // who a ballot answered is about
+		}{
+			{"both in post", 0, true, ""},
+			{"QS098 left before today", gs.NewDate(2023, 9, 19), false, "QS013"},
+		}
+		for i, st := range steps {
+			second.LeftOn = st.leftOn
+			if _, err := s.DB.Import(ctx, &gs.Records{Workers: []gs.Worker{second}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			open := func() error { _, err := s.OpenBallot(ctx, codes[i], "c"); return err }
+			cast := func() error { _, err := s.CastBallot(ctx, codes[i], "c", gs.RatingSatisfied, ""); return err }
+			for _, call := range []struct {
+				what string
+				run  func() error
+			}{{"open", open}, {"cast", cast}} {
+				err := call.run()
+				if !st.refused {
+					if err != nil {
+						t.Errorf("%s: %s: %v", st.name, call.what, err)
+					}
+					continue
+				}
+				msg := gs.ErrorMessage(err)
+				for _, want := range []string{"QS-13", "QS013 " + qs013.Name, "QS098 赵重", "2 名网格员同时在岗"} {
+					if !strings.Contains(msg, want) {
+						t.Errorf("%s: %s: %q does not name %q", st.name, call.what, msg, want)
+					}
+				}
+				if gs.ErrorCode(err) != gs.ECONFLICT {
+					t.Errorf("%s: %s: code %s, want conflict", st.name, call.what, gs.ErrorCode(err))
+				}
+			}
+			bs := stored()
+			switch {
+			case st.refused && len(bs) != 0:
+				t.Errorf("%s: ballots stored: %+v", st.name, bs)
+			case !st.refused && (len(bs) != 1 || bs[0].WorkerID != st.worker):
+				t.Errorf("%s: ballots stored: %+v, want one about %s", st.name, bs, st.worker)
+			}
+		}
+	})
+}

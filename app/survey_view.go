@@ -71,6 +71,17 @@ func (s *Service) Campaign(ctx context.Context, u *gs.User, id int64) (*Campaign
 	if err != nil {
 		return nil, err
 	}
+	ws, err := s.DB.SurveyWorkers(ctx, c.Town)
+	if err != nil {
+		return nil, err
+	}
+	return s.campaignView(ctx, u, c, ws)
+}
+
+// campaignView builds c's dashboard for u, ws the workers of c's town
+// (SurveyWorkers), read once by the caller.
+func (s *Service) campaignView(ctx context.Context, u *gs.User, c *gs.Campaign, ws []gs.TownWorker) (*CampaignView, error) {
+	id := c.ID
 	now := s.now()
 	v := &CampaignView{Campaign: *c, State: c.StateAt(now), MinBallots: s.Scheme.MinBallots, CanRun: mayRunSurvey(u, c.Town) == nil}
 	grids, err := s.DB.TownGrids(ctx, c.Town)
@@ -85,16 +96,9 @@ func (s *Service) Campaign(ctx context.Context, u *gs.User, id int64) (*Campaign
 	if !c.Quarter.ContainsDate(day) { // a past campaign: who was in post at its end
 		day = gs.DateOf(c.ClosesAt.Add(-1))
 	}
-	inPost, err := s.gridInPost(ctx, c.Town, day)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.DB.SurveyWorkers(ctx, c.Town)
-	if err != nil {
-		return nil, err
-	}
+	inPost := gridInPost(ws, day)
 	workerName := map[string]string{}
-	for _, w := range all {
+	for _, w := range ws {
 		workerName[w.ID] = w.Name
 	}
 	at := map[string]int{}
@@ -239,11 +243,17 @@ func (s *Service) SurveyResults(ctx context.Context, u *gs.User, town string, q 
 	if err := mayViewSurvey(u, town); err != nil {
 		return nil, err
 	}
-	counts, err := s.DB.BallotCounts(ctx, store.BallotFilter{Town: town, From: q.First().Start(), To: q.Last().End()})
+	ws, err := s.DB.SurveyWorkers(ctx, town)
 	if err != nil {
 		return nil, err
 	}
-	ws, err := s.DB.SurveyWorkers(ctx, town)
+	return s.surveyResults(ctx, town, q, ws)
+}
+
+// surveyResults counts the ballots of town's quarter q, ws the town's
+// workers (SurveyWorkers), read once by the caller.
+func (s *Service) surveyResults(ctx context.Context, town string, q gs.Quarter, ws []gs.TownWorker) (*SurveyResults, error) {
+	counts, err := s.DB.BallotCounts(ctx, store.BallotFilter{Town: town, From: q.First().Start(), To: q.Last().End()})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -103,10 +104,16 @@ func (db *DB) Campaigns(ctx context.Context, town string) ([]gs.Campaign, error)
 	if err := rows.Err(); err != nil {
 		return nil, db.wrap(op, err)
 	}
+	cond, args := "", []any{}
+	if town != "" {
+		cond, args = "campaign_id IN (SELECT id FROM survey_campaigns WHERE town = $1)", []any{town}
+	}
+	grids, err := campaignGrids(ctx, db.read, cond, args...)
+	if err != nil {
+		return nil, db.wrap(op, err)
+	}
 	for i := range out {
-		if out[i].Grids, err = db.campaignGrids(ctx, db.read, out[i].ID); err != nil {
-			return nil, db.wrap(op, err)
-		}
+		out[i].Grids = grids[out[i].ID]
 	}
 	return out, nil
 }
@@ -122,26 +129,35 @@ func (db *DB) Campaign(ctx context.Context, id int64) (*gs.Campaign, error) {
 	if err != nil {
 		return nil, db.wrap("campaign", err)
 	}
-	if c.Grids, err = db.campaignGrids(ctx, db.read, id); err != nil {
+	grids, err := campaignGrids(ctx, db.read, "campaign_id = $1", id)
+	if err != nil {
 		return nil, db.wrap("campaign", err)
 	}
+	c.Grids = grids[id]
 	return &c, nil
 }
 
-func (db *DB) campaignGrids(ctx context.Context, q queryer, id int64) ([]gs.CampaignGrid, error) {
-	rows, err := q.QueryContext(ctx, `SELECT grid_code, cadre, resident FROM survey_grids
-		WHERE campaign_id = $1 ORDER BY grid_code`, id)
+// campaignGrids returns the grids of the campaigns whose rows of
+// survey_grids satisfy cond ("" all), by campaign id, in one query: a list
+// of campaigns reads its grids at once, not campaign by campaign.
+func campaignGrids(ctx context.Context, q queryer, cond string, args ...any) (map[int64][]gs.CampaignGrid, error) {
+	query := "SELECT campaign_id, grid_code, cadre, resident FROM survey_grids"
+	if cond != "" {
+		query += " WHERE " + cond
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY campaign_id, grid_code", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []gs.CampaignGrid
+	out := map[int64][]gs.CampaignGrid{}
 	for rows.Next() {
+		var id int64
 		var g gs.CampaignGrid
-		if err := rows.Scan(&g.GridCode, &g.Cadre, &g.Resident); err != nil {
+		if err := rows.Scan(&id, &g.GridCode, &g.Cadre, &g.Resident); err != nil {
 			return nil, err
 		}
-		out = append(out, g)
+		out[id] = append(out[id], g)
 	}
 	return out, rows.Err()
 }
@@ -220,11 +236,12 @@ func (db *DB) IssueTokens(ctx context.Context, id int64, toks []NewToken, now ti
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(batch), 0) + 1 FROM survey_tokens WHERE campaign_id = $1`, id).Scan(&batch); err != nil {
 		return 0, db.wrap(op, err)
 	}
-	for _, t := range toks {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO survey_tokens (token_hash, campaign_id, batch, grid_code, rater_group, state)
-			VALUES ($1, $2, $3, $4, $5, $6)`, t.Hash, id, batch, t.GridCode, string(t.Group), TokenUnused); err != nil {
-			return 0, db.wrap(op, err)
-		}
+	rows := make([][]any, len(toks))
+	for i, t := range toks {
+		rows[i] = []any{t.Hash, id, batch, t.GridCode, string(t.Group), TokenUnused}
+	}
+	if err := insertRows(ctx, tx, "survey_tokens", []string{"token_hash", "campaign_id", "batch", "grid_code", "rater_group", "state"}, rows); err != nil {
+		return 0, db.wrap(op, err)
 	}
 	if err := db.appendAudit(ctx, tx, audit); err != nil {
 		return 0, db.wrap(op, err)
@@ -285,7 +302,8 @@ var ErrTokenUsed = gs.Errorf(gs.ECONFLICT, "这张评价票已经使用过。")
 // ErrUnknownToken when there is none.
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (*BallotToken, error) {
 	t, err := readToken(ctx, db.read, hash, now)
-	if err != nil && err != ErrUnknownToken {
+	var refused *gs.Error
+	if err != nil && !errors.As(err, &refused) {
 		return nil, db.wrap("ballot", err)
 	}
 	return t, err
@@ -312,13 +330,39 @@ func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*Bal
 		c.ClosedAt = unixCST(closed)
 	}
 	day := gs.DateOf(now).String()
-	err = q.QueryRowContext(ctx, `SELECT worker_id, name FROM workers
+	rows, err := q.QueryContext(ctx, `SELECT worker_id, name FROM workers
 		WHERE grid_code = $1 AND hired_on <= $2 AND (left_on IS NULL OR left_on >= $2)
-		ORDER BY worker_id LIMIT 1`, t.GridCode, day).Scan(&t.WorkerID, &t.WorkerName)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		ORDER BY worker_id`, t.GridCode, day)
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
+	var inPost []string
+	for rows.Next() {
+		if err := rows.Scan(&t.WorkerID, &t.WorkerName); err != nil {
+			return nil, err
+		}
+		inPost = append(inPost, t.WorkerID+" "+t.WorkerName)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(inPost) > 1 {
+		return nil, twoInPost(t.GridCode, t.GridName, day, inPost)
+	}
 	return &t, nil
+}
+
+// twoInPost is the refusal of a ballot whose grid has several workers in
+// post on day, each "id name": RULES.md §0 allows one at a time, so the
+// records are wrong and the ballot cannot tell whom it is about.
+func twoInPost(grid, name, day string, workers []string) error {
+	if name != "" {
+		grid += "（" + name + "）"
+	}
+	return gs.Errorf(gs.ECONFLICT, "网格 %s 在 %s 有 %d 名网格员同时在岗：%s。每个网格同一时间只能有一名在岗的网格员，"+
+		"网格员的记录有误，这张评价票暂时不能评价。请联系镇街网格化服务管理中心核对网格员的到岗、离岗日期。",
+		grid, day, len(workers), strings.Join(workers, "、"))
 }
 
 // CastBallot answers the one-time ballot whose code hashes to hash at now,
@@ -338,7 +382,8 @@ func (db *DB) CastBallot(ctx context.Context, hash string, now time.Time, check 
 	}
 	defer tx.Rollback()
 	t, err := readToken(ctx, tx, hash, now)
-	if err == ErrUnknownToken {
+	var refused *gs.Error // an unknown code, several workers in post
+	if errors.As(err, &refused) {
 		return nil, err
 	}
 	if err != nil {
@@ -369,19 +414,18 @@ func (db *DB) CastBallot(ctx context.Context, hash string, now time.Time, check 
 }
 
 // writeSurveyBallots writes ballots into ballots, the table the engine
-// reads, each with its row of survey_ballots.
-func writeSurveyBallots(ctx context.Context, tx *sql.Tx, campaign int64, grid string, src gs.BallotSource, tally int64, bs []gs.Ballot, comment string) error {
-	for _, b := range bs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (ballot_id, worker_id, rater_group, rating, cast_at)
-			VALUES ($1, $2, $3, $4, $5)`, b.ID, b.WorkerID, string(b.RaterGroup), string(b.Rating), b.CastAt.Unix()); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO survey_ballots (ballot_id, campaign_id, grid_code, source, tally_id, comment)
-			VALUES ($1, $2, $3, $4, $5, $6)`, b.ID, campaign, grid, string(src), tally, comment); err != nil {
-			return err
-		}
+// reads, each with its row of survey_ballots: a few multi-row statements
+// (insertRows), not two a ballot.
+func writeSurveyBallots(ctx context.Context, tx execer, campaign int64, grid string, src gs.BallotSource, tally int64, bs []gs.Ballot, comment string) error {
+	ballots, survey := make([][]any, len(bs)), make([][]any, len(bs))
+	for i, b := range bs {
+		ballots[i] = []any{b.ID, b.WorkerID, string(b.RaterGroup), string(b.Rating), b.CastAt.Unix()}
+		survey[i] = []any{b.ID, campaign, grid, string(src), tally, comment}
 	}
-	return nil
+	if err := insertRows(ctx, tx, "ballots", []string{"ballot_id", "worker_id", "rater_group", "rating", "cast_at"}, ballots); err != nil {
+		return err
+	}
+	return insertRows(ctx, tx, "survey_ballots", []string{"ballot_id", "campaign_id", "grid_code", "source", "tally_id", "comment"}, survey)
 }
 
 // surveyChanged outdates the live results of the workers whose ballots

@@ -168,6 +168,52 @@ func (db *DB) BallotCounts(ctx context.Context, f BallotFilter) ([]BallotCount, 
 	return out, db.wrap("ballot counts", rows.Err())
 }
 
+// CampaignTotal is how many one-time ballots a campaign issued, and how
+// many ballots it brought (answered on phones and counted on paper).
+type CampaignTotal struct {
+	Issued, Answered int
+}
+
+// CampaignTotals returns the totals of the campaigns of town ("" every
+// town's) by campaign id, a campaign without ballots absent: one grouped
+// query for the ballots issued and one for those brought, however many
+// campaigns a list shows.
+func (db *DB) CampaignTotals(ctx context.Context, town string) (map[int64]CampaignTotal, error) {
+	op := "campaign totals"
+	join, args := "", []any{}
+	if town != "" {
+		join, args = " JOIN survey_campaigns c ON c.id = x.campaign_id WHERE c.town = $1", []any{town}
+	}
+	out := map[int64]CampaignTotal{}
+	count := func(from string, add func(t *CampaignTotal, n int)) error {
+		rows, err := db.read.QueryContext(ctx, "SELECT x.campaign_id, COUNT(*) FROM "+from+join+" GROUP BY x.campaign_id", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			t := out[id]
+			add(&t, n)
+			out[id] = t
+		}
+		return rows.Err()
+	}
+	if err := count("survey_tokens x", func(t *CampaignTotal, n int) { t.Issued = n }); err != nil {
+		return nil, db.wrap(op, err)
+	}
+	// As BallotCounts of one campaign counts: its ballots with their row of
+	// survey_ballots.
+	if err := count("survey_ballots x JOIN ballots b ON b.ballot_id = x.ballot_id", func(t *CampaignTotal, n int) { t.Answered = n }); err != nil {
+		return nil, db.wrap(op, err)
+	}
+	return out, nil
+}
+
 // Comment is a voter's comment as the center reads it: about which
 // worker, from which rater group, with which rating. Nothing tells when
 // it was written or by whom.

@@ -432,20 +432,16 @@ func (s *Server) campaignReport(w http.ResponseWriter, r *http.Request, u *gs.Us
 	if err != nil {
 		return err
 	}
-	v, err := s.Service.Campaign(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	c := &v.Campaign
-	res, err := s.result(r.Context(), Period{Quarter: c.Quarter, AsOf: s.reportMoment(c)}, c.Town)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	if err := s.Service.WriteCampaignReport(r.Context(), &buf, u, id, res); err != nil {
+	var name string
+	err = s.Service.WriteCampaignReport(r.Context(), &buf, u, id, func(c *gs.Campaign) (*gs.Result, error) {
+		name = c.Town + " " + c.Title + " 满意度评价报告.xlsx"
+		return s.result(r.Context(), Period{Quarter: c.Quarter, AsOf: s.reportMoment(c)}, c.Town)
+	})
+	if err != nil {
 		return err
 	}
-	attachment(w, c.Town+" "+c.Title+" 满意度评价报告.xlsx", int64(buf.Len()))
+	attachment(w, name, int64(buf.Len()))
 	w.Write(buf.Bytes())
 	return nil
 }
