@@ -48,9 +48,9 @@ func TestImportCountsNoTable(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				write(categoryEvents(1000, 500, "新"))                                          // 500 new
+				write(categoryEvents(1000, 500, "新"))                                        // 500 new
 				write(append(categoryEvents(0, 300, "改"), categoryEvents(300, 200, "旧")...)) // 300 changed, 200 the same
-				write(categoryEvents(1000, 100, "再改"))                                         // 100 of this import's changed again
+				write(categoryEvents(1000, 100, "再改"))                                       // 100 of this import's changed again
 				want := KindStats{Received: 1100, Inserted: 500, Updated: 400, Unchanged: 200}
 				preview, err := it.Preview(ctx)
 				if err != nil {
