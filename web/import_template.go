@@ -31,7 +31,6 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, u *gs.Us
 	if err := app.WriteImportTemplate(&buf, kinds...); err != nil {
 		return err
 	}
-	attachment(w, name, int64(buf.Len()))
-	buf.WriteTo(w) // a client gone away is no error of ours
+	download(w, app.XLSXType, name, buf.Bytes())
 	return nil
 }

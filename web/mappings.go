@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 
@@ -93,11 +92,9 @@ func (s *Server) mappingFile(w http.ResponseWriter, r *http.Request, u *gs.User)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(data)
-	return err
+	download(w, "application/json; charset=utf-8", name, data)
+	return nil
 }
 
 // importMapping is POST /mappings: a mapping file saved as the user's.
