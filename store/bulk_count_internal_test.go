@@ -25,14 +25,7 @@ func TestImportCountsNoTable(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				ctx := context.Background()
-				db, err := Open(ctx, be.Target(t), WithMigrate())
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer db.Close()
-				if _, err := db.Import(ctx, &gridscore.Records{Events: categoryEvents(0, 1000, "旧")}, nil); err != nil {
-					t.Fatal(err)
-				}
+				db := storedEvents(t, be.Target(t), 1000)
 				var opts []ImportOption
 				if large {
 					opts = append(opts, LargeImport())
@@ -90,14 +83,7 @@ func TestImportCountsNoTable(t *testing.T) {
 // before and after, and the figures are still right.
 func TestImportCountsWhenRowidsAreFar(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, storetest.SQLiteTarget(t), WithMigrate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Import(ctx, &gridscore.Records{Events: categoryEvents(0, 10, "旧")}, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storedEvents(t, storetest.SQLiteTarget(t), 10)
 	if _, err := db.write.ExecContext(ctx, "UPDATE events SET rowid = ? WHERE event_id = 'C000009'", int64(farRowid)+1); err != nil {
 		t.Fatal(err)
 	}
@@ -119,4 +105,20 @@ func TestImportCountsWhenRowidsAreFar(t *testing.T) {
 	if it.counts != 2 {
 		t.Errorf("the import counted a table %d times, want 2 (before and after)", it.counts)
 	}
+}
+
+// storedEvents opens a new store at target, closed when the test ends,
+// holding n events of category 旧 (categoryEvents from 0).
+func storedEvents(t *testing.T, target string, n int) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, target, WithMigrate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Import(ctx, &gridscore.Records{Events: categoryEvents(0, n, "旧")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
