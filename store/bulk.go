@@ -221,9 +221,9 @@ func (it *ImportTx) WriteRows(ctx context.Context, r *ImportRows) error {
 // more than keeping them up.
 var deferFirstRows = 1000
 
-// writer returns the writer of table i, counting the table's rows and
-// preparing its statements on first use, when n rows are about to be
-// written.
+// writer returns the writer of table i, noting what telling the rows
+// inserted needs (startCount) and preparing its statements on first use,
+// when n rows are about to be written.
 func (it *ImportTx) writer(ctx context.Context, i, n int) (*tableWriter, error) {
 	if tw := it.tables[i]; tw != nil {
 		return tw, nil
