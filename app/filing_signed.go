@@ -6,10 +6,13 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/filing"
 	"github.com/gridscore/gridscore/report"
+	"github.com/gridscore/gridscore/store"
 )
 
 // The filing with the district when the district keeps its own server
@@ -120,7 +123,10 @@ func (s *Service) RegisterFilingKey(ctx context.Context, u *gs.User, town, keyTe
 // ImportFiling checks a town's filing package against the key registered
 // for the town and keeps it. Only the district may. An altered, unsigned
 // or wrongly signed package is refused with the reason, and nothing is
-// kept.
+// kept; so is a package signed before the one kept for its town and
+// quarter (a town that signs again after reopening the quarter sends the
+// newer one; an older package must not bring the superseded numbers
+// back). The same package imported again is kept again.
 func (s *Service) ImportFiling(ctx context.Context, u *gs.User, data []byte) (*gs.ImportedFiling, error) {
 	if u == nil || u.Role != gs.RoleDistrict {
 		return nil, gs.Errorf(gs.EFORBIDDEN, "只有区中心可以导入报备包。")
@@ -137,10 +143,20 @@ func (s *Service) ImportFiling(ctx context.Context, u *gs.User, data []byte) (*g
 		Workers: p.Workers, Assessed: p.Assessed, TotalSum: p.TotalSum, PaySum: p.PaySum, ImportedAt: s.now(), ImportedBy: Actor(ctx)}
 	err = s.DB.SaveFiling(ctx, f, data, gs.AuditEntry{At: f.ImportedAt, Username: Actor(ctx), Action: gs.AuditFilingImported,
 		Object: "quarter:" + d.Town + "/" + d.Quarter, Detail: "导入报备包，签名密钥 " + p.Fingerprint})
+	if stale, ok := errors.AsType[*store.StaleFilingError](err); ok {
+		return nil, gs.Errorf(gs.ECONFLICT, "%s %s 已导入的报备包签发于 %s，这个报备包签发于 %s，比已导入的早，没有导入。请使用镇街最新签发的报备包。",
+			d.Town, d.Quarter, fmtSigned(stale.KeptSignedAt), fmtSigned(stale.SignedAt))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &f, nil
+}
+
+// fmtSigned formats when a filing package was signed, to the second: two
+// packages of a town may be signed within a minute.
+func fmtSigned(t time.Time) string {
+	return t.In(gs.CST).Format("2006-01-02 15:04:05")
 }
 
 // ImportedFilings returns the packages the district imported for quarter

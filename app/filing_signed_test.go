@@ -133,5 +133,33 @@ func testSignedFiling(t *testing.T, target func(testing.TB) string) {
 		if fs, _ := district.ImportedFilings(dctx, qDist, q); len(fs) != 1 {
 			t.Errorf("importing again kept %d packages, want the one", len(fs))
 		}
+
+		// The town signs again later; the newer package replaces the one
+		// kept, and the older one cannot bring it back.
+		signed := *now
+		*now = signed.Add(26*time.Hour + 30*time.Second)
+		newer, _, err := town.FilingPackage(ctx, qStaff, name, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := district.ImportFiling(dctx, qDist, newer); err != nil {
+			t.Fatalf("importing the newer package: %v", err)
+		}
+		_, err = district.ImportFiling(dctx, qDist, pkg)
+		if gs.ErrorCode(err) != gs.ECONFLICT {
+			t.Errorf("importing the older package after the newer: %v, want a conflict", err)
+		}
+		msg := gs.ErrorMessage(err)
+		for _, want := range []string{"青山镇 2023Q3", "已导入的报备包签发于 2023-10-17 11:00:30", "这个报备包签发于 2023-10-16 09:00:00", "比已导入的早"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("refusal %q does not say %q", msg, want)
+			}
+		}
+		if fs, _ := district.ImportedFilings(dctx, qDist, q); len(fs) != 1 || !fs[0].SignedAt.Equal(now.Truncate(time.Second)) {
+			t.Errorf("after the older package the district keeps %+v, want the newer, signed %v", fs, *now)
+		}
+		if _, err := district.ImportFiling(dctx, qDist, newer); err != nil {
+			t.Errorf("importing the newer package again: %v", err)
+		}
 	}
 }

@@ -48,6 +48,13 @@ func mappingOwner(u *gs.User) (string, error) {
 	return "", gs.Errorf(gs.EFORBIDDEN, "只有镇街中心和区中心可以管理导入映射。")
 }
 
+// MayMap refuses the users who keep no mappings (see mappingOwner), for a
+// page to refuse them before it reads what they posted.
+func MayMap(u *gs.User) error {
+	_, err := mappingOwner(u)
+	return err
+}
+
 // Mappings returns the mappings u may use: a town's center its town's,
 // then the district's; the district its own.
 func (s *Service) Mappings(ctx context.Context, u *gs.User) ([]gs.Mapping, error) {

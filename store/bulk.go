@@ -42,14 +42,32 @@ type ImportTx struct {
 	hold   bool        // HoldEmptyTables: PostgreSQL may lock tables filled from empty
 
 	analyzeSet bool // the transaction's statistics target is set (finish)
+	// counts is how many times the import counted a table's rows in full
+	// (COUNT(*)), which is a scan of the whole table: see tableWriter.
+	counts int
 }
 
 // tableWriter is what an ImportTx keeps for one table it has written to.
+//
+// The rows an import inserted (KindStats.Inserted) are counted as they are
+// written, not by counting the table's rows before and after: COUNT(*) is
+// a scan of the whole table, and a one-town upload into a district's
+// PostgreSQL tables scanned each table twice. PostgreSQL tells the rows it
+// inserted (COPY, and the upsert's RETURNING: see copyUpsert). SQLite does
+// not, but it gives a new row the rowid one above the largest stored, so
+// the rows inserted are how far the largest rowid moved (sqliteInserted);
+// it counts the table only for a large import (deferIndexRows) or in the
+// unheard-of case that rowids are near their end (lastRowid).
 type tableWriter struct {
 	t        *table
-	before   int64 // rows before the first write
+	empty    bool  // the table held no rows at the first write
+	before   int64 // rows at the first write, where counted (countBefore)
 	received int64 // records given
 	written  int64 // rows inserted or changed
+	inserted int64 // PostgreSQL: rows inserted
+	// lastRowid is, on SQLite, the largest rowid at the first write (0 when
+	// the table was empty).
+	lastRowid int64
 	// deferred holds the statements re-creating the secondary indexes
 	// dropped (see deferIndexes) until they are built again (finish); nil
 	// until they are dropped.
@@ -203,20 +221,20 @@ func (it *ImportTx) WriteRows(ctx context.Context, r *ImportRows) error {
 // more than keeping them up.
 var deferFirstRows = 1000
 
-// writer returns the writer of table i, counting the table's rows and
-// preparing its statements on first use, when n rows are about to be
-// written.
+// writer returns the writer of table i, noting what telling the rows
+// inserted needs (startCount) and preparing its statements on first use,
+// when n rows are about to be written.
 func (it *ImportTx) writer(ctx context.Context, i, n int) (*tableWriter, error) {
 	if tw := it.tables[i]; tw != nil {
 		return tw, nil
 	}
 	t := &tables[i]
-	before, err := countRows(ctx, it.tx, t.name)
-	if err != nil {
+	tw := &tableWriter{t: t}
+	if err := it.startCount(ctx, tw); err != nil {
 		return nil, err
 	}
-	tw := &tableWriter{t: t, before: before}
 	if it.db.dialect == sqliteDialect {
+		var err error
 		tw.per = min(maxBatchRows, maxBatchParams/len(t.cols))
 		if tw.full, err = it.tx.PrepareContext(ctx, upsertSQL(t, tw.per)); err != nil {
 			return nil, err
@@ -227,7 +245,7 @@ func (it *ImportTx) writer(ctx context.Context, i, n int) (*tableWriter, error) 
 	// commits; a web upload's checks read it on other connections between
 	// its parts and would wait for the upload itself, so only the command
 	// line (HoldEmptyTables) holds a table it fills from empty.
-	if before == 0 && n >= deferFirstRows && (it.db.dialect == sqliteDialect || it.hold) {
+	if tw.empty && n >= deferFirstRows && (it.db.dialect == sqliteDialect || it.hold) {
 		if err := it.deferIndexes(ctx, tw); err != nil {
 			return nil, err
 		}
@@ -304,14 +322,11 @@ func (it *ImportTx) Commit(ctx context.Context) (ImportStats, error) {
 		if tw.full != nil {
 			tw.full.Close()
 		}
-		after, err := countRows(ctx, it.tx, tw.t.name)
+		s, err := it.stats(ctx, tw)
 		if err != nil {
 			it.Rollback()
 			return nil, it.db.wrap("import "+tw.t.name, err)
 		}
-		s := KindStats{Received: tw.received, Inserted: after - tw.before}
-		s.Updated = tw.written - s.Inserted
-		s.Unchanged = s.Received - tw.written
 		stats[tw.t.name] = s
 		changed = changed || tw.written > 0
 	}

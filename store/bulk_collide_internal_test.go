@@ -33,14 +33,7 @@ func TestImportTxFallsBackWhenAKeyIsStored(t *testing.T) {
 		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, err := Open(ctx, be.Target(t), WithMigrate())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Import(ctx, &gridscore.Records{Events: categoryEvents(0, 1000, "旧")}, nil); err != nil {
-				t.Fatal(err)
-			}
+			db := storedEvents(t, be.Target(t), 1000)
 
 			it, err := db.BeginImport(ctx)
 			if err != nil {

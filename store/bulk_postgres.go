@@ -48,12 +48,17 @@ func (it *ImportTx) copyDirect(ctx context.Context, tw *tableWriter, rows [][]an
 		return false, err
 	}
 	tw.written += n
+	tw.inserted += n
 	_, err = it.tx.ExecContext(ctx, "RELEASE SAVEPOINT gs_import")
 	return err == nil, err
 }
 
 // copyUpsert writes rows through the staging table: COPY into it, one
 // INSERT … SELECT … ON CONFLICT from it, and the staging table emptied.
+// The upsert returns the rows it wrote and, of those, the rows it inserted:
+// a row the upsert inserted has no xmax, while one it updated is locked by
+// the import's transaction (the row lock ON CONFLICT DO UPDATE takes), so
+// its xmax is set. Identical rows are not returned.
 func (it *ImportTx) copyUpsert(ctx context.Context, tw *tableWriter, rows [][]any) error {
 	if tw.stage == "" {
 		stage := "gs_stage_" + tw.t.name
@@ -61,16 +66,19 @@ func (it *ImportTx) copyUpsert(ctx context.Context, tw *tableWriter, rows [][]an
 			return err
 		}
 		tw.stage = stage
-		tw.merge = "INSERT INTO " + tw.t.name + " (" + tw.t.selectList() + ") SELECT " + tw.t.selectList() + " FROM " + stage + conflictSQL(tw.t)
+		tw.merge = "WITH w AS (INSERT INTO " + tw.t.name + " (" + tw.t.selectList() + ") SELECT " + tw.t.selectList() + " FROM " + stage + conflictSQL(tw.t) +
+			" RETURNING xmax = 0 AS inserted) SELECT count(*), count(*) FILTER (WHERE inserted) FROM w"
 	}
 	if _, err := it.copyFrom(ctx, tw.stage, tw.t.cols, rows); err != nil {
 		return err
 	}
-	res, err := it.tx.ExecContext(ctx, tw.merge)
-	if err := tw.count(res, err); err != nil {
+	var written, inserted int64
+	if err := it.tx.QueryRowContext(ctx, tw.merge).Scan(&written, &inserted); err != nil {
 		return err
 	}
-	_, err = it.tx.ExecContext(ctx, "TRUNCATE "+tw.stage)
+	tw.written += written
+	tw.inserted += inserted
+	_, err := it.tx.ExecContext(ctx, "TRUNCATE "+tw.stage)
 	return err
 }
 

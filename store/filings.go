@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -92,26 +93,55 @@ func (db *DB) FilingKeys(ctx context.Context) (map[string]string, error) {
 }
 
 // SaveFiling keeps an imported filing package, replacing the one of the
-// same town and quarter, with audit.
+// same town and quarter, with audit. A package signed before the one kept
+// (by the second: signing times are kept in unix seconds) replaces
+// nothing: SaveFiling returns a *StaleFilingError and writes nothing. One
+// signed at the same second, such as the same package again, replaces it.
 func (db *DB) SaveFiling(ctx context.Context, f gridscore.ImportedFiling, pkg []byte, audit gridscore.AuditEntry) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO filings (town, quarter, finalized_at, signed_at, workers, assessed, total_sum, pay_sum, imported_at, imported_by, package)
+	res, err := tx.ExecContext(ctx, `INSERT INTO filings (town, quarter, finalized_at, signed_at, workers, assessed, total_sum, pay_sum, imported_at, imported_by, package)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (town, quarter) DO UPDATE SET finalized_at = excluded.finalized_at, signed_at = excluded.signed_at,
 			workers = excluded.workers, assessed = excluded.assessed, total_sum = excluded.total_sum, pay_sum = excluded.pay_sum,
-			imported_at = excluded.imported_at, imported_by = excluded.imported_by, package = excluded.package`,
+			imported_at = excluded.imported_at, imported_by = excluded.imported_by, package = excluded.package
+		WHERE filings.signed_at <= excluded.signed_at`,
 		f.Town, f.Quarter, f.FinalizedAt.Unix(), f.SignedAt.Unix(), f.Workers, f.Assessed, int64(f.TotalSum), int64(f.PaySum),
-		f.ImportedAt.Unix(), f.ImportedBy, pkg); err != nil {
+		f.ImportedAt.Unix(), f.ImportedBy, pkg)
+	if err != nil {
 		return db.wrap("save filing", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return db.wrap("save filing", err)
+	} else if n == 0 {
+		var signed int64
+		if err := tx.QueryRowContext(ctx, "SELECT signed_at FROM filings WHERE town = $1 AND quarter = $2", f.Town, f.Quarter).Scan(&signed); err != nil {
+			return db.wrap("save filing: the package kept", err)
+		}
+		return &StaleFilingError{Town: f.Town, Quarter: f.Quarter, SignedAt: f.SignedAt, KeptSignedAt: time.Unix(signed, 0)}
 	}
 	if err := db.appendAudit(ctx, tx, []gridscore.AuditEntry{audit}); err != nil {
 		return db.wrap("save filing", err)
 	}
 	return db.wrap("save filing", tx.Commit())
+}
+
+// StaleFilingError is SaveFiling's refusal of a package signed before the
+// one kept for its town and quarter: replacing it would bring back what
+// the town signed anew.
+type StaleFilingError struct {
+	Town, Quarter string
+	// SignedAt is when the package refused was signed, KeptSignedAt when
+	// the one kept was.
+	SignedAt, KeptSignedAt time.Time
+}
+
+func (e *StaleFilingError) Error() string {
+	return fmt.Sprintf("store: save filing: %s %s: the package signed at %s is older than the one kept, signed at %s",
+		e.Town, e.Quarter, e.SignedAt.Format(time.RFC3339), e.KeptSignedAt.Format(time.RFC3339))
 }
 
 // ImportedFilings returns the filing packages imported for quarter, by

@@ -23,11 +23,11 @@ type Known struct {
 }
 
 // KindStats tells what an import did with the records of one kind.
-// Received (records given) and Inserted+Updated (rows written: from the
-// engine's count of rows each statement inserted or changed) are always
-// exact. Inserted comes from the table's row count before the first write
-// and before the commit, so on PostgreSQL it is exact only when no other
-// import runs at the same time; Updated is the rest of the rows written.
+// Received (records given), Inserted+Updated (rows written: from the
+// engine's count of rows each statement inserted or changed) and Inserted
+// (told as the rows are written, see tableWriter) are always exact, also
+// with other imports running at the same time; Updated is the rest of the
+// rows written.
 // A key given again in a later ImportTx.Write counts as written again when
 // its content differs, as unchanged when it is the same.
 type KindStats struct {

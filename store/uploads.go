@@ -306,13 +306,10 @@ func (it *ImportTx) Preview(ctx context.Context) (ImportStats, error) {
 		if err := it.flushPending(ctx, tw); err != nil {
 			return nil, it.db.wrap("preview "+tw.t.name, err)
 		}
-		after, err := countRows(ctx, it.tx, tw.t.name)
+		s, err := it.stats(ctx, tw)
 		if err != nil {
 			return nil, it.db.wrap("preview "+tw.t.name, err)
 		}
-		s := KindStats{Received: tw.received, Inserted: after - tw.before}
-		s.Updated = tw.written - s.Inserted
-		s.Unchanged = s.Received - tw.written
 		stats[tw.t.name] = s
 	}
 	return stats, nil

@@ -64,3 +64,56 @@ func (s *Server) trusted(addr netip.Addr) bool {
 	}
 	return false
 }
+
+// requestOrigin returns the scheme and host a request was made to, as the
+// browser saw them ("https://grid.example.gov.cn"), for the addresses the
+// site prints when PublicURL is not set (the survey's QR codes). From a
+// trusted proxy (TrustedProxies) it is what the proxy forwards:
+// X-Forwarded-Proto (http or https) and X-Forwarded-Host, the first value
+// of each, as the outermost proxy received the request; otherwise, or
+// where the proxy sends none, https when the connection is TLS and the
+// request's Host. Behind a proxy that ends HTTPS the connection itself is
+// plain HTTP, so without the forwarded scheme the printed address would
+// say http://. Nobody else's X-Forwarded-* is believed.
+func (s *Server) requestOrigin(r *http.Request) string {
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if addr := remoteIP(r.RemoteAddr); addr.IsValid() && s.trusted(addr) {
+		switch p := strings.ToLower(firstValue(r.Header.Values("X-Forwarded-Proto"))); p {
+		case "http", "https":
+			scheme = p
+		}
+		if h := firstValue(r.Header.Values("X-Forwarded-Host")); validHost(h) {
+			host = h
+		}
+	}
+	return scheme + "://" + host
+}
+
+// firstValue is the first of the comma-separated values of a header.
+func firstValue(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	first, _, _ := strings.Cut(values[0], ",")
+	return strings.TrimSpace(first)
+}
+
+// validHost reports whether h can stand as the host (with a port, or an
+// IPv6 address in brackets) of an address: letters, digits and . - : [ ]
+// only, so that a forwarded host cannot add a path, a user or a query to
+// the addresses printed.
+func validHost(h string) bool {
+	if h == "" {
+		return false
+	}
+	for _, c := range h {
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune(".-:[]", c)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

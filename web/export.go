@@ -79,8 +79,7 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	if file == "warnings.xlsx" { // a list of a morning: its date in the name
 		name = town + " " + what + " " + p.AsOf.In(gs.CST).Format("2006-01-02 1504") + ".xlsx"
 	}
-	attachment(w, name, int64(buf.Len()))
-	w.Write(buf.Bytes()) // a client gone away is no error of ours
+	download(w, app.XLSXType, name, buf.Bytes())
 	return nil
 }
 

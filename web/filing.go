@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
 )
 
 // FilingsPage is /filings, for the district: each town's quarter as the
@@ -187,8 +188,7 @@ func (s *Server) filingWorkbook(w http.ResponseWriter, r *http.Request, u *gs.Us
 	if err != nil {
 		return err
 	}
-	attachment(w, name, int64(len(book)))
-	w.Write(book)
+	download(w, app.XLSXType, name, book)
 	return nil
 }
 
@@ -217,10 +217,4 @@ func (s *Server) townFilingKey(w http.ResponseWriter, r *http.Request, u *gs.Use
 	}
 	download(w, "text/plain; charset=utf-8", town+" 报备公钥.txt", []byte(key+"\n"))
 	return nil
-}
-
-// download sends data as an attachment named name.
-func download(w http.ResponseWriter, contentType, name string, data []byte) {
-	attachmentOf(w, contentType, name, int64(len(data)))
-	w.Write(data)
 }

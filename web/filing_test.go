@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
 )
 
@@ -91,5 +93,24 @@ func TestFilingPages(t *testing.T) {
 		if res, _ := f.get("/filings", f.login(who)); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s opens the filings page: %d, want 403", who, res.StatusCode)
 		}
+	}
+
+	// The town signs again a day later: the newer package replaces the
+	// one imported, and uploading the older one again is refused.
+	later := &app.Service{DB: f.server.Service.DB, Scheme: f.server.Service.Scheme, Now: func() time.Time { return clock.Add(24 * time.Hour) }}
+	newer, _, err := later.FilingPackage(app.WithActor(ctx, "admin"), f.user("admin"), demo.TownName, demo.Quarter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, body := f.postFiles("/filings", "packages", district, [2]string{"新.zip", string(newer)}); res.StatusCode != http.StatusOK || !strings.Contains(body, "新.zip：已导入青山镇 2023Q3") {
+		t.Fatalf("import the newer: %d\n%s", res.StatusCode, body)
+	}
+	res, body = f.postFiles("/filings", "packages", district, [2]string{"旧.zip", pkg})
+	signed := func(at time.Time) string { return at.Format("2006-01-02 15:04:05") }
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "旧.zip：青山镇 2023Q3 已导入的报备包签发于 "+signed(clock.Add(24*time.Hour))+"，这个报备包签发于 "+signed(clock)) {
+		t.Errorf("the older package again: %d\n%s", res.StatusCode, body)
+	}
+	if !strings.Contains(body, clock.Add(24*time.Hour).Format("2006-01-02 15:04")) {
+		t.Errorf("the filings page does not show the newer package, signed %v", clock.Add(24*time.Hour))
 	}
 }

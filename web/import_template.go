@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"strings"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -17,7 +18,7 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, u *gs.Us
 	}
 	name, kinds := "导入模板.xlsx", []string(nil)
 	if file := r.PathValue("file"); file != "" {
-		kind, ok := cutXLSX(file)
+		kind, ok := strings.CutSuffix(file, ".xlsx")
 		if ok {
 			name, ok = app.ImportTemplateName(kind)
 		}
@@ -30,16 +31,6 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, u *gs.Us
 	if err := app.WriteImportTemplate(&buf, kinds...); err != nil {
 		return err
 	}
-	attachment(w, name, int64(buf.Len()))
-	buf.WriteTo(w) // a client gone away is no error of ours
+	download(w, app.XLSXType, name, buf.Bytes())
 	return nil
-}
-
-// cutXLSX returns file without its .xlsx extension.
-func cutXLSX(file string) (string, bool) {
-	const ext = ".xlsx"
-	if len(file) <= len(ext) || file[len(file)-len(ext):] != ext {
-		return "", false
-	}
-	return file[:len(file)-len(ext)], true
 }

@@ -235,6 +235,12 @@ func attachment(w http.ResponseWriter, name string, size int64) {
 	attachmentOf(w, app.XLSXType, name, size)
 }
 
+// download sends data of contentType as an attachment named name.
+func download(w http.ResponseWriter, contentType, name string, data []byte) {
+	attachmentOf(w, contentType, name, int64(len(data)))
+	w.Write(data) // a client gone away is no error of ours
+}
+
 // attachmentOf sets the headers of a download of size bytes of
 // contentType named name.
 func attachmentOf(w http.ResponseWriter, contentType, name string, size int64) {

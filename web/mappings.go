@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 
@@ -40,14 +39,6 @@ type MappingRow struct {
 // maxMappingUpload bounds a mapping file posted (a mapping is a few KB).
 const maxMappingUpload = 1 << 20
 
-// mayMap refuses the roles that keep no mappings.
-func mayMap(u *gs.User) error {
-	if u.Role == gs.RoleDistrict || u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff {
-		return nil
-	}
-	return forbidden("只有镇街中心和区中心可以管理导入映射。")
-}
-
 // mappingNotice words what was just done to the mapping name (done: the
 // key a redirect gives); an unknown key, or none, says nothing, so that a
 // link cannot make the page announce what it likes.
@@ -68,7 +59,7 @@ func (s *Server) mappings(w http.ResponseWriter, r *http.Request, u *gs.User) er
 }
 
 func (s *Server) showMappings(w http.ResponseWriter, r *http.Request, u *gs.User, status int, page *MappingsPage) error {
-	if err := mayMap(u); err != nil {
+	if err := app.MayMap(u); err != nil {
 		return err
 	}
 	ms, err := s.Service.Mappings(r.Context(), u)
@@ -93,7 +84,7 @@ func (s *Server) showMappings(w http.ResponseWriter, r *http.Request, u *gs.User
 
 // mappingFile is GET /mappings/file?town=…&name=…: the mapping as a file.
 func (s *Server) mappingFile(w http.ResponseWriter, r *http.Request, u *gs.User) error {
-	if err := mayMap(u); err != nil {
+	if err := app.MayMap(u); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -101,16 +92,14 @@ func (s *Server) mappingFile(w http.ResponseWriter, r *http.Request, u *gs.User)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(data)
-	return err
+	download(w, "application/json; charset=utf-8", name, data)
+	return nil
 }
 
 // importMapping is POST /mappings: a mapping file saved as the user's.
 func (s *Server) importMapping(w http.ResponseWriter, r *http.Request, u *gs.User) error {
-	if err := mayMap(u); err != nil {
+	if err := app.MayMap(u); err != nil {
 		return err
 	}
 	refuse := func(msg string) error {
@@ -149,7 +138,7 @@ func (s *Server) importMapping(w http.ResponseWriter, r *http.Request, u *gs.Use
 
 // deleteMapping is POST /mappings/delete: the user's mapping name removed.
 func (s *Server) deleteMapping(w http.ResponseWriter, r *http.Request, u *gs.User) error {
-	if err := mayMap(u); err != nil {
+	if err := app.MayMap(u); err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {

@@ -89,18 +89,14 @@ func (s *Server) defaultAsOf(now time.Time) (asOf time.Time, live bool) {
 	return now.Truncate(liveStep), true
 }
 
-// parseAsOf reads a moment in CST in one of asOfLayouts, or a date alone
-// (the start of that day).
+// parseAsOf reads a moment as parseMoment does, or a date alone (the
+// start of that day). Its callers trim v.
 func parseAsOf(v string) (time.Time, bool) {
-	for _, layout := range asOfLayouts {
-		if t, err := time.ParseInLocation(layout, v, gs.CST); err == nil {
-			return t, true
-		}
-	}
-	if t, err := time.ParseInLocation("2006-01-02", v, gs.CST); err == nil {
+	if t, err := parseMoment(v); err == nil {
 		return t, true
 	}
-	return time.Time{}, false
+	t, err := time.ParseInLocation("2006-01-02", v, gs.CST)
+	return t, err == nil
 }
 
 // Query returns the URL query that keeps the period the URL named ("" when

@@ -82,3 +82,67 @@ func TestFilingFromTownToDistrict(t *testing.T) {
 		t.Errorf("import: %d %q %q", code, out, errOut)
 	}
 }
+
+// signedAt writes the package of the demo town's finalized quarter in the
+// store at path, signed at the moment at, into dir, and returns its file.
+func signedAt(t *testing.T, path, dir string, at time.Time) string {
+	t.Helper()
+	ctx := app.WithActor(context.Background(), "admin")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := &app.Service{DB: db, Scheme: scheme.Default(), Now: func() time.Time { return at }}
+	admin := &gs.User{Username: "admin", Role: gs.RoleTownAdmin, Town: demo.TownName}
+	pkg, _, err := s.FilingPackage(ctx, admin, demo.TownName, demo.Quarter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, at.In(gs.CST).Format("0102-1504")+".zip")
+	if err := os.WriteFile(file, pkg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestImportFilingRefusesAnOlderPackage: once the district imported a
+// town's package, `import-filing` of a package of the same quarter signed
+// earlier fails, saying which town and quarter and when each was signed,
+// and keeps the newer; the newer imported again is fine.
+func TestImportFilingRefusesAnOlderPackage(t *testing.T) {
+	dir := t.TempDir()
+	town, district := filepath.Join(dir, "town.db"), filepath.Join(dir, "district.db")
+	finalizedTown(t, town)
+	older := signedAt(t, town, dir, time.Date(2023, 10, 20, 9, 0, 0, 0, gs.CST))
+	newer := signedAt(t, town, dir, time.Date(2023, 10, 23, 15, 30, 0, 0, gs.CST))
+	_, key, _ := run(t, town, "filing-key", "--town", "青山镇")
+	keyFile := filepath.Join(dir, "青山镇.pub")
+	os.WriteFile(keyFile, []byte(key), 0o644)
+	if code, out, errOut := run(t, district, "filing-key", "--register", "--town", "青山镇", "--key", keyFile); code != 0 {
+		t.Fatalf("register: %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut := run(t, district, "import-filing", newer); code != 0 {
+		t.Fatalf("import the newer: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut := run(t, district, "import-filing", older)
+	if code != 1 || out != "" {
+		t.Errorf("import the older: %d %q, want it refused", code, out)
+	}
+	for _, want := range []string{"1020-0900.zip：", "青山镇 2023Q3", "已导入的报备包签发于 2023-10-23 15:30:00", "这个报备包签发于 2023-10-20 09:00:00"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the refusal %q does not say %q", errOut, want)
+		}
+	}
+	db, err := store.Open(context.Background(), district)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if fs, err := db.ImportedFilings(context.Background(), "2023Q3"); err != nil || len(fs) != 1 || fs[0].SignedAt.In(gs.CST).Day() != 23 {
+		t.Errorf("the district keeps %+v (%v), want the package signed on the 23rd", fs, err)
+	}
+	if code, out, errOut := run(t, district, "import-filing", newer); code != 0 || !strings.Contains(out, "已导入青山镇 2023Q3 的报备包") {
+		t.Errorf("import the newer again: %d %q %q", code, out, errOut)
+	}
+}
