@@ -99,16 +99,13 @@ func countField(v string) (int, error) {
 }
 
 // siteURL is the address people reach this site at: PublicURL when set,
-// else the scheme and host of the request.
+// else the scheme and host the request was made to (requestOrigin: what a
+// trusted proxy forwards).
 func (s *Server) siteURL(r *http.Request) string {
 	if s.PublicURL != "" {
 		return strings.TrimRight(s.PublicURL, "/")
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return s.requestOrigin(r)
 }
 
 // qrSVG draws text as a QR code (error correction M, which a phone still

@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestBallotSheetsBehindAnHTTPSProxy: without --public-url, ballots
+// printed through a trusted proxy that ends HTTPS carry the address people
+// reached the site at (https, the proxy's host) in their QR codes and
+// links; the same headers from anyone else change nothing.
+func TestBallotSheetsBehindAnHTTPSProxy(t *testing.T) {
+	f := surveyFixture(t)
+	f.server.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	staff := f.login("staff")
+	campaign := f.openCampaign(staff)
+	print := func(remote string) string {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPost, campaign+"/print", strings.NewReader(url.Values{"grid": {"QS-13"}, "cadre": {"1"}, "resident": {"0"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-Host", "grid.example.gov.cn")
+		req.RemoteAddr = remote
+		withSession(req, staff)
+		res, body := f.do(req)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("print from %s: status %d\n%s", remote, res.StatusCode, body)
+		}
+		return body
+	}
+	entry := func(body string) string {
+		m := regexp.MustCompile(`<span class="slip-url">([^<]*)</span>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("the sheets show no address to type")
+		}
+		return m[1]
+	}
+	if got := entry(print("10.0.0.5:4000")); got != "https://grid.example.gov.cn/v" {
+		t.Errorf("sheets printed through the proxy give the address %q, want https://grid.example.gov.cn/v", got)
+	}
+	if got := entry(print("203.0.113.9:4000")); got != "http://example.com/v" {
+		t.Errorf("sheets printed with a stranger's forwarded headers give the address %q, want the request's http://example.com/v", got)
+	}
+}
