@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -74,9 +75,13 @@ type DB struct {
 	migrations   *goose.Provider
 	// sized holds the table sizes ExpectedRows asked for, until the load
 	// that follows takes them (tableSizes): one query, not two.
-	sizedMu sync.Mutex
-	sized   map[string]int64
-	sizedAt time.Time
+	// knownCurrent is set when the schema was found current while the
+	// store's connections were being made (openPostgresPool), so that
+	// Migrate need not ask again.
+	knownCurrent atomic.Bool
+	sizedMu      sync.Mutex
+	sized        map[string]int64
+	sizedAt      time.Time
 }
 
 // Option changes how Open sets a store up.
@@ -179,7 +184,19 @@ func openPostgresPool(ctx context.Context, cfg *pgx.ConnConfig, o options, opts 
 	pool.SetMaxIdleConns(n)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{dialect: postgresDialect, read: pool, write: pool}
-	if err := connectAtOnce(ctx, pool, min(max(o.connect, 1), n)); err != nil {
+	// With several connections to make, the first made checks the schema
+	// for Migrate while the others are still being made (a new backend
+	// takes 15–20 ms to start on the machines measured).
+	var first func(*sql.Conn) error
+	if o.migrate {
+		first = func(c *sql.Conn) error {
+			if ok, err := db.schemaCurrentOn(ctx, c); err == nil && ok {
+				db.knownCurrent.Store(true)
+			}
+			return nil // Migrate asks again
+		}
+	}
+	if err := connectAtOnce(ctx, pool, min(max(o.connect, 1), n), first); err != nil {
 		pool.Close()
 		return nil, db.wrap("connect to postgres", err)
 	}
@@ -188,16 +205,26 @@ func openPostgresPool(ctx context.Context, cfg *pgx.ConnConfig, o options, opts 
 
 // connectAtOnce connects n connections of pool side by side, checks each
 // answers, and leaves them idle in the pool.
-func connectAtOnce(ctx context.Context, pool *sql.DB, n int) error {
+//
+// When first is given and there are several to make, the first connection
+// made is handed to first instead of being checked, while the others are
+// still being made.
+func connectAtOnce(ctx context.Context, pool *sql.DB, n int, first func(*sql.Conn) error) error {
 	if n <= 1 {
 		return pool.PingContext(ctx)
 	}
 	conns := make([]*sql.Conn, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
+	var handed atomic.Bool
 	for i := range n {
 		wg.Go(func() {
-			if conns[i], errs[i] = pool.Conn(ctx); errs[i] == nil {
+			if conns[i], errs[i] = pool.Conn(ctx); errs[i] != nil {
+				return
+			}
+			if first != nil && handed.CompareAndSwap(false, true) {
+				errs[i] = first(conns[i])
+			} else {
 				errs[i] = conns[i].PingContext(ctx)
 			}
 		})

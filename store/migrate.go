@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -64,6 +65,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	// almost always current, which one query tells (goose's provider takes
 	// a lock and reads its table in several round trips: 2 ms of a 70 ms
 	// assessment on PostgreSQL).
+	if db.knownCurrent.Swap(false) {
+		return nil // found current while connecting (openPostgresPool), just before
+	}
 	if ok, err := db.SchemaCurrent(ctx); err == nil && ok {
 		return nil
 	}
@@ -125,14 +129,26 @@ func (db *DB) provider() (*goose.Provider, error) {
 // outdated schema. It changes nothing: on a database never migrated it
 // reports false without creating goose's version table.
 func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
-	exists, err := db.versionTableExists(ctx)
+	return db.schemaCurrentOn(ctx, db.read)
+}
+
+// querier is what the schema check reads through: the pool, or one
+// connection of it.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// schemaCurrentOn is SchemaCurrent asked through q.
+func (db *DB) schemaCurrentOn(ctx context.Context, q querier) (bool, error) {
+	exists, err := db.versionTableExists(ctx, q)
 	if err != nil {
 		return false, db.wrap("check schema version", err)
 	}
 	if !exists {
 		return false, nil
 	}
-	applied, err := db.appliedVersions(ctx)
+	applied, err := db.appliedVersions(ctx, q)
 	if err != nil {
 		return false, db.wrap("check schema version", err)
 	}
@@ -142,8 +158,8 @@ func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
 // appliedVersions returns the versions of the migrations goose's table
 // records as applied, ascending, without goose's initial version 0. (Goose
 // deletes a version's row when it rolls a migration back.)
-func (db *DB) appliedVersions(ctx context.Context) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT DISTINCT version_id FROM "+versionTable+" WHERE is_applied AND version_id > 0 ORDER BY version_id")
+func (db *DB) appliedVersions(ctx context.Context, q querier) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT DISTINCT version_id FROM "+versionTable+" WHERE is_applied AND version_id > 0 ORDER BY version_id")
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +197,7 @@ var knownVersions = sync.OnceValue(func() []int64 {
 
 // versionTableExists reports whether goose's version table exists (in the
 // current schema, on PostgreSQL).
-func (db *DB) versionTableExists(ctx context.Context) (bool, error) {
+func (db *DB) versionTableExists(ctx context.Context, qr querier) (bool, error) {
 	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
 	if db.dialect == postgresDialect {
 		// Not information_schema.tables: planning that view costs a new
@@ -190,7 +206,7 @@ func (db *DB) versionTableExists(ctx context.Context) (bool, error) {
 		q = `SELECT COUNT(to_regclass(quote_ident(current_schema()) || '.' || quote_ident($1)))`
 	}
 	var n int
-	if err := db.read.QueryRowContext(ctx, q, versionTable).Scan(&n); err != nil {
+	if err := qr.QueryRowContext(ctx, q, versionTable).Scan(&n); err != nil {
 		return false, err
 	}
 	return n > 0, nil

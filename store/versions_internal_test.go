@@ -194,3 +194,43 @@ func TestExpectedRowsServesTheNextLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestSchemaCheckedWhileConnecting: opening PostgreSQL with several
+// connections to make and a migration to check, the first connection made
+// finds whether the schema is current while the others connect; a schema
+// not current is migrated as before.
+func TestSchemaCheckedWhileConnecting(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		if b.Name != "postgres" {
+			continue
+		}
+		ctx := context.Background()
+		fresh, migrated := b.Target(t), b.Target(t)
+		db, err := Open(ctx, migrated, WithMigrate())
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		for _, c := range []struct {
+			target string
+			want   bool
+		}{{migrated, true}, {fresh, false}} {
+			db, err := openPostgres(ctx, c.target, options{migrate: true, connect: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := db.knownCurrent.Load(); got != c.want {
+				t.Errorf("schema found current while connecting: %v, want %v", got, c.want)
+			}
+			db.Close()
+		}
+		db, err = Open(ctx, fresh, WithMigrate(), WithConnections(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if ok, err := db.SchemaCurrent(ctx); err != nil || !ok {
+			t.Errorf("a new schema opened with two connections and migrated: current %v, %v", ok, err)
+		}
+	}
+}
