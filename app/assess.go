@@ -51,11 +51,21 @@ const ImportHeapLimit = 512 << 20
 // TuneGCForImport sets the process's garbage collector for a one-shot
 // command-line import: near a heap of 512 MiB it collects more often than
 // at every doubling (at 100,000 workers about 290 MB stay alive, and
-// collecting takes about a fifth of the import's CPU). It returns a
-// function restoring the setting.
-func TuneGCForImport() (restore func()) {
-	old := debug.SetMemoryLimit(ImportHeapLimit)
-	return func() { debug.SetMemoryLimit(old) }
+// collecting takes about a fifth of the import's CPU). A small import
+// (small) does not collect at all until that limit. It returns a function
+// restoring the settings.
+func TuneGCForImport(small bool) (restore func()) {
+	oldLimit := debug.SetMemoryLimit(ImportHeapLimit)
+	oldPercent := -2
+	if small {
+		oldPercent = debug.SetGCPercent(-1)
+	}
+	return func() {
+		if oldPercent != -2 {
+			debug.SetGCPercent(oldPercent)
+		}
+		debug.SetMemoryLimit(oldLimit)
+	}
 }
 
 // Assess computes the provisional result of quarter q as of asOf from the

@@ -29,6 +29,13 @@ type ImportCommand struct {
 // MB for 5,000 workers' 231 MB).
 const importBytesPerFileByte = 3
 
+// smallImportBytes is the size of files up to which an import runs without
+// collecting garbage: a 200-worker town's 9.4 MB then took 126 MB instead
+// of 61 MB and 5–7 % less time (PostgreSQL, six alternating runs each); up
+// to this size that stays well under the import's heap limit, which still
+// starts a collection if reached.
+const smallImportBytes = 16 << 20
+
 // filesSize is the total size of the regular files at paths and under the
 // folders among them; what cannot be read counts nothing (the import says
 // why).
@@ -67,12 +74,13 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	defer app.TuneGCForImport()()
+	size := filesSize(fs.Args())
+	defer app.TuneGCForImport(size <= smallImportBytes)()
 	// The import's memory, mapped at once in huge pages (a 200-worker
 	// town's import took 0.59 s instead of 0.67 s on SQLite), as much as
 	// its files will need and no more: on a server that does not
 	// overcommit memory a larger mapping could be refused.
-	reserveHeap(min(importBytesPerFileByte*filesSize(fs.Args())+64<<20, app.ImportHeapLimit))
+	reserveHeap(min(importBytesPerFileByte*size+64<<20, app.ImportHeapLimit))
 	svc := &app.Service{DB: db}
 	ctx = app.WithActor(ctx, app.ActorCommandLine)
 	var mappings []gs.Mapping
