@@ -218,14 +218,30 @@ func (s *Service) CloseCampaign(ctx context.Context, u *gs.User, id int64) (int6
 
 // gridInPost returns the worker in post in each grid on day d, of the
 // town's workers ws (SurveyWorkers, read once per request).
-func gridInPost(ws []gs.TownWorker, d gs.Date) map[string]gs.TownWorker {
-	out := map[string]gs.TownWorker{}
+func gridInPost(ws []gs.TownWorker, d gs.Date) map[string][]gs.TownWorker {
+	out := map[string][]gs.TownWorker{}
 	for _, w := range ws {
 		if w.InPost(d) {
-			out[w.GridCode] = w
+			out[w.GridCode] = append(out[w.GridCode], w)
 		}
 	}
 	return out
+}
+
+// inPostConflict is what a grid with more than one worker in post (ws) on
+// day d must be told (RULES.md §0 allows one): its ballots cannot be
+// credited to anyone until the workers' dates are put right. "" when ws
+// holds at most one worker.
+func inPostConflict(grid string, d gs.Date, ws []gs.TownWorker) string {
+	if len(ws) < 2 {
+		return ""
+	}
+	names := make([]string, len(ws))
+	for i, w := range ws {
+		names[i] = w.ID + " " + w.Name
+	}
+	return fmt.Sprintf("网格 %s 在 %s 有 %d 名网格员同时在岗（%s），这个网格的评价无法计入：请先核对网格员的到岗、离岗日期。",
+		grid, d.String(), len(ws), strings.Join(names, "、"))
 }
 
 // randomID draws a ballot id: prefix and 12 hexadecimal digits, which say

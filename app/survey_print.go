@@ -82,7 +82,17 @@ func (s *Service) PrintBallots(ctx context.Context, u *gs.User, id int64, in Pri
 	if err != nil {
 		return nil, err
 	}
-	inPost := gridInPost(ws, gs.DateOf(now))
+	day := gs.DateOf(now)
+	inPost := gridInPost(ws, day)
+	for _, g := range grids {
+		if msg := inPostConflict(g.GridCode, day, inPost[g.GridCode]); msg != "" {
+			// Such ballots would be refused when answered.
+			if in.Grid == "" {
+				msg += "其他网格的评价票可以逐个网格印制。"
+			}
+			return nil, gs.FieldErrors{{Field: "grid", Message: msg, Value: g.GridCode}}
+		}
+	}
 	out := &PrintedBatch{Campaign: *c}
 	var toks []store.NewToken
 	var codes []string
@@ -99,7 +109,7 @@ func (s *Service) PrintBallots(ctx context.Context, u *gs.User, id int64, in Pri
 				}
 				toks = append(toks, store.NewToken{Hash: CodeHash(code), GridCode: g.GridCode, Group: grp})
 				out.Ballots = append(out.Ballots, PrintedBallot{Code: code, GridCode: g.GridCode, GridName: names[g.GridCode],
-					WorkerName: inPost[g.GridCode].Name, Group: grp})
+					WorkerName: workerName(inPost[g.GridCode]), Group: grp})
 			}
 		}
 		codes = append(codes, g.GridCode)
@@ -235,4 +245,12 @@ func (s *Service) townWorker(ctx context.Context, town, id string) (*gs.TownWork
 		}
 	}
 	return nil, nil
+}
+
+// workerName is the name of the one worker in post of ws, "" when none.
+func workerName(ws []gs.TownWorker) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	return ws[0].Name
 }

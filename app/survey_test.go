@@ -3,8 +3,10 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -691,6 +693,60 @@ func TestTwoWorkersInPostRefuseTheBallot(t *testing.T) {
 			case !st.refused && (len(bs) != 1 || bs[0].WorkerID != st.worker):
 				t.Errorf("%s: ballots stored: %+v, want one about %s", st.name, bs, st.worker)
 			}
+		}
+	})
+}
+
+// TestTwoWorkersInPostShownAndNotPrinted: the campaign page tells which
+// grid has two workers in post (both named) and offers both for a paper
+// tally; ballots for that grid are not printed (they would be refused), the
+// other grids' are.
+func TestTwoWorkersInPostShownAndNotPrinted(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		c := openSurvey(t, s)
+		var second gs.Worker
+		for _, w := range demo.Town(1).Workers {
+			if w.ID == "QS013" {
+				second = w
+			}
+		}
+		second.ID, second.Name, second.HiredOn = "QS098", "赵重", gs.NewDate(2023, 9, 1)
+		if _, err := s.DB.Import(context.Background(), &gs.Records{Workers: []gs.Worker{second}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.Campaign(ctx, qStaff, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range v.Grids {
+			switch g.GridCode {
+			case "QS-13":
+				for _, want := range []string{"QS-13", "QS013", "QS098 赵重", "2 名网格员同时在岗"} {
+					if !strings.Contains(g.Conflict, want) {
+						t.Errorf("QS-13's warning %q does not say %q", g.Conflict, want)
+					}
+				}
+			default:
+				if g.Conflict != "" {
+					t.Errorf("%s, with one worker in post, warned: %q", g.GridCode, g.Conflict)
+				}
+			}
+		}
+		var offered []string
+		for _, w := range v.Workers {
+			offered = append(offered, w.ID)
+		}
+		if !slices.Contains(offered, "QS013") || !slices.Contains(offered, "QS098") {
+			t.Errorf("workers offered for a paper tally %v, want QS013 and QS098 both", offered)
+		}
+		_, err = s.PrintBallots(ctx, qStaff, c.ID, app.PrintInput{Grid: "QS-13", Resident: 1})
+		var fe gs.FieldErrors
+		if !errors.As(err, &fe) || len(fe) != 1 || fe[0].Field != "grid" || !strings.Contains(fe[0].Message, "QS098 赵重") {
+			t.Errorf("printing for QS-13: %v, want the grid refused naming both workers", err)
+		}
+		if codes := printFor(t, s, c.ID, "QS-01", 1); len(codes) != 1 {
+			t.Errorf("printing for QS-01 gave %d ballots", len(codes))
 		}
 	})
 }

@@ -36,7 +36,10 @@ type CampaignView struct {
 type GridProgress struct {
 	GridCode, GridName   string
 	WorkerID, WorkerName string
-	Planned, Issued      [2]int
+	// Conflict, when not "", says the grid has more than one worker in
+	// post (inPostConflict): its ballots are refused until that is put right.
+	Conflict        string
+	Planned, Issued [2]int
 	// Answered are the one-time ballots answered, Unused those not yet
 	// answered, Ended those ended by the campaign's close.
 	Answered, Unused, Ended [2]int
@@ -103,13 +106,14 @@ func (s *Service) campaignView(ctx context.Context, u *gs.User, c *gs.Campaign, 
 	}
 	at := map[string]int{}
 	for i, g := range c.Grids {
-		w := inPost[g.GridCode]
-		v.Grids = append(v.Grids, GridProgress{GridCode: g.GridCode, GridName: names[g.GridCode], WorkerID: w.ID, WorkerName: w.Name,
-			Planned: [2]int{g.Cadre, g.Resident}})
-		at[g.GridCode] = i
-		if w.ID != "" {
-			v.Workers = append(v.Workers, w)
+		var w gs.TownWorker
+		if ws := inPost[g.GridCode]; len(ws) > 0 {
+			w = ws[0]
 		}
+		v.Grids = append(v.Grids, GridProgress{GridCode: g.GridCode, GridName: names[g.GridCode], WorkerID: w.ID, WorkerName: w.Name,
+			Planned: [2]int{g.Cadre, g.Resident}, Conflict: inPostConflict(g.GridCode, day, inPost[g.GridCode])})
+		at[g.GridCode] = i
+		v.Workers = append(v.Workers, inPost[g.GridCode]...)
 	}
 	tokens, err := s.DB.TokenCounts(ctx, id)
 	if err != nil {

@@ -221,6 +221,9 @@ type CampaignGridRow struct {
 	Satisfied, Basic, Unsatisfied int
 	Rate                          string
 	Few                           bool
+	// Conflict says the grid has more than one worker in post: its
+	// ballots are refused until their dates are put right.
+	Conflict string
 }
 
 // PrintForm is the form printing one-time ballots.
@@ -320,7 +323,7 @@ func gridRow(g app.GridProgress) CampaignGridRow {
 	return CampaignGridRow{Grid: g.GridCode, GridName: g.GridName, Worker: g.WorkerName, Planned: g.Planned, Issued: g.Issued,
 		Answered: g.Answered, Unused: g.Unused[0] + g.Unused[1], Ended: g.Ended[0] + g.Ended[1], Paper: g.Paper[0] + g.Paper[1],
 		Ballots: g.Ballots, Satisfied: g.ByRating[0], Basic: g.ByRating[1], Unsatisfied: g.ByRating[2],
-		Rate: app.PermilleText(g.RatePermille), Few: g.Few}
+		Rate: app.PermilleText(g.RatePermille), Few: g.Few, Conflict: g.Conflict}
 }
 
 // tallyEnter is POST /survey/{id}/tallies.

@@ -19,7 +19,8 @@ func surveySamples(t *testing.T) map[string]any {
 	c := gs.Campaign{ID: 1, Town: "青山镇", Quarter: q, Title: "三季度测评",
 		OpensAt: time.Date(2023, 9, 18, 8, 0, 0, 0, gs.CST), ClosesAt: time.Date(2023, 10, 1, 0, 0, 0, 0, gs.CST)}
 	grid := CampaignGridRow{Grid: "QS-13", GridName: "东街", Worker: "赵磊", Planned: [2]int{2, 5}, Issued: [2]int{2, 5},
-		Answered: [2]int{1, 3}, Unused: 3, Paper: 4, Ballots: 8, Satisfied: 5, Basic: 1, Unsatisfied: 2, Rate: "75.0%", Few: true}
+		Answered: [2]int{1, 3}, Unused: 3, Paper: 4, Ballots: 8, Satisfied: 5, Basic: 1, Unsatisfied: 2, Rate: "75.0%", Few: true,
+		Conflict: "网格 QS-13 在 2023-09-20 有 2 名网格员同时在岗（QS013 赵磊、QS098 赵重），这个网格的评价无法计入：请先核对网格员的到岗、离岗日期。"}
 	svg, err := qrSVG("http://gridscore.local/v/K7QM2XPD9RTAHW3CF")
 	if err != nil {
 		t.Fatal(err)
