@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	gs "github.com/gridscore/gridscore"
@@ -60,12 +61,19 @@ func (s *Service) PrintBallots(ctx context.Context, u *gs.User, id int64, in Pri
 	if len(grids) == 0 {
 		es = append(es, gs.FieldError{Field: "grid", Message: "这次评价不包括这个网格", Value: in.Grid})
 	}
-	if in.Cadre < 0 || in.Resident < 0 || in.Cadre > gs.MaxPlannedBallots || in.Resident > gs.MaxPlannedBallots {
-		es = append(es, gs.FieldError{Field: "cadre", Message: fmt.Sprintf("每个网格每类评价票应在 0 到 %d 张之间", gs.MaxPlannedBallots)})
-	} else if in.Cadre+in.Resident == 0 {
-		es = append(es, gs.FieldError{Field: "cadre", Message: "请填写要印制的张数"})
-	} else if n := len(grids) * (in.Cadre + in.Resident); n > MaxPrintBallots {
-		es = append(es, gs.FieldError{Field: "cadre", Message: fmt.Sprintf("一次最多印制 %d 张（现为 %d 张），请按网格分几次印制", MaxPrintBallots, n)})
+	outOfRange := func(n int) bool { return n < 0 || n > gs.MaxPlannedBallots }
+	rangeMsg := fmt.Sprintf("每个网格每类评价票应在 0 到 %d 张之间", gs.MaxPlannedBallots)
+	switch {
+	case outOfRange(in.Cadre):
+		es = append(es, gs.FieldError{Field: "cadre", Message: rangeMsg, Value: strconv.Itoa(in.Cadre)})
+	case outOfRange(in.Resident):
+		es = append(es, gs.FieldError{Field: "resident", Message: rangeMsg, Value: strconv.Itoa(in.Resident)})
+	case in.Cadre+in.Resident == 0:
+		es = append(es, gs.FieldError{Field: "count", Message: "请填写要印制的张数"})
+	default:
+		if n := len(grids) * (in.Cadre + in.Resident); n > MaxPrintBallots {
+			es = append(es, gs.FieldError{Field: "count", Message: fmt.Sprintf("一次最多印制 %d 张（现为 %d 张），请按网格分几次印制", MaxPrintBallots, n)})
+		}
 	}
 	if len(es) > 0 {
 		return nil, es
@@ -90,7 +98,7 @@ func (s *Service) PrintBallots(ctx context.Context, u *gs.User, id int64, in Pri
 			if in.Grid == "" {
 				msg += "其他网格的评价票可以逐个网格印制。"
 			}
-			return nil, gs.FieldErrors{{Field: "grid", Message: msg, Value: g.GridCode}}
+			return nil, gs.Errorf(gs.ECONFLICT, "%s", msg)
 		}
 	}
 	out := &PrintedBatch{Campaign: *c}

@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -560,12 +559,7 @@ func TestBallotBoundToTheGridsWorkerInPost(t *testing.T) {
 		ctx := context.Background()
 		c := openSurvey(t, s)
 		code := printFor(t, s, c.ID, "QS-13", 1)[0]
-		var w gs.Worker
-		for _, x := range demo.Town(1).Workers {
-			if x.ID == "QS013" {
-				w = x
-			}
-		}
+		w := demoWorker(t, "QS013")
 		w.LeftOn = gs.NewDate(2023, 9, 19)
 		if _, err := s.DB.Import(ctx, &gs.Records{Workers: []gs.Worker{w}}, nil); err != nil {
 			t.Fatal(err)
@@ -634,12 +628,7 @@ func TestTwoWorkersInPostRefuseTheBallot(t *testing.T) {
 		ctx := context.Background()
 		c := openSurvey(t, s)
 		codes := printFor(t, s, c.ID, "QS-13", 2)
-		var qs013 gs.Worker
-		for _, w := range demo.Town(1).Workers {
-			if w.ID == "QS013" {
-				qs013 = w
-			}
-		}
+		qs013 := demoWorker(t, "QS013")
 		second := qs013
 		second.ID, second.Name, second.HiredOn = "QS098", "赵重", gs.NewDate(2023, 9, 1)
 		stored := func() []store.BallotCount {
@@ -705,12 +694,7 @@ func TestTwoWorkersInPostShownAndNotPrinted(t *testing.T) {
 	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
 		ctx := app.WithActor(context.Background(), "staff")
 		c := openSurvey(t, s)
-		var second gs.Worker
-		for _, w := range demo.Town(1).Workers {
-			if w.ID == "QS013" {
-				second = w
-			}
-		}
+		second := demoWorker(t, "QS013")
 		second.ID, second.Name, second.HiredOn = "QS098", "赵重", gs.NewDate(2023, 9, 1)
 		if _, err := s.DB.Import(context.Background(), &gs.Records{Workers: []gs.Worker{second}}, nil); err != nil {
 			t.Fatal(err)
@@ -741,12 +725,23 @@ func TestTwoWorkersInPostShownAndNotPrinted(t *testing.T) {
 			t.Errorf("workers offered for a paper tally %v, want QS013 and QS098 both", offered)
 		}
 		_, err = s.PrintBallots(ctx, qStaff, c.ID, app.PrintInput{Grid: "QS-13", Resident: 1})
-		var fe gs.FieldErrors
-		if !errors.As(err, &fe) || len(fe) != 1 || fe[0].Field != "grid" || !strings.Contains(fe[0].Message, "QS098 赵重") {
+		if gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "QS098 赵重") {
 			t.Errorf("printing for QS-13: %v, want the grid refused naming both workers", err)
 		}
 		if codes := printFor(t, s, c.ID, "QS-01", 1); len(codes) != 1 {
 			t.Errorf("printing for QS-01 gave %d ballots", len(codes))
 		}
 	})
+}
+
+// demoWorker is the demo town's worker id.
+func demoWorker(t *testing.T, id string) gs.Worker {
+	t.Helper()
+	for _, w := range demo.Town(1).Workers {
+		if w.ID == id {
+			return w
+		}
+	}
+	t.Fatalf("the demo town has no worker %s", id)
+	return gs.Worker{}
 }

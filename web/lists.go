@@ -224,15 +224,9 @@ func (s *Server) sendWorkbook(w http.ResponseWriter, r *http.Request, name strin
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	attachment(w, name, size)
+	attachmentOf(w, app.XLSXType, name, size)
 	io.Copy(w, tmp) // a client gone away is no error of ours
 	return nil
-}
-
-// attachment sets the headers of an XLSX download of size bytes named
-// name: Chinese names go as filename*=utf-8”… (RFC 6266).
-func attachment(w http.ResponseWriter, name string, size int64) {
-	attachmentOf(w, app.XLSXType, name, size)
 }
 
 // download sends data of contentType as an attachment named name.

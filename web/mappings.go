@@ -69,7 +69,7 @@ func (s *Server) showMappings(w http.ResponseWriter, r *http.Request, u *gs.User
 	page.Page = s.page(u, "导入映射", "import")
 	for _, m := range ms {
 		row := MappingRow{Name: m.Name, Kind: gs.KindName[m.Kind], Owner: gs.TownOrDistrict(m.Town), SavedBy: m.SavedBy,
-			SavedAt: m.SavedAt.In(gs.CST).Format("2006-01-02 15:04"), Own: m.Town == u.Town,
+			SavedAt: fmtTime(m.SavedAt), Own: m.Town == u.Town,
 			FileURL: "/mappings/file?" + url.Values{"town": {m.Town}, "name": {m.Name}}.Encode()}
 		row.Columns = app.MappingColumns(&m)
 		for _, c := range m.Columns {

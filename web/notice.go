@@ -178,7 +178,7 @@ func (s *Server) notice(wr *gs.WorkerResult, assessed int, p Period, st gs.Quart
 		Title:    wr.Town + "网格员" + strconv.Itoa(p.Quarter.Year) + "年第" + strconv.Itoa(p.Quarter.Q) + "季度考核结果告知单",
 		WorkerID: wr.WorkerID, Name: wr.Name, Type: gs.TypeName(wr.Type), Grid: wr.GridCode,
 		Eligible: wr.Eligible, Reason: wr.Reason, Total: "—", Rank: "—", Pay: wr.Pay.String(),
-		Tags: flagTags(*wr), Appeal: appeal, Computed: st.AsOf.In(gs.CST).Format("2006-01-02 15:04"),
+		Tags: flagTags(*wr), Appeal: appeal, Computed: fmtTime(st.AsOf),
 		Assessed: assessed,
 	}
 	if wr.Total != nil {

@@ -361,7 +361,7 @@ func (s *Server) tallyEnter(w http.ResponseWriter, r *http.Request, u *gs.User) 
 var tallyFieldNames = map[string]string{"worker_id": "网格员", "rater_group": "评价人", "satisfied": "满意",
 	"basic": "基本满意", "unsatisfied": "不满意", "note": "备注",
 	// and of printing ballots (campaignPrint words its errors alike)
-	"grid": "网格", "cadre": "村社区干部票数", "resident": "居民群众票数"}
+	"grid": "网格", "cadre": "村社区干部票数", "resident": "居民群众票数", "count": "张数"}
 
 // tallyError words a refused tally for its form.
 func tallyError(err error) string {
@@ -444,8 +444,7 @@ func (s *Server) campaignReport(w http.ResponseWriter, r *http.Request, u *gs.Us
 	if err != nil {
 		return err
 	}
-	attachment(w, name, int64(buf.Len()))
-	w.Write(buf.Bytes())
+	download(w, app.XLSXType, name, buf.Bytes())
 	return nil
 }
 

@@ -48,11 +48,12 @@ func (s *Server) campaignPrint(w http.ResponseWriter, r *http.Request, u *gs.Use
 	}
 	pf := PrintForm{Grid: r.PostFormValue("grid"), Cadre: r.PostFormValue("cadre"), Resident: r.PostFormValue("resident")}
 	in := app.PrintInput{Grid: pf.Grid}
-	if in.Cadre, err = countField(pf.Cadre); err == nil {
-		in.Resident, err = countField(pf.Resident)
+	if in.Cadre, err = countField(pf.Cadre); err != nil {
+		pf.Error = "村社区干部票数应为整数。"
+	} else if in.Resident, err = countField(pf.Resident); err != nil {
+		pf.Error = "居民群众票数应为整数。"
 	}
 	if err != nil {
-		pf.Error = "张数应为整数。"
 		return s.campaignWith(w, r, u, http.StatusBadRequest, pf, TallyForm{})
 	}
 	batch, err := s.Service.PrintBallots(r.Context(), u, id, in)

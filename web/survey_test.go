@@ -262,3 +262,22 @@ func TestDashboardShowsSurveys(t *testing.T) {
 		t.Errorf("the dashboard does not show the survey %s with its 5 ballots", campaign)
 	}
 }
+
+// TestPrintErrorsNameTheirField: a refused print names the count that is
+// wrong, in the form's words.
+func TestPrintErrorsNameTheirField(t *testing.T) {
+	f := surveyFixture(t)
+	staff := f.login("staff")
+	campaign := f.openCampaign(staff)
+	for _, c := range []struct{ cadre, resident, want string }{
+		{"2", "五", "居民群众票数应为整数"},
+		{"x", "5", "村社区干部票数应为整数"},
+		{"2", "100000", "居民群众票数：每个网格每类评价票应在 0 到"},
+		{"0", "0", "张数：请填写要印制的张数"},
+	} {
+		res, body := f.post(campaign+"/print", url.Values{"grid": {"QS-13"}, "cadre": {c.cadre}, "resident": {c.resident}}, staff)
+		if res.StatusCode == http.StatusOK || !strings.Contains(body, c.want) {
+			t.Errorf("print %s/%s: status %d, want the form to say %q", c.cadre, c.resident, res.StatusCode, c.want)
+		}
+	}
+}

@@ -96,21 +96,17 @@ func medianSteps(runs [][]step) []step {
 	if len(runs) == 0 || len(runs[0]) == 0 {
 		return nil
 	}
-	names := func(s []step) []string {
-		var ns []string
-		for _, x := range s {
-			ns = append(ns, x.name)
+	sameNames := func(a, b step) bool { return a.name == b.name }
+	for _, r := range runs[1:] {
+		if !slices.EqualFunc(r, runs[0], sameNames) {
+			return nil
 		}
-		return ns
 	}
 	out := slices.Clone(runs[0])
 	for i := range out {
-		var ds []time.Duration
-		for _, r := range runs {
-			if !slices.Equal(names(r), names(runs[0])) {
-				return nil
-			}
-			ds = append(ds, r[i].d)
+		ds := make([]time.Duration, len(runs))
+		for j, r := range runs {
+			ds[j] = r[i].d
 		}
 		out[i].d = median(ds)
 	}
