@@ -38,6 +38,7 @@ const (
 	msgCodeUsed      = "这张评价票已经使用过，每张只能评价一次。感谢您的参与！"
 	msgCampaignEnded = "本次满意度评价已经结束，这张评价票不能再使用。"
 	msgNoWorker      = "这个网格目前没有在岗的网格员，暂时不能评价。请联系镇街网格化服务管理中心。"
+	msgManyInPost    = "这个网格的网格员记录有误（不止一名网格员同时在岗），这张评价票暂时不能评价。请联系镇街网格化服务管理中心。"
 )
 
 // OpenBallot returns the ballot of the code typed or scanned, as client
@@ -154,6 +155,9 @@ func refuseToken(t *store.BallotToken, now time.Time) error {
 		return gs.Errorf(gs.ECONFLICT, "本次满意度评价从 %s 开始，请到时再打开这张评价票。", fmtMoment(c.OpensAt))
 	case t.WorkerID == "":
 		return gs.Errorf(gs.ECONFLICT, msgNoWorker)
+	case t.InPost > 1:
+		// The voter is not told who: the center's campaign page names them.
+		return gs.Errorf(gs.ECONFLICT, msgManyInPost)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -289,6 +288,10 @@ type BallotToken struct {
 	State      int
 	WorkerID   string
 	WorkerName string
+	// InPost is how many workers the grid has in post on the day: more
+	// than one is a fault of the records (RULES.md §0), and the ballot
+	// cannot tell whom it is about (the service refuses it).
+	InPost int
 }
 
 // ErrUnknownToken is the answer for a code that is no ballot's.
@@ -337,32 +340,19 @@ func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*Bal
 		return nil, err
 	}
 	defer rows.Close()
-	var inPost []string
 	for rows.Next() {
+		t.InPost++
+		if t.InPost > 1 {
+			continue // the first, by id, stays named; InPost tells the rest
+		}
 		if err := rows.Scan(&t.WorkerID, &t.WorkerName); err != nil {
 			return nil, err
 		}
-		inPost = append(inPost, t.WorkerID+" "+t.WorkerName)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(inPost) > 1 {
-		return nil, twoInPost(t.GridCode, t.GridName, day, inPost)
-	}
 	return &t, nil
-}
-
-// twoInPost is the refusal of a ballot whose grid has several workers in
-// post on day, each "id name": RULES.md §0 allows one at a time, so the
-// records are wrong and the ballot cannot tell whom it is about.
-func twoInPost(grid, name, day string, workers []string) error {
-	if name != "" {
-		grid += "（" + name + "）"
-	}
-	return gs.Errorf(gs.ECONFLICT, "网格 %s 在 %s 有 %d 名网格员同时在岗：%s。每个网格同一时间只能有一名在岗的网格员，"+
-		"网格员的记录有误，这张评价票暂时不能评价。请联系镇街网格化服务管理中心核对网格员的到岗、离岗日期。",
-		grid, day, len(workers), strings.Join(workers, "、"))
 }
 
 // CastBallot answers the one-time ballot whose code hashes to hash at now,
