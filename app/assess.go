@@ -56,12 +56,12 @@ const ImportHeapLimit = 512 << 20
 // restoring the settings.
 func TuneGCForImport(small bool) (restore func()) {
 	oldLimit := debug.SetMemoryLimit(ImportHeapLimit)
-	oldPercent := -2
+	var oldPercent int
 	if small {
 		oldPercent = debug.SetGCPercent(-1)
 	}
 	return func() {
-		if oldPercent != -2 {
+		if small {
 			debug.SetGCPercent(oldPercent)
 		}
 		debug.SetMemoryLimit(oldLimit)

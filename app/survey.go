@@ -152,17 +152,19 @@ func (s *Service) Campaigns(ctx context.Context, u *gs.User) ([]CampaignSummary,
 }
 
 // QuarterCampaigns lists town's campaigns of quarter q, newest first, for
-// a dashboard: only those are counted.
+// a dashboard (none when no town is named: the district's dashboard shows
+// no town's). The town's campaigns are read and counted (a town runs a few
+// a year), those of other quarters left out.
 func (s *Service) QuarterCampaigns(ctx context.Context, u *gs.User, town string, q gs.Quarter) ([]CampaignSummary, error) {
 	if err := mayViewSurvey(u, town); err != nil || town == "" {
 		return nil, err
 	}
-	return s.campaignSummaries(ctx, town, func(c gs.Campaign) bool { return c.Town == town && c.Quarter == q })
+	return s.campaignSummaries(ctx, town, func(c gs.Campaign) bool { return c.Quarter == q })
 }
 
 // campaignSummaries lists the campaigns of town ("" every town's) that
 // keep accepts, with their ballots issued and answered: the store is asked
-// three times (campaigns, their grids, their totals), however many
+// twice (the campaigns with their grids, and their totals), however many
 // campaigns there are.
 func (s *Service) campaignSummaries(ctx context.Context, town string, keep func(gs.Campaign) bool) ([]CampaignSummary, error) {
 	cs, err := s.DB.Campaigns(ctx, town)

@@ -203,6 +203,26 @@ func openPostgresPool(ctx context.Context, cfg *pgx.ConnConfig, o options, opts 
 	return db, nil
 }
 
+// pingSQLite connects to the SQLite file of pool. Several processes
+// opening one new file at once race to switch it to WAL, and SQLite may
+// answer that switch SQLITE_BUSY at once, without waiting (seen with eight
+// openers: TestManyOpenersMigrateOneNewFile); such a refusal is tried again
+// for up to sqliteMigrateWait, as migrating is.
+func pingSQLite(ctx context.Context, pool *sql.DB) error {
+	deadline := time.Now().Add(sqliteMigrateWait)
+	for attempt := 1; ; attempt++ {
+		err := pool.PingContext(ctx)
+		if !isSQLiteBusy(err) || !time.Now().Before(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(min(10*attempt, 200)) * time.Millisecond):
+		}
+	}
+}
+
 // connectAtOnce connects n connections of pool side by side, checks each
 // answers, and leaves them idle in the pool.
 //
@@ -235,7 +255,12 @@ func connectAtOnce(ctx context.Context, pool *sql.DB, n int, first func(*sql.Con
 			c.Close()
 		}
 	}
-	return errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err // the same refusal for each connection: say it once
+		}
+	}
+	return nil
 }
 
 // sessionSettings are the PostgreSQL session settings for gridscore's
@@ -290,7 +315,7 @@ func openSQLite(ctx context.Context, path string, o options) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 	db := &DB{dialect: sqliteDialect, write: write}
-	if err := write.PingContext(ctx); err != nil {
+	if err := pingSQLite(ctx, write); err != nil {
 		write.Close()
 		return nil, db.wrap("open sqlite "+path, err)
 	}
@@ -308,7 +333,7 @@ func openSQLite(ctx context.Context, path string, o options) (*DB, error) {
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(5 * time.Minute)
 	db.read = read
-	if err := read.PingContext(ctx); err != nil {
+	if err := pingSQLite(ctx, read); err != nil {
 		db.Close()
 		return nil, db.wrap("open sqlite "+path, err)
 	}

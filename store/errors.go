@@ -95,6 +95,17 @@ func classifySQLite(code int) *gridscore.Error {
 	return nil
 }
 
+// isSQLiteBusy reports whether err is SQLite's SQLITE_BUSY or
+// SQLITE_LOCKED.
+func isSQLiteBusy(err error) bool {
+	var sqlErr *sqlite.Error
+	if !errors.As(err, &sqlErr) {
+		return false
+	}
+	code := sqlErr.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+}
+
 // isUniqueViolation reports whether err is a driver's refusal of a row whose
 // key (primary or unique) is already stored.
 func isUniqueViolation(err error) bool {
