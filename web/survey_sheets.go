@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	qr "github.com/piglig/go-qr"
+	qrcode "github.com/skip2/go-qrcode"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -114,23 +114,25 @@ func (s *Server) siteURL(r *http.Request) string {
 // one path, with the quiet zone of 4 modules the standard asks for; its
 // size is the stylesheet's. Nothing is loaded from anywhere.
 func qrSVG(text string) (template.HTML, error) {
-	code, err := qr.EncodeText(text, qr.Medium)
+	code, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
 		return "", err
 	}
+	code.DisableBorder = true // the quiet zone is drawn here
+	modules := code.Bitmap()  // modules[y][x]; computed once per call
 	const quiet = 4
-	size := code.Size()
+	size := len(modules)
 	n := size + 2*quiet
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="二维码"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
-	for y := range size {
+	for y, row := range modules {
 		for x := 0; x < size; {
-			if !code.Module(x, y) {
+			if !row[x] {
 				x++
 				continue
 			}
 			run := 1
-			for x+run < size && code.Module(x+run, y) {
+			for x+run < size && row[x+run] {
 				run++
 			}
 			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", x+quiet, y+quiet, run, run)
