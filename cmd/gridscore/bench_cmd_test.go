@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,6 +71,14 @@ func TestBenchCommand(t *testing.T) {
 		if !strings.HasPrefix(sections[0], "# Benchmarks") {
 			t.Errorf("the report does not begin with its title:\n%s", sections[0])
 		}
+		// The conditions say how the binary timed was linked, and the
+		// terminal warns when it was not built static as for deployment.
+		if link := linkingText(buildSettings()); !strings.Contains(sections[1], "Machine: ") || !strings.Contains(sections[1], link) {
+			t.Errorf("the section does not say the binary is a %s:\n%s", link, sections[1])
+		}
+		if warned, cgo := strings.Contains(errOut.String(), "CGO_ENABLED=1"), cgoSetting(buildSettings()) == "1"; warned != cgo {
+			t.Errorf("built with cgo: %v, warned: %v:\n%s", cgo, warned, errOut.String())
+		}
 		var rows []string
 		for _, l := range strings.Split(sections[1], "\n") {
 			if strings.HasPrefix(l, "| sqlite |") || strings.HasPrefix(l, "| postgres |") {
@@ -134,6 +143,21 @@ func TestBenchCommand(t *testing.T) {
 		check(pg[0], true, true)
 		if cells(pg[0])[2] != cells(rows[0])[2] {
 			t.Errorf("the stores hold different records:\n%s\n%s", rows[0], pg[0])
+		}
+	}
+}
+
+func TestLinkingText(t *testing.T) {
+	for _, c := range []struct {
+		settings []debug.BuildSetting
+		want     string
+	}{
+		{[]debug.BuildSetting{{Key: "-buildmode", Value: "exe"}, {Key: "CGO_ENABLED", Value: "0"}}, "static binary (CGO_ENABLED=0)"},
+		{[]debug.BuildSetting{{Key: "CGO_ENABLED", Value: "1"}, {Key: "CGO_CFLAGS", Value: ""}}, "binary linked against libc (CGO_ENABLED=1)"},
+		{nil, "binary's linking not recorded"},
+	} {
+		if got := linkingText(c.settings); got != c.want {
+			t.Errorf("linkingText(%v) = %q, want %q", c.settings, got, c.want)
 		}
 	}
 }
