@@ -238,7 +238,7 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request, u *gs.Use
 	}
 	if action == "disable" && name == u.Username {
 		// One's own sessions ended with the account.
-		s.clearSessionCookie(w)
+		s.clearSessionCookie(w, r)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return nil
 	}

@@ -67,29 +67,56 @@ func (s *Server) trusted(addr netip.Addr) bool {
 
 // requestOrigin returns the scheme and host a request was made to, as the
 // browser saw them ("https://grid.example.gov.cn"), for the addresses the
-// site prints when PublicURL is not set (the survey's QR codes). From a
-// trusted proxy (TrustedProxies) it is what the proxy forwards:
-// X-Forwarded-Proto (http or https) and X-Forwarded-Host, the first value
-// of each, as the outermost proxy received the request; otherwise, or
-// where the proxy sends none, https when the connection is TLS and the
-// request's Host. Behind a proxy that ends HTTPS the connection itself is
-// plain HTTP, so without the forwarded scheme the printed address would
-// say http://. Nobody else's X-Forwarded-* is believed.
+// site prints when PublicURL is not set (the survey's QR codes): the
+// scheme of requestScheme, and from a trusted proxy (TrustedProxies) the
+// first value of X-Forwarded-Host, as the outermost proxy received the
+// request; otherwise, or where the proxy sends none, the request's Host.
+// Nobody else's X-Forwarded-Host is believed.
 func (s *Server) requestOrigin(r *http.Request) string {
-	scheme, host := "http", r.Host
+	host := r.Host
+	if h := firstValue(r.Header.Values("X-Forwarded-Host")); s.fromTrustedProxy(r) && validHost(h) {
+		host = h
+	}
+	return s.requestScheme(r) + "://" + host
+}
+
+// requestScheme returns the scheme a request was made with, as the browser
+// saw it: from a trusted proxy (TrustedProxies) what the proxy forwards in
+// X-Forwarded-Proto (http or https), the first value, as the outermost
+// proxy received the request; otherwise, or where the proxy sends none,
+// https when the connection is TLS. Behind a proxy that ends HTTPS the
+// connection itself is plain HTTP, so without the forwarded scheme the
+// site would take a browser on HTTPS for one on plain HTTP. Nobody else's
+// X-Forwarded-Proto is believed: a client could claim HTTPS over plain
+// HTTP.
+func (s *Server) requestScheme(r *http.Request) string {
+	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if addr := remoteIP(r.RemoteAddr); addr.IsValid() && s.trusted(addr) {
+	if s.fromTrustedProxy(r) {
 		switch p := strings.ToLower(firstValue(r.Header.Values("X-Forwarded-Proto"))); p {
 		case "http", "https":
 			scheme = p
 		}
-		if h := firstValue(r.Header.Values("X-Forwarded-Host")); validHost(h) {
-			host = h
-		}
 	}
-	return scheme + "://" + host
+	return scheme
+}
+
+// overHTTPS reports whether a request reached the site over HTTPS: the
+// site is served over HTTPS (Secure), the connection is TLS, or a trusted
+// proxy says the browser used HTTPS (requestScheme). The session cookie of
+// such a request is Secure, and its response asks the browser to use HTTPS
+// only (securityHeaders).
+func (s *Server) overHTTPS(r *http.Request) bool {
+	return s.Secure || r.TLS != nil || s.requestScheme(r) == "https"
+}
+
+// fromTrustedProxy reports whether the connection of a request comes from
+// one of the trusted proxies.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	addr := remoteIP(r.RemoteAddr)
+	return addr.IsValid() && s.trusted(addr)
 }
 
 // firstValue is the first of the comma-separated values of a header.

@@ -64,13 +64,19 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u *gs.User,
 	}
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		s.Logger.LogAttrs(r.Context(), slog.LevelError, "internal error",
-			slog.String("method", r.Method),
-			slog.String("path", logPath(r.URL.Path)),
-			slog.String("user", infoOf(r).user),
-			slog.Any("error", err))
+		s.logInternal(r, err)
 	}
 	s.renderStatus(w, r, u, status, gs.ErrorMessage(err))
+}
+
+// logInternal logs an internal error of request r in full, with what more
+// the handler knows of it (attrs).
+func (s *Server) logInternal(r *http.Request, err error, attrs ...slog.Attr) {
+	s.Logger.LogAttrs(r.Context(), slog.LevelError, "internal error", append([]slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", logPath(r.URL.Path)),
+		slog.String("user", infoOf(r).user),
+		slog.Any("error", err)}, attrs...)...)
 }
 
 // renderStatus answers a request with status and an error page saying

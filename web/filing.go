@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -22,8 +24,9 @@ type FilingsPage struct {
 	Page
 	Period Period
 	Towns  []TownFilingRow
-	// Imported says what the last upload did; Errors what it refused.
-	Imported []string
+	// Packages says what the last upload did with each package, in the
+	// order they were sent; Errors why it read none.
+	Packages []FilingOutcome
 	Errors   []string
 	// KeyTown, KeyText and KeyError are the key form shown again.
 	KeyTown, KeyText, KeyError, KeyDone string
@@ -40,6 +43,15 @@ type TownFilingRow struct {
 	Package *FilingPackageRow
 	// Fingerprint is the town's registered key, "" when none.
 	Fingerprint string
+}
+
+// FilingOutcome is what an upload did with one package: imported, or not
+// — refused for a fault of the package, or failed on the server's side
+// (the same package may be sent again) — in Message, which names the
+// file.
+type FilingOutcome struct {
+	Message  string
+	Imported bool
 }
 
 // FilingPackageRow is an imported package in words.
@@ -109,7 +121,9 @@ func (s *Server) showFilings(w http.ResponseWriter, r *http.Request, u *gs.User,
 }
 
 // importFilings is POST /filings: the packages uploaded, each checked and
-// kept or refused with its reason.
+// kept or refused with its reason. A package the server fails on is said
+// to have failed beside the others, so that the district knows which to
+// send again.
 func (s *Server) importFilings(w http.ResponseWriter, r *http.Request, u *gs.User) error {
 	if u.Role != gs.RoleDistrict {
 		return forbidden("报备包的导入和核对由区中心进行。")
@@ -130,18 +144,28 @@ func (s *Server) importFilings(w http.ResponseWriter, r *http.Request, u *gs.Use
 		if err == nil {
 			var f *gs.ImportedFiling
 			if f, err = s.Service.ImportFiling(r.Context(), u, data); err == nil {
-				page.Imported = append(page.Imported, h.Filename+"：已导入"+f.Town+" "+f.Quarter+"，网格员 "+strconv.Itoa(f.Workers)+
-					" 名，平均分 "+f.AverageTotal()+"，绩效合计 "+f.PaySum.String()+" 元")
+				page.Packages = append(page.Packages, FilingOutcome{Imported: true, Message: h.Filename + "：已导入" + f.Town + " " + f.Quarter +
+					"，网格员 " + strconv.Itoa(f.Workers) + " 名，平均分 " + f.AverageTotal() + "，绩效合计 " + f.PaySum.String() + " 元"})
 				continue
 			}
 		}
-		if statusOf(err) == http.StatusInternalServerError {
-			return err // a failure of the server, logged, not a fault of the package
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			return err
 		}
-		status = http.StatusUnprocessableEntity
-		page.Errors = append(page.Errors, h.Filename+"："+gs.ErrorMessage(err))
+		if statusOf(err) == http.StatusInternalServerError {
+			// A failure of the server, not a fault of the package: logged,
+			// and the packages before and after it still said.
+			s.logInternal(r, err, slog.String("file", h.Filename))
+			status = http.StatusInternalServerError
+			page.Packages = append(page.Packages, FilingOutcome{Message: h.Filename + "：系统出错，没有导入：" + gs.ErrorMessage(err) + "这个报备包可以稍后重新导入。"})
+			continue
+		}
+		if status == http.StatusOK {
+			status = http.StatusUnprocessableEntity
+		}
+		page.Packages = append(page.Packages, FilingOutcome{Message: h.Filename + "：" + gs.ErrorMessage(err)})
 	}
-	if len(page.Imported)+len(page.Errors) == 0 {
+	if len(page.Packages) == 0 {
 		status, page.Errors = http.StatusBadRequest, []string{"请选择要导入的报备包（.zip）。"}
 	}
 	return s.showFilings(w, r, u, status, page)

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,11 +43,7 @@ func (f *fixture) postFiles(path, field, token string, files ...[2]string) (*htt
 // altered package is refused with the reason.
 func TestFilingPages(t *testing.T) {
 	f := newFixture(t)
-	ctx := f.publishDemo(t)
-	f.closeAppeals()
-	if err := f.server.Service.Finalize(ctx, f.user("admin"), demo.TownName, demo.Quarter()); err != nil {
-		t.Fatal(err)
-	}
+	ctx := f.finalizeDemo(t)
 	admin, district := f.login("admin"), f.login("district")
 	_, dash := f.get("/towns/青山镇", admin)
 	if !strings.Contains(dash, `id="filing-package"`) || !strings.Contains(dash, `id="filing-key"`) {
@@ -97,12 +96,8 @@ func TestFilingPages(t *testing.T) {
 
 	// The town signs again a day later: the newer package replaces the
 	// one imported, and uploading the older one again is refused.
-	later := &app.Service{DB: f.server.Service.DB, Scheme: f.server.Service.Scheme, Now: func() time.Time { return clock.Add(24 * time.Hour) }}
-	newer, _, err := later.FilingPackage(app.WithActor(ctx, "admin"), f.user("admin"), demo.TownName, demo.Quarter())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res, body := f.postFiles("/filings", "packages", district, [2]string{"新.zip", string(newer)}); res.StatusCode != http.StatusOK || !strings.Contains(body, "新.zip：已导入青山镇 2023Q3") {
+	newer := f.signedLater(ctx, 24*time.Hour)
+	if res, body := f.postFiles("/filings", "packages", district, [2]string{"新.zip", newer}); res.StatusCode != http.StatusOK || !strings.Contains(body, "新.zip：已导入青山镇 2023Q3") {
 		t.Fatalf("import the newer: %d\n%s", res.StatusCode, body)
 	}
 	res, body = f.postFiles("/filings", "packages", district, [2]string{"旧.zip", pkg})
@@ -112,5 +107,88 @@ func TestFilingPages(t *testing.T) {
 	}
 	if !strings.Contains(body, clock.Add(24*time.Hour).Format("2006-01-02 15:04")) {
 		t.Errorf("the filings page does not show the newer package, signed %v", clock.Add(24*time.Hour))
+	}
+}
+
+// finalizeDemo publishes the demo town's quarter, closes its appeals and
+// finalizes it, as its staff and admin, and returns a context acting as
+// the staff.
+func (f *fixture) finalizeDemo(t *testing.T) context.Context {
+	t.Helper()
+	ctx := f.publishDemo(t)
+	f.closeAppeals()
+	if err := f.server.Service.Finalize(ctx, f.user("admin"), demo.TownName, demo.Quarter()); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// signedLater is the demo town's filing package as the town signs it
+// again after the fixture's clock.
+func (f *fixture) signedLater(ctx context.Context, after time.Duration) string {
+	f.t.Helper()
+	later := &app.Service{DB: f.server.Service.DB, Scheme: f.server.Service.Scheme, Now: func() time.Time { return clock.Add(after) }}
+	pkg, _, err := later.FilingPackage(app.WithActor(ctx, "admin"), f.user("admin"), demo.TownName, demo.Quarter())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return string(pkg)
+}
+
+// TestFilingUploadSaysEveryPackage: when the server fails on one of the
+// packages sent together, the page still says which were imported and
+// which refused and why, and names the one that failed so that the
+// district sends it again; its details go to the log, not the page. Sent
+// again, it is imported.
+func TestFilingUploadSaysEveryPackage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gridscore.db")
+	f := newFixtureAt(t, path)
+	ctx := f.finalizeDemo(t)
+	admin, district := f.login("admin"), f.login("district")
+	_, key := f.get("/towns/青山镇/filing-key.txt", admin)
+	if res, body := f.post("/filings/keys", url.Values{"town": {"青山镇"}, "key": {key}}, district); res.StatusCode != http.StatusOK {
+		t.Fatalf("register: %d\n%s", res.StatusCode, body)
+	}
+	_, first := f.get("/towns/青山镇/filing.zip", admin)
+	newer := f.signedLater(ctx, 24*time.Hour)
+	altered := []byte(first)
+	altered[len(altered)/2] ^= 1
+
+	// The database fails on replacing a kept package: the first package
+	// is stored, the newer one, replacing it, fails.
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("CREATE TRIGGER broken BEFORE UPDATE ON filings BEGIN SELECT json('not json'); END"); err != nil {
+		t.Fatal(err)
+	}
+	res, body := f.postFiles("/filings", "packages", district,
+		[2]string{"一.zip", first}, [2]string{"二.zip", newer}, [2]string{"三.zip", string(altered)})
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Errorf("status %d, want 500", res.StatusCode)
+	}
+	for _, want := range []struct{ outcome, line string }{
+		{"imported", `<p class="ok">一.zip：已导入青山镇 2023Q3，网格员 `},
+		{"failed", `<p class="error" role="alert">二.zip：系统出错，没有导入：内部错误，请联系管理员。这个报备包可以稍后重新导入。</p>`},
+		{"refused", `<p class="error" role="alert">三.zip：`},
+	} {
+		if !strings.Contains(body, want.line) {
+			t.Errorf("the page does not say the %s package: want %q\n%s", want.outcome, want.line, body)
+		}
+	}
+	if strings.Contains(body, "未导入报备包") || !strings.Contains(body, clock.Format("2006-01-02 15:04")) {
+		t.Errorf("the filings table does not show the package imported, signed %v", clock)
+	}
+	if strings.Contains(body, "malformed JSON") || !strings.Contains(f.logs.String(), "malformed JSON") || !strings.Contains(f.logs.String(), "file=二.zip") {
+		t.Errorf("the failure is shown, or not logged with its file:\n%s", f.logs)
+	}
+
+	if _, err := raw.Exec("DROP TRIGGER broken"); err != nil {
+		t.Fatal(err)
+	}
+	if res, body := f.postFiles("/filings", "packages", district, [2]string{"二.zip", newer}); res.StatusCode != http.StatusOK || !strings.Contains(body, "二.zip：已导入青山镇 2023Q3") {
+		t.Errorf("sent again: %d\n%s", res.StatusCode, body)
 	}
 }

@@ -168,28 +168,54 @@ func TestClientAddressFromTrustedProxiesOnly(t *testing.T) {
 	}
 }
 
-// TestStrictTransportSecurity: a response over TLS, or from a site served
-// over HTTPS behind a proxy (Secure), asks the browser to use HTTPS only;
-// one over plain HTTP does not.
-func TestStrictTransportSecurity(t *testing.T) {
+// TestHTTPSOnlyWhenReachedOverHTTPS: a login that reached the site over
+// HTTPS — over TLS, to a site served over HTTPS behind a proxy (Secure), or
+// through a trusted proxy saying X-Forwarded-Proto: https — gets a Secure
+// session cookie and a response asking the browser to use HTTPS only; one
+// over plain HTTP gets neither, whatever an untrusted peer claims.
+func TestHTTPSOnlyWhenReachedOverHTTPS(t *testing.T) {
 	t.Parallel()
+	const proxy, stranger = "10.0.0.5:4000", "203.0.113.9:4000"
 	f := newFixture(t)
-	get := func(over bool) *http.Response {
-		req := httptest.NewRequest(http.MethodGet, "/login", nil)
-		if over {
+	f.server.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	for _, c := range []struct {
+		name   string
+		remote string
+		tls    bool
+		secure bool   // Server.Secure (--public-url https://…)
+		proto  string // X-Forwarded-Proto
+		https  bool
+	}{
+		{"plain HTTP", stranger, false, false, "", false},
+		{"over TLS", stranger, true, false, "", true},
+		{"behind an HTTPS proxy (--public-url https://…)", stranger, false, true, "", true},
+		{"a trusted proxy forwarding HTTPS", proxy, false, false, "https", true},
+		{"a trusted proxy forwarding HTTPS, in capitals", proxy, false, false, "HTTPS", true},
+		{"a trusted proxy forwarding plain HTTP", proxy, false, false, "http", false},
+		{"a trusted proxy forwarding no scheme", proxy, false, false, "", false},
+		{"an untrusted peer claiming HTTPS", stranger, false, false, "https", false},
+	} {
+		f.server.Secure = c.secure
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"username": {"staff"}, "password": {password}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = c.remote
+		if c.tls {
 			req.TLS = &tls.ConnectionState{}
 		}
+		if c.proto != "" {
+			req.Header.Set("X-Forwarded-Proto", c.proto)
+		}
 		res, _ := f.do(req)
-		return res
-	}
-	if h := get(false).Header.Get("Strict-Transport-Security"); h != "" {
-		t.Errorf("plain HTTP: Strict-Transport-Security %q", h)
-	}
-	if h := get(true).Header.Get("Strict-Transport-Security"); h != "max-age=31536000" {
-		t.Errorf("over TLS: Strict-Transport-Security %q", h)
-	}
-	f.server.Secure = true
-	if h := get(false).Header.Get("Strict-Transport-Security"); h != "max-age=31536000" {
-		t.Errorf("behind an HTTPS proxy (--public-url https://…): Strict-Transport-Security %q", h)
+		cookie := sessionCookie(res)
+		if cookie == nil {
+			t.Fatalf("%s: no session cookie (status %d)", c.name, res.StatusCode)
+		}
+		hsts := res.Header.Get("Strict-Transport-Security")
+		if c.https && (!cookie.Secure || hsts != "max-age=31536000") {
+			t.Errorf("%s: cookie Secure %v, Strict-Transport-Security %q; want Secure and max-age=31536000", c.name, cookie.Secure, hsts)
+		}
+		if !c.https && (cookie.Secure || hsts != "") {
+			t.Errorf("%s: cookie Secure %v, Strict-Transport-Security %q; want neither", c.name, cookie.Secure, hsts)
+		}
 	}
 }

@@ -101,13 +101,14 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; base-ur
 const strictTransportSecurity = "max-age=31536000"
 
 // securityHeaders sets the headers every response carries, and
-// Strict-Transport-Security on those of a site reached over HTTPS: the
-// request came over TLS, or the site is served over HTTPS by a proxy in
-// front (Secure). Over plain HTTP the header would mean nothing.
+// Strict-Transport-Security on those of a request that reached the site
+// over HTTPS (overHTTPS): over TLS, through a trusted proxy that says so,
+// or to a site served over HTTPS (Secure). Over plain HTTP the header
+// would mean nothing.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		if r.TLS != nil || s.Secure {
+		if s.overHTTPS(r) {
 			h.Set("Strict-Transport-Security", strictTransportSecurity)
 		}
 		h.Set("Content-Security-Policy", contentSecurityPolicy)

@@ -77,7 +77,7 @@ func samplePages() map[string]any {
 			Towns: []TownFilingRow{{Town: "青山镇", StateName: "定稿", ChangedAt: "2023-10-20 10:00", Fingerprint: "ABCD-EF01-2345-6789",
 				Package: &FilingPackageRow{FinalizedAt: "2023-10-20 10:00", SignedAt: "2023-10-21 09:00", ImportedAt: "2023-10-21 10:00", ImportedBy: "district",
 					Workers: 21, Assessed: 20, Average: "95.5", Pay: "9000.00"}}, {Town: "白石镇"}},
-			Imported: []string{"a.zip：已导入"}, Errors: []string{"b.zip：签名不符"}, KeyTown: "白石镇", KeyText: "x", KeyError: "公钥格式不对", KeyDone: "已登记", MaxMB: 64},
+			Packages: []FilingOutcome{{Message: "a.zip：已导入", Imported: true}, {Message: "b.zip：签名不符"}}, Errors: []string{"请选择要导入的报备包（.zip）。"}, KeyTown: "白石镇", KeyText: "x", KeyError: "公钥格式不对", KeyDone: "已登记", MaxMB: 64},
 		"notice": &NoticePage{Page: Page{Title: "告知单", User: admin, Nav: "workers"}, Period: p, Town: "青山镇", BackURL: "/workers/QS001",
 			Notices: []Notice{{Title: "青山镇网格员2023年第3季度考核结果告知单", WorkerID: "QS001", Name: "王建华", Type: "专职", Grid: "QS-01", Eligible: true,
 				Categories: []NoticeCategory{{Name: "信息录入", Full: "5", Score: "4"}}, Total: "96", Rank: "2", Pay: "480.00", Assessed: 21,

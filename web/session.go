@@ -18,20 +18,21 @@ const maxFormBytes = 64 << 10
 
 // setSessionCookie gives the browser the session token: HttpOnly so that no
 // script reads it, SameSite=Lax so that other sites' forms do not carry it,
-// Secure under TLS. It lasts as long as the browser session; the server ends
-// it after inactivity.
-func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+// Secure when the request reached the site over HTTPS (overHTTPS). It
+// lasts as long as the browser session; the server ends it after
+// inactivity.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/",
-		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.overHTTPS(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
 // clearSessionCookie removes the session cookie from the browser.
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.overHTTPS(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -56,7 +57,7 @@ func (s *Server) sessionUser(w http.ResponseWriter, r *http.Request) (*gs.User, 
 	case "":
 		return u, nil
 	case gs.EUNAUTHORIZED, gs.ENOTFOUND:
-		s.clearSessionCookie(w)
+		s.clearSessionCookie(w, r)
 		return nil, nil
 	default:
 		return nil, err
@@ -141,7 +142,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(w, token)
+	s.setSessionCookie(w, r, token)
 	infoOf(r).user = u.Username
 	return nil
 }
@@ -155,7 +156,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.clearSessionCookie(w)
+	s.clearSessionCookie(w, r)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 

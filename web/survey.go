@@ -295,8 +295,16 @@ func (s *Server) campaignWith(w http.ResponseWriter, r *http.Request, u *gs.User
 		pf.Cadre, pf.Resident = strconv.Itoa(c.Grids[0].Cadre), strconv.Itoa(c.Grids[0].Resident)
 	}
 	pf.Grids = []Option{{Value: "", Label: "全部网格（" + strconv.Itoa(len(c.Grids)) + " 个）", Selected: pf.Grid == ""}}
+	inPost := map[string][]string{} // the names of each grid's workers in post
+	for _, w := range v.Workers {
+		inPost[w.GridCode] = append(inPost[w.GridCode], w.Name)
+	}
 	for _, g := range v.Grids {
-		pf.Grids = append(pf.Grids, Option{Value: g.GridCode, Label: g.GridCode + " " + g.GridName + " " + g.WorkerName, Selected: pf.Grid == g.GridCode})
+		label := g.GridCode + " " + g.GridName + " " + g.WorkerName
+		if names := inPost[g.GridCode]; len(names) > 1 { // both named, as the grid's warning does
+			label = g.GridCode + " " + g.GridName + "（" + strings.Join(names, "、") + "）"
+		}
+		pf.Grids = append(pf.Grids, Option{Value: g.GridCode, Label: label, Selected: pf.Grid == g.GridCode})
 	}
 	page.Print = pf
 	chosen, group := r.PostFormValue("worker_id"), r.PostFormValue("rater_group")

@@ -2,17 +2,21 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/demo"
 )
 
 // surveyFixture is the fixture with its clock inside the demo quarter.
@@ -278,6 +282,32 @@ func TestPrintErrorsNameTheirField(t *testing.T) {
 		res, body := f.post(campaign+"/print", url.Values{"grid": {"QS-13"}, "cadre": {c.cadre}, "resident": {c.resident}}, staff)
 		if res.StatusCode == http.StatusOK || !strings.Contains(body, c.want) {
 			t.Errorf("print %s/%s: status %d, want the form to say %q", c.cadre, c.resident, res.StatusCode, c.want)
+		}
+	}
+}
+
+// TestPrintGridNamesBothWorkersInPost: the grid list of the printing form
+// names the worker in post of each grid, and both workers of a grid that
+// has two in post (RULES.md §0 allows one), as the grid's warning does.
+func TestPrintGridNamesBothWorkersInPost(t *testing.T) {
+	f := surveyFixture(t)
+	town := demo.Town(1)
+	second := town.Workers[slices.IndexFunc(town.Workers, func(w gs.Worker) bool { return w.ID == "QS013" })]
+	second.ID, second.Name, second.HiredOn = "QS098", "赵重", gs.NewDate(2023, 9, 1)
+	if _, err := f.db.Import(context.Background(), &gs.Records{Workers: []gs.Worker{second}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	staff := f.login("staff")
+	_, body := f.get(f.openCampaign(staff), staff)
+	gridName := func(code string) string {
+		return town.Grids[slices.IndexFunc(town.Grids, func(g gs.Grid) bool { return g.Code == code })].Name
+	}
+	for _, c := range []struct{ grid, label string }{
+		{"QS-13", "QS-13 " + gridName("QS-13") + "（赵磊、赵重）"},
+		{"QS-01", "QS-01 " + gridName("QS-01") + " " + workerName(t, "QS001")},
+	} {
+		if want := `<option value="` + c.grid + `">` + c.label + `</option>`; !strings.Contains(body, want) {
+			t.Errorf("the printing form does not offer %s as %q", c.grid, c.label)
 		}
 	}
 }

@@ -35,11 +35,14 @@ type Server struct {
 	// Secure marks the session cookie Secure and makes every response ask
 	// browsers to use HTTPS only (Strict-Transport-Security): set it when
 	// the site is reached over HTTPS, served with TLS or behind a proxy
-	// that is. A request that came over TLS gets the header anyway.
+	// that is. A request that came over TLS, or through a trusted proxy
+	// with X-Forwarded-Proto: https, gets both anyway (overHTTPS).
 	Secure bool
 	// TrustedProxies are the addresses of the reverse proxies whose
-	// X-Forwarded-For names the client (clientAddress); none by default,
-	// so that nobody can claim another address.
+	// X-Forwarded-For names the client (clientAddress) and whose
+	// X-Forwarded-Proto and X-Forwarded-Host say how the browser reached
+	// the site (requestOrigin); none by default, so that nobody can claim
+	// another address or HTTPS.
 	TrustedProxies []netip.Prefix
 	// PublicURL is the address people reach the site at
 	// (https://grid.example.gov.cn), printed in the ballots' QR codes;
