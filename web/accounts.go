@@ -292,12 +292,11 @@ func (s *Server) workerAccounts(w http.ResponseWriter, r *http.Request, u *gs.Us
 		}
 		return s.accountsWith(w, r, u, http.StatusOK, accountView{form: AccountForm{Role: string(gs.RoleTownStaff)}, notice: msg})
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
+	// The address printed on the slips is the one people reach the site at
+	// (siteURL: --public-url, or what a trusted proxy forwards), not the
+	// plain-HTTP connection from a proxy in front.
 	page := &SlipsPage{Page: s.page(u, u.Town+" 网格员账号密码条", "accounts"), Town: u.Town, Slips: slips, Notes: notes,
-		LoginURL: scheme + "://" + r.Host + "/login", Created: fmtTime(s.now())}
+		LoginURL: s.siteURL(r) + "/login", Created: fmtTime(s.now())}
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, r, http.StatusOK, "account_slips", page)
 }

@@ -47,3 +47,35 @@ func TestBallotSheetsBehindAnHTTPSProxy(t *testing.T) {
 		t.Errorf("sheets printed with a stranger's forwarded headers give the address %q, want the request's http://example.com/v", got)
 	}
 }
+
+// TestAccountSlipsGiveTheSiteAddress: the login address printed on the
+// workers' password slips is the one people reach the site at — behind a
+// trusted proxy that ends HTTPS the forwarded scheme and host, with
+// --public-url that address — not the plain-HTTP request from the proxy.
+func TestAccountSlipsGiveTheSiteAddress(t *testing.T) {
+	for _, c := range []struct {
+		name, publicURL, want string
+	}{
+		{"through a trusted proxy", "", "https://grid.example.gov.cn/login"},
+		{"with --public-url", "https://wangge.example.gov.cn/", "https://wangge.example.gov.cn/login"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.server.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+			f.server.PublicURL = c.publicURL
+			req := httptest.NewRequest(http.MethodPost, "/accounts/workers", nil)
+			req.Header.Set("X-Forwarded-Proto", "https")
+			req.Header.Set("X-Forwarded-Host", "grid.example.gov.cn")
+			req.RemoteAddr = "10.0.0.5:4000"
+			withSession(req, f.login("admin"))
+			res, body := f.do(req)
+			m := regexp.MustCompile(`<dd class="slip-url">([^<]*)</dd>`).FindStringSubmatch(body)
+			if res.StatusCode != http.StatusOK || m == nil {
+				t.Fatalf("status %d, no login address on the slips:\n%s", res.StatusCode, body)
+			}
+			if m[1] != c.want {
+				t.Errorf("the slips give the login address %q, want %q", m[1], c.want)
+			}
+		})
+	}
+}
