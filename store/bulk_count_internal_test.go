@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/gridscore/gridscore"
@@ -121,4 +122,58 @@ func storedEvents(t *testing.T, target string, n int) *DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// TestImportTablesTakeRowidsInOrder guards what sqliteInserted rests on:
+// every table an import writes gives a new row the rowid one above the
+// largest stored. A table WITHOUT ROWID has no rowid, one declared
+// AUTOINCREMENT takes rowids above any ever used (deleted rows' too), and
+// an INTEGER PRIMARY KEY is the rowid itself, set by the records: counting
+// by the rowid's move would then be wrong, and such a table must be
+// counted another way.
+func TestImportTablesTakeRowidsInOrder(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenAndMigrate(ctx, storetest.SQLiteTarget(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tb := range tables {
+		var ddl string
+		if err := db.read.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", tb.name).Scan(&ddl); err != nil {
+			t.Fatalf("%s: %v", tb.name, err)
+		}
+		upper := strings.ToUpper(ddl)
+		for _, word := range []string{"WITHOUT ROWID", "AUTOINCREMENT"} {
+			if strings.Contains(upper, word) {
+				t.Errorf("table %s is declared %s:\n%s", tb.name, word, ddl)
+			}
+		}
+		rows, err := db.read.QueryContext(ctx, "SELECT type, pk FROM pragma_table_info(?)", tb.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pkTypes []string
+		cols := 0
+		for rows.Next() {
+			cols++
+			var typ string
+			var pk int
+			if err := rows.Scan(&typ, &pk); err != nil {
+				t.Fatal(err)
+			}
+			if pk > 0 {
+				pkTypes = append(pkTypes, strings.ToUpper(typ))
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if cols != len(tb.cols) {
+			t.Errorf("table %s: %d columns read, want the %d it is written with", tb.name, cols, len(tb.cols))
+		}
+		if len(pkTypes) == 1 && pkTypes[0] == "INTEGER" {
+			t.Errorf("table %s has an INTEGER PRIMARY KEY, which is its rowid, set by the records", tb.name)
+		}
+	}
 }
