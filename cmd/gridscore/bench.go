@@ -534,11 +534,13 @@ func writeSection(w io.Writer, sec benchSection) error {
 
 // buildCommit is " (commit X)" naming the commit the binary was built
 // from, as the build recorded it or else as git tells of the current
-// folder (a build with -buildvcs=false records none); "" when neither
-// says.
+// folder when that is a checkout of this module (a build with
+// -buildvcs=false records none; the harness run elsewhere would name
+// another repository's commit); "" when neither says.
 func buildCommit() string {
-	var rev, modified string
+	var rev, modified, module string
 	if info, ok := debug.ReadBuildInfo(); ok {
+		module = info.Main.Path
 		for _, s := range info.Settings {
 			switch s.Key {
 			case "vcs.revision":
@@ -551,16 +553,47 @@ func buildCommit() string {
 		}
 	}
 	if rev == "" {
-		out, err := exec.Command("git", "rev-parse", "HEAD").Output()
-		if err != nil {
-			return ""
-		}
-		rev = strings.TrimSpace(string(out))
-		if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
-			modified = ", with uncommitted changes"
-		}
+		rev, modified = gitCommit(".", module)
+	}
+	if rev == "" {
+		return ""
 	}
 	return fmt.Sprintf(" (commit %s%s)", rev[:min(len(rev), 7)], modified)
+}
+
+// gitCommit returns the commit checked out in the git work tree holding
+// dir, and whether files it tracks are changed, if that work tree's go.mod
+// names module; "" otherwise.
+func gitCommit(dir, module string) (rev, modified string) {
+	git := func(args ...string) (string, error) {
+		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
+		return strings.TrimSpace(string(out)), err
+	}
+	top, err := git("rev-parse", "--show-toplevel")
+	if err != nil || module == "" {
+		return "", ""
+	}
+	mod, err := os.ReadFile(filepath.Join(top, "go.mod"))
+	if err != nil || modfileModule(string(mod)) != module {
+		return "", ""
+	}
+	if rev, err = git("rev-parse", "HEAD"); err != nil {
+		return "", ""
+	}
+	if st, err := git("status", "--porcelain", "--untracked-files=no"); err == nil && st != "" {
+		modified = ", with uncommitted changes"
+	}
+	return rev, modified
+}
+
+// modfileModule returns the module path a go.mod declares.
+func modfileModule(gomod string) string {
+	for _, line := range strings.Split(gomod, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
 }
 
 // buildSettings are the settings the binary was built with.

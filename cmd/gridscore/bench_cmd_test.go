@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -182,5 +183,45 @@ func TestMedian(t *testing.T) {
 		if got := median(c.in); got != c.want || !slices.Equal(in, c.in) {
 			t.Errorf("median(%v) = %v, want %v and the runs left in order", in, got, c.want)
 		}
+	}
+}
+
+// TestGitCommit: the harness names the commit of the checkout it runs in
+// only when that checkout is of this module; in another repository it
+// names none rather than that repository's commit.
+func TestGitCommit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q")
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/other\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "go.mod")
+	git("commit", "-q", "-m", "other")
+	head := git("rev-parse", "HEAD")
+	if rev, _ := gitCommit(dir, "github.com/gridscore/gridscore"); rev != "" {
+		t.Errorf("another module's checkout gives the commit %q, want none", rev)
+	}
+	if rev, modified := gitCommit(dir, "example.com/other"); rev != head || modified != "" {
+		t.Errorf("the module's own checkout gives %q%q, want %q unchanged", rev, modified, head)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/other\n\ngo 1.27\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if rev, modified := gitCommit(dir, "example.com/other"); rev != head || modified == "" {
+		t.Errorf("a changed checkout gives %q%q, want %q with uncommitted changes", rev, modified, head)
+	}
+	if rev, _ := gitCommit(t.TempDir(), "example.com/other"); rev != "" {
+		t.Errorf("a folder outside any repository gives the commit %q", rev)
 	}
 }
