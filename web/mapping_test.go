@@ -303,14 +303,22 @@ func TestDistrictNavigationReachesMappings(t *testing.T) {
 }
 
 // TestMappingNoticeFromKeysOnly: the mappings page announces only what a
-// redirect's key names, not any text a link carries.
+// redirect's key names, and only what is so — a mapping imported is saved,
+// one deleted is not — not any text a link carries.
 func TestMappingNoticeFromKeysOnly(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	token := f.login("staff")
+	m := &gs.Mapping{Town: "青山镇", Name: "网格E通", Kind: "events", Columns: []gs.MappedColumn{{Header: "事件ID", Key: "event_id"}}}
+	if err := f.db.SaveMapping(context.Background(), m, gs.AuditEntry{At: clock, Username: "staff", Action: gs.AuditMappingSaved, Object: "mapping:青山镇/网格E通"}); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ query, want, not string }{
 		{"?done=imported&name=" + url.QueryEscape("网格E通"), "已导入映射“网格E通”。", ""},
+		{"?done=deleted&name=" + url.QueryEscape("旧映射"), "已删除映射“旧映射”。", ""},
 		{"?done=" + url.QueryEscape("系统已升级，请到某网站重新登录"), "", "系统已升级"},
+		{"?done=imported&name=" + url.QueryEscape("系统已升级，请到某网站重新登录"), "", "系统已升级"},
+		{"?done=deleted&name=" + url.QueryEscape("网格E通"), "", "已删除映射"},
 	} {
 		req := httptest.NewRequest("GET", "/mappings"+c.query, nil)
 		withSession(req, token)
@@ -322,7 +330,7 @@ func TestMappingNoticeFromKeysOnly(t *testing.T) {
 			t.Errorf("%s: the page does not say %q", c.query, c.want)
 		}
 		if c.not != "" && strings.Contains(body, c.not) {
-			t.Errorf("%s: the page repeats the link's text", c.query)
+			t.Errorf("%s: the page says %q", c.query, c.not)
 		}
 	}
 }

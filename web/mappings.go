@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -40,13 +41,15 @@ type MappingRow struct {
 const maxMappingUpload = 1 << 20
 
 // mappingNotice words what was just done to the mapping name (done: the
-// key a redirect gives); an unknown key, or none, says nothing, so that a
-// link cannot make the page announce what it likes.
-func mappingNotice(done, name string) string {
-	switch done {
-	case "imported":
+// key a redirect gives), given whether the user's town has a mapping of
+// that name now: imported only if it has, deleted only if it has not. An
+// unknown key, or none, says nothing, so that a link cannot make the page
+// announce what it likes.
+func mappingNotice(done, name string, saved bool) string {
+	switch {
+	case done == "imported" && saved:
 		return "已导入映射“" + name + "”。"
-	case "deleted":
+	case done == "deleted" && !saved && name != "":
 		return "已删除映射“" + name + "”。"
 	}
 	return ""
@@ -54,11 +57,27 @@ func mappingNotice(done, name string) string {
 
 // mappings is GET /mappings.
 func (s *Server) mappings(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	page := &MappingsPage{}
+	if err := s.fillMappings(r, u, page); err != nil {
+		return err
+	}
 	q := r.URL.Query()
-	return s.showMappings(w, r, u, http.StatusOK, &MappingsPage{Done: mappingNotice(q.Get("done"), q.Get("name"))})
+	name := q.Get("name")
+	saved := slices.ContainsFunc(page.Mappings, func(m MappingRow) bool { return m.Own && m.Name == name })
+	page.Done = mappingNotice(q.Get("done"), name, saved)
+	return s.render(w, r, http.StatusOK, "mappings", page)
 }
 
+// showMappings answers with the mappings page, page's message on it.
 func (s *Server) showMappings(w http.ResponseWriter, r *http.Request, u *gs.User, status int, page *MappingsPage) error {
+	if err := s.fillMappings(r, u, page); err != nil {
+		return err
+	}
+	return s.render(w, r, status, "mappings", page)
+}
+
+// fillMappings puts on page the mappings u may use.
+func (s *Server) fillMappings(r *http.Request, u *gs.User, page *MappingsPage) error {
 	if err := app.MayMap(u); err != nil {
 		return err
 	}
@@ -79,7 +98,7 @@ func (s *Server) showMappings(w http.ResponseWriter, r *http.Request, u *gs.User
 		}
 		page.Mappings = append(page.Mappings, row)
 	}
-	return s.render(w, r, status, "mappings", page)
+	return nil
 }
 
 // mappingFile is GET /mappings/file?town=…&name=…: the mapping as a file.
