@@ -154,7 +154,7 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 		}
 		os.RemoveAll(files)
 	}
-	sec := benchSection{rows: results, quarter: c.quarter, runs: c.runs, args: args, loadBefore: loadBefore, loadAfter: loadAverage()}
+	sec := benchSection{rows: results, quarter: c.quarter, runs: c.runs, args: args, loadBefore: loadBefore, loadAfter: loadAverage(), out: c.out}
 	if err := addSection(c.out, sec); err != nil {
 		return err
 	}
@@ -466,6 +466,7 @@ type benchSection struct {
 	runs                  int
 	args                  []string
 	loadBefore, loadAfter string
+	out                   string // the report's path
 }
 
 // benchHeader begins a new BENCHMARKS.md.
@@ -514,7 +515,7 @@ func writeSection(w io.Writer, sec benchSection) error {
 			engines = append(engines, r.server)
 		}
 	}
-	fmt.Fprintf(w, "## %s: `gridscore bench %s`%s\n\n", time.Now().Format("2006-01-02 15:04"), strings.Join(sec.args, " "), buildCommit())
+	fmt.Fprintf(w, "## %s: `gridscore bench %s`%s\n\n", time.Now().Format("2006-01-02 15:04"), strings.Join(sec.args, " "), buildCommit(sec.out))
 	fmt.Fprintf(w, "Machine: %s, %d cores, %s, %s/%s, %s, %s; %s. Load average (1, 5, 15 minutes) %s before the run, %s after it. One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`); floor scan, new-process floor and assessment measured %d times each, taking turns to go first, medians given.\n\n",
 		cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version(), linkingText(buildSettings()), strings.Join(engines, ", "), sec.loadBefore, sec.loadAfter, sec.quarter, sec.runs)
 	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bulk load rows/s | import / bulk | import peak RSS | floor rows | floor scan | assess | assess / floor | floor, new process | assess / new-process floor | assess peak RSS | busy elsewhere |")
@@ -536,8 +537,9 @@ func writeSection(w io.Writer, sec benchSection) error {
 // from, as the build recorded it or else as git tells of the current
 // folder when that is a checkout of this module (a build with
 // -buildvcs=false records none; the harness run elsewhere would name
-// another repository's commit); "" when neither says.
-func buildCommit() string {
+// another repository's commit), the harness's own report out aside; ""
+// when neither says.
+func buildCommit(out string) string {
 	var rev, modified, module string
 	if info, ok := debug.ReadBuildInfo(); ok {
 		module = info.Main.Path
@@ -553,7 +555,7 @@ func buildCommit() string {
 		}
 	}
 	if rev == "" {
-		rev, modified = gitCommit(".", module)
+		rev, modified = gitCommit(".", module, out)
 	}
 	if rev == "" {
 		return ""
@@ -562,9 +564,10 @@ func buildCommit() string {
 }
 
 // gitCommit returns the commit checked out in the git work tree holding
-// dir, and whether files it tracks are changed, if that work tree's go.mod
-// names module; "" otherwise.
-func gitCommit(dir, module string) (rev, modified string) {
+// dir, and whether files it tracks other than report (the harness's
+// BENCHMARKS.md, which its earlier runs change; a path from dir) are
+// changed, if that work tree's go.mod names module; "" otherwise.
+func gitCommit(dir, module, report string) (rev, modified string) {
 	git := func(args ...string) (string, error) {
 		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
 		return strings.TrimSpace(string(out)), err
@@ -580,7 +583,11 @@ func gitCommit(dir, module string) (rev, modified string) {
 	if rev, err = git("rev-parse", "HEAD"); err != nil {
 		return "", ""
 	}
-	if st, err := git("status", "--porcelain", "--untracked-files=no"); err == nil && st != "" {
+	st, err := git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)"+report)
+	if err != nil { // a report outside the work tree
+		st, err = git("status", "--porcelain", "--untracked-files=no")
+	}
+	if err == nil && st != "" {
 		modified = ", with uncommitted changes"
 	}
 	return rev, modified

@@ -209,19 +209,35 @@ func TestGitCommit(t *testing.T) {
 	git("add", "go.mod")
 	git("commit", "-q", "-m", "other")
 	head := git("rev-parse", "HEAD")
-	if rev, _ := gitCommit(dir, "github.com/gridscore/gridscore"); rev != "" {
+	if rev, _ := gitCommit(dir, "github.com/gridscore/gridscore", "BENCHMARKS.md"); rev != "" {
 		t.Errorf("another module's checkout gives the commit %q, want none", rev)
 	}
-	if rev, modified := gitCommit(dir, "example.com/other"); rev != head || modified != "" {
-		t.Errorf("the module's own checkout gives %q%q, want %q unchanged", rev, modified, head)
+	if err := os.WriteFile(filepath.Join(dir, "BENCHMARKS.md"), []byte("# Benchmarks\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "BENCHMARKS.md")
+	git("commit", "-q", "-m", "report")
+	head = git("rev-parse", "HEAD")
+	// The harness's own report, changed by its earlier runs, is no change
+	// to the code measured, named from the folder or in full.
+	if err := os.WriteFile(filepath.Join(dir, "BENCHMARKS.md"), []byte("# Benchmarks\n\n## a run\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, report := range []string{"BENCHMARKS.md", filepath.Join(dir, "BENCHMARKS.md")} {
+		if rev, modified := gitCommit(dir, "example.com/other", report); rev != head || modified != "" {
+			t.Errorf("the module's own checkout, its report %s changed, gives %q%q, want %q unchanged", report, rev, modified, head)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/other\n\ngo 1.27\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if rev, modified := gitCommit(dir, "example.com/other"); rev != head || modified == "" {
+	if rev, modified := gitCommit(dir, "example.com/other", "BENCHMARKS.md"); rev != head || modified == "" {
 		t.Errorf("a changed checkout gives %q%q, want %q with uncommitted changes", rev, modified, head)
 	}
-	if rev, _ := gitCommit(t.TempDir(), "example.com/other"); rev != "" {
+	if rev, modified := gitCommit(dir, "example.com/other", filepath.Join(t.TempDir(), "BENCHMARKS.md")); rev != head || modified == "" {
+		t.Errorf("a changed checkout, the report elsewhere, gives %q%q, want %q with uncommitted changes", rev, modified, head)
+	}
+	if rev, _ := gitCommit(t.TempDir(), "example.com/other", "BENCHMARKS.md"); rev != "" {
 		t.Errorf("a folder outside any repository gives the commit %q", rev)
 	}
 }
