@@ -166,9 +166,10 @@ func TestImportTablesTakeRowidsInOrder(t *testing.T) {
 				pkTypes = append(pkTypes, strings.ToUpper(typ))
 			}
 		}
-		if err := rows.Close(); err != nil {
+		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
+		rows.Close()
 		if cols != len(tb.cols) {
 			t.Errorf("table %s: %d columns read, want the %d it is written with", tb.name, cols, len(tb.cols))
 		}

@@ -304,7 +304,8 @@ func TestDistrictNavigationReachesMappings(t *testing.T) {
 
 // TestMappingNoticeFromKeysOnly: the mappings page announces only what a
 // redirect's key names, and only what is so — a mapping imported is saved,
-// one deleted is not — not any text a link carries.
+// one deleted is not, and confirmed without the link's name — not any text
+// a link carries.
 func TestMappingNoticeFromKeysOnly(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -315,7 +316,8 @@ func TestMappingNoticeFromKeysOnly(t *testing.T) {
 	}
 	for _, c := range []struct{ query, want, not string }{
 		{"?done=imported&name=" + url.QueryEscape("网格E通"), "已导入映射“网格E通”。", ""},
-		{"?done=deleted&name=" + url.QueryEscape("旧映射"), "已删除映射“旧映射”。", ""},
+		{"?done=deleted&name=" + url.QueryEscape("旧映射"), "已删除映射。", "旧映射"},
+		{"?done=deleted&name=" + url.QueryEscape("系统已升级，请到某网站重新登录"), "已删除映射。", "系统已升级"},
 		{"?done=" + url.QueryEscape("系统已升级，请到某网站重新登录"), "", "系统已升级"},
 		{"?done=imported&name=" + url.QueryEscape("系统已升级，请到某网站重新登录"), "", "系统已升级"},
 		{"?done=deleted&name=" + url.QueryEscape("网格E通"), "", "已删除映射"},

@@ -42,15 +42,16 @@ const maxMappingUpload = 1 << 20
 
 // mappingNotice words what was just done to the mapping name (done: the
 // key a redirect gives), given whether the user's town has a mapping of
-// that name now: imported only if it has, deleted only if it has not. An
-// unknown key, or none, says nothing, so that a link cannot make the page
-// announce what it likes.
+// that name now: imported only if it has. A deletion is confirmed without
+// the name, which the link carries and nothing stored can confirm any more.
+// An unknown key, or none, says nothing, so that a link cannot make the
+// page announce what it likes.
 func mappingNotice(done, name string, saved bool) string {
 	switch {
 	case done == "imported" && saved:
 		return "已导入映射“" + name + "”。"
-	case done == "deleted" && !saved && name != "":
-		return "已删除映射“" + name + "”。"
+	case done == "deleted" && !saved:
+		return "已删除映射。"
 	}
 	return ""
 }

@@ -54,10 +54,11 @@ func TestBallotSheetsBehindAnHTTPSProxy(t *testing.T) {
 // --public-url that address — not the plain-HTTP request from the proxy.
 func TestAccountSlipsGiveTheSiteAddress(t *testing.T) {
 	for _, c := range []struct {
-		name, publicURL, want string
+		name, publicURL, remote, want string
 	}{
-		{"through a trusted proxy", "", "https://grid.example.gov.cn/login"},
-		{"with --public-url", "https://wangge.example.gov.cn/", "https://wangge.example.gov.cn/login"},
+		{"through a trusted proxy", "", "10.0.0.5:4000", "https://grid.example.gov.cn/login"},
+		{"with --public-url", "https://wangge.example.gov.cn/", "10.0.0.5:4000", "https://wangge.example.gov.cn/login"},
+		{"a stranger's forwarded headers", "", "203.0.113.9:4000", "http://example.com/login"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
@@ -66,7 +67,7 @@ func TestAccountSlipsGiveTheSiteAddress(t *testing.T) {
 			req := httptest.NewRequest(http.MethodPost, "/accounts/workers", nil)
 			req.Header.Set("X-Forwarded-Proto", "https")
 			req.Header.Set("X-Forwarded-Host", "grid.example.gov.cn")
-			req.RemoteAddr = "10.0.0.5:4000"
+			req.RemoteAddr = c.remote
 			withSession(req, f.login("admin"))
 			res, body := f.do(req)
 			m := regexp.MustCompile(`<dd class="slip-url">([^<]*)</dd>`).FindStringSubmatch(body)

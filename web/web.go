@@ -45,8 +45,9 @@ type Server struct {
 	// another address or HTTPS.
 	TrustedProxies []netip.Prefix
 	// PublicURL is the address people reach the site at
-	// (https://grid.example.gov.cn), printed in the ballots' QR codes;
-	// empty: the address of the request printing them.
+	// (https://grid.example.gov.cn), printed in the ballots' QR codes and
+	// on the workers' password slips; empty: the address of the request
+	// printing them (siteURL).
 	PublicURL string
 	// Quarter and AsOf, when set, are the quarter shown and the moment it is
 	// computed at when the URL names neither: the demo sets them to its

@@ -540,22 +540,37 @@ func writeSection(w io.Writer, sec benchSection) error {
 // another repository's commit), the harness's own report out aside; ""
 // when neither says.
 func buildCommit(out string) string {
-	var rev, modified, module string
+	var module string
 	if info, ok := debug.ReadBuildInfo(); ok {
 		module = info.Main.Path
-		for _, s := range info.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				if s.Value == "true" {
-					modified = ", with uncommitted changes"
-				}
+	}
+	return commitText(buildSettings(), ".", module, out)
+}
+
+// commitText is buildCommit's text from the build's settings and the git
+// checkout holding dir.
+func commitText(settings []debug.BuildSetting, dir, module, out string) string {
+	var rev, modified string
+	for _, s := range settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", with uncommitted changes"
 			}
 		}
 	}
-	if rev == "" {
-		rev, modified = gitCommit(".", module, out)
+	switch {
+	case rev == "":
+		rev, modified = gitCommit(dir, module, out)
+	case modified != "":
+		// The build counts every changed file, the harness's own report
+		// too (its earlier runs change it): where the checkout the build
+		// came from is here, git tells whether anything else is changed.
+		if here, changed := gitCommit(dir, module, out); here == rev {
+			modified = changed
+		}
 	}
 	if rev == "" {
 		return ""
@@ -583,7 +598,7 @@ func gitCommit(dir, module, report string) (rev, modified string) {
 	if rev, err = git("rev-parse", "HEAD"); err != nil {
 		return "", ""
 	}
-	st, err := git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)"+report)
+	st, err := git("status", "--porcelain", "--untracked-files=no", "--", ":(top)", ":(exclude)"+report)
 	if err != nil { // a report outside the work tree
 		st, err = git("status", "--porcelain", "--untracked-files=no")
 	}

@@ -237,6 +237,32 @@ func TestGitCommit(t *testing.T) {
 	if rev, modified := gitCommit(dir, "example.com/other", filepath.Join(t.TempDir(), "BENCHMARKS.md")); rev != head || modified == "" {
 		t.Errorf("a changed checkout, the report elsewhere, gives %q%q, want %q with uncommitted changes", rev, modified, head)
 	}
+	// A build made with the report changed says it was changed; here only
+	// the report was, which is no change to the code measured.
+	built := []debug.BuildSetting{{Key: "vcs.revision", Value: head}, {Key: "vcs.modified", Value: "true"}}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/other\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := commitText(built, dir, "example.com/other", "BENCHMARKS.md"), " (commit "+head[:7]+")"; got != want {
+		t.Errorf("a build with only the report changed: %q, want %q", got, want)
+	}
+	if got := commitText(built, t.TempDir(), "example.com/other", "BENCHMARKS.md"); !strings.HasSuffix(got, ", with uncommitted changes)") {
+		t.Errorf("a build's changes, its checkout not here: %q, want them kept", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/other\n\ngo 1.27\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := commitText(built, dir, "example.com/other", "BENCHMARKS.md"); !strings.HasSuffix(got, ", with uncommitted changes)") {
+		t.Errorf("a build with go.mod changed: %q, want it marked changed", got)
+	}
+	// A change anywhere in the work tree counts, asked from a folder in it.
+	sub := filepath.Join(dir, "cmd")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if rev, modified := gitCommit(sub, "example.com/other", "../BENCHMARKS.md"); rev != head || modified == "" {
+		t.Errorf("asked from a subfolder, a changed checkout gives %q%q, want %q with uncommitted changes", rev, modified, head)
+	}
 	if rev, _ := gitCommit(t.TempDir(), "example.com/other", "BENCHMARKS.md"); rev != "" {
 		t.Errorf("a folder outside any repository gives the commit %q", rev)
 	}

@@ -98,7 +98,7 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 		Logger:         logger,
 		Secure:         tlsConfig != nil || https,
 		TrustedProxies: proxies,
-		PublicURL:      c.publicURL, // printed in the survey's QR codes
+		PublicURL:      c.publicURL, // printed in the survey's QR codes and on password slips
 	}
 	if c.demo {
 		if err := c.loadDemo(ctx, db, auth); err != nil {
