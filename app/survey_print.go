@@ -117,7 +117,7 @@ func (s *Service) PrintBallots(ctx context.Context, u *gs.User, id int64, in Pri
 				}
 				toks = append(toks, store.NewToken{Hash: CodeHash(code), GridCode: g.GridCode, Group: grp})
 				out.Ballots = append(out.Ballots, PrintedBallot{Code: code, GridCode: g.GridCode, GridName: names[g.GridCode],
-					WorkerName: workerName(inPost[g.GridCode]), Group: grp})
+					WorkerName: firstInPost(inPost[g.GridCode]).Name, Group: grp})
 			}
 		}
 		codes = append(codes, g.GridCode)
@@ -255,10 +255,11 @@ func (s *Service) townWorker(ctx context.Context, town, id string) (*gs.TownWork
 	return nil, nil
 }
 
-// workerName is the name of the one worker in post of ws, "" when none.
-func workerName(ws []gs.TownWorker) string {
+// firstInPost is the first of a grid's workers in post ws (gridInPost),
+// the zero worker when there is none.
+func firstInPost(ws []gs.TownWorker) gs.TownWorker {
 	if len(ws) == 0 {
-		return ""
+		return gs.TownWorker{}
 	}
-	return ws[0].Name
+	return ws[0]
 }

@@ -106,10 +106,7 @@ func (s *Service) campaignView(ctx context.Context, u *gs.User, c *gs.Campaign, 
 	}
 	at := map[string]int{}
 	for i, g := range c.Grids {
-		var w gs.TownWorker
-		if ws := inPost[g.GridCode]; len(ws) > 0 {
-			w = ws[0]
-		}
+		w := firstInPost(inPost[g.GridCode])
 		v.Grids = append(v.Grids, GridProgress{GridCode: g.GridCode, GridName: names[g.GridCode], WorkerID: w.ID, WorkerName: w.Name,
 			Planned: [2]int{g.Cadre, g.Resident}, Conflict: inPostConflict(g.GridCode, day, inPost[g.GridCode])})
 		at[g.GridCode] = i

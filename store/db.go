@@ -73,15 +73,15 @@ type DB struct {
 	// the write pool; nil until a migration must be applied (provider).
 	migrationsMu sync.Mutex
 	migrations   *goose.Provider
-	// sized holds the table sizes ExpectedRows asked for, until the load
-	// that follows takes them (tableSizes): one query, not two.
 	// knownCurrent is set when the schema was found current while the
 	// store's connections were being made (openPostgresPool), so that
 	// Migrate need not ask again.
 	knownCurrent atomic.Bool
-	sizedMu      sync.Mutex
-	sized        map[string]int64
-	sizedAt      time.Time
+	// sized holds the table sizes ExpectedRows asked for, until the load
+	// that follows takes them (takeSizes): one query, not two.
+	sizedMu sync.Mutex
+	sized   map[string]int64
+	sizedAt time.Time
 }
 
 // Option changes how Open sets a store up.

@@ -407,12 +407,13 @@ func (db *DB) CastBallot(ctx context.Context, hash string, now time.Time, check 
 // reads, each with its row of survey_ballots: a few multi-row statements
 // (insertRows), not two a ballot.
 func writeSurveyBallots(ctx context.Context, tx execer, campaign int64, grid string, src gs.BallotSource, tally int64, bs []gs.Ballot, comment string) error {
-	ballots, survey := make([][]any, len(bs)), make([][]any, len(bs))
+	ballots := tableNamed("ballots") // the rows below are in its columns' order
+	rows, survey := make([][]any, len(bs)), make([][]any, len(bs))
 	for i, b := range bs {
-		ballots[i] = []any{b.ID, b.WorkerID, string(b.RaterGroup), string(b.Rating), b.CastAt.Unix()}
+		rows[i] = []any{b.ID, b.WorkerID, string(b.RaterGroup), string(b.Rating), timeValue(b.CastAt)}
 		survey[i] = []any{b.ID, campaign, grid, string(src), tally, comment}
 	}
-	if err := insertRows(ctx, tx, "ballots", []string{"ballot_id", "worker_id", "rater_group", "rating", "cast_at"}, ballots); err != nil {
+	if err := insertRows(ctx, tx, ballots.name, ballots.cols, rows); err != nil {
 		return err
 	}
 	return insertRows(ctx, tx, "survey_ballots", []string{"ballot_id", "campaign_id", "grid_code", "source", "tally_id", "comment"}, survey)

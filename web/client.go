@@ -67,7 +67,8 @@ func (s *Server) trusted(addr netip.Addr) bool {
 
 // requestOrigin returns the scheme and host a request was made to, as the
 // browser saw them ("https://grid.example.gov.cn"), for the addresses the
-// site prints when PublicURL is not set (the survey's QR codes): the
+// site prints when PublicURL is not set (the survey's QR codes, the
+// password slips; siteURL): the
 // scheme of requestScheme, and from a trusted proxy (TrustedProxies) the
 // first value of X-Forwarded-Host, as the outermost proxy received the
 // request; otherwise, or where the proxy sends none, the request's Host.

@@ -24,6 +24,7 @@ import (
 	"github.com/gridscore/gridscore/gen"
 	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storebench"
+	"golang.org/x/mod/modfile"
 )
 
 // BenchCommand is `gridscore bench`: the benchmark harness of issue 3. For
@@ -540,11 +541,11 @@ func writeSection(w io.Writer, sec benchSection) error {
 // another repository's commit), the harness's own report out aside; ""
 // when neither says.
 func buildCommit(out string) string {
-	var module string
-	if info, ok := debug.ReadBuildInfo(); ok {
-		module = info.Main.Path
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return commitText(nil, ".", "", out)
 	}
-	return commitText(buildSettings(), ".", module, out)
+	return commitText(info.Settings, ".", info.Main.Path, out)
 }
 
 // commitText is buildCommit's text from the build's settings and the git
@@ -592,7 +593,7 @@ func gitCommit(dir, module, report string) (rev, modified string) {
 		return "", ""
 	}
 	mod, err := os.ReadFile(filepath.Join(top, "go.mod"))
-	if err != nil || modfileModule(string(mod)) != module {
+	if err != nil || modfile.ModulePath(mod) != module {
 		return "", ""
 	}
 	if rev, err = git("rev-parse", "HEAD"); err != nil {
@@ -606,16 +607,6 @@ func gitCommit(dir, module, report string) (rev, modified string) {
 		modified = ", with uncommitted changes"
 	}
 	return rev, modified
-}
-
-// modfileModule returns the module path a go.mod declares.
-func modfileModule(gomod string) string {
-	for _, line := range strings.Split(gomod, "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`)
-		}
-	}
-	return ""
 }
 
 // buildSettings are the settings the binary was built with.

@@ -63,7 +63,7 @@ func (c *stepClock) report(w io.Writer) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s=%.1f", s.name, float64(s.d.Microseconds())/1000)
+		fmt.Fprintf(&b, "%s=%.1f", s.name, millis(s.d))
 	}
 	fmt.Fprintln(w, b.String())
 }
@@ -113,14 +113,17 @@ func medianSteps(runs [][]step) []step {
 	return out
 }
 
-// stepsText is steps as "启动 26.1 · 连接 20.3 · …" (milliseconds), or "—".
+// stepsText is steps as "启动 26.1 · 打开 20.3 · …" (milliseconds), or "—".
 func stepsText(steps []step) string {
 	if len(steps) == 0 {
 		return "—"
 	}
 	parts := make([]string, len(steps))
 	for i, s := range steps {
-		parts[i] = fmt.Sprintf("%s %.1f", s.name, float64(s.d.Microseconds())/1000)
+		parts[i] = fmt.Sprintf("%s %.1f", s.name, millis(s.d))
 	}
 	return strings.Join(parts, " · ")
 }
+
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
