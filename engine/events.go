@@ -104,7 +104,8 @@ func (ix *index) batch(wc *workerContext) []gs.Deduction {
 
 // cardOf returns the card an event carries (RULES.md §3 cards): the given
 // card, or one derived from its deadline and the time it was closed (or
-// as_of, if still open). Reported events carry none.
+// as_of, if still open at as_of: not closed, or closed only after as_of,
+// as §9's warnings count it open too). Reported events carry none.
 func (ix *index) cardOf(e *gs.Event) gs.Card {
 	if e.Flow != gs.FlowSelfHandled && e.Flow != gs.FlowAssigned {
 		return gs.CardNone
@@ -116,7 +117,7 @@ func (ix *index) cardOf(e *gs.Event) gs.Card {
 		return gs.CardNone
 	}
 	end := e.ClosedAt
-	if end.IsZero() {
+	if openAt(e, ix.asOf) {
 		end = ix.asOf
 		ix.judgedOpen.Store(true)
 	}
@@ -164,8 +165,15 @@ func (ix *index) cards(wc *workerContext) []gs.Deduction {
 	return ds
 }
 
+// openAt reports whether event e was still open at asOf: it has no
+// closed_at, or one after asOf (a result as of a moment judges what was
+// known at that moment: RULES.md §9).
+func openAt(e *gs.Event, asOf time.Time) bool {
+	return e.ClosedAt.IsZero() || e.ClosedAt.After(asOf)
+}
+
 func closedText(e *gs.Event, asOf time.Time) string {
-	if e.ClosedAt.IsZero() {
+	if openAt(e, asOf) {
 		return "截至" + fmtTime(asOf) + "仍未办结"
 	}
 	return "实际办结" + fmtTime(e.ClosedAt)

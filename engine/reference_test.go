@@ -592,7 +592,7 @@ func (m *refModel) card(e gs.Event) gs.Card {
 		return gs.CardNone
 	}
 	end := e.ClosedAt
-	if end.IsZero() {
+	if end.IsZero() || end.After(m.asOf) { // still open at as_of
 		end = m.asOf
 	}
 	overdue := end.Sub(e.Deadline)

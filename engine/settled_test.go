@@ -38,7 +38,7 @@ func TestSettledResultHoldsLater(t *testing.T) {
 		}
 		after := c.quarter.Last().AddDays(1).Start().Add(9 * time.Hour)
 		first := assess(after)
-		if !first.Settled && !hasOpenJudgedEvent(c) {
+		if !first.Settled && !hasOpenJudgedEvent(c, after) {
 			t.Errorf("seed %d: not settled after the quarter though no event of it is open", seed)
 		}
 		if !first.Settled {
@@ -59,11 +59,12 @@ func TestSettledResultHoldsLater(t *testing.T) {
 
 // hasOpenJudgedEvent tells whether c has an event the quarter's cards may
 // judge at as_of: self-handled or assigned, no card given, a deadline in
-// the quarter, not closed (its worker may yet be one who is not assessed).
-func hasOpenJudgedEvent(c *refCase) bool {
+// the quarter, not closed at asOf (its worker may yet be one who is not
+// assessed).
+func hasOpenJudgedEvent(c *refCase, asOf time.Time) bool {
 	for _, e := range c.rec.Events {
 		if (e.Flow == gs.FlowSelfHandled || e.Flow == gs.FlowAssigned) && e.Card == gs.CardNone &&
-			!e.Deadline.IsZero() && e.ClosedAt.IsZero() && c.quarter.Contains(e.Deadline) {
+			!e.Deadline.IsZero() && (e.ClosedAt.IsZero() || e.ClosedAt.After(asOf)) && c.quarter.Contains(e.Deadline) {
 			return true
 		}
 	}

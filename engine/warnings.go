@@ -141,7 +141,7 @@ func (ix *index) warnCards(wc *workerContext) []gs.Warning {
 	for _, e := range wc.ch.events[wc.w.ID] {
 		if e.ReportedAt.After(ix.asOf) || (e.Flow != gs.FlowSelfHandled && e.Flow != gs.FlowAssigned) ||
 			e.Card != gs.CardNone || e.Deadline.IsZero() || !ix.q.Contains(e.Deadline) ||
-			(!e.ClosedAt.IsZero() && !e.ClosedAt.After(ix.asOf)) {
+			!openAt(e, ix.asOf) {
 			continue
 		}
 		limit := e.Deadline.Sub(e.ReportedAt)

@@ -42,6 +42,7 @@ func TestWarningsRandom(t *testing.T) {
 				want := refWarnings(&c.scheme, calendar.New(nil), c.rec, c.quarter, at)
 				res := engine.Assess(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(c.rec.Calendar), Records: c.rec, Quarter: c.quarter, AsOf: at})
 				warnCompare(t, "Assess", at, res, want, seen)
+				cardsAgreeWithWarnings(t, at, res)
 				warnCompare(t, "AssessChunk", at, refAssessInChunks(c), want, nil)
 			}
 		})
@@ -145,6 +146,35 @@ func warnCompare(t *testing.T, path string, at time.Time, res *gs.Result, want m
 		slices.Sort(exp)
 		if g, e := strings.Join(got, "\n"), strings.Join(exp, "\n"); g != e {
 			t.Errorf("%s as of %s: %s's warnings\n%s\nreference:\n%s", path, refT(at), w.WorkerID, g, e)
+		}
+	}
+}
+
+// cardsAgreeWithWarnings checks that a standing never both deducts and
+// warns the same card: an event warned of a yellow card carries no card yet,
+// and one warned of turning red is not red yet (RULES.md §9: the standing
+// holds only what is lost, the warnings what is still at risk).
+func cardsAgreeWithWarnings(t *testing.T, at time.Time, res *gs.Result) {
+	t.Helper()
+	for _, w := range res.Workers {
+		carded := map[string]gs.RuleID{}
+		for _, d := range w.Deductions {
+			if d.Rule == gs.RuleEventsYellow || d.Rule == gs.RuleEventsRed {
+				carded[d.Evidence[0]] = d.Rule
+			}
+		}
+		if w.Warnings == nil {
+			continue
+		}
+		for _, wn := range *w.Warnings {
+			if wn.Rule != gs.RuleEventsYellow && wn.Rule != gs.RuleEventsRed {
+				continue
+			}
+			for _, id := range wn.Evidence {
+				if got, ok := carded[id]; ok && (wn.Rule == gs.RuleEventsYellow || got == gs.RuleEventsRed) {
+					t.Errorf("as of %s: worker %s's event %s is both deducted (%s) and warned (%s)", at.In(gs.CST).Format(time.DateTime), w.WorkerID, id, got, wn.Rule)
+				}
+			}
 		}
 	}
 }
