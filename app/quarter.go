@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -233,7 +234,27 @@ func (s *Service) Publish(ctx context.Context, u *gs.User, town string, q gs.Qua
 	if err := needCenter(u, town); err != nil {
 		return err
 	}
-	return s.step(ctx, town, q, []gs.State{gs.StateComputed}, gs.StatePublished, gs.AuditQuarterPublished, "", nil)
+	return s.step(ctx, town, q, []gs.State{gs.StateComputed}, gs.StatePublished, gs.AuditQuarterPublished, "",
+		func(qt *store.QuarterTx) error {
+			if why := PublishBlocker(qt.State, q); why != "" {
+				return gs.Errorf(gs.ECONFLICT, "%s %s %s。", qt.State.Town, qt.State.Quarter, why)
+			}
+			return nil
+		})
+}
+
+// PublishBlocker says why quarter q in state st cannot be published, ""
+// when it can as far as its moment goes: results computed as of a moment
+// before the quarter's end are a standing (RULES.md §9), the points lost
+// so far, and publishing them would let them be finalized and paid as the
+// quarter's result with the rest of the quarter never judged.
+func PublishBlocker(st gs.QuarterState, q gs.Quarter) string {
+	end := q.Last().End()
+	if st.AsOf.IsZero() || !st.AsOf.Before(end) {
+		return ""
+	}
+	return fmt.Sprintf("计算时点 %s 在本季度结束（%s 24:00）之前，算出的只是截至当时的得分，不能公示；请在季度结束后，以 %s 或更晚的时点重新计算",
+		st.AsOf.In(gs.CST).Format("2006-01-02 15:04"), q.Last(), end.In(gs.CST).Format("2006-01-02 15:04"))
 }
 
 // FinalizeBlockers lists in Chinese what keeps town's quarter q from being

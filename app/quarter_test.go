@@ -310,6 +310,36 @@ func TestComputeBeforeTheQuarter(t *testing.T) {
 	})
 }
 
+// TestPublishNeedsTheQuarterEnded: results computed as of a moment inside
+// the quarter are a standing, reviewed but never published (they would be
+// finalized and paid with the rest of the quarter unjudged); computed again
+// as of the quarter's end they are.
+func TestPublishNeedsTheQuarterEnded(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter() // 2023Q3
+		mid := time.Date(2023, 8, 15, 10, 0, 0, 0, gs.CST)
+		if err := s.Compute(ctx, qStaff, town, q, mid); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "publish as of 08-15", s.Publish(ctx, qStaff, town, q), gs.ECONFLICT,
+			"计算时点 2023-08-15 10:00 在本季度结束（2023-09-30 24:00）之前")
+		mustState(t, s, gs.StateComputed)
+		last := time.Date(2023, 9, 30, 23, 59, 59, 0, gs.CST)
+		if err := s.Compute(ctx, qStaff, town, q, last); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "publish as of the quarter's last second", s.Publish(ctx, qStaff, town, q), gs.ECONFLICT, "2023-10-01 00:00 或更晚")
+		if err := s.Compute(ctx, qStaff, town, q, time.Date(2023, 10, 1, 0, 0, 0, 0, gs.CST)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Publish(ctx, qStaff, town, q); err != nil {
+			t.Errorf("publish as of the quarter's end: %v", err)
+		}
+		mustState(t, s, gs.StatePublished)
+	})
+}
+
 // TestWithdraw: the center sets a computed quarter never published back
 // to open, with a reason; its stored results are gone and the audit log
 // keeps the reason. A quarter once published is not withdrawn.

@@ -80,8 +80,11 @@ func (s *Server) quarterConfirmWith(w http.ResponseWriter, r *http.Request, u *g
 		if step != "publish" && step != "withdraw" && u.Role != gs.RoleTownAdmin {
 			return forbidden("只有本镇街中心的管理员可以" + name + "。")
 		}
-		return s.townWith(w, r, u, town, http.StatusConflict,
-			QuarterForm{Error: "本季度当前状态为“" + panel.StateName + "”，不能" + name + "。"})
+		why := "本季度当前状态为“" + panel.StateName + "”，不能" + name + "。"
+		if step == "publish" && panel.PublishBlocker != "" {
+			why = panel.PublishBlocker + "。"
+		}
+		return s.townWith(w, r, u, town, http.StatusConflict, QuarterForm{Error: why})
 	}
 	subject := town + " " + p.QuarterText()
 	page := &ConfirmPage{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
 )
 
 // QuarterPanel is the quarter's life on a town's dashboard: the state, when
@@ -22,6 +23,9 @@ type QuarterPanel struct {
 	AppealsURL                                     string
 	CanCompute, CanPublish, CanFinalize, CanReopen bool
 	CanFile                                        bool
+	// PublishBlocker says why a computed quarter cannot be published: it
+	// was computed as of a moment before the quarter's end.
+	PublishBlocker string
 	// CanWithdraw is set for a computed quarter never published, which the
 	// center may set back to open.
 	CanWithdraw bool
@@ -80,6 +84,11 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 	}
 	if form.AsOf != "" {
 		panel.AsOfField = form.AsOf
+	}
+	if st.State == gs.StateComputed {
+		if panel.PublishBlocker = app.PublishBlocker(st, p.Quarter); panel.PublishBlocker != "" {
+			panel.CanPublish = false
+		}
 	}
 	if first := p.Quarter.First(); st.State == gs.StateOpen && p.AsOf.Before(first.Start()) {
 		panel.StartsOn, panel.CanCompute = first.String(), false

@@ -176,3 +176,42 @@ func TestQuarterNotStarted(t *testing.T) {
 	res, body = f.get(town, staff)
 	wantStatus(t, "withdrawn", res, body, 200, "考核流程：<span class=\"state state-open\">进行中</span>", ">计算</button>")
 }
+
+// TestPublishInterimRefused: computed as of a moment inside the quarter,
+// the dashboard says why it cannot be published and offers no 公示; the
+// publish step, asked for anyway, is refused with the same reason.
+func TestPublishInterimRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	staff := f.login("staff")
+	town := "/towns/" + url.PathEscape(demo.TownName)
+	why := "计算时点 2023-09-20 09:00 在本季度结束（2023-09-30 24:00）之前，算出的只是截至当时的得分，不能公示"
+
+	res, body := f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-09-20T09:00"}}, staff)
+	wantStatus(t, "compute as of 09-20", res, body, 303)
+	res, body = f.get(town, staff)
+	wantStatus(t, "computed as of 09-20", res, body, 200, why, "2023-10-01 00:00 或更晚的时点重新计算")
+	if strings.Contains(body, "/quarter/publish") {
+		t.Error("a quarter computed as of 09-20 offers 公示")
+	}
+	for _, ask := range []func() (*http.Response, string){
+		func() (*http.Response, string) { return f.get(town+"/quarter/publish", staff) },
+		func() (*http.Response, string) {
+			return f.post(town+"/quarter/publish", url.Values{"confirm": {"yes"}}, staff)
+		},
+	} {
+		res, body = ask()
+		wantStatus(t, "publish as of 09-20", res, body, 409, why)
+	}
+	if st, _ := f.db.QuarterState(context.Background(), demo.TownName, demo.Quarter().String()); st.State != gs.StateComputed {
+		t.Errorf("the quarter is %q after the refusal, want computed", st.State)
+	}
+
+	res, body = f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
+	wantStatus(t, "compute as of 10-08", res, body, 303)
+	res, body = f.get(town, staff)
+	wantStatus(t, "computed as of 10-08", res, body, 200, "/quarter/publish")
+	if strings.Contains(body, "不能公示") {
+		t.Error("a quarter computed after its end still says it cannot be published")
+	}
+}
