@@ -190,7 +190,11 @@ func TestPublishInterimRefused(t *testing.T) {
 	res, body := f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-09-20T09:00"}}, staff)
 	wantStatus(t, "compute as of 09-20", res, body, 303)
 	res, body = f.get(town, staff)
-	wantStatus(t, "computed as of 09-20", res, body, 200, why, "2023-10-01 00:00 或更晚的时点重新计算")
+	wantStatus(t, "computed as of 09-20", res, body, 200, why, "2023-10-01 00:00 或更晚的时点重新计算",
+		"<h2>截至 2023-09-20 09:00</h2>", "这是按季度结束前的计算时点保存的结果")
+	if strings.Contains(body, "本季度尚未结束") {
+		t.Error("on 2023-10-08 the dashboard says the quarter has not ended")
+	}
 	if strings.Contains(body, "/quarter/publish") {
 		t.Error("a quarter computed as of 09-20 offers 公示")
 	}
