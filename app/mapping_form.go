@@ -163,6 +163,9 @@ func (s *Service) MappingForm(ctx context.Context, u *gs.User, id int64, file st
 		f.mapping = chosenMapping(sv, in)
 	}
 	f.fill(sv)
+	if !u.SeesPersonalData() {
+		f.maskSamples()
+	}
 	return f, nil
 }
 
@@ -381,6 +384,43 @@ func cloneValues(v map[string]string) map[string]string {
 		out[k] = c
 	}
 	return out
+}
+
+// maskSamples masks the sample values that are special populations'
+// personal data, for a user who sees them masked everywhere else: ID
+// numbers in any column (by their shape, since a column may not be mapped
+// yet), and names in a register's column mapped to its names or headed 姓名.
+func (f *MappingForm) maskSamples() {
+	for i := range f.Columns {
+		c := &f.Columns[i]
+		names := f.Kind == string(gs.KindRegister) && (c.Key == "name" || strings.Contains(c.Header, "姓名"))
+		for j, v := range c.Samples {
+			switch {
+			case looksLikeIDNumber(v):
+				c.Samples[j] = gs.MaskIDNumber(v)
+			case names:
+				c.Samples[j] = gs.MaskName(v)
+			}
+		}
+	}
+}
+
+// looksLikeIDNumber reports whether v has the shape of a resident ID
+// number: 18 characters, 17 digits and a digit or X (or the 15 digits of
+// the first generation).
+func looksLikeIDNumber(v string) bool {
+	v = strings.TrimSpace(v)
+	if len(v) != 18 && len(v) != 15 {
+		return false
+	}
+	for i, r := range v {
+		if r < '0' || r > '9' {
+			if i != 17 || (r != 'X' && r != 'x') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // fill sets the page's kind, keys and columns from its mapping and the

@@ -156,3 +156,50 @@ func TestMappingOfTheSameHeadersConflicts(t *testing.T) {
 		}
 	})
 }
+
+// TestMappingSamplesMasked: the mapping page of a register export shows the
+// town's staff masked names and ID numbers among its sample values (as
+// every other page does), the administrator the values as they are.
+func TestMappingSamplesMasked(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		ctx := app.WithActor(context.Background(), qsAdmin.Username)
+		svc := &app.Service{DB: db, Now: func() time.Time { return demo.AsOf() }}
+		if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
+			t.Fatal(err)
+		}
+		book := excelize.NewFile()
+		for i, row := range [][]any{{"编号", "类别", "网格", "登记时间", "姓名", "证件号码"},
+			{"SP-9", "刑满释放", "QS-G01", "2023-07-03 09:00", "欧阳小明", "11010119900101123X"}} {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := book.SetSheetRow("Sheet1", cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var buf bytes.Buffer
+		if err := book.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		id := stage(t, svc, qsAdmin, gs.UploadFile{Name: "重点人群.xlsx", Body: &buf})
+		in := &app.MappingInput{Kind: "register", ShownKind: "register", Name: "重点人群",
+			Keys: map[int]string{0: "person_id", 1: "category", 2: "grid_code", 3: "entered_at"}}
+		staff := &gs.User{Username: "staff", Role: gs.RoleTownStaff, Town: qsAdmin.Town}
+		for _, c := range []struct {
+			u          *gs.User
+			name, card string
+		}{{qsAdmin, "欧阳小明", "11010119900101123X"}, {staff, "欧***", "110101********123X"}} {
+			f, err := svc.MappingForm(ctx, c.u, id, "重点人群.xlsx[Sheet1]", in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.Columns[4].Samples; len(got) != 1 || got[0] != c.name {
+				t.Errorf("%s sees the names as %q, want %q", c.u.Role, got, c.name)
+			}
+			if got := f.Columns[5].Samples; len(got) != 1 || got[0] != c.card {
+				t.Errorf("%s sees the ID numbers as %q, want %q", c.u.Role, got, c.card)
+			}
+			if got := f.Columns[0].Samples; len(got) != 1 || got[0] != "SP-9" {
+				t.Errorf("%s sees the person ids as %q", c.u.Role, got)
+			}
+		}
+	})
+}
