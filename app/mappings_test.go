@@ -22,9 +22,14 @@ import (
 // headers, dates written 20230803 0800.
 func patrolExport(t *testing.T, rows ...[]any) gs.UploadFile {
 	t.Helper()
+	return sheetFile(t, "巡查导出.xlsx", append([][]any{{"巡查ID", "网格员工号", "开始", "结束", "里程（米）", "轨迹说明"}}, rows...))
+}
+
+// sheetFile is a workbook named name whose one sheet (Sheet1) has rows.
+func sheetFile(t *testing.T, name string, rows [][]any) gs.UploadFile {
+	t.Helper()
 	book := excelize.NewFile()
-	all := append([][]any{{"巡查ID", "网格员工号", "开始", "结束", "里程（米）", "轨迹说明"}}, rows...)
-	for i, row := range all {
+	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := book.SetSheetRow("Sheet1", cell, &row); err != nil {
 			t.Fatal(err)
@@ -34,7 +39,7 @@ func patrolExport(t *testing.T, rows ...[]any) gs.UploadFile {
 	if err := book.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	return gs.UploadFile{Name: "巡查导出.xlsx", Body: &buf}
+	return gs.UploadFile{Name: name, Body: &buf}
 }
 
 var patrolRow = []any{"XC-1", "QS001", "20230803 0800", "20230803 1130", 5200, "沿青山路"}
@@ -167,19 +172,8 @@ func TestMappingSamplesMasked(t *testing.T) {
 		if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
 			t.Fatal(err)
 		}
-		book := excelize.NewFile()
-		for i, row := range [][]any{{"编号", "类别", "网格", "登记时间", "姓名", "证件号码"},
-			{"SP-9", "刑满释放", "QS-G01", "2023-07-03 09:00", "欧阳小明", "11010119900101123X"}} {
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			if err := book.SetSheetRow("Sheet1", cell, &row); err != nil {
-				t.Fatal(err)
-			}
-		}
-		var buf bytes.Buffer
-		if err := book.Write(&buf); err != nil {
-			t.Fatal(err)
-		}
-		id := stage(t, svc, qsAdmin, gs.UploadFile{Name: "重点人群.xlsx", Body: &buf})
+		id := stage(t, svc, qsAdmin, sheetFile(t, "重点人群.xlsx", [][]any{{"编号", "类别", "网格", "登记时间", "姓名", "证件号码"},
+			{"SP-9", "刑满释放", "QS-G01", "2023-07-03 09:00", "欧阳小明", "11010119900101123X"}}))
 		in := &app.MappingInput{Kind: "register", ShownKind: "register", Name: "重点人群",
 			Keys: map[int]string{0: "person_id", 1: "category", 2: "grid_code", 3: "entered_at"}}
 		staff := &gs.User{Username: "staff", Role: gs.RoleTownStaff, Town: qsAdmin.Town}
