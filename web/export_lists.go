@@ -80,7 +80,7 @@ func (s *Server) workerExport(w http.ResponseWriter, r *http.Request, u *gs.User
 		scope = cmp.Or(page.Filter.Town, "全区")
 	}
 	f := page.Filter
-	conds := []string{page.Period.QuarterText() + " 截至 " + page.Period.AsOfText()}
+	conds := []string{page.Period.QuarterText() + " 截至 " + page.Period.ResultAsOfText()}
 	if f.Q != "" {
 		conds = append(conds, "姓名或工号含“"+f.Q+"”")
 	}

@@ -142,6 +142,15 @@ func (p Period) QuarterText() string {
 // AsOfText is the moment in CST: 2023-10-08 09:00.
 func (p Period) AsOfText() string { return p.AsOf.In(gs.CST).Format("2006-01-02 15:04") }
 
+// ResultAsOfText is the moment the results shown are as of: the stored
+// snapshot's when the page shows one, else the moment chosen.
+func (p Period) ResultAsOfText() string {
+	if p.Stored != "" {
+		return p.StoredAsOfText()
+	}
+	return p.AsOfText()
+}
+
 // AsOfField is the moment as the datetime-local field of the period form
 // wants it.
 func (p Period) AsOfField() string { return p.AsOf.In(gs.CST).Format(asOfField) }

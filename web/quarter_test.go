@@ -195,6 +195,10 @@ func TestPublishInterimRefused(t *testing.T) {
 	if strings.Contains(body, "本季度尚未结束") {
 		t.Error("on 2023-10-08 the dashboard says the quarter has not ended")
 	}
+	res, body = f.get(town+"/warnings", staff)
+	wantStatus(t, "warnings as of 09-20", res, body, 200, "预警列出截至 2023-09-20 09:00")
+	res, body = f.get("/workers", staff)
+	wantStatus(t, "workers as of 09-20", res, body, 200, "截至 2023-09-20 09:00")
 	if strings.Contains(body, "/quarter/publish") {
 		t.Error("a quarter computed as of 09-20 offers 公示")
 	}

@@ -105,8 +105,13 @@ func (s *Server) workerRows(r *http.Request, u *gs.User) (*WorkersPage, error) {
 				res.Workers = append(res.Workers, gs.WorkerResult{WorkerID: w.ID, Name: w.Name, Type: w.Type, Town: town, GridCode: w.GridCode})
 			}
 		}
-	} else if res, err = s.result(r.Context(), p, u.Town); err != nil {
-		return nil, err
+	} else {
+		if p, err = s.markStored(r.Context(), p, u.Town); err != nil {
+			return nil, err
+		}
+		if res, err = s.result(r.Context(), p, u.Town); err != nil {
+			return nil, err
+		}
 	}
 	page := &WorkersPage{Page: s.page(u, "网格员", "workers"), Period: p, Filter: f, ShowTown: u.Role == gs.RoleDistrict}
 	towns, grids := map[string]bool{}, map[string]bool{}
