@@ -134,7 +134,9 @@ func TestResultItemsRoundTrip(t *testing.T) {
 }
 
 // TestResultsStoredBeforeItems: results stored in the JSON of DATA.md §3,
-// as before items were kept, read back whole with every item "".
+// as before items were kept, read back whole, each login deduction with
+// the channel its detail names (legacyItem), so that voids migrated to one
+// per channel still tell them apart.
 func TestResultsStoredBeforeItems(t *testing.T) {
 	forEachStore(t, func(t *testing.T, ctx context.Context, db *DB) {
 		w := loginDay("QS001")
@@ -165,8 +167,8 @@ func TestResultsStoredBeforeItems(t *testing.T) {
 			t.Fatalf("live result = %+v, %v", live, err)
 		}
 		for what, got := range map[string]gs.WorkerResult{"snapshot": snap[0].Result, "live": live.Workers[0]} {
-			if it := items(got); !slices.Equal(it, []string{"", "", ""}) {
-				t.Errorf("%s items = %q, want none", what, it)
+			if it := items(got); !slices.Equal(it, []string{"app", "pc", ""}) {
+				t.Errorf("%s items = %q, want the channels the details name", what, it)
 			}
 			if len(got.Deductions) != 3 || got.Deductions[1].Detail != w.Deductions[1].Detail || *got.Total != 9400 {
 				t.Errorf("%s read back = %+v", what, got)

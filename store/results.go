@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"encoding/json"
+	"strings"
 
 	gs "github.com/gridscore/gridscore"
 )
@@ -52,10 +54,27 @@ func (sw *storedWorker) worker() gs.WorkerResult {
 		w.Deductions = make([]gs.Deduction, len(sw.Deductions))
 		for i, d := range sw.Deductions {
 			w.Deductions[i] = d.Deduction
-			w.Deductions[i].Item = d.Item
+			w.Deductions[i].Item = cmp.Or(d.Item, legacyItem(d.Deduction))
 		}
 	}
 	return w
+}
+
+// legacyItem is the item of a deduction stored before items were kept:
+// a login deduction's channel, which its detail ends with (the engine wrote
+// "7月3日（工作日）未登录PC端"), so that a snapshot computed before the
+// upgrade and its voids (migration 00028: one per channel) still tell the
+// two deductions of a day apart; "" for any other.
+func legacyItem(d gs.Deduction) string {
+	if d.Rule != gs.RuleDisciplineLogin {
+		return ""
+	}
+	for c, name := range gs.ChannelName {
+		if strings.HasSuffix(d.Detail, "未登录"+name) {
+			return string(c)
+		}
+	}
+	return ""
 }
 
 // storedResultOf is how res is stored.
