@@ -37,17 +37,37 @@ type QuarterState struct {
 func (q *QuarterState) HasSnapshot() bool { return q.State != StateOpen && q.State != "" }
 
 // DeductionRef names one deduction of a worker's quarter: its rule, its
-// period and the records it rests on.
+// period, the records it rests on and, for one that rests on no record, its
+// item (Deduction.Item: a login deduction's channel).
 type DeductionRef struct {
 	WorkerID    string
 	Rule        RuleID
 	Period      string
 	EvidenceKey string
+	Item        string
 }
 
 // RefOf names deduction d of worker workerID.
 func RefOf(workerID string, d Deduction) DeductionRef {
-	return DeductionRef{WorkerID: workerID, Rule: d.Rule, Period: d.Period, EvidenceKey: strings.Join(d.Evidence, ",")}
+	return DeductionRef{WorkerID: workerID, Rule: d.Rule, Period: d.Period, EvidenceKey: strings.Join(d.Evidence, ","), Item: d.Item}
+}
+
+// PeriodName is the period of the deduction r names as people read it: the
+// period, then the item when it has one (2023-07-03 PC端 for a login
+// deduction), so that a void or an appeal listed apart from the deduction's
+// sentence still tells which one it is.
+func (r DeductionRef) PeriodName() string {
+	return PeriodName(r.Period, r.Item)
+}
+
+// PeriodName is a deduction's period and item (Deduction.Item) as people
+// read them: the period alone when the item is "", else followed by the
+// item's Chinese name (a channel's, ChannelName).
+func PeriodName(period, item string) string {
+	if item == "" {
+		return period
+	}
+	return period + " " + NameOr(ChannelName, Channel(item))
 }
 
 // Voided is a deduction the center voided (or an upheld appeal voided):

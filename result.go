@@ -108,6 +108,12 @@ type Deduction struct {
 	Points   Points   `json:"points"`
 	Detail   string   `json:"detail"`
 	Evidence []string `json:"evidence"`
+	// Item is what, within its period, a deduction that rests on no record
+	// is about, so that two such deductions of one rule and period are told
+	// apart (RefOf): the channel ("app", "pc") of a discipline.login
+	// deduction; "" for every other. Not part of the JSON of DATA.md §3 (the
+	// Detail names it); the store keeps it beside the result.
+	Item string `json:"-"`
 }
 
 // Warning is an early warning (预警) of RULES.md §9: points not lost yet but

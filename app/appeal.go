@@ -43,7 +43,7 @@ func (s *Service) VoidDeduction(ctx context.Context, u *gs.User, town string, q 
 
 // describe names a deduction in the audit log.
 func describe(d gs.Deduction) string {
-	return gs.NameOr(gs.RuleName, d.Rule) + " " + d.Period + "（−" + d.Points.String() + " 分）"
+	return gs.NameOr(gs.RuleName, d.Rule) + " " + gs.PeriodName(d.Period, d.Item) + "（−" + d.Points.String() + " 分）"
 }
 
 // AppealDeadline returns the last day a worker of town may appeal a

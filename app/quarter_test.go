@@ -21,14 +21,21 @@ var (
 	qDist   = &gs.User{Username: "district", Role: gs.RoleDistrict}
 )
 
-// quarterService is the service on a fresh store of each engine holding the
-// demo town, its clock at the demo's as-of moment (publication day).
+// forEachQuarterService runs test with the service on a fresh store of
+// each engine holding the demo town, its clock at the demo's as-of moment
+// (publication day).
 func forEachQuarterService(t *testing.T, test func(t *testing.T, s *app.Service, now *time.Time)) {
+	forEachQuarterServiceOf(t, func() *gs.Records { return demo.Town(1) }, test)
+}
+
+// forEachQuarterServiceOf is forEachQuarterService with the store holding
+// the records recs returns (the demo town, changed) instead.
+func forEachQuarterServiceOf(t *testing.T, recs func() *gs.Records, test func(t *testing.T, s *app.Service, now *time.Time)) {
 	for _, b := range storetest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			db := mustOpen(t, b.Target(t))
-			if _, err := db.Import(context.Background(), demo.Town(1), nil); err != nil {
+			if _, err := db.Import(context.Background(), recs(), nil); err != nil {
 				t.Fatal(err)
 			}
 			now := demo.AsOf()

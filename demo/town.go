@@ -24,6 +24,21 @@ func Quarter() gs.Quarter { return gs.Quarter{Year: 2023, Q: 3} }
 // quarter's records are in and one event is still open past its deadline.
 func AsOf() time.Time { return time.Date(2023, 10, 8, 9, 0, 0, 0, gs.CST) }
 
+// WithoutLogins returns the demo town of seed 1 with no login of worker id
+// on day: a stationed full-time worker (QS001) then loses a login
+// deduction for each channel that day, as tests of those deductions need.
+func WithoutLogins(id string, day gs.Date) *gs.Records {
+	r := Town(1)
+	kept := r.Logins[:0]
+	for _, l := range r.Logins {
+		if l.WorkerID != id || gs.DateOf(l.At) != day {
+			kept = append(kept, l)
+		}
+	}
+	r.Logins = kept
+	return r
+}
+
 // grid is one grid of the town's plan.
 type grid struct {
 	code, name, community string

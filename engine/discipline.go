@@ -30,7 +30,7 @@ func (ix *index) logins(wc *workerContext) []gs.Deduction {
 				Rule: gs.RuleDisciplineLogin, Period: d.String(), Count: 1,
 				Points:   ix.scheme.Points[gs.RuleDisciplineLogin],
 				Detail:   fmt.Sprintf("%s（工作日）未登录%s", dateLabel(d), gs.ChannelName[c]),
-				Evidence: []string{},
+				Evidence: []string{}, Item: string(c),
 			})
 		}
 	}

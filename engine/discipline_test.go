@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	gs "github.com/gridscore/gridscore"
@@ -121,4 +123,46 @@ func TestOfficialCalendar2024(t *testing.T) {
 		{name: "Monday 2024-02-12 is a Spring Festival holiday: nothing needed", quarter: "2024Q1", asOf: "2024-04-08 09:00",
 			change: all(dropLogin("2024-02-12", gs.ChannelApp), setPatrols("2024-02-12"))},
 	})
+}
+
+// TestLoginDeductionsOfADayDiffer: a deduction is voided or appealed by its
+// ref (gs.RefOf), so the two login deductions of one day, one a channel,
+// must have different refs, each naming its channel.
+func TestLoginDeductionsOfADayDiffer(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		stationed bool
+		want      []string // the items of W1's login deductions of 2023-07-03
+	}{
+		{name: "stationed full-time worker with no login at all → an app and a pc deduction", stationed: true, want: []string{"app", "pc"}},
+		{name: "full-time worker not stationed → the app deduction only", want: []string{"app"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			r := perfectTown("2023Q3")
+			r.Workers[0].Stationed = c.stationed
+			dropLogin("2023-07-03", gs.ChannelApp)(r)
+			w := worker(t, assess(t, r, "2023Q3", "2023-10-08 09:00"), "W1")
+			var items []string
+			refs := map[gs.DeductionRef]bool{}
+			for _, d := range w.Deductions {
+				if d.Rule != gs.RuleDisciplineLogin || d.Period != "2023-07-03" {
+					continue
+				}
+				items = append(items, d.Item)
+				refs[gs.RefOf("W1", d)] = true
+				if want := "未登录" + gs.ChannelName[gs.Channel(d.Item)]; !strings.HasSuffix(d.Detail, want) {
+					t.Errorf("item %q with detail %q, want it to end with %q", d.Item, d.Detail, want)
+				}
+			}
+			if !slices.Equal(items, c.want) {
+				t.Errorf("items of the day's login deductions = %q, want %q", items, c.want)
+			}
+			if len(refs) != len(items) {
+				t.Errorf("%d login deductions of the day have %d different refs", len(items), len(refs))
+			}
+		})
+	}
 }

@@ -37,13 +37,14 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	ap.add(town + " " + fl.Result.Quarter + " 申诉及处理结果")
 	ap.add("编号", "工号", "姓名", "规则", "规则编号", "期间", "依据记录", "申诉理由", "提出时间", "结果", "答复", "处理人", "处理时间")
 	ap.style("A2", "M2", bold)
-	apWidths := []float64{6, 10, 10, 24, 14, 12, 30, 40, 17, 8, 40, 14, 17}
+	// 期间 is wide enough for a login deduction's day and channel (2023-07-03 网格E通).
+	apWidths := []float64{6, 10, 10, 24, 14, 17, 30, 40, 17, 8, 40, 14, 17}
 	for _, a := range fl.Appeals {
 		by := ""
 		if a.DecidedBy != "" {
 			by = fl.Person(a.DecidedBy)
 		}
-		ap.add(a.ID, a.WorkerID, names[a.WorkerID], gs.NameOr(gs.RuleName, a.Rule), string(a.Rule), a.Period, evidence(a.EvidenceKey),
+		ap.add(a.ID, a.WorkerID, names[a.WorkerID], gs.NameOr(gs.RuleName, a.Rule), string(a.Rule), a.PeriodName(), evidence(a.EvidenceKey),
 			a.Reason, cst(a.CreatedAt), gs.AppealStatusName[a.Status], a.Reply, by, cst(a.DecidedAt))
 		ap.fit(apWidths, "", "", "", "", "", "", evidence(a.EvidenceKey), a.Reason, "", "", a.Reply, by)
 	}
@@ -56,9 +57,9 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 	vd.add(town + " " + fl.Result.Quarter + " 撤销的扣分")
 	vd.add("工号", "姓名", "规则", "规则编号", "期间", "依据记录", "撤销原因", "撤销人", "撤销时间")
 	vd.style("A2", "I2", bold)
-	vdWidths := []float64{10, 10, 24, 14, 12, 30, 40, 14, 17}
+	vdWidths := []float64{10, 10, 24, 14, 17, 30, 40, 14, 17}
 	for _, v := range fl.Voided {
-		vd.add(v.WorkerID, names[v.WorkerID], gs.NameOr(gs.RuleName, v.Rule), string(v.Rule), v.Period, evidence(v.EvidenceKey),
+		vd.add(v.WorkerID, names[v.WorkerID], gs.NameOr(gs.RuleName, v.Rule), string(v.Rule), v.PeriodName(), evidence(v.EvidenceKey),
 			v.Reason, fl.Person(v.By), cst(v.At))
 		vd.fit(vdWidths, "", "", "", "", "", evidence(v.EvidenceKey), v.Reason, fl.Person(v.By))
 	}

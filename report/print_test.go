@@ -120,15 +120,7 @@ func TestFilingRowsGrowToTheirText(t *testing.T) {
 			{ID: 2, DeductionRef: ref, Reason: "短", Status: gs.AppealPending}},
 		Voided: []gs.Voided{{DeductionRef: ref, Reason: long, By: "admin"}},
 		People: map[string]string{"staff": "李娜", "admin": "admin"}}
-	var b bytes.Buffer
-	if err := report.WriteFiling(&b, "XX镇", filing); err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := filingWorkbook(t, filing)
 	for _, c := range []struct {
 		sheet, by, byCell string
 		tall, short       int // rows
@@ -151,6 +143,43 @@ func TestFilingRowsGrowToTheirText(t *testing.T) {
 			t.Errorf("%s: decided by %q, want %q", c.sheet, got, c.by)
 		}
 	}
+}
+
+// TestFilingNamesTheLoginChannel: a login deduction appealed or voided is
+// one channel's of its day, and the filing's 期间 says which.
+func TestFilingNamesTheLoginChannel(t *testing.T) {
+	t.Parallel()
+	ref := gs.DeductionRef{WorkerID: "W1", Rule: gs.RuleDisciplineLogin, Period: "2023-07-04", Item: "app"}
+	pc := ref
+	pc.Item = "pc"
+	filing := &gs.Filing{Result: sample(), State: gs.QuarterState{State: gs.StateFinalized},
+		Appeals: []gs.Appeal{{ID: 1, DeductionRef: ref, Reason: "故障", Status: gs.AppealPending}},
+		Voided:  []gs.Voided{{DeductionRef: pc, Reason: "停机", By: "admin"}}}
+	x := filingWorkbook(t, filing)
+	for _, c := range []struct{ sheet, cell, want string }{
+		{"申诉", "F3", "2023-07-04 网格E通"},
+		{"撤销的扣分", "E3", "2023-07-04 PC端"},
+	} {
+		if got, _ := x.GetCellValue(c.sheet, c.cell); got != c.want {
+			t.Errorf("%s: 期间 %q, want %q", c.sheet, got, c.want)
+		}
+	}
+}
+
+// filingWorkbook is the filing workbook of town XX镇 written from fl, closed
+// when the test ends.
+func filingWorkbook(t *testing.T, fl *gs.Filing) *excelize.File {
+	t.Helper()
+	var b bytes.Buffer
+	if err := report.WriteFiling(&b, "XX镇", fl); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
 }
 
 // writeList writes a List of rows to w.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	gs "github.com/gridscore/gridscore"
@@ -31,7 +30,7 @@ func (db *DB) WorkerQuarters(ctx context.Context, id string) ([]gs.WorkerQuarter
 			timeDest{&st.PublishedAt}, timeDest{&st.FinalizedAt}, timeDest{&st.FiledAt}, text(&st.UpdatedBy), &js); err != nil {
 			return nil, db.wrap("worker quarters", err)
 		}
-		if err := json.Unmarshal([]byte(js), &wq.Result); err != nil {
+		if err := decodeWorker([]byte(js), &wq.Result); err != nil {
 			return nil, fmt.Errorf("worker quarters: snapshot of %s %s: %w", id, st.Quarter, err)
 		}
 		out = append(out, wq)

@@ -83,12 +83,13 @@ type LiveKey struct {
 	Scheme        string
 }
 
-// liveResult is how a live result is stored: the result and the notes that
-// go with it, which the JSON of DATA.md §3 leaves out.
+// liveResult is how a live result is stored: the result (with its
+// deductions' items, storedResult) and the notes that go with it, which the
+// JSON of DATA.md §3 leaves out.
 type liveResult struct {
-	Result  *gs.Result `json:"result"`
-	Notes   []string   `json:"notes"`
-	Settled bool       `json:"settled"`
+	Result  *storedResult `json:"result"`
+	Notes   []string      `json:"notes"`
+	Settled bool          `json:"settled"`
 }
 
 // LiveResult returns the stored live result of k, or a nil result when
@@ -129,12 +130,13 @@ func (db *DB) liveResult(ctx context.Context, k LiveKey, versionCond string) (*g
 	if err := json.Unmarshal([]byte(js), &lr); err != nil || lr.Result == nil {
 		return nil, 0, nil // unreadable (an older program's form): compute again
 	}
-	lr.Result.Notes = lr.Notes
-	lr.Result.Settled = lr.Settled
+	res := lr.Result.result()
+	res.Notes = lr.Notes
+	res.Settled = lr.Settled
 	if asOf != k.AsOf.Unix() {
-		lr.Result.AsOf = k.AsOf.In(gs.CST).Truncate(time.Second)
+		res.AsOf = k.AsOf.In(gs.CST).Truncate(time.Second)
 	}
-	return lr.Result, version, nil
+	return res, version, nil
 }
 
 // keptMoments is how many moments of a town's quarter are kept: the one
@@ -150,7 +152,7 @@ const keptMoments = 4
 // Two servers saving at once both succeed; of equal versions the later
 // write stays.
 func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now time.Time) error {
-	js, err := json.Marshal(liveResult{Result: res, Notes: res.Notes, Settled: res.Settled})
+	js, err := json.Marshal(liveResult{Result: storedResultOf(res), Notes: res.Notes, Settled: res.Settled})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	gs "github.com/gridscore/gridscore"
 )
@@ -86,7 +85,7 @@ func (qt *QuarterTx) SaveSnapshot(rows []SnapshotRow) error {
 	}
 	defer stmt.Close()
 	for _, r := range rows {
-		js, err := json.Marshal(r.Result)
+		js, err := encodeWorker(r.Result)
 		if err != nil {
 			return qt.db.wrap("save snapshot", err)
 		}
@@ -108,7 +107,7 @@ func (qt *QuarterTx) Void(v gs.Voided) error {
 	_, err := qt.tx.ExecContext(qt.ctx, `INSERT INTO voided_deductions (town, quarter, worker_id, rule, period,
 		evidence_key, reason, voided_by, voided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (town, quarter, worker_id, rule, period, evidence_key) DO NOTHING`,
-		qt.State.Town, qt.State.Quarter, v.WorkerID, string(v.Rule), v.Period, evidenceValue(v.EvidenceKey),
+		qt.State.Town, qt.State.Quarter, v.WorkerID, string(v.Rule), v.Period, evidenceValue(v.DeductionRef),
 		v.Reason, v.By, v.At.Unix())
 	return qt.db.wrap("void deduction", err)
 }
@@ -117,7 +116,7 @@ func (qt *QuarterTx) Void(v gs.Voided) error {
 func (qt *QuarterTx) Unvoid(ref gs.DeductionRef) error {
 	_, err := qt.tx.ExecContext(qt.ctx, `DELETE FROM voided_deductions WHERE town = $1 AND quarter = $2
 		AND worker_id = $3 AND rule = $4 AND period = $5 AND evidence_key = $6`,
-		qt.State.Town, qt.State.Quarter, ref.WorkerID, string(ref.Rule), ref.Period, evidenceValue(ref.EvidenceKey))
+		qt.State.Town, qt.State.Quarter, ref.WorkerID, string(ref.Rule), ref.Period, evidenceValue(ref))
 	return qt.db.wrap("unvoid deduction", err)
 }
 
@@ -137,7 +136,7 @@ func (qt *QuarterTx) CreateAppeal(a *gs.Appeal) error {
 	}
 	_, err = qt.tx.ExecContext(qt.ctx, `INSERT INTO appeals (id, town, quarter, worker_id, rule, period, evidence_key,
 		reason, status, reply, created_at, decided_at, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, NULL, NULL)`,
-		id, qt.State.Town, qt.State.Quarter, a.WorkerID, string(a.Rule), a.Period, evidenceValue(a.EvidenceKey),
+		id, qt.State.Town, qt.State.Quarter, a.WorkerID, string(a.Rule), a.Period, evidenceValue(a.DeductionRef),
 		a.Reason, string(a.Status), a.CreatedAt.Unix())
 	if err != nil {
 		return qt.db.wrap("create appeal", err)

@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -26,18 +26,31 @@ type SnapshotRow struct {
 // as NULL and the key is part of a primary key.
 const noEvidence = "-"
 
-func evidenceValue(k string) string {
-	if k == "" {
-		return noEvidence
+// evidenceValue is the evidence_key column of the deduction ref names (in
+// voided_deductions and appeals): its evidence key, or for a deduction that
+// rests on no record noEvidence followed by its item ("-" for none, "-app"
+// and "-pc" for the two login deductions of a day). Only such deductions
+// have an item.
+func evidenceValue(ref gs.DeductionRef) string {
+	if ref.EvidenceKey == "" {
+		return noEvidence + ref.Item
 	}
-	return k
+	return ref.EvidenceKey
 }
 
-func evidenceOf(v string) string {
-	if v == noEvidence {
-		return ""
+// evidenceOf reads an evidence_key column of a deduction of rule back into
+// its evidence key and item. Only discipline.login deductions have items
+// (the channel): they rest on no record, so their column always starts with
+// noEvidence, never with a record id. The keys of the other rules are read
+// as they are, since a record id may start with "-".
+func evidenceOf(rule gs.RuleID, v string) (key, item string) {
+	switch {
+	case v == noEvidence:
+		return "", ""
+	case rule == gs.RuleDisciplineLogin && strings.HasPrefix(v, noEvidence):
+		return "", strings.TrimPrefix(v, noEvidence)
 	}
-	return v
+	return v, ""
 }
 
 // instant writes a time as unix seconds, NULL for the zero time.
@@ -112,7 +125,7 @@ func snapshot(ctx context.Context, qr queryer, town, q string) ([]SnapshotRow, e
 		if err := rows.Scan(&js, &r.Base); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(js), &r.Result); err != nil {
+		if err := decodeWorker([]byte(js), &r.Result); err != nil {
 			return nil, fmt.Errorf("snapshot of %s: %w", r.Result.WorkerID, err)
 		}
 		out = append(out, r)
@@ -154,7 +167,7 @@ func appeals(ctx context.Context, qr queryer, f gs.AppealFilter, suffix string) 
 			text(&a.Status), text(&a.Reply), timeDest{&a.CreatedAt}, timeDest{&a.DecidedAt}, text(&a.DecidedBy)); err != nil {
 			return nil, err
 		}
-		a.EvidenceKey = evidenceOf(ev)
+		a.EvidenceKey, a.Item = evidenceOf(a.Rule, ev)
 		out = append(out, a)
 	}
 	return out, rows.Err()
@@ -180,7 +193,7 @@ func voided(ctx context.Context, qr queryer, town, q string) ([]gs.Voided, error
 		if err := rows.Scan(&v.WorkerID, text(&v.Rule), &v.Period, &ev, &v.Reason, &v.By, timeDest{&v.At}); err != nil {
 			return nil, err
 		}
-		v.EvidenceKey = evidenceOf(ev)
+		v.EvidenceKey, v.Item = evidenceOf(v.Rule, ev)
 		out = append(out, v)
 	}
 	return out, rows.Err()

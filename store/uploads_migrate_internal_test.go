@@ -15,18 +15,7 @@ func TestUploadPartsMigration(t *testing.T) {
 	for _, b := range storetest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := Open(ctx, b.Target(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			p, err := db.provider()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, 16); err != nil {
-				t.Fatal(err)
-			}
+			db, _ := openAtVersion(t, b, 16)
 			if _, err := db.write.ExecContext(ctx, `INSERT INTO uploads (id, town, username, created_at, size_bytes) VALUES (7, '青山镇', 'admin', $1, 9)`,
 				time.Now().Unix()); err != nil {
 				t.Fatal(err)
@@ -39,7 +28,7 @@ func TestUploadPartsMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got string
-			err = db.ReadUploadFiles(ctx, 7, func(name string, r io.Reader) error {
+			err := db.ReadUploadFiles(ctx, 7, func(name string, r io.Reader) error {
 				data, err := io.ReadAll(r)
 				got += name + ":" + string(data)
 				return err

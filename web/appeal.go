@@ -65,7 +65,7 @@ type workerLife struct {
 }
 
 func appealRow(a gs.Appeal, p Period) AppealRow {
-	return AppealRow{ID: a.ID, WorkerID: a.WorkerID, Rule: gs.NameOr(gs.RuleName, a.Rule), Period: a.Period, Reason: a.Reason,
+	return AppealRow{ID: a.ID, WorkerID: a.WorkerID, Rule: gs.NameOr(gs.RuleName, a.Rule), Period: a.PeriodName(), Reason: a.Reason,
 		Status: string(a.Status), StatusName: gs.AppealStatusName[a.Status], Reply: a.Reply,
 		CreatedAt: fmtTime(a.CreatedAt), DecidedAt: fmtTime(a.DecidedAt), DecidedBy: a.DecidedBy,
 		Pending: a.Status == gs.AppealPending, WorkerURL: workerURL(a.WorkerID, p),
@@ -111,7 +111,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 		}
 		for _, v := range vs {
 			if v.WorkerID == wr.WorkerID {
-				l.Voided = append(l.Voided, VoidedRow{Rule: gs.NameOr(gs.RuleName, v.Rule), Period: v.Period, Reason: v.Reason, By: s.Service.PersonName(ctx, v.By), At: fmtTime(v.At)})
+				l.Voided = append(l.Voided, VoidedRow{Rule: gs.NameOr(gs.RuleName, v.Rule), Period: v.PeriodName(), Reason: v.Reason, By: s.Service.PersonName(ctx, v.By), At: fmtTime(v.At)})
 			}
 		}
 	}
@@ -140,7 +140,7 @@ func (l *workerLife) row(d gs.Deduction) DeductionRow {
 func deductionForm(r *http.Request) DeductionForm {
 	return DeductionForm{
 		Ref: gs.DeductionRef{WorkerID: r.PathValue("id"), Rule: gs.RuleID(r.PostFormValue("rule")),
-			Period: r.PostFormValue("period"), EvidenceKey: r.PostFormValue("evidence")},
+			Period: r.PostFormValue("period"), EvidenceKey: r.PostFormValue("evidence"), Item: r.PostFormValue("item")},
 		Reason: strings.TrimSpace(r.PostFormValue("reason")),
 	}
 }

@@ -171,14 +171,14 @@ func (s *Server) voidConfirm(w http.ResponseWriter, r *http.Request, u *gs.User,
 	page := &ConfirmPage{
 		Page:    s.page(u, "确认撤销扣分 · "+wr.Name, "workers"),
 		Heading: "确认撤销扣分",
-		Subject: "网格员 " + wr.WorkerID + " " + wr.Name + "：" + gs.NameOr(gs.RuleName, d.Rule) + "（" + d.Period + "），扣 " + d.Points.String() + " 分",
+		Subject: "网格员 " + wr.WorkerID + " " + wr.Name + "：" + gs.NameOr(gs.RuleName, d.Rule) + "（" + gs.PeriodName(d.Period, d.Item) + "），扣 " + d.Points.String() + " 分",
 		Effects: []string{
 			"这项扣分不再计入：" + wr.Name + " 的得分增加至多 " + d.Points.String() + " 分，本镇街的排名和绩效随之重新计算。",
 			"公示时 " + wr.Name + " 能看到这项扣分已撤销及其原因；重新计算也不会再计入它。",
 			"原因和操作人记入操作日志。",
 		},
 		Action: "/workers/" + url.PathEscape(wr.WorkerID) + "/void" + p.Query(), Button: "确认撤销扣分",
-		Hidden:      []Hidden{{"rule", string(form.Ref.Rule)}, {"period", form.Ref.Period}, {"evidence", form.Ref.EvidenceKey}},
+		Hidden:      []Hidden{{"rule", string(form.Ref.Rule)}, {"period", form.Ref.Period}, {"evidence", form.Ref.EvidenceKey}, {"item", form.Ref.Item}},
 		ReasonLabel: "撤销的原因（必填，记入操作日志）", Reason: form.Reason, ReasonError: form.Error,
 		BackURL: workerURL(wr.WorkerID, p),
 	}

@@ -78,13 +78,20 @@ func newFixture(t *testing.T) *fixture {
 // path or a PostgreSQL URL (storetest.Backends gives one of each engine).
 func newFixtureAt(t *testing.T, target string) *fixture {
 	t.Helper()
+	return newFixtureOf(t, target, demo.Town(1))
+}
+
+// newFixtureOf is newFixtureAt with the store holding recs (the demo town,
+// changed) instead.
+func newFixtureOf(t *testing.T, target string, recs *gs.Records) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenAndMigrate(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
+	if _, err := db.Import(ctx, recs, nil); err != nil {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return clock }

@@ -83,9 +83,9 @@ type DeductionRow struct {
 	// worker's records of the kind the rule counted over its period.
 	Evidence  []RecordLink
 	PeriodURL string
-	// RuleID and EvidenceKey name the deduction in the appeal and void
-	// forms (with Period).
-	RuleID, EvidenceKey string
+	// RuleID, EvidenceKey and Item name the deduction in the appeal and
+	// void forms (with Period).
+	RuleID, EvidenceKey, Item string
 	// Appeal is the worker's appeal of this deduction, if any.
 	Appeal *AppealRow
 	// CanAppeal shows the appeal form (the worker themself, while
@@ -278,16 +278,21 @@ func deductionRow(workerID string, d gs.Deduction) DeductionRow {
 	return DeductionRow{
 		Rule: gs.NameOr(gs.RuleName, d.Rule), Period: d.Period, Count: d.Count, Points: "−" + strings.TrimPrefix(d.Points.String(), "-"),
 		Detail: d.Detail, Evidence: recordLinks(d), PeriodURL: periodLink(workerID, d),
-		RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","),
+		RuleID: string(d.Rule), EvidenceKey: strings.Join(d.Evidence, ","), Item: d.Item,
 		Anchor: deductionAnchor(d),
 	}
 }
 
 // deductionAnchor is an element id naming deduction d on its worker's page,
-// the same each time the page is shown.
+// the same each time the page is shown (the item tells the two login
+// deductions of a day apart).
 func deductionAnchor(d gs.Deduction) string {
 	h := fnv.New32a()
-	h.Write([]byte(string(d.Rule) + "|" + d.Period + "|" + strings.Join(d.Evidence, ",")))
+	key := string(d.Rule) + "|" + d.Period + "|" + strings.Join(d.Evidence, ",")
+	if d.Item != "" {
+		key += "|" + d.Item
+	}
+	h.Write([]byte(key))
 	return fmt.Sprintf("ded-%08x", h.Sum32())
 }
 
