@@ -51,6 +51,7 @@ func TestBenchCommand(t *testing.T) {
 		}
 	}
 	runs := 0
+	var terminal string // what the last run printed
 	bench := func(args ...string) []string {
 		t.Helper()
 		out := filepath.Join(dir, "report.md")
@@ -60,6 +61,7 @@ func TestBenchCommand(t *testing.T) {
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("bench %v: %v\n%s", args, err, errOut.String())
 		}
+		terminal = errOut.String()
 		b, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
@@ -113,13 +115,21 @@ func TestBenchCommand(t *testing.T) {
 	}
 
 	keptDir := filepath.Join(dir, "kept")
-	rows := bench("--stores", "sqlite", "--keep", "--dir", keptDir, "--runs", "1")
+	rows := bench("--stores", "sqlite", "--keep", "--dir", keptDir, "--runs", "2")
 	if len(rows) != 1 {
 		t.Fatalf("fresh run: %q", rows)
 	}
 	check(rows[0], true, true)
 	if _, err := os.Stat(filepath.Join(keptDir, "import_40.db")); err != nil {
 		t.Errorf("--keep kept no store: %v", err)
+	}
+	// A small import is measured each run, each into a store of its own,
+	// taking turns with the bulk load; only the last store is kept.
+	if strings.Count(terminal, "导入（第 ") != 2 || strings.Count(terminal, "批量装载……") != 2 {
+		t.Errorf("2 runs of a 40-worker store did not import and bulk load twice each:\n%s", terminal)
+	}
+	if _, err := os.Stat(filepath.Join(keptDir, "import_40_try.db")); !os.IsNotExist(err) {
+		t.Errorf("the store of an earlier import was left behind: %v", err)
 	}
 	again := bench("--stores", "sqlite", "--reuse", "--dir", keptDir, "--runs", "2")
 	if len(again) != 1 {
