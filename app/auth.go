@@ -24,6 +24,10 @@ type Auth struct {
 	DB AuthStore
 	// IdleTimeout ends a session unused this long (default 30 minutes).
 	IdleTimeout time.Duration
+	// MaxLifetime ends a session this long after its login however much it
+	// is used (default 12 hours: a working day), so that a phone or a
+	// browser left signed in does not stay signed in for good.
+	MaxLifetime time.Duration
 	// Throttle are the rules of the login throttle (store.LoginLimits);
 	// each field left zero takes its default (DefaultThrottle()).
 	Throttle store.LoginLimits
@@ -53,6 +57,7 @@ var _ gs.AuthService = (*Auth)(nil)
 // The defaults of Auth's settings.
 const (
 	DefaultIdleTimeout = 30 * time.Minute
+	DefaultMaxLifetime = 12 * time.Hour
 	DefaultCheckWait   = time.Second
 )
 
@@ -85,6 +90,17 @@ func positiveOr[T int | time.Duration](v, def T) T {
 }
 
 func (a *Auth) idleTimeout() time.Duration { return positiveOr(a.IdleTimeout, DefaultIdleTimeout) }
+func (a *Auth) maxLifetime() time.Duration { return positiveOr(a.MaxLifetime, DefaultMaxLifetime) }
+
+// expiry is when a session created at created and used at now expires:
+// IdleTimeout after now, but no later than MaxLifetime after created.
+func (a *Auth) expiry(created, now time.Time) time.Time {
+	exp := now.Add(a.idleTimeout())
+	if end := created.Add(a.maxLifetime()); end.Before(exp) {
+		return end
+	}
+	return exp
+}
 
 // throttle returns the rules of the login throttle, defaults filled in.
 func (a *Auth) throttle() store.LoginLimits {

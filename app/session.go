@@ -31,7 +31,7 @@ func (a *Auth) CreateSession(ctx context.Context, userID int64, now time.Time) (
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	err := a.DB.CreateSession(ctx, store.Session{TokenHash: hashToken(raw), UserID: userID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.idleTimeout())})
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: a.expiry(now, now)})
 	if gs.ErrorCode(err) == gs.ENOTFOUND {
 		return "", gs.Errorf(gs.EUNAUTHORIZED, "账号不存在或已停用")
 	} else if err != nil {
@@ -41,8 +41,9 @@ func (a *Auth) CreateSession(ctx context.Context, userID int64, now time.Time) (
 }
 
 // SessionUser returns the account of a live session at now and extends the
-// session to now+IdleTimeout. An unknown or malformed token, a session
-// expired or unused for IdleTimeout, and a disabled account are all
+// session to now+IdleTimeout, but never past MaxLifetime after its login.
+// An unknown or malformed token, a session expired, unused for IdleTimeout
+// or older than MaxLifetime, and a disabled account are all
 // EUNAUTHORIZED "登录已过期，请重新登录". To spare the database a write on
 // every request, last use is recorded at most once per touchEvery, so a
 // session may end up to that much earlier than IdleTimeout after the very
@@ -59,11 +60,11 @@ func (a *Auth) SessionUser(ctx context.Context, token string, now time.Time) (*g
 		return nil, err
 	}
 	idle := a.idleTimeout()
-	if u.Disabled || !now.Before(s.ExpiresAt) || !now.Before(s.LastSeenAt.Add(idle)) {
+	if u.Disabled || !now.Before(s.ExpiresAt) || !now.Before(s.LastSeenAt.Add(idle)) || !now.Before(s.CreatedAt.Add(a.maxLifetime())) {
 		return nil, errSessionGone()
 	}
 	if now.Sub(s.LastSeenAt) >= min(touchEvery, idle/4) {
-		err := a.DB.TouchSession(ctx, hash, now, now.Add(idle))
+		err := a.DB.TouchSession(ctx, hash, now, a.expiry(s.CreatedAt, now))
 		if gs.ErrorCode(err) == gs.ENOTFOUND {
 			return nil, errSessionGone() // logged out or expired meanwhile
 		} else if err != nil {

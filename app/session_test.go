@@ -54,6 +54,19 @@ func TestSessions(t *testing.T) {
 		wantErr(t, "a session idle 30 minutes", sessionUser(other, 30*time.Minute), gs.EUNAUTHORIZED, "登录已过期，请重新登录")
 		wantErr(t, "a session idle 30 minutes", sessionUser(token, 89*time.Minute), gs.EUNAUTHORIZED, "登录已过期，请重新登录")
 
+		// Used every 20 minutes all day, a session still ends 12 hours after
+		// its login.
+		allDay, err := a.CreateSession(ctx, wang.ID, loginAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for at := time.Duration(0); at < 12*time.Hour; at += 20 * time.Minute {
+			if err := sessionUser(allDay, at); err != nil {
+				t.Fatalf("a session used every 20 minutes, at +%v: %v", at, err)
+			}
+		}
+		wantErr(t, "a session 12 hours after its login", sessionUser(allDay, 12*time.Hour), gs.EUNAUTHORIZED, "登录已过期，请重新登录")
+
 		token, err = a.CreateSession(ctx, wang.ID, loginAt.Add(2*time.Hour))
 		if err != nil {
 			t.Fatal(err)
