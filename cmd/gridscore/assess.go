@@ -32,7 +32,7 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	clock.mark("启动")
 	defer clock.report(c.m.Stderr)
 	fs := newFlagSet(c.m, "assess", "gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]")
-	c.storeFlags.register(fs, c.m)
+	c.storeFlags.registerExisting(fs, c.m)
 	c.schemeFlag.register(fs, c.m)
 	fs.StringVar(&c.quarter, "quarter", "", "考核季度，如 2023Q3（必填）")
 	fs.StringVar(&c.asOf, "as-of", "", "计算时点，如 \"2023-10-08 09:00:00\"（北京时间；默认现在）")

@@ -30,7 +30,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return usageError{"用法：gridscore export filing --town 镇街 --quarter 2023Q3 [--out 文件]"}
 	}
 	fs := newFlagSet(c.m, "export filing", "gridscore export filing --town 镇街 --quarter 2023Q3 [--out 文件]")
-	c.storeFlags.register(fs, c.m)
+	c.storeFlags.registerExisting(fs, c.m)
 	c.schemeFlag.register(fs, c.m)
 	fs.StringVar(&c.town, "town", c.m.Getenv("GRIDSCORE_TOWN"), "镇街名称（必填；环境变量 GRIDSCORE_TOWN）")
 	fs.StringVar(&c.quarter, "quarter", "", "已定稿的季度，如 2023Q3（必填）")

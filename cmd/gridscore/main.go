@@ -144,6 +144,16 @@ func (e usageError) Error() string { return e.msg }
 // storeFlags are the options every command that opens the store shares.
 type storeFlags struct {
 	db, dsn string
+	// existing is set for a command that only reads (assess, warnings,
+	// export): a SQLite file that does not exist is refused rather than
+	// created, so that a mistyped --db is not answered with an empty result.
+	existing bool
+}
+
+// registerExisting is register for a command that only reads the store.
+func (s *storeFlags) registerExisting(fs *flag.FlagSet, m *Main) {
+	s.register(fs, m)
+	s.existing = true
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet, m *Main) {
@@ -168,6 +178,11 @@ func (s *storeFlags) open(ctx context.Context, opts ...store.Option) (*store.DB,
 	target, err := s.target()
 	if err != nil {
 		return nil, err
+	}
+	if s.existing && s.dsn == "" {
+		if _, err := os.Stat(target); errors.Is(err, os.ErrNotExist) {
+			return nil, gs.Errorf(gs.ENOTFOUND, "数据库文件 %s 不存在：请检查 --db（或环境变量 GRIDSCORE_DB）；数据要先用 gridscore import 导入。", target)
+		}
 	}
 	return store.OpenAndMigrate(ctx, target, opts...)
 }

@@ -286,3 +286,24 @@ func TestImportNotesEmptyFile(t *testing.T) {
 		t.Errorf("exit %d\n%s%s\nwant the import done and a note on events.csv", code, out, errOut)
 	}
 }
+
+// TestReadingCommandsNeedTheStore: assess, warnings and export filing only
+// read; given a SQLite file that does not exist (a mistyped --db) they say
+// so and fail, and create nothing, instead of answering from a new, empty
+// store.
+func TestReadingCommandsNeedTheStore(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "typo.db")
+	for _, args := range [][]string{
+		{"assess", "--quarter", "2023Q3", "--format", "json"},
+		{"warnings", "--town", "青山镇", "--quarter", "2023Q3"},
+		{"export", "filing", "--town", "青山镇", "--quarter", "2023Q3", "--out", filepath.Join(t.TempDir(), "f.xlsx")},
+	} {
+		code, out, errOut := run(t, missing, args...)
+		if code != 1 || out != "" || !strings.Contains(errOut, "数据库文件 "+missing+" 不存在") {
+			t.Errorf("%v with a missing store: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+		if _, err := os.Stat(missing); !os.IsNotExist(err) {
+			t.Fatalf("%v created the missing store: %v", args, err)
+		}
+	}
+}

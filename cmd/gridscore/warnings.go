@@ -23,7 +23,7 @@ type WarningsCommand struct {
 // warnings.
 func (c *WarningsCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet(c.m, "warnings", "gridscore warnings --town 镇街 [--quarter 2023Q3] [--as-of 时间] [--format table|json|xlsx] [--out 文件]")
-	c.storeFlags.register(fs, c.m)
+	c.storeFlags.registerExisting(fs, c.m)
 	c.schemeFlag.register(fs, c.m)
 	fs.StringVar(&c.town, "town", c.m.Getenv("GRIDSCORE_TOWN"), "镇街名称，如 青山镇（必填；环境变量 GRIDSCORE_TOWN）")
 	fs.StringVar(&c.quarter, "quarter", "", "考核季度，如 2023Q3（默认 --as-of 所在的季度）")
