@@ -386,21 +386,34 @@ func cloneValues(v map[string]string) map[string]string {
 	return out
 }
 
-// maskSamples masks the sample values that are special populations'
-// personal data, for a user who sees them masked everywhere else: ID
-// numbers in any column (by their shape, since a column may not be mapped
-// yet), and names in a register's column mapped to its names or headed 姓名.
+// maskSamples masks the values of the file the page shows (samples, the
+// values to give a meaning and the dates that do not read) that are
+// special populations' personal data, for a user who sees them masked
+// everywhere else: ID numbers in any column (by their shape, since a column
+// may not be mapped yet), and names in a register's column mapped to its
+// names or headed 姓名. The values are posted back by index, never by what
+// is shown, so the mapping saved is unchanged.
 func (f *MappingForm) maskSamples() {
 	for i := range f.Columns {
 		c := &f.Columns[i]
 		names := f.Kind == string(gs.KindRegister) && (c.Key == "name" || strings.Contains(c.Header, "姓名"))
-		for j, v := range c.Samples {
+		mask := func(v string) string {
 			switch {
 			case looksLikeIDNumber(v):
-				c.Samples[j] = gs.MaskIDNumber(v)
+				return gs.MaskIDNumber(v)
 			case names:
-				c.Samples[j] = gs.MaskName(v)
+				return gs.MaskName(v)
 			}
+			return v
+		}
+		for j := range c.Samples {
+			c.Samples[j] = mask(c.Samples[j])
+		}
+		for j := range c.Values {
+			c.Values[j].Value = mask(c.Values[j].Value)
+		}
+		for j := range c.Dates {
+			c.Dates[j].Misfit = mask(c.Dates[j].Misfit)
 		}
 	}
 }

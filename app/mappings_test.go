@@ -194,6 +194,27 @@ func TestMappingSamplesMasked(t *testing.T) {
 			if got := f.Columns[0].Samples; len(got) != 1 || got[0] != "SP-9" {
 				t.Errorf("%s sees the person ids as %q", c.u.Role, got)
 			}
+			// Mapped by mistake to a key of fixed values or to a date, the
+			// ID numbers are listed as values or as a date that does not
+			// read: masked too.
+			wrong := *in
+			wrong.Keys = map[int]string{0: "person_id", 1: "category", 2: "grid_code", 3: "entered_at", 5: "left_at"}
+			if f, err = svc.MappingForm(ctx, c.u, id, "重点人群.xlsx[Sheet1]", &wrong); err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Columns[5].Dates {
+				if d.Misfit != "" && d.Misfit != c.card {
+					t.Errorf("%s sees an ID number that does not read as a date as %q, want %q", c.u.Role, d.Misfit, c.card)
+				}
+			}
+			wrong.Keys = map[int]string{0: "person_id", 1: "category", 2: "grid_code", 3: "entered_at", 5: "category"}
+			wrong.Keys[1] = ""
+			if f, err = svc.MappingForm(ctx, c.u, id, "重点人群.xlsx[Sheet1]", &wrong); err != nil {
+				t.Fatal(err)
+			}
+			if vs := f.Columns[5].Values; len(vs) != 1 || vs[0].Value != c.card {
+				t.Errorf("%s sees the ID numbers as values %+v, want %q", c.u.Role, vs, c.card)
+			}
 		}
 	})
 }
