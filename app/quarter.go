@@ -237,7 +237,7 @@ func (s *Service) Publish(ctx context.Context, u *gs.User, town string, q gs.Qua
 	return s.step(ctx, town, q, []gs.State{gs.StateComputed}, gs.StatePublished, gs.AuditQuarterPublished, "",
 		func(qt *store.QuarterTx) error {
 			if why := PublishBlocker(qt.State, q); why != "" {
-				return gs.Errorf(gs.ECONFLICT, "%s %s %s。", qt.State.Town, qt.State.Quarter, why)
+				return gs.Errorf(gs.ECONFLICT, "%s %s %s", qt.State.Town, qt.State.Quarter, why)
 			}
 			return nil
 		})
@@ -253,7 +253,7 @@ func PublishBlocker(st gs.QuarterState, q gs.Quarter) string {
 	if st.AsOf.IsZero() || !st.AsOf.Before(end) {
 		return ""
 	}
-	return fmt.Sprintf("计算时点 %s 在本季度结束（%s 24:00）之前，算出的只是截至当时的得分，不能公示；请在季度结束后，以 %s 或更晚的时点重新计算",
+	return fmt.Sprintf("计算时点 %s 在本季度结束（%s 24:00）之前，算出的只是截至当时的得分，不能公示；请在季度结束后，以 %s 或更晚的时点重新计算。",
 		st.AsOf.In(gs.CST).Format("2006-01-02 15:04"), q.Last(), end.In(gs.CST).Format("2006-01-02 15:04"))
 }
 

@@ -82,7 +82,7 @@ func (s *Server) quarterConfirmWith(w http.ResponseWriter, r *http.Request, u *g
 		}
 		why := "本季度当前状态为“" + panel.StateName + "”，不能" + name + "。"
 		if step == "publish" && panel.PublishBlocker != "" {
-			why = panel.PublishBlocker + "。"
+			why = panel.PublishBlocker
 		}
 		return s.townWith(w, r, u, town, http.StatusConflict, QuarterForm{Error: why})
 	}

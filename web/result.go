@@ -33,8 +33,14 @@ func (s *Server) markStored(ctx context.Context, p Period, town string) (Period,
 	if err != nil {
 		return p, err
 	}
+	return storedIn(p, st), nil
+}
+
+// storedIn marks p as showing the stored snapshot of a quarter in state
+// st, when it has one.
+func storedIn(p Period, st gs.QuarterState) Period {
 	if st.HasSnapshot() {
 		p.Stored, p.StoredAsOf = gs.StateName[st.State], st.AsOf
 	}
-	return p, nil
+	return p
 }

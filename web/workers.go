@@ -106,10 +106,12 @@ func (s *Server) workerRows(r *http.Request, u *gs.User) (*WorkersPage, error) {
 			}
 		}
 	} else {
-		if p, err = s.markStored(r.Context(), p, u.Town); err != nil {
+		st, err := s.Service.QuarterState(r.Context(), u.Town, p.Quarter)
+		if err != nil {
 			return nil, err
 		}
-		if res, err = s.result(r.Context(), p, u.Town); err != nil {
+		p = storedIn(p, st)
+		if res, err = s.resultIn(r.Context(), p, u.Town, st); err != nil {
 			return nil, err
 		}
 	}
