@@ -94,39 +94,63 @@ func TestMostlyBadFileIsNotReadToItsEnd(t *testing.T) {
 
 // gaveUpOnXRows scans the file at path, whose rows of events hold "x"
 // alone, and checks that the reading of file (its label) gave up after
-// 1,000 rows, listing MaxFileProblems problems and the reason, counting
-// the others, and that the heap grew by under 32 MB.
+// 1,000 rows, listing every problem of those rows and the reason, and
+// that the heap grew by under 32 MB.
 func gaveUpOnXRows(t *testing.T, file, path string) {
 	t.Helper()
 	var rep *csvfile.Report
 	grew := peakHeapGrowth(func() { rep = scanReport(t, path) })
-	if n := len(rep.Problems); n != csvfile.MaxFileProblems+1 {
-		t.Errorf("%d problems listed, want %d and the reason the reading stopped", n, csvfile.MaxFileProblems+1)
-	}
 	// Each "x" row lacks worker_id, flow and reported_at.
-	if got, want := rep.Total(), 3*1000+1; got != want {
-		t.Errorf("%d problems counted, want %d", got, want)
+	if n, want := len(rep.Problems), 3*1000+1; n != want {
+		t.Errorf("%d problems listed, want %d: three for each of the rows read and the reason the reading stopped", n, want)
+	}
+	if got := rep.Total(); got != len(rep.Problems) {
+		t.Errorf("%d problems counted, %d listed: want every one listed", got, len(rep.Problems))
 	}
 	text := rep.Error()
 	if want := file + ": 已读的 1000 行数据中有 1000 行有问题，其余的行没有再检查"; !strings.Contains(text, want) {
 		t.Errorf("the report does not say %q:\n…%s", want, tail(text, 300))
 	}
-	if want := file + ": …还有 2800 处问题未列出"; !strings.Contains(text, want) {
-		t.Errorf("the report does not say %q:\n…%s", want, tail(text, 300))
+	if want := file + ":1000: "; !strings.Contains(text, want) {
+		t.Errorf("the report does not name row 1000, the last row read:\n…%s", tail(text, 300))
 	}
 	if grew > 32<<20 {
 		t.Errorf("the heap grew by %d MB reading the file, want under 32 MB", grew>>20)
 	}
 }
 
-// A file with many bad rows among good ones is read to its end; the
+// A file with some bad rows among good ones is read to its end and every
+// bad row is listed (DATA.md).
+func TestEveryBadRowIsListed(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("event_id,worker_id,flow,reported_at\n")
+	const bad = 3000 // of 10,000 rows: more than the 1,000 a mostly bad file is read to
+	for i := range 10_000 {
+		if i%3 == 1 && i < 3*bad {
+			fmt.Fprintf(&b, "E%d,W1,转交,2023-07-05 09:00\n", i)
+			continue
+		}
+		fmt.Fprintf(&b, "E%d,W1,上报,2023-07-05 09:00\n", i)
+	}
+	dir := writeFiles(t, map[string]string{"events.csv": b.String()})
+	rep := scanReport(t, dir)
+	if got := len(rep.Problems); got != bad || rep.Total() != bad || len(rep.Unlisted) > 0 {
+		t.Fatalf("%d problems listed, %d counted, unlisted %v; want all %d listed", got, rep.Total(), rep.Unlisted, bad)
+	}
+	if first, last := rep.Problems[0], rep.Problems[bad-1]; first.Row != 3 || last.Row != 3*bad {
+		t.Errorf("problems listed from row %d to row %d, want 3 to %d (the first and last bad rows)", first.Row, last.Row, 3*bad)
+	}
+}
+
+// A file with very many bad rows among good ones is read to its end; the
 // problems beyond the first MaxFileProblems are counted, not listed.
 func TestProblemsBeyondTheLimitAreCounted(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("event_id,worker_id,flow,reported_at\n")
 	bad := 0
-	for i := range 10_000 {
-		if i%2 == 1 && i < 9000 { // bad rows, never more than half
+	rows := 2*csvfile.MaxFileProblems + 5000
+	for i := range rows {
+		if i%2 == 1 && i < rows-2000 { // bad rows, never more than half
 			fmt.Fprintf(&b, "E%d,W1,转交,2023-07-05 09:00\n", i)
 			bad++
 			continue
@@ -157,18 +181,30 @@ func TestProblemsOfManyFilesAreListedUpToALimit(t *testing.T) {
 	want := 0
 	for _, name := range []string{"events.csv", "事件.csv", "patrols.csv", "巡查.csv", "findings.csv", "督查.csv", "quiz.csv"} {
 		var b strings.Builder
+		var good string // the values of a good row after its id and worker
 		switch {
 		case name == "events.csv" || name == "事件.csv":
 			b.WriteString("event_id,worker_id,flow,reported_at\n")
+			good = "上报,2023-07-05 09:00"
 		case name == "patrols.csv" || name == "巡查.csv":
 			b.WriteString("patrol_id,worker_id,started_at\n")
+			good = "2023-07-05 09:00"
 		case name == "findings.csv" || name == "督查.csv":
 			b.WriteString("finding_id,worker_id,kind,occurred_on\n")
+			good = "info_stale,2023-07-05"
 		default:
 			b.WriteString("quiz_id,worker_id,taken_on,wrong_answers\n")
+			good = "2023-07-05,1"
 		}
-		for i := range 300 {
-			fmt.Fprintf(&b, "%s-%d,W1,x,x\n", name, i) // a bad value or two in every row
+		// A bad value or two in every second row (a file more than half
+		// bad would not be read to its end), up to MaxFileProblems rows
+		// each: the seven files have more problems than MaxProblems.
+		for i := range 2 * csvfile.MaxFileProblems {
+			if i%2 == 1 {
+				fmt.Fprintf(&b, "%s-%d,W1,x,x\n", name, i)
+			} else {
+				fmt.Fprintf(&b, "%s-%d,W1,%s\n", name, i, good)
+			}
 		}
 		files[name] = b.String()
 	}
@@ -192,7 +228,7 @@ func TestProblemsOfManyFilesAreListedUpToALimit(t *testing.T) {
 		t.Fatalf("Read counts %v problems, Scan %d", err, rep.Total())
 	}
 	want = all.Total()
-	if want < 7*300 {
+	if want < 7*csvfile.MaxFileProblems {
 		t.Errorf("%d problems counted, want at least one a row", want)
 	}
 }

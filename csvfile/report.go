@@ -80,12 +80,13 @@ func (p Problem) String() string {
 // the reader and the reference check collect all problems instead of stopping
 // at the first; a non-empty Report is returned as the error.
 //
-// A Report lists only so many problems (MaxFileProblems of a file or sheet,
-// MaxProblems in all) and counts the others, per file, in Unlisted: a file
-// of millions of bad rows costs a counter, not millions of problems (a
-// 392 KB workbook of 2.7 million bad rows made 8 million problems, which
-// took the server past 8 GB). A problem with a whole file (row 0) is
-// always listed: there are only a few a file.
+// A Report lists every problem up to a bound (MaxFileProblems of a file or
+// sheet, MaxProblems in all, far more than a file with some bad rows has)
+// and counts the others, per file, in Unlisted: a file of millions of bad
+// rows costs a counter, not millions of problems (a 392 KB workbook of 2.7
+// million bad rows made 8 million problems, which took the server past 8
+// GB). A problem with a whole file (row 0) is always listed: there are
+// only a few a file.
 type Report struct {
 	Problems []Problem
 	// Unlisted counts, file by file in name order, the problems found but
@@ -106,10 +107,16 @@ type Unlisted struct {
 
 // Listing limits of a Report.
 const (
-	// MaxFileProblems is the most problems listed for one file or sheet.
-	MaxFileProblems = 200
-	// MaxProblems is the most problems listed for one import.
-	MaxProblems = 1000
+	// MaxFileProblems is the most problems listed for one file or sheet:
+	// DATA.md has the report list every bad row, and a file read to its
+	// end has at most half its rows bad (a file more than half bad is not
+	// read past its first giveUpAfter bad rows), so that only a file of
+	// some 20,000 rows or more, half of them bad, reaches it. A problem
+	// takes about 200 bytes.
+	MaxFileProblems = 10_000
+	// MaxProblems is the most problems listed for one import (about 10
+	// MB).
+	MaxProblems = 50_000
 )
 
 // Total is the number of problems found, listed or not.

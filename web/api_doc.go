@@ -47,7 +47,7 @@ func (s *Server) openAPI() obj {
 			}},
 		"Error": obj{"type": "object", "required": []string{"error"}, "properties": obj{
 			"error": obj{"type": "string", "description": "出了什么问题（中文）"},
-			"items": obj{"type": "array", "description": "逐条记录的问题（每批最多列出 200 处）", "items": obj{
+			"items": obj{"type": "array", "description": "逐条记录的问题（每批最多列出 10000 处，其余计数）", "items": obj{
 				"type": "object", "required": []string{"index", "message"}, "properties": obj{
 					"index":   obj{"type": "integer", "description": "记录在数组中的位置，从 0 起；-1 为整个请求"},
 					"field":   obj{"type": "string", "description": "出问题的字段；多个字段组成的编号用 + 连接；整条记录时没有"},

@@ -75,6 +75,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /import", s.signedIn(s.importForm, 0))
 	mux.Handle("POST /import", s.signedIn(s.importUpload, 0))
 	mux.Handle("GET /import/{id}", s.signedIn(s.importReport, 0))
+	mux.Handle("GET /import/{id}/problems.xlsx", s.signedIn(s.importProblems, 0))
 	mux.Handle("GET /templates/import.xlsx", s.signedIn(s.importTemplate, 0))
 	mux.Handle("GET /templates/{file}", s.signedIn(s.importTemplate, 0))
 	mux.Handle("POST /import/{id}/commit", s.signedIn(s.importCommit, 0))

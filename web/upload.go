@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,6 +72,54 @@ func (p *ImportReportPage) MappingURL(file string) string {
 // of one file and in all.
 func (ImportReportPage) MaxFileProblems() int { return app.MaxFileProblems }
 func (ImportReportPage) MaxProblems() int     { return app.MaxProblems }
+
+// The page shows the first pageFileProblems problems of each file, and
+// pageProblems in all; every problem the report lists (up to
+// app.MaxFileProblems of a file) is in the workbook of ProblemsURL. A
+// table of tens of thousands of rows would take a phone minutes to show,
+// and a clerk fixing a spreadsheet works down the list in Excel anyway.
+const (
+	pageFileProblems = 200
+	pageProblems     = 1000
+)
+
+// ShownProblems are the problems the page shows: the first
+// pageFileProblems of each file (and the problems of whole files), up to
+// pageProblems in all.
+func (p *ImportReportPage) ShownProblems() []app.Problem {
+	if p.Report == nil {
+		return nil
+	}
+	if len(p.Report.Problems) <= pageFileProblems {
+		return p.Report.Problems
+	}
+	var out []app.Problem
+	perFile := map[string]int{}
+	for _, pr := range p.Report.Problems {
+		if pr.Row > 0 && (perFile[pr.File] >= pageFileProblems || len(out) >= pageProblems) {
+			continue
+		}
+		perFile[pr.File]++
+		out = append(out, pr)
+	}
+	return out
+}
+
+// NotShown is the number of problems listed in the report's workbook but
+// not shown on the page.
+func (p *ImportReportPage) NotShown() int {
+	if p.Report == nil {
+		return 0
+	}
+	return len(p.Report.Problems) - len(p.ShownProblems())
+}
+
+// PageFileProblems is the most problems of a file the page shows.
+func (ImportReportPage) PageFileProblems() int { return pageFileProblems }
+
+// ProblemsURL is where the report's problems are downloaded as a
+// workbook.
+func (p *ImportReportPage) ProblemsURL() string { return fmt.Sprintf("/import/%d/problems.xlsx", p.ID) }
 
 // CommitURL and CancelURL are where the page's buttons post.
 func (p *ImportReportPage) CommitURL() string { return fmt.Sprintf("/import/%d/commit", p.ID) }
@@ -259,6 +308,50 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, u *gs.User, 
 		page.Imported = rep.CommittedBy + " 于 " + rep.CommittedAt.In(gs.CST).Format("2006-01-02 15:04") + " 确认导入"
 	}
 	return s.render(w, r, status, "import_report", page)
+}
+
+// importProblems is GET /import/{id}/problems.xlsx: every problem of the
+// upload's kept report, one a row, as the page lists them (file, row,
+// column, problem), then how many of each file are not listed. Before the
+// check has kept its report the browser is sent to the upload's page,
+// which runs it and shows its progress.
+func (s *Server) importProblems(w http.ResponseWriter, r *http.Request, u *gs.User) error {
+	if err := s.mayImport(u); err != nil {
+		return err
+	}
+	id, err := uploadID(r)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Service.KeptUploadReport(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	if rep == nil {
+		http.Redirect(w, r, fmt.Sprintf("/import/%d", id), http.StatusSeeOther)
+		return nil
+	}
+	title, name := s.listTitle("导入问题清单", []string{fileNames(rep.Upload.Files)}, "")
+	return s.sendWorkbook(w, r, name, func(out io.Writer) error {
+		lf := app.ListFile{Sheet: "问题", Title: title, Header: []string{"文件", "行", "列", "问题"}}
+		return s.Service.WriteList(out, lf, func(add func(...any) error) error {
+			for _, p := range rep.Problems {
+				var row any // a problem of the whole file has no row
+				if p.Row > 0 {
+					row = p.Row
+				}
+				if err := add(p.File, row, p.ColumnTitle(), p.Message); err != nil {
+					return err
+				}
+			}
+			for _, n := range rep.Unlisted {
+				if err := add(n.File, nil, "", "…还有 "+strconv.Itoa(n.Count)+" 处问题未列出"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
 }
 
 // importCommit checks the upload again and writes it, then sends the

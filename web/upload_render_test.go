@@ -69,7 +69,7 @@ func TestImportReportCountsUnlistedProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := rec.Body.String()
-	for _, want := range []string{"发现 2716001 处问题，不能导入", "问题（2716001 处）", "events.csv：…还有 2716000 处问题未列出", "每个文件最多列出前 200 处问题"} {
+	for _, want := range []string{"发现 2716001 处问题，不能导入", "问题（2716001 处）", "events.csv：…还有 2716000 处问题未列出", "每个文件最多列出前 10000 处问题"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
 		}

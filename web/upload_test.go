@@ -23,6 +23,7 @@ var importMatrix = []route{
 	{method: "POST", path: "/import", want: [5]int{401, 403, 400, 400, 403}},
 	{method: "GET", path: "/import/999", want: [5]int{303, 403, 404, 404, 403}},
 	{method: "GET", path: "/import/abc", want: [5]int{303, 403, 404, 404, 403}},
+	{method: "GET", path: "/import/999/problems.xlsx", want: [5]int{303, 403, 404, 404, 403}},
 	{method: "POST", path: "/import/999/commit", want: [5]int{401, 403, 404, 404, 403}},
 	{method: "POST", path: "/import/999/cancel", want: [5]int{401, 403, 404, 404, 403}},
 	{method: "GET", path: "/import/999/commit", want: [5]int{303, 303, 303, 303, 303}},
@@ -90,6 +91,49 @@ func tableRow(cells ...string) *regexp.Regexp {
 }
 
 const newFinding = "finding_id,worker_id,kind,occurred_on,count\nF-WEB-1,QS001,网格手机,2023-08-01,1\n"
+
+// TestImportProblemsDownload: a file with 450 bad rows is reported with
+// every one of them: the page shows the first 200 and says where the
+// others are, and the download lists all 450 by file, row, column and
+// problem, as the command line does. Another town's center cannot
+// download it.
+func TestImportProblemsDownload(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	staff := f.login("staff")
+	var b strings.Builder
+	b.WriteString("event_id,worker_id,flow,reported_at\n")
+	for i := range 450 {
+		fmt.Fprintf(&b, "E-BAD-%d,QS001,上报,2023-07-%02d 09:00\n", i, 32+i%9) // no such day
+	}
+	path, page := f.uploadReport(staff, [2]string{"events.csv", b.String()})
+	table := page[strings.Index(page, `id="problems"`):]
+	if n := strings.Count(table, `<td class="import-msg">`); n != 200 {
+		t.Errorf("the page shows %d problems, want the first 200", n)
+	}
+	if !strings.Contains(page, "问题（450 处）") || !strings.Contains(page, "另有 250 处在") ||
+		!strings.Contains(page, `href="`+path+`/problems.xlsx"`) || strings.Contains(page, "未列出") {
+		t.Errorf("the page does not say 450 problems, 250 of them in the download:\n%s", table)
+	}
+	_, rows := f.downloadList(path+"/problems.xlsx", staff)
+	if !strings.HasPrefix(rows[0][0], "导入问题清单（events.csv）") || strings.Join(rows[1], ",") != "文件,行,列,问题" {
+		t.Fatalf("title %q, header %q", rows[0], rows[1])
+	}
+	if len(rows) != 2+450 {
+		t.Fatalf("%d problems downloaded, want 450", len(rows)-2)
+	}
+	last := rows[len(rows)-1]
+	if last[0] != "events.csv" || last[1] != "451" || last[2] != "上报时间" || !strings.Contains(last[3], "2023-07-40") {
+		t.Errorf("the last problem downloaded is %q, want events.csv row 451's 上报时间 2023-07-40", last)
+	}
+	if err := f.auth.CreateUser(context.Background(), &gs.User{Username: "bs", DisplayName: "白石镇工作人员",
+		Role: gs.RoleTownStaff, Town: "白石镇"}, password); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := f.get(path+"/problems.xlsx", f.login("bs")); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another town's center downloads the problems: status %d", res.StatusCode)
+	}
+}
 
 // TestImportThroughBrowser: on each engine, a bad file is reported by
 // file, row and column and writes nothing; a good one is reported with the
