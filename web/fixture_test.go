@@ -3,13 +3,17 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -76,32 +80,146 @@ func newFixture(t *testing.T) *fixture {
 
 // newFixtureAt builds the application on a new store at target: a SQLite
 // path or a PostgreSQL URL (storetest.Backends gives one of each engine).
+// A SQLite store starts as a copy of the package's template (templateStore)
+// instead of being imported and given its accounts again.
 func newFixtureAt(t *testing.T, target string) *fixture {
 	t.Helper()
-	return newFixtureOf(t, target, demo.Town(1))
+	if strings.HasPrefix(target, "postgres") {
+		return newFixtureOf(t, target, demoTown())
+	}
+	tmpl, err := templateStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := copyFile(tmpl, target); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenAndMigrate(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return serve(t, db)
 }
 
 // newFixtureOf is newFixtureAt with the store holding recs (the demo town,
 // changed) instead.
 func newFixtureOf(t *testing.T, target string, recs *gs.Records) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.OpenAndMigrate(ctx, target)
+	db, err := store.OpenAndMigrate(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Import(ctx, recs, nil); err != nil {
+	if err := seed(db, recs); err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return clock }
-	auth := &app.Auth{DB: db, Now: now}
+	return serve(t, db)
+}
+
+// demoTown returns demo.Town(1), generated once for the package: the
+// fixtures only read it (store.Import copies what it stores), and TestMain
+// fails the tests if it changed. Tests that change the town call demo.Town
+// themselves.
+func demoTown() *gs.Records {
+	sharedTown.once.Do(func() { sharedTown.recs = demo.Town(1) })
+	return sharedTown.recs
+}
+
+// sharedTown is what demoTown returns.
+var sharedTown struct {
+	once sync.Once
+	recs *gs.Records
+}
+
+// seed imports recs into db and creates the test accounts.
+func seed(db *store.DB, recs *gs.Records) error {
+	ctx := context.Background()
+	if _, err := db.Import(ctx, recs, nil); err != nil {
+		return err
+	}
+	auth := &app.Auth{DB: db, Now: func() time.Time { return clock }}
 	for _, u := range accounts {
-		u := u
 		if err := auth.CreateUser(ctx, &u, password); err != nil {
-			t.Fatalf("create %s: %v", u.Username, err)
+			return fmt.Errorf("create %s: %w", u.Username, err)
 		}
 	}
+	return nil
+}
+
+// tmplStore is the package's SQLite store holding the demo town and the
+// test accounts (seed), built once, in a folder TestMain removes.
+var tmplStore struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+// templateStore returns the path of the template store, building it on
+// first use. Its file alone is the whole store: closing the store's last
+// connection checkpointed the write-ahead log into it and removed the log.
+func templateStore() (string, error) {
+	tmplStore.once.Do(func() {
+		tmplStore.err = func() error {
+			dir, err := os.MkdirTemp("", "gridscore-web-test-")
+			if err != nil {
+				return err
+			}
+			tmplStore.dir, tmplStore.path = dir, filepath.Join(dir, "template.db")
+			db, err := store.OpenAndMigrate(context.Background(), tmplStore.path)
+			if err != nil {
+				return err
+			}
+			if err := seed(db, demoTown()); err != nil {
+				db.Close()
+				return err
+			}
+			if err := db.Close(); err != nil {
+				return err
+			}
+			if _, err := os.Stat(tmplStore.path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("template store: its write-ahead log is left after closing (%v)", err)
+			}
+			return nil
+		}()
+		if tmplStore.err != nil {
+			tmplStore.err = fmt.Errorf("template store: %w", tmplStore.err)
+		}
+	})
+	return tmplStore.path, tmplStore.err
+}
+
+// copyFile copies the file at from to a new file at to.
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
+}
+
+// TestMain removes the template store and stops the shared Chromium
+// (newTab) after the tests, if they made them. It fails the tests if the
+// town the fixtures shared (demoTown) is no longer the demo town.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedTown.recs != nil && !reflect.DeepEqual(sharedTown.recs, demo.Town(1)) {
+		fmt.Fprintln(os.Stderr, "FAIL: a test changed the demo town the fixtures share (demoTown); change a copy, demo.Town(1)")
+		code = 1
+	}
+	if tmplStore.dir != "" {
+		os.RemoveAll(tmplStore.dir)
+	}
+	stopChromium()
+	os.Exit(code)
+}
+
+// serve builds the application on db, which holds the demo town and the
+// test accounts.
+func serve(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	now := func() time.Time { return clock }
+	auth := &app.Auth{DB: db, Now: now}
 	logs := &syncBuffer{}
 	srv := &web.Server{
 		Service: &app.Service{DB: db, Scheme: scheme.Default(), Now: now},

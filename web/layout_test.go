@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,36 +14,71 @@ import (
 // chromium is Debian's Chromium, which the layout tests drive.
 const chromium = "/usr/bin/chromium"
 
-// phone opens a headless Chromium emulating a 360×740 phone on the
+// sharedChromium is the one headless Chromium of the package's tests,
+// started by the first test that needs one and stopped by TestMain
+// (stopChromium): a Chromium takes seconds to start, a browser context in
+// it (newTab) next to nothing.
+var sharedChromium struct {
+	once sync.Once
+	ctx  context.Context
+	stop context.CancelFunc
+	err  error
+}
+
+// stopChromium stops the shared Chromium if a test started it.
+func stopChromium() {
+	if sharedChromium.stop != nil {
+		sharedChromium.stop()
+	}
+}
+
+// newTab opens a tab of the shared Chromium (started on first use) in a
+// browser context of its own: no cookie or storage of another test or tab,
+// as with a fresh profile. It skips the test where Chromium is missing.
+func newTab(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("browser test skipped: %s is missing (apt-get install chromium; CI installs it)", chromium)
+	}
+	c := &sharedChromium
+	c.once.Do(func() {
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.WindowSize(1366, 768))
+		ctx, cancelCtx := chromedp.NewContext(actx)
+		c.ctx, c.stop = ctx, func() { cancelCtx(); cancelAlloc() }
+		c.err = chromedp.Do(ctx) // no timeout: it would end the browser
+	})
+	if c.err != nil {
+		t.Fatalf("start Chromium: %v", c.err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx() })
+	return ctx
+}
+
+// phone opens a headless Chromium tab (newTab) emulating a 360×740 phone on the
 // fixture's application served over HTTP, signed in as username.
 func (f *fixture) phone(t *testing.T, username string) (context.Context, string) {
 	t.Helper()
 	return f.browser(t, username, 360, 740, true)
 }
 
-// desktop opens a headless Chromium 1366×768 wide, as phone does.
+// desktop opens a headless Chromium tab 1366×768 wide, as phone does.
 func (f *fixture) desktop(t *testing.T, username string) (context.Context, string) {
 	t.Helper()
 	return f.browser(t, username, 1366, 768, false)
 }
 
-// browser opens a headless Chromium of width×height pixels (a phone's
+// browser opens a headless Chromium tab (newTab) of width×height pixels (a phone's
 // touch screen when mobile) on the fixture's application served over
 // HTTP, signed in as username.
 func (f *fixture) browser(t *testing.T, username string, width, height int64, mobile bool) (context.Context, string) {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("layout test skipped: %s is missing (apt-get install chromium; CI installs it)", chromium)
-	}
+	ctx := newTab(t)
 	srv := httptest.NewServer(f.handler)
 	t.Cleanup(srv.Close)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(int(width), int(height)))
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	viewport := chromedp.EmulateViewport(width, height)
 	if mobile {
 		viewport = chromedp.EmulateViewport(width, height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)

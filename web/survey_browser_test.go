@@ -104,16 +104,12 @@ func slipQRs(sheet image.Image) []string {
 	return out
 }
 
-// voterPhone opens a headless Chromium of its own (no session, no cookie
-// of anyone), emulating a 360-pixel phone with JavaScript turned off.
+// voterPhone opens a headless Chromium tab in a browser context of its own
+// (newTab: no session, no cookie of anyone), emulating a 360-pixel phone
+// with JavaScript turned off.
 func voterPhone(t *testing.T) context.Context {
 	t.Helper()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(360, 740))
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	ctx := newTab(t)
 	if err := chromedp.Do(ctx, noScript(),
 		chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)); err != nil {
 		t.Fatal(err)

@@ -41,6 +41,8 @@ type BenchCommand struct {
 	dir                     string
 	bulk, keep, reuse       bool
 	runs                    int
+	// window is how long watch samples the machine (busyWindowFrom).
+	window time.Duration
 }
 
 // benchRow is one measured (store, size).
@@ -73,14 +75,18 @@ type benchRow struct {
 // the highest share other processes took and warns when that is enough to
 // slow the measurements.
 func (c *BenchCommand) watch(ctx context.Context, row *benchRow, what string) {
-	share, ok := machineBusy(ctx, busyWindow)
+	share, ok := machineBusy(ctx, c.window)
 	if !ok {
 		return
 	}
 	row.busyKnown = true
 	row.busy = max(row.busy, share)
 	if share >= busyWarn {
-		fmt.Fprintf(c.m.Stderr, "注意：%s的一秒内，其他进程占用了本机 %.0f%% 的 CPU，测得的时间会偏长\n", what, 100*share)
+		span := "一秒"
+		if c.window != time.Second {
+			span = " " + c.window.String() + " "
+		}
+		fmt.Fprintf(c.m.Stderr, "注意：%s的%s内，其他进程占用了本机 %.0f%% 的 CPU，测得的时间会偏长\n", what, span, 100*share)
 	}
 }
 
@@ -115,6 +121,9 @@ func (c *BenchCommand) Run(ctx context.Context, args []string) error {
 	}
 	if c.runs < 1 {
 		return usageError{fmt.Sprintf("--runs 应为正整数：%d", c.runs)}
+	}
+	if c.window, err = busyWindowFrom(c.m.Getenv); err != nil {
+		return usageError{err.Error()}
 	}
 	if (c.keep || c.reuse) && c.dir == "" {
 		return usageError{"--keep 和 --reuse 需要用 --dir 指定保存数据库的文件夹"}

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestCPUTimes(t *testing.T) {
 	for _, c := range []struct {
@@ -18,6 +21,29 @@ func TestCPUTimes(t *testing.T) {
 		busy, total, ok := cpuTimes(c.stat)
 		if busy != c.busy || total != c.total || ok != c.ok {
 			t.Errorf("%s: got %d/%d %v, want %d/%d %v", c.name, busy, total, ok, c.busy, c.total, c.ok)
+		}
+	}
+}
+
+func TestBusyWindowFrom(t *testing.T) {
+	for _, c := range []struct {
+		env  string
+		want time.Duration
+		ok   bool
+	}{
+		{"", time.Second, true},
+		{"100ms", 100 * time.Millisecond, true},
+		{"0s", 0, false},
+		{"soon", 0, false},
+	} {
+		got, err := busyWindowFrom(func(k string) string {
+			if k == busyWindowEnv {
+				return c.env
+			}
+			return ""
+		})
+		if got != c.want || (err == nil) != c.ok {
+			t.Errorf("%s=%q: got %v, %v; want %v, ok %v", busyWindowEnv, c.env, got, err, c.want, c.ok)
 		}
 	}
 }

@@ -15,13 +15,16 @@ import (
 )
 
 // TestMain lets the test binary stand in for the gridscore program, so that
-// tests can run several real gridscore processes against one store.
+// tests can run several real gridscore processes against one store. It
+// stops the Chromium the end-to-end tests shared, if they started it.
 func TestMain(m *testing.M) {
 	if os.Getenv("GRIDSCORE_TEST_AS_MAIN") == "1" {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopChromium()
+	os.Exit(code)
 }
 
 // process runs gridscore as a separate process.

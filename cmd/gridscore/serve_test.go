@@ -319,36 +319,71 @@ func selfSigned(t *testing.T) (certPath, keyPath string) {
 // chromiumPath is Debian's Chromium, which the end-to-end tests drive.
 const chromiumPath = "/usr/bin/chromium"
 
-// browser starts a headless Chromium with a fresh profile and a window of
-// the given size; mobile emulates a phone (touch, the viewport meta tag).
-// It also collects what the pages write to the console, such as a
-// Content-Security-Policy violation.
+// sharedChromium is the one headless Chromium of the end-to-end tests,
+// started by the first test that needs one and stopped by TestMain: a
+// Chromium takes seconds to start, a browser context in it (browser) next
+// to nothing.
+var sharedChromium struct {
+	once sync.Once
+	ctx  context.Context
+	stop context.CancelFunc
+	err  error
+}
+
+// startChromium returns the context of the shared Chromium, starting it on
+// first use.
+func startChromium() (context.Context, error) {
+	c := &sharedChromium
+	c.once.Do(func() {
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chromiumPath),
+			chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("lang", "zh-CN"),
+			chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+			chromedp.WindowSize(1280, 900),
+		)
+		ctx, cancelCtx := chromedp.NewContext(actx)
+		c.ctx, c.stop = ctx, func() { cancelCtx(); cancelAlloc() }
+		c.err = chromedp.Do(ctx) // no timeout: it would end the browser
+	})
+	return c.ctx, c.err
+}
+
+// stopChromium stops the shared Chromium if a test started it.
+func stopChromium() {
+	if sharedChromium.stop != nil {
+		sharedChromium.stop()
+	}
+}
+
+// browser opens a tab of the shared headless Chromium in a browser context
+// of its own (its own cookies and storage, as a fresh profile has, so two
+// calls are two people), with a viewport of the given size; mobile
+// emulates a phone (touch, the viewport meta tag). It also collects what
+// the pages write to the console, such as a Content-Security-Policy
+// violation.
 func browser(t *testing.T, width, height int64, mobile bool) (context.Context, func() []chromedp.ConsoleMessage) {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("end-to-end test skipped: %s is missing (apt-get install chromium; CI installs it)", chromiumPath)
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(int(width), int(height)),
-	)
-	ctx, cancelCtx := chromedp.NewContext(actx)
+	shared, err := startChromium()
+	if err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(shared, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	t.Cleanup(func() { cancelTimeout(); cancelCtx() })
 
 	var opts []chromedp.EmulateViewportOption
 	if mobile {
 		opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
 	}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height, opts...)); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		t.Fatalf("open a tab: %v", err)
 	}
 	var mu sync.Mutex
 	var msgs []chromedp.ConsoleMessage
@@ -386,17 +421,18 @@ func browserLogin(t *testing.T, ctx context.Context, base, username string) {
 	}
 }
 
-// screenshot saves a full-page PNG in the test's temporary folder (or in
-// $GRIDSCORE_E2E_SHOTS, to look at it afterwards).
+// screenshot saves a full-page PNG of the page in the folder that the
+// environment variable GRIDSCORE_E2E_SHOTS names, to look at afterwards;
+// without it, nothing (no test reads the pictures, and each takes time).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	dir := os.Getenv("GRIDSCORE_E2E_SHOTS")
+	if dir == "" {
+		return
+	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
-	}
-	dir := os.Getenv("GRIDSCORE_E2E_SHOTS")
-	if dir == "" {
-		dir = t.TempDir()
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)
