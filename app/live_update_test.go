@@ -61,15 +61,18 @@ func TestLiveUpdateEqualsFullComputation(t *testing.T) {
 }
 
 // TestLiveUpdateEachKindOfChange is the differential test making every
-// kind of change in turn, three rounds, with the service kept (its
-// memory holds the kept results and the towns' grids, workers, meetings
-// and calendar days as long as they are unchanged), so that each kind is
-// made with that memory in use, whatever the random sequences do.
+// kind of change in turn, with the service kept (its memory holds the kept
+// results and the towns' grids, workers, meetings and calendar days as long
+// as they are unchanged), so that each kind is made with that memory in
+// use, whatever the random sequences do: three rounds on SQLite, one on
+// PostgreSQL (run with -coverpkg, the second and third rounds ran no
+// statement of app or store that the first had not, on either engine).
 func TestLiveUpdateEachKindOfChange(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+	rounds := map[string]int{"sqlite": 3, "postgres": 1}
+	forEachBackend(t, func(t *testing.T, b storetest.Backend, db *store.DB) {
 		d := newDifferential(t, db, 3)
 		d.inTurn, d.keep = true, true
-		for step := range 3 * d.kinds() {
+		for step := range rounds[b.Name] * d.kinds() {
 			d.step(step)
 		}
 	})
