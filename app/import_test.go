@@ -158,10 +158,15 @@ func TestDuplicateKeyAcrossFilesIsReportedWithBothRows(t *testing.T) {
 // TestStreamingImportStoresWhatTheInMemoryImportStores imports the same
 // files through ImportFiles and through csvfile.Read and store.Import, into
 // fresh stores, and compares every stored row and the statistics; then
-// imports them again, which changes nothing.
+// imports them again, which changes nothing. The big town's events, logins
+// and patrols each stream through in two full chunks of the Scanner
+// (csvfile.DefaultChunkRows) and a partial one, each more than PostgreSQL's
+// import writes before it gathers a table's statistics (10,000 rows), and
+// its events file is larger than the first read of a file (1 MiB).
 func TestStreamingImportStoresWhatTheInMemoryImportStores(t *testing.T) {
 	big := t.TempDir()
-	tw := town{workers: 500, events: 150_000, logins: 80_000, patrols: 70_000}
+	chunk := csvfile.DefaultChunkRows
+	tw := town{workers: 500, events: 2*chunk + chunk/2, logins: 2*chunk + chunk/4, patrols: 2*chunk + chunk/8}
 	if testing.Short() {
 		tw = town{workers: 50, events: 15_000, logins: 8_000, patrols: 7_000}
 	}

@@ -26,7 +26,7 @@ import (
 	"github.com/gridscore/gridscore/engine"
 )
 
-const warnSeeds = 200
+const warnSeeds = 100
 
 func TestWarningsRandom(t *testing.T) {
 	seen := map[gs.RuleID]int{}

@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+	"reflect"
+
+	"github.com/gridscore/gridscore"
+)
 
 // SortRecords orders the records of each kind as Load does, for the tests.
 var SortRecords = sortRecords
@@ -21,4 +26,13 @@ func (db *DB) MigrateToForTest(ctx context.Context, version int64) error {
 	}
 	_, err = p.UpTo(ctx, version)
 	return err
+}
+
+// AppendRecords appends every record of r to all, copying: the generator
+// reuses r for its next town.
+func AppendRecords(all, r *gridscore.Records) {
+	a, v := reflect.ValueOf(all).Elem(), reflect.ValueOf(r).Elem()
+	for i := range a.NumField() {
+		a.Field(i).Set(reflect.AppendSlice(a.Field(i), v.Field(i)))
+	}
 }

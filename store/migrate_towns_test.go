@@ -46,7 +46,7 @@ func TestMigrateCalendarTowns(t *testing.T) {
 		var towns []string
 		if err := gen.Generate(opts, func(r *gs.Records) error {
 			towns = append(towns, r.Grids[0].Town)
-			appendRecords(all, r)
+			store.AppendRecords(all, r)
 			rest := *r
 			rest.Meetings, rest.Calendar = nil, nil // stored below, as the old schema held them
 			_, err := db.Import(ctx, &rest, nil)
@@ -135,15 +135,6 @@ func TestMigrateCalendarTowns(t *testing.T) {
 			}
 		}
 	})
-}
-
-// appendRecords appends every record of r to all, copying: the generator
-// reuses r for its next town.
-func appendRecords(all, r *gs.Records) {
-	a, v := reflect.ValueOf(all).Elem(), reflect.ValueOf(r).Elem()
-	for i := range a.NumField() {
-		a.Field(i).Set(reflect.AppendSlice(a.Field(i), v.Field(i)))
-	}
 }
 
 // townOfGrid returns the town of a grid of r.
