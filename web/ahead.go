@@ -135,14 +135,16 @@ func (s *Server) warmAll(ctx context.Context) {
 	}
 }
 
-// computeAt computes tq's live result as of asOf, unless its results are
-// stored, the quarter has not begun by then, or the result is kept.
+// computeAt computes tq's live result as of asOf, unless the quarter has
+// not begun by then, the result is kept, or its results are stored and
+// asOf is past the quarter's end: inside the quarter the warnings are the
+// live result's even beside a stored snapshot (townWarningResults).
 func (s *Server) computeAt(ctx context.Context, tq townQuarter, asOf time.Time) {
 	if asOf.Before(tq.Quarter.First().Start()) {
 		return
 	}
 	st, err := s.Service.QuarterState(ctx, tq.Town, tq.Quarter)
-	if err == nil && !st.HasSnapshot() {
+	if err == nil && (!st.HasSnapshot() || asOf.Before(tq.Quarter.Last().End())) {
 		_, err = s.assessTown(ctx, Period{Quarter: tq.Quarter, AsOf: asOf.In(gs.CST)}, tq.Town)
 	}
 	if err != nil && ctx.Err() == nil {

@@ -44,8 +44,9 @@ type DashboardPage struct {
 	// charts and the ranking are the standing so far (截至目前, RULES.md
 	// §9), not a final total, and the pay is not shown.
 	Standing bool
-	// Warnings sums up the warnings as of a moment inside the quarter (nil
-	// otherwise), with the link to the warnings board.
+	// Warnings sums up the warnings as of the page's moment while it is
+	// inside the quarter (nil otherwise), live even beside a stored
+	// snapshot (townWarningResults), with the link to the warnings board.
 	Warnings *WarningSummary
 	// Surveys are the town's satisfaction surveys of the quarter, with how
 	// far each has come (the campaign's page has it grid by grid);
@@ -152,13 +153,16 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		Histogram:  newHistogram(ws),
 		Categories: newCategoryChart(sum, s.Service.Scheme.Max),
 	}
-	state := warningState(p)
-	page.Standing = state != "ended"
+	page.Standing = resultState(p) != "ended"
 	if page.Standing {
 		page.Histogram, page.Categories = page.Histogram.standing(), page.Categories.standing()
 	}
-	if state == "open" && hasWarnings(ws) {
-		sw := summarizeWarnings(ws, town, p)
+	warned, err := s.townWarningResults(r.Context(), p, town, ws)
+	if err != nil {
+		return err
+	}
+	if hasWarnings(warned) {
+		sw := summarizeWarnings(warned, town, p)
 		page.Warnings = &sw
 	}
 	if page.Quarter, err = s.quarterPanel(r.Context(), u, town, p, form); err != nil {

@@ -111,7 +111,10 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		return err
 	}
 	page := &DistrictPage{Page: s.page(u, "全区 "+p.Quarter.String()+" 考核总览", "home"), Period: p, Open: state == "open"}
-	known := map[string][]gs.WorkerResult{}
+	// warned are the towns' results the warnings come from: the live ones
+	// as of the page's moment, also for a town whose numbers come from its
+	// stored snapshot.
+	warned := map[string][]gs.WorkerResult{}
 	var all []gs.WorkerResult
 	var live, computed, final int
 	for _, t := range towns {
@@ -134,6 +137,22 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 			} else {
 				computed++
 			}
+			if state != "open" {
+				break
+			}
+			if p.Live {
+				s.viewedLive(st.Town, p.Quarter)
+			}
+			kept, err := s.Service.CachedTown(ctx, st.Town, p.Quarter, p.AsOf)
+			if err != nil {
+				return err
+			}
+			if kept == nil {
+				s.warmLive(r, st.Town)
+				row.Warming = true
+				break
+			}
+			warned[st.Town] = inTown(kept.Workers, st.Town)
 		case state == "early":
 			row.Pending, row.Why = true, "季度尚未开始"
 		default:
@@ -151,11 +170,11 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 				break
 			}
 			ws, ok = inTown(kept.Workers, st.Town), true
+			warned[st.Town] = ws
 			row.Source, row.Provisional = "实时 · 暂定", true
 			live++
 		}
 		if ok {
-			known[st.Town] = ws
 			all = append(all, ws...)
 			row.Stats = statsOf(summarize(ws))
 		} else {
@@ -165,7 +184,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		page.Towns = append(page.Towns, row)
 	}
 	if page.Open {
-		page.townRisks(p, known)
+		page.townRisks(p, warned)
 	}
 	sum := summarize(all)
 	page.Stats = statsOf(sum)
@@ -199,13 +218,14 @@ func districtNotes(p Period, live, computed, final, warming, pending int) []stri
 	return notes
 }
 
-// townRisks puts into each town's row of page the warnings of its known
-// result (stored, or live and kept); a town still being computed gets its
-// warnings on the next refresh.
-func (page *DistrictPage) townRisks(p Period, known map[string][]gs.WorkerResult) {
+// townRisks puts into each town's row of page the warnings of its live
+// result as of the page's moment, when kept (never a stored snapshot's: it
+// keeps the warnings of its own moment); a town still being computed gets
+// its warnings on the next refresh.
+func (page *DistrictPage) townRisks(p Period, warned map[string][]gs.WorkerResult) {
 	for i := range page.Towns {
 		row := &page.Towns[i]
-		if ws := known[row.Town]; hasWarnings(ws) {
+		if ws := warned[row.Town]; hasWarnings(ws) {
 			sw := summarizeWarnings(ws, row.Town, p)
 			row.Risk = &sw
 		}

@@ -15,8 +15,10 @@ var exportNames = map[string]string{
 	"result.xlsx": "考核结果",
 	"pay.xlsx":    "绩效工资表",
 	"filing.xlsx": "报备材料",
-	// warnings.xlsx is always computed live as of the page's moment: a
-	// stored snapshot carries no warnings.
+	// warnings.xlsx is always computed live as of the page's moment, as
+	// the dashboard and the warnings board list them
+	// (townWarningResults): a snapshot stored mid-quarter keeps the
+	// warnings of its own moment, which are not these.
 	"warnings.xlsx": "预警清单",
 }
 

@@ -31,6 +31,12 @@ type Period struct {
 // StoredAsOfText is the moment the stored snapshot was computed at.
 func (p Period) StoredAsOfText() string { return p.StoredAsOf.In(gs.CST).Format("2006-01-02 15:04") }
 
+// StoredMidQuarter reports whether the page shows a stored snapshot
+// computed before the quarter's end: a standing, not the final result.
+func (p Period) StoredMidQuarter() bool {
+	return p.Stored != "" && p.StoredAsOf.Before(p.Quarter.Last().End())
+}
+
 // asOfLayouts are the forms of as_of accepted, in CST: what a datetime-local
 // field sends, and what people type.
 var asOfLayouts = []string{

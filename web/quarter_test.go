@@ -195,8 +195,10 @@ func TestPublishInterimRefused(t *testing.T) {
 	if strings.Contains(body, "本季度尚未结束") {
 		t.Error("on 2023-10-08 the dashboard says the quarter has not ended")
 	}
+	// The warnings are as of the page's moment (2023-10-08), never the
+	// snapshot's: the quarter is over, so there are none.
 	res, body = f.get(town+"/warnings", staff)
-	wantStatus(t, "warnings as of 09-20", res, body, 200, "预警列出截至 2023-09-20 09:00")
+	wantStatus(t, "warnings on 10-08", res, body, 200, `id="no-warnings"`, "保存的结果只计算到 2023-09-20 09:00")
 	res, body = f.get("/workers", staff)
 	wantStatus(t, "workers as of 09-20", res, body, 200, "截至 2023-09-20 09:00")
 	if strings.Contains(body, "/quarter/publish") {

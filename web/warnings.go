@@ -12,10 +12,10 @@ import (
 )
 
 // The town's warnings board (预警看板, RULES.md §9): every warning of every
-// assessed worker of a town as of the page's moment, from the same result
-// the dashboard shows (result.go: the stored snapshot, else the live result
-// kept by five-minute moments), filtered by rule, grid and due date, the
-// warnings per rule, and who may lose points this week.
+// assessed worker of a town as of the page's moment, always from the live
+// standing then (townWarningResults: never a stored snapshot's, which keeps
+// the warnings of the moment it was computed at), filtered by rule, grid
+// and due date, the warnings per rule, and who may lose points this week.
 
 // WarningsPage is a town's warnings board for its center and the district.
 type WarningsPage struct {
@@ -25,9 +25,9 @@ type WarningsPage struct {
 	// ToDistrict is set for the district center, which came from the
 	// district's overview.
 	ToDistrict bool
-	// State is "open" while the moment is inside the quarter (the warnings
-	// are listed), "ended" at or after the quarter's end (there are none:
-	// the result is final) and "early" before the quarter began.
+	// State is "open" while the page's moment is inside the quarter (the
+	// warnings are listed), "ended" at or after the quarter's end (there
+	// are none) and "early" before the quarter began.
 	State string
 	// DashboardURL is the town's dashboard, where the result is; ExportURL
 	// the warnings as an Excel workbook (export.go).
@@ -118,6 +118,9 @@ func (s *Server) townWarnings(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err != nil {
 		return err
 	}
+	if ws, err = s.townWarningResults(r.Context(), p, town, ws); err != nil {
+		return err
+	}
 	base := townPath(town)
 	page := &WarningsPage{
 		Page:         s.page(u, town+" "+p.Quarter.String()+" 预警看板", "warnings"),
@@ -177,18 +180,27 @@ func (s *Server) townWarnings(w http.ResponseWriter, r *http.Request, u *gs.User
 	return s.render(w, r, status, "warnings", page)
 }
 
-// warningState tells whether the page's moment (that of the stored
-// snapshot when the page shows one) is inside the quarter ("open"), after
-// its end ("ended") or before it began ("early").
-func warningState(p Period) string {
-	at := p.AsOf
+// warningState tells whether the page's moment, which its warnings are
+// as of (townWarningResults), is inside the quarter ("open"), after its end
+// ("ended") or before it began ("early").
+func warningState(p Period) string { return momentState(p.Quarter, p.AsOf) }
+
+// resultState is warningState for the result the page shows: as of the
+// stored snapshot's moment when the page shows one.
+func resultState(p Period) string {
 	if p.Stored != "" {
-		at = p.StoredAsOf
+		return momentState(p.Quarter, p.StoredAsOf)
 	}
+	return momentState(p.Quarter, p.AsOf)
+}
+
+// momentState tells whether at is inside quarter q ("open"), at or after
+// its end ("ended") or before it began ("early").
+func momentState(q gs.Quarter, at time.Time) string {
 	switch {
-	case !at.Before(p.Quarter.Last().End()):
+	case !at.Before(q.Last().End()):
 		return "ended"
-	case at.Before(p.Quarter.First().Start()):
+	case at.Before(q.First().Start()):
 		return "early"
 	}
 	return "open"

@@ -1,10 +1,33 @@
 package web
 
 import (
+	"context"
 	"net/url"
 
 	gs "github.com/gridscore/gridscore"
 )
+
+// townWarningResults returns the results whose warnings town's pages list
+// (the dashboard, the warnings board): the live standing as of the page's
+// moment, as the board's workbook (export.go), the API and the command line
+// list them. ws are the town's workers in the result the page shows, used
+// as they are when it is live; a stored snapshot is not, since it keeps the
+// warnings of the moment it was computed at, which are about that moment,
+// not this one (its "today" may be long past). None when the page's moment
+// is not inside the quarter.
+func (s *Server) townWarningResults(ctx context.Context, p Period, town string, ws []gs.WorkerResult) ([]gs.WorkerResult, error) {
+	switch {
+	case warningState(p) != "open":
+		return nil, nil
+	case p.Stored == "":
+		return ws, nil
+	}
+	res, err := s.assessTown(ctx, p, town)
+	if err != nil {
+		return nil, err
+	}
+	return inTown(res.Workers, town), nil
+}
 
 // WarningSummary is the headline of a town's warnings as of a moment
 // inside the quarter, which the dashboard and the district's overview show
