@@ -19,8 +19,9 @@ import (
 // pages viewed later (2023-08-20 10:00) list the warnings as of the page's
 // moment, computed live, not those stored with the snapshot: the board,
 // its counts, the dashboard's summary, the district's overview and the
-// board's workbook all give the same warnings, and the board and the
-// dashboard say so beside the snapshot's moment. After the quarter's end
+// board's workbook all give the same warnings, and so does each worker's
+// page; the board, the dashboard and the worker's page say so beside the
+// snapshot's moment. After the quarter's end
 // the board lists none.
 func TestWarningsAfterMidQuarterSnapshot(t *testing.T) {
 	t.Parallel()
@@ -87,6 +88,21 @@ func TestWarningsAfterMidQuarterSnapshot(t *testing.T) {
 	m := regexp.MustCompile(`<span class="stat-num">(\d+)</span><span class="stat-label">有预警的网格员`).FindStringSubmatch(body)
 	if m == nil || m[1] != strconv.Itoa(workers) {
 		t.Errorf("the dashboard counts %v workers with warnings, want %d", m, workers)
+	}
+
+	// A worker's page lists the worker's live warnings, not the snapshot's.
+	for _, w := range live.Workers {
+		if w.Warnings == nil || len(*w.Warnings) == 0 {
+			continue
+		}
+		_, body = f.get("/workers/"+url.PathEscape(w.WorkerID)+"?as_of="+later, staff)
+		if n := strings.Count(body, `<li class="warning warning-`); n != len(*w.Warnings) {
+			t.Errorf("%s's page lists %d warnings, the live standing as of %s has %d", w.WorkerID, n, later, len(*w.Warnings))
+		}
+		if !strings.Contains(body, `id="warnings-live"`) || !strings.Contains(body, "截至 2023-08-15 10:00") {
+			t.Errorf("%s's page does not tell the stored snapshot's moment from the warnings' one", w.WorkerID)
+		}
+		break
 	}
 
 	x := f.download("warnings.xlsx?as_of="+later, staff)

@@ -172,7 +172,9 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 		moment = p.StoredAsOf
 	}
 	if page.Standing = s.standingView(res, wr, moment); page.Standing != nil {
-		page.Warnings = warningCards(wr, moment)
+		if page.Warnings, err = s.workerWarnings(r.Context(), p, wr); err != nil {
+			return err
+		}
 	}
 	life, err := s.workerLife(r.Context(), u, wr, p, form)
 	if err != nil {
@@ -190,6 +192,26 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 		page.Error = form.Error
 	}
 	return s.render(w, r, status, "worker", page)
+}
+
+// workerWarnings are the warnings of wr's page: those of the live standing
+// as of the page's moment, as the town's board lists them
+// (townWarningResults), also when wr comes from a snapshot stored inside
+// the quarter, whose own warnings are about the moment it was computed at.
+func (s *Server) workerWarnings(ctx context.Context, p Period, wr *gs.WorkerResult) ([]WarningCard, error) {
+	if p.Stored == "" {
+		return warningCards(wr, p.AsOf), nil
+	}
+	live, err := s.townWarningResults(ctx, p, wr.Town, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i := range live {
+		if live[i].WorkerID == wr.WorkerID {
+			return warningCards(&live[i], p.AsOf), nil
+		}
+	}
+	return nil, nil
 }
 
 // visibleWorker returns worker id's result in res, refusing one u may not
