@@ -90,6 +90,13 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		return gs.Errorf(gs.EINVALID, "计算时点 %s 早于本季度的第一天 %s：季度开始后才能计算。",
 			asOf.In(gs.CST).Format("2006-01-02 15:04"), first)
 	}
+	// A moment still to come would judge the days up to it as over before
+	// they are, and a quarter computed as of its end before it ends would
+	// pass PublishBlocker and be published, finalized and paid early.
+	if now := s.Clock(); asOf.After(now) {
+		return gs.Errorf(gs.EINVALID, "计算时点 %s 晚于现在（%s）：只能按已经到来的时点计算。",
+			asOf.In(gs.CST).Format("2006-01-02 15:04"), now.In(gs.CST).Format("2006-01-02 15:04"))
+	}
 	computable := func(st gs.QuarterState) bool { return st.State == gs.StateOpen || st.State == gs.StateComputed }
 	if st, err := s.QuarterState(ctx, town, q); err != nil {
 		return err

@@ -311,8 +311,34 @@ func TestComputeBeforeTheQuarter(t *testing.T) {
 		if err != nil || st.State != gs.StateOpen {
 			t.Errorf("2024Q1 is %q (%v) after the refusal, want open", st.State, err)
 		}
+		*now = time.Date(2024, 1, 1, 0, 0, 0, 0, gs.CST)
 		if err := s.Compute(ctx, qStaff, demo.TownName, next, time.Date(2024, 1, 1, 0, 0, 0, 0, gs.CST)); err != nil {
 			t.Errorf("compute 2024Q1 as of its first moment: %v", err)
+		}
+	})
+}
+
+// TestComputeInTheFuture: a quarter cannot be computed as of a moment
+// still to come by the service's clock. On 2023-09-15 a computation of
+// 2023Q3 as of 2023-10-01 00:00 would judge 09-15…09-30 as elapsed and
+// pass PublishBlocker, so the quarter could be published, finalized and
+// paid before it ends.
+func TestComputeInTheFuture(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter() // 2023Q3
+		*now = time.Date(2023, 9, 15, 10, 0, 0, 0, gs.CST)
+		end := time.Date(2023, 10, 1, 0, 0, 0, 0, gs.CST)
+		err := s.Compute(ctx, qStaff, town, q, end)
+		wantCode(t, "compute as of 10-01 on 09-15", err, gs.EINVALID, "计算时点 2023-10-01 00:00 晚于现在（2023-09-15 10:00）")
+		mustState(t, s, gs.StateOpen)
+		wantCode(t, "publish after the refusal", s.Publish(ctx, qStaff, town, q), gs.ECONFLICT, "")
+		if err := s.Compute(ctx, qStaff, town, q, *now); err != nil {
+			t.Errorf("compute as of now: %v", err)
+		}
+		*now = end
+		if err := s.Compute(ctx, qStaff, town, q, end); err != nil {
+			t.Errorf("compute as of the quarter's end once it has come: %v", err)
 		}
 	})
 }
