@@ -123,7 +123,11 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		if err := rescore(qt, &s.Scheme, ws, base); err != nil {
 			return err
 		}
-		st := gs.QuarterState{State: gs.StateComputed, AsOf: asOf, ComputedAt: now, UpdatedBy: Actor(ctx)}
+		// A quarter reopened after publication keeps the moment it was
+		// published: it is still one that was published, which Withdraw
+		// refuses (its appeals would be left hanging).
+		st := gs.QuarterState{State: gs.StateComputed, AsOf: asOf, ComputedAt: now,
+			PublishedAt: qt.State.PublishedAt, UpdatedBy: Actor(ctx)}
 		if err := qt.SetState(st); err != nil {
 			return err
 		}

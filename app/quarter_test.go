@@ -407,5 +407,12 @@ func TestWithdraw(t *testing.T) {
 			}
 		}
 		wantCode(t, "withdraw a quarter once published", s.Withdraw(ctx, qStaff, town, q, "撤回"), gs.ECONFLICT, "已经公示过")
+		// Computed again after reopening, it is still one once published.
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "withdraw a quarter published, reopened and computed again", s.Withdraw(ctx, qStaff, town, q, "撤回"),
+			gs.ECONFLICT, "已经公示过")
+		mustState(t, s, gs.StateComputed)
 	})
 }
