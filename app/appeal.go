@@ -159,6 +159,9 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 		a.Status, a.Reply, a.DecidedAt, a.DecidedBy = gs.AppealRejected, reply, now, Actor(ctx)
 		action := gs.AuditAppealRejected
 		if uphold {
+			if err := upholdable(qt, a.DeductionRef); err != nil {
+				return err
+			}
 			a.Status, action = gs.AppealUpheld, gs.AuditAppealUpheld
 			if err := qt.Void(gs.Voided{DeductionRef: a.DeductionRef, Reason: "申诉成立：" + reply, By: Actor(ctx), At: now}); err != nil {
 				return err
@@ -173,6 +176,29 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 			Object: "appeal:" + strconv.FormatInt(id, 10), Detail: "答复：" + reply})
 	})
+}
+
+// upholdable refuses to uphold an appeal of the deduction ref names when
+// the snapshot no longer has it (computed again after a reopen, the
+// deduction is gone) and it was not voided either: an upheld appeal would
+// void nothing and read as a deduction won back. Rejecting it stays
+// allowed.
+func upholdable(qt *store.QuarterTx, ref gs.DeductionRef) error {
+	_, err := findDeduction(qt, ref)
+	if gs.ErrorCode(err) != gs.ENOTFOUND {
+		return err
+	}
+	vs, err := qt.Voided()
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if v.DeductionRef == ref {
+			return nil
+		}
+	}
+	return gs.Errorf(gs.ECONFLICT, "网格员 %s 申诉的“%s（%s）”已不在本季度的结果中（重新计算后不再扣分），不能支持这项申诉，只能驳回并在答复中说明。",
+		ref.WorkerID, gs.NameOr(gs.RuleName, ref.Rule), ref.PeriodName())
 }
 
 // Appeals returns the appeals f chooses, oldest first. The caller shows

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -414,5 +415,69 @@ func TestWithdraw(t *testing.T) {
 		wantCode(t, "withdraw a quarter published, reopened and computed again", s.Withdraw(ctx, qStaff, town, q, "撤回"),
 			gs.ECONFLICT, "已经公示过")
 		mustState(t, s, gs.StateComputed)
+	})
+}
+
+// TestUpholdGoneDeduction: an appeal pending from the first publication
+// whose deduction is gone once the quarter was reopened and computed again
+// cannot be upheld (it would void nothing and read as points won back); it
+// can be rejected.
+func TestUpholdGoneDeduction(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter()
+		for _, step := range []func() error{
+			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
+			func() error { return s.Publish(ctx, qStaff, town, q) },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ref gs.DeductionRef
+		for _, d := range workerOf(t, s, "QS013").Deductions {
+			if d.Rule == gs.RuleKeyVisits && d.Period == "2023-08" {
+				ref = gs.RefOf("QS013", d)
+			}
+		}
+		if ref.EvidenceKey != "TS0040" {
+			t.Fatalf("the demo's QS013 lacks the key.visits 2023-08 deduction for TS0040: %+v", ref)
+		}
+		a, err := s.Appeal(ctx, qWorker, q, ref, "八月已走访")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Reopen(ctx, qAdmin, town, q, "补录走访记录"); err != nil {
+			t.Fatal(err)
+		}
+		var visits []gs.Visit
+		for day := 1; day <= 4; day++ {
+			visits = append(visits, gs.Visit{ID: fmt.Sprintf("ZF-LATE-%d", day), PersonID: "TS0040", WorkerID: "QS013",
+				VisitedAt: time.Date(2023, 8, day, 10, 0, 0, 0, gs.CST)})
+		}
+		if _, err := s.DB.Import(ctx, &gs.Records{Visits: visits}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []func() error{
+			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
+			func() error { return s.Publish(ctx, qStaff, town, q) },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, d := range workerOf(t, s, "QS013").Deductions {
+			if d.Rule == gs.RuleKeyVisits && d.Period == "2023-08" {
+				t.Fatalf("the visits imported leave the deduction: %+v", d)
+			}
+		}
+		wantCode(t, "uphold an appeal of a deduction gone", s.Decide(ctx, qStaff, town, q, a.ID, true, "属实"),
+			gs.ECONFLICT, "不能支持这项申诉，只能驳回")
+		if vs, err := s.Voided(ctx, town, q); err != nil || len(vs) != 0 {
+			t.Errorf("voided after the refusal: %+v (%v)", vs, err)
+		}
+		if err := s.Decide(ctx, qStaff, town, q, a.ID, false, "补录走访后已不再扣分"); err != nil {
+			t.Errorf("reject it: %v", err)
+		}
 	})
 }
