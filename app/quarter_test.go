@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -478,6 +479,124 @@ func TestUpholdGoneDeduction(t *testing.T) {
 		}
 		if err := s.Decide(ctx, qStaff, town, q, a.ID, false, "补录走访后已不再扣分"); err != nil {
 			t.Errorf("reject it: %v", err)
+		}
+	})
+}
+
+// TestVoidFollowsItsDeduction: a void, or an upheld appeal, of a deduction
+// that rests on every record of its month (events.quota, events.batch)
+// still applies once an event of that month comes in after the first
+// computation and the deduction's records change: the total leaves it out,
+// the voided deductions name its records as they now are, and the audit
+// log tells the center.
+func TestVoidFollowsItsDeduction(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := app.WithActor(context.Background(), "staff")
+		town, q := demo.TownName, demo.Quarter()
+		find := func(id string, rule gs.RuleID, period string) *gs.Deduction {
+			for _, d := range workerOf(t, s, id).Deductions {
+				if d.Rule == rule && d.Period == period {
+					return &d
+				}
+			}
+			return nil
+		}
+		clone := func(id, newID string) gs.Event {
+			for _, e := range demo.Town(1).Events {
+				if e.ID == id {
+					e.ID = newID
+					return e
+				}
+			}
+			t.Fatalf("the demo has no event %s", id)
+			return gs.Event{}
+		}
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		quota, batch := find("QS003", gs.RuleEventsQuota, "2023-07"), find("QS011", gs.RuleEventsBatch, "2023-08")
+		if quota == nil || batch == nil {
+			t.Fatalf("the demo lacks QS003's quota of 2023-07 (%v) or QS011's batch of 2023-08 (%v)", quota, batch)
+		}
+		if err := s.VoidDeduction(ctx, qStaff, town, q, gs.RefOf("QS003", *quota), "七月借调区里"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Publish(ctx, qStaff, town, q); err != nil {
+			t.Fatal(err)
+		}
+		qs011 := &gs.User{Username: "QS011", Role: gs.RoleWorker, Town: town, WorkerID: "QS011"}
+		a, err := s.Appeal(ctx, qs011, q, gs.RefOf("QS011", *batch), "八月上旬在外培训")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Decide(ctx, qStaff, town, q, a.ID, true, "属实"); err != nil {
+			t.Fatal(err)
+		}
+		total3, total11 := *workerOf(t, s, "QS003").Total, *workerOf(t, s, "QS011").Total
+
+		if err := s.Reopen(ctx, qAdmin, town, q, "补录事件"); err != nil {
+			t.Fatal(err)
+		}
+		late := []gs.Event{clone(quota.Evidence[0], "SJ-LATE-3"), clone(batch.Evidence[0], "SJ-LATE-11")}
+		if _, err := s.DB.Import(ctx, &gs.Records{Events: late}, nil); err != nil {
+			t.Fatal(err)
+		}
+		live, err := s.Assess(ctx, q, demo.AsOf())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range live.Workers {
+			for _, d := range w.Deductions {
+				if (w.WorkerID == "QS003" && d.Rule == gs.RuleEventsQuota && d.Period == "2023-07" && !slices.Contains(d.Evidence, "SJ-LATE-3")) ||
+					(w.WorkerID == "QS011" && d.Rule == gs.RuleEventsBatch && d.Period == "2023-08" && !slices.Contains(d.Evidence, "SJ-LATE-11")) {
+					t.Fatalf("the event imported does not change %s's %s: the test proves nothing", w.WorkerID, d.Rule)
+				}
+			}
+		}
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if d := find("QS003", gs.RuleEventsQuota, "2023-07"); d != nil {
+			t.Errorf("the voided quota counts again once its records changed: %+v", *d)
+		}
+		if d := find("QS011", gs.RuleEventsBatch, "2023-08"); d != nil {
+			t.Errorf("the batch of the upheld appeal counts again once its records changed: %+v", *d)
+		}
+		// The cloned events may cost points of their own, never the quota's or the batch's.
+		if got := *workerOf(t, s, "QS003").Total; got < total3-quota.Points {
+			t.Errorf("QS003's total %v → %v", total3, got)
+		}
+		if got := *workerOf(t, s, "QS011").Total; got < total11-batch.Points {
+			t.Errorf("QS011's total %v → %v", total11, got)
+		}
+		vs, err := s.Voided(ctx, town, q)
+		if err != nil || len(vs) != 2 {
+			t.Fatalf("voided = %+v (%v), want the quota and the batch", vs, err)
+		}
+		for _, v := range vs {
+			if !strings.Contains(v.EvidenceKey, "SJ-LATE-") {
+				t.Errorf("the void of %s %s names the records it was voided on, not the deduction's now: %s", v.WorkerID, v.Rule, v.EvidenceKey)
+			}
+		}
+		entries, err := s.DB.Audit(context.Background(), gs.AuditFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		told := 0
+		for _, e := range entries {
+			if strings.Contains(e.Detail, "撤销继续有效") {
+				told++
+			}
+		}
+		if told != 2 {
+			t.Errorf("%d audit entries tell of a void kept on changed records, want 2", told)
+		}
+		// Computed again, nothing changed: nothing more to tell.
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if vs2, _ := s.Voided(ctx, town, q); !slices.Equal(vs, vs2) {
+			t.Errorf("voided changed on computing again: %+v → %+v", vs, vs2)
 		}
 	})
 }
