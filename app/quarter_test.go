@@ -63,6 +63,19 @@ func workerOf(t *testing.T, s *app.Service, id string) gs.WorkerResult {
 	return gs.WorkerResult{}
 }
 
+// computeAndPublish computes the demo quarter as of the demo's moment and
+// publishes it.
+func computeAndPublish(t *testing.T, s *app.Service) {
+	t.Helper()
+	ctx, town, q := context.Background(), demo.TownName, demo.Quarter()
+	if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Publish(ctx, qStaff, town, q); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func mustState(t *testing.T, s *app.Service, want gs.State) {
 	t.Helper()
 	st, err := s.QuarterState(context.Background(), demo.TownName, demo.Quarter())
@@ -239,14 +252,7 @@ func TestAppealPeriodEnds(t *testing.T) {
 	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
 		ctx := context.Background()
 		town, q := demo.TownName, demo.Quarter()
-		for _, step := range []func() error{
-			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
-			func() error { return s.Publish(ctx, qStaff, town, q) },
-		} {
-			if err := step(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		computeAndPublish(t, s)
 		ref := gs.RefOf("QS013", workerOf(t, s, "QS013").Deductions[0])
 		// Published Sunday 2023-10-08 (a make-up workday of the National Day
 		// holiday): five workdays after it end on Friday 10-13.
@@ -427,14 +433,7 @@ func TestUpholdGoneDeduction(t *testing.T) {
 	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
 		ctx := context.Background()
 		town, q := demo.TownName, demo.Quarter()
-		for _, step := range []func() error{
-			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
-			func() error { return s.Publish(ctx, qStaff, town, q) },
-		} {
-			if err := step(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		computeAndPublish(t, s)
 		var ref gs.DeductionRef
 		for _, d := range workerOf(t, s, "QS013").Deductions {
 			if d.Rule == gs.RuleKeyVisits && d.Period == "2023-08" {
@@ -459,14 +458,7 @@ func TestUpholdGoneDeduction(t *testing.T) {
 		if _, err := s.DB.Import(ctx, &gs.Records{Visits: visits}, nil); err != nil {
 			t.Fatal(err)
 		}
-		for _, step := range []func() error{
-			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
-			func() error { return s.Publish(ctx, qStaff, town, q) },
-		} {
-			if err := step(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		computeAndPublish(t, s)
 		for _, d := range workerOf(t, s, "QS013").Deductions {
 			if d.Rule == gs.RuleKeyVisits && d.Period == "2023-08" {
 				t.Fatalf("the visits imported leave the deduction: %+v", d)
