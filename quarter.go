@@ -52,6 +52,31 @@ func RefOf(workerID string, d Deduction) DeductionRef {
 	return DeductionRef{WorkerID: workerID, Rule: d.Rule, Period: d.Period, EvidenceKey: strings.Join(d.Evidence, ","), Item: d.Item}
 }
 
+// Key is what names r's deduction from one computation to the next: r
+// itself, or for a rule that deducts at most once per worker, period and
+// item (OnePerPeriod) r without its evidence, which lists the period's
+// records and so changes when one of them comes in after a reopen while
+// the deduction stays the same one. A void or an appeal applies to the
+// deduction whose Key is its own.
+func (r DeductionRef) Key() DeductionRef {
+	if OnePerPeriod(r.Rule) {
+		r.EvidenceKey = ""
+	}
+	return r
+}
+
+// OnePerPeriod reports whether rule deducts at most once per worker,
+// period and item, on evidence that lists every record of the period it
+// rests on (a month's events, its late events, the persons lacking visits,
+// a day's patrols) rather than the one record it is about.
+func OnePerPeriod(rule RuleID) bool {
+	switch rule {
+	case RuleEventsQuota, RuleEventsBatch, RuleKeyVisits, RuleDisciplinePatrol:
+		return true
+	}
+	return false
+}
+
 // PeriodName is the period of the deduction r names as people read it: the
 // period, then the item when it has one (2023-07-03 PC端 for a login
 // deduction), so that a void or an appeal listed apart from the deduction's

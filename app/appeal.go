@@ -30,10 +30,10 @@ func (s *Service) VoidDeduction(ctx context.Context, u *gs.User, town string, q 
 		if err != nil {
 			return err
 		}
-		if err := qt.Void(gs.Voided{DeductionRef: ref, Reason: reason, By: Actor(ctx), At: now}); err != nil {
+		if err := qt.Void(gs.Voided{DeductionRef: gs.RefOf(ref.WorkerID, d), Reason: reason, By: Actor(ctx), At: now}); err != nil {
 			return err
 		}
-		if err := rescoreSnapshot(qt, &s.Scheme); err != nil {
+		if err := rescoreSnapshot(ctx, qt, &s.Scheme, now); err != nil {
 			return err
 		}
 		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditDeductionVoided,
@@ -106,12 +106,13 @@ func (s *Service) Appeal(ctx context.Context, u *gs.User, q gs.Quarter, ref gs.D
 		if err != nil {
 			return err
 		}
+		a.DeductionRef = gs.RefOf(ref.WorkerID, d)
 		mine, err := qt.Appeals(gs.AppealFilter{WorkerID: ref.WorkerID})
 		if err != nil {
 			return err
 		}
 		for _, o := range mine {
-			if o.DeductionRef == ref {
+			if o.Key() == ref.Key() {
 				return gs.Errorf(gs.ECONFLICT, "您已对这项扣分提出过申诉（%s）。", gs.AppealStatusName[o.Status])
 			}
 		}
@@ -159,11 +160,15 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 		a.Status, a.Reply, a.DecidedAt, a.DecidedBy = gs.AppealRejected, reply, now, Actor(ctx)
 		action := gs.AuditAppealRejected
 		if uphold {
-			a.Status, action = gs.AppealUpheld, gs.AuditAppealUpheld
-			if err := qt.Void(gs.Voided{DeductionRef: a.DeductionRef, Reason: "申诉成立：" + reply, By: Actor(ctx), At: now}); err != nil {
+			ref, err := upheld(qt, a.DeductionRef)
+			if err != nil {
 				return err
 			}
-			if err := rescoreSnapshot(qt, &s.Scheme); err != nil {
+			a.Status, action = gs.AppealUpheld, gs.AuditAppealUpheld
+			if err := qt.Void(gs.Voided{DeductionRef: ref, Reason: "申诉成立：" + reply, By: Actor(ctx), At: now}); err != nil {
+				return err
+			}
+			if err := rescoreSnapshot(ctx, qt, &s.Scheme, now); err != nil {
 				return err
 			}
 		}
@@ -173,6 +178,33 @@ func (s *Service) Decide(ctx context.Context, u *gs.User, town string, q gs.Quar
 		return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: action,
 			Object: "appeal:" + strconv.FormatInt(id, 10), Detail: "答复：" + reply})
 	})
+}
+
+// upheld returns the deduction an upheld appeal of the deduction ref
+// names voids: the snapshot's deduction of ref's Key (its records may have
+// changed since the appeal, DeductionRef.Key), or the void already of that
+// Key. It refuses when there is neither (computed again after a reopen,
+// the deduction is gone): an upheld appeal would void nothing and read as
+// a deduction won back. Rejecting it stays allowed.
+func upheld(qt *store.QuarterTx, ref gs.DeductionRef) (gs.DeductionRef, error) {
+	d, err := findDeduction(qt, ref)
+	if err == nil {
+		return gs.RefOf(ref.WorkerID, d), nil
+	}
+	if gs.ErrorCode(err) != gs.ENOTFOUND {
+		return ref, err
+	}
+	vs, err := qt.Voided()
+	if err != nil {
+		return ref, err
+	}
+	for _, v := range vs {
+		if v.Key() == ref.Key() {
+			return v.DeductionRef, nil
+		}
+	}
+	return ref, gs.Errorf(gs.ECONFLICT, "网格员 %s 申诉的“%s（%s）”已不在本季度的结果中（重新计算后不再扣分），不能支持这项申诉，只能驳回并在答复中说明。",
+		ref.WorkerID, gs.NameOr(gs.RuleName, ref.Rule), ref.PeriodName())
 }
 
 // Appeals returns the appeals f chooses, oldest first. The caller shows

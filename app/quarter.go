@@ -90,6 +90,13 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		return gs.Errorf(gs.EINVALID, "计算时点 %s 早于本季度的第一天 %s：季度开始后才能计算。",
 			asOf.In(gs.CST).Format("2006-01-02 15:04"), first)
 	}
+	// A moment still to come would judge the days up to it as over before
+	// they are, and a quarter computed as of its end before it ends would
+	// pass PublishBlocker and be published, finalized and paid early.
+	if now := s.Clock(); asOf.After(now) {
+		return gs.Errorf(gs.EINVALID, "计算时点 %s 晚于现在（%s）：只能按已经到来的时点计算。",
+			asOf.In(gs.CST).Format("2006-01-02 15:04"), now.In(gs.CST).Format("2006-01-02 15:04"))
+	}
 	computable := func(st gs.QuarterState) bool { return st.State == gs.StateOpen || st.State == gs.StateComputed }
 	if st, err := s.QuarterState(ctx, town, q); err != nil {
 		return err
@@ -113,10 +120,14 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		if !computable(qt.State) {
 			return errState(qt.State, "重新计算")
 		}
-		if err := rescore(qt, &s.Scheme, ws, base); err != nil {
+		if err := rescore(ctx, qt, &s.Scheme, ws, base, now); err != nil {
 			return err
 		}
-		st := gs.QuarterState{State: gs.StateComputed, AsOf: asOf, ComputedAt: now, UpdatedBy: Actor(ctx)}
+		// A quarter reopened after publication keeps the moment it was
+		// published: it is still one that was published, which Withdraw
+		// refuses (its appeals would be left hanging).
+		st := gs.QuarterState{State: gs.StateComputed, AsOf: asOf, ComputedAt: now,
+			PublishedAt: qt.State.PublishedAt, UpdatedBy: Actor(ctx)}
 		if err := qt.SetState(st); err != nil {
 			return err
 		}
@@ -137,18 +148,31 @@ func inTown(all []gs.WorkerResult, town string) []gs.WorkerResult {
 }
 
 // rescore drops the quarter's voided deductions from ws, scores them again
-// and stores them as the snapshot. base gives each worker's base pay.
-func rescore(qt *store.QuarterTx, sc *gs.Scheme, ws []gs.WorkerResult, base map[string]gs.Fen) error {
+// and stores them as the snapshot. base gives each worker's base pay. A
+// void applies to the deduction of its Key (DeductionRef.Key): one voided
+// before records of its period came in (a month's quota after an event
+// was imported on reopening) still applies, and is stored again under the
+// deduction's evidence, with an audit entry at now saying so, so that the
+// total, the pages and the filing's voided deductions agree and the center
+// sees the change.
+func rescore(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, ws []gs.WorkerResult, base map[string]gs.Fen, now time.Time) error {
 	vs, err := qt.Voided()
 	if err != nil {
 		return err
 	}
-	void := map[gs.DeductionRef]bool{}
+	void := map[gs.DeductionRef][]gs.Voided{}
 	for _, v := range vs {
-		void[v.DeductionRef] = true
+		void[v.Key()] = append(void[v.Key()], v)
+	}
+	for _, w := range ws {
+		for _, d := range w.Deductions {
+			if err := followVoid(ctx, qt, void, gs.RefOf(w.WorkerID, d), d, now); err != nil {
+				return err
+			}
+		}
 	}
 	engine.Rescore(sc, ws, func(id string) gs.Fen { return base[id] },
-		func(id string, d gs.Deduction) bool { return void[gs.RefOf(id, d)] })
+		func(id string, d gs.Deduction) bool { return len(void[gs.RefOf(id, d).Key()]) > 0 })
 	rows := make([]store.SnapshotRow, len(ws))
 	for i, w := range ws {
 		rows[i] = store.SnapshotRow{Result: w, Base: base[w.WorkerID]}
@@ -156,9 +180,46 @@ func rescore(qt *store.QuarterTx, sc *gs.Scheme, ws []gs.WorkerResult, base map[
 	return qt.SaveSnapshot(rows)
 }
 
+// followVoid stores the void of deduction d (ref names it) again under
+// d's evidence when the one void of its Key names other records, and
+// records the change in the audit log.
+func followVoid(ctx context.Context, qt *store.QuarterTx, void map[gs.DeductionRef][]gs.Voided, ref gs.DeductionRef, d gs.Deduction, now time.Time) error {
+	vs := void[ref.Key()]
+	for _, v := range vs {
+		if v.DeductionRef == ref {
+			return nil
+		}
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	old := vs[0]
+	if err := qt.Unvoid(old.DeductionRef); err != nil {
+		return err
+	}
+	moved := old
+	moved.DeductionRef = ref
+	if err := qt.Void(moved); err != nil {
+		return err
+	}
+	void[ref.Key()] = []gs.Voided{moved}
+	return qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditDeductionVoided,
+		Object: "worker:" + ref.WorkerID + "/" + qt.State.Quarter,
+		Detail: fmt.Sprintf("重新计算后，已撤销的扣分依据的记录由 %d 条变为 %d 条，撤销继续有效：%s；原撤销原因：%s",
+			records(old.EvidenceKey), len(d.Evidence), describe(d), old.Reason)})
+}
+
+// records counts the records of an evidence key.
+func records(key string) int {
+	if key == "" {
+		return 0
+	}
+	return strings.Count(key, ",") + 1
+}
+
 // rescoreSnapshot scores the stored snapshot again after a deduction was
-// voided.
-func rescoreSnapshot(qt *store.QuarterTx, sc *gs.Scheme) error {
+// voided at now.
+func rescoreSnapshot(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, now time.Time) error {
 	rows, err := qt.Snapshot()
 	if err != nil {
 		return err
@@ -168,10 +229,12 @@ func rescoreSnapshot(qt *store.QuarterTx, sc *gs.Scheme) error {
 	for i, r := range rows {
 		ws[i], base[r.Result.WorkerID] = r.Result, r.Base
 	}
-	return rescore(qt, sc, ws, base)
+	return rescore(ctx, qt, sc, ws, base, now)
 }
 
-// findDeduction returns the snapshot's deduction ref names, or ENOTFOUND.
+// findDeduction returns the snapshot's deduction of ref's Key (the one ref
+// names, or for a OnePerPeriod rule the one of its worker, period and item
+// whatever its records now), or ENOTFOUND.
 func findDeduction(qt *store.QuarterTx, ref gs.DeductionRef) (gs.Deduction, error) {
 	rows, err := qt.Snapshot()
 	if err != nil {
@@ -182,7 +245,7 @@ func findDeduction(qt *store.QuarterTx, ref gs.DeductionRef) (gs.Deduction, erro
 			continue
 		}
 		for _, d := range r.Result.Deductions {
-			if gs.RefOf(ref.WorkerID, d) == ref {
+			if gs.RefOf(ref.WorkerID, d).Key() == ref.Key() {
 				return d, nil
 			}
 		}

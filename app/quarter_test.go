@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +61,19 @@ func workerOf(t *testing.T, s *app.Service, id string) gs.WorkerResult {
 	}
 	t.Fatalf("%s not in the snapshot (%d rows)", id, len(rows))
 	return gs.WorkerResult{}
+}
+
+// computeAndPublish computes the demo quarter as of the demo's moment and
+// publishes it.
+func computeAndPublish(t *testing.T, s *app.Service) {
+	t.Helper()
+	ctx, town, q := context.Background(), demo.TownName, demo.Quarter()
+	if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Publish(ctx, qStaff, town, q); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustState(t *testing.T, s *app.Service, want gs.State) {
@@ -237,14 +252,7 @@ func TestAppealPeriodEnds(t *testing.T) {
 	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
 		ctx := context.Background()
 		town, q := demo.TownName, demo.Quarter()
-		for _, step := range []func() error{
-			func() error { return s.Compute(ctx, qStaff, town, q, demo.AsOf()) },
-			func() error { return s.Publish(ctx, qStaff, town, q) },
-		} {
-			if err := step(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		computeAndPublish(t, s)
 		ref := gs.RefOf("QS013", workerOf(t, s, "QS013").Deductions[0])
 		// Published Sunday 2023-10-08 (a make-up workday of the National Day
 		// holiday): five workdays after it end on Friday 10-13.
@@ -311,8 +319,34 @@ func TestComputeBeforeTheQuarter(t *testing.T) {
 		if err != nil || st.State != gs.StateOpen {
 			t.Errorf("2024Q1 is %q (%v) after the refusal, want open", st.State, err)
 		}
+		*now = time.Date(2024, 1, 1, 0, 0, 0, 0, gs.CST)
 		if err := s.Compute(ctx, qStaff, demo.TownName, next, time.Date(2024, 1, 1, 0, 0, 0, 0, gs.CST)); err != nil {
 			t.Errorf("compute 2024Q1 as of its first moment: %v", err)
+		}
+	})
+}
+
+// TestComputeInTheFuture: a quarter cannot be computed as of a moment
+// still to come by the service's clock. On 2023-09-15 a computation of
+// 2023Q3 as of 2023-10-01 00:00 would judge 09-15…09-30 as elapsed and
+// pass PublishBlocker, so the quarter could be published, finalized and
+// paid before it ends.
+func TestComputeInTheFuture(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter() // 2023Q3
+		*now = time.Date(2023, 9, 15, 10, 0, 0, 0, gs.CST)
+		end := time.Date(2023, 10, 1, 0, 0, 0, 0, gs.CST)
+		err := s.Compute(ctx, qStaff, town, q, end)
+		wantCode(t, "compute as of 10-01 on 09-15", err, gs.EINVALID, "计算时点 2023-10-01 00:00 晚于现在（2023-09-15 10:00）")
+		mustState(t, s, gs.StateOpen)
+		wantCode(t, "publish after the refusal", s.Publish(ctx, qStaff, town, q), gs.ECONFLICT, "")
+		if err := s.Compute(ctx, qStaff, town, q, *now); err != nil {
+			t.Errorf("compute as of now: %v", err)
+		}
+		*now = end
+		if err := s.Compute(ctx, qStaff, town, q, end); err != nil {
+			t.Errorf("compute as of the quarter's end once it has come: %v", err)
 		}
 	})
 }
@@ -381,5 +415,180 @@ func TestWithdraw(t *testing.T) {
 			}
 		}
 		wantCode(t, "withdraw a quarter once published", s.Withdraw(ctx, qStaff, town, q, "撤回"), gs.ECONFLICT, "已经公示过")
+		// Computed again after reopening, it is still one once published.
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "withdraw a quarter published, reopened and computed again", s.Withdraw(ctx, qStaff, town, q, "撤回"),
+			gs.ECONFLICT, "已经公示过")
+		mustState(t, s, gs.StateComputed)
+	})
+}
+
+// TestUpholdGoneDeduction: an appeal pending from the first publication
+// whose deduction is gone once the quarter was reopened and computed again
+// cannot be upheld (it would void nothing and read as points won back); it
+// can be rejected.
+func TestUpholdGoneDeduction(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := context.Background()
+		town, q := demo.TownName, demo.Quarter()
+		computeAndPublish(t, s)
+		var ref gs.DeductionRef
+		for _, d := range workerOf(t, s, "QS013").Deductions {
+			if d.Rule == gs.RuleKeyVisits && d.Period == "2023-08" {
+				ref = gs.RefOf("QS013", d)
+			}
+		}
+		if ref.EvidenceKey != "TS0040" {
+			t.Fatalf("the demo's QS013 lacks the key.visits 2023-08 deduction for TS0040: %+v", ref)
+		}
+		a, err := s.Appeal(ctx, qWorker, q, ref, "八月已走访")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Reopen(ctx, qAdmin, town, q, "补录走访记录"); err != nil {
+			t.Fatal(err)
+		}
+		var visits []gs.Visit
+		for day := 1; day <= 4; day++ {
+			visits = append(visits, gs.Visit{ID: fmt.Sprintf("ZF-LATE-%d", day), PersonID: "TS0040", WorkerID: "QS013",
+				VisitedAt: time.Date(2023, 8, day, 10, 0, 0, 0, gs.CST)})
+		}
+		if _, err := s.DB.Import(ctx, &gs.Records{Visits: visits}, nil); err != nil {
+			t.Fatal(err)
+		}
+		computeAndPublish(t, s)
+		for _, d := range workerOf(t, s, "QS013").Deductions {
+			if d.Rule == gs.RuleKeyVisits && d.Period == "2023-08" {
+				t.Fatalf("the visits imported leave the deduction: %+v", d)
+			}
+		}
+		wantCode(t, "uphold an appeal of a deduction gone", s.Decide(ctx, qStaff, town, q, a.ID, true, "属实"),
+			gs.ECONFLICT, "不能支持这项申诉，只能驳回")
+		if vs, err := s.Voided(ctx, town, q); err != nil || len(vs) != 0 {
+			t.Errorf("voided after the refusal: %+v (%v)", vs, err)
+		}
+		if err := s.Decide(ctx, qStaff, town, q, a.ID, false, "补录走访后已不再扣分"); err != nil {
+			t.Errorf("reject it: %v", err)
+		}
+	})
+}
+
+// TestVoidFollowsItsDeduction: a void, or an upheld appeal, of a deduction
+// that rests on every record of its month (events.quota, events.batch)
+// still applies once an event of that month comes in after the first
+// computation and the deduction's records change: the total leaves it out,
+// the voided deductions name its records as they now are, and the audit
+// log tells the center.
+func TestVoidFollowsItsDeduction(t *testing.T) {
+	forEachQuarterService(t, func(t *testing.T, s *app.Service, now *time.Time) {
+		ctx := app.WithActor(context.Background(), "staff")
+		town, q := demo.TownName, demo.Quarter()
+		find := func(id string, rule gs.RuleID, period string) *gs.Deduction {
+			for _, d := range workerOf(t, s, id).Deductions {
+				if d.Rule == rule && d.Period == period {
+					return &d
+				}
+			}
+			return nil
+		}
+		clone := func(id, newID string) gs.Event {
+			for _, e := range demo.Town(1).Events {
+				if e.ID == id {
+					e.ID = newID
+					return e
+				}
+			}
+			t.Fatalf("the demo has no event %s", id)
+			return gs.Event{}
+		}
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		quota, batch := find("QS003", gs.RuleEventsQuota, "2023-07"), find("QS011", gs.RuleEventsBatch, "2023-08")
+		if quota == nil || batch == nil {
+			t.Fatalf("the demo lacks QS003's quota of 2023-07 (%v) or QS011's batch of 2023-08 (%v)", quota, batch)
+		}
+		if err := s.VoidDeduction(ctx, qStaff, town, q, gs.RefOf("QS003", *quota), "七月借调区里"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Publish(ctx, qStaff, town, q); err != nil {
+			t.Fatal(err)
+		}
+		qs011 := &gs.User{Username: "QS011", Role: gs.RoleWorker, Town: town, WorkerID: "QS011"}
+		a, err := s.Appeal(ctx, qs011, q, gs.RefOf("QS011", *batch), "八月上旬在外培训")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Decide(ctx, qStaff, town, q, a.ID, true, "属实"); err != nil {
+			t.Fatal(err)
+		}
+		total3, total11 := *workerOf(t, s, "QS003").Total, *workerOf(t, s, "QS011").Total
+
+		if err := s.Reopen(ctx, qAdmin, town, q, "补录事件"); err != nil {
+			t.Fatal(err)
+		}
+		late := []gs.Event{clone(quota.Evidence[0], "SJ-LATE-3"), clone(batch.Evidence[0], "SJ-LATE-11")}
+		if _, err := s.DB.Import(ctx, &gs.Records{Events: late}, nil); err != nil {
+			t.Fatal(err)
+		}
+		live, err := s.Assess(ctx, q, demo.AsOf())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range live.Workers {
+			for _, d := range w.Deductions {
+				if (w.WorkerID == "QS003" && d.Rule == gs.RuleEventsQuota && d.Period == "2023-07" && !slices.Contains(d.Evidence, "SJ-LATE-3")) ||
+					(w.WorkerID == "QS011" && d.Rule == gs.RuleEventsBatch && d.Period == "2023-08" && !slices.Contains(d.Evidence, "SJ-LATE-11")) {
+					t.Fatalf("the event imported does not change %s's %s: the test proves nothing", w.WorkerID, d.Rule)
+				}
+			}
+		}
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if d := find("QS003", gs.RuleEventsQuota, "2023-07"); d != nil {
+			t.Errorf("the voided quota counts again once its records changed: %+v", *d)
+		}
+		if d := find("QS011", gs.RuleEventsBatch, "2023-08"); d != nil {
+			t.Errorf("the batch of the upheld appeal counts again once its records changed: %+v", *d)
+		}
+		// The cloned events may cost points of their own, never the quota's or the batch's.
+		if got := *workerOf(t, s, "QS003").Total; got < total3-quota.Points {
+			t.Errorf("QS003's total %v → %v", total3, got)
+		}
+		if got := *workerOf(t, s, "QS011").Total; got < total11-batch.Points {
+			t.Errorf("QS011's total %v → %v", total11, got)
+		}
+		vs, err := s.Voided(ctx, town, q)
+		if err != nil || len(vs) != 2 {
+			t.Fatalf("voided = %+v (%v), want the quota and the batch", vs, err)
+		}
+		for _, v := range vs {
+			if !strings.Contains(v.EvidenceKey, "SJ-LATE-") {
+				t.Errorf("the void of %s %s names the records it was voided on, not the deduction's now: %s", v.WorkerID, v.Rule, v.EvidenceKey)
+			}
+		}
+		entries, err := s.DB.Audit(context.Background(), gs.AuditFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		told := 0
+		for _, e := range entries {
+			if strings.Contains(e.Detail, "撤销继续有效") {
+				told++
+			}
+		}
+		if told != 2 {
+			t.Errorf("%d audit entries tell of a void kept on changed records, want 2", told)
+		}
+		// Computed again, nothing changed: nothing more to tell.
+		if err := s.Compute(ctx, qStaff, town, q, demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		if vs2, _ := s.Voided(ctx, town, q); !slices.Equal(vs, vs2) {
+			t.Errorf("voided changed on computing again: %+v → %+v", vs, vs2)
+		}
 	})
 }

@@ -876,6 +876,28 @@ func refCompare(t *testing.T, c *refCase, st *refStats) {
 	res := engine.Assess(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(c.rec.Calendar), Records: c.rec, Quarter: c.quarter, AsOf: c.asOf})
 	refCompareResult(t, c, "Assess", res, want, st)
 	refCompareResult(t, c, "AssessChunk", refAssessInChunks(c), want, nil)
+	refOnePerPeriod(t, c, res)
+}
+
+// refOnePerPeriod checks that a rule of gs.OnePerPeriod deducts at most
+// once per worker, period and item: the voids and appeals of a quarter
+// apply to the deduction of their Key (gs.DeductionRef.Key), whatever its
+// records.
+func refOnePerPeriod(t *testing.T, c *refCase, res *gs.Result) {
+	t.Helper()
+	for _, w := range res.Workers {
+		seen := map[gs.DeductionRef]bool{}
+		for _, d := range w.Deductions {
+			if !gs.OnePerPeriod(d.Rule) {
+				continue
+			}
+			k := gs.RefOf(w.WorkerID, d).Key()
+			if seen[k] {
+				t.Errorf("seed %d: %s has two deductions of %s %s %s", c.seed, w.WorkerID, d.Rule, d.Period, d.Item)
+			}
+			seen[k] = true
+		}
+	}
 }
 
 // refAssessInChunks assesses the town the way the app does: New with the

@@ -54,7 +54,7 @@ type DeductionForm struct {
 // workerLife is a WorkerLife with what decorating the deduction rows needs.
 type workerLife struct {
 	WorkerLife
-	appeals            map[gs.DeductionRef]*AppealRow
+	appeals            map[gs.DeductionRef]*AppealRow // by DeductionRef.Key
 	canAppeal, canVoid bool
 	action             string
 	workerID           string
@@ -102,7 +102,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 	for _, a := range as {
 		row := appealRow(a, p)
 		l.Appeals = append(l.Appeals, row)
-		l.appeals[a.DeductionRef] = &l.Appeals[len(l.Appeals)-1]
+		l.appeals[a.Key()] = &l.Appeals[len(l.Appeals)-1]
 	}
 	if st.HasSnapshot() {
 		vs, err := s.Service.Voided(ctx, wr.Town, p.Quarter)
@@ -123,7 +123,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 func (l *workerLife) row(d gs.Deduction) DeductionRow {
 	row := deductionRow(l.workerID, d)
 	ref := gs.RefOf(l.workerID, d)
-	row.Appeal = l.appeals[ref]
+	row.Appeal = l.appeals[ref.Key()]
 	row.CanAppeal = l.canAppeal && row.Appeal == nil
 	row.CanVoid = l.canVoid
 	if l.action != "" {

@@ -139,7 +139,7 @@ func (s *Server) appealDeductions(ctx context.Context, p Period, as []gs.Appeal,
 		}
 		pending[i].Name = w.Name
 		for _, d := range w.Deductions {
-			if gs.RefOf(w.WorkerID, d) == refs[pending[i].ID] {
+			if gs.RefOf(w.WorkerID, d).Key() == refs[pending[i].ID].Key() {
 				row := deductionRow(w.WorkerID, d)
 				pending[i].Deduction = &row
 				break

@@ -148,8 +148,9 @@ func withValue(v url.Values, key, value string) url.Values {
 }
 
 // TestQuarterNotStarted: a quarter whose first day is after the moment
-// shown offers no computing and refuses it beside the moment's field; a
-// computed quarter never published goes back to open, with a reason.
+// shown offers no computing and refuses it beside the moment's field, as
+// a moment still to come is; a computed quarter never published goes back
+// to open, with a reason.
 func TestQuarterNotStarted(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -165,6 +166,14 @@ func TestQuarterNotStarted(t *testing.T) {
 	wantStatus(t, "compute a quarter not started", res, body, 400, "早于本季度的第一天 2024-01-01", `value="2023-10-08T09:00"`)
 	if st, _ := f.db.QuarterState(context.Background(), demo.TownName, "2024Q1"); st.State != gs.StateOpen {
 		t.Errorf("2024Q1 is %q after the refusal", st.State)
+	}
+
+	// A moment still to come (the clock reads 2023-10-08 09:00) is refused
+	// beside the field too.
+	res, body = f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-10-09T09:00"}}, staff)
+	wantStatus(t, "compute as of tomorrow", res, body, 400, "计算时点 2023-10-09 09:00 晚于现在（2023-10-08 09:00）", `value="2023-10-09T09:00"`)
+	if st, _ := f.db.QuarterState(context.Background(), demo.TownName, demo.Quarter().String()); st.State != gs.StateOpen {
+		t.Errorf("2023Q3 is %q after the refusal", st.State)
 	}
 
 	res, body = f.post(town+"/quarter/compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
