@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -423,6 +424,59 @@ func TestRefusedBallotsChangeNothing(t *testing.T) {
 		}
 		if n := count(); n != 1 {
 			t.Errorf("after the close the campaign has %d ballots, want 1", n)
+		}
+	})
+}
+
+// TestNoBallotOnceTheQuarterIsComputed: once the town's quarter is
+// computed (and later, published), a phone ballot is refused as a paper
+// tally is — when opened and when answered — with a message thanking the
+// voter, and adds nothing; no campaign is opened for that quarter.
+func TestNoBallotOnceTheQuarterIsComputed(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		c := openSurvey(t, s)
+		codes := printFor(t, s, c.ID, "QS-13", 3)
+		if _, err := s.CastBallot(ctx, codes[0], "c", gs.RatingSatisfied, ""); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, b := range bs {
+				n += b.N
+			}
+			return n
+		}
+		if err := s.Compute(ctx, qStaff, demo.TownName, demo.Quarter(), demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		for i, step := range []string{"computed", "published"} {
+			if step == "published" {
+				if err := s.Publish(ctx, qStaff, demo.TownName, demo.Quarter()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code := codes[i+1]
+			if _, err := s.OpenBallot(ctx, code, "c"); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") ||
+				!strings.Contains(gs.ErrorMessage(err), "感谢") {
+				t.Errorf("%s: the ballot opens: %v", step, err)
+			}
+			if _, err := s.CastBallot(ctx, code, "c", gs.RatingUnsatisfied, ""); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") {
+				t.Errorf("%s: the ballot is answered: %v", step, err)
+			}
+			if n := count(); n != 1 {
+				t.Errorf("%s: the campaign has %d ballots, want 1", step, n)
+			}
+			_, err := s.OpenCampaign(ctx, qStaff, app.CampaignInput{Title: "补充测评", Quarter: demo.Quarter(),
+				OpensAt: surveyNow, ClosesAt: surveyNow.AddDate(0, 0, 7), Grids: []string{"QS-13"}, Resident: 1})
+			var fe gs.FieldErrors
+			if !errors.As(err, &fe) || fe[0].Field != "quarter" || !strings.Contains(fe[0].Message, "已经计算") {
+				t.Errorf("%s: a campaign for the quarter: %v", step, err)
+			}
 		}
 	})
 }

@@ -292,6 +292,9 @@ type BallotToken struct {
 	// than one is a fault of the records (RULES.md §0), and the ballot
 	// cannot tell whom it is about (the service refuses it).
 	InPost int
+	// QuarterState is the state of the campaign's town's quarter
+	// (RULES.md §8): once computed, the survey is over.
+	QuarterState gs.State
 }
 
 // ErrUnknownToken is the answer for a code that is no ballot's.
@@ -316,18 +319,27 @@ func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*Bal
 	var t BallotToken
 	c := &t.Campaign
 	var opens, closes, closed int64
+	var quarter string
 	err := q.QueryRowContext(ctx, `SELECT t.grid_code, COALESCE(g.grid_name, ''), t.rater_group, t.state,
-			c.id, c.town, c.title, c.opens_at, c.closes_at, c.closed_at
+			c.id, c.town, c.quarter, c.title, c.opens_at, c.closes_at, c.closed_at
 		FROM survey_tokens t JOIN survey_campaigns c ON c.id = t.campaign_id
 		LEFT JOIN grids g ON g.grid_code = t.grid_code
 		WHERE t.token_hash = $1`, hash).Scan(&t.GridCode, &t.GridName, &t.Group, &t.State,
-		&c.ID, &c.Town, &c.Title, &opens, &closes, &closed)
+		&c.ID, &c.Town, &quarter, &c.Title, &opens, &closes, &closed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrUnknownToken
 	}
 	if err != nil {
 		return nil, err
 	}
+	if c.Quarter, err = gs.ParseQuarter(quarter); err != nil {
+		return nil, err
+	}
+	st, err := scanState(ctx, q, c.Town, quarter, "")
+	if err != nil {
+		return nil, err
+	}
+	t.QuarterState = st.State
 	c.OpensAt, c.ClosesAt = unixCST(opens), unixCST(closes)
 	if closed != 0 {
 		c.ClosedAt = unixCST(closed)
