@@ -805,3 +805,42 @@ func demoWorker(t *testing.T, id string) gs.Worker {
 	t.Fatalf("the demo town has no worker %s", id)
 	return gs.Worker{}
 }
+
+// TestWorkerSeesNoBallotsWhileSurveyRuns: while a campaign of the town
+// runs, a grid worker's ballot counts and ballots list hold nothing of the
+// quarter (saying why), while earlier quarters' ballots stay listed; the
+// town's staff see all; after the close the worker sees all again.
+func TestWorkerSeesNoBallotsWhileSurveyRuns(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		q := demo.Quarter()
+		look := func(u *gs.User) (*app.BallotTally, *app.RecordPage) {
+			t.Helper()
+			tally, err := s.Ballots(ctx, u, "QS013", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := s.Records(ctx, u, app.RecordQuery{Kind: gs.KindBallots, WorkerID: "QS013", From: q.First(), To: q.Last()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tally, page
+		}
+		c := openSurvey(t, s)
+		tally, page := look(qWorker)
+		if !tally.Withheld || tally.Total != 0 || len(page.Records.Ballots) != 0 || page.Withheld != app.MsgBallotsWithheld {
+			t.Errorf("the worker during the survey: %+v, %d ballots listed, %q", tally, len(page.Records.Ballots), page.Withheld)
+		}
+		tally, page = look(qStaff)
+		if tally.Withheld || tally.Total == 0 || len(page.Records.Ballots) != tally.Total || page.Withheld != "" {
+			t.Errorf("the staff during the survey: %+v, %d ballots listed, %q", tally, len(page.Records.Ballots), page.Withheld)
+		}
+		if _, err := s.CloseCampaign(ctx, qStaff, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		tally, page = look(qWorker)
+		if tally.Withheld || tally.Total == 0 || len(page.Records.Ballots) != tally.Total || page.Withheld != "" {
+			t.Errorf("the worker after the survey: %+v, %d ballots listed, %q", tally, len(page.Records.Ballots), page.Withheld)
+		}
+	})
+}
