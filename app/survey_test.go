@@ -844,3 +844,26 @@ func TestWorkerSeesNoBallotsWhileSurveyRuns(t *testing.T) {
 		}
 	})
 }
+
+// TestEndedCampaignNotClosedAgain: a campaign past its end cannot be
+// closed (early) any more: refused, with nothing written to the audit log.
+func TestEndedCampaignNotClosedAgain(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, now *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		c := openSurvey(t, s)
+		*now = c.ClosesAt.Add(time.Hour)
+		if _, err := s.CloseCampaign(ctx, qStaff, c.ID); gs.ErrorCode(err) != gs.ECONFLICT {
+			t.Errorf("closing an ended campaign: %v, want a conflict", err)
+		}
+		entries, err := s.DB.Audit(ctx, gs.AuditFilter{Action: gs.AuditSurveyClosed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 0 {
+			t.Errorf("audit of closing an ended campaign: %+v", entries)
+		}
+		if got, err := s.DB.Campaign(ctx, c.ID); err != nil || !got.ClosedAt.IsZero() {
+			t.Errorf("the ended campaign was marked closed: %+v %v", got, err)
+		}
+	})
+}

@@ -164,7 +164,9 @@ func campaignGrids(ctx context.Context, q queryer, cond string, args ...any) (ma
 // CloseCampaign closes campaign id at at, by by, ending every ballot of it
 // not yet used, and appends the entries audit gives for the number ended;
 // it returns that number.
-// A campaign closed already is ECONFLICT, and nothing changes.
+// A campaign closed already, or whose end (closes_at) is at or before at,
+// is ECONFLICT, and nothing changes: it ended on its own, and is not
+// closed early again.
 func (db *DB) CloseCampaign(ctx context.Context, id int64, at time.Time, by string, audit func(ended int64) []gs.AuditEntry) (int64, error) {
 	op := "close campaign"
 	tx, err := db.writeTx(ctx)
@@ -173,7 +175,7 @@ func (db *DB) CloseCampaign(ctx context.Context, id int64, at time.Time, by stri
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE survey_campaigns SET closed_at = $2, closed_by = $3
-		WHERE id = $1 AND closed_at = 0`, id, at.Unix(), by)
+		WHERE id = $1 AND closed_at = 0 AND closes_at > $2`, id, at.Unix(), by)
 	if err != nil {
 		return 0, db.wrap(op, err)
 	}
