@@ -358,12 +358,15 @@ func (s *Server) addBallots(ctx context.Context, u *gs.User, page *WorkerPage, w
 
 // withholdSatisfaction leaves out of a grid worker's page what the ballots
 // move while the town's survey runs (app.MsgBallotsWithheld): the
-// satisfaction score, and the total, rank and pay it is part of. The
+// satisfaction score, the total, rank and pay it is part of, and the tag
+// of a quarter without ballots. The
 // standing shows the total of the other categories against their full
 // scores, and says why.
 func (s *Server) withholdSatisfaction(page *WorkerPage, wr *gs.WorkerResult) {
 	const none = "—"
 	page.Worker.Total, page.Worker.Rank, page.Worker.Pay = none, none, none
+	// The tag of a quarter without ballots would go at the first answer.
+	page.Tags = slices.DeleteFunc(page.Tags, func(t string) bool { return t == gs.FlagName[gs.FlagNoBallots] })
 	for i := range page.Categories {
 		if page.Categories[i].Rated {
 			page.Categories[i].Score = none
