@@ -172,6 +172,15 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 	if err := s.apiScope(ctx, t.Town, kind, batch); err != nil {
 		return nil, err
 	}
+	if kind == gs.KindBallots { // a ballot a survey brought stays as it came (survey_guard.go)
+		ps, err := surveyBallotProblems(ctx, s.DB, recs.Ballots, batch.Origins.Ballots)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) > 0 {
+			return nil, problemsOfItems(gs.EINVALID, &csvfile.Report{Problems: ps})
+		}
+	}
 	it, err := s.DB.BeginImport(ctx, store.OnlyTown(t.Town))
 	if err != nil {
 		return nil, err

@@ -19,6 +19,9 @@ type BallotTally struct {
 	// order of gs.BallotSources: answered on phones, counted on paper,
 	// imported.
 	Sources []SourceCount
+	// Withheld is set, and nothing counted, for a grid worker while the
+	// town's survey of the quarter runs (MsgBallotsWithheld).
+	Withheld bool
 }
 
 // BallotGroup is the ballots of one rater group, with the number of each
@@ -38,11 +41,15 @@ type SourceCount struct {
 // Ballots counts the ballots cast for worker in quarter q, as the records
 // are now, with the access rules of the records pages (a grid worker
 // their own, a town's center its town's workers'). It counts, and tells
-// nothing of any single ballot.
+// nothing of any single ballot; a grid worker gets nothing while the
+// town's survey of q runs (Withheld).
 func (s *Service) Ballots(ctx context.Context, u *gs.User, workerID string, q gs.Quarter) (*BallotTally, error) {
 	f, err := s.recordScope(ctx, u, RecordQuery{Kind: gs.KindBallots, WorkerID: workerID})
 	if err != nil {
 		return nil, err
+	}
+	if withheld, err := s.BallotsWithheld(ctx, u, q); err != nil || withheld {
+		return &BallotTally{Withheld: withheld}, err
 	}
 	counts, err := s.DB.BallotCounts(ctx, store.BallotFilter{Town: f.Town, WorkerID: workerID, From: q.First().Start(), To: q.Last().End()})
 	if err != nil {

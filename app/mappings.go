@@ -280,7 +280,11 @@ func (s *Service) ImportMappedFiles(ctx context.Context, mappings []gs.Mapping, 
 		return nil, err
 	}
 	defer it.Rollback()
-	sources, err := s.scanInto(ctx, it, paths, nil, 0, mapped)
+	guard := &surveyGuard{ctx: ctx, db: s.DB}
+	sources, err := s.scanInto(ctx, it, paths, guard.check, 0, mapped)
+	if guard.err != nil {
+		return nil, guard.err
+	}
 	if err != nil {
 		return nil, err
 	}

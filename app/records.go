@@ -53,6 +53,9 @@ type RecordPage struct {
 	// Matched is the number of records the query keeps, at most
 	// MaxCounted+1 (more than MaxCounted).
 	Matched int
+	// Withheld says why a grid worker's ballots of the current quarter are
+	// left out while the town's survey runs ("" when none are).
+	Withheld string
 }
 
 // Records returns the page of records of q that u may see, with names and
@@ -64,6 +67,10 @@ func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*Reco
 	if err != nil {
 		return nil, err
 	}
+	withheld, err := s.withholdBallots(ctx, u, &f)
+	if err != nil {
+		return nil, err
+	}
 	page, err := s.DB.Records(ctx, f)
 	if err != nil {
 		return nil, err
@@ -71,7 +78,7 @@ func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*Reco
 	if !u.SeesPersonalData() {
 		MaskPersons(page.Records.Register)
 	}
-	return &RecordPage{Records: page.Records, Matched: page.Matched}, nil
+	return &RecordPage{Records: page.Records, Matched: page.Matched, Withheld: withheld}, nil
 }
 
 // recordScope returns the store's filter of q limited to what u may see,

@@ -128,6 +128,9 @@ func (s *Service) WriteRecords(ctx context.Context, u *gs.User, q RecordQuery, t
 	if err != nil {
 		return err
 	}
+	if _, err := s.withholdBallots(ctx, u, &f); err != nil {
+		return err
+	}
 	var header []string
 	for _, c := range RecordColumns(q.Kind, u) {
 		header = append(header, c.Title)

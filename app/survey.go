@@ -36,6 +36,7 @@ type SurveyStore interface {
 	Tallies(ctx context.Context, campaign int64) ([]gs.Tally, error)
 	BallotCounts(ctx context.Context, f store.BallotFilter) ([]store.BallotCount, error)
 	Comments(ctx context.Context, campaign int64) ([]store.Comment, error)
+	SurveyBallots(ctx context.Context, ids []string) (map[string]store.SurveyBallot, error)
 	SurveyWorkers(ctx context.Context, town string) ([]gs.TownWorker, error)
 	GuessWait(ctx context.Context, client string, now time.Time) (time.Time, error)
 	GuessFailed(ctx context.Context, client string, now time.Time, l store.GuessLimits) (time.Time, error)
@@ -83,7 +84,8 @@ type CampaignInput struct {
 }
 
 // OpenCampaign opens a campaign of u's town (u its center), with an entry
-// in the audit log. The grids must be the town's.
+// in the audit log. The grids must be the town's, and the quarter not yet
+// computed.
 func (s *Service) OpenCampaign(ctx context.Context, u *gs.User, in CampaignInput) (*gs.Campaign, error) {
 	if err := mayRunSurvey(u, u.Town); err != nil {
 		return nil, err
@@ -106,6 +108,15 @@ func (s *Service) OpenCampaign(ctx context.Context, u *gs.User, in CampaignInput
 	}
 	if in.Cadre+in.Resident == 0 {
 		return nil, gs.FieldErrors{{Field: "cadre", Message: "每个网格至少要有 1 张评价票"}}
+	}
+	// A quarter computed takes no more ballots (refuseToken, tallyOpen).
+	st, err := s.DB.QuarterState(ctx, c.Town, c.Quarter.String())
+	if err != nil {
+		return nil, err
+	}
+	if st.HasSnapshot() {
+		return nil, gs.FieldErrors{{Field: "quarter", Message: fmt.Sprintf("%s已经计算（%s），不能再为这个季度组织满意度评价；如需补充评价，请先撤销计算或重新打开。",
+			c.Quarter.Text(), gs.StateName[st.State])}}
 	}
 	detail := fmt.Sprintf("%s（%s）；%s 至 %s；%d 个网格，每个网格村社区干部 %d 票、居民群众 %d 票",
 		c.Title, c.Quarter.Text(), fmtMoment(c.OpensAt), fmtMoment(c.ClosesAt), len(c.Grids), in.Cadre, in.Resident)

@@ -37,6 +37,7 @@ const (
 	msgCodeUnknown   = "没有这个评价码。请对照评价票核对后重新输入，或直接用手机扫描评价票上的二维码。"
 	msgCodeUsed      = "这张评价票已经使用过，每张只能评价一次。感谢您的参与！"
 	msgCampaignEnded = "本次满意度评价已经结束，这张评价票不能再使用。"
+	msgSurveyOver    = "本次满意度评价已经结束（本季度的考核已开始统计结果），这张评价票不能再使用。感谢您的参与和支持！"
 	msgNoWorker      = "这个网格目前没有在岗的网格员，暂时不能评价。请联系镇街网格化服务管理中心。"
 	msgManyInPost    = "这个网格的网格员记录有误（不止一名网格员同时在岗），这张评价票暂时不能评价。请联系镇街网格化服务管理中心。"
 )
@@ -140,8 +141,8 @@ func tooManyGuesses(until, now time.Time) error {
 }
 
 // refuseToken refuses a ballot that cannot be answered at now: used,
-// ended, its campaign not yet open or over, or no worker in post in its
-// grid.
+// ended, its campaign not yet open or over, its quarter computed already,
+// or no worker in post in its grid.
 func refuseToken(t *store.BallotToken, now time.Time) error {
 	c := &t.Campaign
 	switch {
@@ -149,6 +150,10 @@ func refuseToken(t *store.BallotToken, now time.Time) error {
 		return gs.Errorf(gs.ECONFLICT, msgCodeUsed)
 	case t.State == store.TokenEnded || !c.ClosedAt.IsZero():
 		return gs.Errorf(gs.ECONFLICT, msgCampaignEnded)
+	case t.QuarterState != "" && t.QuarterState != gs.StateOpen:
+		// The quarter is computed (or later): as paper tallies are refused
+		// then (tallyOpen), no answer may change its ballots any more.
+		return gs.Errorf(gs.ECONFLICT, msgSurveyOver)
 	case !now.Before(c.ClosesAt):
 		return gs.Errorf(gs.ECONFLICT, "本次满意度评价已于 %s 结束，这张评价票不能再使用。", fmtMoment(c.ClosesAt))
 	case now.Before(c.OpensAt):

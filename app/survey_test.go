@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -427,6 +428,59 @@ func TestRefusedBallotsChangeNothing(t *testing.T) {
 	})
 }
 
+// TestNoBallotOnceTheQuarterIsComputed: once the town's quarter is
+// computed (and later, published), a phone ballot is refused as a paper
+// tally is — when opened and when answered — with a message thanking the
+// voter, and adds nothing; no campaign is opened for that quarter.
+func TestNoBallotOnceTheQuarterIsComputed(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		c := openSurvey(t, s)
+		codes := printFor(t, s, c.ID, "QS-13", 3)
+		if _, err := s.CastBallot(ctx, codes[0], "c", gs.RatingSatisfied, ""); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, b := range bs {
+				n += b.N
+			}
+			return n
+		}
+		if err := s.Compute(ctx, qStaff, demo.TownName, demo.Quarter(), demo.AsOf()); err != nil {
+			t.Fatal(err)
+		}
+		for i, step := range []string{"computed", "published"} {
+			if step == "published" {
+				if err := s.Publish(ctx, qStaff, demo.TownName, demo.Quarter()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code := codes[i+1]
+			if _, err := s.OpenBallot(ctx, code, "c"); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") ||
+				!strings.Contains(gs.ErrorMessage(err), "感谢") {
+				t.Errorf("%s: the ballot opens: %v", step, err)
+			}
+			if _, err := s.CastBallot(ctx, code, "c", gs.RatingUnsatisfied, ""); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") {
+				t.Errorf("%s: the ballot is answered: %v", step, err)
+			}
+			if n := count(); n != 1 {
+				t.Errorf("%s: the campaign has %d ballots, want 1", step, n)
+			}
+			_, err := s.OpenCampaign(ctx, qStaff, app.CampaignInput{Title: "补充测评", Quarter: demo.Quarter(),
+				OpensAt: surveyNow, ClosesAt: surveyNow.AddDate(0, 0, 7), Grids: []string{"QS-13"}, Resident: 1})
+			var fe gs.FieldErrors
+			if !errors.As(err, &fe) || fe[0].Field != "quarter" || !strings.Contains(fe[0].Message, "已经计算") {
+				t.Errorf("%s: a campaign for the quarter: %v", step, err)
+			}
+		}
+	})
+}
+
 // TestEveryBallotFeedsSatisfaction: answers on phones and paper tallies
 // move the worker's satisfaction score exactly as RULES.md §6 says, from
 // the ballots of every source; deleting the tally takes its ballots back.
@@ -750,4 +804,66 @@ func demoWorker(t *testing.T, id string) gs.Worker {
 	}
 	t.Fatalf("the demo town has no worker %s", id)
 	return gs.Worker{}
+}
+
+// TestWorkerSeesNoBallotsWhileSurveyRuns: while a campaign of the town
+// runs, a grid worker's ballot counts and ballots list hold nothing of the
+// quarter (saying why), while earlier quarters' ballots stay listed; the
+// town's staff see all; after the close the worker sees all again.
+func TestWorkerSeesNoBallotsWhileSurveyRuns(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, _ *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		q := demo.Quarter()
+		look := func(u *gs.User) (*app.BallotTally, *app.RecordPage) {
+			t.Helper()
+			tally, err := s.Ballots(ctx, u, "QS013", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := s.Records(ctx, u, app.RecordQuery{Kind: gs.KindBallots, WorkerID: "QS013", From: q.First(), To: q.Last()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tally, page
+		}
+		c := openSurvey(t, s)
+		tally, page := look(qWorker)
+		if !tally.Withheld || tally.Total != 0 || len(page.Records.Ballots) != 0 || page.Withheld != app.MsgBallotsWithheld {
+			t.Errorf("the worker during the survey: %+v, %d ballots listed, %q", tally, len(page.Records.Ballots), page.Withheld)
+		}
+		tally, page = look(qStaff)
+		if tally.Withheld || tally.Total == 0 || len(page.Records.Ballots) != tally.Total || page.Withheld != "" {
+			t.Errorf("the staff during the survey: %+v, %d ballots listed, %q", tally, len(page.Records.Ballots), page.Withheld)
+		}
+		if _, err := s.CloseCampaign(ctx, qStaff, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		tally, page = look(qWorker)
+		if tally.Withheld || tally.Total == 0 || len(page.Records.Ballots) != tally.Total || page.Withheld != "" {
+			t.Errorf("the worker after the survey: %+v, %d ballots listed, %q", tally, len(page.Records.Ballots), page.Withheld)
+		}
+	})
+}
+
+// TestEndedCampaignNotClosedAgain: a campaign past its end cannot be
+// closed (early) any more: refused, with nothing written to the audit log.
+func TestEndedCampaignNotClosedAgain(t *testing.T) {
+	forEachSurveyService(t, func(t *testing.T, s *app.Service, now *time.Time, _ string) {
+		ctx := app.WithActor(context.Background(), "staff")
+		c := openSurvey(t, s)
+		*now = c.ClosesAt.Add(time.Hour)
+		if _, err := s.CloseCampaign(ctx, qStaff, c.ID); gs.ErrorCode(err) != gs.ECONFLICT {
+			t.Errorf("closing an ended campaign: %v, want a conflict", err)
+		}
+		entries, err := s.DB.Audit(ctx, gs.AuditFilter{Action: gs.AuditSurveyClosed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 0 {
+			t.Errorf("audit of closing an ended campaign: %+v", entries)
+		}
+		if got, err := s.DB.Campaign(ctx, c.ID); err != nil || !got.ClosedAt.IsZero() {
+			t.Errorf("the ended campaign was marked closed: %+v %v", got, err)
+		}
+	})
 }

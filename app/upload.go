@@ -536,9 +536,16 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 		return nil, err
 	}
 	defer it.Rollback()
-	sources, err := s.scanInto(ctx, it, paths, scope.check, MaxUploadNamedRows, fm.mapped)
+	guard := &surveyGuard{ctx: ctx, db: s.DB}
+	check := func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
+		return append(scope.check(kind, recs, orgs), guard.check(kind, recs, orgs)...)
+	}
+	sources, err := s.scanInto(ctx, it, paths, check, MaxUploadNamedRows, fm.mapped)
 	if scope.err != nil {
 		return nil, scope.err
+	}
+	if guard.err != nil {
+		return nil, guard.err
 	}
 	var problems *csvfile.Report
 	if errors.As(err, &problems) {

@@ -164,7 +164,9 @@ func campaignGrids(ctx context.Context, q queryer, cond string, args ...any) (ma
 // CloseCampaign closes campaign id at at, by by, ending every ballot of it
 // not yet used, and appends the entries audit gives for the number ended;
 // it returns that number.
-// A campaign closed already is ECONFLICT, and nothing changes.
+// A campaign closed already, or whose end (closes_at) is at or before at,
+// is ECONFLICT, and nothing changes: it ended on its own, and is not
+// closed early again.
 func (db *DB) CloseCampaign(ctx context.Context, id int64, at time.Time, by string, audit func(ended int64) []gs.AuditEntry) (int64, error) {
 	op := "close campaign"
 	tx, err := db.writeTx(ctx)
@@ -173,7 +175,7 @@ func (db *DB) CloseCampaign(ctx context.Context, id int64, at time.Time, by stri
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE survey_campaigns SET closed_at = $2, closed_by = $3
-		WHERE id = $1 AND closed_at = 0`, id, at.Unix(), by)
+		WHERE id = $1 AND closed_at = 0 AND closes_at > $2`, id, at.Unix(), by)
 	if err != nil {
 		return 0, db.wrap(op, err)
 	}
@@ -292,6 +294,9 @@ type BallotToken struct {
 	// than one is a fault of the records (RULES.md §0), and the ballot
 	// cannot tell whom it is about (the service refuses it).
 	InPost int
+	// QuarterState is the state of the campaign's town's quarter
+	// (RULES.md §8): once computed, the survey is over.
+	QuarterState gs.State
 }
 
 // ErrUnknownToken is the answer for a code that is no ballot's.
@@ -316,18 +321,27 @@ func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*Bal
 	var t BallotToken
 	c := &t.Campaign
 	var opens, closes, closed int64
+	var quarter string
 	err := q.QueryRowContext(ctx, `SELECT t.grid_code, COALESCE(g.grid_name, ''), t.rater_group, t.state,
-			c.id, c.town, c.title, c.opens_at, c.closes_at, c.closed_at
+			c.id, c.town, c.quarter, c.title, c.opens_at, c.closes_at, c.closed_at
 		FROM survey_tokens t JOIN survey_campaigns c ON c.id = t.campaign_id
 		LEFT JOIN grids g ON g.grid_code = t.grid_code
 		WHERE t.token_hash = $1`, hash).Scan(&t.GridCode, &t.GridName, &t.Group, &t.State,
-		&c.ID, &c.Town, &c.Title, &opens, &closes, &closed)
+		&c.ID, &c.Town, &quarter, &c.Title, &opens, &closes, &closed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrUnknownToken
 	}
 	if err != nil {
 		return nil, err
 	}
+	if c.Quarter, err = gs.ParseQuarter(quarter); err != nil {
+		return nil, err
+	}
+	st, err := scanState(ctx, q, c.Town, quarter, "")
+	if err != nil {
+		return nil, err
+	}
+	t.QuarterState = st.State
 	c.OpensAt, c.ClosesAt = unixCST(opens), unixCST(closes)
 	if closed != 0 {
 		c.ClosedAt = unixCST(closed)
@@ -431,4 +445,48 @@ func surveyChanged(ctx context.Context, tx *sql.Tx, workers ...string) error {
 		return err
 	}
 	return c.bump(ctx, tx)
+}
+
+// SurveyBallot is a ballot a survey brought (a row of survey_ballots): its
+// source and, when its row of ballots is stored, that row (Stored).
+type SurveyBallot struct {
+	gs.Ballot
+	Source gs.BallotSource
+	Stored bool
+}
+
+// SurveyBallots returns, of ids, those of ballots a survey brought
+// (answered on a phone or counted on paper), by id: what an import or a
+// push must not change. One query per 500 ids, on the primary keys.
+func (db *DB) SurveyBallots(ctx context.Context, ids []string) (map[string]SurveyBallot, error) {
+	out := map[string]SurveyBallot{}
+	const perQuery = 500
+	for len(ids) > 0 {
+		part := ids[:min(perQuery, len(ids))]
+		ids = ids[len(part):]
+		in, args := inList(part)
+		rows, err := db.read.QueryContext(ctx, `SELECT s.ballot_id, s.source, b.ballot_id, b.worker_id, b.rater_group, b.rating, b.cast_at
+			FROM survey_ballots s LEFT JOIN ballots b ON b.ballot_id = s.ballot_id
+			WHERE s.ballot_id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, db.wrap("survey ballots", err)
+		}
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var sb SurveyBallot
+				var stored, worker, group, rating sql.NullString
+				if err := rows.Scan(&sb.ID, &sb.Source, &stored, &worker, &group, &rating, timeDest{&sb.CastAt}); err != nil {
+					return err
+				}
+				sb.Stored, sb.WorkerID, sb.RaterGroup, sb.Rating = stored.Valid, worker.String, gs.RaterGroup(group.String), gs.Rating(rating.String)
+				out[sb.ID] = sb
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, db.wrap("survey ballots", err)
+		}
+	}
+	return out, nil
 }

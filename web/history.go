@@ -82,7 +82,13 @@ func (s *Server) workerHistory(w http.ResponseWriter, r *http.Request, u *gs.Use
 			qs = append(qs, historyQuarter{state: sq.State, result: sq.Result})
 		}
 	}
-	if !current {
+	// While the town's survey runs a grid worker's live quarter, whose
+	// satisfaction moves with each answer, is left out (app.BallotsWithheld).
+	withheld, err := s.Service.BallotsWithheld(r.Context(), u, p.Quarter)
+	if err != nil {
+		return err
+	}
+	if !current && !withheld {
 		live, err := s.liveQuarter(r, p, town, id)
 		if err != nil {
 			return err

@@ -266,6 +266,9 @@ func (s *Server) recordPage(r *http.Request, u *gs.User, page *RecordsPage, quer
 	if err := s.recordRows(r, page, page.Kind, &res.Records); err != nil {
 		return err
 	}
+	if res.Withheld != "" {
+		page.Hint = res.Withheld
+	}
 	page.Pager = newPager(n, pages, query.Offset+1, query.Offset+len(page.Rows), func(k int) string { return page.link(page.Kind, k) })
 	page.Pager.Note, page.Pager.Jump = note, jumpTo("/records/"+page.Kind, page.query(page.Kind))
 	page.Count = "共 " + strconv.Itoa(res.Matched) + " 条"

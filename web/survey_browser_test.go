@@ -21,6 +21,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
 )
 
@@ -148,8 +149,9 @@ func satisfactionShown(t *testing.T, ctx context.Context, base string) (string, 
 // (360 px, no JavaScript) opens the URL decoded from the printed QR code,
 // answers 不满意 and sees the confirmation; the same ballot answered again
 // from a second tab is refused, and opening it again says it was used;
-// the worker QS013's satisfaction score moves as RULES.md §6 says, and
-// the request log never holds the code.
+// the worker QS013 sees no satisfaction score while the campaign runs,
+// and once it is closed the score moved as RULES.md §6 says; the request
+// log never holds the code.
 func TestSurveyBallotFromPrintedSheetInChromium(t *testing.T) {
 	f := newFixture(t)
 	f.server.Service.Now = func() time.Time { return surveyClock }
@@ -244,6 +246,20 @@ func TestSurveyBallotFromPrintedSheetInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// While the campaign runs, the worker sees nothing the answer moved;
+	// once it is closed, the score as §6 gives it.
+	during, sentence := satisfactionShown(t, worker, base)
+	if !strings.HasPrefix(during, "—") || !strings.Contains(sentence, app.MsgBallotsWithheld) {
+		t.Errorf("during the survey QS013's page shows %q: %q", during, sentence)
+	}
+	staffUser := &gs.User{Username: "staff", Role: gs.RoleTownStaff, Town: demo.TownName}
+	cs, err := f.server.Service.Campaigns(context.Background(), staffUser)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("campaigns: %v %v", cs, err)
+	}
+	if _, err := f.server.Service.CloseCampaign(context.Background(), staffUser, cs[0].ID); err != nil {
+		t.Fatal(err)
+	}
 	after, sentence := satisfactionShown(t, worker, base)
 	if after == before || !strings.HasPrefix(after, want.String()+" ") {
 		t.Errorf("QS013's satisfaction went from %q to %q, RULES.md §6 gives %v", before, after, want)

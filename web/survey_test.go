@@ -311,3 +311,51 @@ func TestPrintGridNamesBothWorkersInPost(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerSeesNoBallotsWhileSurveyRuns: while a campaign of the town
+// runs, a grid worker's page shows neither the ballots by rating nor the
+// satisfaction score, total or rank they move, and the records list no
+// ballot of the quarter: a line says the results show once the survey
+// ends. The town's staff see everything; once the campaign is closed, so
+// does the worker.
+func TestWorkerSeesNoBallotsWhileSurveyRuns(t *testing.T) {
+	f := surveyFixture(t)
+	staff, worker := f.login("staff"), f.login("QS013")
+	page := func(path, token string) string {
+		t.Helper()
+		res, body := f.get(path, token)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d\n%s", path, res.StatusCode, body)
+		}
+		return body
+	}
+	shown := func(step, who, token string, want bool) {
+		t.Helper()
+		body := page("/workers/QS013", token)
+		if got := strings.Contains(body, "依据本季度") && !strings.Contains(body, app.MsgBallotsWithheld); got != want {
+			t.Errorf("%s: %s's page shows the ballots %v, want %v", step, who, got, want)
+		}
+		body = page("/workers/QS013?quarter=2023Q3&as_of=2023-09-20T09:00", token)
+		if got := strings.Contains(body, "镇内第") && !strings.Contains(body, `id="survey-withheld"`); got != want {
+			t.Errorf("%s: %s's standing shows the total and rank %v, want %v", step, who, got, want)
+		}
+		body = page("/records/ballots?worker=QS013", token)
+		if got := strings.Contains(body, "PJ2309-") && !strings.Contains(body, app.MsgBallotsWithheld); got != want {
+			t.Errorf("%s: %s's records list the ballots %v, want %v", step, who, got, want)
+		}
+	}
+	shown("before the survey", "the worker", worker, true)
+	campaign := f.openCampaign(staff)
+	shown("during the survey", "the worker", worker, false)
+	shown("during the survey", "the staff", staff, true)
+	body := page("/workers/QS013?quarter=2023Q3&as_of=2023-09-20T09:00", worker)
+	if !strings.Contains(body, `id="survey-withheld"`) || !strings.Contains(body, "/ 80") {
+		t.Errorf("the worker's standing during the survey:\n%s", body)
+	}
+	body = page("/workers/QS013", worker)
+	if !strings.Contains(body, `<span class="stat-num">—</span><span class="stat-label">镇内排名`) {
+		t.Errorf("the worker's quarter during the survey shows the rank:\n%s", body)
+	}
+	f.mustSave(staff, campaign+"/close", url.Values{"confirm": {"yes"}})
+	shown("after the survey", "the worker", worker, true)
+}

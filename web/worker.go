@@ -185,6 +185,11 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	if err := s.addBallots(r.Context(), u, page, wr.WorkerID, p.Quarter); err != nil {
 		return err
 	}
+	if withheld, err := s.Service.BallotsWithheld(r.Context(), u, p.Quarter); err != nil {
+		return err
+	} else if withheld {
+		s.withholdSatisfaction(page, wr)
+	}
 	if page.People, err = s.people(r.Context(), wr.Deductions, page.Masked); err != nil {
 		return err
 	}
@@ -373,9 +378,45 @@ func (s *Server) addBallots(ctx context.Context, u *gs.User, page *WorkerPage, w
 	return nil
 }
 
+// withholdSatisfaction leaves out of a grid worker's page what the ballots
+// move while the town's survey runs (app.MsgBallotsWithheld): the
+// satisfaction score, the total, rank and pay it is part of, and the tag
+// of a quarter without ballots. The
+// standing shows the total of the other categories against their full
+// scores, and says why.
+func (s *Server) withholdSatisfaction(page *WorkerPage, wr *gs.WorkerResult) {
+	const none = "—"
+	page.Worker.Total, page.Worker.Rank, page.Worker.Pay = none, none, none
+	// The tag of a quarter without ballots would go at the first answer.
+	page.Tags = slices.DeleteFunc(page.Tags, func(t string) bool { return t == gs.FlagName[gs.FlagNoBallots] })
+	for i := range page.Categories {
+		if page.Categories[i].Rated {
+			page.Categories[i].Score = none
+		}
+	}
+	v := page.Standing
+	if v == nil {
+		return
+	}
+	var total, full gs.Points
+	for i, c := range gs.AllCategories {
+		if c == gs.CatSatisfaction {
+			v.Categories[i].Score = none
+			continue
+		}
+		total += wr.Categories.Get(c)
+		full += s.Service.Scheme.Max[c]
+	}
+	v.Total, v.Full, v.Rank, v.Ranked = total.String(), full.String(), none, 0
+	v.Withheld = "总分暂不含" + gs.CategoryName[gs.CatSatisfaction] + "，镇内排名暂不显示：" + app.MsgBallotsWithheld
+}
+
 // ballotSentence words a tally: 依据本季度 12 份满意度评价：干部 4 份（满意 3、
 // 基本满意 1），群众 8 份（满意 8）。
 func ballotSentence(t *app.BallotTally) string {
+	if t.Withheld {
+		return app.MsgBallotsWithheld
+	}
 	if t.Total == 0 {
 		return "本季度没有满意度评价，本类按满分计。"
 	}

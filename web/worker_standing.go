@@ -27,6 +27,9 @@ type StandingView struct {
 	Ranked int
 	// Categories are the category scores so far, compactly.
 	Categories []CategoryScore
+	// Withheld says why the satisfaction score, and the rank, are left out
+	// for a grid worker while the town's survey runs ("" when not).
+	Withheld string
 }
 
 // CategoryScore is one category's score so far against its full score.
