@@ -275,12 +275,15 @@ func (s *Service) ImportMappedFiles(ctx context.Context, mappings []gs.Mapping, 
 	if len(mappings) > 0 { // a plain import does not look at the headers twice
 		mapped = matchMappings(paths, mappings, true).mapped
 	}
+	guard, err := newSurveyGuard(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
 	it, err := s.DB.BeginImport(ctx, append(importOptions(filesSize(paths)), store.HoldEmptyTables())...)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Rollback()
-	guard := &surveyGuard{ctx: ctx, db: s.DB}
 	sources, err := s.scanInto(ctx, it, paths, guard.check, 0, mapped)
 	if guard.err != nil {
 		return nil, guard.err

@@ -37,6 +37,7 @@ type SurveyStore interface {
 	BallotCounts(ctx context.Context, f store.BallotFilter) ([]store.BallotCount, error)
 	Comments(ctx context.Context, campaign int64) ([]store.Comment, error)
 	SurveyBallots(ctx context.Context, ids []string) (map[string]store.SurveyBallot, error)
+	HasSurveyBallots(ctx context.Context) (bool, error)
 	SurveyWorkers(ctx context.Context, town string) ([]gs.TownWorker, error)
 	GuessWait(ctx context.Context, client string, now time.Time) (time.Time, error)
 	GuessFailed(ctx context.Context, client string, now time.Time, l store.GuessLimits) (time.Time, error)

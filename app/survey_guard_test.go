@@ -14,6 +14,9 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/csvfile"
+	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store"
+	"github.com/gridscore/gridscore/store/storetest"
 )
 
 // TestSurveyBallotsNotChangedByImport: a ballot answered on a phone (QR-…)
@@ -126,6 +129,47 @@ func TestSurveyBallotsNotChangedByImport(t *testing.T) {
 		body = "[" + jsonItem(survey[0], survey[0].Rating) + "," + jsonItem(fresh, gs.RatingSatisfied) + "]"
 		if w, err := s.PushRecords(ctx, tok, gs.KindBallots, strings.NewReader(body)); err != nil || w.Unchanged != 1 || w.Inserted != 1 {
 			t.Errorf("the push of a survey ballot as stored and a new one: %+v %v", w, err)
+		}
+	})
+}
+
+// TestLargeBallotsImportIntoAnEmptyStore: the command line's import of
+// more than one chunk of ballots into a store without any finishes and
+// stores them all. On PostgreSQL such an import drops the indexes of the
+// empty ballots table, which locks it until the commit; the check of a
+// survey's ballots once queried that table from another connection for
+// each chunk, and the import waited for it forever.
+func TestLargeBallotsImportIntoAnEmptyStore(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
+		const n = 2*csvfile.DefaultChunkRows + 100
+		var b strings.Builder
+		b.WriteString("ballot_id,worker_id,rater_group,rating,cast_at\n")
+		for i := range n {
+			fmt.Fprintf(&b, "B%d,W1,resident,satisfied,2023-09-%02d 10:00\n", i, 1+i%28)
+		}
+		dir := t.TempDir()
+		files := map[string]string{
+			"grids.csv":   "grid_code,grid_name,town\nG1,一网格,青山镇\n",
+			"workers.csv": "worker_id,name,type,grid_code,hired_on\nW1,甲,专职,G1,2020-01-01\n",
+			"ballots.csv": b.String(),
+		}
+		for name, content := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		s := &app.Service{DB: db, Scheme: scheme.Default()}
+		if _, err := s.ImportMappedFiles(ctx, nil, dir); err != nil {
+			t.Fatalf("import: %v", err)
+		}
+		counts, err := db.Counts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["ballots"] != n {
+			t.Errorf("%d ballots stored, want %d", counts["ballots"], n)
 		}
 	})
 }

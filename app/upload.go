@@ -531,12 +531,15 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 		return nil, err
 	}
 
+	guard, err := newSurveyGuard(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
 	it, err := s.DB.BeginImport(ctx, importOptions(size)...)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Rollback()
-	guard := &surveyGuard{ctx: ctx, db: s.DB}
 	check := func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
 		return append(scope.check(kind, recs, orgs), guard.check(kind, recs, orgs)...)
 	}

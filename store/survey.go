@@ -447,6 +447,14 @@ func surveyChanged(ctx context.Context, tx *sql.Tx, workers ...string) error {
 	return c.bump(ctx, tx)
 }
 
+// HasSurveyBallots reports whether the store holds any ballot a survey
+// brought.
+func (db *DB) HasSurveyBallots(ctx context.Context) (bool, error) {
+	var some bool
+	err := db.read.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM survey_ballots)").Scan(&some)
+	return some, db.wrap("survey ballots", err)
+}
+
 // SurveyBallot is a ballot a survey brought (a row of survey_ballots): its
 // source and, when its row of ballots is stored, that row (Stored).
 type SurveyBallot struct {
