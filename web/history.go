@@ -97,6 +97,13 @@ func (s *Server) workerHistory(w http.ResponseWriter, r *http.Request, u *gs.Use
 			qs = append(qs, *live)
 		}
 	}
+	if len(qs) == 0 && withheld {
+		// The worker's only quarter is the one the survey withholds.
+		return s.render(w, r, http.StatusOK, "error", &ErrorPage{Page: s.page(u, "历次考核与趋势", "home"),
+			Heading: "满意度评价进行中",
+			Message: p.QuarterText() + "的满意度评价正在进行，评价结束后显示本季度的得分；此前还没有公示过的季度。",
+			LinkURL: workerURL(id, p), LinkText: "返回本人的考核页"})
+	}
 	if len(qs) == 0 {
 		return gs.Errorf(gs.ENOTFOUND, "还没有工号为“%s”的网格员的考核结果。", id)
 	}

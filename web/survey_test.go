@@ -356,6 +356,11 @@ func TestWorkerSeesNoBallotsWhileSurveyRuns(t *testing.T) {
 	if !strings.Contains(body, `<span class="stat-num">—</span><span class="stat-label">镇内排名`) {
 		t.Errorf("the worker's quarter during the survey shows the rank:\n%s", body)
 	}
+	// The worker's history, whose only quarter is the one withheld, says
+	// why it is empty instead of "not found".
+	if body = page("/workers/QS013/history", worker); !strings.Contains(body, "满意度评价进行中") {
+		t.Errorf("the worker's history during the survey:\n%s", body)
+	}
 	f.mustSave(staff, campaign+"/close", url.Values{"confirm": {"yes"}})
 	shown("after the survey", "the worker", worker, true)
 }
