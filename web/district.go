@@ -116,7 +116,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	// stored snapshot.
 	warned := map[string][]gs.WorkerResult{}
 	var all []gs.WorkerResult
-	var live, computed, final int
+	var live, computed, final, risksWarming int
 	for _, t := range towns {
 		st := t.State
 		if !u.CanSeeTown(st.Town) || st.Town == "" {
@@ -150,6 +150,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 			if kept == nil {
 				s.warmLive(r, st.Town)
 				row.Warming = true
+				risksWarming++ // the notes say to look again
 				break
 			}
 			warned[st.Town] = inTown(kept.Workers, st.Town)
@@ -191,7 +192,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 	page.Stats.Workers += page.Pending
 	page.Histogram = newHistogram(all)
 	page.Categories = newCategoryChart(sum, s.Service.Scheme.Max)
-	page.Notes = districtNotes(p, live, computed, final, page.Warming, page.Pending)
+	page.Notes = districtNotes(p, live, computed, final, page.Warming, page.Pending, risksWarming)
 	if page.Filing, err = s.filingProgress(r, p, towns, u); err != nil {
 		return err
 	}
@@ -200,7 +201,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 
 // districtNotes says which of the overview's numbers are provisional and
 // which are final, and which towns it leaves out for now.
-func districtNotes(p Period, live, computed, final, warming, pending int) []string {
+func districtNotes(p Period, live, computed, final, warming, pending, risksWarming int) []string {
 	var notes []string
 	if live > 0 {
 		notes = append(notes, strconv.Itoa(live)+" 个镇街（进行中）的数字是截至 "+p.AsOfText()+" 的实时结果，为暂定数字，会随记录的录入而变化。")
@@ -214,6 +215,9 @@ func districtNotes(p Period, live, computed, final, warming, pending int) []stri
 	if warming > 0 {
 		notes = append(notes, strconv.Itoa(warming)+" 个镇街的结果正在后台计算（共 "+strconv.Itoa(pending)+
 			" 名网格员），暂未计入平均分、最高分、最低分和图表，只计入网格员人数；请稍后刷新本页。")
+	}
+	if risksWarming > 0 {
+		notes = append(notes, strconv.Itoa(risksWarming)+" 个已计算的镇街的预警正在后台按当前时刻计算，请稍后刷新本页。")
 	}
 	return notes
 }

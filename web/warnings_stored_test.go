@@ -124,6 +124,11 @@ func TestWarningsAfterMidQuarterSnapshot(t *testing.T) {
 	}
 
 	district := f.login("district")
+	// A moment no page has computed yet: the town's warnings are being
+	// computed, and the overview says to look again.
+	if _, body = f.get("/?as_of=2023-08-21T10:00", district); !strings.Contains(body, "个已计算的镇街的预警正在后台按当前时刻计算") {
+		t.Errorf("the district's overview does not say the town's warnings are being computed:\n%s", body)
+	}
 	f.get("/?as_of="+later, district)
 	f.server.Wait()
 	_, body = f.get("/?as_of="+later, district)
