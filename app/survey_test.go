@@ -374,17 +374,7 @@ func TestRefusedBallotsChangeNothing(t *testing.T) {
 		ctx := context.Background()
 		c := openSurvey(t, s)
 		codes := printFor(t, s, c.ID, "QS-13", 3)
-		count := func() int {
-			bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, b := range bs {
-				n += b.N
-			}
-			return n
-		}
+		count := func() int { return campaignBallots(t, s, c.ID) }
 		if _, err := s.CastBallot(ctx, codes[0], "c", gs.RatingSatisfied, ""); err != nil {
 			t.Fatal(err)
 		}
@@ -443,38 +433,25 @@ func TestNoBallotOnceTheQuarterIsComputed(t *testing.T) {
 		if _, err := s.CastBallot(ctx, codes[0], "c", gs.RatingSatisfied, ""); err != nil {
 			t.Fatal(err)
 		}
-		count := func() int {
-			bs, err := s.DB.BallotCounts(ctx, store.BallotFilter{CampaignID: c.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, b := range bs {
-				n += b.N
-			}
-			return n
-		}
 		if err := s.Compute(ctx, qStaff, demo.TownName, demo.Quarter(), surveyNow); err != nil {
 			t.Fatal(err)
 		}
-		for i, step := range []string{"computed"} {
-			code := codes[i+1]
-			if _, err := s.OpenBallot(ctx, code, "c"); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") ||
-				!strings.Contains(gs.ErrorMessage(err), "感谢") {
-				t.Errorf("%s: the ballot opens: %v", step, err)
-			}
-			if _, err := s.CastBallot(ctx, code, "c", gs.RatingUnsatisfied, ""); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") {
-				t.Errorf("%s: the ballot is answered: %v", step, err)
-			}
-			if n := count(); n != 1 {
-				t.Errorf("%s: the campaign has %d ballots, want 1", step, n)
-			}
-			_, err := s.OpenCampaign(ctx, qStaff, app.CampaignInput{Title: "补充测评", Quarter: demo.Quarter(),
-				OpensAt: surveyNow, ClosesAt: surveyNow.AddDate(0, 0, 7), Grids: []string{"QS-13"}, Resident: 1})
-			var fe gs.FieldErrors
-			if !errors.As(err, &fe) || fe[0].Field != "quarter" || !strings.Contains(fe[0].Message, "已经计算") {
-				t.Errorf("%s: a campaign for the quarter: %v", step, err)
-			}
+		code := codes[1]
+		if _, err := s.OpenBallot(ctx, code, "c"); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") ||
+			!strings.Contains(gs.ErrorMessage(err), "感谢") {
+			t.Errorf("the ballot opens: %v", err)
+		}
+		if _, err := s.CastBallot(ctx, code, "c", gs.RatingUnsatisfied, ""); gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已经结束") {
+			t.Errorf("the ballot is answered: %v", err)
+		}
+		if n := campaignBallots(t, s, c.ID); n != 1 {
+			t.Errorf("the campaign has %d ballots, want 1", n)
+		}
+		_, err := s.OpenCampaign(ctx, qStaff, app.CampaignInput{Title: "补充测评", Quarter: demo.Quarter(),
+			OpensAt: surveyNow, ClosesAt: surveyNow.AddDate(0, 0, 7), Grids: []string{"QS-13"}, Resident: 1})
+		var fe gs.FieldErrors
+		if !errors.As(err, &fe) || fe[0].Field != "quarter" || !strings.Contains(fe[0].Message, "已经计算") {
+			t.Errorf("a campaign for the quarter: %v", err)
 		}
 	})
 }
@@ -864,4 +841,18 @@ func TestEndedCampaignNotClosedAgain(t *testing.T) {
 			t.Errorf("the ended campaign was marked closed: %+v %v", got, err)
 		}
 	})
+}
+
+// campaignBallots is the number of ballots campaign id has received.
+func campaignBallots(t *testing.T, s *app.Service, id int64) int {
+	t.Helper()
+	bs, err := s.DB.BallotCounts(context.Background(), store.BallotFilter{CampaignID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, b := range bs {
+		n += b.N
+	}
+	return n
 }
