@@ -102,6 +102,22 @@ type Voided struct {
 	Reason string
 	By     string
 	At     time.Time
+	// DormantSince is set while the quarter's last computation had no
+	// deduction of the void's Key (its records changed after a reopen):
+	// the void then changes nothing, and applies again should the
+	// deduction come back. Zero while the void is in effect.
+	DormantSince time.Time
+}
+
+// InEffect returns the voids of vs that are not dormant.
+func InEffect(vs []Voided) []Voided {
+	var out []Voided
+	for _, v := range vs {
+		if v.DormantSince.IsZero() {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // AppealStatus is where an appeal stands.

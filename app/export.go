@@ -41,13 +41,16 @@ func (s *Service) Filing(ctx context.Context, u *gs.User, town string, q gs.Quar
 			people[a.DecidedBy] = ""
 		}
 	}
-	for _, v := range rec.Voided {
+	// A dormant void changed nothing in the results filed: the district
+	// is not told of it.
+	voided := gs.InEffect(rec.Voided)
+	for _, v := range voided {
 		people[v.By] = ""
 	}
 	for login := range people {
 		people[login] = s.PersonName(ctx, login)
 	}
-	return &gs.Filing{State: rec.State, Result: res, Appeals: rec.Appeals, Voided: rec.Voided, People: people}, nil
+	return &gs.Filing{State: rec.State, Result: res, Appeals: rec.Appeals, Voided: voided, People: people}, nil
 }
 
 // SchemeName is the name people read of the scheme whose id is id: the

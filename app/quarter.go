@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -103,6 +104,38 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 	} else if !computable(st) {
 		return errState(st, "重新计算（须由管理员先重新打开）")
 	}
+	// The records are read and assessed outside the quarter's lock (a
+	// district's town takes a while), so the version of the town's records
+	// read first must still be theirs under the lock: else a change landed
+	// meanwhile (an import, a ballot, a tally, another computation's newer
+	// records) and the town is read again, rather than results that lack it
+	// being stored as the newest.
+	for attempt := 1; ; attempt++ {
+		err := s.computeOnce(ctx, town, q, asOf, computable)
+		if !errors.Is(err, errRecordsMoved) {
+			return err
+		}
+		if attempt == computeAttempts {
+			return gs.Errorf(gs.ECONFLICT, "%s %s 计算期间记录一直在变化（导入、评价票等），%d 次都没能算完；请稍后再计算。", town, q, computeAttempts)
+		}
+	}
+}
+
+// computeAttempts is how many times Compute reads the records again when
+// they changed while it read them.
+const computeAttempts = 3
+
+// errRecordsMoved tells Compute that the town's records changed between
+// its read and its lock.
+var errRecordsMoved = errors.New("the town's records changed while they were assessed")
+
+// computeOnce is one attempt of Compute: errRecordsMoved when the town's
+// records changed while they were read and assessed.
+func (s *Service) computeOnce(ctx context.Context, town string, q gs.Quarter, asOf time.Time, computable func(gs.QuarterState) bool) error {
+	version, err := s.DB.TownVersion(ctx, town)
+	if err != nil {
+		return err
+	}
 	res, recs, err := s.assessTown(ctx, town, q, asOf)
 	if err != nil {
 		return err
@@ -120,7 +153,12 @@ func (s *Service) Compute(ctx context.Context, u *gs.User, town string, q gs.Qua
 		if !computable(qt.State) {
 			return errState(qt.State, "重新计算")
 		}
-		if err := rescore(ctx, qt, &s.Scheme, ws, base, now); err != nil {
+		if v, err := qt.TownVersion(); err != nil {
+			return err
+		} else if v != version {
+			return errRecordsMoved
+		}
+		if err := rescore(ctx, qt, &s.Scheme, ws, base, now, true); err != nil {
 			return err
 		}
 		// A quarter reopened after publication keeps the moment it was
@@ -154,8 +192,11 @@ func inTown(all []gs.WorkerResult, town string) []gs.WorkerResult {
 // was imported on reopening) still applies, and is stored again under the
 // deduction's evidence, with an audit entry at now saying so, so that the
 // total, the pages and the filing's voided deductions agree and the center
-// sees the change.
-func rescore(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, ws []gs.WorkerResult, base map[string]gs.Fen, now time.Time) error {
+// sees the change. computed tells that ws were just computed from the
+// records, every deduction in them, voided or not (else they are the
+// stored snapshot, without the voided ones): a void whose Key none of them
+// has is then dormant (markDormant).
+func rescore(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, ws []gs.WorkerResult, base map[string]gs.Fen, now time.Time, computed bool) error {
 	vs, err := qt.Voided()
 	if err != nil {
 		return err
@@ -169,6 +210,11 @@ func rescore(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, ws []gs.Wo
 			if err := followVoid(ctx, qt, void, gs.RefOf(w.WorkerID, d), d, now); err != nil {
 				return err
 			}
+		}
+	}
+	if computed {
+		if err := markDormant(ctx, qt, void, ws, now); err != nil {
+			return err
 		}
 	}
 	engine.Rescore(sc, ws, func(id string) gs.Fen { return base[id] },
@@ -209,6 +255,41 @@ func followVoid(ctx context.Context, qt *store.QuarterTx, void map[gs.DeductionR
 			records(old.EvidenceKey), len(d.Evidence), describe(d), old.Reason)})
 }
 
+// markDormant marks dormant, as of now, each void of void whose Key no
+// deduction of ws (just computed) has, and in effect again each dormant
+// one whose deduction is back, with an audit entry for each change so
+// that the center sees why a total moved or did not.
+func markDormant(ctx context.Context, qt *store.QuarterTx, void map[gs.DeductionRef][]gs.Voided, ws []gs.WorkerResult, now time.Time) error {
+	present := map[gs.DeductionRef]bool{}
+	for _, w := range ws {
+		for _, d := range w.Deductions {
+			present[gs.RefOf(w.WorkerID, d).Key()] = true
+		}
+	}
+	for key, vs := range void {
+		for _, v := range vs {
+			dormant := !present[key]
+			if dormant == !v.DormantSince.IsZero() {
+				continue
+			}
+			at, detail := now, "重新计算后已没有这项扣分（所依据的记录已变化），撤销暂不起作用；这项扣分如再出现，撤销仍然有效："
+			if !dormant {
+				at, detail = time.Time{}, "重新计算后这项扣分再次出现，此前的撤销重新起作用："
+			}
+			if err := qt.SetDormant(v.DeductionRef, at); err != nil {
+				return err
+			}
+			err := qt.Audit(gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditDeductionVoided,
+				Object: "worker:" + v.WorkerID + "/" + qt.State.Quarter,
+				Detail: detail + gs.NameOr(gs.RuleName, v.Rule) + "（" + v.PeriodName() + "）；撤销原因：" + v.Reason})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // records counts the records of an evidence key.
 func records(key string) int {
 	if key == "" {
@@ -229,7 +310,7 @@ func rescoreSnapshot(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, no
 	for i, r := range rows {
 		ws[i], base[r.Result.WorkerID] = r.Result, r.Base
 	}
-	return rescore(ctx, qt, sc, ws, base, now)
+	return rescore(ctx, qt, sc, ws, base, now, false)
 }
 
 // findDeduction returns the snapshot's deduction of ref's Key (the one ref

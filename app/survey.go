@@ -22,7 +22,7 @@ import (
 
 // SurveyStore keeps the survey's campaigns, one-time ballots and tallies.
 type SurveyStore interface {
-	CreateCampaign(ctx context.Context, c *gs.Campaign, audit func(id int64) []gs.AuditEntry) error
+	CreateCampaign(ctx context.Context, c *gs.Campaign, check func(gs.QuarterState) error, audit func(id int64) []gs.AuditEntry) error
 	Campaigns(ctx context.Context, town string) ([]gs.Campaign, error)
 	Campaign(ctx context.Context, id int64) (*gs.Campaign, error)
 	CloseCampaign(ctx context.Context, id int64, at time.Time, by string, audit func(ended int64) []gs.AuditEntry) (int64, error)
@@ -31,8 +31,8 @@ type SurveyStore interface {
 	CampaignTotals(ctx context.Context, town string) (map[int64]store.CampaignTotal, error)
 	Token(ctx context.Context, hash string, now time.Time) (*store.BallotToken, error)
 	CastBallot(ctx context.Context, hash string, now time.Time, check func(*store.BallotToken) error, b gs.Ballot, comment string) (*store.BallotToken, error)
-	SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, audit func(id int64) []gs.AuditEntry) error
-	DeleteTally(ctx context.Context, campaign, id int64, audit ...gs.AuditEntry) error
+	SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, check func(gs.QuarterState) error, audit func(id int64) []gs.AuditEntry) error
+	DeleteTally(ctx context.Context, campaign, id int64, check func(gs.QuarterState) error, audit ...gs.AuditEntry) error
 	Tallies(ctx context.Context, campaign int64) ([]gs.Tally, error)
 	BallotCounts(ctx context.Context, f store.BallotFilter) ([]store.BallotCount, error)
 	Comments(ctx context.Context, campaign int64) ([]store.Comment, error)
@@ -110,18 +110,26 @@ func (s *Service) OpenCampaign(ctx context.Context, u *gs.User, in CampaignInput
 	if in.Cadre+in.Resident == 0 {
 		return nil, gs.FieldErrors{{Field: "cadre", Message: "每个网格至少要有 1 张评价票"}}
 	}
-	// A quarter computed takes no more ballots (refuseToken, tallyOpen).
+	// A quarter computed takes no more ballots (refuseToken, tallyOpen):
+	// asked first, and again in the campaign's own transaction, the
+	// quarter's state locked, so that none is opened while it is computed.
+	computed := func(st gs.QuarterState) error {
+		if st.HasSnapshot() {
+			return gs.FieldErrors{{Field: "quarter", Message: fmt.Sprintf("%s已经计算（%s），不能再为这个季度组织满意度评价；如需补充评价，请先撤销计算或重新打开。",
+				c.Quarter.Text(), gs.StateName[st.State])}}
+		}
+		return nil
+	}
 	st, err := s.DB.QuarterState(ctx, c.Town, c.Quarter.String())
 	if err != nil {
 		return nil, err
 	}
-	if st.HasSnapshot() {
-		return nil, gs.FieldErrors{{Field: "quarter", Message: fmt.Sprintf("%s已经计算（%s），不能再为这个季度组织满意度评价；如需补充评价，请先撤销计算或重新打开。",
-			c.Quarter.Text(), gs.StateName[st.State])}}
+	if err := computed(st); err != nil {
+		return nil, err
 	}
 	detail := fmt.Sprintf("%s（%s）；%s 至 %s；%d 个网格，每个网格村社区干部 %d 票、居民群众 %d 票",
 		c.Title, c.Quarter.Text(), fmtMoment(c.OpensAt), fmtMoment(c.ClosesAt), len(c.Grids), in.Cadre, in.Resident)
-	err = s.DB.CreateCampaign(ctx, c, func(id int64) []gs.AuditEntry {
+	err = s.DB.CreateCampaign(ctx, c, computed, func(id int64) []gs.AuditEntry {
 		c.ID = id
 		return []gs.AuditEntry{{At: now, Username: Actor(ctx), Action: gs.AuditSurveyOpened, Object: surveyObject(c), Detail: detail}}
 	})

@@ -200,7 +200,7 @@ func (s *Service) EnterTally(ctx context.Context, u *gs.User, id int64, in Tally
 	if t.Note != "" {
 		detail += "；备注：" + t.Note
 	}
-	err = s.DB.SaveTally(ctx, t, bs, func(id int64) []gs.AuditEntry {
+	err = s.DB.SaveTally(ctx, t, bs, tallyRefusal(c), func(id int64) []gs.AuditEntry {
 		return []gs.AuditEntry{{At: now, Username: Actor(ctx), Action: gs.AuditSurveyTallyEntered, Object: surveyObject(c),
 			Detail: fmt.Sprintf("纸质评价 #%d %s", id, detail)}}
 	})
@@ -223,21 +223,31 @@ func (s *Service) DeleteTally(ctx context.Context, u *gs.User, id, tallyID int64
 	}
 	entry := gs.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditSurveyTallyDeleted, Object: surveyObject(c),
 		Detail: fmt.Sprintf("%s：删除纸质评价 #%d 及其评价", c.Title, tallyID)}
-	return s.DB.DeleteTally(ctx, id, tallyID, entry)
+	return s.DB.DeleteTally(ctx, id, tallyID, tallyRefusal(c), entry)
 }
 
 // tallyOpen refuses a change of paper ballots once c's quarter is
-// computed.
+// computed: asked first, and again by the store in the change's own
+// transaction (tallyRefusal), the quarter's state locked, so that no
+// tally lands while the quarter is being computed.
 func (s *Service) tallyOpen(ctx context.Context, c *gs.Campaign) error {
 	st, err := s.DB.QuarterState(ctx, c.Town, c.Quarter.String())
 	if err != nil {
 		return err
 	}
-	if st.HasSnapshot() {
+	return tallyRefusal(c)(st)
+}
+
+// tallyRefusal returns the check refusing a change of c's paper ballots in
+// the quarter state st once the quarter is computed.
+func tallyRefusal(c *gs.Campaign) func(st gs.QuarterState) error {
+	return func(st gs.QuarterState) error {
+		if !st.HasSnapshot() {
+			return nil
+		}
 		return gs.Errorf(gs.ECONFLICT, "%s %s 已经计算（%s），不能再录入或删除纸质评价；如需更正，请先撤销计算或重新打开。",
 			c.Town, c.Quarter.Text(), gs.StateName[st.State])
 	}
-	return nil
 }
 
 // townWorker returns worker id of town with the days in post, nil when

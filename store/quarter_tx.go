@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 )
@@ -49,6 +50,34 @@ func (db *DB) InQuarter(ctx context.Context, town, q string, fn func(*QuarterTx)
 		return err
 	}
 	return db.wrap("commit quarter", tx.Commit())
+}
+
+// quarterShared locks the state row of town's quarter q in tx for a
+// change that must not land once the quarter is computed (a ballot, a
+// paper tally, a new survey campaign), inserting it as open if missing as
+// InQuarter does, and returns the state: on PostgreSQL with SELECT … FOR
+// SHARE, so that such changes run side by side but a quarter step waits
+// for them to end, and they for it, and then read the state it left; on
+// SQLite the single writer serializes them. Together with Compute's check
+// of the records' version under InQuarter's lock, no such change is
+// accepted and then missing from the computed results.
+func (db *DB) quarterShared(ctx context.Context, tx *sql.Tx, town, q string) (gs.QuarterState, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO quarter_states (town, quarter, state) VALUES ($1, $2, $3)
+		ON CONFLICT (town, quarter) DO NOTHING`, town, q, string(gs.StateOpen)); err != nil {
+		return gs.QuarterState{}, err
+	}
+	lock := ""
+	if db.dialect == postgresDialect {
+		lock = " FOR SHARE"
+	}
+	return scanState(ctx, tx, town, q, lock)
+}
+
+// TownVersion returns the version of the records of the quarter's town
+// (DB.TownVersion) as the transaction sees it.
+func (qt *QuarterTx) TownVersion() (int64, error) {
+	tv, err := townVersions(qt.ctx, qt.tx, qt.State.Town)
+	return tv.version, qt.db.wrap("town version", err)
 }
 
 // SetState stores st as the quarter's state (town and quarter are the
@@ -118,6 +147,21 @@ func (qt *QuarterTx) Unvoid(ref gs.DeductionRef) error {
 		AND worker_id = $3 AND rule = $4 AND period = $5 AND evidence_key = $6`,
 		qt.State.Town, qt.State.Quarter, ref.WorkerID, string(ref.Rule), ref.Period, evidenceValue(ref))
 	return qt.db.wrap("unvoid deduction", err)
+}
+
+// SetDormant marks the void of ref dormant since at (its deduction is no
+// longer in the quarter's computed results), keeping an earlier moment it
+// was already dormant since, or in effect again when at is zero.
+func (qt *QuarterTx) SetDormant(ref gs.DeductionRef, at time.Time) error {
+	where := " WHERE town = $1 AND quarter = $2 AND worker_id = $3 AND rule = $4 AND period = $5 AND evidence_key = $6"
+	args := []any{qt.State.Town, qt.State.Quarter, ref.WorkerID, string(ref.Rule), ref.Period, evidenceValue(ref)}
+	query := "UPDATE voided_deductions SET dormant_since = NULL" + where
+	if !at.IsZero() {
+		query = "UPDATE voided_deductions SET dormant_since = COALESCE(dormant_since, $7)" + where
+		args = append(args, at.Unix())
+	}
+	_, err := qt.tx.ExecContext(qt.ctx, query, args...)
+	return qt.db.wrap("mark void dormant", err)
 }
 
 // Appeals returns the quarter's appeals f chooses (its town and quarter

@@ -180,7 +180,7 @@ func (db *DB) Voided(ctx context.Context, town, q string) ([]gs.Voided, error) {
 }
 
 func voided(ctx context.Context, qr queryer, town, q string) ([]gs.Voided, error) {
-	rows, err := qr.QueryContext(ctx, `SELECT worker_id, rule, period, evidence_key, reason, voided_by, voided_at
+	rows, err := qr.QueryContext(ctx, `SELECT worker_id, rule, period, evidence_key, reason, voided_by, voided_at, dormant_since
 		FROM voided_deductions WHERE town = $1 AND quarter = $2 ORDER BY worker_id, rule, period, evidence_key`, town, q)
 	if err != nil {
 		return nil, err
@@ -190,10 +190,14 @@ func voided(ctx context.Context, qr queryer, town, q string) ([]gs.Voided, error
 	for rows.Next() {
 		var v gs.Voided
 		var ev string
-		if err := rows.Scan(&v.WorkerID, text(&v.Rule), &v.Period, &ev, &v.Reason, &v.By, timeDest{&v.At}); err != nil {
+		var dormant sql.NullInt64
+		if err := rows.Scan(&v.WorkerID, text(&v.Rule), &v.Period, &ev, &v.Reason, &v.By, timeDest{&v.At}, &dormant); err != nil {
 			return nil, err
 		}
 		v.EvidenceKey, v.Item = evidenceOf(v.Rule, ev)
+		if dormant.Valid {
+			v.DormantSince = time.Unix(dormant.Int64, 0)
+		}
 		out = append(out, v)
 	}
 	return out, rows.Err()

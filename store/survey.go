@@ -25,13 +25,20 @@ const (
 // CreateCampaign stores a new campaign and its grids, sets c.ID, and
 // appends the audit entries audit returns for the new id, in one
 // transaction. The caller validates c.
-func (db *DB) CreateCampaign(ctx context.Context, c *gs.Campaign, audit func(id int64) []gs.AuditEntry) error {
+func (db *DB) CreateCampaign(ctx context.Context, c *gs.Campaign, check func(gs.QuarterState) error, audit func(id int64) []gs.AuditEntry) error {
 	op := "create campaign"
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	st, err := db.quarterShared(ctx, tx, c.Town, c.Quarter.String())
+	if err != nil {
+		return db.wrap(op, err)
+	}
+	if err := check(st); err != nil {
+		return err
+	}
 	id, err := db.nextID(ctx, tx, "survey_campaigns")
 	if err != nil {
 		return db.wrap(op, err)
@@ -393,6 +400,11 @@ func (db *DB) CastBallot(ctx context.Context, hash string, now time.Time, check 
 	if err != nil {
 		return nil, db.wrap(op, err)
 	}
+	st, err := db.quarterShared(ctx, tx, t.Campaign.Town, t.Campaign.Quarter.String())
+	if err != nil {
+		return nil, db.wrap(op, err)
+	}
+	t.QuarterState = st.State
 	if err := check(t); err != nil {
 		return t, err
 	}

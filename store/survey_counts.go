@@ -16,13 +16,16 @@ import (
 // ballots bs (one per ballot counted, for t's worker) as ballots of the
 // paper source, outdating the worker's live result; audit gives the entries
 // appended for the new id. All or nothing.
-func (db *DB) SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, audit func(id int64) []gs.AuditEntry) error {
+func (db *DB) SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, check func(gs.QuarterState) error, audit func(id int64) []gs.AuditEntry) error {
 	op := "save tally"
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := db.tallyCheck(ctx, tx, t.CampaignID, check); err != nil {
+		return err
+	}
 	id, err := db.nextID(ctx, tx, "survey_tallies")
 	if err != nil {
 		return db.wrap(op, err)
@@ -52,13 +55,16 @@ func (db *DB) SaveTally(ctx context.Context, t *gs.Tally, bs []gs.Ballot, audit 
 // DeleteTally deletes tally id of campaign with its ballots, outdating
 // the worker's live result, and appends audit; ENOTFOUND when the campaign has
 // no such tally.
-func (db *DB) DeleteTally(ctx context.Context, campaign, id int64, audit ...gs.AuditEntry) error {
+func (db *DB) DeleteTally(ctx context.Context, campaign, id int64, check func(gs.QuarterState) error, audit ...gs.AuditEntry) error {
 	op := "delete tally"
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := db.tallyCheck(ctx, tx, campaign, check); err != nil {
+		return err
+	}
 	var worker string
 	err = tx.QueryRowContext(ctx, `DELETE FROM survey_tallies WHERE id = $1 AND campaign_id = $2 RETURNING worker_id`, id, campaign).Scan(&worker)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -265,4 +271,22 @@ func (db *DB) SurveyWorkers(ctx context.Context, town string) ([]gs.TownWorker, 
 		out = append(out, w)
 	}
 	return out, db.wrap("survey workers", rows.Err())
+}
+
+// tallyCheck locks the state of the quarter of campaign (quarterShared)
+// in tx and passes it to check, whose refusal it returns.
+func (db *DB) tallyCheck(ctx context.Context, tx *sql.Tx, campaign int64, check func(gs.QuarterState) error) error {
+	var town, q string
+	err := tx.QueryRowContext(ctx, `SELECT town, quarter FROM survey_campaigns WHERE id = $1`, campaign).Scan(&town, &q)
+	if errors.Is(err, sql.ErrNoRows) {
+		return gs.Errorf(gs.ENOTFOUND, "没有这次满意度评价。")
+	}
+	if err != nil {
+		return db.wrap("tally: quarter state", err)
+	}
+	st, err := db.quarterShared(ctx, tx, town, q)
+	if err != nil {
+		return db.wrap("tally: quarter state", err)
+	}
+	return check(st)
 }

@@ -42,8 +42,10 @@ type AppealRow struct {
 	Action, ReplyTyped, Error string
 }
 
-// VoidedRow is a voided deduction in words.
-type VoidedRow struct{ Rule, Period, Reason, By, At string }
+// VoidedRow is a voided deduction in words; Dormant says, for a void
+// whose deduction the last computation no longer had, that it changes
+// nothing for now.
+type VoidedRow struct{ Rule, Period, Reason, By, At, Dormant string }
 
 // DeductionForm is an appeal or void form posted with a mistake.
 type DeductionForm struct {
@@ -111,7 +113,11 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 		}
 		for _, v := range vs {
 			if v.WorkerID == wr.WorkerID {
-				l.Voided = append(l.Voided, VoidedRow{Rule: gs.NameOr(gs.RuleName, v.Rule), Period: v.PeriodName(), Reason: v.Reason, By: s.Service.PersonName(ctx, v.By), At: fmtTime(v.At)})
+				row := VoidedRow{Rule: gs.NameOr(gs.RuleName, v.Rule), Period: v.PeriodName(), Reason: v.Reason, By: s.Service.PersonName(ctx, v.By), At: fmtTime(v.At)}
+				if !v.DormantSince.IsZero() {
+					row.Dormant = "自 " + fmtTime(v.DormantSince) + " 重新计算起，结果中已没有这项扣分（所依据的记录已变化），这条撤销暂不起作用；这项扣分如再出现，撤销仍然有效。"
+				}
+				l.Voided = append(l.Voided, row)
 			}
 		}
 	}
