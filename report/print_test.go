@@ -170,16 +170,7 @@ func TestFilingNamesTheLoginChannel(t *testing.T) {
 // when the test ends.
 func filingWorkbook(t *testing.T, fl *gs.Filing) *excelize.File {
 	t.Helper()
-	var b bytes.Buffer
-	if err := report.WriteFiling(&b, "XX镇", fl); err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
-	return x
+	return openBook(t, func(w io.Writer) error { return report.WriteFiling(w, "XX镇", fl) })
 }
 
 // writeList writes a List of rows to w.
