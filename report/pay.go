@@ -62,5 +62,5 @@ func WritePaySheet(w io.Writer, town, stateName string, res *gs.Result) error {
 	if err := pageSetup(f, "工资表", 2, true); err != nil {
 		return err
 	}
-	return f.Write(w)
+	return writeBook(w, f)
 }
