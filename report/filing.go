@@ -124,5 +124,5 @@ func WriteFiling(w io.Writer, town string, fl *gs.Filing) error {
 			return err
 		}
 	}
-	return f.Write(w)
+	return writeBook(w, f)
 }

@@ -3,7 +3,6 @@ package report
 import (
 	"archive/zip"
 	"io"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -206,7 +205,7 @@ func (l *List) write(cells []any) error {
 // with the Text number format when a spreadsheet would take it for a
 // formula.
 func (st listStyles) textStyle(v string, wide bool) int {
-	formula := v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0]))
+	formula := formulaLike(v)
 	switch {
 	case formula && wide:
 		return st.textWrap
@@ -232,8 +231,8 @@ func newListStyles(f *excelize.File) (listStyles, error) {
 		{&st.bold, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top(true)}},
 		{&st.plain, excelize.Style{Alignment: top(false)}},
 		{&st.wrap, excelize.Style{Alignment: top(true)}},
-		{&st.text, excelize.Style{NumFmt: 49, Alignment: top(false)}}, // 49: Text (@)
-		{&st.textWrap, excelize.Style{NumFmt: 49, Alignment: top(true)}},
+		{&st.text, excelize.Style{NumFmt: textFormat, Alignment: top(false)}},
+		{&st.textWrap, excelize.Style{NumFmt: textFormat, Alignment: top(true)}},
 		{&st.num, excelize.Style{NumFmt: 2, Alignment: top(false)}}, // 0.00
 	} {
 		id, err := f.NewStyle(&s.style)

@@ -45,7 +45,10 @@ func WritePaySheet(w io.Writer, town, stateName string, res *gs.Result) error {
 	if err != nil {
 		return err
 	}
-	sw.style("G3", cellName(9, last), num)
+	// 总分 and the pay have two decimals; 排名 between them is a whole
+	// number, left in the General format (1, not 1.00).
+	sw.style("G3", cellName(7, last), num)
+	sw.style(cellName(9, 3), cellName(9, last), num)
 	sw.style(cellName(1, last), cellName(10, last), bold)
 	sw.style(cellName(9, last), cellName(9, last), boldNum)
 	sw.widths(6, 12, 10, 12, 8, 8, 8, 6, 14, 30)
@@ -59,5 +62,5 @@ func WritePaySheet(w io.Writer, town, stateName string, res *gs.Result) error {
 	if err := pageSetup(f, "工资表", 2, true); err != nil {
 		return err
 	}
-	return f.Write(w)
+	return writeBook(w, f)
 }

@@ -170,16 +170,7 @@ func TestFilingNamesTheLoginChannel(t *testing.T) {
 // when the test ends.
 func filingWorkbook(t *testing.T, fl *gs.Filing) *excelize.File {
 	t.Helper()
-	var b bytes.Buffer
-	if err := report.WriteFiling(&b, "XX镇", fl); err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
-	return x
+	return openBook(t, func(w io.Writer) error { return report.WriteFiling(w, "XX镇", fl) })
 }
 
 // writeList writes a List of rows to w.
@@ -192,4 +183,92 @@ func writeList(w io.Writer, sheet, title string, header []string, rows ...[]any)
 		}
 	}
 	return l.Write(w)
+}
+
+// formulaName is a worker's name that a spreadsheet would run as a formula
+// once someone edits its cell.
+const formulaName = `=HYPERLINK("http://x","a")`
+
+// TestRecordTextIsNeverAFormula: a name, a finding's note, an appeal's
+// reason and reply, a void's reason beginning with = + - or @ stay text in
+// every workbook, with the Text number format (@) so that editing the cell
+// does not turn it into a formula (formula injection), and read as written.
+func TestRecordTextIsNeverAFormula(t *testing.T) {
+	t.Parallel()
+	res := sample()
+	res.Workers[0].Name = formulaName
+	res.Workers[1].Name = "@李四"
+	res.Workers[0].Deductions[0].Detail = "+3 导入的核查备注"
+	ref := gs.RefOf("W001", res.Workers[0].Deductions[0])
+	filing := &gs.Filing{Result: res, State: gs.QuarterState{State: gs.StateFinalized},
+		Appeals: []gs.Appeal{{ID: 1, DeductionRef: ref, Reason: "+1 当天在医院", Reply: "-驳回", Status: gs.AppealRejected, DecidedBy: "staff"}},
+		Voided:  []gs.Voided{{DeductionRef: ref, Reason: "@系统故障", By: "staff"}},
+		People:  map[string]string{"staff": "=李娜"}}
+	warned := midQuarter()
+	warned.Workers[1].Name = formulaName
+	(*warned.Workers[1].Warnings)[0].Detail = "-今天还需巡查 2 次"
+	survey := &report.SurveyReport{Title: "XX镇",
+		Grids:    [][]any{{"G01", "=网格", formulaName, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, "", ""}},
+		Results:  [][]any{{"W001", formulaName, "G01", "群众", "扫码", 1, 0, 0, 1, "100%", 20.0}},
+		Comments: [][]any{{"G01", formulaName, "群众", "满意", "=1+1"}},
+		Tallies:  [][]any{{1, "W001", formulaName, "群众", 1, 0, 0, "+备注", "=李娜", "2023-09-01 10:00"}}}
+	books := map[string]func(io.Writer) error{
+		"result":   func(w io.Writer) error { return report.WriteXLSX(w, res) },
+		"pay":      func(w io.Writer) error { return report.WritePaySheet(w, "XX镇", "已定稿", res) },
+		"filing":   func(w io.Writer) error { return report.WriteFiling(w, "XX镇", filing) },
+		"warnings": func(w io.Writer) error { return report.WriteWarningsXLSX(w, "XX镇", warned) },
+		"survey":   func(w io.Writer) error { return report.WriteSurvey(w, survey) },
+	}
+	// The cells that must be found as text, as written.
+	want := map[string][]struct{ sheet, cell, text string }{
+		"result": {{"考核结果", "D3", formulaName}, {"考核结果", "D4", "@李四"}, {"扣分明细", "B3", formulaName}, {"扣分明细", "I3", "+3 导入的核查备注"}},
+		"pay":    {{"工资表", "C3", formulaName}, {"工资表", "C4", "@李四"}},
+		"filing": {{"考核结果", "D3", formulaName}, {"扣分明细", "I3", "+3 导入的核查备注"},
+			{"申诉", "C3", formulaName}, {"申诉", "H3", "+1 当天在医院"}, {"申诉", "K3", "-驳回"}, {"申诉", "L3", "=李娜（staff）"},
+			{"撤销的扣分", "B3", formulaName}, {"撤销的扣分", "G3", "@系统故障"}, {"撤销的扣分", "H3", "=李娜（staff）"}},
+		"warnings": {{"预警清单", "C3", formulaName}, {"预警清单", "H3", "-今天还需巡查 2 次"}},
+		"survey": {{"进度", "B3", "=网格"}, {"进度", "C3", formulaName}, {"结果", "B3", formulaName}, {"意见", "B3", formulaName}, {"意见", "E3", "=1+1"},
+			{"纸质录入", "C3", formulaName}, {"纸质录入", "H3", "+备注"}, {"纸质录入", "I3", "=李娜"}},
+	}
+	for book, write := range books {
+		x := openBook(t, write)
+		for _, c := range want[book] {
+			if got, _ := x.GetCellValue(c.sheet, c.cell); got != c.text {
+				t.Errorf("%s %s!%s is %q, want %q", book, c.sheet, c.cell, got, c.text)
+			}
+		}
+		// Every text of every sheet that a spreadsheet would take for a
+		// formula is a text cell with the Text format.
+		for _, sheet := range x.GetSheetList() {
+			rows, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r, row := range rows {
+				for c, v := range row {
+					if v == "" || !strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+						continue
+					}
+					cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+					if typ, _ := x.GetCellType(sheet, cell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+						continue // a negative number
+					}
+					if f, _ := x.GetCellFormula(sheet, cell); f != "" {
+						t.Errorf("%s %s!%s is the formula %q", book, sheet, cell, f)
+					}
+					id, _ := x.GetCellStyle(sheet, cell)
+					st, err := x.GetStyle(id)
+					if err != nil || st.NumFmt != 49 {
+						t.Errorf("%s %s!%s (%q) is not formatted as text", book, sheet, cell, v)
+						continue
+					}
+					// The format is added to the cell's style: a long
+					// reason still wraps, read from the top.
+					if book == "filing" && sheet == "申诉" && cell == "H3" && (st.Alignment == nil || !st.Alignment.WrapText || st.Alignment.Vertical != "top") {
+						t.Errorf("%s %s!%s lost its alignment: %+v", book, sheet, cell, st.Alignment)
+					}
+				}
+			}
+		}
+	}
 }

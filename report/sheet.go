@@ -1,6 +1,7 @@
 package report
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -174,4 +175,77 @@ func wrapColumns(f *excelize.File, sheet, from, to string, first, last int) erro
 		return err
 	}
 	return f.SetCellStyle(sheet, from+strconv.Itoa(first), to+strconv.Itoa(last), wrap)
+}
+
+// textFormat is the Text number format (@).
+const textFormat = 49
+
+// formulaLike reports whether a spreadsheet would take text v for a
+// formula: it begins with = + - @, a tab or a carriage return.
+func formulaLike(v string) bool {
+	return v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0]))
+}
+
+// writeBook writes workbook f to w, its texts that a spreadsheet would
+// take for formulas guarded (guardFormulas). Every workbook of the
+// package but the streamed List (which guards each text as it streams it)
+// is written through it.
+func writeBook(w io.Writer, f *excelize.File) error {
+	if err := guardFormulas(f); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// guardFormulas gives every text cell of f that formulaLike (a worker's
+// name, a finding's note, an appeal's reason…) the Text number format,
+// keeping the rest of its style. excelize writes a string as a text cell,
+// never as a formula, but a spreadsheet turns it into one when someone
+// edits the cell and presses Enter (formula injection); with the Text
+// format it stays text. It runs once the sheets are filled and styled,
+// so that no later style takes the format away, and leaves numbers (-3)
+// alone.
+func guardFormulas(f *excelize.File) error {
+	guarded := map[int]int{} // style id → the same with the Text format
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return err
+		}
+		for r, row := range rows {
+			for c, v := range row {
+				if !formulaLike(v) {
+					continue
+				}
+				cell := cellName(c+1, r+1)
+				typ, err := f.GetCellType(sheet, cell)
+				if err != nil {
+					return err
+				}
+				if typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+					continue
+				}
+				id, err := f.GetCellStyle(sheet, cell)
+				if err != nil {
+					return err
+				}
+				text, ok := guarded[id]
+				if !ok {
+					st, err := f.GetStyle(id)
+					if err != nil {
+						return err
+					}
+					st.NumFmt, st.CustomNumFmt = textFormat, nil
+					if text, err = f.NewStyle(st); err != nil {
+						return err
+					}
+					guarded[id] = text
+				}
+				if err := f.SetCellStyle(sheet, cell, cell, text); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -39,16 +39,12 @@ func WriteSurvey(w io.Writer, r *SurveyReport) error {
 	if err != nil {
 		return err
 	}
-	text, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
 	sheets := []struct {
 		name      string
 		header    []string
 		rows      [][]any
 		widths    []float64
-		textCols  string // the columns of free text, written as text
+		textCol   string // the column of free text, wrapped
 		landscape bool
 	}{
 		{"进度", SurveyGridHeader, r.Grids, []float64{9, 14, 10, 8, 8, 8, 8, 8, 8, 6, 8, 6, 8, 7, 8, 10}, "", true},
@@ -68,21 +64,18 @@ func WriteSurvey(w io.Writer, r *SurveyReport) error {
 		for _, row := range s.rows {
 			sw.add(row...)
 		}
-		if s.textCols != "" && len(s.rows) > 0 {
-			sw.style(s.textCols+"3", s.textCols+itoa(len(s.rows)+2), text)
-		}
 		sw.widths(s.widths...)
 		if sw.err != nil {
 			return sw.err
+		}
+		if s.textCol != "" {
+			if err := wrapColumns(f, s.name, s.textCol, s.textCol, 3, len(s.rows)+2); err != nil {
+				return err
+			}
 		}
 		if err := pageSetup(f, s.name, 2, s.landscape); err != nil {
 			return err
 		}
 	}
-	return f.Write(w)
-}
-
-func itoa(n int) string {
-	c, _ := excelize.CoordinatesToCellName(1, n)
-	return c[1:]
+	return writeBook(w, f)
 }

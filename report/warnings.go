@@ -257,7 +257,7 @@ func WriteWarningsXLSX(w io.Writer, town string, res *gs.Result) error {
 	if err := printable(f, SheetWarnings); err != nil {
 		return err
 	}
-	return f.Write(w)
+	return writeBook(w, f)
 }
 
 // warningWidths are the widths of the warnings sheet's columns, in

@@ -64,7 +64,7 @@ func WriteXLSX(w io.Writer, res *gs.Result) error {
 	if err := pageSetup(f, sheetDetails, 2, true); err != nil {
 		return err
 	}
-	return f.Write(w)
+	return writeBook(w, f)
 }
 
 // writeSummarySheet fills the sheet 考核结果: a title, a bold header, and
