@@ -30,6 +30,10 @@ type QuarterState struct {
 	FinalizedAt time.Time
 	FiledAt     time.Time
 	UpdatedBy   string
+	// Scheme and SchemeName are the id and name of the scheme the stored
+	// results were computed under; empty while none are stored, and for
+	// results stored before the scheme was kept with them.
+	Scheme, SchemeName string
 }
 
 // HasSnapshot reports whether the quarter has stored results, which pages

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"sort"
 	"time"
@@ -56,8 +57,19 @@ func (s *Service) DistrictResult(ctx context.Context, q gs.Quarter, asOf time.Ti
 // st has a snapshot (gs.QuarterState.HasSnapshot), with a note on the
 // state.
 func (s *Service) StoredResult(ctx context.Context, town string, q gs.Quarter, st gs.QuarterState) (*gs.Result, error) {
+	id, name := s.schemeOf(st)
 	return s.addSnapshots(ctx, q, &gs.Result{Quarter: q.String(), AsOf: st.AsOf,
-		Scheme: s.Scheme.ID, Workers: []gs.WorkerResult{}}, map[string]gs.QuarterState{town: st})
+		Scheme: id, SchemeName: name, Workers: []gs.WorkerResult{}}, map[string]gs.QuarterState{town: st})
+}
+
+// schemeOf returns the id and name of the scheme st's stored results were
+// computed under: the one kept with them, or for results stored before it
+// was kept the configured one.
+func (s *Service) schemeOf(st gs.QuarterState) (id, name string) {
+	if st.Scheme != "" {
+		return st.Scheme, st.SchemeName
+	}
+	return s.Scheme.ID, s.Scheme.Name
 }
 
 // addSnapshots adds the stored results of the towns to res, ordered by
@@ -77,8 +89,12 @@ func (s *Service) addSnapshots(ctx context.Context, q gs.Quarter, res *gs.Result
 			res.Workers = append(res.Workers, r.Result)
 		}
 		st := towns[t]
-		res.Notes = append(res.Notes, t+"：显示 "+st.AsOf.In(gs.CST).Format("2006-01-02 15:04")+
-			" 计算并保存的结果，状态："+gs.StateName[st.State]+"，不随此后的记录变化。")
+		note := t + "：显示 " + st.AsOf.In(gs.CST).Format("2006-01-02 15:04") +
+			" 计算并保存的结果，状态：" + gs.StateName[st.State] + "，不随此后的记录变化"
+		if id, name := s.schemeOf(st); id != res.Scheme {
+			note += "；按考核方案“" + cmp.Or(name, id) + "”计算"
+		}
+		res.Notes = append(res.Notes, note+"。")
 	}
 	gs.SortWorkerResults(res.Workers)
 	return res, nil

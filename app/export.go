@@ -30,7 +30,8 @@ func (s *Service) Filing(ctx context.Context, u *gs.User, town string, q gs.Quar
 	if st := rec.State.State; st != gs.StateFinalized && st != gs.StateFiled {
 		return nil, gs.Errorf(gs.ECONFLICT, "%s %s 当前状态为“%s”，定稿后才能下载报备材料。", town, q, gs.StateName[st])
 	}
-	res := &gs.Result{Quarter: q.String(), AsOf: rec.State.AsOf, Scheme: s.Scheme.ID, SchemeName: s.Scheme.Name}
+	id, name := s.schemeOf(rec.State)
+	res := &gs.Result{Quarter: q.String(), AsOf: rec.State.AsOf, Scheme: id, SchemeName: name}
 	for _, r := range rec.Snapshot {
 		res.Workers = append(res.Workers, r.Result)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -165,7 +166,7 @@ func (s *Service) computeOnce(ctx context.Context, town string, q gs.Quarter, as
 		// published: it is still one that was published, which Withdraw
 		// refuses (its appeals would be left hanging).
 		st := gs.QuarterState{State: gs.StateComputed, AsOf: asOf, ComputedAt: now,
-			PublishedAt: qt.State.PublishedAt, UpdatedBy: Actor(ctx)}
+			PublishedAt: qt.State.PublishedAt, UpdatedBy: Actor(ctx), Scheme: s.Scheme.ID, SchemeName: s.Scheme.Name}
 		if err := qt.SetState(st); err != nil {
 			return err
 		}
@@ -301,6 +302,17 @@ func records(key string) int {
 // rescoreSnapshot scores the stored snapshot again after a deduction was
 // voided at now.
 func rescoreSnapshot(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, now time.Time) error {
+	// Scored again under other rules than computed under, the results
+	// would change more than the one deduction: the quarter must be
+	// computed again under the configured scheme first.
+	if st := qt.State; st.Scheme != "" && st.Scheme != sc.ID {
+		again := "请先重新计算"
+		if st.State != gs.StateComputed {
+			again = "请管理员先重新打开并重新计算"
+		}
+		return gs.Errorf(gs.ECONFLICT, "%s %s 的结果是按考核方案“%s”计算的，现在使用的方案是“%s”：%s，再撤销扣分或支持申诉。",
+			st.Town, st.Quarter, cmp.Or(st.SchemeName, st.Scheme), cmp.Or(sc.Name, sc.ID), again)
+	}
 	rows, err := qt.Snapshot()
 	if err != nil {
 		return err

@@ -26,8 +26,8 @@ func (db *DB) WorkerQuarters(ctx context.Context, id string) ([]gs.WorkerQuarter
 		var wq gs.WorkerQuarter
 		st := &wq.State
 		var js string
-		if err := rows.Scan(&st.Town, &st.Quarter, text(&st.State), timeDest{&st.AsOf}, timeDest{&st.ComputedAt},
-			timeDest{&st.PublishedAt}, timeDest{&st.FinalizedAt}, timeDest{&st.FiledAt}, text(&st.UpdatedBy), &js); err != nil {
+		dest := append([]any{&st.Town, &st.Quarter}, stateDest(st)...)
+		if err := rows.Scan(append(dest, &js)...); err != nil {
 			return nil, db.wrap("worker quarters", err)
 		}
 		if err := decodeWorker([]byte(js), &wq.Result); err != nil {

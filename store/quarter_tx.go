@@ -85,9 +85,10 @@ func (qt *QuarterTx) TownVersion() (int64, error) {
 func (qt *QuarterTx) SetState(st gs.QuarterState) error {
 	st.Town, st.Quarter = qt.State.Town, qt.State.Quarter
 	_, err := qt.tx.ExecContext(qt.ctx, `UPDATE quarter_states SET state = $1, as_of = $2, computed_at = $3,
-		published_at = $4, finalized_at = $5, filed_at = $6, updated_by = $7 WHERE town = $8 AND quarter = $9`,
+		published_at = $4, finalized_at = $5, filed_at = $6, updated_by = $7, scheme = $8, scheme_name = $9
+		WHERE town = $10 AND quarter = $11`,
 		string(st.State), instant(st.AsOf), instant(st.ComputedAt), instant(st.PublishedAt), instant(st.FinalizedAt),
-		instant(st.FiledAt), textValue(st.UpdatedBy), st.Town, st.Quarter)
+		instant(st.FiledAt), textValue(st.UpdatedBy), textValue(st.Scheme), textValue(st.SchemeName), st.Town, st.Quarter)
 	if err != nil {
 		return qt.db.wrap("set quarter state", err)
 	}

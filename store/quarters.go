@@ -61,14 +61,19 @@ func instant(t time.Time) any {
 	return t.Unix()
 }
 
-const stateCols = `state, as_of, computed_at, published_at, finalized_at, filed_at, updated_by`
+const stateCols = `state, as_of, computed_at, published_at, finalized_at, filed_at, updated_by, scheme, scheme_name`
+
+// stateDest returns where the columns of stateCols are scanned into st.
+func stateDest(st *gs.QuarterState) []any {
+	return []any{text(&st.State), timeDest{&st.AsOf}, timeDest{&st.ComputedAt}, timeDest{&st.PublishedAt},
+		timeDest{&st.FinalizedAt}, timeDest{&st.FiledAt}, text(&st.UpdatedBy), text(&st.Scheme), text(&st.SchemeName)}
+}
 
 // scanState reads stateCols of town's quarter q; a missing row is open.
 func scanState(ctx context.Context, q queryer, town, quarter, suffix string) (gs.QuarterState, error) {
 	st := gs.QuarterState{Town: town, Quarter: quarter, State: gs.StateOpen}
 	err := q.QueryRowContext(ctx, `SELECT `+stateCols+` FROM quarter_states WHERE town = $1 AND quarter = $2`+suffix,
-		town, quarter).Scan(text(&st.State), timeDest{&st.AsOf}, timeDest{&st.ComputedAt}, timeDest{&st.PublishedAt},
-		timeDest{&st.FinalizedAt}, timeDest{&st.FiledAt}, text(&st.UpdatedBy))
+		town, quarter).Scan(stateDest(&st)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -95,8 +100,7 @@ func (db *DB) QuarterStates(ctx context.Context, q string) ([]gs.QuarterState, e
 	var out []gs.QuarterState
 	for rows.Next() {
 		st := gs.QuarterState{Quarter: q}
-		if err := rows.Scan(&st.Town, text(&st.State), timeDest{&st.AsOf}, timeDest{&st.ComputedAt}, timeDest{&st.PublishedAt},
-			timeDest{&st.FinalizedAt}, timeDest{&st.FiledAt}, text(&st.UpdatedBy)); err != nil {
+		if err := rows.Scan(append([]any{&st.Town}, stateDest(&st)...)...); err != nil {
 			return nil, db.wrap("quarter states", err)
 		}
 		out = append(out, st)

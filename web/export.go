@@ -104,7 +104,9 @@ func (s *Server) exportResult(ctx context.Context, p Period, town string, get fu
 		return nil, err
 	}
 	res.Workers = inTown(res.Workers, town)
-	res.SchemeName = s.Service.SchemeName(res.Scheme) // a kept result has its id alone
+	if res.SchemeName == "" { // a live result, or one kept, has its id alone
+		res.SchemeName = s.Service.SchemeName(res.Scheme)
+	}
 	if len(res.Workers) == 0 {
 		return nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 	}
