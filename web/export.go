@@ -71,7 +71,15 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 		if file == "result.xlsx" {
 			err = app.WriteResult(&buf, res)
 		} else {
-			err = app.WritePaySheet(&buf, town, s.stateName(r, town, p), res)
+			// Pay is frozen once finalized (RULES.md §8): a sheet of any
+			// earlier state says, in its title and its name, that it is
+			// for checking, not for paying.
+			state, final := s.stateName(r, town, p), s.finalized(r, town, p)
+			if !final {
+				state += "；未定稿，仅供核对，不能作为发放依据"
+				what += "（未定稿）"
+			}
+			err = app.WritePaySheet(&buf, town, state, res)
 		}
 		if err != nil {
 			return err
@@ -83,6 +91,13 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	}
 	download(w, app.XLSXType, name, buf.Bytes())
 	return nil
+}
+
+// finalized reports whether town's quarter p is finalized (or filed), its
+// pay frozen.
+func (s *Server) finalized(r *http.Request, town string, p Period) bool {
+	st, err := s.Service.QuarterState(r.Context(), town, p.Quarter)
+	return err == nil && (st.State == gs.StateFinalized || st.State == gs.StateFiled)
 }
 
 // stateName says where town's quarter p stands, for a download's title:

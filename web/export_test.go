@@ -119,8 +119,8 @@ func TestExportResultAndPaySheet(t *testing.T) {
 			t.Errorf("pay sheets %v", got)
 		}
 		rs = rows(t, x, "工资表")
-		if !strings.Contains(rs[0][0], "绩效工资表") || !strings.Contains(rs[0][0], "已计算") {
-			t.Errorf("pay sheet title %q", rs[0][0])
+		if !strings.Contains(rs[0][0], "绩效工资表") || !strings.Contains(rs[0][0], "已计算") || !strings.Contains(rs[0][0], "未定稿，仅供核对，不能作为发放依据") {
+			t.Errorf("pay sheet title %q: not the state, or not that it is not for paying", rs[0][0])
 		}
 		if want := []string{"序号", "工号", "姓名", "网格", "类型", "是否考核", "总分", "排名", "绩效工资(元)"}; !slices.Equal(rs[1][:9], want) {
 			t.Errorf("pay sheet header %v", rs[1])
@@ -259,6 +259,10 @@ func TestFilingPackage(t *testing.T) {
 			}
 		}
 
+		// Finalized, the pay sheet is the one to pay by.
+		if title := rows(t, f.download("pay.xlsx", admin), "工资表")[0][0]; !strings.Contains(title, "已定稿") || strings.Contains(title, "未定稿") {
+			t.Errorf("finalized pay sheet title %q", title)
+		}
 		for _, file := range []string{"filing.xlsx", "result.xlsx", "pay.xlsx"} {
 			res, body := f.get(exportPath(file), qs001)
 			wantStatus(t, "worker downloads "+file, res, body, 403, "网格员不能下载")
