@@ -232,7 +232,8 @@ func (s *Service) apiScope(ctx context.Context, town, kind string, batch *csvfil
 	if err != nil {
 		return err
 	}
-	sc := &townScope{ctx: ctx, db: s.DB, town: town, gridTown: gridTown, workerTown: map[string]string{}}
+	sc := &townScope{ctx: ctx, db: s.DB, town: town, gridTown: gridTown, workerTown: map[string]string{},
+		personTown: map[string]string{}}
 	ws, err := s.DB.WorkersByID(ctx, referencedWorkers(recs))
 	if err != nil {
 		return err

@@ -118,21 +118,40 @@ func (it *ImportTx) AppendAudit(ctx context.Context, entries ...gridscore.AuditE
 // GridTownsOf returns the town of each of the grids named that is stored,
 // by grid code.
 func (db *DB) GridTownsOf(ctx context.Context, codes []string) (map[string]string, error) {
+	out, err := keyTowns(ctx, db.read, "SELECT grid_code, town FROM grids WHERE grid_code IN ", codes)
+	return out, db.wrap("grid towns", err)
+}
+
+// PersonTownsOf returns the town of each of the persons named that is on
+// the register (the town of the person's grid), by person id: the town
+// whose assessment counts the visits to the person (key.visits).
+func (db *DB) PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error) {
+	out, err := keyTowns(ctx, db.read, personTowns, ids)
+	return out, db.wrap("person towns", err)
+}
+
+// personTowns selects the register's persons, named by a list that
+// follows, with the towns of their grids.
+const personTowns = "SELECT r.person_id, g.town FROM register r JOIN grids g ON g.grid_code = r.grid_code WHERE r.person_id IN "
+
+// keyTowns runs query, which selects a key and a town and ends in "IN ",
+// for each chunk of the distinct keys, and maps each key found to its town.
+func keyTowns(ctx context.Context, q queryer, query string, keys []string) (map[string]string, error) {
 	out := map[string]string{}
-	err := eachIn(codes, func(list string, args []any) error {
-		rows, err := db.read.QueryContext(ctx, "SELECT grid_code, town FROM grids WHERE grid_code IN ("+list+")", args...)
+	err := eachIn(keys, func(list string, args []any) error {
+		rows, err := q.QueryContext(ctx, query+"("+list+")", args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var code, town string
-			if err := rows.Scan(&code, &town); err != nil {
+			var key, town string
+			if err := rows.Scan(&key, &town); err != nil {
 				return err
 			}
-			out[code] = town
+			out[key] = town
 		}
 		return rows.Err()
 	})
-	return out, db.wrap("grid towns", err)
+	return out, err
 }
