@@ -26,7 +26,7 @@ import (
 // learns the towns of the grids and workers read.
 type townScope struct {
 	ctx  context.Context
-	db   TownStore
+	db   townOwners
 	town string
 	// gridTown and workerTown are the towns of the grids and workers,
 	// stored or read; personTown those of the registered persons read, or
@@ -36,6 +36,16 @@ type townScope struct {
 	calendar bool
 	// err is the first failure to query the store; the check then stops.
 	err error
+}
+
+// townOwners says which town stored rows belong to: the store through its
+// read pool (*store.DB), for an upload, whose check runs beside the
+// goroutine writing its transaction; the import's transaction
+// (*store.ImportTx), for a push of the API, which so checks what it writes
+// over (see store.ImportTx.OtherTowns).
+type townOwners interface {
+	OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error)
+	PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, error) {
