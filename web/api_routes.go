@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -134,7 +135,7 @@ func apiQuarter(r *http.Request) (gs.Quarter, error) {
 // apiAsOf reads ?as_of=, in the forms of the pages or RFC 3339; given is
 // false when it is not there.
 func apiAsOf(r *http.Request) (asOf time.Time, given bool, err error) {
-	v := strings.TrimSpace(r.URL.Query().Get("as_of"))
+	v := plusOffset(strings.TrimSpace(r.URL.Query().Get("as_of")))
 	if v == "" {
 		return time.Time{}, false, nil
 	}
@@ -146,6 +147,15 @@ func apiAsOf(r *http.Request) (asOf time.Time, given bool, err error) {
 	}
 	return t.In(gs.CST).Truncate(time.Second), true, nil
 }
+
+// spacedOffset is a time of day, a space and a two-digit offset (08, 0800
+// or 08:00) at the end: how a query reads an offset whose '+' was not
+// escaped (%2B), as in 2023-10-08T09:00:00+08:00 pasted into a URL.
+var spacedOffset = regexp.MustCompile(`(\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$`)
+
+// plusOffset gives back the '+' of an offset that a query decoded to a
+// space (spacedOffset).
+func plusOffset(v string) string { return spacedOffset.ReplaceAllString(v, "$1+$2") }
 
 // apiResult returns town's quarter q for a read: as of asOf when given, as
 // `gridscore assess --as-of` computes it; otherwise what the town's pages

@@ -343,6 +343,7 @@ func TestAPIReads(t *testing.T) {
 		"/api/v1/quarters/2023Q3/result?as_of=tomorrow":      400,
 		"/api/v1/quarters/2023Q3/result?town=" + "白云镇":       403,
 		"/api/v1/warnings?as_of=2023-08-15%2009:00&town=青山镇": 200,
+		"/api/v1/warnings?as_of=2023-08-15T09:00:00+08:00":   200, // the '+' of the documented form unescaped
 	} {
 		if res, body := f.api("GET", path, secret, ""); res.StatusCode != status {
 			t.Errorf("%s: status %d, want %d\n%.300s", path, res.StatusCode, status, body)
