@@ -8,9 +8,10 @@ import (
 	gs "github.com/gridscore/gridscore"
 )
 
-// TestAPIAsOfForms: the API's ?as_of= takes the documented
-// 2023-10-08T09:00:00+08:00 written into a URL as it stands, whose '+' the
-// query decodes to a space, as well as escaped.
+// TestAPIAsOfForms: the API's ?as_of= takes what the command line's
+// --as-of takes (DATA.md §2: every timestamp form of §1, and a date alone),
+// and the documented 2023-10-08T09:00:00+08:00 written into a URL as it
+// stands, whose '+' the query decodes to a space.
 func TestAPIAsOfForms(t *testing.T) {
 	nine := time.Date(2023, 10, 8, 9, 0, 0, 0, gs.CST)
 	for _, c := range []struct {
@@ -21,7 +22,13 @@ func TestAPIAsOfForms(t *testing.T) {
 		{"2023-10-08T09:00:00%2B08:00", nine},
 		{"2023-10-08T01:00:00Z", nine},
 		{"2023-10-08T10:00:00%2B09:00", nine},
+		{"2023-10-08T10:00:00+0900", nine},
 		{"2023-10-08T09:00", nine},
+		{"2023-10-08+09:00:00", nine},
+		{"2023/10/8%209:00", nine},
+		{"2023/10/8%209:00:00", nine},
+		{"2023年10月8日%209:00", nine},
+		{"2023年10月8日%2009:00:00", nine},
 		{"2023-10-08%2009:00", nine},
 		{"2023-10-08", time.Date(2023, 10, 8, 0, 0, 0, 0, gs.CST)},
 		{"2023-10-08T09:00:00%20CST", time.Time{}},
