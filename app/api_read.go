@@ -2,8 +2,10 @@ package app
 
 import (
 	"io"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/csvfile"
 	"github.com/gridscore/gridscore/report"
 )
 
@@ -20,3 +22,9 @@ func WriteResultJSON(w io.Writer, res *gs.Result) error { return report.WriteJSO
 func WriteWarningsJSON(w io.Writer, town string, res *gs.Result) error {
 	return report.WriteWarningsJSON(w, town, res)
 }
+
+// ParseTimestamp reads a moment in any timestamp form of DATA.md §1, or a
+// date alone (its 00:00), in CST unless it names a zone: what the command
+// line's --as-of takes (csvfile.ParseTimestamp), so that the API's as_of
+// takes the same.
+func ParseTimestamp(v string) (time.Time, error) { return csvfile.ParseTimestamp(v) }

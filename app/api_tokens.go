@@ -35,8 +35,6 @@ type APIStore interface {
 	RevokeAPIToken(ctx context.Context, town string, id int64, at time.Time, by string, audit ...gs.AuditEntry) error
 	// TouchAPIToken records a use of a token, at most once per interval.
 	TouchAPIToken(ctx context.Context, id int64, at time.Time, every time.Duration) error
-	// GridTownsOf returns the towns of the grids named.
-	GridTownsOf(ctx context.Context, codes []string) (map[string]string, error)
 }
 
 // apiTokenPrefix starts every secret, so that a token is told from any

@@ -169,8 +169,16 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 		return nil, err
 	}
 	recs := &batch.Records
-	if err := s.apiScope(ctx, t.Town, kind, batch); err != nil {
+	it, err := s.DB.BeginImport(ctx, store.OnlyTown(t.Town))
+	if err != nil {
 		return nil, err
+	}
+	defer it.Rollback()
+	if err := apiScope(ctx, it, t.Town, kind, batch); err != nil {
+		return nil, err
+	}
+	if s.townChecked != nil {
+		s.townChecked()
 	}
 	if kind == gs.KindBallots { // a ballot a survey brought stays as it came (survey_guard.go)
 		ps, err := surveyBallotProblems(ctx, s.DB, recs.Ballots, batch.Origins.Ballots)
@@ -181,11 +189,6 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 			return nil, problemsOfItems(gs.EINVALID, &csvfile.Report{Problems: ps})
 		}
 	}
-	it, err := s.DB.BeginImport(ctx, store.OnlyTown(t.Town))
-	if err != nil {
-		return nil, err
-	}
-	defer it.Rollback()
 	stored, err := it.KnownOf(ctx, knownQuery(recs))
 	if err != nil {
 		return nil, err
@@ -222,24 +225,24 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 
 // apiScope refuses the records of batch (of kind) that are not town's, as
 // an upload of the town's center would (townScope): those naming another
-// town, another town's grid or worker, or the key of another town's stored
-// record; and the district's rows (a meeting or calendar day without a
-// town). It reads only the grids and workers the records name.
-func (s *Service) apiScope(ctx context.Context, town, kind string, batch *csvfile.Batch) error {
+// town, another town's grid, worker or registered person, or the key of
+// another town's stored record; and the district's rows (a meeting or
+// calendar day without a town). It reads, inside the import it, only the
+// grids, workers and persons the records name, and what it finds holds
+// until it ends: a push of another town writing the same key waits, then
+// is refused (store.ImportTx.OtherTowns).
+func apiScope(ctx context.Context, it *store.ImportTx, town, kind string, batch *csvfile.Batch) error {
 	recs := &batch.Records
-	grids := gridCodesOf(recs)
-	gridTown, err := s.DB.GridTownsOf(ctx, grids)
+	gridTown, err := it.GridTownsOf(ctx, gridCodesOf(recs))
 	if err != nil {
 		return err
 	}
-	sc := &townScope{ctx: ctx, db: s.DB, town: town, gridTown: gridTown, workerTown: map[string]string{}}
-	ws, err := s.DB.WorkersByID(ctx, referencedWorkers(recs))
+	workerTown, err := it.WorkerTownsOf(ctx, referencedWorkers(recs))
 	if err != nil {
 		return err
 	}
-	for _, w := range ws {
-		sc.workerTown[w.ID] = w.Town
-	}
+	sc := &townScope{ctx: ctx, db: it, town: town, gridTown: gridTown, workerTown: workerTown,
+		personTown: map[string]string{}}
 	ps := sc.check(kind, recs, &batch.Origins)
 	if sc.err != nil {
 		return sc.err
@@ -247,11 +250,7 @@ func (s *Service) apiScope(ctx context.Context, town, kind string, batch *csvfil
 	if len(ps) == 0 {
 		return nil
 	}
-	var rep csvfile.Report
-	for _, p := range ps {
-		rep.Problems = append(rep.Problems, p)
-	}
-	return problemsOfItems(gs.EFORBIDDEN, &rep)
+	return problemsOfItems(gs.EFORBIDDEN, &csvfile.Report{Problems: ps})
 }
 
 // gridCodesOf lists the grids records name (of the grids themselves too).

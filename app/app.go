@@ -33,6 +33,10 @@ type Service struct {
 	// the store in the background (a server: a page does not wait for the
 	// write, see keepLive); call Wait before closing the store.
 	KeepInBackground bool
+	// townChecked, when set, is called by PushRecords once its records
+	// passed the town check, before they are written: a test holds a push
+	// there while another of the same keys runs.
+	townChecked func()
 
 	// rules identifies the scheme and the build for live results (see
 	// rulesKey), worked out once.

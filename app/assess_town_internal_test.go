@@ -21,15 +21,7 @@ func TestAssessTownAlone(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, err := store.OpenAndMigrate(ctx, b.Target(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
-				t.Fatal(err)
-			}
-			s := &Service{DB: db, Scheme: scheme.Default()}
+			s := &Service{DB: demoStore(t, b), Scheme: scheme.Default()}
 			q := demo.Quarter()
 			for _, asOf := range []time.Time{demo.AsOf(), time.Date(2023, 8, 15, 9, 0, 0, 0, gs.CST)} {
 				got, err := s.AssessTown(ctx, demo.TownName, q, asOf)
@@ -51,4 +43,20 @@ func TestAssessTownAlone(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoStore opens a fresh store of backend b holding the demo town,
+// closed when the test ends.
+func demoStore(t *testing.T, b storetest.Backend) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.OpenAndMigrate(ctx, b.Target(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -21,6 +21,9 @@ func TestScopeColumnsAreKnown(t *testing.T) {
 		if k.worker != nil {
 			cols[colWorker] = true
 		}
+		if k.person != nil {
+			cols[colPerson] = true
+		}
 		if kind == "grids" {
 			cols[colTown] = true
 		}

@@ -83,6 +83,9 @@ type TownStore interface {
 	// OtherTowns maps the records of a kind, named by their first key
 	// column, that are stored for another town than town, to that town.
 	OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error)
+	// PersonTownsOf maps the persons named that are on the register to
+	// the towns of their grids.
+	PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // AssessStore reads what the engine needs and keeps live results.

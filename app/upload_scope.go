@@ -16,22 +16,36 @@ import (
 // a registered person and a roster row belong to the town of their grid;
 // every other kind names a worker and belongs to the worker's town. A row
 // of another town is refused, and so is a row whose key is that of another
-// town's stored row (an event id, say), which it would overwrite.
+// town's stored row (an event id, say), which it would overwrite. A visit
+// is refused too when its person is on another town's register: that
+// town's assessment counts every visit to its persons, whoever made it
+// (RULES.md key.visits), so a visit of ours would spare its worker.
 //
 // Its check is the Scanner's Check: it sees the records of each chunk with
 // their origins, in the Scanner's order (grids and workers first), and
 // learns the towns of the grids and workers read.
 type townScope struct {
 	ctx  context.Context
-	db   TownStore
+	db   townOwners
 	town string
 	// gridTown and workerTown are the towns of the grids and workers,
-	// stored or read.
-	gridTown, workerTown map[string]string
+	// stored or read; personTown those of the registered persons read, or
+	// looked up (PersonTownsOf) as visits name them.
+	gridTown, workerTown, personTown map[string]string
 	// calendar is set when calendar days were read.
 	calendar bool
 	// err is the first failure to query the store; the check then stops.
 	err error
+}
+
+// townOwners says which town stored rows belong to: the store through its
+// read pool (*store.DB), for an upload, whose check runs beside the
+// goroutine writing its transaction; the import's transaction
+// (*store.ImportTx), for a push of the API, which so checks what it writes
+// over (see store.ImportTx.OtherTowns).
+type townOwners interface {
+	OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error)
+	PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, error) {
@@ -43,7 +57,8 @@ func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, e
 	if err != nil {
 		return nil, err
 	}
-	sc := &townScope{ctx: ctx, db: db, town: town, gridTown: grids, workerTown: make(map[string]string, len(workers))}
+	sc := &townScope{ctx: ctx, db: db, town: town, gridTown: grids, workerTown: make(map[string]string, len(workers)),
+		personTown: map[string]string{}}
 	for _, w := range workers {
 		sc.workerTown[w.ID] = w.Town
 	}
@@ -53,7 +68,7 @@ func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, e
 // scopeKind is how townScope reads the records of one kind: their number
 // and origins, the key column and each record's key (its first column and
 // the whole key joined with "\x1f"), and the town, grid or worker a record
-// names.
+// names, and the registered person it concerns.
 type scopeKind struct {
 	n      func(r *gs.Records) int
 	orgs   func(o *csvfile.Origins) []csvfile.Origin
@@ -62,6 +77,7 @@ type scopeKind struct {
 	town   func(r *gs.Records, i int) string
 	grid   func(r *gs.Records, i int) string
 	worker func(r *gs.Records, i int) string
+	person func(r *gs.Records, i int) string
 }
 
 // Columns (DATA.md's keys) named in problems.
@@ -125,6 +141,7 @@ var scopeKinds = map[string]scopeKind{
 		n: func(r *gs.Records) int { return len(r.Visits) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Visits },
 		keyCol: "visit_id", key: func(r *gs.Records, i int) (string, string) { return one(r.Visits[i].ID) },
 		worker: func(r *gs.Records, i int) string { return r.Visits[i].WorkerID },
+		person: func(r *gs.Records, i int) string { return r.Visits[i].PersonID },
 	},
 	"attendance": {
 		n: func(r *gs.Records) int { return len(r.Attendance) }, orgs: func(o *csvfile.Origins) []csvfile.Origin { return o.Attendance },
@@ -184,6 +201,16 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 			}
 		}
 	}
+	if k.person != nil {
+		if !sc.lookUpPersons(k, recs, n) {
+			return nil
+		}
+		for i := range n {
+			if id := k.person(recs, i); sc.personTown[id] != "" && sc.personTown[id] != sc.town {
+				add(i, colPerson, "人员编号 "+strconv.Quote(id)+" 在"+sc.personTown[id]+"的特殊人群名单上，不是您所在的"+sc.town+"的：只能导入本镇街的数据")
+			}
+		}
+	}
 	if k.key != nil {
 		firsts := make([]string, n)
 		for i := range n {
@@ -211,10 +238,38 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 	return ps
 }
 
-// learn keeps the towns of the grids and workers read, for the kinds that
-// name them.
+// lookUpPersons adds to personTown the towns of the persons that the n
+// records of recs name (by k.person) and that it lacks; false if the
+// store failed (sc.err).
+func (sc *townScope) lookUpPersons(k scopeKind, recs *gs.Records, n int) bool {
+	var ids []string
+	for i := range n {
+		if id := k.person(recs, i); sc.personTown[id] == "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return true
+	}
+	towns, err := sc.db.PersonTownsOf(sc.ctx, ids)
+	if err != nil {
+		sc.err = err
+		return false
+	}
+	for id, t := range towns {
+		sc.personTown[id] = t
+	}
+	return true
+}
+
+// learn keeps the towns of the grids, workers and registered persons read,
+// for the kinds that name them.
 func (sc *townScope) learn(kind string, recs *gs.Records) {
 	switch kind {
+	case "register":
+		for _, p := range recs.Register {
+			sc.personTown[p.PersonID] = sc.gridTown[p.GridCode]
+		}
 	case "grids":
 		for _, g := range recs.Grids {
 			sc.gridTown[g.Code] = g.Town

@@ -224,8 +224,9 @@ func hasProblem(ps []app.Problem, want app.Problem) bool {
 // TestUploadOtherTownRefused: a town's staff cannot write another town's
 // records: a grid of another town, a record of another town's worker, a key
 // already used by another town's record, a worker moved into a grid of
-// another town, a calendar day of another town or of the district. Another town's upload is not found; the district and
-// workers may not import.
+// another town, a visit to a person on another town's register, a
+// calendar day of another town or of the district. Another town's upload
+// is not found; the district and workers may not import.
 func TestUploadOtherTownRefused(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, _ storetest.Backend, db *store.DB) {
 		ctx := context.Background()
@@ -237,6 +238,8 @@ func TestUploadOtherTownRefused(t *testing.T) {
 			textFile("grids.csv", "grid_code,grid_name,town\nBS-01,白石第一网格,白石镇\nQS-02,青山社区第二网格,白石镇\nBS-02,抢来的网格,青山镇\n"),
 			textFile("workers.csv", "worker_id,name,type,grid_code,hired_on\nBS001,白一,专职,BS-01,2020-01-01\nBS002,白二,专职,QS-03,2020-01-01\n"),
 			textFile("events.csv", "event_id,worker_id,flow,reported_at\nBS-E1,BS001,自办,2023-07-03 09:00\nBS-E2,QS001,自办,2023-07-03 09:00\nSJ2307-0001,BS001,自办,2023-07-03 09:00\n"),
+			textFile("register.csv", "person_id,category,grid_code,entered_at\nBS-P1,吸毒人员,BS-01,2023-07-01 09:00\n"),
+			textFile("visits.csv", "visit_id,person_id,worker_id,visited_at\nBS-V1,BS-P1,BS001,2023-07-03 09:00\nBS-V2,TS0001,BS001,2023-07-03 09:00\n"),
 			textFile("calendar.csv", "date,kind,town\n2023-07-15,工作日,白石镇\n2023-08-12,工作日,\n2023-09-29,工作日,青山镇\n"))
 		rep, err := svc.CheckUpload(ctx, bsStaff, id)
 		if err != nil {
@@ -248,8 +251,9 @@ func TestUploadOtherTownRefused(t *testing.T) {
 			{File: "workers.csv", Row: 3, Column: "网格编码（grid_code）"},
 			{File: "events.csv", Row: 3, Column: "工号（worker_id）"},
 			{File: "events.csv", Row: 4, Column: "事件编号（event_id）"},
-			{File: "calendar.csv", Row: 3, Column: "镇街（town）"}, // the district's
-			{File: "calendar.csv", Row: 4, Column: "镇街（town）"}, // 青山镇's
+			{File: "visits.csv", Row: 3, Column: "人员编号（person_id）"}, // TS0001 is on 青山镇's register
+			{File: "calendar.csv", Row: 3, Column: "镇街（town）"},      // the district's
+			{File: "calendar.csv", Row: 4, Column: "镇街（town）"},      // 青山镇's
 		} {
 			if !hasProblem(rep.Problems, want) {
 				t.Errorf("no problem at %s:%d %s; problems:\n%v", want.File, want.Row, want.Column, rep.Problems)

@@ -114,25 +114,3 @@ func queryIDs(ctx context.Context, q queryer, query string, args []any) ([]strin
 func (it *ImportTx) AppendAudit(ctx context.Context, entries ...gridscore.AuditEntry) error {
 	return it.db.wrap("import: audit", it.db.appendAudit(ctx, it.tx, entries))
 }
-
-// GridTownsOf returns the town of each of the grids named that is stored,
-// by grid code.
-func (db *DB) GridTownsOf(ctx context.Context, codes []string) (map[string]string, error) {
-	out := map[string]string{}
-	err := eachIn(codes, func(list string, args []any) error {
-		rows, err := db.read.QueryContext(ctx, "SELECT grid_code, town FROM grids WHERE grid_code IN ("+list+")", args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var code, town string
-			if err := rows.Scan(&code, &town); err != nil {
-				return err
-			}
-			out[code] = town
-		}
-		return rows.Err()
-	})
-	return out, db.wrap("grid towns", err)
-}

@@ -6,8 +6,6 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gridscore/gridscore"
@@ -331,86 +329,4 @@ func (db *DB) GridTowns(ctx context.Context) (map[string]string, error) {
 		out[code] = town
 	}
 	return out, db.wrap("grid towns", rows.Err())
-}
-
-// ownerQuery is, per kind whose stored rows belong to a town through their
-// grid or worker, the query of the keys (the key columns, then the town) of
-// the stored rows of another town than $1 whose first key column is in a
-// list that follows. Logins, leaves and attendance are keyed by their
-// worker, so a row of the town's worker never replaces another town's row;
-// a meeting belongs to its own town ("" for the district's); a calendar
-// day's key holds its town, so a day of the town never replaces another's.
-var ownerQuery = map[string]string{
-	"grids":    `SELECT t.grid_code, t.town FROM grids t WHERE t.town <> $1 AND t.grid_code IN `,
-	"workers":  `SELECT t.worker_id, g.town FROM workers t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.worker_id IN `,
-	"register": `SELECT t.person_id, g.town FROM register t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.person_id IN `,
-	"rosters":  `SELECT t.person_id, t.listed_on, g.town FROM rosters t JOIN grids g ON g.grid_code = t.grid_code WHERE g.town <> $1 AND t.person_id IN `,
-	"meetings": `SELECT t.meeting_id, t.town FROM meetings t WHERE t.town <> $1 AND t.meeting_id IN `,
-	"events":   byWorker("events", "event_id"),
-	"patrols":  byWorker("patrols", "patrol_id"),
-	"visits":   byWorker("visits", "visit_id"),
-	"findings": byWorker("findings", "finding_id"),
-	"quiz":     byWorker("quiz", "quiz_id"),
-	"ballots":  byWorker("ballots", "ballot_id"),
-}
-
-func byWorker(table, key string) string {
-	return `SELECT t.` + key + `, g.town FROM ` + table + ` t JOIN workers w ON w.worker_id = t.worker_id JOIN grids g ON g.grid_code = w.grid_code WHERE g.town <> $1 AND t.` + key + ` IN `
-}
-
-// OtherTowns returns, of the stored rows of kind (a kind name of Kinds)
-// whose first key column is one of firsts, those that belong to another
-// town than town: their key (the key columns joined with "\x1f", as
-// csvfile and the import count keys) and that town. Kinds whose rows belong
-// to no town, or only through their worker, return nothing.
-func (db *DB) OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error) {
-	q, ok := ownerQuery[kind]
-	out := map[string]string{}
-	if !ok {
-		return out, nil
-	}
-	const perQuery = 500
-	for len(firsts) > 0 {
-		part := firsts[:min(perQuery, len(firsts))]
-		firsts = firsts[len(part):]
-		args := []any{town}
-		var in strings.Builder
-		in.WriteByte('(')
-		for i, f := range part {
-			if i > 0 {
-				in.WriteString(", ")
-			}
-			args = append(args, f)
-			in.WriteString("$" + strconv.Itoa(i+2))
-		}
-		in.WriteByte(')')
-		if err := db.otherTowns(ctx, q+in.String(), args, out); err != nil {
-			return nil, db.wrap("other towns' "+kind, err)
-		}
-	}
-	return out, nil
-}
-
-func (db *DB) otherTowns(ctx context.Context, q string, args []any, out map[string]string) error {
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	vals := make([]string, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		out[strings.Join(vals[:len(vals)-1], "\x1f")] = vals[len(vals)-1]
-	}
-	return rows.Err()
 }

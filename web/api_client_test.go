@@ -74,13 +74,12 @@ func newDocClient(t *testing.T, handler http.Handler, token string) *docClient {
 		for key, p := range schema["properties"].(map[string]any) {
 			prop := p.(map[string]any)
 			f := docField{typ: prop["type"].(string)}
-			if codes, ok := prop["enum"].([]any); ok {
+			if values, ok := prop["enum"].([]any); ok {
 				f.codes = map[string]string{}
-				labels := prop["x-enum-descriptions"].([]any)
-				for i, code := range codes {
-					if code != nil {
-						f.codes[code.(string)] = code.(string)
-						f.codes[labels[i].(string)] = code.(string)
+				codes := prop["x-enum-codes"].([]any)
+				for i, v := range values {
+					if v != nil {
+						f.codes[v.(string)] = codes[i].(string)
 					}
 				}
 			}

@@ -196,15 +196,12 @@ func fieldSchema(f app.APIField) obj {
 	}
 	switch f.Type {
 	case "enum":
-		codes, labels := make([]any, len(f.Values)), make([]string, len(f.Values))
-		for i, v := range f.Values {
-			codes[i], labels[i] = v.Code, v.Title
-		}
+		values, codes, labels := enumValues(f.Values)
 		if !f.Required {
-			codes = append(codes, nil)
+			values = append(values, nil)
 		}
-		s["type"], s["enum"], s["x-enum-descriptions"] = "string", codes, labels
-		s["description"] = "取值：" + strings.Join(labels, "、") + "（中文也可以）"
+		s["type"], s["enum"], s["x-enum-codes"], s["x-enum-descriptions"] = "string", values, codes, labels
+		s["description"] = "取值：" + strings.Join(labels[:len(f.Values)], "、") + "，写英文代码或中文均可（英文代码不分大小写）"
 	case "boolean":
 		s["type"], s["description"] = "boolean", "不写为 false"
 	case "date":
@@ -227,6 +224,21 @@ func fieldSchema(f app.APIField) obj {
 		s["minLength"] = 1
 	}
 	return s
+}
+
+// enumValues lists what a key of a closed set takes, as the reader takes
+// it: each English code, then each Chinese label (a record may say
+// "type": "专职"), with, for each of them, the code it stands for and its
+// Chinese label (the document's x-enum-codes and x-enum-descriptions,
+// which run alongside its enum).
+func enumValues(vs []app.APIValue) (values []any, codes, labels []string) {
+	for _, v := range vs {
+		values, codes, labels = append(values, v.Code), append(codes, v.Code), append(labels, v.Title)
+	}
+	for _, v := range vs {
+		values, codes, labels = append(values, v.Title), append(codes, v.Code), append(labels, v.Title)
+	}
+	return values, codes, labels
 }
 
 // resultSchema is the schema of DATA.md §3.

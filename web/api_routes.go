@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -37,7 +38,8 @@ type apiRouteDef struct {
 var apiParams = map[string]string{
 	"quarter":   "季度，如 2023Q3",
 	"worker_id": "网格员工号",
-	"as_of": "计算时点（北京时间），如 2023-10-08 09:00 或 2023-10-08T09:00:00+08:00。" +
+	"as_of": "计算时点（北京时间），写法与命令行的 --as-of 相同：如 2023-10-08 09:00、2023/10/8 9:00、2023年10月8日 9:00、" +
+		"2023-10-08（当日 0 时）或 2023-10-08T09:00:00+08:00。" +
 		"不填时与网页相同：季度已计算的显示计算时保存的结果，否则按当前时刻（取整到 5 分钟）计算",
 	"town": "镇街；只能是令牌所属的镇街，不填即是",
 }
@@ -131,21 +133,28 @@ func apiQuarter(r *http.Request) (gs.Quarter, error) {
 	return q, nil
 }
 
-// apiAsOf reads ?as_of=, in the forms of the pages or RFC 3339; given is
-// false when it is not there.
+// apiAsOf reads ?as_of= in the forms of the command line's --as-of
+// (app.ParseTimestamp, DATA.md §2); given is false when it is not there.
 func apiAsOf(r *http.Request) (asOf time.Time, given bool, err error) {
-	v := strings.TrimSpace(r.URL.Query().Get("as_of"))
+	v := plusOffset(strings.TrimSpace(r.URL.Query().Get("as_of")))
 	if v == "" {
 		return time.Time{}, false, nil
 	}
-	t, ok := parseAsOf(v)
-	if !ok {
-		if t, err = time.Parse(time.RFC3339, v); err != nil {
-			return time.Time{}, false, gs.Errorf(gs.EINVALID, "as_of 应写作 2023-10-08 09:00 或 2023-10-08T09:00:00+08:00：%q", v)
-		}
+	t, err := app.ParseTimestamp(v)
+	if err != nil {
+		return time.Time{}, false, gs.Errorf(gs.EINVALID, "as_of 应写作 2023-10-08 09:00、2023/10/8 9:00 或 2023-10-08T09:00:00+08:00 这样的时间：%q", v)
 	}
 	return t.In(gs.CST).Truncate(time.Second), true, nil
 }
+
+// spacedOffset is a time of day, a space and a two-digit offset (08, 0800
+// or 08:00) at the end: how a query reads an offset whose '+' was not
+// escaped (%2B), as in 2023-10-08T09:00:00+08:00 pasted into a URL.
+var spacedOffset = regexp.MustCompile(`(\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$`)
+
+// plusOffset gives back the '+' of an offset that a query decoded to a
+// space (spacedOffset).
+func plusOffset(v string) string { return spacedOffset.ReplaceAllString(v, "$1+$2") }
 
 // apiResult returns town's quarter q for a read: as of asOf when given, as
 // `gridscore assess --as-of` computes it; otherwise what the town's pages

@@ -343,6 +343,7 @@ func TestAPIReads(t *testing.T) {
 		"/api/v1/quarters/2023Q3/result?as_of=tomorrow":      400,
 		"/api/v1/quarters/2023Q3/result?town=" + "白云镇":       403,
 		"/api/v1/warnings?as_of=2023-08-15%2009:00&town=青山镇": 200,
+		"/api/v1/warnings?as_of=2023-08-15T09:00:00+08:00":   200, // the '+' of the documented form unescaped
 	} {
 		if res, body := f.api("GET", path, secret, ""); res.StatusCode != status {
 			t.Errorf("%s: status %d, want %d\n%.300s", path, res.StatusCode, status, body)
@@ -355,8 +356,10 @@ func TestAPIReads(t *testing.T) {
 }
 
 // TestAPITownScope: a token of one town neither writes records of another
-// town's workers, grids or keys, nor the district's, nor reads another
-// town's results; what it is refused names the item and the key.
+// town's workers, grids or keys, nor visits to another town's registered
+// persons (which that town's assessment would count), nor the district's,
+// nor reads another town's results; what it is refused names the item and
+// the key.
 func TestAPITownScope(t *testing.T) {
 	for _, b := range storetest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
@@ -389,6 +392,8 @@ func TestAPITownScope(t *testing.T) {
 					fmt.Sprintf(`[%s, {"event_id": %q, "worker_id": "QS001", "flow": "reported", "reported_at": "2023-09-20 10:00"}]`, event("API-1", "reported"), ev.ID), "event_id"},
 				{"a person on another town's grid", "register",
 					fmt.Sprintf(`[{}, {"person_id": "SP-API", "category": "drug", "grid_code": %q, "entered_at": "2023-07-01 09:00"}]`, w.GridCode), "grid_code"},
+				{"a visit by one of our workers to a person on another town's register", "visits",
+					fmt.Sprintf(`[{}, {"visit_id": "V-API", "person_id": %q, "worker_id": "QS001", "visited_at": "2023-09-20 10:00"}]`, other.Register[0].PersonID), "person_id"},
 				{"a grid of another town", "grids", fmt.Sprintf(`[{}, {"grid_code": "G-API", "grid_name": "新网格", "town": %q}]`, town), "town"},
 				{"a day of the district", "calendar", `[{}, {"date": "2023-09-29", "kind": "holiday"}]`, "town"},
 			} {

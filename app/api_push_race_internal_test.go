@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store/storetest"
+)
+
+// TestConcurrentPushesOfOneKeyByTwoTowns: two towns' tokens pushing an
+// event of the same id at once, each with its own worker: one is written,
+// the other is refused as another town's record (403), and the stored
+// event is the one written. Each push, once past the town check, waits
+// for the other to get past it too (at most a moment): the check must
+// hold what it saw until the push is written, or both get past and the
+// later overwrites the other town's event.
+func TestConcurrentPushesOfOneKeyByTwoTowns(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := demoStore(t, b)
+			other := &gs.Records{Grids: []gs.Grid{{Code: "BS-01", Name: "白石第一网格", Town: "白石镇"}},
+				Workers: []gs.Worker{{ID: "BS001", Name: "白一", Type: gs.FullTime, GridCode: "BS-01", HiredOn: gs.NewDate(2020, 1, 1)}}}
+			if _, err := db.Import(ctx, other, nil); err != nil {
+				t.Fatal(err)
+			}
+			s := &Service{DB: db, Scheme: scheme.Default()}
+			var passed atomic.Int32
+			both := make(chan struct{})
+			s.townChecked = func() {
+				if passed.Add(1) == 2 {
+					close(both)
+				}
+				select {
+				case <-both:
+				case <-time.After(300 * time.Millisecond):
+				}
+			}
+			pushers := map[string]string{demo.TownName: "QS001", "白石镇": "BS001"}
+			errs := map[string]error{}
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			for town, worker := range pushers {
+				wg.Go(func() {
+					tok := &gs.APIToken{ID: 1, Town: town, Name: "平台", Write: []string{gs.KindEvents}}
+					body := fmt.Sprintf(`[{"event_id": "RACE-1", "worker_id": %q, "flow": "reported", "reported_at": "2023-09-20 10:00"}]`, worker)
+					_, err := s.PushRecords(ctx, tok, gs.KindEvents, strings.NewReader(body))
+					mu.Lock()
+					errs[town] = err
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			winner := ""
+			for town, err := range errs {
+				switch {
+				case err == nil && winner == "":
+					winner = town
+				case err == nil:
+					t.Errorf("both pushes were written")
+				case gs.ErrorCode(err) != gs.EFORBIDDEN:
+					t.Errorf("%s's push: %v, want written or forbidden", town, err)
+				}
+			}
+			if winner == "" {
+				t.Fatalf("neither push was written: %v", errs)
+			}
+			stored, err := db.Record(ctx, gs.KindEvents, "RACE-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := stored.Events[0].WorkerID; got != pushers[winner] {
+				t.Errorf("the stored event is %s's, but %s's push was the one written", got, winner)
+			}
+		})
+	}
+}
