@@ -20,7 +20,7 @@ func TestSchemeKeptWithResults(t *testing.T) {
 		ctx := app.WithActor(context.Background(), "admin")
 		town, q := demo.TownName, demo.Quarter()
 		old := s.Scheme
-		later := *s
+		later := &app.Service{DB: s.DB, Scheme: s.Scheme, Now: s.Now}
 		later.Scheme.ID, later.Scheme.Name = "xx-town-2024", "某镇2024年网格员考核方案"
 		if old.ID == later.Scheme.ID || old.Name == "" {
 			t.Fatalf("the default scheme %q (%q) is no different", old.ID, old.Name)
