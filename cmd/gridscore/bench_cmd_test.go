@@ -280,3 +280,49 @@ func TestGitCommit(t *testing.T) {
 		t.Errorf("a folder outside any repository gives the commit %q", rev)
 	}
 }
+
+// TestBenchDSN: the harness makes and drops schemas in the PostgreSQL
+// server it uses, so a GRIDSCORE_DSN set for the product (README, 部署)
+// must never be that server: its default is GRIDSCORE_BENCH_DSN, else the
+// local test server.
+func TestBenchDSN(t *testing.T) {
+	const product = "postgres://prod@127.0.0.1:2/production"
+	const benchServer = "postgres://bench@127.0.0.1:1/benchdb"
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, localTestDSN},
+		{map[string]string{"GRIDSCORE_DSN": product}, localTestDSN},
+		{map[string]string{"GRIDSCORE_DSN": product, "GRIDSCORE_BENCH_DSN": benchServer}, benchServer},
+	} {
+		getenv := func(k string) string { return c.env[k] }
+		if got := benchDSN(getenv); got != c.want {
+			t.Errorf("env %v: bench --dsn defaults to %q, want %q", c.env, got, c.want)
+		}
+		// The help shows the default the command would use.
+		var errOut bytes.Buffer
+		m := &Main{Stdout: &errOut, Stderr: &errOut, Getenv: getenv, Now: time.Now}
+		if code := m.Run(t.Context(), []string{"bench", "-h"}); code != 0 {
+			t.Fatalf("bench -h: exit %d\n%s", code, errOut.String())
+		}
+		if help := errOut.String(); !strings.Contains(help, c.want) || strings.Contains(help, "production") {
+			t.Errorf("env %v: bench -h does not give %q as the default of --dsn:\n%s", c.env, c.want, help)
+		}
+	}
+	if testing.Short() {
+		return
+	}
+	// A run on PostgreSQL connects to the bench's server (here one that
+	// refuses at once), not to the product's.
+	cmd := process(t, "bench", "--workers", "1", "--stores", "postgres", "--out", filepath.Join(t.TempDir(), "report.md"))
+	cmd.Env = append(cmd.Env, busyWindowEnv+"=10ms", "GRIDSCORE_DSN="+product, "GRIDSCORE_BENCH_DSN="+benchServer)
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Run(); err == nil {
+		t.Fatalf("bench on a server that refuses connections succeeded:\n%s", errOut.String())
+	}
+	if msg := errOut.String(); !strings.Contains(msg, "benchdb") || strings.Contains(msg, "production") {
+		t.Errorf("bench did not use GRIDSCORE_BENCH_DSN (and only it):\n%s", msg)
+	}
+}
