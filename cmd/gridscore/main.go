@@ -55,7 +55,7 @@ const usage = `gridscore —— 网格员季度考核
   gridscore demo [--workers N --quarter 2023Q3 --seed S] [--out 文件夹]
                                                       生成示范数据：默认导入示范镇 青山镇，--workers 生成任意规模
   gridscore bench [--workers 200,5000,100000] [--stores sqlite,postgres] [--out BENCHMARKS.md]
-                                                      性能基准：导入、计算与基准扫描、基准插入，写入 BENCHMARKS.md
+                                                      性能基准：导入、计算与基准扫描、数据库自身的批量装载，写入 BENCHMARKS.md
   gridscore serve [--addr :8080] [--demo]             启动网页服务（--demo：载入示范镇和示范账号）
   gridscore user add|passwd|list                      管理账号
   gridscore migrate [--db 文件 | --dsn URL]           将数据库表结构升级到最新版本
