@@ -28,6 +28,15 @@ type APIToken struct {
 	// RevokedAt is when it was revoked (zero: it is live), by RevokedBy.
 	RevokedAt time.Time
 	RevokedBy string
+	// ExpiresAt is the moment it stops authorizing anything (zero: never,
+	// a token created before tokens expired).
+	ExpiresAt time.Time
+}
+
+// Expired reports whether t no longer authorizes anything at now for
+// having expired.
+func (t *APIToken) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
 }
 
 // APITokenNameText is the rule of a token's name.

@@ -60,15 +60,30 @@ type NewAPIToken struct {
 	Secret string
 }
 
+// APITokenMonths are the terms a token may be created with, in months;
+// DefaultAPITokenMonths is the one offered first.
+var APITokenMonths = []int{3, 6, 12, 24}
+
+const DefaultAPITokenMonths = 12
+
 // CreateAPIToken creates a token of u's town (u its administrator) named
 // name that may write the kinds listed (in any order; kept in DATA.md
-// order) and, with read, read the town's results. The secret is returned
+// order) and, with read, read the town's results, valid for months (one of
+// APITokenMonths; 0 for DefaultAPITokenMonths). The secret is returned
 // once; the audit log records the creation.
-func (s *Service) CreateAPIToken(ctx context.Context, u *gs.User, name string, write []string, read bool) (*NewAPIToken, error) {
+func (s *Service) CreateAPIToken(ctx context.Context, u *gs.User, name string, write []string, read bool, months int) (*NewAPIToken, error) {
 	if err := mayAdminTokens(u); err != nil {
 		return nil, err
 	}
-	t := gs.APIToken{Town: u.Town, Name: gs.TrimText(name), Read: read, CreatedAt: s.now(), CreatedBy: Actor(ctx)}
+	if months == 0 {
+		months = DefaultAPITokenMonths
+	}
+	if !slices.Contains(APITokenMonths, months) {
+		return nil, gs.FieldErrors{{Field: "months", Message: "有效期只能选 3、6、12 或 24 个月", Value: strconv.Itoa(months)}}
+	}
+	now := s.now()
+	t := gs.APIToken{Town: u.Town, Name: gs.TrimText(name), Read: read, CreatedAt: now, CreatedBy: Actor(ctx),
+		ExpiresAt: now.AddDate(0, months, 0)}
 	for _, k := range APIKinds() {
 		if slices.Contains(write, k.Name) {
 			t.Write = append(t.Write, k.Name)
@@ -89,7 +104,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, u *gs.User, name string, w
 	secret := apiTokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	err := s.DB.CreateAPIToken(ctx, &t, hashToken(raw), func(t *gs.APIToken) []gs.AuditEntry {
 		return []gs.AuditEntry{{At: t.CreatedAt, Username: Actor(ctx), Action: gs.AuditAPITokenCreated,
-			Object: apiTokenObject(t), Detail: "名称：" + t.Name + "；" + APITokenScope(t)}}
+			Object: apiTokenObject(t), Detail: "名称：" + t.Name + "；" + APITokenScope(t) +
+				"；有效期至 " + t.ExpiresAt.In(gs.CST).Format("2006-01-02 15:04")}}
 	})
 	if err != nil {
 		return nil, err
@@ -170,6 +186,10 @@ func (s *Service) APITokenOf(ctx context.Context, secret string) (*gs.APIToken, 
 		return nil, errAPIToken()
 	}
 	now := s.now()
+	if t.Expired(now) {
+		return nil, gs.Errorf(gs.EUNAUTHORIZED, "接口令牌“%s”已于 %s 过期：请镇街管理员在「账号 · 接口令牌」页创建新令牌，换到接入的系统中。",
+			t.Name, t.ExpiresAt.In(gs.CST).Format("2006-01-02 15:04"))
+	}
 	if now.Sub(t.LastUsedAt) >= apiTouchEvery {
 		if err := s.DB.TouchAPIToken(ctx, t.ID, now, apiTouchEvery); err != nil {
 			return nil, err

@@ -28,9 +28,9 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash st
 		return db.wrap("create api token", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO api_tokens (id, town, name, token_hash, write_kinds, can_read,
-		created_at, created_by, last_used_at, revoked_at, revoked_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, '')`,
-		id, t.Town, t.Name, hash, strings.Join(t.Write, ","), flagValue(t.Read), t.CreatedAt.Unix(), t.CreatedBy)
+		created_at, created_by, last_used_at, revoked_at, revoked_by, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, '', $9)`,
+		id, t.Town, t.Name, hash, strings.Join(t.Write, ","), flagValue(t.Read), t.CreatedAt.Unix(), t.CreatedBy, unixOr0(t.ExpiresAt))
 	if err != nil {
 		err = db.wrap("create api token", err)
 		if gridscore.ErrorCode(err) == gridscore.ECONFLICT {
@@ -47,14 +47,14 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash st
 
 // apiTokenSelect reads the columns scanAPIToken scans.
 const apiTokenSelect = `SELECT id, town, name, write_kinds, can_read, created_at, created_by,
-	last_used_at, revoked_at, revoked_by FROM api_tokens`
+	last_used_at, revoked_at, revoked_by, expires_at FROM api_tokens`
 
 func scanAPIToken(row interface{ Scan(...any) error }) (gridscore.APIToken, error) {
 	var t gridscore.APIToken
 	var kinds string
 	var read int64
-	var created, used, revoked int64
-	err := row.Scan(&t.ID, &t.Town, &t.Name, &kinds, &read, &created, &t.CreatedBy, &used, &revoked, &t.RevokedBy)
+	var created, used, revoked, expires int64
+	err := row.Scan(&t.ID, &t.Town, &t.Name, &kinds, &read, &created, &t.CreatedBy, &used, &revoked, &t.RevokedBy, &expires)
 	if kinds != "" {
 		t.Write = strings.Split(kinds, ",")
 	}
@@ -62,7 +62,17 @@ func scanAPIToken(row interface{ Scan(...any) error }) (gridscore.APIToken, erro
 	t.CreatedAt = unixCST(created)
 	t.LastUsedAt = unixOrZero(used)
 	t.RevokedAt = unixOrZero(revoked)
+	t.ExpiresAt = unixOrZero(expires)
 	return t, err
+}
+
+// unixOr0 is the unix seconds of t, 0 for the zero time (unixOrZero's
+// inverse).
+func unixOr0(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // unixOrZero is the time of unix seconds s (CST), zero for 0.

@@ -26,7 +26,7 @@ func BenchmarkAPIPush5000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	made, err := d.srv.Service.CreateAPIToken(app.WithActor(context.Background(), "admin"), admin, "bench", []string{"events"}, false)
+	made, err := d.srv.Service.CreateAPIToken(app.WithActor(context.Background(), "admin"), admin, "bench", []string{"events"}, false, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

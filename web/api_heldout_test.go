@@ -70,7 +70,7 @@ func TestAPIHeldOutTown(t *testing.T) {
 			handler := srv.Handler()
 			t.Cleanup(srv.Wait)
 			admin := &gs.User{Username: "admin", Role: gs.RoleTownAdmin, Town: town}
-			made, err := byAPI.CreateAPIToken(ctx, admin, "网格E通", allKinds(), true)
+			made, err := byAPI.CreateAPIToken(ctx, admin, "网格E通", allKinds(), true, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

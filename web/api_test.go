@@ -23,7 +23,7 @@ import (
 func (f *fixture) apiToken(name string, write []string, read bool) string {
 	f.t.Helper()
 	ctx := app.WithActor(context.Background(), "admin")
-	made, err := f.server.Service.CreateAPIToken(ctx, f.user("admin"), name, write, read)
+	made, err := f.server.Service.CreateAPIToken(ctx, f.user("admin"), name, write, read, 0)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -182,6 +182,19 @@ func TestAPITokenPage(t *testing.T) {
 	res, body = f.post("/integrations", map[string][]string{"name": {"平台"}, "read": {"1"}}, admin)
 	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "已有名为“平台”的接口令牌") {
 		t.Errorf("a second live token of the same name: status %d\n%s", res.StatusCode, body)
+	}
+	// Valid a year unless chosen otherwise: the list says until when.
+	if until := "至 " + clock.AddDate(1, 0, 0).In(gs.CST).Format("2006-01-02 15:04"); !strings.Contains(body, until) ||
+		!strings.Contains(body, `<option value="12" selected>1 年</option>`) {
+		t.Errorf("the tokens' page does not say %q, or does not offer a year first\n%s", until, body)
+	}
+	res, body = f.post("/integrations", map[string][]string{"name": {"短期"}, "read": {"1"}, "months": {"3"}}, admin)
+	if until := "至 " + clock.AddDate(0, 3, 0).In(gs.CST).Format("2006-01-02 15:04"); res.StatusCode != http.StatusOK || !strings.Contains(body, until) {
+		t.Errorf("a token of 3 months: status %d, the list lacks %q\n%s", res.StatusCode, until, body)
+	}
+	res, body = f.post("/integrations", map[string][]string{"name": {"长期"}, "read": {"1"}, "months": {"120"}}, admin)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "有效期只能选") {
+		t.Errorf("a token of ten years: status %d, want 400 naming the terms\n%s", res.StatusCode, body)
 	}
 }
 
@@ -445,7 +458,7 @@ func TestAPITownScope(t *testing.T) {
 
 			// The other town's token sees none of ours either.
 			made, err := f.server.Service.CreateAPIToken(app.WithActor(ctx, "admin2"),
-				&gs.User{Username: "admin2", Role: gs.RoleTownAdmin, Town: town}, "平台", []string{"events"}, true)
+				&gs.User{Username: "admin2", Role: gs.RoleTownAdmin, Town: town}, "平台", []string{"events"}, true, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -31,6 +32,15 @@ type IntegrationsPage struct {
 	Notice string
 	// DocURL is the address of the API's OpenAPI document.
 	DocURL string
+	// Terms are the form's choices of how long a token is valid.
+	Terms []TokenTerm
+}
+
+// TokenTerm is one choice of a token's term.
+type TokenTerm struct {
+	Months   int
+	Title    string
+	Selected bool
 }
 
 // TokenRow is one token of the list.
@@ -40,15 +50,24 @@ type TokenRow struct {
 	Created, CreatedBy string
 	LastUsed           string
 	Revoked, RevokedBy string
-	Live               bool
-	RevokeURL          string
+	// Expires is when it stops authorizing (empty: never); Expired is set
+	// once it has, Soon (a tag) within tokenSoon before.
+	Expires   string
+	Expired   bool
+	Soon      string
+	Live      bool
+	RevokeURL string
 }
+
+// tokenSoon is how long before its expiry a live token is flagged.
+const tokenSoon = 30 * 24 * time.Hour
 
 // TokenForm is the form to create a token, as typed, with its message.
 type TokenForm struct {
-	Name  string
-	Read  bool
-	Error string
+	Name   string
+	Read   bool
+	Months int
+	Error  string
 }
 
 // KindChoice is one kind of the form, ticked or not.
@@ -81,8 +100,14 @@ func (s *Server) createIntegration(w http.ResponseWriter, r *http.Request, u *gs
 		return gs.Errorf(gs.EINVALID, "表单有误。")
 	}
 	form := TokenForm{Name: r.PostForm.Get("name"), Read: r.PostForm.Get("read") == "1"}
+	if m := r.PostForm.Get("months"); m != "" {
+		var err error
+		if form.Months, err = strconv.Atoi(m); err != nil {
+			form.Months = -1 // refused by the service, as any other term
+		}
+	}
 	write := r.PostForm["write"]
-	made, err := s.Service.CreateAPIToken(r.Context(), u, form.Name, write, form.Read)
+	made, err := s.Service.CreateAPIToken(r.Context(), u, form.Name, write, form.Read, form.Months)
 	switch gs.ErrorCode(err) {
 	case "":
 		issued := &IssuedToken{Name: made.Token.Name, Secret: made.Secret, Scope: app.APITokenScope(&made.Token)}
@@ -131,10 +156,26 @@ func (s *Server) integrations(w http.ResponseWriter, r *http.Request, u *gs.User
 			page.Center = append(page.Center, c)
 		}
 	}
+	chosen := form.Months
+	if !slices.Contains(app.APITokenMonths, chosen) {
+		chosen = app.DefaultAPITokenMonths
+	}
+	for _, m := range app.APITokenMonths {
+		title := strconv.Itoa(m) + " 个月"
+		if m%12 == 0 {
+			title = strconv.Itoa(m/12) + " 年"
+		}
+		page.Terms = append(page.Terms, TokenTerm{Months: m, Title: title, Selected: m == chosen})
+	}
+	now := s.now()
 	for _, t := range ts {
 		row := TokenRow{ID: t.ID, Name: t.Name, Scope: app.APITokenScope(&t), Created: fmtTime(t.CreatedAt),
 			CreatedBy: t.CreatedBy, LastUsed: fmtTime(t.LastUsedAt), Live: !t.Revoked(),
+			Expires: fmtTime(t.ExpiresAt), Expired: t.Expired(now),
 			RevokeURL: "/integrations/" + strconv.FormatInt(t.ID, 10) + "/revoke"}
+		if left := t.ExpiresAt.Sub(now); row.Live && !row.Expired && !t.ExpiresAt.IsZero() && left < tokenSoon {
+			row.Soon = "即将过期"
+		}
 		if t.Revoked() {
 			row.Revoked, row.RevokedBy = fmtTime(t.RevokedAt), t.RevokedBy
 		}
