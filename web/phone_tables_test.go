@@ -145,3 +145,15 @@ func TestPhoneRecordsReadWhole(t *testing.T) {
 	ctx, base := f.phone(t, "QS001")
 	fitsOnPhone(t, ctx, base+"/records/events", "#records", "tbody td", 0, "上报时间", "办结时限")
 }
+
+// TestPhoneWideTablesReadWhole: on a 360-pixel phone the survey's results
+// (合计, 满意率 and 得分 were off the right edge), the workers list (备注
+// was) and the special people on a worker's page (身份证号 was) show every
+// cell on the screen, named, with no sideways scroll.
+func TestPhoneWideTablesReadWhole(t *testing.T) {
+	f := newFixture(t)
+	ctx, base := f.phone(t, "admin")
+	fitsOnPhone(t, ctx, base+"/survey/results", "#results", "tbody td", 0, "合计", "满意率", "得分")
+	fitsOnPhone(t, ctx, base+"/workers", "#workers", "tbody td", 0, "总分", "排名", "备注")
+	fitsOnPhone(t, ctx, base+"/workers/QS013", "#people table", "tbody td", 0, "网格", "姓名", "身份证号")
+}
