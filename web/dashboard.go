@@ -155,6 +155,15 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		Histogram:  newHistogram(ws),
 		Categories: newCategoryChart(sum, s.Service.Scheme.Max),
 	}
+	if len(ws) > 0 {
+		empty, err := s.noRecordsIn(r.Context(), u, town, p.Quarter)
+		if err != nil {
+			return err
+		}
+		if empty {
+			page.Notes = append([]string{noRecordsNote}, page.Notes...)
+		}
+	}
 	page.Standing = resultState(p) != "ended"
 	if page.Standing {
 		page.Histogram, page.Categories = page.Histogram.standing(), page.Categories.standing()
