@@ -309,6 +309,23 @@ func (s *Service) WorkersByID(ctx context.Context, ids []string) ([]gs.TownWorke
 	return s.DB.WorkersByID(ctx, ids)
 }
 
+// LeftOn returns the last day in post of those of ids who have left, by
+// id, read from the list of every worker kept between changes: a result
+// does not say it, and the pages show it beside the worker's name.
+func (s *Service) LeftOn(ctx context.Context, ids []string) (map[string]gs.Date, error) {
+	tw, err := s.workersMemo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]gs.Date{}
+	for _, id := range ids {
+		if i, ok := tw.byID[id]; ok && !tw.list[i].LeftOn.IsZero() {
+			out[id] = tw.list[i].LeftOn
+		}
+	}
+	return out, nil
+}
+
 // GridWorkers returns the workers of town's grids, for a form's choices.
 func (s *Service) GridWorkers(ctx context.Context, town string) ([]gs.TownWorker, error) {
 	return s.DB.GridWorkers(ctx, town)

@@ -21,6 +21,9 @@ type RecordColumn struct {
 	// Sort is what RecordQuery.Sort names to order the list by it; "" when
 	// the list cannot be sorted by it.
 	Sort string
+	// NoWrap marks a column of ids and dates (HC2023-013, 2023-09-19),
+	// which a list keeps on one line rather than break mid-token.
+	NoWrap bool
 }
 
 // Titles of the columns a records list adds to the kind's file columns.
@@ -45,7 +48,8 @@ func masked(kind, col string) bool { return slices.Contains(maskedColumns[kind],
 func RecordColumns(kind string, u *gs.User) []RecordColumn {
 	var out []RecordColumn
 	for _, c := range csvfile.Columns(kind) {
-		col := RecordColumn{Title: c.Title, Sort: c.Key}
+		col := RecordColumn{Title: c.Title, Sort: c.Key, NoWrap: c.Type == csvfile.ValueDate || c.Type == csvfile.ValueTimestamp ||
+			c.Type == csvfile.ValueText && strings.HasSuffix(c.Key, "_id")}
 		if masked(kind, c.Key) && !u.SeesPersonalData() {
 			col.Sort = ""
 		}

@@ -43,7 +43,7 @@ func TestCalendarPagesByTown(t *testing.T) {
 		!strings.Contains(list, "同一日期以镇街的为准") {
 		t.Errorf("青山镇's list does not show the district's day as 全区 beside its own:\n%s", tableOf(list))
 	}
-	if !strings.Contains(list, `<td class="inl"><a href="/records/calendar/2023-08-12">查看</a></td>`) || !strings.Contains(list, `2023-07-15%2F%E9%9D%92%E5%B1%B1%E9%95%87">查看/修改</a>`) {
+	if !strings.Contains(list, `<td class="inl action"><a href="/records/calendar/2023-08-12">查看</a></td>`) || !strings.Contains(list, `2023-07-15%2F%E9%9D%92%E5%B1%B1%E9%95%87">查看/修改</a>`) {
 		t.Errorf("青山镇's list offers to change the district's day, or not its own:\n%s", tableOf(list))
 	}
 	res, page := f.get("/records/calendar/2023-08-12", admin)

@@ -70,6 +70,8 @@ type RankRow struct {
 	// Note lists the flags in words.
 	Note string
 	URL  string
+	// Left says when a worker left in the quarter: 离职（2023-08-15）.
+	Left string
 }
 
 // FlagRow is a worker who needs attention, with why: short tags, and the
@@ -153,6 +155,15 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		Histogram:  newHistogram(ws),
 		Categories: newCategoryChart(sum, s.Service.Scheme.Max),
 	}
+	if len(ws) > 0 {
+		empty, err := s.noRecordsIn(r.Context(), u, town, p.Quarter)
+		if err != nil {
+			return err
+		}
+		if empty {
+			page.Notes = append([]string{noRecordsNote}, page.Notes...)
+		}
+	}
 	page.Standing = resultState(p) != "ended"
 	if page.Standing {
 		page.Histogram, page.Categories = page.Histogram.standing(), page.Categories.standing()
@@ -174,9 +185,19 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 	for _, c := range gs.AllCategories {
 		page.CategoryNames = append(page.CategoryNames, gs.CategoryName[c])
 	}
+	ids := make([]string, len(ws))
+	for i, wr := range ws {
+		ids[i] = wr.WorkerID
+	}
+	left, err := s.leftBy(r.Context(), ids, p.Quarter)
+	if err != nil {
+		return err
+	}
 	for _, wr := range ws {
 		link := workerURL(wr.WorkerID, p)
-		page.Ranking = append(page.Ranking, rankRow(wr, link))
+		row := rankRow(wr, link)
+		row.Left = left[wr.WorkerID]
+		page.Ranking = append(page.Ranking, row)
 		if tags := flagTags(wr); len(tags) > 0 {
 			page.Flagged = append(page.Flagged, FlagRow{WorkerID: wr.WorkerID, Name: wr.Name, Grid: wr.GridCode, URL: link, Tags: tags, Reason: wr.Reason})
 		}

@@ -113,7 +113,7 @@ func TestDistrictFilingProgress(t *testing.T) {
 		name, asOf string
 		want, not  []string
 	}{
-		{"before the deadline", "2023-10-08T09:00", []string{"已报备 0 / 1 个镇街", "报备期限 " + deadline.String(), "quarter.filing_workdays", "未报备"}, []string{"逾期未报备"}},
+		{"before the deadline", "2023-10-08T09:00", []string{"已报备 0 / 1 个镇街", "报备期限 " + deadline.String(), "考核方案规定的报备期限：季度结束后第 15 个工作日", "未报备"}, []string{"逾期未报备", "filing_workdays"}},
 		{"after the deadline", deadline.AddDays(1).String() + "T09:00", []string{"已报备 0 / 1 个镇街", "1 个镇街逾期未报备", `<strong class="warn">逾期未报备</strong>`}, nil},
 		{"inside the quarter", "2023-09-10T09:00", []string{"本季度尚未结束，还不需要报备"}, []string{"逾期未报备"}},
 	}

@@ -34,6 +34,8 @@ type Column struct {
 	Sort, Arrow string
 	// Num marks a column of numbers (aligned right).
 	Num bool
+	// NoWrap marks a column of ids and dates, kept on one line.
+	NoWrap bool
 }
 
 // listSort is the order of a list: by a column's key, descending when Desc.

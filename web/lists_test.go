@@ -125,7 +125,7 @@ func TestWorkersAndAuditSortLinks(t *testing.T) {
 	}
 	for _, dir := range []string{"", "desc"} {
 		_, body := f.get("/workers?sort=total&dir="+dir, staff)
-		totals := cellsOf(body, `<table class="table"`, 4)
+		totals := cellsOf(body, `<table class="table workers`, 4)
 		var scored []string
 		for i, v := range totals {
 			if v == "—" {

@@ -145,3 +145,45 @@ func TestPhoneRecordsReadWhole(t *testing.T) {
 	ctx, base := f.phone(t, "QS001")
 	fitsOnPhone(t, ctx, base+"/records/events", "#records", "tbody td", 0, "上报时间", "办结时限")
 }
+
+// TestPhoneWideTablesReadWhole: on a 360-pixel phone the survey's results
+// (合计, 满意率 and 得分 were off the right edge), the workers list (备注
+// was) and the special people on a worker's page (身份证号 was) show every
+// cell on the screen, named, with no sideways scroll.
+func TestPhoneWideTablesReadWhole(t *testing.T) {
+	f := newFixture(t)
+	ctx, base := f.phone(t, "admin")
+	fitsOnPhone(t, ctx, base+"/survey/results", "#results", "tbody td", 0, "合计", "满意率", "得分")
+	fitsOnPhone(t, ctx, base+"/workers", "#workers", "tbody td", 0, "总分", "排名", "备注")
+	fitsOnPhone(t, ctx, base+"/workers/QS013", "#people table", "tbody td", 0, "网格", "姓名", "身份证号")
+}
+
+// TestPhoneChartsReadable: on a 360-pixel phone the dashboard's charts
+// (总分分布, 各类别平均得分) draw their words at 12 px at least, each
+// inside its chart (they were scaled down to some 10 px).
+func TestPhoneChartsReadable(t *testing.T) {
+	f := newFixture(t)
+	ctx, base := f.phone(t, "admin")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("svg.chart"))); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const bad = [];
+		let n = 0;
+		for (const svg of document.querySelectorAll("svg.chart")) {
+			const box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+			for (const t of svg.querySelectorAll("text")) {
+				n++;
+				const px = parseFloat(getComputedStyle(t).fontSize) * scale, r = t.getBoundingClientRect();
+				if (px < 12 || r.left < box.left - 2 || r.right > box.right + 2) bad.push(t.textContent + " at " + px.toFixed(1) + " px");
+			}
+		}
+		return n ? bad : ["no words in the charts"];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("chart words too small or outside their chart on a phone: %q", bad)
+	}
+}

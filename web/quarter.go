@@ -15,9 +15,12 @@ import (
 // it reached each step, what blocks finalizing, and the steps the user may
 // take (each a POST form).
 type QuarterPanel struct {
-	State, StateName                               string
-	AsOf, ComputedAt, PublishedAt, FinalizedAt     string
-	FiledAt                                        string
+	State, StateName                           string
+	AsOf, ComputedAt, PublishedAt, FinalizedAt string
+	FiledAt                                    string
+	// Steps are the quarter's five steps in order, each done, next or to
+	// come: before the first computation all five are to come, 计算 next.
+	Steps                                          []QuarterStep
 	Blockers                                       []string
 	PendingAppeals                                 int
 	AppealsURL                                     string
@@ -37,6 +40,42 @@ type QuarterPanel struct {
 	// AsOfField is the moment the compute form proposes.
 	AsOfField string
 	Form      QuarterForm
+}
+
+// QuarterStep is one step of the quarter's life as the dashboard lists
+// it: Text says when it was taken (计算于 …) or names it; Status is done,
+// next or todo (greyed).
+type QuarterStep struct {
+	Text, Status string
+}
+
+// quarterSteps lists the five steps of a quarter in st's state: those the
+// state has passed with when each was taken, the next one, then the rest.
+// 申诉 has no moment of its own: it runs while the quarter is published
+// and is over once finalized.
+func quarterSteps(st *gs.QuarterState) []QuarterStep {
+	reached := map[gs.State]int{gs.StateOpen: 0, gs.StateComputed: 1, gs.StatePublished: 2, gs.StateFinalized: 4, gs.StateFiled: 5}[st.State]
+	steps := []struct{ name, done string }{
+		{"计算", "计算于 " + fmtTime(st.ComputedAt) + "（计算时点 " + fmtTime(st.AsOf) + "）"},
+		{"公示", "公示于 " + fmtTime(st.PublishedAt)},
+		{"申诉", "申诉期已结束"},
+		{"定稿", "定稿于 " + fmtTime(st.FinalizedAt)},
+		{"报备", "报备于 " + fmtTime(st.FiledAt)},
+	}
+	out := make([]QuarterStep, len(steps))
+	for i, step := range steps {
+		switch {
+		case i < reached:
+			out[i] = QuarterStep{Text: step.done, Status: "done"}
+		case i == reached && st.State == gs.StatePublished:
+			out[i] = QuarterStep{Text: "申诉（公示期间）", Status: "next"}
+		case i == reached:
+			out[i] = QuarterStep{Text: step.name + "（下一步）", Status: "next"}
+		default:
+			out[i] = QuarterStep{Text: step.name, Status: "todo"}
+		}
+	}
+	return out
 }
 
 // QuarterForm is a quarter step posted with a mistake, shown again: the
@@ -71,7 +110,7 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 	panel := QuarterPanel{
 		State: string(st.State), StateName: gs.StateName[st.State],
 		AsOf: fmtTime(st.AsOf), ComputedAt: fmtTime(st.ComputedAt), PublishedAt: fmtTime(st.PublishedAt),
-		FinalizedAt: fmtTime(st.FinalizedAt), FiledAt: fmtTime(st.FiledAt),
+		FinalizedAt: fmtTime(st.FinalizedAt), FiledAt: fmtTime(st.FiledAt), Steps: quarterSteps(&st),
 		CanCompute:  center && (st.State == gs.StateOpen || st.State == gs.StateComputed),
 		CanPublish:  center && st.State == gs.StateComputed,
 		CanFinalize: admin && st.State == gs.StatePublished,

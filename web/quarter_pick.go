@@ -64,6 +64,9 @@ func (s *Server) quarterStateText(ctx context.Context, town string, q gs.Quarter
 		if err != nil {
 			return "", err
 		}
+		if st.State == gs.StateOpen && !s.now().Before(q.Last().End()) {
+			return notComputed, nil // over: no longer under way
+		}
 		return shortStateName(st.State), nil
 	}
 	if s.now().Before(q.Last().End()) {
@@ -75,6 +78,11 @@ func (s *Server) quarterStateText(ctx context.Context, town string, q gs.Quarter
 	}
 	return "已报备 " + strconv.Itoa(filed) + "/" + strconv.Itoa(towns), nil
 }
+
+// notComputed names the state of a quarter that has ended and that the
+// town has never computed: 进行中 (gs.StateOpen's name) is for the quarter
+// under way.
+const notComputed = "未计算"
 
 // prevQuarter is the quarter before q.
 func prevQuarter(q gs.Quarter) gs.Quarter { return gs.QuarterOf(q.First().AddDays(-1)) }

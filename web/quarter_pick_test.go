@@ -43,8 +43,10 @@ func TestQuarterPicker(t *testing.T) {
 	admin, staff := f.login("admin"), f.login("staff")
 	town := "/towns/" + url.PathEscape(demo.TownName)
 	_, body := f.get(town, admin)
-	want := []string{"2023Q3 2023年第3季度 进行中 *", "2023Q2 2023年第2季度 进行中", "2023Q1 2023年第1季度 进行中",
-		"2022Q4 2022年第4季度 进行中", "2022Q3 2022年第3季度 进行中", "2022Q2 2022年第2季度 进行中"}
+	// Every quarter has ended by the demo's moment, none computed: 未计算,
+	// not 进行中 (which is for the quarter under way).
+	want := []string{"2023Q3 2023年第3季度 未计算 *", "2023Q2 2023年第2季度 未计算", "2023Q1 2023年第1季度 未计算",
+		"2022Q4 2022年第4季度 未计算", "2022Q3 2022年第3季度 未计算", "2022Q2 2022年第2季度 未计算"}
 	if got := pickerLinks(t, body); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("dashboard's picker:\n got %q\nwant %q", got, want)
 	}
@@ -56,7 +58,7 @@ func TestQuarterPicker(t *testing.T) {
 		t.Errorf("worker page's picker after computing: %q", got)
 	}
 	_, body = f.get(town+"?quarter=2021Q1", admin)
-	if got := pickerLinks(t, body); len(got) != 7 || got[6] != "2021Q1 2021年第1季度 进行中 *" || strings.HasSuffix(got[0], "*") {
+	if got := pickerLinks(t, body); len(got) != 7 || got[6] != "2021Q1 2021年第1季度 未计算 *" || strings.HasSuffix(got[0], "*") {
 		t.Errorf("picker of an older quarter: %q", got)
 	}
 	_, body = f.get("/", f.login("district"))
@@ -76,7 +78,7 @@ func TestQuarterPickerLive(t *testing.T) {
 	withSession(req, f.login("admin"))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if got := pickerLinks(t, rec.Body.String()); len(got) != 6 || got[0] != "2023Q3 2023年第3季度 进行中 *" || got[1] != "2023Q2 2023年第2季度 进行中" {
+	if got := pickerLinks(t, rec.Body.String()); len(got) != 6 || got[0] != "2023Q3 2023年第3季度 进行中 *" || got[1] != "2023Q2 2023年第2季度 未计算" {
 		t.Errorf("picker of a live server in 2023Q3: %q", got)
 	}
 }

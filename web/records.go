@@ -288,7 +288,9 @@ func (s *Server) recordRows(r *http.Request, page *RecordsPage, kind string, rec
 	}
 	page.Header = nil
 	for _, c := range app.RecordColumns(kind, page.User) {
-		page.Header = append(page.Header, column(c.Title, c.Sort, page.Sort, page.sortLink))
+		col := column(c.Title, c.Sort, page.Sort, page.sortLink)
+		col.NoWrap = c.NoWrap
+		page.Header = append(page.Header, col)
 	}
 	keys := app.RecordKeys(kind, recs)
 	var files map[string][]gs.Evidence

@@ -68,6 +68,9 @@ func TestSurveyPagesRender(t *testing.T) {
 		if !regexp.MustCompile(`href="/static/survey\.[0-9a-f]{12}\.css"`).MatchString(body) {
 			t.Errorf("%s: no survey style sheet", name)
 		}
+		if name == "survey_campaign" && (strings.Contains(body, "min_ballots") || !strings.Contains(body, "至少应收回 10 份（考核方案规定的每个网格最少有效票数）")) {
+			t.Errorf("survey_campaign: the least number of ballots is not told in Chinese")
+		}
 		if name == "survey_campaign" && !strings.Contains(body, `<p class="field-error" role="note">网格 QS-13 在 2023-09-20 有 2 名网格员同时在岗`) {
 			t.Errorf("survey_campaign: the grid with two workers in post is not warned of")
 		}

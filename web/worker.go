@@ -59,6 +59,8 @@ type WorkerSummary struct {
 	Reason                           string
 	Rank, Total, Pay                 string
 	Deductions                       int
+	// Left says when the worker left in the quarter: 离职（2023-08-15）.
+	Left string
 }
 
 // CategoryRow is one category of a worker's quarter.
@@ -161,6 +163,11 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 			page.TownURL = "/towns/" + url.PathEscape(wr.Town) + p.Query()
 		}
 	}
+	left, err := s.leftBy(r.Context(), []string{wr.WorkerID}, p.Quarter)
+	if err != nil {
+		return err
+	}
+	page.Worker.Left = left[wr.WorkerID]
 	if wr.Rank != nil {
 		page.Worker.Rank = strconv.Itoa(*wr.Rank)
 	}

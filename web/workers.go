@@ -50,6 +50,8 @@ type Option struct {
 // WorkerRow is one line of the list.
 type WorkerRow struct {
 	WorkerID, Name, Type, Town, Grid, Total, Rank, Note, URL string
+	// Left says when the worker left in the quarter: 离职（2023-08-15）.
+	Left string
 	// total and rank are the score and rank the list sorts by and the
 	// download writes as numbers (nil: none).
 	total *gs.Points
@@ -142,6 +144,17 @@ func (s *Server) workerRows(r *http.Request, u *gs.User) (*WorkersPage, error) {
 			WorkerID: wr.WorkerID, Name: wr.Name, Type: row.Type, Town: wr.Town, Grid: wr.GridCode,
 			Total: row.Total, Rank: row.Rank, Note: row.Note, URL: row.URL, total: wr.Total, rank: wr.Rank,
 		})
+	}
+	ids := make([]string, len(page.Rows))
+	for i, row := range page.Rows {
+		ids[i] = row.WorkerID
+	}
+	left, err := s.leftBy(r.Context(), ids, p.Quarter)
+	if err != nil {
+		return nil, err
+	}
+	for i := range page.Rows {
+		page.Rows[i].Left = left[page.Rows[i].WorkerID]
 	}
 	page.sortRows(q)
 	page.Matched = len(page.Rows)

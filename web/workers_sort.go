@@ -89,6 +89,17 @@ func (p *WorkersPage) sortRows(q url.Values) {
 	}
 }
 
+// Label is the header of the column sorted by key ("" for 备注, which
+// sorts nothing): a phone names each cell of a worker's card by it.
+func (p *WorkersPage) Label(key string) string {
+	for _, c := range workerSorts {
+		if c.key == key {
+			return c.label
+		}
+	}
+	return ""
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1

@@ -1,0 +1,32 @@
+package web
+
+import (
+	"context"
+
+	gs "github.com/gridscore/gridscore"
+	"github.com/gridscore/gridscore/app"
+)
+
+// noRecordsNote heads a dashboard whose quarter has no record of the
+// town's work at all: every worker then scores as if nothing happened (40
+// in the demo), which reads like a result unless it is said.
+const noRecordsNote = "本季度没有导入任何记录，以下得分按无记录计算，仅供参考。"
+
+// workKinds are the kinds of records of the workers' own work, dated in a
+// quarter: a quarter with none of them has not been imported.
+var workKinds = []string{gs.KindEvents, gs.KindLogins, gs.KindPatrols, gs.KindVisits, gs.KindFindings, gs.KindLeaves}
+
+// noRecordsIn reports whether town has no record of workKinds dated in q,
+// asking for one record of each kind until one is found.
+func (s *Server) noRecordsIn(ctx context.Context, u *gs.User, town string, q gs.Quarter) (bool, error) {
+	for _, kind := range workKinds {
+		page, err := s.Service.Records(ctx, u, app.RecordQuery{Kind: kind, Town: town, From: q.First(), To: q.Last(), Limit: 1})
+		if err != nil {
+			return false, err
+		}
+		if page.Matched > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
