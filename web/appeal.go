@@ -80,7 +80,7 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 	if err != nil {
 		return nil, err
 	}
-	l := &workerLife{WorkerLife: WorkerLife{StateName: gs.StateName[st.State], Published: st.State == gs.StatePublished},
+	l := &workerLife{WorkerLife: WorkerLife{StateName: s.quarterStateName(st, p.Quarter), Published: st.State == gs.StatePublished},
 		appeals: map[gs.DeductionRef]*AppealRow{}, workerID: wr.WorkerID, form: form}
 	own := u.Role == gs.RoleWorker && u.WorkerID == wr.WorkerID
 	center := (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == wr.Town

@@ -122,7 +122,7 @@ func (s *Server) district(w http.ResponseWriter, r *http.Request, u *gs.User) er
 		if !u.CanSeeTown(st.Town) || st.Town == "" {
 			continue
 		}
-		row := TownRow{Town: st.Town, URL: townPath(st.Town) + p.Query(), State: gs.StateName[st.State],
+		row := TownRow{Town: st.Town, URL: townPath(st.Town) + p.Query(), State: s.quarterStateName(st, p.Quarter),
 			WarningsURL: townPath(st.Town) + "/warnings" + p.Query(), Stats: Stats{Workers: t.Workers}}
 		if !t.ChangedAt.IsZero() {
 			row.Changed = t.ChangedAt.In(gs.CST).Format("2006-01-02 15:04")

@@ -55,7 +55,7 @@ func TestDistrictOverviewCoversEveryTown(t *testing.T) {
 
 	_, body := f.get("/", token)
 	total := strconv.Itoa(21 + n)
-	for _, want := range []string{stat(total, "网格员"), "进行中", "计算中", "正在后台计算"} {
+	for _, want := range []string{stat(total, "网格员"), "未计算", "计算中", "正在后台计算"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("first overview lacks %q", want)
 		}
@@ -89,8 +89,8 @@ func TestDistrictOverviewCoversEveryTown(t *testing.T) {
 			t.Errorf("computed town's row lacks %q:\n%s", want, row)
 		}
 	}
-	if row := rowOf(body, ">"+other+"</a>"); !strings.Contains(row, "进行中") || !strings.Contains(row, "实时 · 暂定") {
-		t.Errorf("the other town's row is not 进行中 with live numbers:\n%s", row)
+	if row := rowOf(body, ">"+other+"</a>"); !strings.Contains(row, "未计算") || !strings.Contains(row, "实时 · 暂定") {
+		t.Errorf("the other town's row is not 未计算 with live numbers:\n%s", row)
 	}
 	if !strings.Contains(body, stat(total, "网格员")) {
 		t.Errorf("after one town is computed the 网格员 card is not %s", total)

@@ -108,7 +108,7 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 	center := (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == town
 	admin := u.Role == gs.RoleTownAdmin && u.Town == town
 	panel := QuarterPanel{
-		State: string(st.State), StateName: gs.StateName[st.State],
+		State: string(st.State), StateName: s.quarterStateName(st, p.Quarter),
 		AsOf: fmtTime(st.AsOf), ComputedAt: fmtTime(st.ComputedAt), PublishedAt: fmtTime(st.PublishedAt),
 		FinalizedAt: fmtTime(st.FinalizedAt), FiledAt: fmtTime(st.FiledAt), Steps: quarterSteps(&st),
 		CanCompute:  center && (st.State == gs.StateOpen || st.State == gs.StateComputed),

@@ -64,7 +64,7 @@ func (s *Server) quarterStateText(ctx context.Context, town string, q gs.Quarter
 		if err != nil {
 			return "", err
 		}
-		if st.State == gs.StateOpen && !s.now().Before(q.Last().End()) {
+		if s.endedUncomputed(st, q) {
 			return notComputed, nil // over: no longer under way
 		}
 		return shortStateName(st.State), nil
@@ -83,6 +83,21 @@ func (s *Server) quarterStateText(ctx context.Context, town string, q gs.Quarter
 // town has never computed: 进行中 (gs.StateOpen's name) is for the quarter
 // under way.
 const notComputed = "未计算"
+
+// endedUncomputed reports whether quarter q, in state st, has ended and
+// was never computed.
+func (s *Server) endedUncomputed(st gs.QuarterState, q gs.Quarter) bool {
+	return st.State == gs.StateOpen && !s.now().Before(q.Last().End())
+}
+
+// quarterStateName is the name of quarter q's state st as the pages say it:
+// notComputed for a quarter over and never computed, else the state's.
+func (s *Server) quarterStateName(st gs.QuarterState, q gs.Quarter) string {
+	if s.endedUncomputed(st, q) {
+		return notComputed
+	}
+	return gs.StateName[st.State]
+}
 
 // prevQuarter is the quarter before q.
 func prevQuarter(q gs.Quarter) gs.Quarter { return gs.QuarterOf(q.First().AddDays(-1)) }

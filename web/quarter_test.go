@@ -183,7 +183,7 @@ func TestQuarterNotStarted(t *testing.T) {
 	res, body = f.post(town+"/quarter/withdraw", url.Values{"reason": {"计算时点选错了"}, "confirm": {"yes"}}, staff)
 	wantStatus(t, "withdraw", res, body, 303)
 	res, body = f.get(town, staff)
-	wantStatus(t, "withdrawn", res, body, 200, "考核流程：<span class=\"state state-open\">进行中</span>", ">计算</button>")
+	wantStatus(t, "withdrawn", res, body, 200, "考核流程：<span class=\"state state-open\">未计算</span>", ">计算</button>")
 }
 
 // TestPublishInterimRefused: computed as of a moment inside the quarter,
