@@ -12,6 +12,7 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/demo"
 	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
 )
 
@@ -80,6 +81,58 @@ func TestConcurrentPushesOfOneKeyByTwoTowns(t *testing.T) {
 			}
 			if got := stored.Events[0].WorkerID; got != pushers[winner] {
 				t.Errorf("the stored event is %s's, but %s's push was the one written", got, winner)
+			}
+		})
+	}
+}
+
+// TestConcurrentBallotPushesOnASmallPool: ballot pushes at once, as many
+// as the PostgreSQL pool has connections, all get through: none holds its
+// import's connection while it waits for another to read the survey's
+// ballots (on PostgreSQL reads and writes share one pool).
+func TestConcurrentBallotPushesOnASmallPool(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		if b.Name != "postgres" {
+			continue // SQLite's reads have their own pool
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			db, err := store.OpenAndMigrate(ctx, b.Target(t), store.WithMaxConns(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if _, err := db.Import(ctx, demo.Town(1), nil); err != nil {
+				t.Fatal(err)
+			}
+			s := &Service{DB: db, Scheme: scheme.Default()}
+			var passed atomic.Int32
+			both := make(chan struct{})
+			s.townChecked = func() { // each waits, its import begun, for the other's
+				if passed.Add(1) == 2 {
+					close(both)
+				}
+				select {
+				case <-both:
+				case <-time.After(2 * time.Second):
+				}
+			}
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() {
+					tok := &gs.APIToken{ID: 1, Town: demo.TownName, Name: "平台", Write: []string{gs.KindBallots}}
+					body := fmt.Sprintf(`[{"ballot_id": "POOL-%d", "worker_id": "QS001", "rater_group": "resident", "rating": "satisfied", "cast_at": "2023-09-20 10:00"}]`, i)
+					_, errs[i] = s.PushRecords(ctx, tok, gs.KindBallots, strings.NewReader(body))
+				})
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("ballot push %d on a pool of two: %v", i, err)
+				}
 			}
 		})
 	}

@@ -52,6 +52,16 @@ func TestAPITokenExpires(t *testing.T) {
 				t.Errorf("the stored token %+v: not expired at %v", tk, *now)
 			}
 		}
+		// Its replacement may take its name; one of a live token's may not.
+		again, err := s.CreateAPIToken(ctx, qAdmin, "平台", []string{"events"}, false, 3)
+		if err != nil {
+			t.Fatalf("a new token named as the expired one: %v", err)
+		}
+		if _, err := s.APITokenOf(context.Background(), again.Secret); err != nil {
+			t.Errorf("the replacement: %v", err)
+		}
+		_, err = s.CreateAPIToken(ctx, qAdmin, "网格E通", []string{"events"}, false, 3)
+		wantCode(t, "a new token named as a live one", err, gs.ECONFLICT, "已有名为")
 		entries, err := s.DB.Audit(context.Background(), gs.AuditFilter{Limit: 100})
 		if err != nil {
 			t.Fatal(err)

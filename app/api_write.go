@@ -169,6 +169,19 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 		return nil, err
 	}
 	recs := &batch.Records
+	// A ballot a survey brought stays as it came (survey_guard.go). Asked
+	// through the read pool before the import takes its connection: on
+	// PostgreSQL both are one pool, and pushes each holding one connection
+	// while waiting for a second would exhaust it.
+	if kind == gs.KindBallots {
+		ps, err := surveyBallotProblems(ctx, s.DB, recs.Ballots, batch.Origins.Ballots)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) > 0 {
+			return nil, problemsOfItems(gs.EINVALID, &csvfile.Report{Problems: ps})
+		}
+	}
 	it, err := s.DB.BeginImport(ctx, store.OnlyTown(t.Town))
 	if err != nil {
 		return nil, err
@@ -179,15 +192,6 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 	}
 	if s.townChecked != nil {
 		s.townChecked()
-	}
-	if kind == gs.KindBallots { // a ballot a survey brought stays as it came (survey_guard.go)
-		ps, err := surveyBallotProblems(ctx, s.DB, recs.Ballots, batch.Origins.Ballots)
-		if err != nil {
-			return nil, err
-		}
-		if len(ps) > 0 {
-			return nil, problemsOfItems(gs.EINVALID, &csvfile.Report{Problems: ps})
-		}
 	}
 	stored, err := it.KnownOf(ctx, knownQuery(recs))
 	if err != nil {

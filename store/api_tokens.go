@@ -16,7 +16,7 @@ import (
 // CreateAPIToken stores a new token with the hash of its secret, sets t.ID,
 // and appends the audit entries audit makes of it (with its ID), in one
 // transaction. A name the town's live tokens already use is ECONFLICT and
-// writes nothing.
+// writes nothing, unless that token has expired: it is then revoked.
 func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash string, audit func(*gridscore.APIToken) []gridscore.AuditEntry) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
@@ -26,6 +26,13 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash st
 	id, err := db.nextID(ctx, tx, "api_tokens")
 	if err != nil {
 		return db.wrap("create api token", err)
+	}
+	// A token of the same name that has expired gives its name up to its
+	// replacement: it is revoked as of now, by whoever replaces it.
+	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1, revoked_by = $2
+		WHERE town = $3 AND name = $4 AND revoked_at = 0 AND expires_at <> 0 AND expires_at <= $1`,
+		t.CreatedAt.Unix(), t.CreatedBy, t.Town, t.Name); err != nil {
+		return db.wrap("create api token: replace an expired one", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO api_tokens (id, town, name, token_hash, write_kinds, can_read,
 		created_at, created_by, last_used_at, revoked_at, revoked_by, expires_at)

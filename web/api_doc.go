@@ -197,11 +197,11 @@ func fieldSchema(f app.APIField) obj {
 	switch f.Type {
 	case "enum":
 		values, codes, labels := enumValues(f.Values)
-		if !f.Required {
-			values = append(values, nil)
+		s["description"] = "取值：" + strings.Join(labels[:len(f.Values)], "、") + "，写英文代码或中文均可"
+		if !f.Required { // null, alongside in the three lists
+			values, codes, labels = append(values, nil), append(codes, ""), append(labels, "不填")
 		}
 		s["type"], s["enum"], s["x-enum-codes"], s["x-enum-descriptions"] = "string", values, codes, labels
-		s["description"] = "取值：" + strings.Join(labels[:len(f.Values)], "、") + "，写英文代码或中文均可（英文代码不分大小写）"
 	case "boolean":
 		s["type"], s["description"] = "boolean", "不写为 false"
 	case "date":

@@ -50,6 +50,15 @@ func TestOpenAPIRecordSchemasTakeChinese(t *testing.T) {
 		if len(enums) == 0 {
 			continue
 		}
+		for key, p := range k.schema["properties"].(map[string]any) {
+			prop := p.(map[string]any)
+			if values, ok := prop["enum"].([]any); ok {
+				codes, labels := prop["x-enum-codes"].([]any), prop["x-enum-descriptions"].([]any)
+				if len(codes) != len(values) || len(labels) != len(values) {
+					t.Errorf("%s.%s: %d values, %d codes, %d descriptions: the lists do not run alongside", kind, key, len(values), len(codes), len(labels))
+				}
+			}
+		}
 		rec := c.record(kind, others)
 		for _, key := range enums {
 			rec[key] = values[key] // the Chinese label, as the file holds it

@@ -12,9 +12,11 @@ import (
 // in the demo), which reads like a result unless it is said.
 const noRecordsNote = "本季度没有导入任何记录，以下得分按无记录计算，仅供参考。"
 
-// workKinds are the kinds of records of the workers' own work, dated in a
-// quarter: a quarter with none of them has not been imported.
-var workKinds = []string{gs.KindEvents, gs.KindLogins, gs.KindPatrols, gs.KindVisits, gs.KindFindings, gs.KindLeaves}
+// workKinds are the kinds of records dated in a quarter that scores rest
+// on, the workers' own work and the survey's ballots and the quizzes: a
+// quarter with none of them has not been imported.
+var workKinds = []string{gs.KindEvents, gs.KindLogins, gs.KindPatrols, gs.KindVisits, gs.KindFindings, gs.KindLeaves,
+	gs.KindBallots, gs.KindQuiz, gs.KindMeetings}
 
 // noRecordsIn reports whether town has no record of workKinds dated in q,
 // asking for one record of each kind until one is found.

@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/demo"
 )
 
@@ -25,5 +28,15 @@ func TestDashboardSaysNoRecords(t *testing.T) {
 		if _, body := f.get(town+"?quarter=2023Q3", token); strings.Contains(body, notice) {
 			t.Errorf("%s: the dashboard of 2023Q3, with records, says %s", user, notice)
 		}
+	}
+	// A quarter with only a survey's ballots has records: its satisfaction
+	// scores rest on them.
+	ballot := gs.Ballot{ID: "B-Q2-1", WorkerID: "QS013", RaterGroup: gs.RaterResident, Rating: gs.RatingSatisfied,
+		CastAt: time.Date(2023, 6, 10, 10, 0, 0, 0, gs.CST)}
+	if _, err := f.db.Import(context.Background(), &gs.Records{Ballots: []gs.Ballot{ballot}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := f.get(town+"?quarter=2023Q2", f.login("admin")); strings.Contains(body, notice) {
+		t.Errorf("the dashboard of 2023Q2 with a ballot says %s", notice)
 	}
 }
