@@ -121,30 +121,32 @@ func Open(data []byte, keyOf func(town string) (ed25519.PublicKey, bool, error))
 	}
 	sig, signed := []byte(nil), data[:max(0, len(data)-len(zr.Comment))]
 	if strings.HasPrefix(zr.Comment, sigPrefix) && bytes.HasSuffix(data, []byte(zr.Comment)) {
-		sig, _ = base64.StdEncoding.DecodeString(zr.Comment[len(sigPrefix):])
+		// Strict: the lenient decoder ignores the unused low bits of the
+		// last character, so two spellings of one signature would pass.
+		sig, _ = base64.StdEncoding.Strict().DecodeString(zr.Comment[len(sigPrefix):])
 	}
 	if sig == nil {
 		return nil, refuse("报备包没有签名，不能确认来自哪个镇街")
 	}
-	members := map[string][]byte{}
-	for _, f := range zr.File {
-		if f.UncompressedSize64 > maxPackage {
-			return nil, refuse("报备包中的 " + f.Name + " 太大")
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil, refuse("报备包已损坏：" + f.Name + " 无法读取")
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxPackage+1))
-		rc.Close()
-		if err != nil {
-			return nil, refuse("报备包已损坏：" + f.Name + " 无法读取（文件被改动过）")
-		}
-		members[f.Name] = b
+	if len(sig) != ed25519.SignatureSize {
+		return nil, refuse("签名不符：报备包被改动过，签名已损坏，不能导入")
 	}
-	body, workbook := members[documentName], members[workbookName]
-	if body == nil || workbook == nil {
+	// Only the two members a package has, each once: the document is read
+	// first and the signature checked before the workbook is unpacked, so
+	// that an unsigned file never costs more than one bounded member.
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if (f.Name != documentName && f.Name != workbookName) || files[f.Name] != nil {
+			return nil, refuse("报备包中有不属于报备包的文件（" + f.Name + "），不能导入")
+		}
+		files[f.Name] = f
+	}
+	if files[documentName] == nil || files[workbookName] == nil {
 		return nil, refuse("报备包不完整：缺少 " + documentName + " 或 " + workbookName)
+	}
+	body, err := unpack(files[documentName])
+	if err != nil {
+		return nil, err
 	}
 	var doc Document
 	if err := json.Unmarshal(body, &doc); err != nil || doc.Format != Format {
@@ -160,6 +162,10 @@ func Open(data []byte, keyOf func(town string) (ed25519.PublicKey, bool, error))
 	if !ed25519.Verify(key, signed, sig) {
 		return nil, refuse("签名不符：报备包被改动过，或不是用" + doc.Town + "登记的密钥签发的，不能导入")
 	}
+	workbook, err := unpack(files[workbookName])
+	if err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256(workbook)
 	if hex.EncodeToString(sum[:]) != doc.Workbook.SHA256 {
 		return nil, refuse("报备包中的工作簿被改动过（与签名的内容不符），不能导入")
@@ -169,6 +175,26 @@ func Open(data []byte, keyOf func(town string) (ed25519.PublicKey, bool, error))
 		return nil, err
 	}
 	return p, nil
+}
+
+// unpack reads member f of a package, at most maxPackage bytes.
+func unpack(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > maxPackage {
+		return nil, refuse("报备包中的 " + f.Name + " 太大")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, refuse("报备包已损坏：" + f.Name + " 无法读取")
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, maxPackage+1))
+	if err != nil {
+		return nil, refuse("报备包已损坏：" + f.Name + " 无法读取（文件被改动过）")
+	}
+	if len(b) > maxPackage {
+		return nil, refuse("报备包中的 " + f.Name + " 太大")
+	}
+	return b, nil
 }
 
 // count reads the result's workers and sums their totals and pay.

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,82 @@ func TestKeyText(t *testing.T) {
 	}
 	if fp := filing.Fingerprint(pub); len(fp) != 19 || strings.Count(fp, "-") != 3 {
 		t.Errorf("fingerprint %q", fp)
+	}
+}
+
+// TestEverySpellingOfTheSignature: the signature is read strictly, so
+// changing any character of its text to any other (the lenient decoder
+// would ignore the low bits of the last one before the padding) is refused.
+func TestEverySpellingOfTheSignature(t *testing.T) {
+	priv := key(t)
+	pkg := build(t, priv)
+	pub := keys(priv.Public().(ed25519.PublicKey))
+	if _, err := filing.Open(pkg, pub); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := len(pkg) - len(zr.Comment) + strings.Index(zr.Comment, ":") + 1
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+	for i := start; i < len(pkg); i++ {
+		for _, c := range []byte(alphabet) {
+			if c == pkg[i] {
+				continue
+			}
+			altered := bytes.Clone(pkg)
+			altered[i] = c
+			if _, err := filing.Open(altered, pub); err == nil {
+				t.Fatalf("character %d of the signature %q → %q: accepted", i-start, pkg[i], c)
+			}
+		}
+	}
+}
+
+// TestUnsignedBombIsNotUnpacked: a file with a document and a workbook of
+// 60 MB of zeros (a small zip) but no valid signature is refused without
+// unpacking the workbook; a file with a member no package has is refused.
+func TestUnsignedBombIsNotUnpacked(t *testing.T) {
+	priv := key(t)
+	pkg := build(t, priv)
+	bomb := resign(t, pkg, func(name string, d []byte) []byte {
+		if strings.HasSuffix(name, ".xlsx") {
+			return make([]byte, 60<<20)
+		}
+		return d
+	})
+	if len(bomb) > 1<<20 {
+		t.Fatalf("the bomb is %d bytes: not a small zip", len(bomb))
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := filing.Open(bomb, keys(priv.Public().(ed25519.PublicKey)))
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(gs.ErrorMessage(err), "签名不符") {
+		t.Errorf("the bomb: %v, want 签名不符", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("refusing the bomb allocated %d MB: its workbook was unpacked", got>>20)
+	}
+	withExtra := func() []byte {
+		zr, _ := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, f := range zr.File {
+			rc, _ := f.Open()
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			w, _ := zw.Create(f.Name)
+			w.Write(data)
+		}
+		w, _ := zw.Create("readme.txt")
+		w.Write([]byte("extra"))
+		zw.SetComment(zr.Comment)
+		zw.Close()
+		return buf.Bytes()
+	}()
+	if _, err := filing.Open(withExtra, keys(priv.Public().(ed25519.PublicKey))); err == nil || !strings.Contains(gs.ErrorMessage(err), "不属于报备包的文件（readme.txt）") {
+		t.Errorf("a package with an extra member: %v", err)
 	}
 }

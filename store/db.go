@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -303,6 +304,12 @@ func openSQLite(ctx context.Context, path string, o options) (*DB, error) {
 		"_pragma=cache_size(-65536)",
 	}
 	dsn := path + "?" + strings.Join(params, "&")
+	// A new file is created readable by its owner alone: it holds personal
+	// data, password hashes and the town's signing key. SQLite gives its
+	// -wal and -shm files the database file's permissions.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
 
 	// The writer is opened and pinged first, so a new file is switched to WAL
 	// by the connection that will write it.
