@@ -38,7 +38,8 @@ type Notice struct {
 	Tags       []string
 	// Appeal says until when and how the worker may appeal.
 	Appeal string
-	// Computed is the moment the result was computed at.
+	// Computed is the moment the result was computed as of (its as-of
+	// moment, not when the computation ran).
 	Computed string
 }
 

@@ -26,6 +26,8 @@ type printed struct {
 	Title string  `json:"title"`
 	// Evidence counts the deductions' evidence codes printed.
 	Evidence int `json:"evidence"`
+	// Period is the printed line saying which quarter and moment it is.
+	Period string `json:"period"`
 }
 
 // printMedia lays pages out as for printing on A4.
@@ -52,17 +54,22 @@ func TestPrintedPagesFitA4WithoutNavigation(t *testing.T) {
 		}
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[printed](`(() => {
 			const seen = s => [...document.querySelectorAll(s)].some(e => e.getClientRects().length > 0);
-			const shown = ["header.top", "nav", "form", "button", "textarea", "footer"].filter(seen);
+			const shown = ["header.top", "nav", "form:not(.period)", ".quarter-pick", ".period-pick", "button", "textarea", "footer"].filter(seen);
+			const period = document.querySelector(".period-text");
 			const right = Math.max(0, ...[...document.querySelectorAll("table")].map(t => t.getBoundingClientRect().right));
 			const title = document.querySelector(".print-title");
 			const evidence = [...document.querySelectorAll(".ded-evidence code")].filter(e => e.getClientRects().length).length;
-			return {shown, right, evidence, title: title && title.getClientRects().length ? title.innerText : ""};
+			return {shown, right, evidence, title: title && title.getClientRects().length ? title.innerText : "",
+				period: period && period.getClientRects().length ? period.innerText : ""};
 		})()`))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(got.Shown) > 0 {
 			t.Errorf("%s printed shows %v", path, got.Shown)
+		}
+		if !strings.Contains(got.Period, "2023年第3季度") {
+			t.Errorf("%s printed does not say which quarter it is (%q)", path, got.Period)
 		}
 		if got.Right > a4Width {
 			t.Errorf("%s printed: a table ends at %.0f px, past A4's %d", path, got.Right, a4Width)
