@@ -37,6 +37,11 @@ type ImportedFiling struct {
 	PaySum                Fen
 	ImportedAt            time.Time
 	ImportedBy            string
+	// PublicKey is the town's public key (base64) the package was verified
+	// with when imported, and is checked against again whatever key the
+	// district registers for the town later; KeyFingerprint names it for
+	// people.
+	PublicKey, KeyFingerprint string
 }
 
 // AverageTotal is the mean total of the workers ranked, to two decimals

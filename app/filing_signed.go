@@ -7,6 +7,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -44,7 +46,9 @@ func townCenter(u *gs.User, town, msg string) error {
 	return nil
 }
 
-// townKey returns town's key pair, made and recorded on first use.
+// townKey returns town's key pair, made and recorded on first use, never
+// in the district's database: a town's private key belongs on the town's
+// own server, and one made at the district would sign as the town there.
 func (s *Service) townKey(ctx context.Context, town string) (ed25519.PublicKey, ed25519.PrivateKey, error) {
 	audit := gs.AuditEntry{At: s.now(), Username: Actor(ctx), Action: gs.AuditFilingKeyCreated, Object: "town:" + town,
 		Detail: "生成报备签名密钥"}
@@ -55,6 +59,11 @@ func (s *Service) townKey(ctx context.Context, town string) (ed25519.PublicKey, 
 		}
 		return base64.StdEncoding.EncodeToString(pub), base64.StdEncoding.EncodeToString(priv.Seed()), nil
 	}, audit)
+	if errors.Is(err, store.ErrDistrictStore) {
+		return nil, nil, gs.Errorf(gs.ECONFLICT, "这是区中心的数据库（其中登记了镇街的报备公钥），不能在这里生成%s的签名密钥。"+
+			"使用自己服务器的镇街，须在本镇街的服务器上运行 gridscore filing-key --town %s（或由镇街中心在其服务器的总览页下载“报备公钥”）；"+
+			"与区中心共用数据库的镇街不需要报备包。", town, town)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,23 +110,82 @@ func (s *Service) FilingPackage(ctx context.Context, u *gs.User, town string, q 
 	return pkg, town + " " + q.String() + " 报备包.zip", nil
 }
 
+// ErrFilingKeyTown marks a refusal of RegisterFilingKey that is about the
+// town named (none, or not one of the district's), for a form to show it
+// beside the town's field.
+var ErrFilingKeyTown = errors.New("app: register filing key: the town")
+
+// ErrFilingKeyReplace marks RegisterFilingKey's refusal to replace,
+// unconfirmed, the key of a town whose packages the district imported:
+// the form asks again with a confirmation.
+var ErrFilingKeyReplace = errors.New("app: register filing key: replacing a key unconfirmed")
+
 // RegisterFilingKey records the public key (text from TownPublicKey) the
-// district checks town's packages against. Only the district may.
-func (s *Service) RegisterFilingKey(ctx context.Context, u *gs.User, town, keyText string) (fingerprint string, err error) {
+// district checks town's packages against. Only the district may, and
+// only for one of its towns (a town one of its grids is in), with a key
+// no other town has registered: each town signs with its own. Replacing
+// the key of a town whose packages were imported needs replace: those
+// packages stay checked against the key they were verified with, the
+// packages imported afterwards against the new one.
+func (s *Service) RegisterFilingKey(ctx context.Context, u *gs.User, town, keyText string, replace bool) (fingerprint string, err error) {
 	if u == nil || u.Role != gs.RoleDistrict {
 		return "", gs.Errorf(gs.EFORBIDDEN, "只有区中心可以登记镇街的公钥。")
 	}
 	if town = gs.TrimText(town); town == "" {
-		return "", gs.Errorf(gs.EINVALID, "请填写镇街名称。")
+		return "", fmt.Errorf("%w (%w)", gs.Errorf(gs.EINVALID, "请填写镇街名称。"), ErrFilingKeyTown)
 	}
 	key, err := filing.ParseKey(keyText)
 	if err != nil {
 		return "", err
 	}
 	fp := filing.Fingerprint(key)
-	err = s.DB.RegisterFilingKey(ctx, town, base64.StdEncoding.EncodeToString(key), gs.AuditEntry{At: s.now(), Username: Actor(ctx),
+	err = s.DB.RegisterFilingKey(ctx, town, base64.StdEncoding.EncodeToString(key), replace, gs.AuditEntry{At: s.now(), Username: Actor(ctx),
 		Action: gs.AuditFilingKeyRegistered, Object: "town:" + town, Detail: "登记公钥 " + fp})
+	if unknown, ok := errors.AsType[*store.UnknownTownError](err); ok {
+		return "", fmt.Errorf("%w (%w)", s.unknownTown(ctx, unknown.Town), ErrFilingKeyTown)
+	}
+	if inUse, ok := errors.AsType[*store.KeyInUseError](err); ok {
+		return "", gs.Errorf(gs.ECONFLICT, "这个公钥（指纹 %s）已登记为%s的公钥，不能再登记给%s：每个镇街用自己的密钥签名。请核对是否拿错了镇街的公钥。",
+			fp, inUse.OtherTown, inUse.Town)
+	}
+	if kept, ok := errors.AsType[*store.KeyReplaceError](err); ok {
+		return "", fmt.Errorf("%w (%w)", gs.Errorf(gs.ECONFLICT, "%s已登记公钥（指纹 %s），已导入的 %d 个报备包是按它核对的。"+
+			"换成新公钥（指纹 %s）后，已导入的报备包仍按导入时的公钥核对，照常可以下载；今后导入的报备包按新公钥核对，旧密钥签发的报备包不再接受。请确认是否更换。",
+			kept.Town, keyFingerprint(kept.Kept), kept.Filings, fp), ErrFilingKeyReplace)
+	}
 	return fp, err
+}
+
+// unknownTown is the refusal of a key for town, which is not one of the
+// district's towns, naming those that are.
+func (s *Service) unknownTown(ctx context.Context, town string) error {
+	towns, err := s.DB.Towns(ctx)
+	if err != nil {
+		return err
+	}
+	if len(towns) == 0 {
+		return gs.Errorf(gs.EINVALID, "区中心的数据库中还没有任何镇街的网格，无法登记%s的公钥。请先导入网格名单。", town)
+	}
+	return gs.Errorf(gs.EINVALID, "“%s”不是本区的镇街（本区的镇街：%s）。请检查镇街名称。", town, strings.Join(towns, "、"))
+}
+
+// keyFingerprint is the fingerprint of a stored public key (base64), ""
+// when it is not one.
+func keyFingerprint(text string) string {
+	key, err := storedKey(text)
+	if err != nil {
+		return ""
+	}
+	return filing.Fingerprint(key)
+}
+
+// storedKey reads a public key as the store keeps it (base64).
+func storedKey(text string) (ed25519.PublicKey, error) {
+	raw, err := base64.StdEncoding.DecodeString(text)
+	if err != nil || len(raw) != ed25519.PublicKeySize {
+		return nil, errors.New("app: a stored public key is not an Ed25519 key in base64")
+	}
+	return ed25519.PublicKey(raw), nil
 }
 
 // ImportFiling checks a town's filing package against the key registered
@@ -131,7 +199,7 @@ func (s *Service) ImportFiling(ctx context.Context, u *gs.User, data []byte) (*g
 	if u == nil || u.Role != gs.RoleDistrict {
 		return nil, gs.Errorf(gs.EFORBIDDEN, "只有区中心可以导入报备包。")
 	}
-	p, err := s.openFiling(ctx, data)
+	p, key, err := s.openFiling(ctx, data)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +208,8 @@ func (s *Service) ImportFiling(ctx context.Context, u *gs.User, data []byte) (*g
 		return nil, gs.Errorf(gs.EINVALID, "报备包的季度 %q 无法识别", d.Quarter)
 	}
 	f := gs.ImportedFiling{Town: d.Town, Quarter: d.Quarter, FinalizedAt: d.FinalizedAt, SignedAt: d.SignedAt,
-		Workers: p.Workers, Assessed: p.Assessed, TotalSum: p.TotalSum, PaySum: p.PaySum, ImportedAt: s.now(), ImportedBy: Actor(ctx)}
+		Workers: p.Workers, Assessed: p.Assessed, TotalSum: p.TotalSum, PaySum: p.PaySum, ImportedAt: s.now(), ImportedBy: Actor(ctx),
+		PublicKey: base64.StdEncoding.EncodeToString(key), KeyFingerprint: p.Fingerprint}
 	err = s.DB.SaveFiling(ctx, f, data, gs.AuditEntry{At: f.ImportedAt, Username: Actor(ctx), Action: gs.AuditFilingImported,
 		Object: "quarter:" + d.Town + "/" + d.Quarter, Detail: "导入报备包，签名密钥 " + p.Fingerprint})
 	if stale, ok := errors.AsType[*store.StaleFilingError](err); ok {
@@ -160,12 +229,17 @@ func fmtSigned(t time.Time) string {
 }
 
 // ImportedFilings returns the packages the district imported for quarter
-// q, by town. Only the district may see them.
+// q, by town, each with the fingerprint of the key it was verified with.
+// Only the district may see them.
 func (s *Service) ImportedFilings(ctx context.Context, u *gs.User, q gs.Quarter) ([]gs.ImportedFiling, error) {
 	if u == nil || u.Role != gs.RoleDistrict {
 		return nil, gs.Errorf(gs.EFORBIDDEN, "只有区中心可以查看导入的报备包。")
 	}
-	return s.DB.ImportedFilings(ctx, q.String())
+	fs, err := s.DB.ImportedFilings(ctx, q.String())
+	for i := range fs {
+		fs[i].KeyFingerprint = keyFingerprint(fs[i].PublicKey)
+	}
+	return fs, err
 }
 
 // FilingKeyFingerprints returns the fingerprint of each town's registered
@@ -180,44 +254,53 @@ func (s *Service) FilingKeyFingerprints(ctx context.Context, u *gs.User) (map[st
 	}
 	out := map[string]string{}
 	for town, text := range keys {
-		if raw, err := base64.StdEncoding.DecodeString(text); err == nil && len(raw) == ed25519.PublicKeySize {
-			out[town] = filing.Fingerprint(raw)
+		if fp := keyFingerprint(text); fp != "" {
+			out[town] = fp
 		}
 	}
 	return out, nil
 }
 
-// openFiling checks a package against the key registered for its town.
-func (s *Service) openFiling(ctx context.Context, data []byte) (*filing.Package, error) {
-	return filing.Open(data, func(town string) (ed25519.PublicKey, bool, error) {
+// openFiling checks a package against the key registered for its town,
+// and returns the key.
+func (s *Service) openFiling(ctx context.Context, data []byte) (*filing.Package, ed25519.PublicKey, error) {
+	var used ed25519.PublicKey
+	p, err := filing.Open(data, func(town string) (ed25519.PublicKey, bool, error) {
 		text, found, err := s.DB.FilingKey(ctx, town)
 		if err != nil || !found {
 			return nil, false, err
 		}
-		raw, err := base64.StdEncoding.DecodeString(text)
-		if err != nil || len(raw) != ed25519.PublicKeySize {
+		key, err := storedKey(text)
+		if err != nil {
 			return nil, false, gs.Errorf(gs.EINTERNAL, "登记的%s公钥已损坏，请重新登记", town)
 		}
-		return ed25519.PublicKey(raw), true, nil
+		used = key
+		return key, true, nil
 	})
+	return p, used, err
 }
 
 // ImportedFilingWorkbook returns the filing workbook (报备材料) of the
 // package imported for town's quarter q, with every worker's numbers as
 // the town finalized them, and its file name, checked again against the
-// registered key. Only the district may.
+// key it was verified with when imported (the town may have registered
+// another since). Only the district may.
 func (s *Service) ImportedFilingWorkbook(ctx context.Context, u *gs.User, town string, q gs.Quarter) ([]byte, string, error) {
 	if u == nil || u.Role != gs.RoleDistrict {
 		return nil, "", gs.Errorf(gs.EFORBIDDEN, "只有区中心可以查看导入的报备包。")
 	}
-	data, found, err := s.DB.FilingPackage(ctx, town, q.String())
+	data, text, found, err := s.DB.FilingPackage(ctx, town, q.String())
 	if err != nil {
 		return nil, "", err
 	}
 	if !found {
 		return nil, "", gs.Errorf(gs.ENOTFOUND, "没有导入%s %s 的报备包。", town, q)
 	}
-	p, err := s.openFiling(ctx, data)
+	key, err := storedKey(text)
+	if err != nil {
+		return nil, "", gs.Errorf(gs.EINTERNAL, "%s %s 的报备包没有记下导入时核对所用的公钥，无法再次核对。请重新导入这个报备包。", town, q)
+	}
+	p, err := filing.Open(data, func(string) (ed25519.PublicKey, bool, error) { return key, true, nil })
 	if err != nil {
 		return nil, "", err
 	}

@@ -2,6 +2,9 @@ package app_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +12,9 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/filing"
 	"github.com/gridscore/gridscore/scheme"
+	"github.com/gridscore/gridscore/store"
 	"github.com/gridscore/gridscore/store/storetest"
 )
 
@@ -70,25 +75,25 @@ func testSignedFiling(t *testing.T, target func(testing.TB) string) {
 		}
 
 		// The district's own server.
-		district := &app.Service{DB: mustOpen(t, target(t)), Scheme: scheme.Default(), Now: func() time.Time { return *now }}
+		district := &app.Service{DB: districtStore(t, target(t)), Scheme: scheme.Default(), Now: func() time.Time { return *now }}
 		dctx := app.WithActor(context.Background(), "district")
 		if _, err := district.ImportFiling(dctx, qDist, pkg); err == nil || !strings.Contains(gs.ErrorMessage(err), "还没有登记青山镇的公钥") {
 			t.Errorf("import before the key is registered: %v", err)
 		}
-		if _, err := district.RegisterFilingKey(dctx, qAdmin, name, pub); gs.ErrorCode(err) != gs.EFORBIDDEN {
+		if _, err := district.RegisterFilingKey(dctx, qAdmin, name, pub, false); gs.ErrorCode(err) != gs.EFORBIDDEN {
 			t.Errorf("a town registers a key at the district: %v", err)
 		}
 		other, err := (&app.Service{DB: mustOpen(t, target(t)), Scheme: scheme.Default()}).TownPublicKey(ctx, qAdmin, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := district.RegisterFilingKey(dctx, qDist, name, other); err != nil {
+		if _, err := district.RegisterFilingKey(dctx, qDist, name, other, false); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := district.ImportFiling(dctx, qDist, pkg); err == nil || !strings.Contains(gs.ErrorMessage(err), "签名不符") {
 			t.Errorf("import signed by another key: %v", err)
 		}
-		if _, err := district.RegisterFilingKey(dctx, qDist, name, pub); err != nil {
+		if _, err := district.RegisterFilingKey(dctx, qDist, name, pub, false); err != nil {
 			t.Fatal(err)
 		}
 		altered := append([]byte(nil), pkg...)
@@ -161,5 +166,131 @@ func testSignedFiling(t *testing.T, target func(testing.TB) string) {
 		if _, err := district.ImportFiling(dctx, qDist, newer); err != nil {
 			t.Errorf("importing the newer package again: %v", err)
 		}
+	}
+}
+
+// districtStore opens a new store at target holding the district's
+// register of grids: the demo town's and one of 白云镇.
+func districtStore(t *testing.T, target string) *store.DB {
+	t.Helper()
+	db := mustOpen(t, target)
+	grids := append(demo.Town(1).Grids, gs.Grid{Code: "BY001", Name: "白云一网格", Community: "白云社区", Town: "白云镇"})
+	if _, err := db.Import(context.Background(), &gs.Records{Grids: grids}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// newKey is the text of a new public key no town holds.
+func newKey(t *testing.T) string {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filing.KeyText(pub)
+}
+
+// TestFilingKeysAtTheDistrict, on each engine: a key registered for one
+// town is refused for another, naming the town that has it; a town that
+// is not one of the district's is refused; replacing the key of a town
+// whose package was imported asks for confirmation, and once replaced the
+// package imported before still opens, checked against the key it was
+// verified with, which the list names; the district's database makes no
+// town's private key.
+func TestFilingKeysAtTheDistrict(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			testFilingKeys(t, b.Target)
+		})
+	}
+}
+
+func testFilingKeys(t *testing.T, target func(testing.TB) string) {
+	db := mustOpen(t, target(t))
+	if _, err := db.Import(context.Background(), demo.Town(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	clock := demo.AsOf()
+	town := &app.Service{DB: db, Scheme: scheme.Default(), Now: func() time.Time { return clock }}
+	ctx := app.WithActor(context.Background(), "admin")
+	name, q := demo.TownName, demo.Quarter()
+	if err := town.Compute(ctx, qStaff, name, q, demo.AsOf()); err != nil {
+		t.Fatal(err)
+	}
+	if err := town.Publish(ctx, qStaff, name, q); err != nil {
+		t.Fatal(err)
+	}
+	clock = time.Date(2023, 10, 16, 9, 0, 0, 0, gs.CST) // the appeal window is over
+	if err := town.Finalize(ctx, qAdmin, name, q); err != nil {
+		t.Fatal(err)
+	}
+	pkg, _, err := town.FilingPackage(ctx, qStaff, name, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := town.TownPublicKey(ctx, qAdmin, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubKey, _ := filing.ParseKey(pub)
+
+	district := &app.Service{DB: districtStore(t, target(t)), Scheme: scheme.Default(), Now: func() time.Time { return clock }}
+	dctx := app.WithActor(context.Background(), "district")
+	if _, err := district.RegisterFilingKey(dctx, qDist, name, pub, false); err != nil {
+		t.Fatal(err)
+	}
+	_, err = district.RegisterFilingKey(dctx, qDist, "白云镇", pub, false)
+	if gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已登记为青山镇的公钥，不能再登记给白云镇") {
+		t.Errorf("青山镇's key registered for 白云镇: %v, want refused naming 青山镇", err)
+	}
+	_, err = district.RegisterFilingKey(dctx, qDist, "不存在镇", newKey(t), false)
+	if gs.ErrorCode(err) != gs.EINVALID || !errors.Is(err, app.ErrFilingKeyTown) || !strings.Contains(gs.ErrorMessage(err), "“不存在镇”不是本区的镇街（本区的镇街：白云镇、青山镇）") {
+		t.Errorf("a key for a town not in the district: %v", err)
+	}
+	if keys, _ := district.FilingKeyFingerprints(dctx, qDist); len(keys) != 1 {
+		t.Errorf("after the refusals the district has keys %v, want 青山镇's alone", keys)
+	}
+
+	if _, err := district.ImportFiling(dctx, qDist, pkg); err != nil {
+		t.Fatal(err)
+	}
+	// The town lost its key and registers a new one.
+	replacement := newKey(t)
+	_, err = district.RegisterFilingKey(dctx, qDist, name, replacement, false)
+	if !errors.Is(err, app.ErrFilingKeyReplace) || !strings.Contains(gs.ErrorMessage(err), "已导入的 1 个报备包是按它核对的") ||
+		!strings.Contains(gs.ErrorMessage(err), filing.Fingerprint(pubKey)) {
+		t.Errorf("replacing the key of a town with an imported package, unconfirmed: %v", err)
+	}
+	if keys, _ := district.FilingKeyFingerprints(dctx, qDist); keys[name] != filing.Fingerprint(pubKey) {
+		t.Errorf("an unconfirmed replacement changed the key: %v", keys)
+	}
+	newFP, err := district.RegisterFilingKey(dctx, qDist, name, replacement, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, file, err := district.ImportedFilingWorkbook(dctx, qDist, name, q); err != nil || file != "青山镇 2023Q3 报备材料（报备包）.xlsx" {
+		t.Errorf("the package imported before the key was replaced: %q, %v", file, err)
+	}
+	fs, err := district.ImportedFilings(dctx, qDist, q)
+	if err != nil || len(fs) != 1 || fs[0].KeyFingerprint != filing.Fingerprint(pubKey) || fs[0].KeyFingerprint == newFP {
+		t.Errorf("imported filings %+v (%v), want the one verified with %s", fs, err, filing.Fingerprint(pubKey))
+	}
+	if _, err := district.ImportFiling(dctx, qDist, pkg); err == nil || !strings.Contains(gs.ErrorMessage(err), "签名不符") {
+		t.Errorf("a package of the old key imported after the replacement: %v", err)
+	}
+
+	// The district's database makes no town's private key, asked twice
+	// (a key made by the first ask would be shown by the second).
+	for range 2 {
+		_, err := district.TownPublicKey(ctx, qAdmin, name)
+		if gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "这是区中心的数据库") ||
+			!strings.Contains(gs.ErrorMessage(err), "gridscore filing-key --town 青山镇") {
+			t.Fatalf("a town's key asked of the district's database: %v", err)
+		}
+	}
+	if _, _, err := district.FilingPackage(ctx, qAdmin, name, q); err == nil {
+		t.Errorf("the district's database signed a package as the town")
 	}
 }

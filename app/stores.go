@@ -245,12 +245,12 @@ type Store interface {
 // registered and the filing packages it imported (filing_signed.go).
 type FilingStore interface {
 	TownKey(ctx context.Context, town string, create func() (pub, priv string, err error), audit gs.AuditEntry) (pub, priv string, err error)
-	RegisterFilingKey(ctx context.Context, town, pub string, audit gs.AuditEntry) error
+	RegisterFilingKey(ctx context.Context, town, pub string, replace bool, audit gs.AuditEntry) error
 	FilingKey(ctx context.Context, town string) (string, bool, error)
 	FilingKeys(ctx context.Context) (map[string]string, error)
 	SaveFiling(ctx context.Context, f gs.ImportedFiling, pkg []byte, audit gs.AuditEntry) error
 	ImportedFilings(ctx context.Context, quarter string) ([]gs.ImportedFiling, error)
-	FilingPackage(ctx context.Context, town, quarter string) ([]byte, bool, error)
+	FilingPackage(ctx context.Context, town, quarter string) (pkg []byte, pub string, found bool, err error)
 }
 
 // AuthStore is what Auth needs of the store.

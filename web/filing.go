@@ -28,9 +28,12 @@ type FilingsPage struct {
 	// order they were sent; Errors why it read none.
 	Packages []FilingOutcome
 	Errors   []string
-	// KeyTown, KeyText and KeyError are the key form shown again.
-	KeyTown, KeyText, KeyError, KeyDone string
-	MaxMB                               int
+	// KeyTown, KeyText and KeyError are the key form shown again, with
+	// KeyTownError beside the town's field. KeyConfirm asks to confirm
+	// the replacement of a key packages were imported with.
+	KeyTown, KeyText, KeyError, KeyTownError, KeyDone string
+	KeyConfirm                                        bool
+	MaxMB                                             int
 }
 
 // TownFilingRow is one town on the filings page.
@@ -43,6 +46,12 @@ type TownFilingRow struct {
 	Package *FilingPackageRow
 	// Fingerprint is the town's registered key, "" when none.
 	Fingerprint string
+}
+
+// KeyReplaced says whether the package was verified with a key other than
+// the one registered for the town now.
+func (r TownFilingRow) KeyReplaced() bool {
+	return r.Package != nil && r.Package.KeyFingerprint != r.Fingerprint
 }
 
 // FilingOutcome is what an upload did with one package: imported, or not
@@ -61,6 +70,9 @@ type FilingPackageRow struct {
 	FinalizedAt, SignedAt, ImportedAt, ImportedBy string
 	Workers, Assessed                             int
 	Average, Pay                                  string
+	// KeyFingerprint names the key the package was verified with, which
+	// it is checked against again.
+	KeyFingerprint string
 }
 
 // maxFilingUpload bounds the packages posted at once.
@@ -107,7 +119,7 @@ func (s *Server) showFilings(w http.ResponseWriter, r *http.Request, u *gs.User,
 	for _, f := range imported {
 		row(f.Town).Package = &FilingPackageRow{WorkbookURL: "/filings/" + url.PathEscape(f.Town) + "/" + f.Quarter + "/filing.xlsx", FinalizedAt: fmtTime(f.FinalizedAt), SignedAt: fmtTime(f.SignedAt),
 			ImportedAt: fmtTime(f.ImportedAt), ImportedBy: f.ImportedBy, Workers: f.Workers, Assessed: f.Assessed,
-			Average: f.AverageTotal(), Pay: f.PaySum.String()}
+			Average: f.AverageTotal(), Pay: f.PaySum.String(), KeyFingerprint: f.KeyFingerprint}
 	}
 	for town := range keys {
 		row(town)
@@ -187,10 +199,16 @@ func (s *Server) registerFilingKey(w http.ResponseWriter, r *http.Request, u *gs
 		return forbidden("镇街的公钥由区中心登记。")
 	}
 	page := &FilingsPage{KeyTown: r.PostFormValue("town"), KeyText: r.PostFormValue("key")}
-	fp, err := s.Service.RegisterFilingKey(r.Context(), u, page.KeyTown, page.KeyText)
-	if gs.ErrorCode(err) == gs.EINVALID {
-		page.KeyError = gs.ErrorMessage(err)
-		return s.showFilings(w, r, u, http.StatusBadRequest, page)
+	fp, err := s.Service.RegisterFilingKey(r.Context(), u, page.KeyTown, page.KeyText, r.PostFormValue("replace") != "")
+	if code := gs.ErrorCode(err); code == gs.EINVALID || code == gs.ECONFLICT {
+		switch {
+		case errors.Is(err, app.ErrFilingKeyTown):
+			page.KeyTownError = gs.ErrorMessage(err)
+		default:
+			page.KeyError = gs.ErrorMessage(err)
+		}
+		page.KeyConfirm = errors.Is(err, app.ErrFilingKeyReplace)
+		return s.showFilings(w, r, u, statusOf(err), page)
 	}
 	if err != nil {
 		return err

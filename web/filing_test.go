@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"database/sql"
 	"mime/multipart"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/demo"
+	"github.com/gridscore/gridscore/filing"
 )
 
 // postFiles posts files (name → content) in the form field field to path.
@@ -191,4 +194,47 @@ func TestFilingUploadSaysEveryPackage(t *testing.T) {
 	if res, body := f.postFiles("/filings", "packages", district, [2]string{"二.zip", newer}); res.StatusCode != http.StatusOK || !strings.Contains(body, "二.zip：已导入青山镇 2023Q3") {
 		t.Errorf("sent again: %d\n%s", res.StatusCode, body)
 	}
+}
+
+// TestFilingKeyReplacedOnThePage, on each engine: at the district, a key
+// for a town that is not the district's is refused beside the town's
+// field; replacing the key of a town whose package was imported asks for
+// a confirmation first, and afterwards the package imported before still
+// downloads, the list naming the key it was verified with.
+func TestFilingKeyReplacedOnThePage(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.finalizeDemo(t)
+		admin, district := f.login("admin"), f.login("district")
+		_, key := f.get("/towns/青山镇/filing-key.txt", admin)
+		_, pkg := f.get("/towns/青山镇/filing.zip", admin)
+		res, body := f.post("/filings/keys", url.Values{"town": {"不存在镇"}, "key": {key}}, district)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `name="town" value="不存在镇" required aria-invalid="true"><p class="field-error" role="alert">“不存在镇”不是本区的镇街`) {
+			t.Errorf("a town not in the district: %d\n%s", res.StatusCode, body)
+		}
+		if res, body := f.post("/filings/keys", url.Values{"town": {"青山镇"}, "key": {key}}, district); res.StatusCode != http.StatusOK {
+			t.Fatalf("register: %d\n%s", res.StatusCode, body)
+		}
+		if res, body := f.postFiles("/filings", "packages", district, [2]string{"青山镇.zip", pkg}); res.StatusCode != http.StatusOK {
+			t.Fatalf("import: %d\n%s", res.StatusCode, body)
+		}
+		old, _ := filing.ParseKey(key)
+		newPub, _, _ := ed25519.GenerateKey(rand.Reader)
+		replacement := url.Values{"town": {"青山镇"}, "key": {filing.KeyText(newPub)}}
+		res, body = f.post("/filings/keys", replacement, district)
+		if res.StatusCode != http.StatusConflict || !strings.Contains(body, "已导入的 1 个报备包是按它核对的") || !strings.Contains(body, `name="replace"`) {
+			t.Errorf("replacing unconfirmed: %d, want 409 asking to confirm\n%s", res.StatusCode, body)
+		}
+		replacement.Set("replace", "1")
+		if res, body := f.post("/filings/keys", replacement, district); res.StatusCode != http.StatusOK || !strings.Contains(body, "已登记青山镇的公钥，指纹 "+filing.Fingerprint(newPub)) {
+			t.Fatalf("replacing confirmed: %d\n%s", res.StatusCode, body)
+		}
+		if res, book := f.get("/filings/青山镇/2023Q3/filing.xlsx", district); res.StatusCode != http.StatusOK || len(book) == 0 {
+			t.Errorf("the package imported before the key was replaced: %d\n%s", res.StatusCode, book)
+		}
+		_, page := f.get("/filings", district)
+		if !strings.Contains(page, `data-label="核对所用公钥"><code>`+filing.Fingerprint(old)+`</code><br>（导入后已更换登记的公钥`) ||
+			!strings.Contains(page, `data-label="登记的公钥"><code>`+filing.Fingerprint(newPub)+`</code>`) {
+			t.Errorf("the list does not name the key the package was verified with and the one registered\n%s", page)
+		}
+	})
 }

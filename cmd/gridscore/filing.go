@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
+	"github.com/gridscore/gridscore/report"
 )
 
 // The signed filing with a district that keeps its own server (issue 16
@@ -75,17 +77,18 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 type FilingKeyCommand struct {
 	m *Main
 	storeFlags
-	town, key string
-	register  bool
+	town, key         string
+	register, replace bool
 }
 
 // Run parses the arguments and shows or registers the key.
 func (c *FilingKeyCommand) Run(ctx context.Context, args []string) error {
-	fs := newFlagSet(c.m, "filing-key", "gridscore filing-key --town 镇街 | gridscore filing-key --register --town 镇街 --key 公钥")
+	fs := newFlagSet(c.m, "filing-key", "gridscore filing-key --town 镇街 | gridscore filing-key --register --town 镇街 --key 公钥 [--replace]")
 	c.storeFlags.register(fs, c.m)
 	fs.StringVar(&c.town, "town", c.m.Getenv("GRIDSCORE_TOWN"), "镇街名称（必填）")
 	fs.BoolVar(&c.register, "register", false, "区中心：登记该镇街的公钥（--key 给出镇街提供的公钥，或其文件名）")
 	fs.StringVar(&c.key, "key", "", "镇街的公钥（gridscore-ed25519: 开头的一行）或存有公钥的文件")
+	fs.BoolVar(&c.replace, "replace", false, "区中心：确认更换已导入过报备包的镇街的公钥（已导入的报备包仍按导入时的公钥核对）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -110,7 +113,10 @@ func (c *FilingKeyCommand) Run(ctx context.Context, args []string) error {
 	if b, err := os.ReadFile(c.key); err == nil {
 		text = string(b)
 	}
-	fp, err := svc.RegisterFilingKey(ctx, &gs.User{Username: app.ActorCommandLine, Role: gs.RoleDistrict}, c.town, text)
+	fp, err := svc.RegisterFilingKey(ctx, &gs.User{Username: app.ActorCommandLine, Role: gs.RoleDistrict}, c.town, text, c.replace)
+	if errors.Is(err, app.ErrFilingKeyReplace) {
+		return gs.Errorf(gs.ECONFLICT, "%s确认更换请加上 --replace 再运行。", gs.ErrorMessage(err))
+	}
 	if err != nil {
 		return err
 	}
@@ -125,8 +131,9 @@ type ImportFilingCommand struct {
 	storeFlags
 }
 
-// Run imports each package named; it fails if any is refused (the others
-// are kept).
+// Run imports each package named, saying on the standard error why each
+// one refused was; it fails if any is (the others are kept), as a command
+// given bad data fails, not as an internal error.
 func (c *ImportFilingCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet(c.m, "import-filing", "gridscore import-filing [--db 文件 | --dsn URL] 报备包.zip...")
 	c.storeFlags.register(fs, c.m)
@@ -146,7 +153,9 @@ func (c *ImportFilingCommand) Run(ctx context.Context, args []string) error {
 	refused := 0
 	for _, path := range fs.Args() {
 		data, err := os.ReadFile(path)
-		if err == nil {
+		if err != nil {
+			err = gs.Errorf(gs.EINVALID, "无法读取文件：%v", err)
+		} else {
 			var f *gs.ImportedFiling
 			if f, err = svc.ImportFiling(ctx, district, data); err == nil {
 				fmt.Fprintf(c.m.Stdout, "%s：已导入%s %s 的报备包（网格员 %d 名，参加考核 %d 名，平均分 %s，绩效合计 %s 元）\n",
@@ -155,10 +164,15 @@ func (c *ImportFilingCommand) Run(ctx context.Context, args []string) error {
 			}
 		}
 		refused++
-		fmt.Fprintf(c.m.Stderr, "%s：%s\n", path, gs.ErrorMessage(err))
+		// A package's name is shown, not obeyed.
+		if gs.ErrorCode(err) == gs.EINTERNAL {
+			fmt.Fprintf(c.m.Stderr, "%s：系统出错，没有导入，可以稍后重新导入：%s（详细信息：%v）\n", report.TerminalText(path), gs.ErrorMessage(err), err)
+			continue
+		}
+		fmt.Fprintf(c.m.Stderr, "%s：%s\n", report.TerminalText(path), report.TerminalText(gs.ErrorMessage(err)))
 	}
 	if refused > 0 {
-		return fmt.Errorf("%d 个报备包没有导入", refused)
+		return gs.Errorf(gs.EINVALID, "%d 个报备包没有导入，原因见上。", refused)
 	}
 	return nil
 }

@@ -52,6 +52,7 @@ func TestFilingFromTownToDistrict(t *testing.T) {
 	dir := t.TempDir()
 	town, district := filepath.Join(dir, "town.db"), filepath.Join(dir, "district.db")
 	finalizedTown(t, town)
+	districtGrids(t, district)
 	pkg := filepath.Join(dir, "报备包.zip")
 	code, out, errOut := run(t, town, "export", "filing", "--town", "青山镇", "--quarter", "2023Q3", "--out", pkg)
 	if code != 0 || !strings.Contains(out, "已写入报备包") {
@@ -62,8 +63,8 @@ func TestFilingFromTownToDistrict(t *testing.T) {
 		t.Fatalf("filing-key printed %q; export said %q", key, out)
 	}
 	code, _, errOut = run(t, district, "import-filing", pkg)
-	if code != 1 || !strings.Contains(errOut, "还没有登记青山镇的公钥") {
-		t.Errorf("import before registering: %d %q", code, errOut)
+	if code != 1 || !strings.Contains(errOut, "还没有登记青山镇的公钥") || strings.Contains(errOut, "内部错误") {
+		t.Errorf("import before registering: %d %q, want refused with its reason alone", code, errOut)
 	}
 	keyFile := filepath.Join(dir, "青山镇.pub")
 	os.WriteFile(keyFile, []byte(key), 0o644)
@@ -74,12 +75,90 @@ func TestFilingFromTownToDistrict(t *testing.T) {
 	data[len(data)/3] ^= 0x01
 	altered := filepath.Join(dir, "改过.zip")
 	os.WriteFile(altered, data, 0o644)
-	if code, _, errOut := run(t, district, "import-filing", altered); code != 1 || !strings.Contains(errOut, "改过.zip：") {
-		t.Errorf("altered package: %d %q", code, errOut)
+	if code, _, errOut := run(t, district, "import-filing", altered); code != 1 || !strings.Contains(errOut, "改过.zip：") || strings.Contains(errOut, "内部错误") {
+		t.Errorf("altered package: %d %q, want refused with its reason alone", code, errOut)
 	}
 	code, out, errOut = run(t, district, "import-filing", pkg)
 	if code != 0 || !strings.Contains(out, "已导入青山镇 2023Q3 的报备包") {
 		t.Errorf("import: %d %q %q", code, out, errOut)
+	}
+}
+
+// districtGrids makes a store at path holding the district's register
+// of grids: the demo town's and one of 白云镇.
+func districtGrids(t *testing.T, path string) {
+	t.Helper()
+	db, err := store.OpenAndMigrate(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	grids := append(demo.Town(1).Grids, gs.Grid{Code: "BY001", Name: "白云一网格", Community: "白云社区", Town: "白云镇"})
+	if _, err := db.Import(context.Background(), &gs.Records{Grids: grids}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFilingKeyRefusals: at the district, `filing-key --register` refuses
+// a town's key for another town, naming the town it is registered for,
+// and a town that is not the district's, and asks for --replace before
+// replacing the key of a town with an imported package, which still
+// opens afterwards; `filing-key --town` makes no town key in the
+// district's database, and says where to run it. The town's own use is
+// unchanged.
+func TestFilingKeyRefusals(t *testing.T) {
+	dir := t.TempDir()
+	town, district := filepath.Join(dir, "town.db"), filepath.Join(dir, "district.db")
+	finalizedTown(t, town)
+	districtGrids(t, district)
+	pkg := signedAt(t, town, dir, time.Date(2023, 10, 23, 15, 30, 0, 0, gs.CST))
+	code, key, errOut := run(t, town, "filing-key", "--town", "青山镇")
+	if code != 0 || !strings.HasPrefix(key, "gridscore-ed25519:") {
+		t.Fatalf("filing-key on the town's server: %d %q %q", code, key, errOut)
+	}
+	key = strings.TrimSpace(key)
+	if code, out, errOut := run(t, district, "filing-key", "--register", "--town", "青山镇", "--key", key); code != 0 {
+		t.Fatalf("register: %d %q %q", code, out, errOut)
+	}
+	for _, c := range []struct{ town, want string }{
+		{"白云镇", "已登记为青山镇的公钥，不能再登记给白云镇"},
+		{"不存在镇", "“不存在镇”不是本区的镇街（本区的镇街：白云镇、青山镇）"},
+	} {
+		code, out, errOut := run(t, district, "filing-key", "--register", "--town", c.town, "--key", key)
+		if code != 1 || out != "" || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "内部错误") {
+			t.Errorf("青山镇's key for %s: %d %q %q, want refused saying %q", c.town, code, out, errOut, c.want)
+		}
+	}
+
+	code, out, errOut := run(t, district, "filing-key", "--town", "青山镇")
+	if code != 1 || out != "" || !strings.Contains(errOut, "这是区中心的数据库") || !strings.Contains(errOut, "须在本镇街的服务器上运行 gridscore filing-key --town 青山镇") {
+		t.Errorf("filing-key --town on the district's database: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := run(t, district, "filing-key", "--town", "青山镇"); code != 1 || out != "" {
+		t.Errorf("asked again, the district's database shows a key it made: %d %q", code, out)
+	}
+
+	if code, out, errOut := run(t, district, "import-filing", pkg); code != 0 {
+		t.Fatalf("import: %d %q %q", code, out, errOut)
+	}
+	other := filepath.Join(dir, "other.db")
+	_, otherKey, _ := run(t, other, "filing-key", "--town", "青山镇")
+	code, _, errOut = run(t, district, "filing-key", "--register", "--town", "青山镇", "--key", strings.TrimSpace(otherKey))
+	if code != 1 || !strings.Contains(errOut, "已导入的 1 个报备包是按它核对的") || !strings.Contains(errOut, "--replace") {
+		t.Errorf("replacing without --replace: %d %q", code, errOut)
+	}
+	if code, out, errOut := run(t, district, "filing-key", "--register", "--replace", "--town", "青山镇", "--key", strings.TrimSpace(otherKey)); code != 0 {
+		t.Fatalf("replacing with --replace: %d %q %q", code, out, errOut)
+	}
+	db, err := store.Open(context.Background(), district)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := &app.Service{DB: db, Scheme: scheme.Default()}
+	distr := &gs.User{Username: "district", Role: gs.RoleDistrict}
+	if _, _, err := s.ImportedFilingWorkbook(context.Background(), distr, "青山镇", demo.Quarter()); err != nil {
+		t.Errorf("the package imported before the key was replaced: %v", err)
 	}
 }
 
@@ -119,6 +198,7 @@ func TestImportFilingRefusesAnOlderPackage(t *testing.T) {
 	_, key, _ := run(t, town, "filing-key", "--town", "青山镇")
 	keyFile := filepath.Join(dir, "青山镇.pub")
 	os.WriteFile(keyFile, []byte(key), 0o644)
+	districtGrids(t, district)
 	if code, out, errOut := run(t, district, "filing-key", "--register", "--town", "青山镇", "--key", keyFile); code != 0 {
 		t.Fatalf("register: %d %q %q", code, out, errOut)
 	}
@@ -126,8 +206,8 @@ func TestImportFilingRefusesAnOlderPackage(t *testing.T) {
 		t.Fatalf("import the newer: %d %q %q", code, out, errOut)
 	}
 	code, out, errOut := run(t, district, "import-filing", older)
-	if code != 1 || out != "" {
-		t.Errorf("import the older: %d %q, want it refused", code, out)
+	if code != 1 || out != "" || strings.Contains(errOut, "内部错误") {
+		t.Errorf("import the older: %d %q %q, want it refused with its reason alone", code, out, errOut)
 	}
 	for _, want := range []string{"1020-0900.zip：", "青山镇 2023Q3", "已导入的报备包签发于 2023-10-23 15:30:00", "这个报备包签发于 2023-10-20 09:00:00"} {
 		if !strings.Contains(errOut, want) {
