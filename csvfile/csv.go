@@ -31,6 +31,7 @@ func (l *Loader) addCSV(label string, data io.Reader) {
 // streaming read size its duplicate-key table from the first rows.
 func (b *builder) readCSV(src *source, data io.Reader, size int64) {
 	b.start(src)
+	defer b.endTitle(src) // a short mapped file: its header is among its rows
 	text := &recordLimit{r: newDecoder(data)}
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1

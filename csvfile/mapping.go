@@ -28,10 +28,17 @@ type mappedSource struct {
 	cols []*mappedCell
 	// buf is the row's converted cells (reused from row to row).
 	buf []string
-	// headers are the mapping's headers; pending is set while the rows
-	// read are the title above the header (see mappedHeader).
+	// headers are the mapping's headers.
 	headers []string
+	// pending is set until the header is found: the rows read until then
+	// (title, nums) are kept to choose it from (see titleRow).
 	pending bool
+	title   [][]string
+	nums    []int
+	// keyCells and needCells are the positions of the cells every record
+	// fills, for summaryRow: its key columns and its required columns
+	// the mapping reads.
+	keyCells, needCells []int
 }
 
 // mappedCell is a column of the file the mapping converts.
@@ -73,14 +80,39 @@ func (b *builder) newMappedSource(label string, m *gridscore.Mapping) *source {
 			ms.headers = append(ms.headers, h)
 		}
 	}
+	ms.pending = true
 	src := b.newSource(label, k)
 	src.mapping = ms
 	return src
 }
 
-// maxTitleRows bounds the rows above the header of a mapped file: the
-// title, the date of the export, that other systems write there.
+// maxTitleRows bounds the rows above the header of another system's
+// export: the title, the date of the export, that it writes there.
 const maxTitleRows = 10
+
+// headerIndex returns which of rows, the first rows of a table that are
+// not blank (maxTitleRows at most), is its header: the first of those
+// that has the most non-empty cells. A title above the header (网格E通事件导出,
+// 导出时间：2023-10-08) fills fewer cells than the header, even in a
+// narrow file, and the rows below it no more than it. The import of a
+// mapped file (titleRow) and the looks at a file before (Headers,
+// SurveyFile) take the same row for the header by it. It returns -1 when
+// every row is blank.
+func headerIndex(rows [][]string) int {
+	h, most := -1, 0
+	for i, r := range rows {
+		n := 0
+		for _, c := range r {
+			if gridscore.TrimText(c) != "" {
+				n++
+			}
+		}
+		if n > most {
+			h, most = i, n
+		}
+	}
+	return h
+}
 
 // shared counts the cells that are headers of the mapping.
 func (ms *mappedSource) shared(cells []string) int {
@@ -93,6 +125,45 @@ func (ms *mappedSource) shared(cells []string) int {
 	return n
 }
 
+// titleRow keeps the row num of src, read with a mapping, while its
+// header is not known: other systems often write a title above it. Once
+// maxTitleRows rows that are not blank are kept, or the table ends
+// (endTitle), the header is chosen among them (headerIndex), and the rows
+// after it are read.
+func (b *builder) titleRow(src *source, num int, cells []string) {
+	ms := src.mapping
+	if strings.TrimSpace(strings.Join(cells, "")) == "" {
+		return
+	}
+	ms.title = append(ms.title, slices.Clone(cells)) // a CSV reader reuses its rows
+	ms.nums = append(ms.nums, num)
+	if len(ms.title) == maxTitleRows {
+		b.endTitle(src)
+	}
+}
+
+// endTitle chooses the header of src, read with a mapping, among the rows
+// titleRow kept, and reads the rows after it. It does nothing once the
+// header was chosen, or when no row was kept (mappedEnd reports it).
+func (b *builder) endTitle(src *source) {
+	ms := src.mapping
+	if ms == nil || !ms.pending || len(ms.title) == 0 || b.stopped() {
+		return
+	}
+	rows, nums := ms.title, ms.nums
+	ms.pending, ms.title, ms.nums = false, nil, nil
+	h := headerIndex(rows)
+	if !b.mappedHeader(src, rows[h], nums[h], len(rows) == maxTitleRows) {
+		return
+	}
+	for i := h + 1; i < len(rows); i++ {
+		b.row(src, nums[i], rows[i])
+		if b.stopped() || src.gaveUp {
+			return
+		}
+	}
+}
+
 // find returns the kind's column named key, or nil.
 func (k *kind) find(key string) *column {
 	for _, c := range k.cols {
@@ -103,37 +174,31 @@ func (k *kind) find(key string) *column {
 	return nil
 }
 
-// mappedHeader maps the header cells of src, read with a mapping, to the
-// kind's columns by the mapping's headers. Every header the mapping reads
-// must be there once; the file's other columns are not read. It returns
-// false when one is missing or repeated.
-//
-// Other systems often write a title above the header (网格E通事件导出,
-// 导出时间：…): a row num of the first maxTitleRows that holds less
-// than half of the mapping's headers is taken for such a title, and the
-// header looked for in the next (see row); the file is not read when none
-// is found.
-func (b *builder) mappedHeader(src *source, cells []string, num int) bool {
+// mappedHeader maps the header cells of src (row num), read with a
+// mapping, to the kind's columns by the mapping's headers. Every header
+// the mapping reads must be there once; the file's other columns are not
+// read. It returns false when one is missing or repeated, or when the row
+// holds less than half of the mapping's headers: then the file is not one
+// the mapping reads (or, when full, its header is below the first
+// maxTitleRows rows).
+func (b *builder) mappedHeader(src *source, cells []string, num int, full bool) bool {
 	ms := src.mapping
-	if src.index == nil {
-		src.index = make([]int, len(src.kind.cols))
-		for i := range src.index {
-			src.index[i] = -1
-		}
+	src.index = make([]int, len(src.kind.cols))
+	for i := range src.index {
+		src.index[i] = -1
 	}
 	if n := ms.shared(cells); 2*n < len(ms.headers) {
-		if ms.pending = num < maxTitleRows; ms.pending {
-			return true
-		}
 		src.gaveUp = true
-		b.fileProblem(src.label, 0, nil, fmt.Sprintf("前 %d 行中%s，或表头写在了更下面", maxTitleRows, ms.noHeader()))
+		if full {
+			b.fileProblem(src.label, 0, nil, fmt.Sprintf("前 %d 行中%s，或表头写在了更下面", maxTitleRows, ms.noHeader()))
+		} else {
+			b.fileProblem(src.label, 0, nil, "文件中"+ms.noHeader())
+		}
 		return false
 	}
-	ms.pending = false
 	src.width = len(cells)
 	ok := true
 	for _, c := range src.kind.cols {
-		src.index[c.pos] = -1
 		cell := ms.cols[c.pos]
 		if cell == nil {
 			continue
@@ -152,6 +217,17 @@ func (b *builder) mappedHeader(src *source, cells []string, num int) bool {
 		if src.index[c.pos] < 0 {
 			b.fileProblem(src.label, num, c, "文件中没有映射“"+ms.m.Name+"”所需的列“"+cell.header+"”")
 			ok = false
+		}
+	}
+	ms.keyCells, ms.needCells = nil, nil
+	for _, c := range src.kind.keyCols {
+		if i := src.index[c.pos]; i >= 0 {
+			ms.keyCells = append(ms.keyCells, i)
+		}
+	}
+	for _, c := range src.kind.cols {
+		if i := src.index[c.pos]; i >= 0 && c.required {
+			ms.needCells = append(ms.needCells, i)
 		}
 	}
 	src.headed, src.gaveUp = ok, !ok
@@ -236,7 +312,7 @@ func (ms *mappedSource) noHeader() string {
 }
 
 // mappedEnd finishes the reading of the files read with a mapping: a
-// file whose header was never found (every row a title) is reported, and
+// file whose header was never found (every row blank) is reported, and
 // the problems name the files' own columns (nameMappedColumns).
 func (b *builder) mappedEnd() {
 	for _, src := range b.sources {

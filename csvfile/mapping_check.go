@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,12 +128,21 @@ func checkMappedValues(fail func(int, string, ...any), i int, at string, mc *gri
 			fail(i, "%s的取值超过 %d 种：%s只有几种取值，请检查是否选错了列。", at, maxMappedValues, c.label())
 			return
 		}
+		// In the order of the values as written, so that the messages
+		// (and which of two spellings is kept) never hang on the order
+		// of a map.
+		written := slices.Sorted(maps.Keys(mc.Values))
 		trimmed := make(map[string]string, len(mc.Values))
-		for value, code := range mc.Values {
-			value = gridscore.TrimText(value)
+		spelled := make(map[string]string, len(mc.Values)) // trimmed value → value as written
+		for _, raw := range written {
+			value, code := gridscore.TrimText(raw), mc.Values[raw]
+			if c, ok := v.enum.parse(code); ok && code != "" {
+				code = c // 自办 means self_handled, as in any file
+			}
 			switch {
 			case value == "":
 				fail(i, "%s：空值不需要映射（空单元格即不填）。", at)
+				continue
 			case len([]rune(value)) > maxMappedText:
 				fail(i, "%s：取值 %s 超过 %d 个字。", at, quoted(value), maxMappedText)
 			case code == "" && c.required:
@@ -139,6 +150,14 @@ func checkMappedValues(fail func(int, string, ...any), i int, at string, mc *gri
 			case code != "" && v.enum.labels[code] == "":
 				fail(i, "%s：取值“%s”的含义 %s 不是 %s的取值（应为 %s）。", at, value, quoted(code), c.label(), v.enum.hint())
 			}
+			if first, ok := spelled[value]; ok {
+				if trimmed[value] != code {
+					fail(i, "%s：取值 %s 和 %s 去掉首尾空格后是同一个值“%s”，却对应不同的含义（%s、%s）：同一个值只能有一个含义，请删去其中一个。",
+						at, quoted(first), quoted(raw), value, meaning(v.enum, trimmed[value]), meaning(v.enum, code))
+				}
+				continue
+			}
+			spelled[value] = raw
 			trimmed[value] = code
 		}
 		mc.Values = trimmed
@@ -154,6 +173,15 @@ func checkMappedValues(fail func(int, string, ...any), i int, at string, mc *gri
 			fail(i, "%s填入 %s（%s），不需要取值的对应或日期写法。", at, c.label(), valueNames[v.kind][1])
 		}
 	}
+}
+
+// meaning names the meaning code of a mapped value for a message: its
+// Chinese label, or 不填 for an empty cell.
+func meaning(e *enum, code string) string {
+	if code == "" {
+		return "不填"
+	}
+	return e.label(code)
 }
 
 // dateFormatIDs lists the forms of dates for a message.

@@ -52,15 +52,17 @@ func (f *DateFormat) label() string { return f.Title + "（如 " + f.Example + "
 
 // read reads s in the form f into a stamp. It returns msgBadStamp for a
 // value not in the form, or the message of parseStamp for a day or time
-// that does not exist. A workbook's date cells (serial numbers, excel)
-// are read by DATA.md's form only.
+// that does not exist. A workbook's date cell (excel: its serial number,
+// 45110.385…) is its date whatever the form: a form tells how a date is
+// written as text, and a date cell is no text; no text of a form is such
+// a number (20230703 is beyond the serials of 2099).
 func (f *DateFormat) read(s string, excel, date1904 bool) (stamp, string) {
-	if f.ID == "" {
-		if excel {
-			if st, ok := excelSerial(s, date1904); ok {
-				return st, ""
-			}
+	if excel {
+		if st, ok := excelSerial(s, date1904); ok {
+			return st, ""
 		}
+	}
+	if f.ID == "" {
 		return parseStamp(s)
 	}
 	var st stamp
@@ -176,6 +178,7 @@ func abs(n int) int {
 // dateFit counts, for a column's values, how many each form reads.
 type dateFit struct {
 	values int               // non-empty values looked at
+	cells  int               // of them, a workbook's date cells, which every form reads
 	reads  map[string]int    // by form id
 	first  map[string]string // by form id: the first value it does not read
 }
@@ -193,6 +196,11 @@ func (d *dateFit) add(s string, excel, date1904 bool) {
 		d.reads, d.first = map[string]int{}, map[string]string{}
 	}
 	d.values++
+	if excel {
+		if _, ok := excelSerial(s, date1904); ok {
+			d.cells++
+		}
+	}
 	for i := range dateFormats {
 		f := &dateFormats[i]
 		if _, msg := f.read(s, excel, date1904); msg == "" {
@@ -206,6 +214,8 @@ func (d *dateFit) add(s string, excel, date1904 bool) {
 // best returns the form that reads the most values, preferring the
 // earlier of dateFormats on a tie, and whether another reads as many
 // (the values do not tell which: 03/07/2023 is in both m/d/y and d/m/y).
+// Date cells, which every form reads, tell nothing: a column of them
+// alone is not ambiguous.
 func (d *dateFit) best() (id string, ambiguous bool) {
 	most := -1
 	for _, f := range dateFormats {
@@ -213,7 +223,7 @@ func (d *dateFit) best() (id string, ambiguous bool) {
 		switch {
 		case n > most:
 			id, most, ambiguous = f.ID, n, false
-		case n == most && n > 0:
+		case n == most && n > d.cells:
 			ambiguous = true
 		}
 	}

@@ -35,8 +35,10 @@ type Headed struct {
 }
 
 // Headers reads the header of the file at path (a .csv or .xlsx file):
-// one for a CSV file, one per sheet of a workbook whose first row is not
-// empty. A file that cannot be read gives none: the import reports why.
+// one for a CSV file, one per sheet of a workbook that is not empty. The
+// header is the row the import of a mapped file takes for it
+// (headerIndex), below any title. A file that cannot be read gives none:
+// the import reports why.
 func Headers(path string) []Headed {
 	label := filepath.Base(path)
 	var out []Headed
@@ -52,30 +54,16 @@ func Headers(path string) []Headed {
 }
 
 // headedRows calls header with the header row of rows, then row with each
-// row after it, until either returns false. The header is the first row
-// of the first maxTitleRows that has two non-empty cells or more and at
-// least half as many as the fullest of them: a title above it (one
-// merged cell: 网格E通事件导出) is passed over, as a mapping's reader
-// passes it over (see mappedHeader).
+// row after it, until either returns false. The header is chosen among
+// the first maxTitleRows rows that are not blank by the rule the import of
+// a mapped file follows (headerIndex): a title above it (网格E通事件导出,
+// 导出时间：…) is passed over.
 func headedRows(rows func(yield func([]string) bool), header, row func([]string) bool) {
 	var buf [][]string
 	decided := false
 	decide := func() bool {
 		decided = true
-		filled := make([]int, len(buf))
-		most := 0
-		for i, r := range buf {
-			for _, c := range r {
-				if strings.TrimSpace(c) != "" {
-					filled[i]++
-				}
-			}
-			most = max(most, filled[i])
-		}
-		h := slices.IndexFunc(filled, func(n int) bool { return n >= 2 && 2*n >= most })
-		if h < 0 {
-			h = slices.IndexFunc(filled, func(n int) bool { return n > 0 })
-		}
+		h := headerIndex(buf)
 		if h < 0 || !header(buf[h]) {
 			return false
 		}
@@ -91,6 +79,9 @@ func headedRows(rows func(yield func([]string) bool), header, row func([]string)
 			if !row(cells) {
 				return
 			}
+			continue
+		}
+		if strings.TrimSpace(strings.Join(cells, "")) == "" {
 			continue
 		}
 		buf = append(buf, cells)
@@ -202,6 +193,9 @@ type SurveyColumn struct {
 	// (up to a few thousand: DateValues) it reads.
 	Dates      []DateFit
 	DateValues int
+	// DateCells counts, of those values, a workbook's date cells, which
+	// every form reads.
+	DateCells int
 }
 
 // ValueCount is a distinct value of a column and the number of its cells.
@@ -226,7 +220,7 @@ const MaxSurveyValues = 60
 // DateFormat returns the form that reads the most of the column's
 // values (DATA.md's first on a tie), and whether another reads as many.
 func (c *SurveyColumn) DateFormat() (id string, ambiguous bool) {
-	d := dateFit{values: c.DateValues, reads: map[string]int{}}
+	d := dateFit{values: c.DateValues, cells: c.DateCells, reads: map[string]int{}}
 	for _, f := range c.Dates {
 		d.reads[f.Format.ID] = f.Reads
 	}
@@ -235,7 +229,8 @@ func (c *SurveyColumn) DateFormat() (id string, ambiguous bool) {
 
 // SurveyFile surveys the file or sheet named label (as Headers names it)
 // of the file at path. It returns nil when there is no such table, or
-// when its first row is empty.
+// when it is empty. The summary rows the import would skip (合计：3 件,
+// summaryRow) are neither counted nor their values listed.
 func SurveyFile(path, label string) *Survey {
 	var sv *Survey
 	eachTable(path, filepath.Base(path), func(l, name string, excel bool, rows func(yield func([]string) bool)) {
@@ -243,6 +238,7 @@ func SurveyFile(path, label string) *Survey {
 			return
 		}
 		var cols []surveyed
+		var held [][]string // rows that may be summary rows (see below)
 		headedRows(rows, func(cells []string) bool {
 			h, ok := headedOf(l, name, cells)
 			if !ok {
@@ -255,28 +251,58 @@ func SurveyFile(path, label string) *Survey {
 			}
 			return true
 		}, func(cells []string) bool {
-			blank := true
-			for i, c := range cells {
-				v := gridscore.TrimText(c)
-				if v == "" || i >= len(cols) {
-					continue
-				}
-				blank = false
-				cols[i].add(v, excel)
+			switch _, maybe := summaryStart(cells); {
+			case summaryRow(cells, nil, nil):
+				return true // 合计：3 件
+			case maybe && len(held) < maxHeldRows:
+				held = append(held, cells) // 总数…: a record, or a total?
+				return true
 			}
-			if !blank {
-				sv.Rows++
-			}
+			sv.add(cols, cells, excel)
 			return true
 		})
 		if sv == nil {
 			return
+		}
+		// A row held back is a summary row if it leaves empty most of
+		// the cells every other row fills, as the import skips one that
+		// leaves empty most of those its mapping requires.
+		var need []int
+		for i := range cols {
+			if sv.Rows > 0 && cols[i].Filled == sv.Rows {
+				need = append(need, i)
+			}
+		}
+		for _, cells := range held {
+			if !summaryRow(cells, nil, need) {
+				sv.add(cols, cells, excel)
+			}
 		}
 		for i := range cols {
 			sv.Columns = append(sv.Columns, cols[i].done())
 		}
 	})
 	return sv
+}
+
+// maxHeldRows bounds the rows a survey holds back until it can tell
+// whether they are summary rows: an export has a few at its end.
+const maxHeldRows = 100
+
+// add counts the row cells, not blank, in the columns cols.
+func (sv *Survey) add(cols []surveyed, cells []string, excel bool) {
+	blank := true
+	for i, c := range cells {
+		v := gridscore.TrimText(c)
+		if v == "" || i >= len(cols) {
+			continue
+		}
+		blank = false
+		cols[i].add(v, excel)
+	}
+	if !blank {
+		sv.Rows++
+	}
 }
 
 // surveyed is a column being surveyed.
@@ -304,7 +330,7 @@ func (s *surveyed) add(v string, excel bool) {
 func (s *surveyed) done() SurveyColumn {
 	c := s.SurveyColumn
 	slices.SortStableFunc(c.Values, func(a, b ValueCount) int { return cmp.Compare(b.Count, a.Count) })
-	c.DateValues = s.dates.values
+	c.DateValues, c.DateCells = s.dates.values, s.dates.cells
 	for _, f := range dateFormats {
 		c.Dates = append(c.Dates, DateFit{Format: f, Reads: s.dates.reads[f.ID], Misfit: s.dates.first[f.ID]})
 	}

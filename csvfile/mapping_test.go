@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/csvfile"
 )
@@ -105,23 +103,12 @@ func TestMappedFileGivesTheRecordsOfDataMD(t *testing.T) {
 // its mapping, its date cells as dates and its text dates in the
 // mapping's form.
 func TestMappedSheetReadsDateCells(t *testing.T) {
-	f := excelize.NewFile()
-	rows := [][]any{
-		{"事件ID", "办理状态", "上报人工号", "上报日期", "办结日期", "事件标题", "事件级别", "上报人姓名", "备注"},
-		{"SJ-1", "自行处置", "W1", "2023.07.03 09:15", "2023.07.03 17:00", "路灯损坏", "一般"},
-		{"SJ-2", "上报", "W1", "2023.07.04 10:00", "", "", "较大"},
-		{"SJ-3", "转办", "W2", "2023.7.5 8:30", "2023.07.06 09:00:30", "", "一般"},
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := filepath.Join(t.TempDir(), "导出.xlsx")
-	if err := f.SaveAs(path); err != nil {
-		t.Fatal(err)
-	}
+	path := writeRows(t,
+		[]any{"事件ID", "办理状态", "上报人工号", "上报日期", "办结日期", "事件标题", "事件级别", "上报人姓名", "备注"},
+		[]any{"SJ-1", "自行处置", "W1", "2023.07.03 09:15", "2023.07.03 17:00", "路灯损坏", "一般"},
+		[]any{"SJ-2", "上报", "W1", "2023.07.04 10:00", "", "", "较大"},
+		[]any{"SJ-3", "转办", "W2", "2023.7.5 8:30", "2023.07.06 09:00:30", "", "一般"},
+	)
 	want, _, err := scanMapped(t, nil, writeFile(t, t.TempDir(), "events.csv", dataMDEvents))
 	if err != nil {
 		t.Fatal(err)

@@ -25,9 +25,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gridscore/gridscore"
 )
@@ -196,7 +196,8 @@ type source struct {
 // the rows of such a file are not read (every one would fail the same way).
 func (b *builder) header(src *source, cells []string) bool {
 	if src.mapping != nil {
-		return b.mappedHeader(src, cells, 1)
+		b.titleRow(src, 1, cells) // the header may be below a title
+		return true
 	}
 	k := src.kind
 	if strings.TrimSpace(strings.Join(cells, "")) == "" {
@@ -260,16 +261,18 @@ func (b *builder) row(src *source, num int, fields []string) {
 			break
 		}
 	}
-	if blank || num == 2 && templateNotes(src, fields) {
+	if blank || num == 2 && src.mapping == nil && templateNotes(src, fields) {
 		return
 	}
-	if src.mapping != nil && src.mapping.pending {
-		b.mappedHeader(src, fields, num) // a title above the header
-		return
-	}
-	if src.mapping != nil && summaryRow(fields) {
-		src.totals = append(src.totals, num)
-		return
+	if ms := src.mapping; ms != nil {
+		if ms.pending {
+			b.titleRow(src, num, fields) // the header may be below
+			return
+		}
+		if summaryRow(fields, ms.keyCells, ms.needCells) {
+			src.totals = append(src.totals, num)
+			return
+		}
 	}
 	if b.tooManyNamed(src) {
 		return
@@ -285,28 +288,62 @@ func (b *builder) row(src *source, num int, fields []string) {
 // write under their exports (合计：12 件; 总计; 小计).
 var summaryWords = []string{"合计", "总计", "小计", "共计", "总数"}
 
+// summaryLabel is a first cell that is a summary word alone or followed
+// by a count, spaces removed: 合计, 合计：3件, 总计(12条), 共计共5项.
+var summaryLabel = regexp.MustCompile(`^(?:合计|总计|小计|共计|总数)[:：]?共?(?:[(（]?[0-9][0-9,.]*(?:件|条|人次|人|次|个|项|行|名|户|笔)?[)）]?)?$`)
+
 // summaryRow reports whether fields, a row of another system's export, is
-// a summary row rather than a record: its first cell that is not empty is
-// short and begins with a summary word (spaces inside it ignored: 合 计).
-// Such rows are skipped and reported (Source.Totals), not taken for bad
-// records; a DATA.md file has none.
-func summaryRow(fields []string) bool {
+// a summary row rather than a record. Its first cell that is not empty
+// (spaces inside it ignored: 合 计) must begin with a summary word, and
+// the row must not be a record: that cell is nothing but the word and
+// perhaps a count (合计：3 件), or the row leaves empty every cell of keys,
+// or more than half of the cells of need. keys and need are the
+// positions of the cells every record fills: its key columns and its
+// required columns (the columns of them a mapping reads, for the import;
+// the columns every other row fills, for a survey). A row that fills
+// them is a record whatever its first cell says (总数核查台账缺失), so
+// that no record is ever passed over for a total.
+//
+// The import and the survey of a file (SurveyFile) skip the same rows
+// with it; such rows are reported (Source.Totals), not taken for bad
+// records. A DATA.md file has none.
+func summaryRow(fields []string, keys, need []int) bool {
+	first, ok := summaryStart(fields)
+	switch {
+	case !ok:
+		return false
+	case summaryLabel.MatchString(first):
+		return true
+	}
+	filled := func(i int) bool { return i < len(fields) && gridscore.TrimText(fields[i]) != "" }
+	if len(keys) > 0 && !slices.ContainsFunc(keys, filled) {
+		return true
+	}
+	empty := 0
+	for _, i := range need {
+		if !filled(i) {
+			empty++
+		}
+	}
+	return 2*empty > len(need)
+}
+
+// summaryStart returns the first non-empty cell of fields, spaces
+// removed, and whether it begins with a summary word.
+func summaryStart(fields []string) (string, bool) {
 	for _, f := range fields {
 		v := strings.Join(strings.Fields(gridscore.TrimText(f)), "")
 		if v == "" {
 			continue
 		}
-		if utf8.RuneCountInString(v) > 12 {
-			return false
-		}
 		for _, w := range summaryWords {
 			if strings.HasPrefix(v, w) {
-				return true
+				return v, true
 			}
 		}
-		return false
+		return v, false
 	}
-	return false
+	return "", false
 }
 
 // tooManyNamed stops the reading of src, reporting why, when it would read

@@ -140,6 +140,7 @@ func (b *builder) openedWorkbook(label string, f *excelize.File, err error) (*ex
 // so a date cell gives its serial number, converted by the row accessors.
 func (b *builder) readSheet(f *excelize.File, sheet string, src *source) {
 	b.start(src)
+	defer b.endTitle(src) // a short mapped sheet: its header is among its rows
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		b.fileProblem(src.label, 0, nil, "无法读取工作表："+err.Error())

@@ -115,6 +115,15 @@ func TestImportWithMapping(t *testing.T) {
 				!strings.Contains(out, "已导入映射“网格E通事件导出”") {
 				t.Fatalf("mapping import: %d %s%s", code, out, errOut)
 			}
+			// A town the store has not: refused, naming those it has, and
+			// nothing saved.
+			if code, _, errOut := on(mapped, "mapping", "import", "--town", "不存在镇", filepath.Join(dir, "mapping.json")); code != 1 ||
+				!strings.Contains(errOut, "没有镇街“不存在镇”。已有的镇街：青山镇") {
+				t.Errorf("mapping import --town 不存在镇: exit %d\n%s", code, errOut)
+			}
+			if _, out, _ := on(mapped, "mapping", "list", "--town", "不存在镇"); strings.Contains(out, "不存在镇/") {
+				t.Errorf("a mapping was saved for a town the store has not:\n%s", out)
+			}
 			code, out, errOut := on(mapped, "import", "--mapping", "网格E通事件导出", export)
 			if code != 0 || !strings.Contains(out, "网格E通事件导出20231008.csv 按映射“网格E通事件导出”读取") || !strings.Contains(out, "事件 3 条：新增 3") ||
 				!strings.Contains(out, "网格E通事件导出20231008.csv 跳过合计行（第 5 行）") {
