@@ -18,6 +18,9 @@ type WorkerLife struct {
 	Published bool
 	// AppealUntil is the last day of the appeal period, while published.
 	AppealUntil string
+	// AppealWorkdays is how many workdays after publication appeals are
+	// open (the scheme's).
+	AppealWorkdays int
 	Appeals     []AppealRow
 	Voided      []VoidedRow
 }
@@ -80,7 +83,8 @@ func (s *Server) workerLife(ctx context.Context, u *gs.User, wr *gs.WorkerResult
 	if err != nil {
 		return nil, err
 	}
-	l := &workerLife{WorkerLife: WorkerLife{StateName: s.quarterStateName(st, p.Quarter), Published: st.State == gs.StatePublished},
+	l := &workerLife{WorkerLife: WorkerLife{StateName: s.quarterStateName(st, p.Quarter), Published: st.State == gs.StatePublished,
+		AppealWorkdays: s.Service.Scheme.AppealWorkdays},
 		appeals: map[gs.DeductionRef]*AppealRow{}, workerID: wr.WorkerID, form: form}
 	own := u.Role == gs.RoleWorker && u.WorkerID == wr.WorkerID
 	center := (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == wr.Town

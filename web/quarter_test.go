@@ -53,6 +53,8 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 
 	res, body := f.post(town+"compute", url.Values{"as_of": {"不是时间"}}, staff)
 	wantStatus(t, "compute with a bad moment", res, body, 400, "请填写计算时点", `value="不是时间"`)
+	res, body = f.get("/workers/QS013", qs013)
+	wantStatus(t, "worker page before publication", res, body, 200, "本季度结果公示后 5 个工作日内，可在本页对应扣分项下提出申诉")
 	res, body = f.post(town+"compute", url.Values{"as_of": {"2023-10-08T09:00"}}, staff)
 	wantStatus(t, "compute", res, body, 303)
 	res, body = f.get("/", admin)
@@ -70,7 +72,7 @@ func TestQuarterLifeThroughPages(t *testing.T) {
 	d := before.Deductions[0]
 	form := url.Values{"rule": {string(d.Rule)}, "period": {d.Period}, "evidence": {strings.Join(d.Evidence, ",")}}
 	res, body = f.get("/workers/QS013", qs013)
-	wantStatus(t, "worker page published", res, body, 200, "公示中", "申诉截止 2023-10-13", ">申诉</button>")
+	wantStatus(t, "worker page published", res, body, 200, "公示中", "申诉截止 2023-10-13", ">申诉</button>", "可在申诉截止（2023-10-13）前")
 
 	res, body = f.post("/workers/QS013/appeals", withValue(form, "reason", "替同事申诉"), qs001)
 	wantStatus(t, "appeal for another worker", res, body, 403)
