@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,12 +67,17 @@ func TestAPITokenExpires(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		told := false
+		told, replaced := false, false
 		for _, e := range entries {
 			told = told || strings.Contains(e.Detail, "有效期至 "+ends.In(gs.CST).Format("2006-01-02 15:04"))
+			replaced = replaced || e.Action == gs.AuditAPITokenRevoked && strings.HasSuffix(e.Object, "/"+strconv.FormatInt(quarter.Token.ID, 10)) &&
+				strings.Contains(e.Detail, "已过期，由同名的新令牌接替")
 		}
 		if !told {
 			t.Error("the audit log does not say until when the token is valid")
+		}
+		if !replaced {
+			t.Error("the audit log does not say the expired token was revoked when its name was taken again")
 		}
 	})
 }

@@ -26,7 +26,8 @@ import (
 type APIStore interface {
 	// CreateAPIToken stores a token by the hash of its secret, with the
 	// audit entries made of it.
-	CreateAPIToken(ctx context.Context, t *gs.APIToken, hash string, audit func(*gs.APIToken) []gs.AuditEntry) error
+	// Expired tokens of its name are revoked, and audit is told their IDs.
+	CreateAPIToken(ctx context.Context, t *gs.APIToken, hash string, audit func(t *gs.APIToken, replaced []int64) []gs.AuditEntry) error
 	// APITokenByHash returns the token whose secret has the hash.
 	APITokenByHash(ctx context.Context, hash string) (*gs.APIToken, error)
 	// APITokens lists a town's tokens, live first.
@@ -102,10 +103,16 @@ func (s *Service) CreateAPIToken(ctx context.Context, u *gs.User, name string, w
 		return nil, fmt.Errorf("create api token: %w", err)
 	}
 	secret := apiTokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
-	err := s.DB.CreateAPIToken(ctx, &t, hashToken(raw), func(t *gs.APIToken) []gs.AuditEntry {
-		return []gs.AuditEntry{{At: t.CreatedAt, Username: Actor(ctx), Action: gs.AuditAPITokenCreated,
+	err := s.DB.CreateAPIToken(ctx, &t, hashToken(raw), func(t *gs.APIToken, replaced []int64) []gs.AuditEntry {
+		var entries []gs.AuditEntry
+		for _, id := range replaced {
+			old := gs.APIToken{ID: id, Town: t.Town}
+			entries = append(entries, gs.AuditEntry{At: t.CreatedAt, Username: Actor(ctx), Action: gs.AuditAPITokenRevoked,
+				Object: apiTokenObject(&old), Detail: "名称：" + t.Name + "；已过期，由同名的新令牌接替"})
+		}
+		return append(entries, gs.AuditEntry{At: t.CreatedAt, Username: Actor(ctx), Action: gs.AuditAPITokenCreated,
 			Object: apiTokenObject(t), Detail: "名称：" + t.Name + "；" + APITokenScope(t) +
-				"；有效期至 " + t.ExpiresAt.In(gs.CST).Format("2006-01-02 15:04")}}
+				"；有效期至 " + t.ExpiresAt.In(gs.CST).Format("2006-01-02 15:04")})
 	})
 	if err != nil {
 		return nil, err

@@ -145,9 +145,10 @@ func (s *Service) RegisterFilingKey(ctx context.Context, u *gs.User, town, keyTe
 		return "", fmt.Errorf("%w (%w)", s.unknownTown(ctx, unknown.Town), ErrFilingKeyTown)
 	}
 	if inUse, ok := errors.AsType[*store.KeyInUseError](err); ok {
-		return "", gs.Errorf(gs.ECONFLICT, "这个公钥（指纹 %s）已登记为%s的公钥，不能再登记给%s：每个镇街用自己的密钥签名。请核对是否拿错了镇街的公钥。",
+		return "", gs.Errorf(gs.ECONFLICT, "这个公钥（指纹 %s）是%s的公钥（现在登记的，或已导入的报备包所用的），不能再登记给%s：每个镇街用自己的密钥签名。请核对是否拿错了镇街的公钥。",
 			fp, inUse.OtherTown, inUse.Town)
 	}
+
 	if kept, ok := errors.AsType[*store.KeyReplaceError](err); ok {
 		return "", fmt.Errorf("%w (%w)", gs.Errorf(gs.ECONFLICT, "%s已登记公钥（指纹 %s），已导入的 %d 个报备包是按它核对的。"+
 			"换成新公钥（指纹 %s）后，已导入的报备包仍按导入时的公钥核对，照常可以下载；今后导入的报备包按新公钥核对，旧密钥签发的报备包不再接受。请确认是否更换。",

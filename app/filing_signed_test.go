@@ -242,7 +242,7 @@ func testFilingKeys(t *testing.T, target func(testing.TB) string) {
 		t.Fatal(err)
 	}
 	_, err = district.RegisterFilingKey(dctx, qDist, "白云镇", pub, false)
-	if gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "已登记为青山镇的公钥，不能再登记给白云镇") {
+	if gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "是青山镇的公钥（现在登记的，或已导入的报备包所用的），不能再登记给白云镇") {
 		t.Errorf("青山镇's key registered for 白云镇: %v, want refused naming 青山镇", err)
 	}
 	_, err = district.RegisterFilingKey(dctx, qDist, "不存在镇", newKey(t), false)
@@ -279,6 +279,19 @@ func testFilingKeys(t *testing.T, target func(testing.TB) string) {
 	}
 	if _, err := district.ImportFiling(dctx, qDist, pkg); err == nil || !strings.Contains(gs.ErrorMessage(err), "签名不符") {
 		t.Errorf("a package of the old key imported after the replacement: %v", err)
+	}
+	// The old key, kept with the package it verified, is still 青山镇's.
+	_, err = district.RegisterFilingKey(dctx, qDist, "白云镇", pub, false)
+	if gs.ErrorCode(err) != gs.ECONFLICT || !strings.Contains(gs.ErrorMessage(err), "是青山镇的公钥") {
+		t.Errorf("青山镇's replaced key registered for 白云镇: %v, want refused", err)
+	}
+	// A database that made a town's key and then registered keys (the
+	// district's) signs nothing more with it.
+	if _, err := town.RegisterFilingKey(dctx, qDist, name, pub, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := town.FilingPackage(ctx, qStaff, name, q); err == nil {
+		t.Errorf("a database holding registered keys signed a package with the town key it made before")
 	}
 
 	// The district's database makes no town's private key, asked twice

@@ -14,10 +14,11 @@ import (
 // its secret, never the secret, as sessions are.
 
 // CreateAPIToken stores a new token with the hash of its secret, sets t.ID,
-// and appends the audit entries audit makes of it (with its ID), in one
-// transaction. A name the town's live tokens already use is ECONFLICT and
-// writes nothing, unless that token has expired: it is then revoked.
-func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash string, audit func(*gridscore.APIToken) []gridscore.AuditEntry) error {
+// and appends the audit entries audit makes of it (with its ID and the
+// IDs of the tokens it replaced), in one transaction. A name the town's
+// live tokens already use is ECONFLICT and writes nothing, unless that
+// token has expired: it is then revoked, replaced by the new one.
+func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash string, audit func(t *gridscore.APIToken, replaced []int64) []gridscore.AuditEntry) error {
 	tx, err := db.writeTx(ctx)
 	if err != nil {
 		return err
@@ -29,9 +30,22 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash st
 	}
 	// A token of the same name that has expired gives its name up to its
 	// replacement: it is revoked as of now, by whoever replaces it.
-	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1, revoked_by = $2
-		WHERE town = $3 AND name = $4 AND revoked_at = 0 AND expires_at <> 0 AND expires_at <= $1`,
-		t.CreatedAt.Unix(), t.CreatedBy, t.Town, t.Name); err != nil {
+	rows, err := tx.QueryContext(ctx, `UPDATE api_tokens SET revoked_at = $1, revoked_by = $2
+		WHERE town = $3 AND name = $4 AND revoked_at = 0 AND expires_at <> 0 AND expires_at <= $1 RETURNING id`,
+		t.CreatedAt.Unix(), t.CreatedBy, t.Town, t.Name)
+	if err != nil {
+		return db.wrap("create api token: replace an expired one", err)
+	}
+	var replaced []int64
+	for rows.Next() {
+		var old int64
+		if err := rows.Scan(&old); err != nil {
+			rows.Close()
+			return db.wrap("create api token: replace an expired one", err)
+		}
+		replaced = append(replaced, old)
+	}
+	if err := rows.Close(); err != nil {
 		return db.wrap("create api token: replace an expired one", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO api_tokens (id, town, name, token_hash, write_kinds, can_read,
@@ -46,7 +60,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *gridscore.APIToken, hash st
 		return err
 	}
 	t.ID = id
-	if err := db.appendAudit(ctx, tx, audit(t)); err != nil {
+	if err := db.appendAudit(ctx, tx, audit(t, replaced)); err != nil {
 		return db.wrap("create api token: audit", err)
 	}
 	return db.wrap("create api token: commit", tx.Commit())

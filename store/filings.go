@@ -22,19 +22,23 @@ func (db *DB) TownKey(ctx context.Context, town string, create func() (pub, priv
 		return "", "", err
 	}
 	defer tx.Rollback()
-	err = tx.QueryRowContext(ctx, "SELECT public_key, private_key FROM town_keys WHERE town = $1", town).Scan(&pub, &priv)
-	if err == nil {
-		return pub, priv, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return "", "", db.wrap("town key", err)
-	}
+	// Asked first: a key pair made here before any key was registered
+	// (by an older version, or before the district registered its towns'
+	// keys) signs nothing once the store is the district's, so that the
+	// district cannot sign a package as a town whose key it registered.
 	var registered int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM filing_keys").Scan(&registered); err != nil {
 		return "", "", db.wrap("town key", err)
 	}
 	if registered > 0 {
 		return "", "", ErrDistrictStore
+	}
+	err = tx.QueryRowContext(ctx, "SELECT public_key, private_key FROM town_keys WHERE town = $1", town).Scan(&pub, &priv)
+	if err == nil {
+		return pub, priv, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", "", db.wrap("town key", err)
 	}
 	if pub, priv, err = create(); err != nil {
 		return "", "", err
@@ -75,8 +79,11 @@ func (db *DB) RegisterFilingKey(ctx context.Context, town, pub string, replace b
 	if grids == 0 {
 		return &UnknownTownError{Town: town}
 	}
+	// A key is one town's: registered now, or kept with a package of
+	// another town imported before its key was replaced.
 	var other string
-	err = tx.QueryRowContext(ctx, "SELECT town FROM filing_keys WHERE public_key = $1 AND town <> $2 ORDER BY town LIMIT 1", pub, town).Scan(&other)
+	err = tx.QueryRowContext(ctx, `SELECT town FROM (SELECT town FROM filing_keys WHERE public_key = $1 AND town <> $2
+		UNION SELECT town FROM filings WHERE public_key = $1 AND town <> $2) k ORDER BY town LIMIT 1`, pub, town).Scan(&other)
 	if err == nil {
 		return &KeyInUseError{Town: town, OtherTown: other}
 	}

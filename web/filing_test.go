@@ -57,6 +57,9 @@ func TestFilingPages(t *testing.T) {
 		t.Fatalf("package: %d %q %q", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
 	}
 	_, key := f.get("/towns/青山镇/filing-key.txt", admin)
+	// The town signs again a day later (now: this database, shared with
+	// the district, signs nothing once the district registers keys).
+	newer := f.signedLater(ctx, 24*time.Hour)
 	if res, _ := f.get("/towns/青山镇/filing.zip", district); res.StatusCode != http.StatusForbidden {
 		t.Errorf("the district downloads a town's package: %d, want 403", res.StatusCode)
 	}
@@ -97,9 +100,8 @@ func TestFilingPages(t *testing.T) {
 		}
 	}
 
-	// The town signs again a day later: the newer package replaces the
-	// one imported, and uploading the older one again is refused.
-	newer := f.signedLater(ctx, 24*time.Hour)
+	// The newer package replaces the one imported, and uploading the
+	// older one again is refused.
 	if res, body := f.postFiles("/filings", "packages", district, [2]string{"新.zip", newer}); res.StatusCode != http.StatusOK || !strings.Contains(body, "新.zip：已导入青山镇 2023Q3") {
 		t.Fatalf("import the newer: %d\n%s", res.StatusCode, body)
 	}
@@ -148,12 +150,14 @@ func TestFilingUploadSaysEveryPackage(t *testing.T) {
 	f := newFixtureAt(t, path)
 	ctx := f.finalizeDemo(t)
 	admin, district := f.login("admin"), f.login("district")
+	// Signed before the key is registered: a database holding registered
+	// keys (the district's; here one shared with the town) signs nothing.
 	_, key := f.get("/towns/青山镇/filing-key.txt", admin)
+	_, first := f.get("/towns/青山镇/filing.zip", admin)
+	newer := f.signedLater(ctx, 24*time.Hour)
 	if res, body := f.post("/filings/keys", url.Values{"town": {"青山镇"}, "key": {key}}, district); res.StatusCode != http.StatusOK {
 		t.Fatalf("register: %d\n%s", res.StatusCode, body)
 	}
-	_, first := f.get("/towns/青山镇/filing.zip", admin)
-	newer := f.signedLater(ctx, 24*time.Hour)
 	altered := []byte(first)
 	altered[len(altered)/2] ^= 1
 

@@ -121,7 +121,7 @@ func TestFilingKeyRefusals(t *testing.T) {
 		t.Fatalf("register: %d %q %q", code, out, errOut)
 	}
 	for _, c := range []struct{ town, want string }{
-		{"白云镇", "已登记为青山镇的公钥，不能再登记给白云镇"},
+		{"白云镇", "是青山镇的公钥（现在登记的，或已导入的报备包所用的），不能再登记给白云镇"},
 		{"不存在镇", "“不存在镇”不是本区的镇街（本区的镇街：白云镇、青山镇）"},
 	} {
 		code, out, errOut := run(t, district, "filing-key", "--register", "--town", c.town, "--key", key)
