@@ -80,7 +80,11 @@ func (s *Service) CreateAPIToken(ctx context.Context, u *gs.User, name string, w
 		months = DefaultAPITokenMonths
 	}
 	if !slices.Contains(APITokenMonths, months) {
-		return nil, gs.FieldErrors{{Field: "months", Message: "有效期只能选 3、6、12 或 24 个月", Value: strconv.Itoa(months)}}
+		terms := make([]string, len(APITokenMonths))
+		for i, m := range APITokenMonths {
+			terms[i] = strconv.Itoa(m)
+		}
+		return nil, gs.FieldErrors{{Field: "months", Message: "有效期只能选 " + strings.Join(terms, "、") + " 个月", Value: strconv.Itoa(months)}}
 	}
 	now := s.now()
 	t := gs.APIToken{Town: u.Town, Name: gs.TrimText(name), Read: read, CreatedAt: now, CreatedBy: Actor(ctx),

@@ -56,14 +56,19 @@ func TestComputeMeetsConcurrentChanges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			found := false
 			for _, w := range live.Workers {
 				if w.WorkerID != "QS013" {
 					continue
 				}
+				found = true
 				stored := workerOf(t, s, "QS013")
 				if *stored.Categories != *w.Categories || len(stored.Deductions) != len(w.Deductions) {
 					t.Errorf("%s: the snapshot's QS013 %+v, the records' %+v", what, *stored.Categories, *w.Categories)
 				}
+			}
+			if !found {
+				t.Fatalf("%s: QS013 is not in the town's result", what)
 			}
 		}
 

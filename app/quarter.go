@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -232,13 +234,13 @@ func rescore(ctx context.Context, qt *store.QuarterTx, sc *gs.Scheme, ws []gs.Wo
 // records the change in the audit log.
 func followVoid(ctx context.Context, qt *store.QuarterTx, void map[gs.DeductionRef][]gs.Voided, ref gs.DeductionRef, d gs.Deduction, now time.Time) error {
 	vs := void[ref.Key()]
+	if len(vs) == 0 {
+		return nil
+	}
 	for _, v := range vs {
 		if v.DeductionRef == ref {
 			return nil
 		}
-	}
-	if len(vs) == 0 {
-		return nil
 	}
 	old := vs[0]
 	if err := qt.Unvoid(old.DeductionRef); err != nil {
@@ -267,8 +269,10 @@ func markDormant(ctx context.Context, qt *store.QuarterTx, void map[gs.Deduction
 			present[gs.RefOf(w.WorkerID, d).Key()] = true
 		}
 	}
-	for key, vs := range void {
-		for _, v := range vs {
+	// In the keys' order, so that one computation tells the audit log the
+	// same way every time.
+	for _, key := range slices.SortedFunc(maps.Keys(void), compareRefs) {
+		for _, v := range void[key] {
 			dormant := !present[key]
 			if dormant == !v.DormantSince.IsZero() {
 				continue
@@ -289,6 +293,13 @@ func markDormant(ctx context.Context, qt *store.QuarterTx, void map[gs.Deduction
 		}
 	}
 	return nil
+}
+
+// compareRefs orders deduction references by worker, rule, period,
+// evidence and item.
+func compareRefs(a, b gs.DeductionRef) int {
+	return cmp.Or(cmp.Compare(a.WorkerID, b.WorkerID), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Period, b.Period),
+		cmp.Compare(a.EvidenceKey, b.EvidenceKey), cmp.Compare(a.Item, b.Item))
 }
 
 // records counts the records of an evidence key.

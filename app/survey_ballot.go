@@ -150,7 +150,7 @@ func refuseToken(t *store.BallotToken, now time.Time) error {
 		return gs.Errorf(gs.ECONFLICT, msgCodeUsed)
 	case t.State == store.TokenEnded || !c.ClosedAt.IsZero():
 		return gs.Errorf(gs.ECONFLICT, msgCampaignEnded)
-	case t.QuarterState != "" && t.QuarterState != gs.StateOpen:
+	case (&gs.QuarterState{State: t.QuarterState}).HasSnapshot():
 		// The quarter is computed (or later): as paper tallies are refused
 		// then (tallyOpen), no answer may change its ballots any more.
 		return gs.Errorf(gs.ECONFLICT, msgSurveyOver)

@@ -26,11 +26,11 @@ func (db *DB) TownKey(ctx context.Context, town string, create func() (pub, priv
 	// (by an older version, or before the district registered its towns'
 	// keys) signs nothing once the store is the district's, so that the
 	// district cannot sign a package as a town whose key it registered.
-	var registered int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM filing_keys").Scan(&registered); err != nil {
+	var registered bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM filing_keys)").Scan(&registered); err != nil {
 		return "", "", db.wrap("town key", err)
 	}
-	if registered > 0 {
+	if registered {
 		return "", "", ErrDistrictStore
 	}
 	err = tx.QueryRowContext(ctx, "SELECT public_key, private_key FROM town_keys WHERE town = $1", town).Scan(&pub, &priv)

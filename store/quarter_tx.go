@@ -151,17 +151,12 @@ func (qt *QuarterTx) Unvoid(ref gs.DeductionRef) error {
 }
 
 // SetDormant marks the void of ref dormant since at (its deduction is no
-// longer in the quarter's computed results), keeping an earlier moment it
-// was already dormant since, or in effect again when at is zero.
+// longer in the quarter's computed results), or in effect again when at is
+// zero.
 func (qt *QuarterTx) SetDormant(ref gs.DeductionRef, at time.Time) error {
-	where := " WHERE town = $1 AND quarter = $2 AND worker_id = $3 AND rule = $4 AND period = $5 AND evidence_key = $6"
-	args := []any{qt.State.Town, qt.State.Quarter, ref.WorkerID, string(ref.Rule), ref.Period, evidenceValue(ref)}
-	query := "UPDATE voided_deductions SET dormant_since = NULL" + where
-	if !at.IsZero() {
-		query = "UPDATE voided_deductions SET dormant_since = COALESCE(dormant_since, $7)" + where
-		args = append(args, at.Unix())
-	}
-	_, err := qt.tx.ExecContext(qt.ctx, query, args...)
+	_, err := qt.tx.ExecContext(qt.ctx, `UPDATE voided_deductions SET dormant_since = $1 WHERE town = $2 AND quarter = $3
+		AND worker_id = $4 AND rule = $5 AND period = $6 AND evidence_key = $7`,
+		instant(at), qt.State.Town, qt.State.Quarter, ref.WorkerID, string(ref.Rule), ref.Period, evidenceValue(ref))
 	return qt.db.wrap("mark void dormant", err)
 }
 

@@ -194,14 +194,10 @@ func voided(ctx context.Context, qr queryer, town, q string) ([]gs.Voided, error
 	for rows.Next() {
 		var v gs.Voided
 		var ev string
-		var dormant sql.NullInt64
-		if err := rows.Scan(&v.WorkerID, text(&v.Rule), &v.Period, &ev, &v.Reason, &v.By, timeDest{&v.At}, &dormant); err != nil {
+		if err := rows.Scan(&v.WorkerID, text(&v.Rule), &v.Period, &ev, &v.Reason, &v.By, timeDest{&v.At}, timeDest{&v.DormantSince}); err != nil {
 			return nil, err
 		}
 		v.EvidenceKey, v.Item = evidenceOf(v.Rule, ev)
-		if dormant.Valid {
-			v.DormantSince = time.Unix(dormant.Int64, 0)
-		}
 		out = append(out, v)
 	}
 	return out, rows.Err()

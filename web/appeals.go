@@ -66,7 +66,7 @@ func (s *Server) appealListWith(w http.ResponseWriter, r *http.Request, u *gs.Us
 		if err != nil {
 			return err
 		}
-		page.State, page.CanDecide = gs.StateName[st.State], !district && st.State == gs.StatePublished
+		page.State, page.CanDecide = s.quarterStateName(st, p.Quarter), !district && st.State == gs.StatePublished
 		if district {
 			page.BackURL = "/towns/" + url.PathEscape(town) + p.Query()
 		}

@@ -251,7 +251,7 @@ func (s *Server) filingProgress(r *http.Request, p Period, towns []gs.TownQuarte
 			continue
 		}
 		status := t.Filing(deadline, today)
-		row := FilingRow{Town: t.State.Town, URL: townPath(t.State.Town) + p.Query(), State: gs.StateName[t.State.State],
+		row := FilingRow{Town: t.State.Town, URL: townPath(t.State.Town) + p.Query(), State: s.quarterStateName(t.State, p.Quarter),
 			Status: gs.FilingStatusName[status], Late: status.Late(), Filed: t.State.State == gs.StateFiled}
 		if row.Filed {
 			row.FiledAt = t.State.FiledAt.In(gs.CST).Format("2006-01-02 15:04")

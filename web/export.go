@@ -74,7 +74,7 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 			// Pay is frozen once finalized (RULES.md §8): a sheet of any
 			// earlier state says, in its title and its name, that it is
 			// for checking, not for paying.
-			state, final := s.stateName(r, town, p), s.finalized(r, town, p)
+			state, final := s.stateName(r, town, p)
 			if !final {
 				state += "；未定稿，仅供核对，不能作为发放依据"
 				what += "（未定稿）"
@@ -93,21 +93,15 @@ func (s *Server) townExport(w http.ResponseWriter, r *http.Request, u *gs.User) 
 	return nil
 }
 
-// finalized reports whether town's quarter p is finalized (or filed), its
-// pay frozen.
-func (s *Server) finalized(r *http.Request, town string, p Period) bool {
-	st, err := s.Service.QuarterState(r.Context(), town, p.Quarter)
-	return err == nil && (st.State == gs.StateFinalized || st.State == gs.StateFiled)
-}
-
-// stateName says where town's quarter p stands, for a download's title:
-// the state of a stored snapshot, or a live result.
-func (s *Server) stateName(r *http.Request, town string, p Period) string {
+// stateName says where town's quarter p stands, for a download's title
+// (the state of a stored snapshot, or a live result), and whether it is
+// finalized (or filed), its pay frozen.
+func (s *Server) stateName(r *http.Request, town string, p Period) (name string, final bool) {
 	st, err := s.Service.QuarterState(r.Context(), town, p.Quarter)
 	if err != nil || !st.HasSnapshot() {
-		return "实时计算的临时结果"
+		return "实时计算的临时结果", false
 	}
-	return gs.StateName[st.State]
+	return gs.StateName[st.State], st.State == gs.StateFinalized || st.State == gs.StateFiled
 }
 
 // exportResult is town's result of period p for a download, as get gives

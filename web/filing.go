@@ -114,7 +114,7 @@ func (s *Server) showFilings(w http.ResponseWriter, r *http.Request, u *gs.User,
 	}
 	for _, tq := range quarters {
 		r := row(tq.State.Town)
-		r.StateName, r.ChangedAt = gs.StateName[tq.State.State], fmtTime(tq.ChangedAt)
+		r.StateName, r.ChangedAt = s.quarterStateName(tq.State, p.Quarter), fmtTime(tq.ChangedAt)
 	}
 	for _, f := range imported {
 		row(f.Town).Package = &FilingPackageRow{WorkbookURL: "/filings/" + url.PathEscape(f.Town) + "/" + f.Quarter + "/filing.xlsx", FinalizedAt: fmtTime(f.FinalizedAt), SignedAt: fmtTime(f.SignedAt),

@@ -189,10 +189,7 @@ func (s *Server) workerQuarterWith(w http.ResponseWriter, r *http.Request, u *gs
 	}
 	page.Life = life.WorkerLife
 	s.addDeductions(page, wr, life)
-	if err := s.addBallots(r.Context(), u, page, wr.WorkerID, p.Quarter); err != nil {
-		return err
-	}
-	if withheld, err := s.Service.BallotsWithheld(r.Context(), u, p.Quarter); err != nil {
+	if withheld, err := s.addBallots(r.Context(), u, page, wr.WorkerID, p.Quarter); err != nil {
 		return err
 	} else if withheld {
 		s.withholdSatisfaction(page, wr)
@@ -369,20 +366,21 @@ func underReview(u *gs.User, st gs.QuarterState) bool {
 	return u.Role == gs.RoleWorker && st.State == gs.StateComputed
 }
 
-// addBallots says on the satisfaction category what its score rests on:
-// the quarter's ballots by rater group and rating.
-func (s *Server) addBallots(ctx context.Context, u *gs.User, page *WorkerPage, workerID string, q gs.Quarter) error {
-	for i := range page.Categories {
-		if !page.Categories[i].Rated {
-			continue
-		}
-		t, err := s.Service.Ballots(ctx, u, workerID, q)
-		if err != nil {
-			return err
-		}
-		page.Categories[i].Ballots = ballotSentence(t)
+// addBallots words the ballots of the worker's quarter under the rated
+// categories of page, and reports whether they are withheld from u while
+// the town's survey runs (app.MsgBallotsWithheld): the tally says so, asked
+// once.
+func (s *Server) addBallots(ctx context.Context, u *gs.User, page *WorkerPage, workerID string, q gs.Quarter) (withheld bool, err error) {
+	t, err := s.Service.Ballots(ctx, u, workerID, q)
+	if err != nil {
+		return false, err
 	}
-	return nil
+	for i := range page.Categories {
+		if page.Categories[i].Rated {
+			page.Categories[i].Ballots = ballotSentence(t)
+		}
+	}
+	return t.Withheld, nil
 }
 
 // withholdSatisfaction leaves out of a grid worker's page what the ballots
