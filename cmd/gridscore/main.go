@@ -29,7 +29,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now, Exits: true}
 	os.Exit(m.Run(ctx, os.Args[1:]))
 }
 
@@ -39,6 +39,20 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Now            func() time.Time
+	// Exits says that the process ends when Run returns (main), so that a
+	// command may leave to the system what it would only free
+	// (store.DB.CloseAtExit); a test running Main in-process leaves it
+	// false.
+	Exits bool
+}
+
+// closeStore closes db as the last thing a command does with it: at the
+// process's exit (Exits) without freeing what the system frees anyway.
+func (m *Main) closeStore(ctx context.Context, db *store.DB) error {
+	if m.Exits {
+		return db.CloseAtExit(ctx)
+	}
+	return db.Close()
 }
 
 const usage = `gridscore —— 网格员季度考核
