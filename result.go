@@ -36,6 +36,12 @@ type Result struct {
 	// serves every later moment without computing again. Not part of the
 	// JSON of DATA.md §3.
 	Settled bool `json:"-"`
+	// SettledFrom is, for a settled result, the first moment as of which
+	// the result is the same (but for AsOf): the end of the quarter's last
+	// day, or the latest closing of an event the result judged closed after
+	// it. A kept result that is settled serves every moment from it on,
+	// earlier ones than its own included.
+	SettledFrom time.Time `json:"-"`
 }
 
 // WorkerResult is one worker's assessment. Total, Rank and Categories are nil

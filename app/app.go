@@ -4,9 +4,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,6 +31,10 @@ type Service struct {
 	// record, before the last of them are assessed: a command timing its
 	// steps sets it.
 	RecordsRead func()
+	// Computing, when set, is called by AssessKept when it computes the
+	// quarter instead of reading kept results, before the records are
+	// read: the command line reserves the memory the assessment needs.
+	Computing func()
 	// KeepInBackground makes LiveTown keep the live results it computes in
 	// the store in the background (a server: a page does not wait for the
 	// write, see keepLive); call Wait before closing the store.
@@ -141,6 +147,9 @@ func (s *Service) ImportFiles(ctx context.Context, paths ...string) (*ImportResu
 type ImportResult struct {
 	Stats store.ImportStats
 	Notes []string
+	// Quarters are the quarters of the dates of the records read, in
+	// order: those whose results the import may have changed most.
+	Quarters []gs.Quarter
 	// Mapped lists the files read with a mapping (ImportMappedFiles).
 	Mapped []MappedFile
 }
@@ -186,12 +195,13 @@ func filesSize(paths []string) int64 {
 
 // scanInto reads the files at paths and writes their records into it, as
 // ImportFiles describes, with check (if not nil) as the Scanner's Check,
-// maxNamed as its MaxNamedRows and mappings as its Mappings.
+// maxNamed as its MaxNamedRows and mappings as its Mappings; quarters, when
+// not nil, gets the quarters of the records' dates (addQuarters).
 // It returns the files and sheets read, and nil when every record was
 // written, or the first error: a *csvfile.Report, a failure to read or to
 // write. The caller commits or rolls back.
 func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int,
-	mappings map[string]*gs.Mapping) ([]csvfile.Source, error) {
+	mappings map[string]*gs.Mapping, quarters map[gs.Quarter]bool) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
 		return nil, err
@@ -216,6 +226,9 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 	go func() {
 		defer close(chunks)
 		scanned <- sc.Scan(ctx, paths, func(recs *gs.Records) error {
+			if quarters != nil {
+				addQuarters(quarters, recs)
+			}
 			select {
 			case chunks <- chunk{recs, store.PrepareRows(recs)}:
 				return nil
@@ -239,6 +252,64 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		writeErr = err // a *csvfile.Report, or a failure to read
 	}
 	return sc.Sources, writeErr
+}
+
+// addQuarters adds to set the quarters recs's dated records belong to: of
+// the day an event was reported, a login, a patrol began, a leave begins, a
+// visit, meeting, finding or quiz took place, or a ballot was cast. Which
+// quarters an import computes ahead rests on it (KeepAssessed), not what a
+// result is: every kept result names the version of the records it was
+// computed from. A deadline or closing in a later quarter does not add that
+// quarter: an import of one quarter's files would compute the next one too,
+// with almost none of its records.
+func addQuarters(set map[gs.Quarter]bool, recs *gs.Records) {
+	at := func(t time.Time) {
+		if !t.IsZero() {
+			set[gs.QuarterOf(gs.DateOf(t))] = true
+		}
+	}
+	on := func(d gs.Date) {
+		if !d.IsZero() {
+			set[gs.QuarterOf(d)] = true
+		}
+	}
+	for i := range recs.Events {
+		at(recs.Events[i].ReportedAt)
+	}
+	for i := range recs.Logins {
+		at(recs.Logins[i].At)
+	}
+	for i := range recs.Patrols {
+		at(recs.Patrols[i].StartedAt)
+	}
+	for i := range recs.Leaves {
+		on(recs.Leaves[i].From)
+	}
+	for i := range recs.Visits {
+		at(recs.Visits[i].VisitedAt)
+	}
+	for i := range recs.Meetings {
+		on(recs.Meetings[i].HeldOn)
+	}
+	for i := range recs.Findings {
+		on(recs.Findings[i].OccurredOn)
+	}
+	for i := range recs.Quizzes {
+		on(recs.Quizzes[i].TakenOn)
+	}
+	for i := range recs.Ballots {
+		at(recs.Ballots[i].CastAt)
+	}
+}
+
+// sortedQuarters returns the quarters of set in order.
+func sortedQuarters(set map[gs.Quarter]bool) []gs.Quarter {
+	qs := make([]gs.Quarter, 0, len(set))
+	for q := range set {
+		qs = append(qs, q)
+	}
+	slices.SortFunc(qs, func(a, b gs.Quarter) int { return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Q, b.Q)) })
+	return qs
 }
 
 func keys(m map[string]bool) []string {

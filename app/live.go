@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"os"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -160,11 +162,23 @@ func (s *Service) rulesKey() string {
 		h := sha256.New()
 		js, _ := json.Marshal(s.Scheme)
 		h.Write(js)
+		revision := false
 		if bi, ok := debug.ReadBuildInfo(); ok {
 			h.Write([]byte(bi.Main.Version + bi.Main.Sum))
 			for _, st := range bi.Settings {
 				if st.Key == "vcs.revision" || st.Key == "vcs.time" || st.Key == "vcs.modified" {
 					h.Write([]byte(st.Key + "=" + st.Value))
+					revision = revision || st.Key == "vcs.revision"
+				}
+			}
+		}
+		// A program built without its revision (-buildvcs=false, or out of
+		// a source tree) is told apart by its file, so that a rebuilt
+		// program with other rules never takes the old one's results.
+		if !revision {
+			if exe, err := os.Executable(); err == nil {
+				if fi, err := os.Stat(exe); err == nil {
+					fmt.Fprintf(h, "exe=%s;%d;%d", exe, fi.Size(), fi.ModTime().UnixNano())
 				}
 			}
 		}

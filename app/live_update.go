@@ -89,6 +89,13 @@ func (s *Service) assessChanged(base *gs.Result, d *store.TownDelta, q gs.Quarte
 	// Finish ranks the list in place, setting each worker's rank anew: the
 	// copies in ws, not base's.
 	res := eng.Finish(append(ws, fresh...))
+	// The workers kept from base are as they were as of base's moment,
+	// which may be a later one than asOf (a settled result serves every
+	// moment from its SettledFrom): the result is settled from the later of
+	// the two moments.
+	if res.Settled && base.SettledFrom.After(res.SettledFrom) {
+		res.SettledFrom = base.SettledFrom
+	}
 	noteCalendar(res, cal, q)
 	return res
 }

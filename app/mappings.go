@@ -284,7 +284,8 @@ func (s *Service) ImportMappedFiles(ctx context.Context, mappings []gs.Mapping, 
 		return nil, err
 	}
 	defer it.Rollback()
-	sources, err := s.scanInto(ctx, it, paths, guard.check, 0, mapped)
+	quarters := map[gs.Quarter]bool{}
+	sources, err := s.scanInto(ctx, it, paths, guard.check, 0, mapped, quarters)
 	if guard.err != nil {
 		return nil, guard.err
 	}
@@ -298,7 +299,7 @@ func (s *Service) ImportMappedFiles(ctx context.Context, mappings []gs.Mapping, 
 	if err != nil {
 		return nil, err
 	}
-	return &ImportResult{Stats: stats, Notes: emptyFileNotes(sources), Mapped: mappedFiles(sources)}, nil
+	return &ImportResult{Stats: stats, Notes: emptyFileNotes(sources), Mapped: mappedFiles(sources), Quarters: sortedQuarters(quarters)}, nil
 }
 
 // MappedFile is a file of an import read with a mapping.

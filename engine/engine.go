@@ -122,6 +122,16 @@ func (e *Engine) Finish(workers []gs.WorkerResult) *gs.Result {
 		// looks at the quarter's days, all of which have elapsed.
 		Settled: e.ix.today > e.ix.last && !e.ix.judgedOpen.Load(),
 	}
+	if res.Settled {
+		// As of any moment after the quarter's last day only the events
+		// open at it are judged at it (cardOf): from the latest closing of
+		// an event judged closed, nothing changes.
+		res.SettledFrom = e.ix.last.End()
+		if c := time.Unix(e.ix.closedBy.Load(), 0); c.After(res.SettledFrom) {
+			res.SettledFrom = c
+		}
+		res.SettledFrom = res.SettledFrom.In(gs.CST)
+	}
 	if res.Workers == nil {
 		res.Workers = []gs.WorkerResult{}
 	}

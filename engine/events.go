@@ -120,6 +120,8 @@ func (ix *index) cardOf(e *gs.Event) gs.Card {
 	if openAt(e, ix.asOf) {
 		end = ix.asOf
 		ix.judgedOpen.Store(true)
+	} else {
+		ix.noteClosed(e.ClosedAt)
 	}
 	overdue := end.Sub(e.Deadline)
 	if overdue <= 0 {

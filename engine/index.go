@@ -39,6 +39,24 @@ type index struct {
 	// judgedOpen is set once an event still open at as_of is judged at
 	// as_of (cardOf): the result may change as time passes (see Settled).
 	judgedOpen atomic.Bool
+	// closedBy is the latest closed_at (Unix seconds, rounded up) of an
+	// event judged closed at as_of (cardOf): from that moment on, with no
+	// event judged open, the result no longer changes (see SettledFrom).
+	closedBy atomic.Int64
+}
+
+// noteClosed notes that an event closed at t was judged closed at as_of.
+func (ix *index) noteClosed(t time.Time) {
+	sec := t.Unix()
+	if t.Nanosecond() > 0 {
+		sec++
+	}
+	for {
+		old := ix.closedBy.Load()
+		if sec <= old || ix.closedBy.CompareAndSwap(old, sec) {
+			return
+		}
+	}
 }
 
 // workdays are the workdays of the quarter for the workers of one town.

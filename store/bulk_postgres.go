@@ -108,4 +108,4 @@ const analyzeRows = 10000
 
 // analyzeTarget is the statistics target of the import's ANALYZE (the
 // server's default is 100).
-const analyzeTarget = 30
+const analyzeTarget = 10

@@ -38,7 +38,7 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	shared func(*gridscore.Records) error, each func(*gridscore.Records) error) error {
 	expect := db.takeSizes(ctx)
 	readers := 2
-	if db.dialect == postgresDialect && total(expect) < parallelReadRows {
+	if db.dialect == postgresDialect && (total(expect) < parallelReadRows || db.warmReads.Load()) {
 		readers = 1 // a town: sharing a snapshot costs more than it saves
 	}
 	conns, err := db.readSnapshot(ctx, readers)

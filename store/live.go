@@ -90,12 +90,16 @@ type liveResult struct {
 	Result  *storedResult `json:"result"`
 	Notes   []string      `json:"notes"`
 	Settled bool          `json:"settled"`
+	// SettledFrom is gs.Result.SettledFrom (Unix seconds), 0 when not
+	// settled.
+	SettledFrom int64 `json:"settled_from,omitempty"`
 }
 
 // LiveResult returns the stored live result of k, or a nil result when
 // there is none (another moment, older records, another scheme). A result
-// kept as settled (gs.Result.Settled) for an earlier moment of the same
-// records and scheme serves k too, with k's moment.
+// kept as settled (gs.Result.Settled) for another moment of the same
+// records and scheme serves k too, with k's moment, when k's moment is at
+// or after its SettledFrom.
 func (db *DB) LiveResult(ctx context.Context, k LiveKey) (*gs.Result, error) {
 	res, _, err := db.liveResult(ctx, k, "version = $4")
 	return res, err
@@ -117,7 +121,7 @@ func (db *DB) liveResult(ctx context.Context, k LiveKey, versionCond string) (*g
 	var asOf, version int64
 	err := db.read.QueryRowContext(ctx, `SELECT result_json, as_of, version FROM live_results
 		WHERE town = $1 AND quarter = $2 AND `+versionCond+` AND scheme = $5
-			AND (as_of = $3 OR (settled = 1 AND as_of <= $3))
+			AND (as_of = $3 OR (settled = 1 AND settled_from <= $3))
 		ORDER BY version DESC, as_of DESC LIMIT 1`,
 		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme).Scan(&js, &asOf, &version)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -133,6 +137,12 @@ func (db *DB) liveResult(ctx context.Context, k LiveKey, versionCond string) (*g
 	res := lr.Result.result()
 	res.Notes = lr.Notes
 	res.Settled = lr.Settled
+	if lr.Settled {
+		res.SettledFrom = time.Unix(lr.SettledFrom, 0).In(gs.CST)
+		if lr.SettledFrom == 0 { // kept by an older program: from its moment
+			res.SettledFrom = time.Unix(asOf, 0).In(gs.CST)
+		}
+	}
 	if asOf != k.AsOf.Unix() {
 		res.AsOf = k.AsOf.In(gs.CST).Truncate(time.Second)
 	}
@@ -152,20 +162,28 @@ const keptMoments = 4
 // Two servers saving at once both succeed; of equal versions the later
 // write stays.
 func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now time.Time) error {
-	js, err := json.Marshal(liveResult{Result: storedResultOf(res), Notes: res.Notes, Settled: res.Settled})
+	settled, settledFrom := 0, k.AsOf.Unix()
+	if res.Settled {
+		settled = 1
+		if !res.SettledFrom.IsZero() && res.SettledFrom.Before(k.AsOf) {
+			settledFrom = res.SettledFrom.Unix()
+		}
+	}
+	lr := liveResult{Result: storedResultOf(res), Notes: res.Notes, Settled: res.Settled}
+	if res.Settled {
+		lr.SettledFrom = settledFrom
+	}
+	js, err := json.Marshal(lr)
 	if err != nil {
 		return err
 	}
-	settled := 0
-	if res.Settled {
-		settled = 1
-	}
-	_, err = db.write.ExecContext(ctx, `INSERT INTO live_results (town, quarter, as_of, version, scheme, settled, result_json, computed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	_, err = db.write.ExecContext(ctx, `INSERT INTO live_results (town, quarter, as_of, version, scheme, settled, settled_from, result_json, computed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (town, quarter, as_of) DO UPDATE SET version = excluded.version, scheme = excluded.scheme,
-			settled = excluded.settled, result_json = excluded.result_json, computed_at = excluded.computed_at
+			settled = excluded.settled, settled_from = excluded.settled_from, result_json = excluded.result_json,
+			computed_at = excluded.computed_at
 		WHERE live_results.version <= excluded.version`,
-		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme, settled, string(js), now.Unix())
+		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme, settled, settledFrom, string(js), now.Unix())
 	if err != nil {
 		return db.wrap("save live result", err)
 	}

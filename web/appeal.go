@@ -21,8 +21,8 @@ type WorkerLife struct {
 	// AppealWorkdays is how many workdays after publication appeals are
 	// open (the scheme's).
 	AppealWorkdays int
-	Appeals     []AppealRow
-	Voided      []VoidedRow
+	Appeals        []AppealRow
+	Voided         []VoidedRow
 }
 
 // AppealRow is an appeal in words.

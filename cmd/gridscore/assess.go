@@ -15,7 +15,6 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/report"
-	"github.com/gridscore/gridscore/store"
 )
 
 // AssessCommand is `gridscore assess`: the provisional result of a quarter.
@@ -24,6 +23,7 @@ type AssessCommand struct {
 	storeFlags
 	schemeFlag
 	quarter, asOf, format, out string
+	recompute                  bool
 }
 
 // Run parses the arguments, computes and writes the result.
@@ -38,6 +38,7 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&c.asOf, "as-of", "", "计算时点，如 \"2023-10-08 09:00:00\"（北京时间；默认现在）")
 	fs.StringVar(&c.format, "format", "table", "输出格式：table（终端表格）、json、xlsx")
 	fs.StringVar(&c.out, "out", "", "输出到文件（默认标准输出；xlsx 建议指定）")
+	fs.BoolVar(&c.recompute, "recompute", false, "不读取已保存的结果，从全部记录重新计算（结果相同，用于核对和测速）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,31 +67,46 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	// collection under way, so it comes first.
 	defer app.TuneGCForBatch(1 << 30)()
 	reserveHeap(assessEarlyHeap)
-	// The assessment reads on two connections: on PostgreSQL both are
-	// connected at once (a 200-worker town: 0.139 s against 0.145 s).
-	svc, db, err := service(ctx, &c.storeFlags, &c.schemeFlag, store.WithConnections(2))
+	// Kept results are read on one connection. A computation reads on
+	// two: on PostgreSQL the second is connected when it is first asked
+	// for (connecting both at once saved nothing measurable at 200
+	// workers, BENCHMARKS.md 2026-12-05 15:58).
+	svc, db, err := service(ctx, &c.storeFlags, &c.schemeFlag)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer c.m.closeStore(ctx, db)
 	clock.mark("打开")
 	// A gigabyte in all for the heap and the store's mapping of its file;
-	// more than the early reservation is reserved as far as the records
-	// will need it.
+	// when the quarter is computed, more than the early reservation is
+	// reserved as far as the records will need it.
 	budget := 1<<30 - db.MappedBytes()
 	defer app.TuneGCForBatch(budget)()
-	if need := min(db.ExpectedRows(ctx)*assessBytesPerRecord, budget); need > assessEarlyHeap {
-		reserveHeap(need)
+	computed := false
+	svc.Computing = func() {
+		computed = true
+		if need := min(db.ExpectedRows(ctx)*assessBytesPerRecord, budget); need > assessEarlyHeap {
+			reserveHeap(need)
+		}
+		clock.mark("预留")
 	}
-	clock.mark("预留")
 	if clock != nil {
 		svc.RecordsRead = func() { clock.mark("读取") }
 	}
-	res, err := svc.Assess(ctx, q, asOf)
+	assess := svc.AssessKept
+	if c.recompute {
+		svc.Computing()
+		assess = svc.Assess
+	}
+	res, err := assess(ctx, q, asOf)
 	if err != nil {
 		return err
 	}
-	clock.mark("计算")
+	if computed {
+		clock.mark("计算")
+	} else {
+		clock.mark("读取结果")
+	}
 	err = c.m.output(c.out, res, func(w io.Writer) error { return write(w, res) })
 	clock.mark("输出")
 	return err

@@ -18,8 +18,9 @@ import (
 // store, and (when GRIDSCORE_TEST_DSN is set) a fresh run on PostgreSQL. Each
 // report must hold a measured row per store: rows, the import's rate and
 // its floor's (the bulk load of the same rows, which the harness checks
-// are as many as the import stored), floor scan, assess time and memory,
-// and how busy the machine was.
+// are as many as the import stored), floor scan, assess time (reading the
+// results the import kept) and memory, the assessment computed again, and
+// how busy the machine was.
 func TestBenchCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates, imports and assesses in child processes")
@@ -35,11 +36,20 @@ func TestBenchCommand(t *testing.T) {
 		}
 		return f
 	}
-	// The steps of an assessment and of the new-process floor, each timed.
-	checkSteps := func(row string) {
+	// The steps of the import, of the assessment (which reads the results
+	// the import kept), of the assessment computed again and of the
+	// new-process floor, each timed; an import not measured (--reuse) has
+	// none.
+	checkSteps := func(row string, imported bool) {
 		t.Helper()
 		c := cells(row)
-		for i, want := range map[int][]string{2: {"启动", "打开", "预留", "读取", "计算", "输出"}, 3: {"启动", "打开", "读取"}} {
+		want := map[int][]string{3: {"启动", "打开", "读取结果", "输出"}, 4: {"启动", "打开", "预留", "读取", "计算", "输出"}, 5: {"启动", "打开", "读取"}}
+		if imported {
+			want[2] = []string{"启动", "打开", "导入", "计算", "关闭"}
+		} else if c[2] != "—" {
+			t.Errorf("steps of an import not measured: %s", row)
+		}
+		for i, want := range want {
 			var got []string
 			for _, part := range strings.Split(c[i], " · ") {
 				name, ms, _ := strings.Cut(part, " ")
@@ -55,7 +65,7 @@ func TestBenchCommand(t *testing.T) {
 	}
 	runs := 0
 	var terminal string // what the last run printed
-	bench := func(args ...string) []string {
+	bench := func(imported bool, args ...string) []string {
 		t.Helper()
 		out := filepath.Join(dir, "report.md")
 		cmd := process(t, append([]string{"bench", "--workers", "40", "--out", out}, args...)...)
@@ -88,8 +98,8 @@ func TestBenchCommand(t *testing.T) {
 		var rows []string
 		for _, l := range strings.Split(sections[1], "\n") {
 			if strings.HasPrefix(l, "| sqlite |") || strings.HasPrefix(l, "| postgres |") {
-				if len(cells(l)) == 4 { // where an assessment's time went
-					checkSteps(l)
+				if len(cells(l)) == 6 { // where the time went
+					checkSteps(l, imported)
 					continue
 				}
 				rows = append(rows, l)
@@ -99,14 +109,15 @@ func TestBenchCommand(t *testing.T) {
 	}
 	// Columns: store, workers, rows, import, import rows/s, bulk load
 	// rows/s, import / bulk, import RSS, floor rows, floor scan, assess,
-	// assess / floor, floor in a new process, assess / that floor, assess
-	// RSS, busy elsewhere.
+	// assess / floor, assess --recompute, recompute / floor, floor in a new
+	// process, recompute / that floor, assess RSS, busy elsewhere.
 	check := func(row string, imported, bulk bool) {
 		t.Helper()
 		c := cells(row)
-		if len(c) != 16 || c[1] != "40" || c[2] == "0" || c[8] == "0" || !strings.HasSuffix(c[10], " s") ||
+		if len(c) != 18 || c[1] != "40" || c[2] == "0" || c[8] == "0" || !strings.HasSuffix(c[10], " s") ||
 			!strings.HasSuffix(c[11], "×") || !strings.HasSuffix(c[12], " s") || c[12] == "0.00 s" || !strings.HasSuffix(c[13], "×") ||
-			!strings.HasSuffix(c[14], "MiB") || c[14] == "0 MiB" || !strings.HasSuffix(c[15], "%") {
+			!strings.HasSuffix(c[14], " s") || c[14] == "0.00 s" || !strings.HasSuffix(c[15], "×") ||
+			!strings.HasSuffix(c[16], "MiB") || c[16] == "0 MiB" || !strings.HasSuffix(c[17], "%") {
 			t.Errorf("row not measured in full: %s", row)
 		}
 		if imported != (c[3] != "—") {
@@ -118,7 +129,7 @@ func TestBenchCommand(t *testing.T) {
 	}
 
 	keptDir := filepath.Join(dir, "kept")
-	rows := bench("--stores", "sqlite", "--keep", "--dir", keptDir, "--runs", "2")
+	rows := bench(true, "--stores", "sqlite", "--keep", "--dir", keptDir, "--runs", "2")
 	if len(rows) != 1 {
 		t.Fatalf("fresh run: %q", rows)
 	}
@@ -134,7 +145,7 @@ func TestBenchCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(keptDir, "import_40_try.db")); !os.IsNotExist(err) {
 		t.Errorf("the store of an earlier import was left behind: %v", err)
 	}
-	again := bench("--stores", "sqlite", "--reuse", "--dir", keptDir, "--runs", "1")
+	again := bench(false, "--stores", "sqlite", "--reuse", "--dir", keptDir, "--runs", "1")
 	if len(again) != 1 {
 		t.Fatalf("--reuse run: %q", again)
 	}
@@ -143,14 +154,14 @@ func TestBenchCommand(t *testing.T) {
 		t.Errorf("--reuse measured other records:\n%s\n%s", rows[0], again[0])
 	}
 
-	optOut := bench("--stores", "sqlite", "--bulk=false", "--runs", "1")
+	optOut := bench(true, "--stores", "sqlite", "--bulk=false", "--runs", "1")
 	if len(optOut) != 1 {
 		t.Fatalf("--bulk=false run: %q", optOut)
 	}
 	check(optOut[0], true, false)
 
 	if dsn := os.Getenv("GRIDSCORE_TEST_DSN"); dsn != "" {
-		pg := bench("--stores", "postgres", "--dsn", dsn, "--runs", "1")
+		pg := bench(true, "--stores", "postgres", "--dsn", dsn, "--runs", "1")
 		if len(pg) != 1 {
 			t.Fatalf("postgres run: %q", pg)
 		}

@@ -29,7 +29,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now, Exits: true}
 	os.Exit(m.Run(ctx, os.Args[1:]))
 }
 
@@ -39,17 +39,32 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Now            func() time.Time
+	// Exits says that the process ends when Run returns (main), so that a
+	// command may leave to the system what it would only free
+	// (store.DB.CloseAtExit); a test running Main in-process leaves it
+	// false.
+	Exits bool
+}
+
+// closeStore closes db as the last thing a command does with it: at the
+// process's exit (Exits) without freeing what the system frees anyway.
+func (m *Main) closeStore(ctx context.Context, db *store.DB) error {
+	if m.Exits {
+		return db.CloseAtExit(ctx)
+	}
+	return db.Close()
 }
 
 const usage = `gridscore —— 网格员季度考核
 
 用法：
   gridscore import [--db 文件 | --dsn URL] [--mapping 名称]... 路径...
-                                                      导入数据文件或文件夹（全部成功才写入）；--mapping 按保存的映射
-                                                      读取其他系统导出的文件
+                                                      导入数据文件或文件夹（全部成功才写入），并计算、保存所涉及的已结束
+                                                      季度的考核结果；--mapping 按保存的映射读取其他系统导出的文件
   gridscore mapping list|export|import|delete         管理导入映射（其他系统导出文件的列、取值、日期的对应关系）
   gridscore assess --quarter 2023Q3 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
-                                                      计算季度考核结果（不修改数据）
+                                                      计算季度考核结果（不修改数据；结果已保存且未过时则直接读取，
+                                                      --recompute 总是重新计算）
   gridscore warnings --town 镇街 [--as-of 时间] [--format table|json|xlsx] [--out 文件]
                                                       按网格列出本季度的预警（将被扣分的事项），可打印下发
   gridscore demo [--workers N --quarter 2023Q3 --seed S] [--out 文件夹]
