@@ -12,50 +12,35 @@ import (
 // AssessKept returns what Assess returns, read from the live results kept
 // in the store when every town's result for q as of asOf is kept for the
 // records as they are now and the same rules (an import keeps them,
-// KeepAssessed; a page keeps the towns it shows). Then nothing else is
-// read: a 200-worker town's result is a few hundred kilobytes, its records
-// about 90,000 rows. Otherwise it computes the whole quarter (Assess) and
-// keeps every town's part of it for the next time.
+// KeepAssessed; a page keeps the towns it shows), all read in one snapshot
+// (store.DB.KeptTowns). Then nothing else is read: a 200-worker town's
+// result is a few hundred kilobytes, its records about 90,000 rows.
+// Otherwise it computes the whole quarter (Assess) and keeps every town's
+// part of it for the next time (in the background with KeepInBackground:
+// the command line waits for it only so long, KeepWait).
 //
 // A result kept for an earlier moment serves asOf only when it is settled
 // (the quarter over and no event of it open): a quarter under way, or an
 // event still open, is computed again as of asOf.
 func (s *Service) AssessKept(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
+	parts, err := s.DB.KeptTowns(ctx, q.String(), asOf, s.rulesKey())
+	if err != nil {
+		return nil, err
+	}
+	if parts != nil {
+		return s.joinTowns(parts, q, asOf), nil
+	}
+	if s.Computing != nil {
+		s.Computing()
+	}
 	towns, err := s.DB.Towns(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if len(towns) == 0 {
-		if s.Computing != nil {
-			s.Computing()
-		}
 		return s.Assess(ctx, q, asOf)
 	}
-	parts, err := s.keptTowns(ctx, towns, q, asOf)
-	if err != nil {
-		return nil, err
-	}
-	if parts == nil {
-		if s.Computing != nil {
-			s.Computing()
-		}
-		return s.assessKeeping(ctx, towns, q, asOf)
-	}
-	return s.joinTowns(parts, q, asOf), nil
-}
-
-// keptTowns returns the kept live results of towns for q as of asOf, or
-// nil when one of them has none for the records as they are now.
-func (s *Service) keptTowns(ctx context.Context, towns []string, q gs.Quarter, asOf time.Time) ([]*gs.Result, error) {
-	parts := make([]*gs.Result, 0, len(towns))
-	for _, town := range towns {
-		res, _, err := s.cachedTown(ctx, town, q, asOf)
-		if err != nil || res == nil {
-			return nil, err
-		}
-		parts = append(parts, res)
-	}
-	return parts, nil
+	return s.assessKeeping(ctx, towns, q, asOf)
 }
 
 // KeepAssessed computes each quarter of qs that is over by the service's
@@ -78,7 +63,7 @@ func (s *Service) KeepAssessed(ctx context.Context, qs []gs.Quarter, progress fu
 			continue
 		}
 		// An import of what is stored already changes no version.
-		if kept, err := s.keptTowns(ctx, towns, q, now); err != nil {
+		if kept, err := s.DB.KeptTowns(ctx, q.String(), now, s.rulesKey()); err != nil {
 			return done, err
 		} else if kept != nil {
 			continue
@@ -118,7 +103,7 @@ func (s *Service) assessKeeping(ctx context.Context, towns []string, q gs.Quarte
 		return res, nil
 	}
 	for _, town := range towns {
-		s.saveLive(ctx, keys[town], parts[town])
+		s.keepLive(ctx, keys[town], parts[town])
 	}
 	return res, nil
 }

@@ -49,7 +49,8 @@ var keptLateClosing = time.Date(2023, 10, 20, 10, 0, 30, 0, gs.CST)
 // one they were computed as of included — and exactly what Assess gives
 // then, for both towns of the store. A moment before that closing, a
 // changed record and another scheme are each computed again, and again
-// give what Assess gives. A quarter under way is not computed ahead.
+// give what Assess gives, as after a worker moves from one town to the
+// other. A quarter under way is not computed ahead.
 func TestAssessKeptIsAssess(t *testing.T) {
 	forEachQuarterServiceOf(t, keptTowns, func(t *testing.T, s *app.Service, now *time.Time) {
 		ctx := context.Background()
@@ -115,6 +116,33 @@ func TestAssessKeptIsAssess(t *testing.T) {
 		if done, err := s.KeepAssessed(ctx, []gs.Quarter{q}, nil); err != nil || len(done) != 0 {
 			t.Errorf("with its results kept, the quarter was computed ahead again (%v, err %v)", done, err)
 		}
+
+		// QS002 moves to 白石镇's grid: both towns' results change, and are
+		// read again together.
+		var moved gs.Worker
+		for _, w := range demo.Town(1).Workers {
+			if w.ID == "QS002" {
+				moved = w
+			}
+		}
+		if moved.ID == "" {
+			t.Fatal("the demo town has no QS002")
+		}
+		moved.GridCode = "BS-01"
+		if _, err := s.DB.Import(ctx, &gs.Records{Workers: []gs.Worker{moved}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		check("after QS002 moved to 白石镇", *now, 1)
+		if res, err := s.AssessKept(ctx, q, *now); err != nil {
+			t.Fatal(err)
+		} else {
+			for _, w := range res.Workers {
+				if w.WorkerID == "QS002" && w.Town != "白石镇" {
+					t.Errorf("QS002 is listed in %s after moving to 白石镇", w.Town)
+				}
+			}
+		}
+		check("after QS002 moved, again", *now, 0)
 
 		// Another scheme: a yellow card costs more.
 		other := scheme.Default()

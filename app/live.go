@@ -162,23 +162,27 @@ func (s *Service) rulesKey() string {
 		h := sha256.New()
 		js, _ := json.Marshal(s.Scheme)
 		h.Write(js)
-		revision := false
+		revision, modified := false, false
 		if bi, ok := debug.ReadBuildInfo(); ok {
 			h.Write([]byte(bi.Main.Version + bi.Main.Sum))
 			for _, st := range bi.Settings {
 				if st.Key == "vcs.revision" || st.Key == "vcs.time" || st.Key == "vcs.modified" {
 					h.Write([]byte(st.Key + "=" + st.Value))
 					revision = revision || st.Key == "vcs.revision"
+					modified = modified || st.Key == "vcs.modified" && st.Value == "true"
 				}
 			}
 		}
 		// A program built without its revision (-buildvcs=false, or out of
-		// a source tree) is told apart by its file, so that a rebuilt
-		// program with other rules never takes the old one's results.
-		if !revision {
+		// a source tree) or from a changed tree is told apart by its file,
+		// its size and modification time (not its path: a server and the
+		// command line may run the same build from two places), so that a
+		// rebuilt program with other rules never takes the old one's
+		// results.
+		if !revision || modified {
 			if exe, err := os.Executable(); err == nil {
 				if fi, err := os.Stat(exe); err == nil {
-					fmt.Fprintf(h, "exe=%s;%d;%d", exe, fi.Size(), fi.ModTime().UnixNano())
+					fmt.Fprintf(h, "exe=%d;%d", fi.Size(), fi.ModTime().UnixNano())
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/store"
@@ -88,3 +89,21 @@ func (s *Service) saveLive(ctx context.Context, key store.LiveKey, res *gs.Resul
 // Wait waits for the live results being kept in the background
 // (KeepInBackground); call it before closing the store.
 func (s *Service) Wait() { s.saves.done.Wait() }
+
+// KeepWait waits up to d for the live results being kept in the background
+// and reports whether they all were: a command that ends next does not
+// wait long for a database another program keeps busy (its results are
+// only a cache; the next command computes them again).
+func (s *Service) KeepWait(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		s.saves.done.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}

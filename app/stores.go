@@ -108,6 +108,10 @@ type AssessStore interface {
 	LiveBase(ctx context.Context, k store.LiveKey) (*gs.Result, int64, error)
 	// SaveLiveResult keeps a live result, unless a newer one is kept.
 	SaveLiveResult(ctx context.Context, k store.LiveKey, res *gs.Result, now time.Time) error
+	// KeptTowns returns every town's kept live result of a quarter and
+	// moment by some rules, read in one snapshot; nil unless every town
+	// has one for its records as they are.
+	KeptTowns(ctx context.Context, quarter string, asOf time.Time, scheme string) ([]*gs.Result, error)
 }
 
 // QuarterStore runs a town's quarter: its state, snapshot, appeals and

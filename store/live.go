@@ -117,11 +117,18 @@ func (db *DB) LiveBase(ctx context.Context, k LiveKey) (*gs.Result, int64, error
 // liveResult returns the stored live result of k's town, quarter, moment
 // and scheme whose version meets versionCond (on $4), the newest first.
 func (db *DB) liveResult(ctx context.Context, k LiveKey, versionCond string) (*gs.Result, int64, error) {
+	return liveResultOn(ctx, db, db.read, k, versionCond)
+}
+
+// liveResultOn is liveResult read through q. A settled row whose
+// settled_from is 0 (written by a program older than migration 00033)
+// serves the moments from its own as_of on.
+func liveResultOn(ctx context.Context, db *DB, q queryer, k LiveKey, versionCond string) (*gs.Result, int64, error) {
 	var js string
 	var asOf, version int64
-	err := db.read.QueryRowContext(ctx, `SELECT result_json, as_of, version FROM live_results
+	err := q.QueryRowContext(ctx, `SELECT result_json, as_of, version FROM live_results
 		WHERE town = $1 AND quarter = $2 AND `+versionCond+` AND scheme = $5
-			AND (as_of = $3 OR (settled = 1 AND settled_from <= $3))
+			AND (as_of = $3 OR (settled = 1 AND CASE WHEN settled_from > 0 THEN settled_from ELSE as_of END <= $3))
 		ORDER BY version DESC, as_of DESC LIMIT 1`,
 		k.Town, k.Quarter, k.AsOf.Unix(), k.Version, k.Scheme).Scan(&js, &asOf, &version)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -149,18 +156,57 @@ func (db *DB) liveResult(ctx context.Context, k LiveKey, versionCond string) (*g
 	return res, version, nil
 }
 
+// KeptTowns returns, read in one snapshot, the live result kept for quarter
+// as of asOf by the rules named scheme for every town (the towns of the
+// grids, in order), each for its town's records as they are in that
+// snapshot (TownVersion), as LiveResult finds it; nil when a town has none,
+// or there is no town. One snapshot, so that a change committed while they
+// are read (a worker moving from one town to another) is seen in all of
+// them or in none.
+func (db *DB) KeptTowns(ctx context.Context, quarter string, asOf time.Time, scheme string) ([]*gs.Result, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	towns, err := textsOn(ctx, tx, "SELECT DISTINCT town FROM grids ORDER BY town")
+	if err != nil || len(towns) == 0 {
+		return nil, db.wrap("kept towns", err)
+	}
+	out := make([]*gs.Result, 0, len(towns))
+	for _, town := range towns {
+		tv, err := townVersions(ctx, tx, town)
+		if err != nil {
+			return nil, db.wrap("kept towns", err)
+		}
+		res, _, err := liveResultOn(ctx, db, tx, LiveKey{Town: town, Quarter: quarter, AsOf: asOf, Version: tv.version, Scheme: scheme}, "version = $4")
+		if err != nil || res == nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, db.wrap("kept towns", tx.Commit())
+}
+
 // keptMoments is how many moments of a town's quarter are kept: the one
 // pages show, the next one computed ahead, and a few others asked for.
 const keptMoments = 4
 
+// otherRulesKept is how long a town's quarter's live results of other rules
+// than those saved last stay: a server computes the towns it shows every
+// few minutes, so its results stay while another program saves its own.
+const otherRulesKept = 24 * time.Hour
+
 // SaveLiveResult stores res as the live result of k at the moment now,
 // unless the one kept for k's moment was computed from newer records (a
 // slower server does not put back an older result), and drops the town's
-// quarter's results computed by other rules, and all but the keptMoments
-// last computed. A result of another moment computed from older records
-// stays: it is brought up to date when its moment is asked for (LiveBase).
-// Two servers saving at once both succeed; of equal versions the later
-// write stays.
+// quarter's results of k's rules but the keptMoments last computed, and
+// those of other rules computed more than otherRulesKept ago (a release
+// or a scheme no longer used: a command line assessing by a trial scheme
+// beside a server does not push out the server's). A result of another
+// moment computed from older records stays: it is brought up to date when
+// its moment is asked for (LiveBase). Two servers saving at once both
+// succeed; of equal versions the later write stays.
 func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now time.Time) error {
 	settled, settledFrom := 0, k.AsOf.Unix()
 	if res.Settled {
@@ -188,8 +234,8 @@ func (db *DB) SaveLiveResult(ctx context.Context, k LiveKey, res *gs.Result, now
 		return db.wrap("save live result", err)
 	}
 	_, err = db.write.ExecContext(ctx, `DELETE FROM live_results WHERE town = $1 AND quarter = $2
-		AND (scheme <> $3 OR as_of NOT IN (SELECT as_of FROM live_results
-			WHERE town = $1 AND quarter = $2 ORDER BY computed_at DESC, as_of DESC LIMIT `+strconv.Itoa(keptMoments)+`))`,
-		k.Town, k.Quarter, k.Scheme)
+		AND ((scheme <> $3 AND computed_at < $4) OR (scheme = $3 AND as_of NOT IN (SELECT as_of FROM live_results
+			WHERE town = $1 AND quarter = $2 AND scheme = $3 ORDER BY computed_at DESC, as_of DESC LIMIT `+strconv.Itoa(keptMoments)+`)))`,
+		k.Town, k.Quarter, k.Scheme, now.Add(-otherRulesKept).Unix())
 	return db.wrap("save live result", err)
 }

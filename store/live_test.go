@@ -160,6 +160,40 @@ func TestLiveResultMoments(t *testing.T) {
 		if get(over.Add(-time.Hour)) != nil {
 			t.Error("a settled result served an earlier moment")
 		}
+		// A result settled from before its own moment (the last event
+		// judged closed on 20 October) serves the moments from then on.
+		from, at := time.Date(2023, 10, 20, 10, 0, 30, 0, gs.CST), time.Date(2023, 11, 30, 17, 0, 0, 0, gs.CST)
+		if err := db.SaveLiveResult(ctx, key(at), &gs.Result{Quarter: "2023Q3", AsOf: at, Scheme: "s", Settled: true, SettledFrom: from,
+			Workers: []gs.WorkerResult{{WorkerID: "W1", Name: "settled from 20 October"}}}, at); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []time.Time{from, from.Add(time.Hour), at.Add(24 * time.Hour)} {
+			if got := get(m); got == nil || got.Workers[0].Name != "settled from 20 October" || !got.SettledFrom.Equal(from) || !got.AsOf.Equal(m) {
+				t.Errorf("as of %s the result settled from %s is not given: %+v", m, from, got)
+			}
+		}
+		if got := get(from.Add(-time.Second)); got != nil && got.Workers[0].Name == "settled from 20 October" {
+			t.Errorf("a second before %s the result settled from then is given", from)
+		}
+		// Results of other rules stay beside them (a command line assessing
+		// by a trial scheme while a server keeps its own) for a day.
+		trial := store.LiveKey{Town: "青山镇", Quarter: "2023Q3", AsOf: at.Add(time.Minute), Version: v, Scheme: "trial"}
+		if err := db.SaveLiveResult(ctx, trial, &gs.Result{Quarter: "2023Q3", AsOf: trial.AsOf, Scheme: "trial"}, at); err != nil {
+			t.Fatal(err)
+		}
+		save(at.Add(2*time.Minute), false)
+		if got := get(at.Add(24 * time.Hour)); got == nil {
+			t.Error("a result of other rules pushed out the kept ones")
+		}
+		if got, err := db.LiveResult(ctx, trial); err != nil || got == nil {
+			t.Errorf("the trial scheme's result was dropped when another was saved (err %v)", err)
+		}
+		if err := db.SaveLiveResult(ctx, key(at.Add(3*time.Minute)), &gs.Result{Quarter: "2023Q3", Scheme: "s"}, at.Add(25*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.LiveResult(ctx, trial); err != nil || got != nil {
+			t.Errorf("the trial scheme's result outlived a day (err %v)", err)
+		}
 		mustImport(t, db, &gs.Records{Grids: []gs.Grid{{Code: "G1", Name: "一网格", Town: "青山镇"}}})
 		if v, err = db.DataVersion(ctx); err != nil {
 			t.Fatal(err)

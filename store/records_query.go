@@ -393,20 +393,26 @@ func (db *DB) MeetingTowns(ctx context.Context, meetingID string) ([]string, err
 
 // texts returns the one text column a query selects.
 func (db *DB) texts(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	out, err := textsOn(ctx, db.read, query, args...)
+	return out, db.wrap("read", err)
+}
+
+// textsOn returns the one text column a query selects, read through q.
+func textsOn(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, db.wrap("read", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var t string
 		if err := rows.Scan(&t); err != nil {
-			return nil, db.wrap("read", err)
+			return nil, err
 		}
 		out = append(out, t)
 	}
-	return out, db.wrap("read", rows.Err())
+	return out, rows.Err()
 }
 
 // Attendance returns the attendance recorded for a meeting, by worker.

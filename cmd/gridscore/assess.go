@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -75,7 +76,17 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.m.closeStore(ctx, db)
+	// A computed quarter is kept in the background, after the output: an
+	// assessment is a reading command, and does not wait long for a store
+	// that another program is writing (keepWait).
+	svc.KeepInBackground = true
+	defer func() {
+		if !svc.KeepWait(keepWait) && c.m.Exits {
+			return // the store is left to the process's end, its save unfinished
+		}
+		svc.Wait()
+		c.m.closeStore(ctx, db)
+	}()
 	clock.mark("打开")
 	// A gigabyte in all for the heap and the store's mapping of its file;
 	// when the quarter is computed, more than the early reservation is
@@ -111,6 +122,11 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	clock.mark("输出")
 	return err
 }
+
+// keepWait is how long `gridscore assess` waits, after its output, for the
+// results it computed to be kept (a cache for the next assessment): longer
+// only when another program holds the store's writing.
+const keepWait = 2 * time.Second
 
 // assessBytesPerRecord is about how much memory the assessment allocates
 // per stored record (measured: 360 bytes on SQLite, 280 on PostgreSQL, at

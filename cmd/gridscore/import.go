@@ -92,7 +92,9 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer func() {
-		c.m.closeStore(ctx, db)
+		if err := c.m.closeStore(ctx, db); err != nil {
+			fmt.Fprintf(c.m.Stderr, "注意：关闭数据库时出错：%v\n", err)
+		}
 		clock.mark("关闭")
 	}()
 	clock.mark("打开")

@@ -12,11 +12,12 @@ import (
 )
 
 // TestImportKeepsTheQuarterAssessed: an import of a quarter that is over
-// computes its results and says so; `gridscore assess` then gives, as of a
-// week after the quarter and in every format, exactly what
-// `assess --recompute` computes from the records. With --assess=false the
-// import computes nothing, and assess still gives the same result. A bad
-// scheme file imports nothing.
+// computes its results and says so; `gridscore assess` then reads them and
+// gives, as of a week after the quarter, as JSON and as a table, exactly
+// what `assess --recompute` computes from the records. With --assess=false
+// the import computes nothing; assess computes and keeps the result, and
+// the next one reads it. A bad scheme file imports nothing, not even the
+// database file.
 func TestImportKeepsTheQuarterAssessed(t *testing.T) {
 	dir := t.TempDir()
 	if code, out, errOut := run(t, filepath.Join(dir, "unused.db"), "demo", "--workers", "12", "--seed", "3", "--out", filepath.Join(dir, "files")); code != 0 {
@@ -83,12 +84,48 @@ func TestImportKeepsTheQuarterAssessed(t *testing.T) {
 		t.Fatal(err)
 	}
 	empty := filepath.Join(dir, "empty.db")
-	if code, out, errOut := run(t, empty, "import", "--scheme", bad, files); code == 0 || strings.Contains(out, "导入成功") {
+	if code, out, errOut := run(t, empty, "import", "--scheme", bad, files); code == 0 || strings.Contains(out, "导入成功") || !strings.Contains(errOut, "bad.yaml") {
 		t.Errorf("an import with a bad scheme file: exit %d\n%s%s", code, out, errOut)
 	}
-	if _, err := os.Stat(empty); err == nil {
-		if code, out, _ := run(t, empty, "assess", "--quarter", "2023Q3", "--format", "json"); code == 0 && strings.Contains(out, "worker_id") {
-			t.Errorf("an import with a bad scheme file wrote records:\n%.300s", out)
-		}
+	if _, err := os.Stat(empty); !os.IsNotExist(err) {
+		t.Errorf("an import with a bad scheme file made the database file (%v)", err)
+	}
+}
+
+// TestImportAtExitLeavesACompleteFile: an import run as the real command
+// runs it (the process ends next, so the store is not closed but
+// checkpointed) leaves a database file that holds every record by itself:
+// a copy of the .db file alone, as someone backing it up would take,
+// assesses as the store does.
+func TestImportAtExitLeavesACompleteFile(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := run(t, filepath.Join(dir, "unused.db"), "demo", "--workers", "8", "--seed", "5", "--out", filepath.Join(dir, "files")); code != 0 {
+		t.Fatalf("demo: %s", errOut)
+	}
+	db := filepath.Join(dir, "exits.db")
+	var out, errOut bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errOut, Now: func() time.Time { return time.Date(2023, 10, 8, 9, 0, 0, 0, time.UTC) },
+		Getenv: func(k string) string {
+			if k == "GRIDSCORE_DB" {
+				return db
+			}
+			return ""
+		}, Exits: true}
+	if code := m.Run(context.Background(), []string{"import", filepath.Join(dir, "files")}); code != 0 || strings.Contains(errOut.String(), "注意") {
+		t.Fatalf("import exit %d:\n%s%s", code, out.String(), errOut.String())
+	}
+	b, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(dir, "copy.db")
+	if err := os.WriteFile(copied, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"assess", "--quarter", "2023Q3", "--as-of", "2023-10-08 00:00:00", "--format", "json", "--recompute"}
+	_, want, _ := run(t, db, args...)
+	code, got, errText := run(t, copied, args...)
+	if code != 0 || got != want || !strings.Contains(got, "worker_id") {
+		t.Errorf("the copied file assesses otherwise (exit %d, %s):\n%.300s\n---\n%.300s", code, errText, got, want)
 	}
 }
