@@ -19,17 +19,8 @@ func TestSettledResultHoldsLater(t *testing.T) {
 	settled, open := 0, 0
 	for seed := uint64(3000); seed < 3080; seed++ {
 		c := refGenerate(seed)
-		assess := func(asOf time.Time) *gs.Result {
-			return engine.Assess(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(c.rec.Calendar),
-				Records: c.rec, Quarter: c.quarter, AsOf: asOf})
-		}
-		workers := func(r *gs.Result) string {
-			js, err := json.Marshal(r.Workers)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(js)
-		}
+		assess := func(asOf time.Time) *gs.Result { return assessCaseAt(c, asOf) }
+		workers := func(r *gs.Result) string { return workersJSON(t, r) }
 		if mid := assess(c.quarter.First().AddDays(30).Start().Add(10 * time.Hour)); mid.Settled {
 			t.Errorf("seed %d: a result inside the quarter is called settled", seed)
 		}
@@ -95,17 +86,8 @@ func TestSettledFromHoldsEarlier(t *testing.T) {
 				}
 			}
 		}
-		assess := func(asOf time.Time) *gs.Result {
-			return engine.Assess(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(c.rec.Calendar),
-				Records: c.rec, Quarter: c.quarter, AsOf: asOf})
-		}
-		workers := func(r *gs.Result) string {
-			js, err := json.Marshal(r.Workers)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(js)
-		}
+		assess := func(asOf time.Time) *gs.Result { return assessCaseAt(c, asOf) }
+		workers := func(r *gs.Result) string { return workersJSON(t, r) }
 		late := assess(end.Add(365 * 24 * time.Hour))
 		if !late.Settled {
 			if !late.SettledFrom.IsZero() {
@@ -138,4 +120,20 @@ func TestSettledFromHoldsEarlier(t *testing.T) {
 	if atEnd == 0 || atClosing == 0 {
 		t.Fatalf("the towns drawn cover only one case: %d settled from the quarter's end, %d from an event's closing", atEnd, atClosing)
 	}
+}
+
+// assessCaseAt assesses c as of asOf.
+func assessCaseAt(c *refCase, asOf time.Time) *gs.Result {
+	return engine.Assess(engine.Input{Scheme: &c.scheme, Calendar: calendar.New(c.rec.Calendar),
+		Records: c.rec, Quarter: c.quarter, AsOf: asOf})
+}
+
+// workersJSON is r's workers as JSON, to compare results but for as_of.
+func workersJSON(t *testing.T, r *gs.Result) string {
+	t.Helper()
+	js, err := json.Marshal(r.Workers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(js)
 }
