@@ -19,9 +19,11 @@ import (
 // part of it for the next time (in the background with KeepInBackground:
 // the command line waits for it only so long, KeepWait).
 //
-// A result kept for an earlier moment serves asOf only when it is settled
-// (the quarter over and no event of it open): a quarter under way, or an
-// event still open, is computed again as of asOf.
+// A result kept for another moment serves asOf only when it is settled
+// (the quarter over, no event of it open) and asOf is at or after its
+// SettledFrom (the latest closing of an event it judged): a quarter under
+// way, an event still open, or a moment before an event's closing is
+// computed again as of asOf.
 func (s *Service) AssessKept(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
 	parts, err := s.DB.KeptTowns(ctx, q.String(), asOf, s.rulesKey())
 	if err != nil {
