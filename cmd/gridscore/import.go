@@ -63,7 +63,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	clock := newStepClock(c.m.Getenv)
 	clock.mark("启动")
 	defer clock.report(c.m.Stderr)
-	fs := newFlagSet(c.m, "import", "gridscore import [--db 文件 | --dsn URL] [--mapping 名称]... 路径...")
+	fs := newFlagSet(c.m, "import", "gridscore import [--db 文件 | --dsn URL] [--mapping 名称]... [--assess=false] [--scheme 方案.yaml] 路径...")
 	c.storeFlags.register(fs, c.m)
 	fs.Func("mapping", "按导入映射读取其他系统导出的文件：映射的名称（几个镇街有同名的映射时写作 镇街/名称，全区的写作 /名称），"+
 		"或映射文件（.json）；可给多次", func(v string) error {
