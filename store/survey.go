@@ -318,12 +318,23 @@ var ErrTokenUsed = gs.Errorf(gs.ECONFLICT, "这张评价票已经使用过。")
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (*BallotToken, error) {
 	t, err := readToken(ctx, db.read, hash, now)
 	var refused *gs.Error
-	if err != nil && !errors.As(err, &refused) {
+	if errors.As(err, &refused) {
+		return nil, err
+	}
+	if err != nil {
 		return nil, db.wrap("ballot", err)
 	}
-	return t, err
+	st, err := scanState(ctx, db.read, t.Campaign.Town, t.Campaign.Quarter.String(), "")
+	if err != nil {
+		return nil, db.wrap("ballot", err)
+	}
+	t.QuarterState = st.State
+	return t, nil
 }
 
+// readToken reads the one-time ballot whose code hashes to hash, as of
+// now, but for its quarter's state, which its callers read each in their
+// own way (CastBallot under a lock, in its transaction).
 func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*BallotToken, error) {
 	var t BallotToken
 	c := &t.Campaign
@@ -344,11 +355,6 @@ func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*Bal
 	if c.Quarter, err = gs.ParseQuarter(quarter); err != nil {
 		return nil, err
 	}
-	st, err := scanState(ctx, q, c.Town, quarter, "")
-	if err != nil {
-		return nil, err
-	}
-	t.QuarterState = st.State
 	c.OpensAt, c.ClosesAt = unixCST(opens), unixCST(closes)
 	if closed != 0 {
 		c.ClosedAt = unixCST(closed)
