@@ -3,7 +3,9 @@ package app
 import (
 	"cmp"
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -115,6 +117,22 @@ func (s *Service) WorkerTown(ctx context.Context, id string) (string, error) {
 
 // Towns returns the towns of the district, in order.
 func (s *Service) Towns(ctx context.Context) ([]string, error) { return s.DB.Towns(ctx) }
+
+// KnownTown refuses, with ENOTFOUND, a town (given on the command line)
+// the store has no grid of, naming the towns it has; when it has none, the
+// refusal ends with advice, the caller's, on what to import first.
+func (s *Service) KnownTown(ctx context.Context, town, advice string) error {
+	towns, err := s.DB.Towns(ctx)
+	switch {
+	case err != nil:
+		return err
+	case slices.Contains(towns, town):
+		return nil
+	case len(towns) == 0:
+		return gs.Errorf(gs.ENOTFOUND, "没有镇街“%s”：数据库中还没有任何镇街，%s", town, advice)
+	}
+	return gs.Errorf(gs.ENOTFOUND, "没有镇街“%s”。已有的镇街：%s。", town, strings.Join(towns, "、"))
+}
 
 // WorkerQuarters returns every stored result of worker id across the
 // quarters (and towns, if the worker moved), oldest quarter first.

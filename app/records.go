@@ -81,6 +81,25 @@ func (s *Service) Records(ctx context.Context, u *gs.User, q RecordQuery) (*Reco
 	return &RecordPage{Records: page.Records, Matched: page.Matched, Withheld: withheld}, nil
 }
 
+// AnyRecord reports whether u may see any record of kinds that q keeps
+// (its Kind aside): whether Records would list one of some kind, asked of
+// the store at once for every kind.
+func (s *Service) AnyRecord(ctx context.Context, u *gs.User, q RecordQuery, kinds ...string) (bool, error) {
+	fs := make([]store.RecordFilter, len(kinds))
+	for i, kind := range kinds {
+		q.Kind = kind
+		f, err := s.recordScope(ctx, u, q)
+		if err != nil {
+			return false, err
+		}
+		if _, err := s.withholdBallots(ctx, u, &f); err != nil {
+			return false, err
+		}
+		fs[i] = f
+	}
+	return s.DB.AnyRecord(ctx, fs...)
+}
+
 // recordScope returns the store's filter of q limited to what u may see,
 // or refuses q (see Records).
 func (s *Service) recordScope(ctx context.Context, u *gs.User, q RecordQuery) (store.RecordFilter, error) {

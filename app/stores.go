@@ -39,6 +39,8 @@ type ImportStore interface {
 type RecordStore interface {
 	// Records returns one page of records of a kind.
 	Records(ctx context.Context, f store.RecordFilter) (*store.RecordPage, error)
+	// AnyRecord reports whether any of the filters keeps a record.
+	AnyRecord(ctx context.Context, fs ...store.RecordFilter) (bool, error)
 	// EachRecords reads every record of a list, a batch at a time, for
 	// its download.
 	EachRecords(ctx context.Context, f store.RecordFilter, batch int, fn func(*gs.Records) error) error

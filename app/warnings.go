@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"io"
-	"slices"
-	"strings"
 	"time"
 
 	gs "github.com/gridscore/gridscore"
@@ -21,15 +19,8 @@ import (
 // why not). A town that is not in the store is ENOTFOUND, naming the towns
 // that are. It changes nothing.
 func (s *Service) TownWarnings(ctx context.Context, town string, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
-	towns, err := s.DB.Towns(ctx)
-	if err != nil {
+	if err := s.KnownTown(ctx, town, "请先导入数据。"); err != nil {
 		return nil, err
-	}
-	if !slices.Contains(towns, town) {
-		if len(towns) == 0 {
-			return nil, gs.Errorf(gs.ENOTFOUND, "没有镇街“%s”：数据库中还没有任何镇街，请先导入数据。", town)
-		}
-		return nil, gs.Errorf(gs.ENOTFOUND, "没有镇街“%s”。已有的镇街：%s。", town, strings.Join(towns, "、"))
 	}
 	return s.AssessTown(ctx, town, q, asOf)
 }

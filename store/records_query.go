@@ -129,9 +129,8 @@ const (
 	gridWorkers = "SELECT worker_id FROM workers WHERE grid_code = ?"
 )
 
-// filterConds returns the conditions of f on its kind.
-func filterConds(f RecordFilter, l listing) conds {
-	var c conds
+// addFilter appends the conditions of f on its kind.
+func (c *conds) addFilter(f RecordFilter, l listing) {
 	switch l.subject {
 	case "worker":
 		if f.Town != "" {
@@ -208,15 +207,21 @@ func filterConds(f RecordFilter, l listing) conds {
 			dateCond(col, op, f.To, true)
 		}
 	}
-	return c
 }
 
 // recordConds returns the conditions of f on its kind, with its ids.
 func recordConds(f RecordFilter, l listing, t *table) (conds, error) {
-	c := filterConds(f, l)
+	var c conds
+	err := c.addRecord(f, l, t)
+	return c, err
+}
+
+// addRecord appends the conditions of f on its kind, with its ids.
+func (c *conds) addRecord(f RecordFilter, l listing, t *table) error {
+	c.addFilter(f, l)
 	if len(f.IDs) > 0 {
 		if len(f.IDs) > MaxIDs {
-			return conds{}, gridscore.Errorf(gridscore.EINVALID, "一次最多查看 %d 条指定编号的记录。", MaxIDs)
+			return gridscore.Errorf(gridscore.EINVALID, "一次最多查看 %d 条指定编号的记录。", MaxIDs)
 		}
 		marks := make([]string, len(f.IDs))
 		for i, id := range f.IDs {
@@ -229,7 +234,7 @@ func recordConds(f RecordFilter, l listing, t *table) (conds, error) {
 		}
 		c.parts = append(c.parts, col+" IN ("+strings.Join(marks, ", ")+")")
 	}
-	return c, nil
+	return nil
 }
 
 // Records returns a page of the records f chooses, read in one snapshot,

@@ -318,12 +318,23 @@ var ErrTokenUsed = gs.Errorf(gs.ECONFLICT, "这张评价票已经使用过。")
 func (db *DB) Token(ctx context.Context, hash string, now time.Time) (*BallotToken, error) {
 	t, err := readToken(ctx, db.read, hash, now)
 	var refused *gs.Error
-	if err != nil && !errors.As(err, &refused) {
+	if errors.As(err, &refused) {
+		return nil, err
+	}
+	if err != nil {
 		return nil, db.wrap("ballot", err)
 	}
-	return t, err
+	st, err := scanState(ctx, db.read, t.Campaign.Town, t.Campaign.Quarter.String(), "")
+	if err != nil {
+		return nil, db.wrap("ballot", err)
+	}
+	t.QuarterState = st.State
+	return t, nil
 }
 
+// readToken reads the one-time ballot whose code hashes to hash, as of
+// now, but for its quarter's state, which its callers read each in their
+// own way (CastBallot under a lock, in its transaction).
 func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*BallotToken, error) {
 	var t BallotToken
 	c := &t.Campaign
@@ -344,11 +355,6 @@ func readToken(ctx context.Context, q queryer, hash string, now time.Time) (*Bal
 	if c.Quarter, err = gs.ParseQuarter(quarter); err != nil {
 		return nil, err
 	}
-	st, err := scanState(ctx, q, c.Town, quarter, "")
-	if err != nil {
-		return nil, err
-	}
-	t.QuarterState = st.State
 	c.OpensAt, c.ClosesAt = unixCST(opens), unixCST(closes)
 	if closed != 0 {
 		c.ClosedAt = unixCST(closed)
@@ -477,36 +483,31 @@ type SurveyBallot struct {
 
 // SurveyBallots returns, of ids, those of ballots a survey brought
 // (answered on a phone or counted on paper), by id: what an import or a
-// push must not change. One query per 500 ids, on the primary keys.
+// push must not change. One query per chunk of ids (eachIn), on the
+// primary keys.
 func (db *DB) SurveyBallots(ctx context.Context, ids []string) (map[string]SurveyBallot, error) {
 	out := map[string]SurveyBallot{}
-	const perQuery = 500
-	for len(ids) > 0 {
-		part := ids[:min(perQuery, len(ids))]
-		ids = ids[len(part):]
-		in, args := inList(part)
+	err := eachIn(ids, func(in string, args []any) error {
 		rows, err := db.read.QueryContext(ctx, `SELECT s.ballot_id, s.source, b.ballot_id, b.worker_id, b.rater_group, b.rating, b.cast_at
 			FROM survey_ballots s LEFT JOIN ballots b ON b.ballot_id = s.ballot_id
 			WHERE s.ballot_id IN (`+in+`)`, args...)
 		if err != nil {
-			return nil, db.wrap("survey ballots", err)
+			return err
 		}
-		err = func() error {
-			defer rows.Close()
-			for rows.Next() {
-				var sb SurveyBallot
-				var stored, worker, group, rating sql.NullString
-				if err := rows.Scan(&sb.ID, &sb.Source, &stored, &worker, &group, &rating, timeDest{&sb.CastAt}); err != nil {
-					return err
-				}
-				sb.Stored, sb.WorkerID, sb.RaterGroup, sb.Rating = stored.Valid, worker.String, gs.RaterGroup(group.String), gs.Rating(rating.String)
-				out[sb.ID] = sb
+		defer rows.Close()
+		for rows.Next() {
+			var sb SurveyBallot
+			var stored, worker, group, rating sql.NullString
+			if err := rows.Scan(&sb.ID, &sb.Source, &stored, &worker, &group, &rating, timeDest{&sb.CastAt}); err != nil {
+				return err
 			}
-			return rows.Err()
-		}()
-		if err != nil {
-			return nil, db.wrap("survey ballots", err)
+			sb.Stored, sb.WorkerID, sb.RaterGroup, sb.Rating = stored.Valid, worker.String, gs.RaterGroup(group.String), gs.Rating(rating.String)
+			out[sb.ID] = sb
 		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, db.wrap("survey ballots", err)
 	}
 	return out, nil
 }

@@ -140,7 +140,7 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 	if !seesTownBoard(u, town) {
 		return forbidden("您只能查看本镇街的考核数据。")
 	}
-	p, res, ws, err := s.townResult(r, u, town)
+	p, st, res, ws, err := s.townResult(r, u, town)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 		sw := summarizeWarnings(warned, town, p)
 		page.Warnings = &sw
 	}
-	if page.Quarter, err = s.quarterPanel(r.Context(), u, town, p, form); err != nil {
+	if page.Quarter, err = s.quarterPanelIn(r.Context(), u, town, p, st, form); err != nil {
 		return err
 	}
 	if err := s.addSurveys(r.Context(), u, page); err != nil {
@@ -206,29 +206,32 @@ func (s *Server) townWith(w http.ResponseWriter, r *http.Request, u *gs.User, to
 }
 
 // townResult returns the period of the request (marked as showing the
-// stored snapshot when there is one), town's result for it and the
-// workers of town in it, as the dashboard and the warnings board show
-// them; 404 for the district when the town has no worker.
-func (s *Server) townResult(r *http.Request, u *gs.User, town string) (Period, *gs.Result, []gs.WorkerResult, error) {
+// stored snapshot when there is one), the state of town's quarter, read
+// once for the whole page, town's result for it and the workers of town
+// in it, as the dashboard and the warnings board show them; 404 for the
+// district when the town has no worker.
+func (s *Server) townResult(r *http.Request, u *gs.User, town string) (Period, gs.QuarterState, *gs.Result, []gs.WorkerResult, error) {
+	var st gs.QuarterState
 	p, err := s.period(r)
 	if err != nil {
-		return p, nil, nil, err
+		return p, st, nil, nil, err
 	}
-	res, err := s.result(r.Context(), p, town)
+	if st, err = s.Service.QuarterState(r.Context(), town, p.Quarter); err != nil {
+		return p, st, nil, nil, err
+	}
+	res, err := s.resultIn(r.Context(), p, town, st)
 	if err != nil {
-		return p, nil, nil, err
+		return p, st, nil, nil, err
 	}
-	if p, err = s.markStored(r.Context(), p, town); err != nil {
-		return p, nil, nil, err
-	}
+	p = storedIn(p, st)
 	if p, err = s.withChoices(r.Context(), p, town); err != nil {
-		return p, nil, nil, err
+		return p, st, nil, nil, err
 	}
 	ws := inTown(res.Workers, town)
 	if len(ws) == 0 && u.Role == gs.RoleDistrict {
-		return p, nil, nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
+		return p, st, nil, nil, gs.Errorf(gs.ENOTFOUND, "%s 没有镇街“%s”的考核数据。", p.QuarterText(), town)
 	}
-	return p, res, ws, nil
+	return p, st, res, ws, nil
 }
 
 // inTown returns the results of the workers of town, in the result's order

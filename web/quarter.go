@@ -105,6 +105,13 @@ func (s *Server) quarterPanel(ctx context.Context, u *gs.User, town string, p Pe
 	if err != nil {
 		return QuarterPanel{}, err
 	}
+	return s.quarterPanelIn(ctx, u, town, p, st, form)
+}
+
+// quarterPanelIn is quarterPanel for a caller that has read the quarter's
+// state st.
+func (s *Server) quarterPanelIn(ctx context.Context, u *gs.User, town string, p Period, st gs.QuarterState, form QuarterForm) (QuarterPanel, error) {
+	var err error
 	center := (u.Role == gs.RoleTownAdmin || u.Role == gs.RoleTownStaff) && u.Town == town
 	admin := u.Role == gs.RoleTownAdmin && u.Town == town
 	panel := QuarterPanel{

@@ -114,7 +114,7 @@ func (s *Server) townWarnings(w http.ResponseWriter, r *http.Request, u *gs.User
 	if err := checkTownBoard(u, town); err != nil {
 		return err
 	}
-	p, _, ws, err := s.townResult(r, u, town)
+	p, _, _, ws, err := s.townResult(r, u, town)
 	if err != nil {
 		return err
 	}

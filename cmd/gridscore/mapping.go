@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
-	"strings"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
@@ -80,8 +78,10 @@ func (c *MappingCommand) Run(ctx context.Context, args []string) error {
 		if fs.NArg() == 0 {
 			return usageError{"请给出映射文件"}
 		}
-		if err := knownTown(ctx, svc, c.town); err != nil {
-			return err
+		if c.town != "" { // a mapping saved for a misspelt town would be nobody's
+			if err := svc.KnownTown(ctx, c.town, "请先导入网格。"); err != nil {
+				return err
+			}
 		}
 		for _, path := range fs.Args() {
 			data, err := os.ReadFile(path)
@@ -130,23 +130,4 @@ func (c *MappingCommand) list(ctx context.Context, svc *app.Service, u *gs.User)
 			len(m.Columns), read, m.SavedBy, m.SavedAt.In(gs.CST).Format("2006-01-02 15:04"))))
 	}
 	return nil
-}
-
-// knownTown refuses a town (given by --town) the store has no grid of,
-// naming those it has: a mapping saved for a misspelt town would be
-// nobody's.
-func knownTown(ctx context.Context, svc *app.Service, town string) error {
-	if town == "" {
-		return nil
-	}
-	towns, err := svc.Towns(ctx)
-	switch {
-	case err != nil:
-		return err
-	case slices.Contains(towns, town):
-		return nil
-	case len(towns) == 0:
-		return gs.Errorf(gs.ENOTFOUND, "没有镇街“%s”：数据库中还没有任何镇街，请先导入网格。", town)
-	}
-	return gs.Errorf(gs.ENOTFOUND, "没有镇街“%s”。已有的镇街：%s。", town, strings.Join(towns, "、"))
 }
