@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/demo"
@@ -30,14 +27,7 @@ func TestConcurrentUploadOfOneKeyByTwoTowns(t *testing.T) {
 			t.Run(b.Name+"/"+rival, func(t *testing.T) {
 				t.Parallel()
 				ctx := context.Background()
-				db := demoStore(t, b)
-				other := &gs.Records{Grids: []gs.Grid{{Code: "BS-01", Name: "白石第一网格", Town: "白石镇"}},
-					Workers: []gs.Worker{{ID: "BS001", Name: "白一", Type: gs.FullTime, GridCode: "BS-01", HiredOn: gs.NewDate(2020, 1, 1)}}}
-				if _, err := db.Import(ctx, other, nil); err != nil {
-					t.Fatal(err)
-				}
-				s := &Service{DB: db, Scheme: scheme.Default()}
-				writers := map[string]string{demo.TownName: "QS001", "白石镇": "BS001"}
+				s, writers := twoTowns(t, b)
 				// Each uploads as its town's administrator, staged before
 				// the race.
 				uploads := map[string]int64{}
@@ -53,16 +43,11 @@ func TestConcurrentUploadOfOneKeyByTwoTowns(t *testing.T) {
 					}
 					uploads[town] = up.ID
 				}
-				// write writes town's event, and says whether it was refused
-				// for the key of another town's record.
-				write := func(town string) (refused bool, err error) {
+				raceTwoTowns(t, s, writers, func(town string) (bool, error) {
 					worker := writers[town]
 					id, ok := uploads[town]
 					if !ok {
-						tok := &gs.APIToken{ID: 1, Town: town, Name: "平台", Write: []string{gs.KindEvents}}
-						body := fmt.Sprintf(`[{"event_id": "RACE-1", "worker_id": %q, "flow": "reported", "reported_at": "2023-09-20 10:00"}]`, worker)
-						_, err := s.PushRecords(ctx, tok, gs.KindEvents, strings.NewReader(body))
-						return gs.ErrorCode(err) == gs.EFORBIDDEN, err
+						return pushRaceEvent(s, town, worker)
 					}
 					u := &gs.User{Username: worker + "-admin", Role: gs.RoleTownAdmin, Town: town}
 					rep, err := s.CommitUpload(WithActor(ctx, u.Username), u, id)
@@ -82,52 +67,7 @@ func TestConcurrentUploadOfOneKeyByTwoTowns(t *testing.T) {
 						t.Errorf("%s's refused upload reports %+v, want %+v", town, rep.Problems, want)
 					}
 					return true, err
-				}
-				var passed atomic.Int32
-				both := make(chan struct{})
-				s.townChecked = func() {
-					if passed.Add(1) == 2 {
-						close(both)
-					}
-					select {
-					case <-both:
-					case <-time.After(300 * time.Millisecond):
-					}
-				}
-				errs := map[string]error{}
-				refused := map[string]bool{}
-				var mu sync.Mutex
-				var wg sync.WaitGroup
-				for town := range writers {
-					wg.Go(func() {
-						r, err := write(town)
-						mu.Lock()
-						errs[town], refused[town] = err, r
-						mu.Unlock()
-					})
-				}
-				wg.Wait()
-				winner := ""
-				for town, err := range errs {
-					switch {
-					case err == nil && winner == "":
-						winner = town
-					case err == nil:
-						t.Errorf("both were written")
-					case !refused[town]:
-						t.Errorf("%s's %v, want written or refused for the other town's key", town, err)
-					}
-				}
-				if winner == "" {
-					t.Fatalf("neither was written: %v", errs)
-				}
-				stored, err := db.Record(ctx, gs.KindEvents, "RACE-1")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := stored.Events[0].WorkerID; got != writers[winner] {
-					t.Errorf("the stored event is %s's, but %s's was the one written", got, winner)
-				}
+				})
 			})
 		}
 	}
