@@ -236,18 +236,8 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 // until it ends: a push of another town writing the same key waits, then
 // is refused (store.ImportTx.OtherTowns).
 func apiScope(ctx context.Context, it *store.ImportTx, town, kind string, batch *csvfile.Batch) error {
-	recs := &batch.Records
-	gridTown, err := it.GridTownsOf(ctx, gridCodesOf(recs))
-	if err != nil {
-		return err
-	}
-	workerTown, err := it.WorkerTownsOf(ctx, referencedWorkers(recs))
-	if err != nil {
-		return err
-	}
-	sc := &townScope{ctx: ctx, db: it, town: town, gridTown: gridTown, workerTown: workerTown,
-		personTown: map[string]string{}}
-	ps := sc.check(kind, recs, &batch.Origins)
+	sc := newTownScope(ctx, it, town)
+	ps := sc.check(kind, &batch.Records, &batch.Origins)
 	if sc.err != nil {
 		return sc.err
 	}

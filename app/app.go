@@ -40,8 +40,10 @@ type Service struct {
 	// write, see keepLive); call Wait before closing the store.
 	KeepInBackground bool
 	// townChecked, when set, is called by PushRecords once its records
-	// passed the town check, before they are written: a test holds a push
-	// there while another of the same keys runs.
+	// passed the town check, before they are written, and by CommitUpload
+	// once its records passed it and were written, before the commit: a
+	// test holds a push or an upload there while another of the same keys
+	// runs.
 	townChecked func()
 
 	// rules identifies the scheme and the build for live results (see
@@ -200,21 +202,44 @@ func filesSize(paths []string) int64 {
 // It returns the files and sheets read, and nil when every record was
 // written, or the first error: a *csvfile.Report, a failure to read or to
 // write. The caller commits or rolls back.
+//
+// check runs on the goroutine that writes, between its writes, so that it
+// may ask it (an ImportTx is not safe for concurrent use): an upload's
+// town check reads, and locks, inside the transaction the keys that it
+// writes (townScope).
 func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int,
 	mappings map[string]*gs.Mapping, quarters map[gs.Quarter]bool) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	sc := &csvfile.Scanner{Known: csvfile.Known{
 		GridCodes:  keys(stored.Grids),
 		Workers:    stored.Workers,
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
-	}, Check: check, MaxNamedRows: maxNamed, Mappings: mappings}
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	}, MaxNamedRows: maxNamed, Mappings: mappings}
+	// A check asked of the reading goroutine, answered by the writing one.
+	type checkCall struct {
+		kind   string
+		recs   *gs.Records
+		orgs   *csvfile.Origins
+		answer chan []csvfile.Problem
+	}
+	checks := make(chan checkCall)
+	if check != nil {
+		sc.Check = func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
+			c := checkCall{kind, recs, orgs, make(chan []csvfile.Problem, 1)}
+			select {
+			case checks <- c:
+				return <-c.answer
+			case <-ctx.Done():
+				return nil // the Scanner stops at the cancelled context
+			}
+		}
+	}
 	// The reading goroutine also turns each chunk into the rows of its
 	// table (store.PrepareRows), so that this one only writes.
 	type chunk struct {
@@ -238,13 +263,25 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		})
 	}()
 	var writeErr error
-	for c := range chunks {
-		if writeErr == nil {
-			if writeErr = it.Note(ctx, c.recs); writeErr == nil {
-				writeErr = it.WriteRows(ctx, c.rows)
+	for in := chunks; in != nil; {
+		select {
+		case c := <-checks:
+			var ps []csvfile.Problem
+			if writeErr == nil { // else the transaction may be aborted
+				ps = check(c.kind, c.recs, c.orgs)
 			}
-			if writeErr != nil {
-				cancel() // stops the reading; the chunks left are drained
+			c.answer <- ps
+		case c, ok := <-in:
+			switch {
+			case !ok:
+				in = nil // the reading is over: it asks no more checks
+			case writeErr == nil:
+				if writeErr = it.Note(ctx, c.recs); writeErr == nil {
+					writeErr = it.WriteRows(ctx, c.rows)
+				}
+				if writeErr != nil {
+					cancel() // stops the reading; the chunks left are drained
+				}
 			}
 		}
 	}

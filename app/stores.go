@@ -80,14 +80,6 @@ type TownStore interface {
 	WorkersByID(ctx context.Context, ids []string) ([]gs.TownWorker, error)
 	// TownGrids lists a town's grids.
 	TownGrids(ctx context.Context, town string) ([]gs.Grid, error)
-	// GridTowns maps every grid code to its town.
-	GridTowns(ctx context.Context) (map[string]string, error)
-	// OtherTowns maps the records of a kind, named by their first key
-	// column, that are stored for another town than town, to that town.
-	OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error)
-	// PersonTownsOf maps the persons named that are on the register to
-	// the towns of their grids.
-	PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // AssessStore reads what the engine needs and keeps live results.

@@ -526,20 +526,22 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 		return rep, nil
 	}
 	rep.Mappable = fm.mappable
-	scope, err := newTownScope(ctx, s.DB, u.Town)
-	if err != nil {
-		return nil, err
-	}
-
 	guard, err := newSurveyGuard(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
-	it, err := s.DB.BeginImport(ctx, importOptions(size)...)
+	opts := importOptions(size)
+	if !commit {
+		opts = append(opts, store.CheckOnly())
+	}
+	it, err := s.DB.BeginImport(ctx, opts...)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Rollback()
+	// The town check asks the import (see scanInto): what it finds holds
+	// until the commit.
+	scope := newTownScope(ctx, it, u.Town)
 	check := func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
 		return append(scope.check(kind, recs, orgs), guard.check(kind, recs, orgs)...)
 	}
@@ -573,6 +575,9 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	rep.Kinds = kindReports(stats)
 	if !commit {
 		return rep, it.Rollback()
+	}
+	if s.townChecked != nil {
+		s.townChecked()
 	}
 	now := s.now()
 	entry := gs.AuditEntry{At: now, Username: Actor(ctx), Action: gs.AuditRecordsImported,

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,14 +24,19 @@ import (
 //
 // Its check is the Scanner's Check: it sees the records of each chunk with
 // their origins, in the Scanner's order (grids and workers first), and
-// learns the towns of the grids and workers read.
+// learns the towns of the grids and workers read. It asks the import's
+// transaction (store.ImportTx) which town the stored grids, workers,
+// persons and keys named belong to, as each chunk names them: what it
+// finds holds until the import ends, so an upload or a push of another
+// town writing one of the keys at the same moment waits, then is refused
+// (store.ImportTx.OtherTowns).
 type townScope struct {
 	ctx  context.Context
 	db   townOwners
 	town string
-	// gridTown and workerTown are the towns of the grids and workers,
-	// stored or read; personTown those of the registered persons read, or
-	// looked up (PersonTownsOf) as visits name them.
+	// gridTown, workerTown and personTown are the towns of the grids,
+	// workers and registered persons read, or looked up as records name
+	// them ("" for one not stored).
 	gridTown, workerTown, personTown map[string]string
 	// calendar is set when calendar days were read.
 	calendar bool
@@ -38,31 +44,19 @@ type townScope struct {
 	err error
 }
 
-// townOwners says which town stored rows belong to: the store through its
-// read pool (*store.DB), for an upload, whose check runs beside the
-// goroutine writing its transaction; the import's transaction
-// (*store.ImportTx), for a push of the API, which so checks what it writes
-// over (see store.ImportTx.OtherTowns).
+// townOwners says, inside an import (*store.ImportTx), which town stored
+// rows belong to.
 type townOwners interface {
 	OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error)
+	GridTownsOf(ctx context.Context, codes []string) (map[string]string, error)
+	WorkerTownsOf(ctx context.Context, ids []string) (map[string]string, error)
 	PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error)
 }
 
-func newTownScope(ctx context.Context, db TownStore, town string) (*townScope, error) {
-	grids, err := db.GridTowns(ctx)
-	if err != nil {
-		return nil, err
-	}
-	workers, err := db.TownWorkers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sc := &townScope{ctx: ctx, db: db, town: town, gridTown: grids, workerTown: make(map[string]string, len(workers)),
-		personTown: map[string]string{}}
-	for _, w := range workers {
-		sc.workerTown[w.ID] = w.Town
-	}
-	return sc, nil
+// newTownScope keeps the records that db (an import) writes inside town.
+func newTownScope(ctx context.Context, db townOwners, town string) *townScope {
+	return &townScope{ctx: ctx, db: db, town: town,
+		gridTown: map[string]string{}, workerTown: map[string]string{}, personTown: map[string]string{}}
 }
 
 // scopeKind is how townScope reads the records of one kind: their number
@@ -182,6 +176,11 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 		ps = append(ps, csvfile.ColumnProblem(o[i], kind, col, msg))
 	}
 	n := k.n(recs)
+	if !sc.lookUp(sc.gridTown, k.grid, recs, n, sc.db.GridTownsOf) ||
+		!sc.lookUp(sc.workerTown, k.worker, recs, n, sc.db.WorkerTownsOf) ||
+		!sc.lookUp(sc.personTown, k.person, recs, n, sc.db.PersonTownsOf) {
+		return nil
+	}
 	for i := range n {
 		switch {
 		case k.town != nil:
@@ -202,9 +201,6 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 		}
 	}
 	if k.person != nil {
-		if !sc.lookUpPersons(k, recs, n) {
-			return nil
-		}
 		for i := range n {
 			if id := k.person(recs, i); sc.personTown[id] != "" && sc.personTown[id] != sc.town {
 				add(i, colPerson, "人员编号 "+strconv.Quote(id)+" 在"+sc.personTown[id]+"的特殊人群名单上，不是您所在的"+sc.town+"的：只能导入本镇街的数据")
@@ -238,27 +234,31 @@ func (sc *townScope) check(kind string, recs *gs.Records, orgs *csvfile.Origins)
 	return ps
 }
 
-// lookUpPersons adds to personTown the towns of the persons that the n
-// records of recs name (by k.person) and that it lacks; false if the
-// store failed (sc.err).
-func (sc *townScope) lookUpPersons(k scopeKind, recs *gs.Records, n int) bool {
+// lookUp adds to towns the towns that townsOf finds of what the n
+// records of recs name by field (nil: nothing) and towns lacks, "" for
+// those not stored; false if the store failed (sc.err).
+func (sc *townScope) lookUp(towns map[string]string, field func(*gs.Records, int) string, recs *gs.Records, n int,
+	townsOf func(context.Context, []string) (map[string]string, error)) bool {
+	if field == nil {
+		return true
+	}
 	var ids []string
 	for i := range n {
-		if id := k.person(recs, i); sc.personTown[id] == "" {
+		id := field(recs, i)
+		if _, ok := towns[id]; !ok {
+			towns[id] = "" // until found: asked once
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
 		return true
 	}
-	towns, err := sc.db.PersonTownsOf(sc.ctx, ids)
+	found, err := townsOf(sc.ctx, ids)
 	if err != nil {
 		sc.err = err
 		return false
 	}
-	for id, t := range towns {
-		sc.personTown[id] = t
-	}
+	maps.Copy(towns, found)
 	return true
 }
 

@@ -40,6 +40,12 @@ type ImportTx struct {
 	town   string      // OnlyTown: the one town whose records change
 	noted  importNoted // what the records written concern (Note)
 	hold   bool        // HoldEmptyTables: PostgreSQL may lock tables filled from empty
+	// checkOnly is set by CheckOnly: the import takes no locks of keys.
+	checkOnly bool
+	// The PostgreSQL locks of keys the import holds (lockKeys): how many
+	// keys, the kinds of which it holds keys, and those it holds whole.
+	keyLocks               int
+	kindShared, kindLocked map[string]bool
 
 	analyzeSet bool // the transaction's statistics target is set (finish)
 	// counts is how many times the import counted a table's rows in full
@@ -92,9 +98,10 @@ type tableWriter struct {
 type ImportOption func(*importOptions)
 
 type importOptions struct {
-	large bool
-	town  string
-	hold  bool
+	large     bool
+	town      string
+	hold      bool
+	checkOnly bool
 }
 
 // LargeImport tells BeginImport that the import may write hundreds of
@@ -110,6 +117,12 @@ func OnlyTown(town string) ImportOption { return func(o *importOptions) { o.town
 // fills from empty, which locks the table until it commits: for the
 // command line, whose import reads nothing back on other connections.
 func HoldEmptyTables() ImportOption { return func(o *importOptions) { o.hold = true } }
+
+// CheckOnly tells BeginImport that the import is rolled back whatever it
+// finds (an upload's check before its commit, which checks again):
+// OtherTowns takes no locks of keys, which would hold up the imports and
+// pushes of other towns for nothing.
+func CheckOnly() ImportOption { return func(o *importOptions) { o.checkOnly = true } }
 
 // LargeImportBytes is the size of import files from which an import is
 // taken to be large: about 500,000 rows of DATA.md files.
@@ -147,7 +160,8 @@ func (db *DB) BeginImport(ctx context.Context, opts ...ImportOption) (*ImportTx,
 		conn.Close()
 		return nil, db.wrap("import: begin", err)
 	}
-	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large, town: o.town, hold: o.hold}, nil
+	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large, town: o.town, hold: o.hold,
+		checkOnly: o.checkOnly, kindShared: map[string]bool{}, kindLocked: map[string]bool{}}, nil
 }
 
 // Known reads, inside the transaction, what is stored that records may
@@ -242,9 +256,10 @@ func (it *ImportTx) writer(ctx context.Context, i, n int) (*tableWriter, error) 
 	}
 	it.tables[i] = tw
 	// On PostgreSQL dropping the indexes locks the table until the import
-	// commits; a web upload's checks read it on other connections between
-	// its parts and would wait for the upload itself, so only the command
-	// line (HoldEmptyTables) holds a table it fills from empty.
+	// commits; a web upload's survey guard reads ballots on other
+	// connections between its parts and would wait for the upload itself,
+	// and the server's pages would wait for it, so only the command line
+	// (HoldEmptyTables) holds a table it fills from empty.
 	if tw.empty && n >= deferFirstRows && (it.db.dialect == sqliteDialect || it.hold) {
 		if err := it.deferIndexes(ctx, tw); err != nil {
 			return nil, err

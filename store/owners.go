@@ -2,14 +2,14 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
 // Which town stored rows belong to, for the town check of a town's writes
-// (app's townScope): asked of the DB, through the read pool, by an upload,
-// whose check runs beside the goroutine writing its transaction; asked of
-// an ImportTx, inside the transaction, by a push of the JSON API, so that
-// what it checked is what it writes over.
+// (app's townScope), an upload's or a push's of the JSON API: asked of an
+// ImportTx, inside the transaction that writes, so that what it checked is
+// what it writes over.
 
 // ownerQuery is, per kind whose stored rows belong to a town through their
 // grid or worker, the query of the keys (the key columns, then the town) of
@@ -41,23 +41,19 @@ func byWorker(table, key string) string {
 // town than town: their key (the key columns joined with "\x1f", as
 // csvfile and the import count keys) and that town. Kinds whose rows belong
 // to no town, or only through their worker, return nothing.
-func (db *DB) OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error) {
-	out, err := otherTowns(ctx, db.read, kind, town, firsts)
-	return out, db.wrap("other towns' "+kind, err)
-}
-
-// OtherTowns is DB.OtherTowns read inside the import, which holds the keys
-// asked about until it ends: an import of another town writing one of
-// them cannot slip in between this check and this import's write, and one
-// that wrote it first is seen. SQLite has one writer, whose transaction
-// (BEGIN IMMEDIATE) holds the whole store; on PostgreSQL, whose
-// transactions read what others committed since and whose upserts wait for
-// a row being written and then overwrite it, the import first takes a lock
-// of its transaction for each key (lockKeys), which another import taking
-// them waits for.
+//
+// It reads inside the import, which holds the keys asked about until it
+// ends: an import of another town writing one of them cannot slip in
+// between this check and this import's write, and one that wrote it first
+// is seen. SQLite has one writer, whose transaction (BEGIN IMMEDIATE)
+// holds the whole store; on PostgreSQL, whose transactions read what
+// others committed since and whose upserts wait for a row being written
+// and then overwrite it, the import first takes locks of its transaction
+// (lockKeys), which another import taking them waits for. An import
+// begun with CheckOnly takes none: it is rolled back whatever it finds.
 func (it *ImportTx) OtherTowns(ctx context.Context, kind, town string, firsts []string) (map[string]string, error) {
-	if _, ok := ownerQuery[kind]; ok && it.db.dialect == postgresDialect {
-		if err := lockKeys(ctx, it, kind, firsts); err != nil {
+	if _, ok := ownerQuery[kind]; ok && it.db.dialect == postgresDialect && !it.checkOnly {
+		if err := it.lockKeys(ctx, kind, firsts); err != nil {
 			return nil, it.db.wrap("lock keys of "+kind, err)
 		}
 	}
@@ -65,27 +61,63 @@ func (it *ImportTx) OtherTowns(ctx context.Context, kind, town string, firsts []
 	return out, it.db.wrap("other towns' "+kind, err)
 }
 
-// keyLockSpace is the first key of the PostgreSQL advisory locks that
-// lockKeys takes (the second is a hash of the kind and key), apart from
-// any other advisory lock (goose's migration lock is a single bigint key).
-const keyLockSpace = 0x67730001
+// The PostgreSQL advisory locks of lockKeys: the first key is keyLockSpace
+// for a key's lock (the second a hash of the kind and key), kindLockSpace
+// for a kind's (the second a hash of the kind), apart from any other
+// advisory lock (goose's migration lock is a single bigint key).
+const (
+	keyLockSpace  = 0x67730001
+	kindLockSpace = 0x67730002
+)
 
-// lockKeys takes, on PostgreSQL, an advisory lock of the transaction for
-// each distinct key of kind in firsts, in the order of their hashes, so
-// that two imports locking common keys wait for each other rather than
-// deadlock (PostgreSQL runs a volatile function of the select list after
-// its sort). Two keys of one hash share a lock, which only makes one wait.
-func lockKeys(ctx context.Context, it *ImportTx, kind string, firsts []string) error {
-	if len(firsts) == 0 {
+// maxKeyLocks is how many keys an import locks one by one: beyond, it
+// locks each further kind whole. PostgreSQL keeps every lock in one table
+// shared by all sessions, of max_locks_per_transaction (64) ×
+// max_connections (100) entries by default, which the keys of an upload
+// of 100,000 grids overflowed ("out of shared memory").
+const maxKeyLocks = 256
+
+// lockKeys takes, on PostgreSQL, the locks of the transaction that hold
+// the keys of kind in firsts: a shared lock of the kind and an exclusive
+// lock of each distinct key, in the order of their hashes, so that two
+// imports locking common keys wait for each other rather than deadlock
+// (PostgreSQL runs a volatile function of the select list after its sort);
+// or, once the import would hold more than maxKeyLocks keys, an exclusive
+// lock of the kind, which waits for every import holding keys of the kind
+// and holds them all. Two keys of one hash share a lock, which only makes
+// one wait. An upload takes them kind by kind in the Scanner's order, and
+// keeps them, so two uploads wait for each other without deadlock, except
+// where one locks a kind whole after locking some of its keys, when
+// another holds keys of it: PostgreSQL then fails one of them, which is
+// told to try again (errBusy).
+func (it *ImportTx) lockKeys(ctx context.Context, kind string, firsts []string) error {
+	if len(firsts) == 0 || it.kindLocked[kind] {
 		return nil
+	}
+	keys := slices.Clone(firsts)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	if it.keyLocks+len(keys) > maxKeyLocks {
+		if _, err := it.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, kindLockSpace, kind); err != nil {
+			return err
+		}
+		it.kindLocked[kind] = true
+		return nil
+	}
+	if !it.kindShared[kind] {
+		if _, err := it.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext($2))`, kindLockSpace, kind); err != nil {
+			return err
+		}
+		it.kindShared[kind] = true
 	}
 	_, err := it.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, h)
 		FROM (SELECT DISTINCT hashtext($2 || chr(31) || k) AS h FROM unnest($3::text[]) AS k) AS keys ORDER BY h`,
-		keyLockSpace, kind, firsts)
+		keyLockSpace, kind, keys)
+	it.keyLocks += len(keys)
 	return err
 }
 
-// otherTowns is OtherTowns asked of q, in chunks of firsts.
+// otherTowns is ImportTx.OtherTowns asked of q, in chunks of firsts.
 func otherTowns(ctx context.Context, q queryer, kind, town string, firsts []string) (map[string]string, error) {
 	query, ok := ownerQuery[kind]
 	out := map[string]string{}
@@ -143,15 +175,10 @@ func (it *ImportTx) WorkerTownsOf(ctx context.Context, ids []string) (map[string
 	return out, it.db.wrap("worker towns", err)
 }
 
-// PersonTownsOf returns the town of each of the persons named that is on
-// the register (the town of the person's grid), by person id: the town
-// whose assessment counts the visits to the person (key.visits).
-func (db *DB) PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error) {
-	out, err := keyTowns(ctx, db.read, personTowns, ids)
-	return out, db.wrap("person towns", err)
-}
-
-// PersonTownsOf is DB.PersonTownsOf read inside the import.
+// PersonTownsOf returns, inside the import, the town of each of the
+// persons named that is on the register (the town of the person's grid),
+// by person id: the town whose assessment counts the visits to the person
+// (key.visits).
 func (it *ImportTx) PersonTownsOf(ctx context.Context, ids []string) (map[string]string, error) {
 	out, err := keyTowns(ctx, it.tx, personTowns, ids)
 	return out, it.db.wrap("person towns", err)

@@ -312,21 +312,3 @@ func (it *ImportTx) Preview(ctx context.Context) (ImportStats, error) {
 	}
 	return stats, nil
 }
-
-// GridTowns returns the town of every stored grid, by grid code.
-func (db *DB) GridTowns(ctx context.Context) (map[string]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT grid_code, town FROM grids`)
-	if err != nil {
-		return nil, db.wrap("grid towns", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var code, town string
-		if err := rows.Scan(&code, &town); err != nil {
-			return nil, db.wrap("grid towns", err)
-		}
-		out[code] = town
-	}
-	return out, db.wrap("grid towns", rows.Err())
-}

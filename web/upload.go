@@ -60,6 +60,11 @@ type ImportReportPage struct {
 	Error string
 	// Mapped names the mapping just saved (the report reads with it).
 	Mapped string
+
+	// shown holds ShownProblems once worked out (shownSet): the page asks
+	// for them twice, to list them and to count those not shown.
+	shown    []app.Problem
+	shownSet bool
 }
 
 // MappingURL is the page where file (of Report.Unmapped or Mappable) is
@@ -85,17 +90,25 @@ const (
 
 // ShownProblems are the problems the page shows: the first
 // pageFileProblems of each file (and the problems of whole files), up to
-// pageProblems in all.
+// pageProblems in all, worked out once.
 func (p *ImportReportPage) ShownProblems() []app.Problem {
-	if p.Report == nil {
+	if !p.shownSet {
+		p.shown, p.shownSet = shownProblems(p.Report), true
+	}
+	return p.shown
+}
+
+// shownProblems picks ShownProblems of rep (nil: none).
+func shownProblems(rep *app.UploadReport) []app.Problem {
+	if rep == nil {
 		return nil
 	}
-	if len(p.Report.Problems) <= pageFileProblems {
-		return p.Report.Problems
+	if len(rep.Problems) <= pageFileProblems {
+		return rep.Problems
 	}
 	var out []app.Problem
 	perFile := map[string]int{}
-	for _, pr := range p.Report.Problems {
+	for _, pr := range rep.Problems {
 		if pr.Row > 0 && (perFile[pr.File] >= pageFileProblems || len(out) >= pageProblems) {
 			continue
 		}
