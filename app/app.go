@@ -203,11 +203,15 @@ func filesSize(paths []string) int64 {
 // written, or the first error: a *csvfile.Report, a failure to read or to
 // write. The caller commits or rolls back.
 //
-// check runs on the goroutine that writes, between its writes, so that it
-// may ask it (an ImportTx is not safe for concurrent use): an upload's
-// town check reads, and locks, inside the transaction the keys that it
-// writes (townScope).
-func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int,
+// With inTx, check runs on the goroutine that writes, between its writes,
+// so that it may ask it (an ImportTx is not safe for concurrent use): an
+// upload's town check reads, and locks, inside the transaction the keys
+// that it writes (townScope). The reading then waits for each chunk's
+// check until the chunk written before it is; a check that does not ask
+// the transaction (the command line's) runs on the reading goroutine, the
+// reading going on while the writing does (a 200-worker town's import took
+// 50–80 ms longer with its check on the writing goroutine).
+func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, inTx bool, maxNamed int,
 	mappings map[string]*gs.Mapping, quarters map[gs.Quarter]bool) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
@@ -221,6 +225,9 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
 	}, MaxNamedRows: maxNamed, Mappings: mappings}
+	if !inTx {
+		sc.Check = check
+	}
 	// A check asked of the reading goroutine, answered by the writing one.
 	type checkCall struct {
 		kind   string
@@ -229,7 +236,7 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		answer chan []csvfile.Problem
 	}
 	checks := make(chan checkCall)
-	if check != nil {
+	if check != nil && inTx {
 		sc.Check = func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
 			c := checkCall{kind, recs, orgs, make(chan []csvfile.Problem, 1)}
 			select {

@@ -545,7 +545,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	check := func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
 		return append(scope.check(kind, recs, orgs), guard.check(kind, recs, orgs)...)
 	}
-	sources, err := s.scanInto(ctx, it, paths, check, MaxUploadNamedRows, fm.mapped, nil)
+	sources, err := s.scanInto(ctx, it, paths, check, true, MaxUploadNamedRows, fm.mapped, nil)
 	if scope.err != nil {
 		return nil, scope.err
 	}
