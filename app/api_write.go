@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/csvfile"
@@ -29,6 +30,12 @@ const (
 	// MaxAPIBytes is the largest body a request may send: about 10,000
 	// events of the longest likely text.
 	MaxAPIBytes = 8 << 20
+	// pushLockWait is how long a push waits for the town check's locks
+	// another import holds (a large upload of the same kind holds its kind
+	// until it commits) before it is answered 数据库正忙，请稍后重试: each
+	// waiting push holds a connection of the pool, which the upload may
+	// need.
+	pushLockWait = 10 * time.Second
 )
 
 // APIKind is a kind of record the API writes, as its OpenAPI document
@@ -182,7 +189,7 @@ func (s *Service) PushRecords(ctx context.Context, t *gs.APIToken, kind string, 
 			return nil, problemsOfItems(gs.EINVALID, &csvfile.Report{Problems: ps})
 		}
 	}
-	it, err := s.DB.BeginImport(ctx, store.OnlyTown(t.Town))
+	it, err := s.DB.BeginImport(ctx, store.OnlyTown(t.Town), store.LockWait(pushLockWait))
 	if err != nil {
 		return nil, err
 	}

@@ -203,15 +203,17 @@ func filesSize(paths []string) int64 {
 // written, or the first error: a *csvfile.Report, a failure to read or to
 // write. The caller commits or rolls back.
 //
-// With inTx, check runs on the goroutine that writes, between its writes,
-// so that it may ask it (an ImportTx is not safe for concurrent use): an
-// upload's town check reads, and locks, inside the transaction the keys
-// that it writes (townScope). The reading then waits for each chunk's
-// check until the chunk written before it is; a check that does not ask
-// the transaction (the command line's) runs on the reading goroutine, the
-// reading going on while the writing does (a 200-worker town's import took
-// 50–80 ms longer with its check on the writing goroutine).
-func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, inTx bool, maxNamed int,
+// check runs on the reading goroutine, the reading going on while the
+// writing does. txCheck runs on the goroutine that writes, between its
+// writes, so that it may ask it (an ImportTx is not safe for concurrent
+// use): an upload's town check reads, and locks, inside the transaction
+// the keys that it writes (townScope); the reading waits for its answer.
+// A check that asks the store through its pool (the survey guard) is not
+// to run there: while the writing holds the town check's locks, pushes
+// waiting for them may hold the rest of the pool (a 200-worker town's
+// import also took 50–80 ms longer with its check on the writing
+// goroutine).
+func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []string, check, txCheck func(string, *gs.Records, *csvfile.Origins) []csvfile.Problem, maxNamed int,
 	mappings map[string]*gs.Mapping, quarters map[gs.Quarter]bool) ([]csvfile.Source, error) {
 	stored, err := it.Known(ctx)
 	if err != nil {
@@ -224,10 +226,7 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		Workers:    stored.Workers,
 		MeetingIDs: keys(stored.MeetingIDs),
 		PersonIDs:  keys(stored.PersonIDs),
-	}, MaxNamedRows: maxNamed, Mappings: mappings}
-	if !inTx {
-		sc.Check = check
-	}
+	}, Check: check, MaxNamedRows: maxNamed, Mappings: mappings}
 	// A check asked of the reading goroutine, answered by the writing one.
 	type checkCall struct {
 		kind   string
@@ -236,12 +235,16 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		answer chan []csvfile.Problem
 	}
 	checks := make(chan checkCall)
-	if check != nil && inTx {
+	if txCheck != nil {
 		sc.Check = func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
+			var ps []csvfile.Problem
+			if check != nil {
+				ps = check(kind, recs, orgs)
+			}
 			c := checkCall{kind, recs, orgs, make(chan []csvfile.Problem, 1)}
 			select {
 			case checks <- c:
-				return <-c.answer
+				return append(ps, <-c.answer...)
 			case <-ctx.Done():
 				return nil // the Scanner stops at the cancelled context
 			}
@@ -275,7 +278,7 @@ func (s *Service) scanInto(ctx context.Context, it *store.ImportTx, paths []stri
 		case c := <-checks:
 			var ps []csvfile.Problem
 			if writeErr == nil { // else the transaction may be aborted
-				ps = check(c.kind, c.recs, c.orgs)
+				ps = txCheck(c.kind, c.recs, c.orgs)
 			}
 			c.answer <- ps
 		case c, ok := <-in:

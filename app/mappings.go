@@ -285,7 +285,7 @@ func (s *Service) ImportMappedFiles(ctx context.Context, mappings []gs.Mapping, 
 	}
 	defer it.Rollback()
 	quarters := map[gs.Quarter]bool{}
-	sources, err := s.scanInto(ctx, it, paths, guard.check, false, 0, mapped, quarters)
+	sources, err := s.scanInto(ctx, it, paths, guard.check, nil, 0, mapped, quarters)
 	if guard.err != nil {
 		return nil, guard.err
 	}

@@ -542,10 +542,7 @@ func (s *Service) runUpload(ctx context.Context, u *gs.User, up *gs.Upload, comm
 	// The town check asks the import (see scanInto): what it finds holds
 	// until the commit.
 	scope := newTownScope(ctx, it, u.Town)
-	check := func(kind string, recs *gs.Records, orgs *csvfile.Origins) []csvfile.Problem {
-		return append(scope.check(kind, recs, orgs), guard.check(kind, recs, orgs)...)
-	}
-	sources, err := s.scanInto(ctx, it, paths, check, true, MaxUploadNamedRows, fm.mapped, nil)
+	sources, err := s.scanInto(ctx, it, paths, guard.check, scope.check, MaxUploadNamedRows, fm.mapped, nil)
 	if scope.err != nil {
 		return nil, scope.err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/gridscore/gridscore"
 )
@@ -46,6 +47,9 @@ type ImportTx struct {
 	// keys, the kinds of which it holds keys, and those it holds whole.
 	keyLocks               int
 	kindShared, kindLocked map[string]bool
+	// lockWait is LockWait's; lockWaitSet says the transaction has it.
+	lockWait    time.Duration
+	lockWaitSet bool
 
 	analyzeSet bool // the transaction's statistics target is set (finish)
 	// counts is how many times the import counted a table's rows in full
@@ -102,7 +106,17 @@ type importOptions struct {
 	town      string
 	hold      bool
 	checkOnly bool
+	lockWait  time.Duration
 }
+
+// LockWait tells BeginImport that on PostgreSQL the import waits at most d
+// for a lock another import holds (the keys or the kind of its town check,
+// lockKeys; a row being written), then fails with errBusy (数据库正忙，请稍后
+// 重试) and holds nothing: for the JSON API, whose pushes each hold a
+// connection of the pool while they wait, so that pushes waiting for a
+// large upload of the same kind cannot take every connection, the
+// upload's own included.
+func LockWait(d time.Duration) ImportOption { return func(o *importOptions) { o.lockWait = d } }
 
 // LargeImport tells BeginImport that the import may write hundreds of
 // thousands of rows (see LargeImportBytes).
@@ -161,7 +175,7 @@ func (db *DB) BeginImport(ctx context.Context, opts ...ImportOption) (*ImportTx,
 		return nil, db.wrap("import: begin", err)
 	}
 	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large, town: o.town, hold: o.hold,
-		checkOnly: o.checkOnly, kindShared: map[string]bool{}, kindLocked: map[string]bool{}}, nil
+		checkOnly: o.checkOnly, lockWait: o.lockWait, kindShared: map[string]bool{}, kindLocked: map[string]bool{}}, nil
 }
 
 // Known reads, inside the transaction, what is stored that records may
