@@ -47,9 +47,6 @@ type ImportTx struct {
 	// keys, the kinds of which it holds keys, and those it holds whole.
 	keyLocks               int
 	kindShared, kindLocked map[string]bool
-	// lockWait is LockWait's; lockWaitSet says the transaction has it.
-	lockWait    time.Duration
-	lockWaitSet bool
 
 	analyzeSet bool // the transaction's statistics target is set (finish)
 	// counts is how many times the import counted a table's rows in full
@@ -174,8 +171,16 @@ func (db *DB) BeginImport(ctx context.Context, opts ...ImportOption) (*ImportTx,
 		conn.Close()
 		return nil, db.wrap("import: begin", err)
 	}
+	if o.lockWait > 0 && db.dialect == postgresDialect {
+		ms := max(o.lockWait.Milliseconds(), 1)
+		if _, err := tx.ExecContext(ctx, "SET LOCAL lock_timeout = "+strconv.FormatInt(ms, 10)); err != nil {
+			tx.Rollback()
+			conn.Close()
+			return nil, db.wrap("import: lock wait", err)
+		}
+	}
 	return &ImportTx{db: db, conn: conn, tx: tx, tables: make([]*tableWriter, len(tables)), large: o.large, town: o.town, hold: o.hold,
-		checkOnly: o.checkOnly, lockWait: o.lockWait, kindShared: map[string]bool{}, kindLocked: map[string]bool{}}, nil
+		checkOnly: o.checkOnly, kindShared: map[string]bool{}, kindLocked: map[string]bool{}}, nil
 }
 
 // Known reads, inside the transaction, what is stored that records may

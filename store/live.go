@@ -166,10 +166,10 @@ func liveResultOn(ctx context.Context, db *DB, q queryer, k LiveKey, versionCond
 func (db *DB) KeptTowns(ctx context.Context, quarter string, asOf time.Time, scheme string) ([]*gs.Result, error) {
 	tx, err := db.readTx(ctx)
 	if err != nil {
-		return nil, err
+		return nil, db.wrap("kept towns", err)
 	}
 	defer tx.Rollback()
-	towns, err := textsOn(ctx, tx, "SELECT DISTINCT town FROM grids ORDER BY town")
+	towns, err := textsOn(ctx, tx, townsQuery)
 	if err != nil || len(towns) == 0 {
 		return nil, db.wrap("kept towns", err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -94,13 +93,6 @@ const maxKeyLocks = 256
 func (it *ImportTx) lockKeys(ctx context.Context, kind string, firsts []string) error {
 	if len(firsts) == 0 || it.kindLocked[kind] {
 		return nil
-	}
-	if it.lockWait > 0 && !it.lockWaitSet {
-		ms := max(it.lockWait.Milliseconds(), 1)
-		if _, err := it.tx.ExecContext(ctx, "SET LOCAL lock_timeout = "+strconv.FormatInt(ms, 10)); err != nil {
-			return err
-		}
-		it.lockWaitSet = true
 	}
 	keys := slices.Clone(firsts)
 	slices.Sort(keys)

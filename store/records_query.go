@@ -386,8 +386,11 @@ func (db *DB) TownGrids(ctx context.Context, town string) ([]gridscore.Grid, err
 
 // Towns returns the names of the towns, sorted.
 func (db *DB) Towns(ctx context.Context) ([]string, error) {
-	return db.texts(ctx, "SELECT DISTINCT town FROM grids ORDER BY town")
+	return db.texts(ctx, townsQuery)
 }
+
+// townsQuery selects the towns of the grids, in order.
+const townsQuery = "SELECT DISTINCT town FROM grids ORDER BY town"
 
 // MeetingTowns returns the towns of the workers whose attendance at a
 // meeting is recorded.

@@ -81,11 +81,15 @@ func (c *AssessCommand) Run(ctx context.Context, args []string) error {
 	// that another program is writing (keepWait).
 	svc.KeepInBackground = true
 	defer func() {
-		if !svc.KeepWait(keepWait) && c.m.Exits {
-			return // the store is left to the process's end, its save unfinished
+		if !svc.KeepWait(keepWait) {
+			if c.m.Exits {
+				return // the store is left to the process's end, its save unfinished
+			}
+			svc.Wait()
 		}
-		svc.Wait()
-		c.m.closeStore(ctx, db)
+		if err := c.m.closeStore(ctx, db); err != nil {
+			fmt.Fprintf(c.m.Stderr, "注意：关闭数据库时出错：%v\n", err)
+		}
 	}()
 	clock.mark("打开")
 	// A gigabyte in all for the heap and the store's mapping of its file;

@@ -14,7 +14,6 @@ import (
 	gs "github.com/gridscore/gridscore"
 	"github.com/gridscore/gridscore/app"
 	"github.com/gridscore/gridscore/csvfile"
-	"github.com/gridscore/gridscore/scheme"
 	"github.com/gridscore/gridscore/store"
 )
 
@@ -78,14 +77,13 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{"请给出要导入的文件或文件夹"}
 	}
-	// A scheme file is read first: a bad one imports nothing.
-	var sch *gs.Scheme
-	if c.assess && c.schemeFlag.path != "" {
-		s, err := c.schemeFlag.load()
-		if err != nil {
+	// The scheme is read first: a bad file imports nothing.
+	var sch gs.Scheme
+	if c.assess {
+		var err error
+		if sch, err = c.schemeFlag.load(); err != nil {
 			return err
 		}
-		sch = &s
 	}
 	db, err := c.open(ctx)
 	if err != nil {
@@ -153,11 +151,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	if !c.assess {
 		return nil
 	}
-	if sch == nil {
-		s := scheme.Default()
-		sch = &s
-	}
-	err = c.keepAssessed(ctx, svc, *sch, res.Quarters)
+	err = c.keepAssessed(ctx, svc, sch, res.Quarters)
 	clock.mark("计算")
 	return err
 }
