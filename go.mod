@@ -45,3 +45,6 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// excelize with its start-up set-up moved to first use: third_party/excelize/PATCHES.md
+replace github.com/xuri/excelize/v2 => ./third_party/excelize
