@@ -261,7 +261,7 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 // Sizes whose import and bulk load are measured more than once (medians
 // given): up to repeatImportWorkers runs times; up to fewImportWorkers
 // fewImportRuns times, as single runs of a 5,000-worker import and bulk
-// load on PostgreSQL varied by a third (13.2–19.8 s and 9.7–13.9 s in four
+// load on PostgreSQL varied by a third (13.2–19.8 s and 9.2–13.9 s in four
 // runs of 2026-12-05), enough to move their ratio by 15 points; above it
 // once, each taking minutes.
 const (
