@@ -38,7 +38,7 @@ func (db *DB) LoadChunked(ctx context.Context, from, to time.Time, whole, size i
 	shared func(*gridscore.Records) error, each func(*gridscore.Records) error) error {
 	expect := db.takeSizes(ctx)
 	readers := 2
-	if db.dialect == postgresDialect && (total(expect) < parallelReadRows || db.warmReads.Load()) {
+	if db.dialect == postgresDialect && (total(expect) < parallelReadRows || db.warmReads.Load() && total(expect) < warmReadRows) {
 		readers = 1 // a town: sharing a snapshot costs more than it saves
 	}
 	conns, err := db.readSnapshot(ctx, readers)
@@ -146,6 +146,12 @@ func (db *DB) handOver(ctx context.Context, reads []*chunkRead, each func(*grids
 // busy on both cores). On SQLite, where a second connection is cheap, two
 // are faster at any size.
 const parallelReadRows = 50_000
+
+// warmReadRows is the fewest rows for which LoadChunked takes a second
+// connection even when the process prefers its warm one (PreferWarmReads):
+// at this size the new backend's start is small beside the reading it takes
+// over.
+const warmReadRows = 500_000
 
 // readAhead is how many chunks LoadChunked's readers may read beyond the
 // one being assessed. Two were no faster than one at 100,000 workers on

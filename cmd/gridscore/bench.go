@@ -222,10 +222,7 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		// a store of its own, taking turns with the bulk load; the last one
 		// is the store the reads measure. One such measurement alone moved
 		// by a third from run to run (import / bulk 51–75 % at 200 workers).
-		tries := 1
-		if n <= repeatImportWorkers {
-			tries = c.runs
-		}
+		tries := importTries(n, c.runs)
 		var imports, bulks []time.Duration
 		for try := range tries {
 			into, done := target, func() {}
@@ -261,10 +258,29 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 	return row, nil
 }
 
-// repeatImportWorkers is the largest size whose import and bulk load are
-// measured runs times (medians given): above it one import takes long
-// enough to be steady.
-const repeatImportWorkers = 1000
+// Sizes whose import and bulk load are measured more than once (medians
+// given): up to repeatImportWorkers runs times; up to fewImportWorkers
+// fewImportRuns times, as single runs of a 5,000-worker import and bulk
+// load on PostgreSQL varied by a third (13.2–19.8 s and 9.2–13.9 s in four
+// runs of 2026-12-05), enough to move their ratio by 15 points; above it
+// once, each taking minutes.
+const (
+	repeatImportWorkers = 1000
+	fewImportWorkers    = 10000
+	fewImportRuns       = 3
+)
+
+// importTries is how many times the import and the bulk load of n workers
+// are measured when the reads are measured runs times.
+func importTries(n, runs int) int {
+	switch {
+	case n <= repeatImportWorkers:
+		return runs
+	case n <= fewImportWorkers:
+		return min(runs, fewImportRuns)
+	}
+	return 1
+}
 
 // measureImport imports files into the empty store at target (the import
 // command's flag names it) in a new process and returns how long it took
@@ -605,8 +621,8 @@ func writeSection(w io.Writer, sec benchSection) error {
 		}
 	}
 	fmt.Fprintf(w, "## %s: `gridscore bench %s`%s\n\n", time.Now().Format("2006-01-02 15:04"), strings.Join(sec.args, " "), buildCommit(sec.out))
-	fmt.Fprintf(w, "Machine: %s, %d cores, %s, %s/%s, %s, %s; %s. Load average (1, 5, 15 minutes) %s before the run, %s after it. One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`); floor scan, new-process floor and assessment measured %d times each, taking turns to go first, medians given; so are the import and the bulk load up to %d workers (each into a store of its own, taking turns), measured once above.\n\n",
-		cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version(), linkingText(buildSettings()), strings.Join(engines, ", "), sec.loadBefore, sec.loadAfter, sec.quarter, sec.runs, repeatImportWorkers)
+	fmt.Fprintf(w, "Machine: %s, %d cores, %s, %s/%s, %s, %s; %s. Load average (1, 5, 15 minutes) %s before the run, %s after it. One quarter (%s) of generated records (`gridscore demo --workers N --seed 1`); floor scan, new-process floor and assessment measured %d times each, taking turns to go first, medians given; so are the import and the bulk load up to %d workers (each into a store of its own, taking turns), up to %d workers at most %d times, and once above.\n\n",
+		cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version(), linkingText(buildSettings()), strings.Join(engines, ", "), sec.loadBefore, sec.loadAfter, sec.quarter, sec.runs, repeatImportWorkers, fewImportWorkers, fewImportRuns)
 	fmt.Fprintln(w, "| store | workers | rows | import | import rows/s | bulk load rows/s | import / bulk | import peak RSS | floor rows | floor scan | assess | assess / floor | assess --recompute | recompute / floor | floor, new process | recompute / new-process floor | assess peak RSS | busy elsewhere |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range sec.rows {
