@@ -87,10 +87,12 @@ type dupTable struct {
 	mapped  [shards]bool // the shard's slots are outside the heap
 	used    [shards]int
 	// region is the room Reserve mapped for all shards at once (or nil);
-	// inRegion marks the shards whose slots are still in it.
-	region   []slot
-	inRegion [shards]bool
-	sized    bool // Reserve was called
+	// inRegion marks the shards whose slots are still in it, regionShards
+	// counts them.
+	region       []slot
+	inRegion     [shards]bool
+	regionShards int
+	sized        bool // Reserve was called
 }
 
 // Insert adds a key with its entry, or returns the entry already held for
@@ -156,9 +158,19 @@ func (t *dupTable) rehash(s uint64, tab []slot, mapped, inRegion bool) {
 		}
 		tab[i] = e
 	}
+	wasInRegion := t.inRegion[s]
 	t.shards[s], t.mapped[s], t.inRegion[s] = tab, mapped, inRegion
-	if oldMapped {
+	switch {
+	case oldMapped:
 		freeSlots(old)
+	case wasInRegion && !inRegion:
+		// The region goes back to the system once no shard is left in it:
+		// with the keys spread evenly, a table sized too small has every
+		// shard grow out of it at about the same time.
+		if t.regionShards--; t.regionShards == 0 {
+			freeSlots(t.region)
+			t.region = nil
+		}
 	}
 }
 
@@ -172,7 +184,7 @@ func (t *dupTable) Free() {
 	}
 	if t.region != nil {
 		freeSlots(t.region)
-		t.region = nil
+		t.region, t.regionShards = nil, 0
 	}
 }
 
@@ -197,6 +209,7 @@ func (t *dupTable) Reserve(n int) {
 		case want <= len(t.shards[s]):
 		case len(t.region) == want*shards:
 			t.rehash(uint64(s), t.region[s*want:(s+1)*want:(s+1)*want], false, true)
+			t.regionShards++
 		default:
 			t.grow(uint64(s), want)
 		}

@@ -147,10 +147,12 @@ func (db *DB) handOver(ctx context.Context, reads []*chunkRead, each func(*grids
 // are faster at any size.
 const parallelReadRows = 50_000
 
-// warmReadRows is the fewest rows for which LoadChunked takes a second
-// connection even when the process prefers its warm one (PreferWarmReads):
-// at this size the new backend's start is small beside the reading it takes
-// over.
+// warmReadRows is the fewest rows of a store (its sized kinds, all quarters)
+// for which LoadChunked takes a second connection even when the process
+// prefers its warm one (PreferWarmReads): the new backend's start is then
+// small beside the reading it takes over. Measured at 5,000 workers (2.2
+// million rows) only: the import's computation took a median 2.11 s
+// against 2.28 s on one connection.
 const warmReadRows = 500_000
 
 // readAhead is how many chunks LoadChunked's readers may read beyond the

@@ -218,10 +218,10 @@ func (c *BenchCommand) measure(ctx context.Context, self, st string, n int, q gs
 		flag = "--dsn"
 	}
 	if !c.reuse {
-		// A small import (about a second) is measured runs times, each into
-		// a store of its own, taking turns with the bulk load; the last one
-		// is the store the reads measure. One such measurement alone moved
-		// by a third from run to run (import / bulk 51–75 % at 200 workers).
+		// The import is measured importTries times, each into a store of
+		// its own, taking turns with the bulk load; the last one is the
+		// store the reads measure. One such measurement alone moved by a
+		// third from run to run (import / bulk 51–75 % at 200 workers).
 		tries := importTries(n, c.runs)
 		var imports, bulks []time.Duration
 		for try := range tries {
