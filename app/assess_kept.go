@@ -25,7 +25,7 @@ import (
 // way, an event still open, or a moment before an event's closing is
 // computed again as of asOf.
 func (s *Service) AssessKept(ctx context.Context, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
-	parts, err := s.DB.KeptTowns(ctx, q.String(), asOf, s.rulesKey())
+	towns, parts, err := s.DB.KeptTowns(ctx, q.String(), asOf, s.rulesKey())
 	if err != nil {
 		return nil, err
 	}
@@ -34,10 +34,6 @@ func (s *Service) AssessKept(ctx context.Context, q gs.Quarter, asOf time.Time) 
 	}
 	if s.Computing != nil {
 		s.Computing()
-	}
-	towns, err := s.DB.Towns(ctx)
-	if err != nil {
-		return nil, err
 	}
 	if len(towns) == 0 {
 		return s.Assess(ctx, q, asOf)
@@ -55,19 +51,17 @@ func (s *Service) AssessKept(ctx context.Context, q gs.Quarter, asOf time.Time) 
 func (s *Service) KeepAssessed(ctx context.Context, qs []gs.Quarter, progress func(gs.Quarter)) ([]gs.Quarter, error) {
 	now := s.now()
 	today := gs.DateOf(now)
-	towns, err := s.DB.Towns(ctx)
-	if err != nil || len(towns) == 0 {
-		return nil, err
-	}
 	var done []gs.Quarter
 	for _, q := range qs {
 		if q.Last() >= today {
 			continue
 		}
 		// An import of what is stored already changes no version.
-		if kept, err := s.DB.KeptTowns(ctx, q.String(), now, s.rulesKey()); err != nil {
+		towns, kept, err := s.DB.KeptTowns(ctx, q.String(), now, s.rulesKey())
+		if err != nil || len(towns) == 0 {
 			return done, err
-		} else if kept != nil {
+		}
+		if kept != nil {
 			continue
 		}
 		if progress != nil {
@@ -88,13 +82,9 @@ func (s *Service) KeepAssessed(ctx context.Context, qs []gs.Quarter, progress fu
 // when asked for), never a result under a newer version than its records.
 // A result with a worker of none of towns is kept for no town.
 func (s *Service) assessKeeping(ctx context.Context, towns []string, q gs.Quarter, asOf time.Time) (*gs.Result, error) {
-	keys := make(map[string]store.LiveKey, len(towns))
-	for _, town := range towns {
-		v, err := s.DB.TownVersion(ctx, town)
-		if err != nil {
-			return nil, err
-		}
-		keys[town] = store.LiveKey{Town: town, Quarter: q.String(), AsOf: asOf, Version: v, Scheme: s.rulesKey()}
+	versions, err := s.DB.TownVersions(ctx, towns)
+	if err != nil {
+		return nil, err
 	}
 	res, err := s.Assess(ctx, q, asOf)
 	if err != nil {
@@ -105,7 +95,7 @@ func (s *Service) assessKeeping(ctx context.Context, towns []string, q gs.Quarte
 		return res, nil
 	}
 	for _, town := range towns {
-		s.keepLive(ctx, keys[town], parts[town])
+		s.keepLive(ctx, store.LiveKey{Town: town, Quarter: q.String(), AsOf: asOf, Version: versions[town], Scheme: s.rulesKey()}, parts[town])
 	}
 	return res, nil
 }

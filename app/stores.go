@@ -32,6 +32,8 @@ type ImportStore interface {
 	// TownVersion changes whenever records a town's results rest on
 	// change (its live results are kept by it).
 	TownVersion(ctx context.Context, town string) (int64, error)
+	// TownVersions is TownVersion of several towns, read at once.
+	TownVersions(ctx context.Context, towns []string) (map[string]int64, error)
 }
 
 // RecordStore lists, shows and changes single records, for the records
@@ -102,10 +104,10 @@ type AssessStore interface {
 	LiveBase(ctx context.Context, k store.LiveKey) (*gs.Result, int64, error)
 	// SaveLiveResult keeps a live result, unless a newer one is kept.
 	SaveLiveResult(ctx context.Context, k store.LiveKey, res *gs.Result, now time.Time) error
-	// KeptTowns returns every town's kept live result of a quarter and
-	// moment by some rules, read in one snapshot; nil unless every town
-	// has one for its records as they are.
-	KeptTowns(ctx context.Context, quarter string, asOf time.Time, scheme string) ([]*gs.Result, error)
+	// KeptTowns returns the towns and every town's kept live result of a
+	// quarter and moment by some rules, read in one snapshot; the results
+	// are nil unless every town has one for its records as they are.
+	KeptTowns(ctx context.Context, quarter string, asOf time.Time, scheme string) ([]string, []*gs.Result, error)
 }
 
 // QuarterStore runs a town's quarter: its state, snapshot, appeals and

@@ -66,11 +66,72 @@ func townVersions(ctx context.Context, q queryer, town string) (townVersion, err
 	if err != nil {
 		return townVersion{}, err
 	}
+	return versionsGlobal{v, epoch, last, refs}.of(own, whole), nil
+}
+
+// versionsGlobal is what the versions of the records say of every town.
+type versionsGlobal struct{ version, epoch, lastTownBump, refs int64 }
+
+// of returns the versions of a town whose own rows of town_versions are
+// own and whole (0 when it has none).
+func (g versionsGlobal) of(own, whole int64) townVersion {
 	// A change to every town may have changed the reference rows too.
-	if last != v { // the last change changed every town
-		return townVersion{version: v, all: v, whole: whole, refs: v}, nil
+	if g.lastTownBump != g.version { // the last change changed every town
+		return townVersion{version: g.version, all: g.version, whole: whole, refs: g.version}
 	}
-	return townVersion{version: max(epoch, own), all: epoch, whole: whole, refs: max(refs, epoch)}, nil
+	return townVersion{version: max(g.epoch, own), all: g.epoch, whole: whole, refs: max(g.refs, g.epoch)}
+}
+
+// townVersionsAll reads the versions of towns through q in two queries,
+// whatever their number, as townVersions reads each.
+func townVersionsAll(ctx context.Context, q queryer, towns []string) (map[string]townVersion, error) {
+	var g versionsGlobal
+	if err := q.QueryRowContext(ctx, `SELECT d.version, e.epoch, e.last_town_bump, d.refs
+		FROM data_version d, town_epoch e WHERE d.id = 1 AND e.id = 1`).Scan(&g.version, &g.epoch, &g.lastTownBump, &g.refs); err != nil {
+		return nil, err
+	}
+	type own struct{ version, whole int64 }
+	owns := map[string]own{}
+	rows, err := q.QueryContext(ctx, `SELECT town, version, whole FROM town_versions`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var town string
+		var o own
+		if err := rows.Scan(&town, &o.version, &o.whole); err != nil {
+			return nil, err
+		}
+		owns[town] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]townVersion, len(towns))
+	for _, town := range towns {
+		o := owns[town]
+		out[town] = g.of(o.version, o.whole)
+	}
+	return out, nil
+}
+
+// TownVersions returns TownVersion of each of towns, read in one snapshot.
+func (db *DB) TownVersions(ctx context.Context, towns []string) (map[string]int64, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, db.wrap("town versions", err)
+	}
+	defer tx.Rollback()
+	tvs, err := townVersionsAll(ctx, tx, towns)
+	if err != nil {
+		return nil, db.wrap("town versions", err)
+	}
+	out := make(map[string]int64, len(tvs))
+	for town, tv := range tvs {
+		out[town] = tv.version
+	}
+	return out, db.wrap("town versions", tx.Commit())
 }
 
 // LiveKey names a live result: the town's quarter, the moment it is
@@ -156,36 +217,36 @@ func liveResultOn(ctx context.Context, db *DB, q queryer, k LiveKey, versionCond
 	return res, version, nil
 }
 
-// KeptTowns returns, read in one snapshot, the live result kept for quarter
-// as of asOf by the rules named scheme for every town (the towns of the
-// grids, in order), each for its town's records as they are in that
-// snapshot (TownVersion), as LiveResult finds it; nil when a town has none,
-// or there is no town. One snapshot, so that a change committed while they
-// are read (a worker moving from one town to another) is seen in all of
-// them or in none.
-func (db *DB) KeptTowns(ctx context.Context, quarter string, asOf time.Time, scheme string) ([]*gs.Result, error) {
+// KeptTowns returns, read in one snapshot, the towns (the towns of the
+// grids, in order) and the live result kept for quarter as of asOf by the
+// rules named scheme for every one of them, each for its town's records as
+// they are in that snapshot (TownVersion), as LiveResult finds it; the
+// results are nil when a town has none, or there is no town. One snapshot,
+// so that a change committed while they are read (a worker moving from one
+// town to another) is seen in all of them or in none.
+func (db *DB) KeptTowns(ctx context.Context, quarter string, asOf time.Time, scheme string) ([]string, []*gs.Result, error) {
 	tx, err := db.readTx(ctx)
 	if err != nil {
-		return nil, db.wrap("kept towns", err)
+		return nil, nil, db.wrap("kept towns", err)
 	}
 	defer tx.Rollback()
 	towns, err := textsOn(ctx, tx, townsQuery)
 	if err != nil || len(towns) == 0 {
-		return nil, db.wrap("kept towns", err)
+		return towns, nil, db.wrap("kept towns", err)
+	}
+	tvs, err := townVersionsAll(ctx, tx, towns)
+	if err != nil {
+		return nil, nil, db.wrap("kept towns", err)
 	}
 	out := make([]*gs.Result, 0, len(towns))
 	for _, town := range towns {
-		tv, err := townVersions(ctx, tx, town)
-		if err != nil {
-			return nil, db.wrap("kept towns", err)
-		}
-		res, _, err := liveResultOn(ctx, db, tx, LiveKey{Town: town, Quarter: quarter, AsOf: asOf, Version: tv.version, Scheme: scheme}, "version = $4")
+		res, _, err := liveResultOn(ctx, db, tx, LiveKey{Town: town, Quarter: quarter, AsOf: asOf, Version: tvs[town].version, Scheme: scheme}, "version = $4")
 		if err != nil || res == nil {
-			return nil, err
+			return towns, nil, err
 		}
 		out = append(out, res)
 	}
-	return out, db.wrap("kept towns", tx.Commit())
+	return towns, out, db.wrap("kept towns", tx.Commit())
 }
 
 // keptMoments is how many moments of a town's quarter are kept: the one

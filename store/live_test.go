@@ -229,6 +229,19 @@ func TestTownVersions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// TownVersions, which reads them all at once, agrees, for a
+			// town with no row of its own too.
+			none, err := db.TownVersion(ctx, "无名镇")
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := db.TownVersions(ctx, []string{"青山镇", "白石镇", "无名镇"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all["青山镇"] != a || all["白石镇"] != b || all["无名镇"] != none {
+				t.Fatalf("TownVersions = %v, TownVersion 青山镇 %d, 白石镇 %d, 无名镇 %d", all, a, b, none)
+			}
 			return a, b
 		}
 		change := func(what string, ch store.RecordChange, wantA, wantB bool) {
